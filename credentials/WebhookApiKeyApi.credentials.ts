@@ -1,0 +1,57 @@
+import type { ICredentialType, INodeProperties, Icon } from 'n8n-workflow';
+
+import { testUrlProperty } from './shared';
+
+/**
+ * A static key in a header or query parameter. The Outbound Webhook node sends it; the triggers
+ * require it, which is how LeadSquared's and Freshsales' custom headers authenticate a sender.
+ */
+export class WebhookApiKeyApi implements ICredentialType {
+	name = 'webhookApiKeyApi';
+
+	displayName = 'Webhook API Key';
+
+	icon: Icon = { light: 'file:webhookCredential.svg', dark: 'file:webhookCredential.dark.svg' };
+
+	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-crm-webhooks#webhook-api-key';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'Send In',
+			name: 'location',
+			type: 'options',
+			options: [
+				{ name: 'Header', value: 'header' },
+				{ name: 'Query Parameter', value: 'query' },
+			],
+			default: 'header',
+		},
+		{
+			displayName: 'Name',
+			name: 'name',
+			type: 'string',
+			default: 'X-API-Key',
+			required: true,
+			placeholder: 'X-API-Key',
+			description: 'Header or query parameter name that carries the key',
+		},
+		{
+			displayName: 'API Key',
+			name: 'apiKey',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+		},
+		{
+			displayName: 'Previous API Key',
+			name: 'previousApiKey',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			description:
+				'Still accepted by the triggers while a sender switches to the new value, so the key can be rotated without downtime. Leave empty otherwise.',
+		},
+		testUrlProperty,
+	];
+}

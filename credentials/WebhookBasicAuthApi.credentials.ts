@@ -1,0 +1,35 @@
+import type { ICredentialType, INodeProperties, Icon } from 'n8n-workflow';
+
+import { testUrlProperty } from './shared';
+
+/** Username and password: sent by the Outbound Webhook node, required by the triggers (Freshsales, Vtiger). */
+export class WebhookBasicAuthApi implements ICredentialType {
+	name = 'webhookBasicAuthApi';
+
+	displayName = 'Webhook Basic Auth';
+
+	icon: Icon = { light: 'file:webhookCredential.svg', dark: 'file:webhookCredential.dark.svg' };
+
+	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-crm-webhooks#webhook-basic-auth';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'Username',
+			name: 'user',
+			type: 'string',
+			default: '',
+			required: true,
+			placeholder: 'crm-webhooks',
+			description: 'Must not contain a colon (RFC 7617)',
+		},
+		{
+			displayName: 'Password',
+			name: 'password',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+		},
+		testUrlProperty,
+	];
+}

@@ -1,0 +1,134 @@
+import type { ICredentialType, INodeProperties, Icon } from 'n8n-workflow';
+
+const forScheme = (...scheme: string[]) => ({ displayOptions: { show: { scheme } } });
+
+/**
+ * A shared secret that signs requests: the Outbound Webhook node signs with it, the triggers verify
+ * with it. Three schemes cover SalesOS/GitHub-style HMAC headers, Standard Webhooks and Stripe-style
+ * timestamped signatures.
+ */
+export class WebhookSigningSecretApi implements ICredentialType {
+	name = 'webhookSigningSecretApi';
+
+	displayName = 'Webhook Signing Secret';
+
+	icon: Icon = { light: 'file:signingSecretCredential.svg', dark: 'file:signingSecretCredential.dark.svg' };
+
+	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-crm-webhooks#webhook-signing-secret';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'Scheme',
+			name: 'scheme',
+			type: 'options',
+			options: [
+				{
+					name: 'HMAC Signature Header',
+					value: 'hmac',
+					description: 'A digest of the body in one header, e.g. SalesOS X-Webhook-Signature or GitHub X-Hub-Signature-256',
+				},
+				{
+					name: 'Standard Webhooks',
+					value: 'standardWebhooks',
+					description: 'webhook-id, webhook-timestamp and webhook-signature: v1,… (standardwebhooks.com, Svix)',
+				},
+				{
+					name: 'Timestamped Signature (t=, v1=)',
+					value: 'timestamped',
+					description: 'Stripe-style t=&lt;unix&gt;,v1=&lt;hex&gt; over timestamp.body',
+				},
+			],
+			default: 'hmac',
+		},
+		{
+			displayName: 'Secret',
+			name: 'secret',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+			placeholder: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
+			description: 'The current secret. Outgoing requests are signed with it; incoming ones are checked against it.',
+		},
+		{
+			displayName: 'Previous Secrets',
+			name: 'previousSecrets',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			description:
+				'Secrets the triggers still accept during a rotation, separated by spaces. Remove them once every sender uses the new secret.',
+		},
+		{
+			displayName: 'Signature Header',
+			name: 'hmacHeaderName',
+			type: 'string',
+			default: 'X-Webhook-Signature',
+			required: true,
+			...forScheme('hmac'),
+		},
+		{
+			displayName: 'Algorithm',
+			name: 'algorithm',
+			type: 'options',
+			options: [
+				{ name: 'SHA-1', value: 'sha1' },
+				{ name: 'SHA-256', value: 'sha256' },
+				{ name: 'SHA-512', value: 'sha512' },
+			],
+			default: 'sha256',
+			...forScheme('hmac'),
+		},
+		{
+			displayName: 'Encoding',
+			name: 'encoding',
+			type: 'options',
+			options: [
+				{ name: 'Base64', value: 'base64' },
+				{ name: 'Hex', value: 'hex' },
+			],
+			default: 'hex',
+			...forScheme('hmac'),
+		},
+		{
+			displayName: 'Prefix',
+			name: 'prefix',
+			type: 'string',
+			default: '',
+			placeholder: 'sha256=',
+			description: 'Text in front of the digest in the header, as GitHub sends sha256=…',
+			...forScheme('hmac'),
+		},
+		{
+			displayName: 'Signed Content',
+			name: 'signedContent',
+			type: 'options',
+			options: [
+				{ name: 'Raw Body', value: 'body', description: 'The exact body bytes' },
+				{
+					name: 'Timestamp.Body',
+					value: 'timestampDotBody',
+					description: 'The unix timestamp from the timestamp header, a dot, then the body; protects against replays',
+				},
+			],
+			default: 'body',
+			...forScheme('hmac'),
+		},
+		{
+			displayName: 'Timestamp Header',
+			name: 'timestampHeaderName',
+			type: 'string',
+			default: 'X-Webhook-Timestamp',
+			displayOptions: { show: { scheme: ['hmac'], signedContent: ['timestampDotBody'] } },
+		},
+		{
+			displayName: 'Signature Header',
+			name: 'timestampedHeaderName',
+			type: 'string',
+			default: 'Webhook-Signature',
+			placeholder: 'Stripe-Signature',
+			required: true,
+			...forScheme('timestamped'),
+		},
+	];
+}

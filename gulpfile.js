@@ -1,0 +1,16 @@
+const path = require('node:path');
+const { task, src, dest } = require('gulp');
+
+// n8n reads node and credential icons from files that sit next to the compiled .js,
+// so they are copied into dist with the same folder layout.
+task('build:icons', copyIcons);
+
+function copyIcons() {
+	const nodeSource = path.resolve('nodes', '**', '*.{png,svg}');
+	const nodeDestination = path.resolve('dist', 'nodes');
+	src(nodeSource, { encoding: false }).pipe(dest(nodeDestination));
+
+	const credSource = path.resolve('credentials', '**', '*.{png,svg}');
+	const credDestination = path.resolve('dist', 'credentials');
+	return src(credSource, { encoding: false }).pipe(dest(credDestination));
+}

@@ -1,0 +1,32 @@
+/**
+ * Three projects, so each command runs only what it promises:
+ * - unit:        pure modules, node handlers and loopback HTTP integration tests (`npm test`)
+ * - e2e:         scenarios in a real n8n started by test/n8n (`npm run test:e2e`)
+ * - reliability: fault, load, hostile-input and restart suites in real n8n (`npm run test:reliability`)
+ */
+const tsJest = { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] };
+
+module.exports = {
+	projects: [
+		{
+			displayName: 'unit',
+			transform: tsJest,
+			testEnvironment: 'node',
+			testMatch: ['<rootDir>/test/unit/**/*.test.ts', '<rootDir>/test/integration/**/*.test.ts'],
+		},
+		{
+			displayName: 'e2e',
+			transform: tsJest,
+			testEnvironment: 'node',
+			testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
+			testTimeout: 300_000,
+		},
+		{
+			displayName: 'reliability',
+			transform: tsJest,
+			testEnvironment: 'node',
+			testMatch: ['<rootDir>/test/reliability/**/*.test.ts'],
+			testTimeout: 900_000,
+		},
+	],
+};

@@ -1,0 +1,220 @@
+/**
+ * What each credential of this package means on the wire: the headers or query values the Outbound
+ * Webhook node sends, and the check a trigger applies to an incoming request. Pure: the nodes pass
+ * in the decrypted credential data they got from n8n.
+ */
+import type { SigningConfig } from './signatures';
+import { constantTimeIncludes, verifyRequestSignature } from './signatures';
+import type { HeaderBag, VerificationResult, VerifyOptions } from './signatures/types';
+import { fail, isFailure, singleHeader } from './signatures/types';
+import { standardWebhooksKey } from './signatures/standardWebhooks';
+
+export type AuthKind = 'none' | 'basicAuth' | 'apiKey' | 'bearerToken' | 'signingSecret';
+
+/** The n8n credential type name of each kind. */
+export const CREDENTIAL_TYPES = {
+	basicAuth: 'webhookBasicAuthApi',
+	apiKey: 'webhookApiKeyApi',
+	bearerToken: 'webhookBearerTokenApi',
+	signingSecret: 'webhookSigningSecretApi',
+} as const;
+
+export type CredentialData = Record<string, unknown>;
+
+const text = (data: CredentialData, key: string): string => {
+	const value = data[key];
+	return typeof value === 'string' ? value : value === undefined || value === null ? '' : String(value);
+};
+
+const nonEmpty = (values: string[]) => values.filter((value) => value !== '');
+
+/** Signing config and active secrets (current first) from a Webhook Signing Secret credential. */
+export function signingFromCredential(data: CredentialData): { config: SigningConfig; secrets: string[] } {
+	const scheme = text(data, 'scheme') || 'hmac';
+	const secrets = nonEmpty([text(data, 'secret'), ...text(data, 'previousSecrets').split(/\s+/)]);
+	let config: SigningConfig;
+	if (scheme === 'standardWebhooks') {
+		config = { scheme: 'standardWebhooks' };
+	} else if (scheme === 'timestamped') {
+		config = { scheme: 'timestamped', headerName: text(data, 'timestampedHeaderName') || 'Webhook-Signature' };
+	} else {
+		config = {
+			scheme: 'hmac',
+			headerName: text(data, 'hmacHeaderName') || 'X-Webhook-Signature',
+			algorithm: (text(data, 'algorithm') || 'sha256') as 'sha1' | 'sha256' | 'sha512',
+			encoding: (text(data, 'encoding') || 'hex') as 'hex' | 'base64',
+			prefix: text(data, 'prefix'),
+			signedContent: text(data, 'signedContent') === 'timestampDotBody' ? 'timestampDotBody' : 'body',
+			timestampHeaderName: text(data, 'timestampHeaderName') || 'X-Webhook-Timestamp',
+		};
+	}
+	return { config, secrets };
+}
+
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const HAS_LINE_BREAK = /[\r\n\0]/;
+
+/**
+ * Problems with a credential's values, in plain language naming the field; empty when it is usable.
+ * Used by the credential tests in the editor and again when a workflow is published.
+ */
+export function credentialProblems(kind: AuthKind, data: CredentialData): string[] {
+	const problems: string[] = [];
+	const requireText = (key: string, label: string) => {
+		const value = text(data, key);
+		if (value === '') problems.push(`${label} is empty`);
+		else if (HAS_LINE_BREAK.test(value)) problems.push(`${label} contains a line break, which would break the request headers`);
+		return value;
+	};
+	switch (kind) {
+		case 'basicAuth': {
+			const user = requireText('user', 'Username');
+			requireText('password', 'Password');
+			if (user.includes(':')) problems.push('Username must not contain a colon (RFC 7617)');
+			break;
+		}
+		case 'apiKey': {
+			const name = requireText('name', 'Name');
+			requireText('apiKey', 'API Key');
+			if (text(data, 'location') !== 'query' && name && !HEADER_NAME.test(name)) {
+				problems.push(`Name "${name}" is not a valid header name: use letters, digits and - only, no spaces`);
+			}
+			break;
+		}
+		case 'bearerToken':
+			requireText('token', 'Token');
+			break;
+		case 'signingSecret': {
+			const { config, secrets } = signingFromCredential(data);
+			if (text(data, 'secret') === '') problems.push('Secret is empty');
+			if (config.scheme === 'standardWebhooks') {
+				for (const secret of secrets) {
+					try {
+						if (standardWebhooksKey(secret).length < 16) {
+							problems.push('A Standard Webhooks secret should hold at least 16 random bytes (24 to 64 recommended)');
+						}
+					} catch (error) {
+						problems.push((error as Error).message);
+					}
+				}
+			}
+			const headerNames =
+				config.scheme === 'hmac'
+					? [config.headerName, config.timestampHeaderName]
+					: config.scheme === 'timestamped'
+						? [config.headerName]
+						: [];
+			for (const header of headerNames) {
+				if (!HEADER_NAME.test(header)) problems.push(`"${header}" is not a valid header name`);
+			}
+			break;
+		}
+		case 'none':
+			break;
+	}
+	return problems;
+}
+
+export interface OutboundAuth {
+	headers: Record<string, string>;
+	query: Record<string, string>;
+}
+
+/** Headers and query values that authenticate an outgoing request (signing is applied separately, after encoding). */
+export function outboundAuth(kind: AuthKind, data: CredentialData): OutboundAuth {
+	switch (kind) {
+		case 'basicAuth': {
+			const token = Buffer.from(`${text(data, 'user')}:${text(data, 'password')}`).toString('base64');
+			return { headers: { Authorization: `Basic ${token}` }, query: {} };
+		}
+		case 'apiKey':
+			return text(data, 'location') === 'query'
+				? { headers: {}, query: { [text(data, 'name')]: text(data, 'apiKey') } }
+				: { headers: { [text(data, 'name')]: text(data, 'apiKey') }, query: {} };
+		case 'bearerToken':
+			return { headers: { Authorization: `Bearer ${text(data, 'token')}` }, query: {} };
+		default:
+			return { headers: {}, query: {} };
+	}
+}
+
+export interface InboundRequestParts {
+	headers: HeaderBag;
+	query: Record<string, unknown>;
+	rawBody: Buffer;
+}
+
+/** Checks an incoming request against a credential; every secret comparison is constant-time. */
+export function verifyInboundAuth(
+	kind: AuthKind,
+	data: CredentialData,
+	request: InboundRequestParts,
+	options: VerifyOptions,
+): VerificationResult {
+	switch (kind) {
+		case 'none':
+			return { valid: true, scheme: 'none', secretIndex: 0 };
+		case 'signingSecret': {
+			const { config, secrets } = signingFromCredential(data);
+			return verifyRequestSignature(config, secrets, request.headers, request.rawBody, options);
+		}
+		case 'basicAuth': {
+			const header = singleHeader(request.headers, 'authorization');
+			if (isFailure(header)) return header;
+			const match = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header ?? '');
+			if (!match) return fail(header ? 'malformed' : 'missing', 'Missing or malformed Basic Authorization header');
+			const received = Buffer.from(match[1], 'base64').toString('utf8');
+			const expected = `${text(data, 'user')}:${text(data, 'password')}`;
+			return constantTimeIncludes([expected], received)
+				? { valid: true, scheme: 'basic-auth', secretIndex: 0 }
+				: fail('mismatch', 'Wrong username or password');
+		}
+		case 'bearerToken': {
+			const header = singleHeader(request.headers, 'authorization');
+			if (isFailure(header)) return header;
+			const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
+			if (!match) return fail(header ? 'malformed' : 'missing', 'Missing or malformed Bearer Authorization header');
+			return matchSecret(nonEmpty([text(data, 'token'), text(data, 'previousToken')]), match[1], 'bearer-token');
+		}
+		case 'apiKey': {
+			const name = text(data, 'name');
+			let received: string | undefined;
+			if (text(data, 'location') === 'query') {
+				const value = request.query[name];
+				if (Array.isArray(value)) return fail('malformed', `Query parameter ${name} was sent more than once`);
+				received = typeof value === 'string' ? value : undefined;
+			} else {
+				const header = singleHeader(request.headers, name);
+				if (isFailure(header)) return header;
+				received = header;
+			}
+			if (received === undefined || received === '') return fail('missing', `Missing ${name}`);
+			return matchSecret(nonEmpty([text(data, 'apiKey'), text(data, 'previousApiKey')]), received, 'api-key');
+		}
+	}
+}
+
+function matchSecret(secrets: string[], received: string, scheme: string): VerificationResult {
+	for (const [secretIndex, secret] of secrets.entries()) {
+		if (constantTimeIncludes([secret], received)) return { valid: true, scheme, secretIndex };
+	}
+	return fail('mismatch', 'Wrong credentials');
+}
+
+/** Header names that carry secrets for a credential; triggers redact them from their output. */
+export function secretHeaderNames(kind: AuthKind, data: CredentialData): string[] {
+	switch (kind) {
+		case 'basicAuth':
+		case 'bearerToken':
+			return ['authorization'];
+		case 'apiKey':
+			return text(data, 'location') === 'query' ? [] : [text(data, 'name').toLowerCase()];
+		case 'signingSecret': {
+			const { config } = signingFromCredential(data);
+			if (config.scheme === 'standardWebhooks') return ['webhook-signature', 'svix-signature'];
+			return [config.headerName.toLowerCase()];
+		}
+		default:
+			return [];
+	}
+}

@@ -1,0 +1,101 @@
+import { createHmac } from 'node:crypto';
+
+import { constantTimeIncludes } from './constantTime';
+import type { HeaderBag, VerificationResult, VerifyOptions } from './types';
+import { checkTimestamp, fail, isFailure, singleHeader } from './types';
+
+export type HmacAlgorithm = 'sha1' | 'sha256' | 'sha512';
+export type SignatureEncoding = 'hex' | 'base64';
+
+/** A plain HMAC signature header, as SalesOS (`X-Webhook-Signature`), GitHub (`sha256=`) and many CRMs send it. */
+export interface HmacScheme {
+	headerName: string;
+	algorithm: HmacAlgorithm;
+	encoding: SignatureEncoding;
+	/** Text before the digest in the header, such as `sha256=`. */
+	prefix: string;
+	/** `body`: the raw body is signed. `timestampDotBody`: `<timestamp>.<raw body>` is signed. */
+	signedContent: 'body' | 'timestampDotBody';
+	/** Header carrying the unix timestamp when `signedContent` is `timestampDotBody`. */
+	timestampHeaderName: string;
+}
+
+export const DEFAULT_HMAC_SCHEME: HmacScheme = {
+	headerName: 'X-Webhook-Signature',
+	algorithm: 'sha256',
+	encoding: 'hex',
+	prefix: '',
+	signedContent: 'body',
+	timestampHeaderName: 'X-Webhook-Timestamp',
+};
+
+function signedPayload(scheme: HmacScheme, body: Buffer, timestampSeconds: number): Buffer {
+	return scheme.signedContent === 'timestampDotBody'
+		? Buffer.concat([Buffer.from(`${timestampSeconds}.`), body])
+		: body;
+}
+
+export function computeHmac(
+	secret: string,
+	algorithm: HmacAlgorithm,
+	payload: Buffer,
+	encoding: SignatureEncoding,
+): string {
+	return createHmac(algorithm, secret).update(payload).digest(encoding);
+}
+
+/** Headers to add to an outgoing request. */
+export function signHmac(
+	scheme: HmacScheme,
+	secret: string,
+	body: Buffer,
+	timestampSeconds: number,
+): Record<string, string> {
+	const digest = computeHmac(secret, scheme.algorithm, signedPayload(scheme, body, timestampSeconds), scheme.encoding);
+	const headers: Record<string, string> = { [scheme.headerName]: `${scheme.prefix}${digest}` };
+	if (scheme.signedContent === 'timestampDotBody') headers[scheme.timestampHeaderName] = String(timestampSeconds);
+	return headers;
+}
+
+/** Verifies an incoming request against every active secret, over the exact raw body bytes. */
+export function verifyHmac(
+	scheme: HmacScheme,
+	secrets: readonly string[],
+	headers: HeaderBag,
+	rawBody: Buffer,
+	options: VerifyOptions,
+): VerificationResult {
+	const header = singleHeader(headers, scheme.headerName);
+	if (isFailure(header)) return header;
+	if (!header) return fail('missing', `Missing ${scheme.headerName} header`);
+
+	let timestampSeconds = 0;
+	if (scheme.signedContent === 'timestampDotBody') {
+		const rawTimestamp = singleHeader(headers, scheme.timestampHeaderName);
+		if (isFailure(rawTimestamp)) return rawTimestamp;
+		const checked = checkTimestamp(rawTimestamp, scheme.timestampHeaderName, options);
+		if (isFailure(checked)) return checked;
+		timestampSeconds = checked;
+	}
+
+	const value = header.trim();
+	if (scheme.prefix && !value.startsWith(scheme.prefix)) {
+		return fail('malformed', `Header ${scheme.headerName} does not start with "${scheme.prefix}"`);
+	}
+	// Hex digests are compared case-insensitively; senders differ in the case they print.
+	const normalise = (digest: string) => (scheme.encoding === 'hex' ? digest.toLowerCase() : digest);
+	const received = normalise(value.slice(scheme.prefix.length));
+	const payload = signedPayload(scheme, rawBody, timestampSeconds);
+	for (const [secretIndex, secret] of secrets.entries()) {
+		const expected = normalise(computeHmac(secret, scheme.algorithm, payload, scheme.encoding));
+		if (constantTimeIncludes([expected], received)) {
+			return {
+				valid: true,
+				scheme: `hmac-${scheme.algorithm}`,
+				secretIndex,
+				...(scheme.signedContent === 'timestampDotBody' ? { timestampSeconds } : {}),
+			};
+		}
+	}
+	return fail('mismatch', `Signature in ${scheme.headerName} does not match the body`);
+}

@@ -1,0 +1,58 @@
+/**
+ * One way in for every signature scheme this package speaks, used by the Outbound Webhook node
+ * (to sign) and by both triggers (to verify). Each scheme lives in its own small file.
+ */
+import type { HmacScheme } from './hmac';
+import { signHmac, verifyHmac } from './hmac';
+import { signStandardWebhook, verifyStandardWebhook } from './standardWebhooks';
+import { signTimestamped, verifyTimestamped } from './timestamped';
+import type { HeaderBag, VerificationResult, VerifyOptions } from './types';
+
+export type SigningConfig =
+	| ({ scheme: 'hmac' } & HmacScheme)
+	| { scheme: 'standardWebhooks' }
+	| { scheme: 'timestamped'; headerName: string };
+
+export interface SignInput {
+	body: Buffer;
+	timestampSeconds: number;
+	/** Stable id of the message; Standard Webhooks sends it as `webhook-id`. */
+	messageId: string;
+}
+
+/** Headers that sign one outgoing request with the current (first) secret. */
+export function signRequest(config: SigningConfig, secret: string, input: SignInput): Record<string, string> {
+	switch (config.scheme) {
+		case 'hmac':
+			return signHmac(config, secret, input.body, input.timestampSeconds);
+		case 'standardWebhooks':
+			return signStandardWebhook(secret, input.body, input.timestampSeconds, input.messageId);
+		case 'timestamped':
+			return signTimestamped(config.headerName, secret, input.body, input.timestampSeconds);
+	}
+}
+
+/** Verifies a request against all active secrets (current first, then those kept for rotation). */
+export function verifyRequestSignature(
+	config: SigningConfig,
+	secrets: readonly string[],
+	headers: HeaderBag,
+	rawBody: Buffer,
+	options: VerifyOptions,
+): VerificationResult {
+	switch (config.scheme) {
+		case 'hmac':
+			return verifyHmac(config, secrets, headers, rawBody, options);
+		case 'standardWebhooks':
+			return verifyStandardWebhook(secrets, headers, rawBody, options);
+		case 'timestamped':
+			return verifyTimestamped(config.headerName, secrets, headers, rawBody, options);
+	}
+}
+
+export * from './constantTime';
+export * from './hmac';
+export * from './publicKey';
+export * from './standardWebhooks';
+export * from './timestamped';
+export * from './types';

@@ -1,0 +1,52 @@
+import { createPublicKey, verify as cryptoVerify } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
+
+import type { HeaderBag, VerificationResult } from './types';
+import { fail, isFailure, singleHeader } from './types';
+
+/**
+ * Asymmetric signatures: the sender signs with a private key and publishes the public key, so the
+ * receiver holds no secret. HighLevel signs webhooks this way (RSA-SHA256 in `x-wh-signature`,
+ * Ed25519 in `x-ghl-signature`).
+ */
+export type PublicKeyAlgorithm = 'rsa-sha256' | 'ed25519';
+
+export interface PublicKeyScheme {
+	headerName: string;
+	algorithm: PublicKeyAlgorithm;
+	/** PEM (SPKI) text, or the base64 DER of an SPKI key. */
+	publicKey: string;
+}
+
+const keyCache = new Map<string, KeyObject>();
+
+function loadKey(text: string): KeyObject {
+	let key = keyCache.get(text);
+	if (!key) {
+		key = text.includes('BEGIN')
+			? createPublicKey(text)
+			: createPublicKey({ key: Buffer.from(text, 'base64'), format: 'der', type: 'spki' });
+		keyCache.set(text, key);
+	}
+	return key;
+}
+
+export function verifyPublicKeySignature(
+	scheme: PublicKeyScheme,
+	headers: HeaderBag,
+	rawBody: Buffer,
+): VerificationResult {
+	const header = singleHeader(headers, scheme.headerName);
+	if (isFailure(header)) return header;
+	if (!header) return fail('missing', `Missing ${scheme.headerName} header`);
+	const signature = Buffer.from(header.trim(), 'base64');
+	if (signature.length === 0) return fail('malformed', `Header ${scheme.headerName} is not base64`);
+	const key = loadKey(scheme.publicKey);
+	const valid =
+		scheme.algorithm === 'ed25519'
+			? cryptoVerify(null, rawBody, key, signature)
+			: cryptoVerify('sha256', rawBody, key, signature);
+	return valid
+		? { valid: true, scheme: scheme.algorithm, secretIndex: 0 }
+		: fail('mismatch', `Signature in ${scheme.headerName} does not match the body`);
+}

@@ -1,0 +1,58 @@
+import { createHmac } from 'node:crypto';
+
+import { constantTimeEqual } from './constantTime';
+import type { HeaderBag, VerificationResult, VerifyOptions } from './types';
+import { checkTimestamp, fail, isFailure, singleHeader } from './types';
+
+/**
+ * The Stripe-style scheme: `t=<unix>,v1=<hex>` in one header, HMAC-SHA256 over `<t>.<raw body>`.
+ * As in stripe-node, the whole secret string (including any `whsec_` prefix) is the key.
+ */
+export const DEFAULT_TIMESTAMPED_HEADER = 'Webhook-Signature';
+
+export function computeTimestampedSignature(secret: string, timestampSeconds: number, body: Buffer): string {
+	return createHmac('sha256', secret).update(`${timestampSeconds}.`).update(body).digest('hex');
+}
+
+export function signTimestamped(
+	headerName: string,
+	secret: string,
+	body: Buffer,
+	timestampSeconds: number,
+): Record<string, string> {
+	return { [headerName]: `t=${timestampSeconds},v1=${computeTimestampedSignature(secret, timestampSeconds, body)}` };
+}
+
+export function verifyTimestamped(
+	headerName: string,
+	secrets: readonly string[],
+	headers: HeaderBag,
+	rawBody: Buffer,
+	options: VerifyOptions,
+): VerificationResult {
+	const header = singleHeader(headers, headerName);
+	if (isFailure(header)) return header;
+	if (!header) return fail('missing', `Missing ${headerName} header`);
+
+	let timestamp: string | undefined;
+	const signatures: string[] = [];
+	for (const part of header.split(',')) {
+		const separator = part.indexOf('=');
+		if (separator < 1) return fail('malformed', `Header ${headerName} is not in the form t=<unix>,v1=<hex>`);
+		const key = part.slice(0, separator).trim();
+		const value = part.slice(separator + 1).trim();
+		if (key === 't') timestamp = value;
+		else if (key === 'v1') signatures.push(value.toLowerCase());
+	}
+	if (signatures.length === 0) return fail('malformed', `Header ${headerName} holds no v1 signature`);
+	const timestampSeconds = checkTimestamp(timestamp, `${headerName} t=`, options);
+	if (isFailure(timestampSeconds)) return timestampSeconds;
+
+	for (const [secretIndex, secret] of secrets.entries()) {
+		const expected = computeTimestampedSignature(secret, timestampSeconds, rawBody);
+		let matched = false;
+		for (const candidate of signatures) if (constantTimeEqual(expected, candidate)) matched = true;
+		if (matched) return { valid: true, scheme: 'timestamped-hmac-sha256', secretIndex, timestampSeconds };
+	}
+	return fail('mismatch', `Signature in ${headerName} does not match the body`);
+}

@@ -1,0 +1,69 @@
+/** Request headers as Node gives them: lower-case names; a repeated header may arrive as an array. */
+export type HeaderBag = Record<string, string | string[] | undefined>;
+
+export type VerificationFailure = {
+	valid: false;
+	/** missing: no signature; malformed: unparsable; mismatch: wrong signature; expired: timestamp outside tolerance. */
+	reason: 'missing' | 'malformed' | 'mismatch' | 'expired';
+	/** Safe to log and to return to the sender: never contains a secret or the expected signature. */
+	message: string;
+};
+
+export type VerificationSuccess = {
+	valid: true;
+	scheme: string;
+	/** Index of the secret that matched, so rotations can be observed (0 = current secret). */
+	secretIndex: number;
+	/** The signed timestamp, for schemes that carry one (unix seconds). */
+	timestampSeconds?: number;
+	/** The signed message id, for schemes that carry one (Standard Webhooks `webhook-id`). */
+	messageId?: string;
+};
+
+export type VerificationResult = VerificationSuccess | VerificationFailure;
+
+export interface VerifyOptions {
+	/** Maximum age (and future skew) of a signed timestamp, in seconds. 0 disables the check. */
+	toleranceSeconds: number;
+	/** Current time in unix seconds; injectable for tests. */
+	nowSeconds?: number;
+}
+
+export const fail = (reason: VerificationFailure['reason'], message: string): VerificationFailure => ({
+	valid: false,
+	reason,
+	message,
+});
+
+/** Reads one header. A header sent twice is refused: a second copy is a classic way to smuggle a forged value. */
+export function singleHeader(headers: HeaderBag, name: string): string | undefined | VerificationFailure {
+	const value = headers[name.toLowerCase()];
+	if (Array.isArray(value)) {
+		return value.length === 1 ? value[0] : fail('malformed', `Header ${name} was sent more than once`);
+	}
+	return value;
+}
+
+export const isFailure = (value: unknown): value is VerificationFailure =>
+	typeof value === 'object' && value !== null && (value as VerificationFailure).valid === false;
+
+/**
+ * Parses a unix timestamp header and checks it against the tolerance window in both directions.
+ * Values above 1e12 are read as milliseconds, which some senders use.
+ */
+export function checkTimestamp(raw: string | undefined, name: string, options: VerifyOptions): number | VerificationFailure {
+	if (raw === undefined || raw === '') return fail('missing', `Missing ${name} header`);
+	if (!/^\d{1,16}$/.test(raw.trim())) return fail('malformed', `Header ${name} is not a unix timestamp`);
+	let seconds = Number(raw.trim());
+	if (seconds > 1e12) seconds = Math.floor(seconds / 1000);
+	if (options.toleranceSeconds > 0) {
+		const now = options.nowSeconds ?? Math.floor(Date.now() / 1000);
+		if (Math.abs(now - seconds) > options.toleranceSeconds) {
+			return fail(
+				'expired',
+				`Timestamp in ${name} is outside the ${options.toleranceSeconds} s replay window`,
+			);
+		}
+	}
+	return seconds;
+}
