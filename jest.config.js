@@ -19,14 +19,14 @@ module.exports = {
 			transform: tsJest,
 			testEnvironment: 'node',
 			testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
-			testTimeout: 300_000,
+			globalSetup: '<rootDir>/test/n8n/globalSetup.ts',
 		},
 		{
 			displayName: 'reliability',
 			transform: tsJest,
 			testEnvironment: 'node',
 			testMatch: ['<rootDir>/test/reliability/**/*.test.ts'],
-			testTimeout: 900_000,
+			globalSetup: '<rootDir>/test/n8n/globalSetup.ts',
 		},
 	],
 };

@@ -73,7 +73,10 @@ function runStep(label, command, args, options) {
 /**
  * A cross-process lock, so a CI run and a developer's `npm start` never install into the same
  * cache folder at once. A lock older than 30 minutes is treated as left over by a killed run.
+ * @template T
  * @param {string} lockDir
+ * @param {() => Promise<T>} fn
+ * @returns {Promise<T>}
  */
 async function withLock(lockDir, fn) {
 	fs.mkdirSync(path.dirname(lockDir), { recursive: true });
@@ -130,7 +133,11 @@ async function ensureNode() {
 	return { binDir: path.dirname(nodeBin), nodeBin, headersDir };
 }
 
-/** npm's environment without settings inherited from an enclosing `npm run` that would change the install. */
+/**
+ * npm's environment without settings inherited from an enclosing `npm run` that would change the install.
+ * @param {Record<string, string>} [extra]
+ * @returns {NodeJS.ProcessEnv}
+ */
 function npmEnv(extra = {}) {
 	const env = { ...process.env, ...extra };
 	for (const key of Object.keys(env)) {
@@ -139,10 +146,12 @@ function npmEnv(extra = {}) {
 	return env;
 }
 
+/** @typedef {{ n8nBin: string, node: { binDir: string, nodeBin: string, headersDir: string | undefined }, version: string }} N8nRuntime */
+
 /**
  * Installs n8n once into `<cache>/n8n-<version>` (about 3–4 minutes and 3 GB) and reuses it afterwards.
  * The install goes into a temporary folder that is renamed into place only when complete.
- * @returns {Promise<{ n8nBin: string, node: Awaited<ReturnType<typeof ensureNode>>, version: string }>}
+ * @returns {Promise<N8nRuntime>}
  */
 async function ensureN8n() {
 	const version = n8nVersion();
@@ -259,19 +268,19 @@ function freePort() {
 
 /**
  * The environment every n8n process of this runtime gets.
- * @param {{ userFolder: string, port: number, extra?: Record<string, string> }} options
+ * @param {{ userFolder: string, port: number, brokerPort?: number, extra?: Record<string, string> }} options
  */
-function n8nEnv({ userFolder, port, extra = {} }, runtime) {
+function n8nEnv({ userFolder, port, brokerPort = port + 1, extra = {} }, /** @type {N8nRuntime} */ runtime) {
 	return {
 		...npmEnv(),
 		PATH: `${runtime.node.binDir}${path.delimiter}${process.env.PATH}`,
+		// Jest sets NODE_ENV=test, under which n8n's CLI skips its work; n8n must run as it does for users.
+		NODE_ENV: 'production',
 		N8N_USER_FOLDER: userFolder,
 		N8N_PORT: String(port),
 		N8N_LISTEN_ADDRESS: '127.0.0.1',
 		N8N_HOST: '127.0.0.1',
 		N8N_PROTOCOL: 'http',
-		WEBHOOK_URL: `http://127.0.0.1:${port}/`,
-		N8N_EDITOR_BASE_URL: `http://127.0.0.1:${port}/`,
 		DB_TYPE: 'sqlite',
 		N8N_ENCRYPTION_KEY: process.env.N8N_ENCRYPTION_KEY || 'crm-webhooks-local-encryption-key',
 		N8N_DIAGNOSTICS_ENABLED: 'false',
@@ -282,7 +291,8 @@ function n8nEnv({ userFolder, port, extra = {} }, runtime) {
 		N8N_SECURE_COOKIE: 'false',
 		N8N_COMMUNITY_PACKAGES_ENABLED: 'true',
 		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
-		N8N_RUNNERS_ENABLED: 'true',
+		// Each n8n gets its own task-broker port, so parallel instances (tests, `npm start`) never collide.
+		N8N_RUNNERS_BROKER_PORT: String(brokerPort),
 		N8N_LOG_LEVEL: process.env.N8N_LOG_LEVEL || 'info',
 		N8N_LOG_OUTPUT: 'console',
 		EXECUTIONS_DATA_PRUNE: 'false',
@@ -292,7 +302,7 @@ function n8nEnv({ userFolder, port, extra = {} }, runtime) {
 
 /**
  * Runs an n8n CLI command (import:workflow, publish:workflow, export:nodes …) to completion.
- * @param {Awaited<ReturnType<typeof ensureN8n>>} runtime
+ * @param {N8nRuntime} runtime
  * @param {string[]} args
  * @param {{ userFolder: string, port?: number, extra?: Record<string, string> }} options
  */
@@ -311,6 +321,7 @@ function n8nCli(runtime, args, options) {
 /**
  * @param {string} url
  * @param {number} timeoutMs
+ * @param {() => boolean} isAlive
  */
 async function waitForHealthy(url, timeoutMs, isAlive) {
 	const deadline = Date.now() + timeoutMs;
@@ -333,11 +344,11 @@ async function waitForHealthy(url, timeoutMs, isAlive) {
 /**
  * Starts `n8n start` and resolves once /healthz answers. The returned handle stops the whole
  * process group (n8n and its task runner), so no process outlives the caller.
- * @param {Awaited<ReturnType<typeof ensureN8n>>} runtime
- * @param {{ userFolder: string, port: number, extra?: Record<string, string>, inheritOutput?: boolean, logFile?: string }} options
+ * @param {N8nRuntime} runtime
+ * @param {{ userFolder: string, port: number, brokerPort?: number, extra?: Record<string, string>, inheritOutput?: boolean, logFile?: string }} options
  */
 async function startN8n(runtime, options) {
-	const env = n8nEnv(options, runtime);
+	const env = n8nEnv({ ...options, brokerPort: options.brokerPort ?? (await freePort()) }, runtime);
 	const child = spawn(runtime.node.nodeBin, [runtime.n8nBin, 'start'], {
 		env,
 		detached: true,
@@ -345,7 +356,7 @@ async function startN8n(runtime, options) {
 	});
 	let output = '';
 	const logStream = options.logFile ? fs.createWriteStream(options.logFile, { flags: 'a' }) : null;
-	const collect = (chunk) => {
+	const collect = (/** @type {Buffer} */ chunk) => {
 		logStream?.write(chunk);
 		output += chunk.toString();
 		if (output.length > 2_000_000) output = output.slice(-1_000_000);
@@ -380,7 +391,8 @@ async function startN8n(runtime, options) {
 		},
 	};
 	try {
-		await waitForHealthy(`${handle.baseUrl}/healthz`, 120_000, () => !exited);
+		// /healthz answers before routes are registered; /healthz/readiness waits for the database and webhooks.
+		await waitForHealthy(`${handle.baseUrl}/healthz/readiness`, 120_000, () => !exited);
 	} catch (error) {
 		await handle.stop(2000);
 		throw new Error(`${/** @type {Error} */ (error).message}\n--- n8n output ---\n${output.slice(-4000)}`);

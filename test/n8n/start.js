@@ -1,0 +1,98 @@
+// @ts-check
+/**
+ * `npm start`: a real local n8n on http://127.0.0.1:5678 with this package installed from its packed
+ * tarball (as a community install), the example workflows imported and published.
+ * Data lives in .n8n-local/ (git-ignored), so what you build in the editor survives restarts.
+ *
+ *   N8N_PORT=5679 npm start      another port
+ *   CRM_WEBHOOKS_USER_FOLDER=…   another user folder
+ */
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+
+const runtime = require('./runtime.js');
+
+const EXAMPLES_DIR = path.join(runtime.REPO_ROOT, 'examples');
+const TRIGGER_TYPES = new Set([
+	'n8n-nodes-crm-webhooks.crmEventTrigger',
+	'n8n-nodes-crm-webhooks.inboundWebhookTrigger',
+	'n8n-nodes-base.webhook',
+]);
+
+/** @returns {Array<{ id: string, name: string, nodes: Array<{ type: string, name: string, parameters?: Record<string, unknown>, webhookId?: string }> }>} */
+function readExamples() {
+	if (!fs.existsSync(EXAMPLES_DIR)) return [];
+	return fs
+		.readdirSync(EXAMPLES_DIR)
+		.filter((file) => file.endsWith('.json') && file !== 'credentials.json')
+		.sort()
+		.map((file) => JSON.parse(fs.readFileSync(path.join(EXAMPLES_DIR, file), 'utf8')));
+}
+
+async function main() {
+	const port = Number(process.env.N8N_PORT || 5678);
+	const userFolder = path.resolve(process.env.CRM_WEBHOOKS_USER_FOLDER || path.join(runtime.REPO_ROOT, '.n8n-local'));
+	const installed = await runtime.ensureN8n();
+
+	runtime.log('building and packing the package');
+	const tarball = runtime.packPackage(fs.mkdtempSync(path.join(os.tmpdir(), 'crm-webhooks-pack-')));
+	runtime.installPackageLikeN8n(tarball, userFolder);
+	runtime.log(`installed ${path.basename(tarball)} into ${path.join(userFolder, '.n8n', 'nodes')}`);
+
+	const examples = readExamples();
+	const credentialsFile = path.join(EXAMPLES_DIR, 'credentials.json');
+	if (fs.existsSync(credentialsFile)) {
+		runtime.n8nCli(installed, ['import:credentials', `--input=${credentialsFile}`], { userFolder });
+	}
+	if (examples.length > 0) {
+		const file = path.join(userFolder, 'examples.json');
+		fs.writeFileSync(file, JSON.stringify(examples));
+		runtime.n8nCli(installed, ['import:workflow', `--input=${file}`], { userFolder });
+		for (const example of examples) {
+			runtime.n8nCli(installed, ['publish:workflow', `--id=${example.id}`], { userFolder });
+		}
+		runtime.log(`imported and published ${examples.length} example workflows`);
+	}
+
+	const n8n = await runtime.startN8n(installed, {
+		userFolder,
+		port,
+		inheritOutput: true,
+		extra: { N8N_LOG_LEVEL: process.env.N8N_LOG_LEVEL || 'info' },
+	});
+
+	const lines = [`n8n ${installed.version} is running with n8n-nodes-crm-webhooks loaded.`, '', `  Editor:  ${n8n.baseUrl}/`];
+	const webhookLines = [];
+	for (const example of examples) {
+		for (const node of example.nodes.filter((candidate) => TRIGGER_TYPES.has(candidate.type))) {
+			const webhookPath = String(node.parameters?.path || node.webhookId || '');
+			webhookLines.push(`  ${example.name} → ${node.name}: ${n8n.baseUrl}/webhook/${webhookPath}`);
+		}
+	}
+	if (webhookLines.length > 0) lines.push('', '  Production webhook URLs of the examples:', ...webhookLines);
+	lines.push('', '  Press Ctrl-C to stop.', '');
+	process.stdout.write(`\n${lines.join('\n')}\n`);
+
+	let stopping = false;
+	const stop = async () => {
+		if (stopping) return;
+		stopping = true;
+		process.stdout.write('\nStopping n8n …\n');
+		await n8n.stop();
+		process.exit(0);
+	};
+	process.on('SIGINT', stop);
+	process.on('SIGTERM', stop);
+	n8n.process.on('exit', (code) => {
+		if (!stopping) {
+			process.stderr.write(`n8n exited unexpectedly (code ${code})\n`);
+			process.exit(1);
+		}
+	});
+}
+
+main().catch((error) => {
+	process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+	process.exit(1);
+});
