@@ -1,0 +1,105 @@
+import {
+	credentialProblems,
+	outboundAuth,
+	secretHeaderNames,
+	signingFromCredential,
+	verifyInboundAuth,
+} from '../../../nodes/shared/auth';
+import { signRequest } from '../../../nodes/shared/signatures';
+
+const options = { toleranceSeconds: 300 };
+const request = (headers: Record<string, string | string[]>, query: Record<string, unknown> = {}, body = '{}') => ({
+	headers,
+	query,
+	rawBody: Buffer.from(body),
+});
+
+describe('outbound authentication', () => {
+	it('builds Basic, Bearer and API key headers or query values', () => {
+		expect(outboundAuth('basicAuth', { user: 'crm', password: 'p@ss' }).headers).toEqual({
+			Authorization: `Basic ${Buffer.from('crm:p@ss').toString('base64')}`,
+		});
+		expect(outboundAuth('bearerToken', { token: 'abc' }).headers).toEqual({ Authorization: 'Bearer abc' });
+		expect(outboundAuth('apiKey', { location: 'header', name: 'X-API-Key', apiKey: 'k' })).toEqual({
+			headers: { 'X-API-Key': 'k' },
+			query: {},
+		});
+		expect(outboundAuth('apiKey', { location: 'query', name: 'api_key', apiKey: 'k' })).toEqual({
+			headers: {},
+			query: { api_key: 'k' },
+		});
+		expect(outboundAuth('none', {})).toEqual({ headers: {}, query: {} });
+	});
+});
+
+describe('inbound authentication', () => {
+	const basic = { user: 'vtiger', password: 's3cret' };
+	const basicHeader = `Basic ${Buffer.from('vtiger:s3cret').toString('base64')}`;
+
+	it('accepts the right Basic credentials and refuses wrong, missing or duplicated ones', () => {
+		expect(verifyInboundAuth('basicAuth', basic, request({ authorization: basicHeader }), options)).toMatchObject({ valid: true });
+		const wrong = `Basic ${Buffer.from('vtiger:guess').toString('base64')}`;
+		expect(verifyInboundAuth('basicAuth', basic, request({ authorization: wrong }), options)).toMatchObject({ reason: 'mismatch' });
+		expect(verifyInboundAuth('basicAuth', basic, request({}), options)).toMatchObject({ reason: 'missing' });
+		expect(verifyInboundAuth('basicAuth', basic, request({ authorization: 'Basic ???' }), options)).toMatchObject({ reason: 'malformed' });
+		expect(verifyInboundAuth('basicAuth', basic, request({ authorization: [basicHeader, wrong] }), options)).toMatchObject({
+			reason: 'malformed',
+		});
+	});
+
+	it('accepts the current and the previous bearer token during a rotation', () => {
+		const credential = { token: 'new-token', previousToken: 'old-token' };
+		expect(verifyInboundAuth('bearerToken', credential, request({ authorization: 'Bearer new-token' }), options)).toMatchObject({
+			valid: true,
+			secretIndex: 0,
+		});
+		expect(verifyInboundAuth('bearerToken', credential, request({ authorization: 'Bearer old-token' }), options)).toMatchObject({
+			valid: true,
+			secretIndex: 1,
+		});
+		expect(verifyInboundAuth('bearerToken', { token: 'new-token' }, request({ authorization: 'Bearer ' }), options)).toMatchObject({
+			valid: false,
+		});
+	});
+
+	it('reads an API key from the named header or query parameter', () => {
+		const header = { location: 'header', name: 'X-LSQ-Secret', apiKey: 'k1', previousApiKey: '' };
+		expect(verifyInboundAuth('apiKey', header, request({ 'x-lsq-secret': 'k1' }), options)).toMatchObject({ valid: true });
+		expect(verifyInboundAuth('apiKey', header, request({ 'x-lsq-secret': 'k2' }), options)).toMatchObject({ reason: 'mismatch' });
+		expect(verifyInboundAuth('apiKey', header, request({}), options)).toMatchObject({ reason: 'missing' });
+		const query = { location: 'query', name: 'token', apiKey: 'k1' };
+		expect(verifyInboundAuth('apiKey', query, request({}, { token: 'k1' }), options)).toMatchObject({ valid: true });
+		expect(verifyInboundAuth('apiKey', query, request({}, { token: ['k1', 'k1'] }), options)).toMatchObject({ reason: 'malformed' });
+	});
+
+	it('verifies signatures with the scheme of a signing-secret credential, including previous secrets', () => {
+		const credential = { scheme: 'hmac', secret: 'new', previousSecrets: 'old older', hmacHeaderName: 'X-Webhook-Signature' };
+		const { config } = signingFromCredential(credential);
+		const body = Buffer.from('{"id":"evt_1"}');
+		const headers = signRequest(config, 'older', { body, timestampSeconds: 0, messageId: 'm' });
+		const lower = Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]));
+		expect(verifyInboundAuth('signingSecret', credential, { headers: lower, query: {}, rawBody: body }, options)).toMatchObject({
+			valid: true,
+			secretIndex: 2,
+		});
+	});
+});
+
+describe('credential problems and redaction', () => {
+	it('explains unusable values', () => {
+		expect(credentialProblems('apiKey', { name: 'X-Key', apiKey: '' })).toEqual(['API Key is empty']);
+		expect(credentialProblems('signingSecret', { scheme: 'hmac', secret: 's', hmacHeaderName: 'Bad Header' })).toEqual([
+			'"Bad Header" is not a valid header name',
+		]);
+		expect(credentialProblems('signingSecret', { scheme: 'standardWebhooks', secret: 'whsec_c2hvcnQ=' })).toEqual([
+			'A Standard Webhooks secret should hold at least 16 random bytes (24 to 64 recommended)',
+		]);
+		expect(credentialProblems('none', {})).toEqual([]);
+	});
+
+	it('names the headers that carry secrets', () => {
+		expect(secretHeaderNames('basicAuth', {})).toEqual(['authorization']);
+		expect(secretHeaderNames('apiKey', { location: 'header', name: 'X-LSQ-Secret' })).toEqual(['x-lsq-secret']);
+		expect(secretHeaderNames('signingSecret', { scheme: 'standardWebhooks' })).toEqual(['webhook-signature', 'svix-signature']);
+	});
+});
