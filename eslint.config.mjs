@@ -46,9 +46,6 @@ export default tseslint.config(
 			...n8nNodesBase.configs.credentials.rules,
 			'n8n-nodes-base/cred-class-field-documentation-url-miscased': 'off',
 			'n8n-nodes-base/cred-class-field-type-options-password-missing': 'off',
-			// Generic auth credentials read better as "Webhook Basic Auth" than "Webhook Basic Auth API"; the plugin
-			// exempts n8n's own generic credentials (Header Auth, Basic Auth) from this rule the same way.
-			'n8n-nodes-base/cred-class-field-display-name-missing-api': 'off',
 		},
 	},
 	{

@@ -9,11 +9,11 @@ import { testUrlProperty } from './shared';
 export class WebhookApiKeyApi implements ICredentialType {
 	name = 'webhookApiKeyApi';
 
-	displayName = 'Webhook API Key';
+	displayName = 'Webhook Key Auth API';
 
 	icon: Icon = { light: 'file:webhookCredential.svg', dark: 'file:webhookCredential.dark.svg' };
 
-	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-crm-webhooks#webhook-api-key';
+	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-crm-webhooks#webhook-key-auth-api';
 
 	properties: INodeProperties[] = [
 		{

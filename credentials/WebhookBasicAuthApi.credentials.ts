@@ -6,11 +6,11 @@ import { testUrlProperty } from './shared';
 export class WebhookBasicAuthApi implements ICredentialType {
 	name = 'webhookBasicAuthApi';
 
-	displayName = 'Webhook Basic Auth';
+	displayName = 'Webhook Basic Auth API';
 
 	icon: Icon = { light: 'file:webhookCredential.svg', dark: 'file:webhookCredential.dark.svg' };
 
-	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-crm-webhooks#webhook-basic-auth';
+	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-crm-webhooks#webhook-basic-auth-api';
 
 	properties: INodeProperties[] = [
 		{

@@ -6,11 +6,11 @@ import { testUrlProperty } from './shared';
 export class WebhookBearerTokenApi implements ICredentialType {
 	name = 'webhookBearerTokenApi';
 
-	displayName = 'Webhook Bearer Token';
+	displayName = 'Webhook Bearer Token API';
 
 	icon: Icon = { light: 'file:webhookCredential.svg', dark: 'file:webhookCredential.dark.svg' };
 
-	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-crm-webhooks#webhook-bearer-token';
+	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-crm-webhooks#webhook-bearer-token-api';
 
 	properties: INodeProperties[] = [
 		{

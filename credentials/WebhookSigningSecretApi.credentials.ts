@@ -10,11 +10,11 @@ const forScheme = (...scheme: string[]) => ({ displayOptions: { show: { scheme }
 export class WebhookSigningSecretApi implements ICredentialType {
 	name = 'webhookSigningSecretApi';
 
-	displayName = 'Webhook Signing Secret';
+	displayName = 'Webhook Signing Secret API';
 
 	icon: Icon = { light: 'file:signingSecretCredential.svg', dark: 'file:signingSecretCredential.dark.svg' };
 
-	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-crm-webhooks#webhook-signing-secret';
+	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-crm-webhooks#webhook-signing-secret-api';
 
 	properties: INodeProperties[] = [
 		{

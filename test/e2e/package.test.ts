@@ -7,10 +7,10 @@ const NODES = {
 	'n8n-nodes-crm-webhooks.crmEventTrigger': 'CRM Event Trigger',
 };
 const CREDENTIALS = {
-	webhookBasicAuthApi: 'Webhook Basic Auth',
-	webhookApiKeyApi: 'Webhook API Key',
-	webhookBearerTokenApi: 'Webhook Bearer Token',
-	webhookSigningSecretApi: 'Webhook Signing Secret',
+	webhookBasicAuthApi: 'Webhook Basic Auth API',
+	webhookApiKeyApi: 'Webhook Key Auth API',
+	webhookBearerTokenApi: 'Webhook Bearer Token API',
+	webhookSigningSecretApi: 'Webhook Signing Secret API',
 };
 
 describe('the installed package in real n8n', () => {
