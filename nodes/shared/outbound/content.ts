@@ -1,0 +1,84 @@
+import type { EncodeOptions, EncodedBody, Encoding } from './encoders';
+import { CONTENT_TYPES, encodeValue } from './encoders';
+import { OutboundConfigError } from './errors';
+import { parsePath, setPath } from './paths';
+import type { CompiledTemplate, MissingTagPolicy } from './template';
+import { renderTemplate } from './template';
+
+export type ContentMode = 'fields' | 'wholeItem' | 'template' | 'none';
+
+export interface FieldEntry {
+	name: string;
+	value: unknown;
+}
+
+/** Keys this node adds to an item; removed again when an item comes back (Retry Later loop). */
+export const OWN_KEYS = ['delivery', 'response', 'captured', 'error'] as const;
+const DELIVERY_STATUSES = new Set(['delivered', 'retry_later', 'failed']);
+
+/** True when `json.delivery` was written by an Outbound Webhook node. */
+export function hasDeliveryRecord(json: Record<string, unknown>): boolean {
+	const delivery = json.delivery as Record<string, unknown> | undefined;
+	return (
+		typeof delivery === 'object' &&
+		delivery !== null &&
+		DELIVERY_STATUSES.has(delivery.status as string) &&
+		typeof delivery.idempotencyKey === 'string'
+	);
+}
+
+/** The item's data without what an Outbound Webhook node added to it. */
+export function withoutOwnKeys(json: Record<string, unknown>): Record<string, unknown> {
+	if (!hasDeliveryRecord(json)) return json;
+	const copy = { ...json };
+	for (const key of OWN_KEYS) delete copy[key];
+	return copy;
+}
+
+/** Name/value pairs as an object; dotted names nest, as Vtiger maps fields: `deal.amount` → {deal:{amount}}. */
+export function buildFieldsObject(fields: readonly FieldEntry[], field = 'Fields'): Record<string, unknown> {
+	const body: Record<string, unknown> = {};
+	for (const entry of fields) {
+		const name = String(entry.name ?? '').trim();
+		if (name === '') throw new OutboundConfigError(field, `${field} has a row without a name`, 'Fill in the name or remove the row');
+		setPath(body, parsePath(name, field), entry.value, field, name);
+	}
+	return body;
+}
+
+export type ContentSpec =
+	| { mode: 'none' }
+	| { mode: 'fields'; fields: readonly FieldEntry[] }
+	| { mode: 'wholeItem'; json: Record<string, unknown> }
+	| { mode: 'template'; template: CompiledTemplate; json: Record<string, unknown>; missing: MissingTagPolicy };
+
+/** The content of one item as a value (what the JSON array collects). */
+export function contentValue(spec: ContentSpec, encoding: Encoding): unknown {
+	switch (spec.mode) {
+		case 'none':
+			return undefined;
+		case 'fields':
+			return buildFieldsObject(spec.fields);
+		case 'wholeItem':
+			return withoutOwnKeys(spec.json);
+		case 'template': {
+			const text = renderTemplate(spec.template, withoutOwnKeys(spec.json), encoding, spec.missing);
+			return encoding === 'jsonArray' ? JSON.parse(text) : text;
+		}
+	}
+}
+
+/** Body of a request that carries one item (every encoding except JSON Array). */
+export function buildBody(spec: ContentSpec, encoding: Encoding, options: EncodeOptions): EncodedBody | undefined {
+	if (spec.mode === 'none') return undefined;
+	const value = contentValue(spec, encoding);
+	// A rendered template is already encoded for its content type.
+	if (spec.mode === 'template') return { body: Buffer.from(value as string, 'utf8'), contentType: CONTENT_TYPES[encoding] };
+	return encodeValue(value, encoding, options);
+}
+
+/** Body of a JSON Array request: every item's content in one array, as Vtiger's JSONARRAY sends it. */
+export function buildArrayBody(specs: readonly ContentSpec[]): EncodedBody {
+	const values = specs.map((spec) => contentValue(spec, 'jsonArray') ?? null);
+	return { body: Buffer.from(JSON.stringify(values), 'utf8'), contentType: CONTENT_TYPES.jsonArray };
+}

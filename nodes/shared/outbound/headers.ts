@@ -1,0 +1,120 @@
+import { OutboundConfigError } from './errors';
+
+export interface HeaderEntry {
+	name: string;
+	value: string;
+}
+
+/** RFC 7230 `token`: the only characters a header name may contain. */
+export const HEADER_TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const LINE_BREAK_OR_NUL = /[\r\n\0]/;
+/** What Node's http module would refuse later with a cryptic ERR_INVALID_CHAR. */
+const INVALID_VALUE_CHAR = /[^\t\x20-\x7e\x80-\xff]/;
+
+/** Framing and hop-by-hop headers the transport sets itself; letting a user set them breaks the request. */
+const RESERVED = new Set([
+	'host',
+	'content-length',
+	'transfer-encoding',
+	'connection',
+	'keep-alive',
+	'upgrade',
+	'te',
+	'trailer',
+	'expect',
+	'proxy-authorization',
+	'proxy-connection',
+]);
+
+/**
+ * Reads headers pasted as `Name: value` lines, one per line, the way Freshsales users write them:
+ * a space before the colon is skipped, a space inside the name is an error.
+ */
+export function parseHeaderLines(text: string, field = 'Custom Headers'): HeaderEntry[] {
+	const entries: HeaderEntry[] = [];
+	if (text.includes('\0')) throw new OutboundConfigError(field, `${field} contain a NUL character`, 'Remove it');
+	const lines = text.split(/\r\n|\r|\n/);
+	for (const [index, line] of lines.entries()) {
+		if (line.trim() === '') continue;
+		const colon = line.indexOf(':');
+		if (colon <= 0 || line.slice(0, colon).trim() === '') {
+			throw new OutboundConfigError(
+				field,
+				`Line ${index + 1} of ${field} ("${preview(line)}") is not in the form Name: value`,
+				'Write one header per line, e.g. X-Api-Version: 2',
+			);
+		}
+		entries.push({ name: line.slice(0, colon).trim(), value: line.slice(colon + 1).trim() });
+	}
+	return entries;
+}
+
+/**
+ * Checks names and values and refuses anything that could inject a header or break the framing.
+ * Names must be RFC 7230 tokens; every error names the offending header.
+ */
+export function validateHeaders(entries: readonly HeaderEntry[], field = 'Custom Headers'): HeaderEntry[] {
+	const seen = new Set<string>();
+	const valid: HeaderEntry[] = [];
+	for (const entry of entries) {
+		const name = String(entry.name ?? '').trim();
+		const value = entry.value === undefined || entry.value === null ? '' : String(entry.value);
+		if (name === '') throw new OutboundConfigError(field, `${field} has a header without a name`, 'Fill in the name or remove the row');
+		if (LINE_BREAK_OR_NUL.test(name) || LINE_BREAK_OR_NUL.test(value)) {
+			throw new OutboundConfigError(
+				field,
+				`Header "${preview(name)}" contains a line break or NUL character`,
+				'Header values must be a single line; line breaks would inject extra headers',
+			);
+		}
+		if (/\s/.test(name)) {
+			throw new OutboundConfigError(
+				field,
+				`Header name "${name}" contains a space`,
+				`Header names cannot contain spaces; use hyphens, e.g. "${name.replace(/\s+/g, '-')}"`,
+			);
+		}
+		if (!HEADER_TOKEN.test(name)) {
+			throw new OutboundConfigError(
+				field,
+				`Header name "${name}" contains a character that is not allowed in header names`,
+				'Use letters, digits and - only',
+			);
+		}
+		if (INVALID_VALUE_CHAR.test(value)) {
+			throw new OutboundConfigError(
+				field,
+				`Header "${name}" has a value with a control character or a character outside Latin-1`,
+				'Percent-encode or Base64-encode the value',
+			);
+		}
+		const key = name.toLowerCase();
+		if (RESERVED.has(key)) {
+			throw new OutboundConfigError(field, `Header "${name}" is set by the node itself`, 'Remove it from the custom headers');
+		}
+		if (seen.has(key)) {
+			throw new OutboundConfigError(
+				field,
+				`Header "${name}" is listed twice`,
+				'Put both values in one header, separated by a delimiter such as ;',
+			);
+		}
+		seen.add(key);
+		valid.push({ name, value: value.trim() });
+	}
+	return valid;
+}
+
+/** Later layers replace earlier headers of the same name, whatever its case. */
+export function mergeHeaders(...layers: ReadonlyArray<Readonly<Record<string, string>> | readonly HeaderEntry[]>): Record<string, string> {
+	const merged = new Map<string, [string, string]>();
+	for (const layer of layers) {
+		const entries = Array.isArray(layer)
+			? (layer as HeaderEntry[]).map((entry) => [entry.name, entry.value] as const)
+			: Object.entries(layer);
+		for (const [name, value] of entries) merged.set(name.toLowerCase(), [name, value]);
+	}
+	return Object.fromEntries(merged.values());
+}
+
+const preview = (text: string) => (text.length > 40 ? `${text.slice(0, 40)}…` : text).replace(/[\r\n\0]/g, '⏎');

@@ -1,0 +1,106 @@
+import { OutboundConfigError } from './errors';
+
+const SCHEME = /^([a-z][a-z0-9+.-]*):/i;
+const ALLOWED_PROTOCOLS = new Set(['http:', 'https:']);
+
+/**
+ * Parses a target URL and explains precisely what is wrong with it: a missing scheme, a relative
+ * path, whitespace, an unsupported scheme (file:, ftp:, …) or credentials written into the URL.
+ */
+export function validateUrl(raw: unknown, field = 'URL'): URL {
+	if (typeof raw !== 'string' || raw.trim() === '') {
+		throw new OutboundConfigError(field, `${field} is empty`, 'Enter the full address, e.g. https://api.example.com/hooks');
+	}
+	// Surrounding whitespace is almost always a copy-paste leftover (or a newline from an expression).
+	const text = raw.trim();
+	const space = text.search(/\s/);
+	if (space !== -1) {
+		throw new OutboundConfigError(
+			field,
+			`${field} contains whitespace at position ${space + 1}`,
+			'Remove the space or line break, or encode it as %20',
+		);
+	}
+	const scheme = SCHEME.exec(text);
+	if (!scheme) {
+		if (/^(\/|\.\.?\/|\?|#)/.test(text)) {
+			throw new OutboundConfigError(
+				field,
+				`${field} "${redactText(text)}" is relative`,
+				'Use an absolute URL that starts with https:// and a host name',
+			);
+		}
+		throw missingScheme(field, text);
+	}
+	const protocol = `${scheme[1].toLowerCase()}:`;
+	if (!ALLOWED_PROTOCOLS.has(protocol)) {
+		// "localhost:5678/hook" parses as the scheme "localhost:"; a port number gives it away.
+		if (/^\d+($|[/?#])/.test(text.slice(scheme[0].length))) throw missingScheme(field, text);
+		throw new OutboundConfigError(
+			field,
+			`${field} uses the unsupported scheme "${protocol}"`,
+			'Only http:// and https:// URLs can receive webhooks',
+		);
+	}
+	if (!text.slice(scheme[0].length).startsWith('//')) {
+		throw new OutboundConfigError(field, `${field} "${redactText(text)}" has no host`, `Write it as ${protocol}//host/path`);
+	}
+	const url = tryParseUrl(text);
+	if (!url || url.hostname === '') {
+		throw new OutboundConfigError(field, `${field} "${redactText(text)}" is not a valid URL`, 'Check the host name and port');
+	}
+	if (url.username || url.password) {
+		throw new OutboundConfigError(
+			field,
+			`${field} contains a username or password`,
+			'Remove them from the URL and choose Basic Auth under Authentication, so they are stored encrypted in a credential',
+		);
+	}
+	url.hash = '';
+	return url;
+}
+
+function tryParseUrl(text: string): URL | undefined {
+	try {
+		return new URL(text);
+	} catch {
+		return undefined;
+	}
+}
+
+function missingScheme(field: string, text: string) {
+	return new OutboundConfigError(
+		field,
+		`${field} "${redactText(text)}" has no scheme`,
+		`Add https:// (or http://) in front: https://${text}`,
+	);
+}
+
+/** Query parameter names whose values are secrets even when no credential says so. */
+const SECRET_QUERY_NAME = /token|secret|passw|apikey|api_key|api-key|^key$|^sig$|^signature$|^auth$|^code$/i;
+
+/**
+ * The URL as it may appear in logs and output: no userinfo, and the values of the credential's query
+ * parameter (and of obviously secret ones such as `token`) replaced by `***`.
+ */
+export function redactUrl(url: URL | string, secretQueryNames: readonly string[] = []): string {
+	const parsed = tryParseUrl(url.toString());
+	if (!parsed) return redactText(url.toString());
+	if (parsed.username) parsed.username = '***';
+	if (parsed.password) parsed.password = '***';
+	const secretNames = new Set(secretQueryNames.map((name) => name.toLowerCase()));
+	const names = [...new Set(parsed.searchParams.keys())];
+	for (const name of names) {
+		if (secretNames.has(name.toLowerCase()) || SECRET_QUERY_NAME.test(name)) {
+			const count = parsed.searchParams.getAll(name).length;
+			parsed.searchParams.delete(name);
+			for (let i = 0; i < count; i++) parsed.searchParams.append(name, '***');
+		}
+	}
+	return parsed.toString();
+}
+
+/** Best-effort redaction of text that may not even parse as a URL. */
+export function redactText(text: string): string {
+	return text.replace(/\/\/[^/@\s]*@/g, '//***@');
+}

@@ -1,0 +1,76 @@
+import { compileCapture, runCapture } from '../../../../nodes/shared/outbound/capture';
+
+const json = JSON.stringify({ data: { id: 'inv_1', lines: [{ sku: 'a', qty: 1 }, { sku: 'b', qty: 3 }] }, ok: true });
+const xml = '<?xml version="1.0"?><invoice id="42"><status>paid</status><line sku="a"/><line sku="b"/><note>x &amp; y</note></invoice>';
+
+describe('JSONPath capture', () => {
+	const spec = compileCapture(
+		'jsonPath',
+		[
+			{ name: 'invoiceId', expression: '$.data.id' },
+			{ name: 'skus', expression: '$.data.lines[*].sku', all: true },
+			{ name: 'firstBig', expression: '$.data.lines[?(@.qty > 2)].sku' },
+			{ name: 'missing', expression: '$.data.nope' },
+			{ name: 'missingAll', expression: '$.nope[*]', all: true },
+		],
+		'Capture On Success',
+	);
+
+	it('captures first or all matches and says which names matched nothing', () => {
+		expect(runCapture(spec, json)).toEqual({
+			values: { invoiceId: 'inv_1', skus: ['a', 'b'], firstBig: 'b', missing: null, missingAll: [] },
+			unmatched: ['missing', 'missingAll'],
+		});
+	});
+
+	it('explains a response that is not JSON', () => {
+		expect(runCapture(spec, '<html>oops</html>')).toMatchObject({ error: 'the response is not JSON, so JSONPath cannot run', values: { invoiceId: null, skus: [] } });
+	});
+
+	it('never runs code from a filter', () => {
+		const hostile = compileCapture('jsonPath', [{ name: 'x', expression: "$[?(@.constructor.constructor('return process')().exit())]" }], 'Capture');
+		expect(runCapture(hostile, json).values).toEqual({ x: null });
+	});
+
+	it('refuses invalid expressions and duplicate or empty names up front', () => {
+		expect(() => compileCapture('jsonPath', [{ name: 'a', expression: 'data.id' }], 'Capture On Success')).toThrow(/Capture On Success "a": .*must start with \$/);
+		expect(() => compileCapture('jsonPath', [{ name: 'a', expression: '$.a' }, { name: 'a', expression: '$.b' }], 'Capture')).toThrow(/twice/);
+		expect(() => compileCapture('jsonPath', [{ name: ' ', expression: '$.a' }], 'Capture')).toThrow(/without a name/);
+	});
+});
+
+describe('XPath capture', () => {
+	const spec = compileCapture(
+		'xPath',
+		[
+			{ name: 'id', expression: '/invoice/@id' },
+			{ name: 'status', expression: '//status' },
+			{ name: 'skus', expression: '//line/@sku', all: true },
+			{ name: 'lines', expression: 'count(//line)' },
+			{ name: 'note', expression: 'string(//note)' },
+			{ name: 'none', expression: '//nothing' },
+		],
+		'Capture On Success',
+	);
+
+	it('captures attributes, text, numbers and strings', () => {
+		expect(runCapture(spec, xml)).toEqual({
+			values: { id: '42', status: 'paid', skus: ['a', 'b'], lines: 2, note: 'x & y', none: null },
+			unmatched: ['none'],
+		});
+	});
+
+	it('refuses DOCTYPE and entity declarations (XXE, billion laughs)', () => {
+		const evil = '<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]><invoice>&x;</invoice>';
+		expect(runCapture(spec, evil).error).toMatch(/DOCTYPE or ENTITY/);
+	});
+
+	it('explains a response that is not XML', () => {
+		expect(runCapture(spec, '{"a":1}').error).toBe('the response is not XML, so XPath cannot run');
+	});
+
+	it('refuses an invalid XPath up front', () => {
+		expect(() => compileCapture('xPath', [{ name: 'a', expression: '//a[' }], 'Capture On Failure')).toThrow(/Capture On Failure "a": "\/\/a\[" is not a valid XPath/);
+		expect(() => compileCapture('xPath', [{ name: 'a', expression: ' ' }], 'Capture')).toThrow(/empty/);
+	});
+});
