@@ -1,0 +1,49 @@
+import { createHash } from 'node:crypto';
+
+import type { AuthKind, CredentialData, InboundRequestParts } from '../auth';
+import { secretHeaderNames, signingFromCredential, verifyInboundAuth } from '../auth';
+import { verifyRequestSignature } from '../signatures';
+import type { VerificationResult, VerifyOptions } from '../signatures/types';
+
+/** Checks one request's authenticity over its raw bytes. */
+export type Authenticator = (request: InboundRequestParts, options: VerifyOptions) => VerificationResult;
+
+export interface InboundAuth {
+	kind: AuthKind;
+	authenticate: Authenticator;
+	/** Headers that carry this credential's secrets, redacted from output. */
+	secretHeaders: string[];
+}
+
+const NO_AUTH: InboundAuth = {
+	kind: 'none',
+	authenticate: () => ({ valid: true, scheme: 'none', secretIndex: 0 }),
+	secretHeaders: [],
+};
+
+const cache = new Map<string, InboundAuth>();
+const CACHE_LIMIT = 100;
+
+/**
+ * The authenticator for a credential of this package, derived once per distinct credential value
+ * (keyed by a hash, so no secret becomes a map key) and reused across requests.
+ */
+export function inboundAuthFromCredential(kind: AuthKind, data: CredentialData | undefined): InboundAuth {
+	if (kind === 'none' || !data) return NO_AUTH;
+	const key = createHash('sha256').update(kind).update('\0').update(JSON.stringify(data)).digest('base64');
+	let auth = cache.get(key);
+	if (!auth) {
+		let authenticate: Authenticator;
+		if (kind === 'signingSecret') {
+			const { config, secrets } = signingFromCredential(data);
+			authenticate = (request, options) =>
+				verifyRequestSignature(config, secrets, request.headers, request.rawBody, options);
+		} else {
+			authenticate = (request, options) => verifyInboundAuth(kind, data, request, options);
+		}
+		auth = { kind, authenticate, secretHeaders: secretHeaderNames(kind, data) };
+		if (cache.size >= CACHE_LIMIT) cache.clear();
+		cache.set(key, auth);
+	}
+	return auth;
+}

@@ -1,0 +1,104 @@
+import type { Readable } from 'node:stream';
+import { createGunzip, createInflate } from 'node:zlib';
+
+import type { HeaderBag } from '../signatures/types';
+import type { Rejection } from './rejection';
+import { reject } from './rejection';
+
+/**
+ * Reads a request body from its stream with a hard size limit and returns the exact bytes, so a
+ * signature can be checked over them. A body declared too large is refused before a byte is read;
+ * one that grows too large is cut off mid-stream. gzip and deflate bodies are decoded and the limit
+ * applies to the decoded size, so a small compressed "zip bomb" cannot fill memory.
+ */
+export interface BodyLimits {
+	maxBytes: number;
+}
+
+const DECODERS: Record<string, (() => NodeJS.ReadWriteStream) | undefined> = {
+	gzip: createGunzip,
+	'x-gzip': createGunzip,
+	deflate: createInflate,
+};
+
+const headerText = (value: string | string[] | undefined) => (Array.isArray(value) ? value.join(',') : value);
+
+export const tooLarge = (maxBytes: number) =>
+	reject(413, 'body_too_large', `Body is larger than the ${maxBytes} bytes this webhook accepts`);
+
+/** Refuses by Content-Length alone; undefined when the declared size (if any) is within the limit. */
+export function checkDeclaredLength(headers: HeaderBag, limits: BodyLimits): Rejection | undefined {
+	const declared = headerText(headers['content-length']);
+	if (declared === undefined || declared === '') return undefined;
+	if (!/^\s*\d+\s*$/.test(declared)) return reject(400, 'body_unreadable', 'Content-Length is not a number');
+	return Number(declared) > limits.maxBytes ? tooLarge(limits.maxBytes) : undefined;
+}
+
+/** The decoder for a Content-Encoding, null for an unencoded body, or a rejection for one we cannot decode. */
+function decoderFor(headers: HeaderBag): NodeJS.ReadWriteStream | null | Rejection {
+	const encoding = (headerText(headers['content-encoding']) ?? '').trim().toLowerCase();
+	if (encoding === '' || encoding === 'identity') return null;
+	const create = DECODERS[encoding];
+	if (!create) {
+		return reject(415, 'unsupported_encoding', `Content-Encoding "${encoding.slice(0, 40)}" is not supported; use gzip, deflate or none`);
+	}
+	return create();
+}
+
+export async function readBody(stream: Readable, headers: HeaderBag, limits: BodyLimits): Promise<Buffer | Rejection> {
+	const declared = checkDeclaredLength(headers, limits);
+	if (declared) return declared;
+	const decoder = decoderFor(headers);
+	if (decoder && 'rejected' in decoder) return decoder;
+	if (stream.readableEnded) return Buffer.alloc(0);
+	if (stream.destroyed) return reject(400, 'body_unreadable', 'The request body stream was closed before it could be read');
+
+	const source = (decoder ?? stream) as Readable;
+	if (decoder) stream.pipe(decoder);
+
+	return await new Promise<Buffer | Rejection>((resolve) => {
+		const chunks: Buffer[] = [];
+		let size = 0;
+		let settled = false;
+
+		const settle = (result: Buffer | Rejection) => {
+			if (settled) return;
+			settled = true;
+			source.off('data', onData);
+			source.off('end', onEnd);
+			source.off('error', onError);
+			stream.off('error', onError);
+			stream.off('close', onClose);
+			if (decoder) {
+				stream.unpipe(decoder as NodeJS.WritableStream);
+				(decoder as unknown as Readable).destroy();
+			}
+			// Stop pulling an over-long body; the caller answers with Connection: close, which drops the rest.
+			if (!Buffer.isBuffer(result)) stream.pause();
+			resolve(result);
+		};
+		const onData = (chunk: Buffer | string) => {
+			const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+			size += bytes.length;
+			if (size > limits.maxBytes) return settle(tooLarge(limits.maxBytes));
+			chunks.push(bytes);
+		};
+		const onEnd = () => settle(Buffer.concat(chunks, size));
+		const onError = () =>
+			settle(
+				decoder && !stream.destroyed
+					? reject(400, 'body_unreadable', 'The body could not be decoded with its Content-Encoding')
+					: reject(400, 'body_unreadable', 'The request body stream was aborted'),
+			);
+		// A client that disconnects mid-body closes the stream without an end.
+		const onClose = () => {
+			if (!stream.readableEnded) onError();
+		};
+
+		source.on('data', onData);
+		source.on('end', onEnd);
+		source.on('error', onError);
+		if (decoder) stream.on('error', onError);
+		stream.on('close', onClose);
+	});
+}

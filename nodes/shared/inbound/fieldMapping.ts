@@ -1,0 +1,57 @@
+import type { CompiledJsonPath } from './jsonPath';
+import { compileJsonPath } from './jsonPath';
+
+/**
+ * "Map incoming JSON fields": output fields taken by JSONPath from `{ body, headers, query }`,
+ * and optionally one item per element of an array in the payload.
+ */
+export interface FieldMappingSettings {
+	fields?: Array<{ name: string; path: string }>;
+	/** JSONPath to an array (for example `$.body` or `$.body.events`); each element becomes one item's body. */
+	splitPath?: string;
+}
+
+export interface MappingScope {
+	body: unknown;
+	headers: Record<string, unknown>;
+	query: Record<string, unknown>;
+}
+
+export interface CompiledFieldMapping {
+	fields: Array<{ name: string; path: CompiledJsonPath; wildcard: boolean }>;
+	split?: CompiledJsonPath;
+}
+
+const RESERVED = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** Throws an Error naming the field when a name or path is unusable. */
+export function compileFieldMapping(settings: FieldMappingSettings, label = 'Field Mapping'): CompiledFieldMapping {
+	const names = new Set<string>();
+	const fields = (settings.fields ?? []).map(({ name, path }) => {
+		const field = name.trim();
+		if (field === '') throw new Error(`${label}: a field has no name`);
+		if (RESERVED.has(field)) throw new Error(`${label}: "${field}" cannot be used as a field name`);
+		if (names.has(field)) throw new Error(`${label}: the field "${field}" is mapped twice`);
+		names.add(field);
+		const compiled = compileJsonPath(path, `${label} "${field}"`);
+		return { name: field, path: compiled, wildcard: /\*|\.\.|\[\?|\[\(|:|,/.test(compiled.source) };
+	});
+	const split = settings.splitPath?.trim() ? compileJsonPath(settings.splitPath, `${label}: Split Path`) : undefined;
+	return { fields, split };
+}
+
+/** A path with wildcards or filters yields an array of every match; a plain path yields its value or null. */
+export function mapFields(mapping: CompiledFieldMapping, scope: MappingScope): Record<string, unknown> {
+	const result: Record<string, unknown> = {};
+	for (const { name, path, wildcard } of mapping.fields) {
+		result[name] = wildcard ? path.all(scope) : (path.first(scope) ?? null);
+	}
+	return result;
+}
+
+/** The bodies to emit: the elements of the split array, or the whole body when there is no array there. */
+export function splitBodies(mapping: CompiledFieldMapping, scope: MappingScope): unknown[] {
+	if (!mapping.split) return [scope.body];
+	const value = mapping.split.first(scope);
+	return Array.isArray(value) && value.length > 0 ? value : [scope.body];
+}

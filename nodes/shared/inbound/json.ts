@@ -1,0 +1,49 @@
+import type { Parsed } from './rejection';
+import { reject } from './rejection';
+
+const OPEN_OBJECT = 0x7b;
+const OPEN_ARRAY = 0x5b;
+const CLOSE_OBJECT = 0x7d;
+const CLOSE_ARRAY = 0x5d;
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+
+/**
+ * True when JSON text nests deeper than `maxDepth`. One pass over the bytes, before JSON.parse: a
+ * body 10,000 levels deep parses fine but later overflows the stack of whatever walks it
+ * (JSON.stringify, n8n's deep copies), so it must never become an object.
+ */
+export function jsonNestsDeeperThan(bytes: Uint8Array, maxDepth: number): boolean {
+	let depth = 0;
+	let inString = false;
+	for (let index = 0; index < bytes.length; index++) {
+		const byte = bytes[index];
+		if (inString) {
+			if (byte === BACKSLASH) index++;
+			else if (byte === QUOTE) inString = false;
+		} else if (byte === QUOTE) {
+			inString = true;
+		} else if (byte === OPEN_OBJECT || byte === OPEN_ARRAY) {
+			if (++depth > maxDepth) return true;
+		} else if (byte === CLOSE_OBJECT || byte === CLOSE_ARRAY) {
+			depth--;
+		}
+	}
+	return false;
+}
+
+/**
+ * Parses JSON from UTF-8 bytes. The error names only a position: V8's own message quotes the body,
+ * which must not reach a log or the sender.
+ */
+export function parseJson(bytes: Buffer, text: string, maxDepth: number): Parsed {
+	if (jsonNestsDeeperThan(bytes, maxDepth)) {
+		return reject(400, 'malformed_body', `JSON nests deeper than ${maxDepth} levels`);
+	}
+	try {
+		return { value: JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text) as unknown };
+	} catch (error) {
+		const position = /position (\d+)/.exec((error as Error).message);
+		return reject(400, 'malformed_body', `Malformed JSON${position ? ` at position ${position[1]}` : ''}`);
+	}
+}

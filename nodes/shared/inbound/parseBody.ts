@@ -1,0 +1,73 @@
+import { isUtf8 } from 'node:buffer';
+
+import type { BodyKind, BodyType, ContentType } from './contentType';
+import { bodyKindOf } from './contentType';
+import { parseForm } from './form';
+import { parseJson } from './json';
+import type { Parsed, Rejection } from './rejection';
+import { reject } from './rejection';
+import { parseXml } from './xml';
+
+export interface ParseLimits {
+	/** Deepest nesting accepted in JSON and XML. */
+	maxDepth: number;
+	/** Most fields accepted in a form body. */
+	maxFormFields: number;
+}
+
+export const DEFAULT_PARSE_LIMITS: ParseLimits = { maxDepth: 1000, maxFormFields: 1000 };
+
+const UTF8_CHARSETS = new Set(['utf-8', 'utf8', 'us-ascii', 'ascii']);
+const LATIN1_CHARSETS = new Set(['iso-8859-1', 'latin1', 'windows-1252']);
+
+/**
+ * Which format to parse: the override when one is set, otherwise the Content-Type's. An empty body
+ * needs no type. An unknown or missing type is refused with 415 and a hint at the override.
+ */
+export function resolveBodyKind(contentType: ContentType, override: BodyType, bodyLength: number): BodyKind | Rejection {
+	if (override !== 'auto') return override;
+	const kind = bodyKindOf(contentType.mimeType);
+	if (kind) return kind;
+	if (bodyLength === 0) return 'json';
+	const sent = contentType.mimeType ? `Content-Type ${contentType.mimeType.slice(0, 80)} is` : 'A body without Content-Type is';
+	return reject(
+		415,
+		'unsupported_media_type',
+		`${sent} not accepted; send JSON, XML, form-urlencoded, text or binary, or set the node's Body Type`,
+	);
+}
+
+/** Decodes text bodies: UTF-8 (checked byte by byte; invalid sequences are refused) or Latin-1. */
+function decodeText(bytes: Buffer, charset: string | undefined): string | Rejection {
+	if (charset === undefined || UTF8_CHARSETS.has(charset)) {
+		return isUtf8(bytes) ? bytes.toString('utf8') : reject(400, 'malformed_body', 'Body is not valid UTF-8');
+	}
+	if (LATIN1_CHARSETS.has(charset)) return bytes.toString('latin1');
+	return reject(415, 'unsupported_media_type', `Charset ${charset.slice(0, 40)} is not supported; use UTF-8`);
+}
+
+const EMPTY: Record<BodyKind, () => unknown> = {
+	json: () => ({}),
+	xml: () => ({}),
+	form: () => ({}),
+	text: () => '',
+	binary: () => Buffer.alloc(0),
+};
+
+/** Parses raw bytes as `kind`. Binary bodies come back as the same Buffer. */
+export function parseBody(bytes: Buffer, kind: BodyKind, contentType: ContentType, limits: ParseLimits): Parsed {
+	if (bytes.length === 0) return { value: EMPTY[kind]() };
+	if (kind === 'binary') return { value: bytes };
+	const text = decodeText(bytes, contentType.charset);
+	if (typeof text !== 'string') return text;
+	switch (kind) {
+		case 'json':
+			return parseJson(bytes, text, limits.maxDepth);
+		case 'xml':
+			return parseXml(text, limits.maxDepth);
+		case 'form':
+			return parseForm(bytes, text, limits.maxFormFields);
+		case 'text':
+			return { value: text };
+	}
+}

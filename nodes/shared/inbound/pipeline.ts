@@ -1,0 +1,169 @@
+import type { Readable } from 'node:stream';
+
+import type { HeaderBag, VerificationSuccess } from '../signatures/types';
+import type { Authenticator } from './authenticator';
+import { readBody, tooLarge } from './bodyReader';
+import type { BodyKind, ContentType } from './contentType';
+import { parseContentType } from './contentType';
+import type { DedupeScope } from './dedupeStore';
+import type { HandshakeAnswer } from './handshake';
+import { clientAddress, inRanges } from './ipAccess';
+import { parseBody, resolveBodyKind } from './parseBody';
+import type { InboundPolicy } from './policy';
+import type { Rejection } from './rejection';
+import { isRejection, reject } from './rejection';
+import { checkReplayWindow } from './replay';
+
+/** One incoming request, as the trigger got it from n8n. */
+export interface InboundRequest {
+	method: string;
+	/** Lower-case names; a header sent more than once as an array (see headerBagOf). */
+	headers: HeaderBag;
+	query: Record<string, unknown>;
+	/** The direct TCP peer (req.socket.remoteAddress), not a forwarded address. */
+	peerAddress: string | undefined;
+	/** The unread request stream, or bytes already read and decoded. */
+	body: Readable | Buffer;
+}
+
+/** Per-request collaborators. */
+export interface PipelineContext {
+	authenticate: Authenticator;
+	/** Required when the policy deduplicates. */
+	dedupe?: DedupeScope;
+	/** Unix seconds; injectable for tests. */
+	nowSeconds?: number;
+}
+
+export interface AcceptedRequest {
+	outcome: 'accepted';
+	rawBody: Buffer;
+	bodyKind: BodyKind;
+	/** Parsed body; a Buffer for binary bodies. */
+	body: unknown;
+	contentType: ContentType;
+	clientIp?: string;
+	verification: VerificationSuccess;
+	eventId?: string;
+}
+
+/** Answered without starting the workflow: a handshake, or an acknowledged duplicate. */
+export interface AnsweredRequest extends HandshakeAnswer {
+	outcome: 'answered';
+	code: 'handshake' | 'duplicate';
+	clientIp?: string;
+	eventId?: string;
+}
+
+export interface RejectedRequest extends Rejection {
+	outcome: 'rejected';
+	clientIp?: string;
+	/** Set for duplicates, so the caller can log which event was refused. */
+	eventId?: string;
+}
+
+export type PipelineResult = AcceptedRequest | AnsweredRequest | RejectedRequest;
+
+const rejected = (rejection: Rejection, clientIp?: string, eventId?: string): RejectedRequest => ({
+	...rejection,
+	outcome: 'rejected',
+	clientIp,
+	...(eventId === undefined ? {} : { eventId }),
+});
+
+const answered = (
+	code: AnsweredRequest['code'],
+	answer: HandshakeAnswer,
+	clientIp?: string,
+	eventId?: string,
+): AnsweredRequest => ({ ...answer, outcome: 'answered', code, clientIp, eventId });
+
+const DUPLICATE_ACK: HandshakeAnswer = {
+	status: 200,
+	contentType: 'application/json; charset=utf-8',
+	body: JSON.stringify({ received: true, duplicate: true }),
+};
+
+/**
+ * Decides what happens to one request, cheapest checks first, and parses nothing that is not
+ * authenticated:
+ *
+ *   method (405) → client IP (403) → [query handshake before auth] → body size (413) →
+ *   authentication over the raw bytes (401) → replay window (401) → content type (415) →
+ *   parse (400) → handshake (200) → duplicate (409, or 200 with `duplicate: true`) → accepted.
+ *
+ * It never throws for anything a sender controls; the caller answers rejections and logs their
+ * code and message (both safe: no secret, no body).
+ */
+export async function runInboundPipeline(
+	request: InboundRequest,
+	policy: InboundPolicy,
+	context: PipelineContext,
+): Promise<PipelineResult> {
+	if (policy.methods && !policy.methods.has(request.method.toUpperCase())) {
+		return rejected(reject(405, 'method_not_allowed', `Method ${request.method.slice(0, 16)} is not accepted`));
+	}
+
+	const { allow, trustedProxies } = policy.ipAccess;
+	const client = clientAddress(request.peerAddress, request.headers['x-forwarded-for'], trustedProxies);
+	const clientIp = client?.toString();
+	if (allow.length > 0 && (!client || !inRanges(client, allow))) {
+		return rejected(reject(403, 'ip_not_allowed', 'This client address is not allowed'), clientIp);
+	}
+
+	if (policy.handshake?.beforeAuth) {
+		const answer = policy.handshake.answer(request.query, undefined);
+		if (answer) return isRejection(answer) ? rejected(answer, clientIp) : answered('handshake', answer, clientIp);
+	}
+
+	const limits = { maxBytes: policy.maxBodyBytes };
+	const rawBody = Buffer.isBuffer(request.body)
+		? request.body.length > limits.maxBytes
+			? tooLarge(limits.maxBytes)
+			: request.body
+		: await readBody(request.body, request.headers, limits);
+	if (isRejection(rawBody)) return rejected(rawBody, clientIp);
+
+	const nowSeconds = context.nowSeconds ?? Math.floor(Date.now() / 1000);
+	// The verifiers' own window is off (0) so a stale timestamp is reported as a replay, below.
+	const verification = context.authenticate(
+		{ headers: request.headers, query: request.query, rawBody },
+		{ toleranceSeconds: 0, nowSeconds },
+	);
+	if (!verification.valid) return rejected(reject(401, 'unauthorized', verification.message), clientIp);
+	const replay = checkReplayWindow(verification.timestampSeconds, policy.replayWindowSeconds, nowSeconds);
+	if (replay) return rejected(replay, clientIp);
+
+	const contentType = parseContentType(request.headers['content-type']);
+	const bodyKind = resolveBodyKind(contentType, policy.bodyType, rawBody.length);
+	if (isRejection(bodyKind)) return rejected(bodyKind, clientIp);
+	const parsed = parseBody(rawBody, bodyKind, contentType, policy.parseLimits);
+	if (isRejection(parsed)) return rejected(parsed, clientIp);
+	const body = parsed.value;
+
+	if (policy.handshake && !policy.handshake.beforeAuth) {
+		const answer = policy.handshake.answer(request.query, body);
+		if (answer) return isRejection(answer) ? rejected(answer, clientIp) : answered('handshake', answer, clientIp);
+	}
+
+	// A Standard Webhooks message id is signed, so it serves as the event id when none is configured.
+	const eventId = policy.dedupe?.readEventId({ headers: request.headers, body }) ?? verification.messageId;
+	if (policy.dedupe && eventId !== undefined) {
+		if (context.dedupe?.seenBefore(eventId)) {
+			return policy.dedupe.onDuplicate === 'acknowledge'
+				? answered('duplicate', DUPLICATE_ACK, clientIp, eventId)
+				: rejected(reject(409, 'duplicate', 'This event was already received'), clientIp, eventId);
+		}
+	}
+
+	return {
+		outcome: 'accepted',
+		rawBody,
+		bodyKind,
+		body,
+		contentType,
+		clientIp,
+		verification,
+		eventId,
+	};
+}

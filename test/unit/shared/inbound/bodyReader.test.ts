@@ -1,0 +1,99 @@
+import { once } from 'node:events';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { PassThrough, Readable } from 'node:stream';
+import { deflateSync, gzipSync } from 'node:zlib';
+
+import { checkDeclaredLength, readBody } from '../../../../nodes/shared/inbound/bodyReader';
+
+const streamOf = (...chunks: Buffer[]) => Readable.from(chunks);
+
+describe('readBody', () => {
+	it('returns the exact bytes, including ones that are not valid UTF-8', async () => {
+		const bytes = Buffer.from([0x7b, 0xff, 0x00, 0xc3, 0x28, 0x7d]);
+		expect(await readBody(streamOf(bytes.subarray(0, 2), bytes.subarray(2)), {}, { maxBytes: 100 })).toEqual(bytes);
+	});
+
+	it('refuses by Content-Length before reading a byte', async () => {
+		const stream = new PassThrough();
+		const result = await readBody(stream, { 'content-length': '2048' }, { maxBytes: 1024 });
+		expect(result).toMatchObject({ status: 413, code: 'body_too_large' });
+		expect(stream.listenerCount('data')).toBe(0);
+	});
+
+	it('refuses a non-numeric Content-Length', () => {
+		expect(checkDeclaredLength({ 'content-length': '12abc' }, { maxBytes: 100 })).toMatchObject({ status: 400 });
+		expect(checkDeclaredLength({ 'content-length': '100' }, { maxBytes: 100 })).toBeUndefined();
+	});
+
+	it('stops reading mid-stream once the body grows past the limit', async () => {
+		let pulled = 0;
+		const stream = new Readable({
+			read() {
+				pulled++;
+				this.push(Buffer.alloc(512, 1));
+			},
+		});
+		const result = await readBody(stream, {}, { maxBytes: 2000 });
+		expect(result).toMatchObject({ status: 413, code: 'body_too_large' });
+		// The stream is endless: resolving at all proves reading stopped; nothing more is pulled afterwards.
+		const pulledAtRejection = pulled;
+		await new Promise((resolve) => setTimeout(resolve, 50));
+		expect(pulled).toBe(pulledAtRejection);
+		expect(stream.isPaused()).toBe(true);
+	});
+
+	it.each([
+		['gzip', gzipSync],
+		['x-gzip', gzipSync],
+		['deflate', deflateSync],
+	])('decodes %s bodies', async (encoding, encode) => {
+		const body = Buffer.from(JSON.stringify({ hello: 'world'.repeat(50) }));
+		expect(await readBody(streamOf(encode(body)), { 'content-encoding': encoding }, { maxBytes: 1000 })).toEqual(body);
+	});
+
+	it('limits the decoded size, so a zip bomb is refused', async () => {
+		const bomb = gzipSync(Buffer.alloc(50 * 1024 * 1024));
+		expect(bomb.length).toBeLessThan(100 * 1024);
+		const result = await readBody(streamOf(bomb), { 'content-encoding': 'gzip' }, { maxBytes: 1024 * 1024 });
+		expect(result).toMatchObject({ status: 413 });
+	});
+
+	it('refuses a body that is not what its Content-Encoding says', async () => {
+		const result = await readBody(streamOf(Buffer.from('not gzip at all')), { 'content-encoding': 'gzip' }, { maxBytes: 100 });
+		expect(result).toMatchObject({ status: 400, code: 'body_unreadable' });
+	});
+
+	it('refuses encodings it cannot decode with 415', async () => {
+		const result = await readBody(streamOf(Buffer.from('x')), { 'content-encoding': 'br' }, { maxBytes: 100 });
+		expect(result).toMatchObject({ status: 415, code: 'unsupported_encoding' });
+	});
+
+	it('returns an empty buffer for a stream that already ended', async () => {
+		const stream = streamOf();
+		stream.resume();
+		await once(stream, 'end');
+		expect(await readBody(stream, {}, { maxBytes: 10 })).toEqual(Buffer.alloc(0));
+	});
+
+	it('reports a client that disconnects mid-body', async () => {
+		const results: unknown[] = [];
+		const server = http.createServer((req, res) => {
+			void readBody(req, req.headers, { maxBytes: 1_000_000 }).then((result) => {
+				results.push(result);
+				res.end();
+			});
+		});
+		server.listen(0, '127.0.0.1');
+		await once(server, 'listening');
+		const { port } = server.address() as AddressInfo;
+		const request = http.request({ port, host: '127.0.0.1', method: 'POST', headers: { 'content-length': '1000' } });
+		request.on('error', () => undefined);
+		request.write('partial');
+		await new Promise((resolve) => setTimeout(resolve, 50));
+		request.destroy();
+		while (results.length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+		server.close();
+		expect(results[0]).toMatchObject({ status: 400, code: 'body_unreadable' });
+	});
+});

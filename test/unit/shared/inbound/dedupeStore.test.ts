@@ -1,0 +1,128 @@
+import { DedupeStore, STATIC_DATA_KEY, hashEventId } from '../../../../nodes/shared/inbound/dedupeStore';
+
+type StaticData = Record<string, unknown>;
+const options = { windowSeconds: 3600, maxEntries: 100 };
+const clone = (data: StaticData): StaticData => JSON.parse(JSON.stringify(data));
+const persistedIds = (data: StaticData) => Object.keys((data[STATIC_DATA_KEY] as { ids: object }).ids);
+
+function fakeClock(start = 1_700_000_000) {
+	const clock = { now: start };
+	return { clock, read: () => clock.now };
+}
+
+describe('DedupeStore', () => {
+	it('records an id once and reports it as seen afterwards', () => {
+		const store = new DedupeStore();
+		const staticData: StaticData = {};
+		expect(store.open('wf:node', staticData, options).seenBefore('evt_1')).toBe(false);
+		expect(store.open('wf:node', staticData, options).seenBefore('evt_1')).toBe(true);
+		expect(store.open('wf:node', staticData, options).seenBefore('evt_2')).toBe(false);
+	});
+
+	it('stores hashed ids only', () => {
+		const staticData: StaticData = {};
+		new DedupeStore().open('wf:node', staticData, options).seenBefore('ada@example.com');
+		expect(JSON.stringify(staticData)).not.toContain('ada');
+		expect(persistedIds(staticData)).toEqual([hashEventId('ada@example.com')]);
+	});
+
+	it('survives a restart through static data', () => {
+		const database: StaticData = {};
+		new DedupeStore().open('wf:node', database, options).seenBefore('evt_1');
+		const afterRestart = new DedupeStore();
+		expect(afterRestart.open('wf:node', clone(database), options).seenBefore('evt_1')).toBe(true);
+	});
+
+	it('forgets ids after the window', () => {
+		const { clock, read } = fakeClock();
+		const store = new DedupeStore(read);
+		const staticData: StaticData = {};
+		store.open('s', staticData, options).seenBefore('evt_1');
+		clock.now += 3599;
+		expect(store.open('s', staticData, options).seenBefore('evt_1')).toBe(true);
+		clock.now += 3601;
+		expect(store.open('s', staticData, options).seenBefore('evt_1')).toBe(false);
+	});
+
+	it('keeps scopes apart', () => {
+		const store = new DedupeStore();
+		store.open('wf:a', {}, options).seenBefore('evt_1');
+		expect(store.open('wf:b', {}, options).seenBefore('evt_1')).toBe(false);
+	});
+
+	it('lets only one of two concurrent requests with the same id through', () => {
+		const store = new DedupeStore();
+		const database: StaticData = {};
+		// Both requests loaded the same copy before either saved.
+		const first = store.open('s', clone(database), options);
+		const second = store.open('s', clone(database), options);
+		expect([first.seenBefore('evt_1'), second.seenBefore('evt_1')]).toEqual([false, true]);
+	});
+
+	it('does not lose an id when concurrent saves overwrite each other', () => {
+		const { clock, read } = fakeClock();
+		const store = new DedupeStore(read);
+		let database: StaticData = {};
+		const copyA = clone(database);
+		const copyB = clone(database);
+		store.open('s', copyA, options).seenBefore('a');
+		store.open('s', copyB, options).seenBefore('b');
+		// B's copy also carries a: a later save never drops an earlier id.
+		expect(persistedIds(copyB).sort()).toEqual([hashEventId('a'), hashEventId('b')].sort());
+		// Saves land in the other order: A's copy (without b) wins.
+		database = copyB;
+		database = copyA;
+		expect(persistedIds(database)).toEqual([hashEventId('a')]);
+		// The next request restores b.
+		clock.now += 1;
+		const copyC = clone(database);
+		store.open('s', copyC, options).seenBefore('c');
+		expect(persistedIds(copyC).sort()).toEqual([hashEventId('a'), hashEventId('b'), hashEventId('c')].sort());
+		// After a restart, b is still known.
+		expect(new DedupeStore(read).open('s', clone(copyC), options).seenBefore('b')).toBe(true);
+	});
+
+	it('sees ids another process recorded (queue mode), once they are saved', () => {
+		const database: StaticData = {};
+		new DedupeStore().open('s', database, options).seenBefore('evt_1');
+		expect(new DedupeStore().open('s', clone(database), options).seenBefore('evt_1')).toBe(true);
+	});
+
+	it('bounds memory and static data to maxEntries, forgetting the oldest', () => {
+		const { clock, read } = fakeClock();
+		const store = new DedupeStore(read);
+		const staticData: StaticData = {};
+		const small = { windowSeconds: 3600, maxEntries: 3 };
+		for (const id of ['1', '2', '3', '4', '5']) {
+			store.open('s', staticData, small).seenBefore(id);
+			clock.now += 1;
+		}
+		clock.now += 120; // past the prune interval
+		store.open('s', staticData, small).seenBefore('6');
+		expect(persistedIds(staticData).length).toBeLessThanOrEqual(4);
+		expect(persistedIds(staticData)).not.toContain(hashEventId('1'));
+		expect(store.open('s', {}, small).seenBefore('1')).toBe(false);
+	});
+
+	it('prunes expired ids from static data', () => {
+		const { clock, read } = fakeClock();
+		const store = new DedupeStore(read);
+		const staticData: StaticData = {};
+		store.open('s', staticData, options).seenBefore('old');
+		clock.now += 7200;
+		store.open('s', staticData, options).seenBefore('new');
+		expect(persistedIds(staticData)).toEqual([hashEventId('new')]);
+	});
+
+	it('replaces static data it does not understand', () => {
+		const staticData: StaticData = { [STATIC_DATA_KEY]: 'garbage' };
+		expect(new DedupeStore().open('s', staticData, options).seenBefore('x')).toBe(false);
+		expect(persistedIds(staticData)).toEqual([hashEventId('x')]);
+	});
+
+	it('works without static data (memory only)', () => {
+		const store = new DedupeStore();
+		store.open('s', undefined, options).seenBefore('x');
+		expect(store.open('s', undefined, options).seenBefore('x')).toBe(true);
+	});
+});

@@ -1,0 +1,47 @@
+import { compileFieldMapping, mapFields, splitBodies } from '../../../../nodes/shared/inbound/fieldMapping';
+
+const scope = {
+	body: { contact: { email: 'ada@example.com' }, events: [{ id: 'e1' }, { id: 'e2' }] },
+	headers: { 'x-source': 'crm' },
+	query: { list: '7' },
+};
+
+describe('field mapping', () => {
+	it('maps fields from body, headers and query', () => {
+		const mapping = compileFieldMapping({
+			fields: [
+				{ name: 'email', path: '$.body.contact.email' },
+				{ name: 'source', path: "$.headers['x-source']" },
+				{ name: 'list', path: '$.query.list' },
+				{ name: 'missing', path: '$.body.nope' },
+				{ name: 'eventIds', path: '$.body.events[*].id' },
+			],
+		});
+		expect(mapFields(mapping, scope)).toEqual({
+			email: 'ada@example.com',
+			source: 'crm',
+			list: '7',
+			missing: null,
+			eventIds: ['e1', 'e2'],
+		});
+	});
+
+	it('splits an array into one body per element, else keeps the body whole', () => {
+		expect(splitBodies(compileFieldMapping({ splitPath: '$.body.events' }), scope)).toEqual([{ id: 'e1' }, { id: 'e2' }]);
+		expect(splitBodies(compileFieldMapping({ splitPath: '$.body.contact' }), scope)).toEqual([scope.body]);
+		expect(splitBodies(compileFieldMapping({}), scope)).toEqual([scope.body]);
+		expect(splitBodies(compileFieldMapping({ splitPath: '$.body' }), { ...scope, body: [1, 2, 3] })).toEqual([1, 2, 3]);
+	});
+
+	it('names the problem field', () => {
+		expect(() => compileFieldMapping({ fields: [{ name: '', path: '$.a' }] })).toThrow('Field Mapping: a field has no name');
+		expect(() =>
+			compileFieldMapping({ fields: [{ name: 'a', path: '$.a' }, { name: 'a', path: '$.b' }] }),
+		).toThrow('the field "a" is mapped twice');
+		expect(() => compileFieldMapping({ fields: [{ name: 'email', path: 'body.email' }] })).toThrow(
+			'Field Mapping "email": "body.email" must start with $',
+		);
+		expect(() => compileFieldMapping({ fields: [{ name: '__proto__', path: '$.a' }] })).toThrow('cannot be used');
+		expect(() => compileFieldMapping({ splitPath: 'events' })).toThrow('Split Path');
+	});
+});

@@ -1,0 +1,63 @@
+import { parseContentType } from '../../../../nodes/shared/inbound/contentType';
+import { DEFAULT_PARSE_LIMITS, parseBody, resolveBodyKind } from '../../../../nodes/shared/inbound/parseBody';
+
+const type = (header?: string) => parseContentType(header);
+const parse = (bytes: Buffer | string, header: string, kind = resolveBodyKind(type(header), 'auto', bytes.length)) => {
+	if (typeof kind !== 'string') throw new Error('unexpected rejection');
+	return parseBody(Buffer.from(bytes), kind, type(header), DEFAULT_PARSE_LIMITS);
+};
+
+describe('resolveBodyKind', () => {
+	it('uses the override whatever the Content-Type says', () => {
+		expect(resolveBodyKind(type('text/plain'), 'json', 10)).toBe('json');
+		expect(resolveBodyKind(type('multipart/form-data'), 'binary', 10)).toBe('binary');
+	});
+
+	it('refuses unknown and missing types with 415 and a hint', () => {
+		expect(resolveBodyKind(type('multipart/form-data; boundary=x'), 'auto', 10)).toMatchObject({
+			status: 415,
+			code: 'unsupported_media_type',
+			message: expect.stringContaining("set the node's Body Type"),
+		});
+		expect(resolveBodyKind(type(undefined), 'auto', 10)).toMatchObject({ status: 415 });
+	});
+
+	it('needs no type for an empty body', () => {
+		expect(resolveBodyKind(type(undefined), 'auto', 0)).toBe('json');
+	});
+});
+
+describe('parseBody', () => {
+	it('parses each kind', () => {
+		expect(parse('{"a":1}', 'application/json')).toEqual({ value: { a: 1 } });
+		expect(parse('<a>1</a>', 'application/xml')).toEqual({ value: { a: '1' } });
+		expect(parse('a=1', 'application/x-www-form-urlencoded')).toEqual({ value: { a: '1' } });
+		expect(parse('héllo', 'text/plain')).toEqual({ value: 'héllo' });
+		const bytes = Buffer.from([1, 2, 255]);
+		expect(parse(bytes, 'application/octet-stream')).toEqual({ value: bytes });
+	});
+
+	it('gives empty bodies an empty value of their kind', () => {
+		expect(parse('', 'application/json')).toEqual({ value: {} });
+		expect(parse('', 'text/plain')).toEqual({ value: '' });
+		expect(parse('', 'application/octet-stream')).toEqual({ value: Buffer.alloc(0) });
+	});
+
+	it.each(['application/json', 'application/xml', 'text/plain', 'application/x-www-form-urlencoded'])(
+		'refuses invalid UTF-8 in %s with 400',
+		(header) => {
+			expect(parse(Buffer.from([0x7b, 0x22, 0xc3, 0x28, 0x22, 0x7d]), header)).toMatchObject({
+				status: 400,
+				message: 'Body is not valid UTF-8',
+			});
+		},
+	);
+
+	it('decodes Latin-1 when the charset says so', () => {
+		expect(parse(Buffer.from([0x63, 0x61, 0x66, 0xe9]), 'text/plain; charset=ISO-8859-1')).toEqual({ value: 'café' });
+	});
+
+	it('refuses charsets it does not decode with 415', () => {
+		expect(parse('x', 'text/plain; charset=shift_jis')).toMatchObject({ status: 415 });
+	});
+});

@@ -1,0 +1,255 @@
+import { createHmac } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { gzipSync } from 'node:zlib';
+
+import { inboundAuthFromCredential } from '../../../../nodes/shared/inbound/authenticator';
+import { DedupeStore } from '../../../../nodes/shared/inbound/dedupeStore';
+import type { InboundRequest, PipelineContext } from '../../../../nodes/shared/inbound/pipeline';
+import { runInboundPipeline } from '../../../../nodes/shared/inbound/pipeline';
+import type { InboundSettings } from '../../../../nodes/shared/inbound/policy';
+import { compileInboundPolicy } from '../../../../nodes/shared/inbound/policy';
+import { signStandardWebhook } from '../../../../nodes/shared/signatures/standardWebhooks';
+
+// The published Standard Webhooks vector (standard-webhooks libraries/javascript/src/webhook.test.ts).
+const VECTOR = {
+	secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
+	messageId: 'msg_p5jXN8AQM9LWM0D4loKWxJek',
+	timestamp: 1614265330,
+	body: '{"test": 2432232314}',
+	signature: 'v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=',
+};
+const vectorHeaders = {
+	'content-type': 'application/json',
+	'webhook-id': VECTOR.messageId,
+	'webhook-timestamp': String(VECTOR.timestamp),
+	'webhook-signature': VECTOR.signature,
+};
+const standardWebhooks = (secret = VECTOR.secret, previousSecrets = '') =>
+	inboundAuthFromCredential('signingSecret', { scheme: 'standardWebhooks', secret, previousSecrets }).authenticate;
+
+const HMAC_SECRET = 'salesos-signing-secret';
+const hmac = inboundAuthFromCredential('signingSecret', { scheme: 'hmac', secret: HMAC_SECRET }).authenticate;
+const hmacHeaders = (body: string | Buffer, secret = HMAC_SECRET) => ({
+	'content-type': 'application/json',
+	'x-webhook-signature': createHmac('sha256', secret).update(body).digest('hex'),
+});
+
+function request(overrides: Partial<InboundRequest> & { bodyText?: string | Buffer } = {}): InboundRequest {
+	const { bodyText = '', ...rest } = overrides;
+	return {
+		method: 'POST',
+		headers: {},
+		query: {},
+		peerAddress: '127.0.0.1',
+		body: Readable.from([Buffer.from(bodyText)]),
+		...rest,
+	};
+}
+
+const run = (
+	req: InboundRequest,
+	settings: InboundSettings = {},
+	context: Partial<PipelineContext> = {},
+) =>
+	runInboundPipeline(req, compileInboundPolicy(settings), {
+		authenticate: inboundAuthFromCredential('none', undefined).authenticate,
+		...context,
+	});
+
+describe('runInboundPipeline: Standard Webhooks vector', () => {
+	const at = { nowSeconds: VECTOR.timestamp };
+
+	it('accepts the published vector and reports the signed message id as event id', async () => {
+		const result = await run(request({ headers: vectorHeaders, bodyText: VECTOR.body }), {}, { ...at, authenticate: standardWebhooks() });
+		expect(result).toMatchObject({
+			outcome: 'accepted',
+			body: { test: 2432232314 },
+			bodyKind: 'json',
+			eventId: VECTOR.messageId,
+			verification: { scheme: 'standard-webhooks', secretIndex: 0 },
+		});
+		if (result.outcome === 'accepted') expect(result.rawBody.toString()).toBe(VECTOR.body);
+	});
+
+	it('refuses a tampered body with 401', async () => {
+		const result = await run(
+			request({ headers: vectorHeaders, bodyText: '{"test": 2432232315}' }),
+			{},
+			{ ...at, authenticate: standardWebhooks() },
+		);
+		expect(result).toMatchObject({ outcome: 'rejected', status: 401, code: 'unauthorized' });
+	});
+
+	it('refuses a wrong secret with 401', async () => {
+		const wrong = 'whsec_' + Buffer.from('another secret of 24 bytes!').toString('base64');
+		const result = await run(request({ headers: vectorHeaders, bodyText: VECTOR.body }), {}, { ...at, authenticate: standardWebhooks(wrong) });
+		expect(result).toMatchObject({ status: 401, code: 'unauthorized', message: 'webhook-signature does not match the body' });
+	});
+
+	it('refuses an old timestamp as a replay, and honours the configured window', async () => {
+		const later = { nowSeconds: VECTOR.timestamp + 301, authenticate: standardWebhooks() };
+		const req = () => request({ headers: vectorHeaders, bodyText: VECTOR.body });
+		expect(await run(req(), {}, later)).toMatchObject({ status: 401, code: 'replayed' });
+		expect(await run(req(), { replayWindowSeconds: 600 }, later)).toMatchObject({ outcome: 'accepted' });
+		expect(await run(req(), { replayWindowSeconds: 0 }, { ...later, nowSeconds: VECTOR.timestamp + 86_400 })).toMatchObject({
+			outcome: 'accepted',
+		});
+	});
+
+	it('accepts a message signed with a rotated (previous) secret and reports which one matched', async () => {
+		const current = 'whsec_' + Buffer.from('the brand new secret, 32 bytes!!').toString('base64');
+		const result = await run(
+			request({ headers: vectorHeaders, bodyText: VECTOR.body }),
+			{},
+			{ ...at, authenticate: standardWebhooks(current, VECTOR.secret) },
+		);
+		expect(result).toMatchObject({ outcome: 'accepted', verification: { secretIndex: 1 } });
+	});
+
+	it('accepts a fresh signature made with the same code the Outbound node uses', async () => {
+		const now = 1_700_000_000;
+		const body = Buffer.from('{"event":"contact.created"}');
+		const headers = { 'content-type': 'application/json', ...signStandardWebhook(VECTOR.secret, body, now, 'msg_1') };
+		const result = await run(request({ headers, bodyText: body }), {}, { nowSeconds: now, authenticate: standardWebhooks() });
+		expect(result).toMatchObject({ outcome: 'accepted', eventId: 'msg_1' });
+	});
+});
+
+describe('runInboundPipeline: order of checks', () => {
+	it('refuses a method that is not configured with 405', async () => {
+		expect(await run(request({ method: 'DELETE' }), { methods: ['POST'] })).toMatchObject({ status: 405 });
+	});
+
+	it('refuses a client outside the allowlist with 403, before reading the body', async () => {
+		const body = new Readable({ read: () => undefined });
+		const result = await run(request({ peerAddress: '203.0.113.9', body }), { ipAllowlist: '10.0.0.0/8' });
+		expect(result).toMatchObject({ outcome: 'rejected', status: 403, code: 'ip_not_allowed', clientIp: '203.0.113.9' });
+		expect(body.listenerCount('data')).toBe(0);
+	});
+
+	it('believes X-Forwarded-For only from trusted proxies', async () => {
+		const forwarded = { 'x-forwarded-for': '10.1.1.1' };
+		const settings = { ipAllowlist: '10.0.0.0/8', trustedProxies: '192.168.0.1' };
+		expect(await run(request({ peerAddress: '192.168.0.1', headers: forwarded }), settings)).toMatchObject({
+			outcome: 'accepted',
+			clientIp: '10.1.1.1',
+		});
+		expect(await run(request({ peerAddress: '192.168.0.2', headers: forwarded }), settings)).toMatchObject({ status: 403 });
+	});
+
+	it('refuses an oversized body with 413 before authenticating it', async () => {
+		const authenticate = jest.fn(hmac);
+		const result = await run(
+			request({ headers: { 'content-length': '5000' }, bodyText: 'x'.repeat(5000) }),
+			{ maxBodyBytes: 1000 },
+			{ authenticate },
+		);
+		expect(result).toMatchObject({ status: 413, code: 'body_too_large' });
+		expect(authenticate).not.toHaveBeenCalled();
+	});
+
+	it('refuses unsigned garbage with 401, not 400: nothing unauthenticated is parsed', async () => {
+		const result = await run(request({ headers: { 'content-type': 'application/json' }, bodyText: '{not json' }), {}, { authenticate: hmac });
+		expect(result).toMatchObject({ status: 401, message: 'Missing X-Webhook-Signature header' });
+	});
+
+	it('refuses a garbage signature with 401', async () => {
+		const headers = { 'content-type': 'application/json', 'x-webhook-signature': '%%%garbage%%%' };
+		expect(await run(request({ headers, bodyText: '{}' }), {}, { authenticate: hmac })).toMatchObject({ status: 401 });
+	});
+
+	it('refuses a duplicated signature header with 401', async () => {
+		const body = '{"a":1}';
+		const good = hmacHeaders(body)['x-webhook-signature'];
+		const headers = { 'content-type': 'application/json', 'x-webhook-signature': [good, good] };
+		expect(await run(request({ headers, bodyText: body }), {}, { authenticate: hmac })).toMatchObject({
+			status: 401,
+			message: 'Header X-Webhook-Signature was sent more than once',
+		});
+	});
+
+	it('verifies over the exact bytes of a gzip body, after decoding', async () => {
+		const body = '{"compressed":true}';
+		const headers = { ...hmacHeaders(body), 'content-encoding': 'gzip' };
+		const result = await run(request({ headers, bodyText: gzipSync(body) }), {}, { authenticate: hmac });
+		expect(result).toMatchObject({ outcome: 'accepted', body: { compressed: true } });
+	});
+
+	it('checks the content type after authentication (415) and parses after that (400)', async () => {
+		const xmlish = 'a,b,c';
+		expect(
+			await run(request({ headers: { ...hmacHeaders(xmlish), 'content-type': 'application/x-unknown' }, bodyText: xmlish }), {}, { authenticate: hmac }),
+		).toMatchObject({ status: 415 });
+		const malformed = '{"a":';
+		expect(await run(request({ headers: hmacHeaders(malformed), bodyText: malformed }), {}, { authenticate: hmac })).toMatchObject({
+			status: 400,
+			code: 'malformed_body',
+		});
+	});
+
+	it('accepts bytes already read (a Buffer) and limits them too', async () => {
+		expect(await run(request({ body: Buffer.from('{"a":1}'), headers: { 'content-type': 'application/json' } }))).toMatchObject({
+			outcome: 'accepted',
+			body: { a: 1 },
+		});
+		expect(await run(request({ body: Buffer.alloc(2000) }), { maxBodyBytes: 1000 })).toMatchObject({ status: 413 });
+	});
+
+	it('accepts an empty GET without a Content-Type', async () => {
+		expect(await run(request({ method: 'GET', query: { a: '1' } }))).toMatchObject({ outcome: 'accepted', body: {} });
+	});
+});
+
+describe('runInboundPipeline: handshake and duplicates', () => {
+	it('answers a body challenge after authentication, without accepting the request', async () => {
+		const body = '{"type":"url_verification","challenge":"c-123"}';
+		const settings: InboundSettings = { handshake: { source: 'body', field: 'challenge', respondAs: 'json' } };
+		expect(await run(request({ headers: hmacHeaders(body), bodyText: body }), settings, { authenticate: hmac })).toMatchObject({
+			outcome: 'answered',
+			code: 'handshake',
+			status: 200,
+			body: '{"challenge":"c-123"}',
+		});
+		expect(await run(request({ headers: { 'content-type': 'application/json' }, bodyText: body }), settings, { authenticate: hmac })).toMatchObject({
+			status: 401,
+		});
+	});
+
+	it('answers an unsigned query challenge before authentication only when told to', async () => {
+		const handshake = { source: 'query' as const, field: 'hub.challenge', respondAs: 'text' as const };
+		const req = () => request({ method: 'GET', query: { 'hub.challenge': '42' } });
+		expect(await run(req(), { handshake }, { authenticate: hmac })).toMatchObject({ status: 401 });
+		expect(await run(req(), { handshake: { ...handshake, beforeAuth: true } }, { authenticate: hmac })).toMatchObject({
+			outcome: 'answered',
+			body: '42',
+		});
+		// Still behind the IP allowlist.
+		expect(await run(req(), { handshake: { ...handshake, beforeAuth: true }, ipAllowlist: '10.0.0.1' })).toMatchObject({ status: 403 });
+	});
+
+	it.each([
+		['reject' as const, { outcome: 'rejected', status: 409, code: 'duplicate' }],
+		['acknowledge' as const, { outcome: 'answered', status: 200, code: 'duplicate', body: '{"received":true,"duplicate":true}' }],
+	])('handles a duplicate by %s', async (onDuplicate, expected) => {
+		const store = new DedupeStore();
+		const staticData = {};
+		const settings: InboundSettings = { dedupe: { eventId: { from: 'jsonPath', path: '$.id' }, onDuplicate } };
+		const send = () =>
+			run(request({ headers: { 'content-type': 'application/json' }, bodyText: '{"id":"evt_1"}' }), settings, {
+				dedupe: store.open('wf:node', staticData, { windowSeconds: 60, maxEntries: 10 }),
+			});
+		expect(await send()).toMatchObject({ outcome: 'accepted', eventId: 'evt_1' });
+		expect(await send()).toMatchObject({ ...expected, eventId: 'evt_1' });
+	});
+
+	it('records nothing for requests that fail authentication', async () => {
+		const store = new DedupeStore();
+		const dedupe = store.open('s', {}, { windowSeconds: 60, maxEntries: 10 });
+		const settings: InboundSettings = { dedupe: { eventId: { from: 'jsonPath', path: '$.id' }, onDuplicate: 'reject' } };
+		const body = '{"id":"evt_9"}';
+		await run(request({ headers: { 'content-type': 'application/json' }, bodyText: body }), settings, { authenticate: hmac, dedupe });
+		expect(await run(request({ headers: hmacHeaders(body), bodyText: body }), settings, { authenticate: hmac, dedupe })).toMatchObject({
+			outcome: 'accepted',
+		});
+	});
+});
