@@ -1,0 +1,168 @@
+/**
+ * Small helpers every profile shares: canonical event names, stable event ids, times and records.
+ */
+import { createHash } from 'node:crypto';
+
+import type { CrmEventType, JsonObject, NormalisedEvent } from './types';
+
+export const isRecord = (value: unknown): value is JsonObject =>
+	typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** Sender-controlled names are cut to this length before they reach the output. */
+const MAX_NAME_LENGTH = 200;
+
+const ACTION_WORDS: Record<string, string> = {
+	create: 'created',
+	creation: 'created',
+	created: 'created',
+	update: 'updated',
+	updated: 'updated',
+	delete: 'deleted',
+	deleted: 'deleted',
+	cancel: 'cancelled',
+	cancelled: 'cancelled',
+	complete: 'completed',
+	completed: 'completed',
+	change: 'changed',
+	changed: 'changed',
+	submit: 'submitted',
+	submission: 'submitted',
+	merge: 'merged',
+	install: 'installed',
+	uninstall: 'uninstalled',
+	void: 'voided',
+	send: 'sent',
+	sent: 'sent',
+};
+
+/** Words of a CRM name: `ContactCreate`, `Lead_Post_Create`, `Deal Won` and `deal.won` all split cleanly. */
+function words(name: string): string[] {
+	return name
+		.replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+		.replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
+		.split(/[^A-Za-z0-9]+/)
+		.map((word) => word.toLowerCase())
+		.filter((word) => word !== '');
+}
+
+/**
+ * A canonical, lowercase, dotted name for any CRM event name, used when a profile's table does not know
+ * it: `ContactDndUpdate` → `contact_dnd.updated`, `AccountActivity_Post_Create` → `account_activity.created`,
+ * `Deal Won` → `deal.won`. LeadSquared's `Post` (the HTTP method in its names) is dropped.
+ */
+export function canonicalEventName(name: string): string {
+	const trimmed = name.trim().slice(0, MAX_NAME_LENGTH);
+	if (/^[a-z0-9_]+(\.[a-z0-9_]+)+$/.test(trimmed)) return trimmed;
+	const parts = words(trimmed).filter((word, _index, all) => word !== 'post' || all.length < 3);
+	if (parts.length === 0) return 'unknown';
+	const last = parts[parts.length - 1];
+	const action = ACTION_WORDS[last] ?? last;
+	const entity = parts.slice(0, -1).join('_');
+	return entity ? `${entity}.${action}` : `event.${action}`;
+}
+
+/** An entry of a profile's event list. */
+export const eventType = (value: string, name: string, ...sourceNames: string[]): CrmEventType => ({ value, name, sourceNames });
+
+/** The profile's event type for a CRM name, matched on source names, value and display name, ignoring case. */
+export function findEventType(events: readonly CrmEventType[], sourceName: string): CrmEventType | undefined {
+	const wanted = sourceName.trim().toLowerCase();
+	if (wanted === '') return undefined;
+	return events.find(
+		(type) =>
+			type.value === wanted ||
+			type.name.toLowerCase() === wanted ||
+			type.sourceNames.some((source) => source.toLowerCase() === wanted),
+	);
+}
+
+/** Canonical name and the CRM's own name, trimmed to a safe length. */
+export function resolveEvent(events: readonly CrmEventType[], sourceName: string): { event: string; sourceEvent: string } {
+	const sourceEvent = sourceName.trim().slice(0, MAX_NAME_LENGTH);
+	return { event: findEventType(events, sourceEvent)?.value ?? canonicalEventName(sourceEvent), sourceEvent };
+}
+
+/** `opportunity.won` → `opportunity`. */
+export const objectTypeOf = (event: string): string => event.split('.')[0] || 'record';
+
+/** JSON with object keys sorted, so the same record always hashes the same whatever order the CRM used. */
+function stableStringify(value: unknown): string {
+	if (Array.isArray(value)) return `[${value.map(stableStringify).join(',')}]`;
+	if (isRecord(value)) {
+		const keys = Object.keys(value).sort();
+		return `{${keys.map((key) => `${JSON.stringify(key)}:${stableStringify(value[key])}`).join(',')}}`;
+	}
+	return JSON.stringify(value) ?? 'null';
+}
+
+/**
+ * An event id for CRMs that send none: a hash of the parts that stay the same when the CRM retries the same
+ * delivery (the event name, the record), never of the time it arrived.
+ */
+export function derivedEventId(crm: string, ...parts: unknown[]): string {
+	const hash = createHash('sha256').update(crm);
+	for (const part of parts) hash.update('\0').update(stableStringify(part));
+	return `sha256:${hash.digest('hex').slice(0, 40)}`;
+}
+
+/** A text id, or null: ids arrive as strings or numbers. */
+export function idText(value: unknown): string | null {
+	if (typeof value === 'string' && value.trim() !== '') return value.trim().slice(0, MAX_NAME_LENGTH);
+	if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+	return null;
+}
+
+/** The first non-empty id among `keys` of a record. */
+export function firstId(record: JsonObject, keys: readonly string[]): string | null {
+	for (const key of keys) {
+		const id = idText(record[key]);
+		if (id !== null) return id;
+	}
+	return null;
+}
+
+const SQL_STYLE_UTC = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2}(?:\.\d+)?)$/;
+
+/**
+ * ISO 8601 for the times CRMs send: ISO strings, unix seconds or milliseconds (numbers or digits), and
+ * LeadSquared's `yyyy-MM-dd HH:mm:ss`, which is UTC. Undefined when the value is not a time.
+ */
+export function isoTime(value: unknown): string | undefined {
+	let date: Date | undefined;
+	if (typeof value === 'number' || (typeof value === 'string' && /^\d{9,16}$/.test(value.trim()))) {
+		const number = Number(value);
+		date = new Date(number > 1e12 ? number : number * 1000);
+	} else if (typeof value === 'string' && value.trim() !== '') {
+		const sqlStyle = SQL_STYLE_UTC.exec(value.trim());
+		date = new Date(sqlStyle ? `${sqlStyle[1]}T${sqlStyle[2]}Z` : value.trim());
+	}
+	return date && !Number.isNaN(date.getTime()) ? date.toISOString() : undefined;
+}
+
+/** The record without the envelope keys a profile moved elsewhere. */
+export function without(record: JsonObject, keys: readonly string[]): JsonObject {
+	const rest: JsonObject = {};
+	for (const [key, value] of Object.entries(record)) if (!keys.includes(key)) rest[key] = value;
+	return rest;
+}
+
+/** Context values that are present, so empty envelopes stay `{}`. */
+export function presentValues(values: JsonObject): JsonObject {
+	const present: JsonObject = {};
+	for (const [key, value] of Object.entries(values)) if (value !== undefined && value !== null && value !== '') present[key] = value;
+	return present;
+}
+
+/** Fills the fields every profile derives the same way. */
+export function buildEvent(
+	fields: Omit<NormalisedEvent, 'occurredAt' | 'context'> & { occurredAt: string | undefined; context?: JsonObject },
+	receivedAt: Date,
+): NormalisedEvent {
+	const { occurredAt, context, previous, ...rest } = fields;
+	return {
+		...rest,
+		occurredAt: occurredAt ?? receivedAt.toISOString(),
+		...(previous ? { previous } : {}),
+		context: context ?? {},
+	};
+}

@@ -1,0 +1,20 @@
+/**
+ * Every CRM profile, in the order the CRM selector shows them. Adding a CRM = adding its file and one line here.
+ */
+import { leadSquared } from './leadSquared';
+import { salesOs } from './salesOs';
+import type { CrmProfile } from './types';
+
+export const CRM_PROFILES: readonly CrmProfile[] = [
+	salesOs,
+	leadSquared,
+];
+
+export function crmProfile(id: string): CrmProfile {
+	const profile = CRM_PROFILES.find((candidate) => candidate.id === id);
+	if (!profile) throw new Error(`Unknown CRM "${id}"`);
+	return profile;
+}
+
+export * from './types';
+export { crmAuthenticator, crmSecretHeaders, verifyCrmRequest } from './verify';

@@ -1,0 +1,131 @@
+/**
+ * The CRM Event Trigger's model: a profile per CRM turns one verified, parsed request into
+ * normalised CRM events. Pure: no n8n imports, so every profile is unit-tested on its own.
+ */
+import type { AuthKind } from '../auth';
+import type { BodyKind } from '../inbound/contentType';
+import type { SigningConfig } from '../signatures';
+import type { HeaderBag, VerificationResult, VerifyOptions } from '../signatures/types';
+
+export type JsonObject = Record<string, unknown>;
+
+/** One event a CRM can send, under its canonical name. */
+export interface CrmEventType {
+	/** Canonical, lowercase and dotted: `opportunity.won`. */
+	value: string;
+	/** What the event filter shows: `Opportunity Won`. */
+	name: string;
+	/** The CRM's own names for it, matched case-insensitively (`OpportunityStatusUpdate`, `Lead_Post_Create`). */
+	sourceNames: string[];
+}
+
+
+/** Node parameters a profile may read. Each profile documents the ones it uses. */
+export interface CrmSettings {
+	/** Freshsales, Vtiger: where the event name comes from. */
+	eventSource?: 'fixed' | 'field' | 'query';
+	/** Freshsales, Vtiger: the event of every request to this URL (eventSource `fixed`). */
+	fixedEvent?: string;
+	/** Freshsales, Vtiger: body field (dotted path or JSONPath) holding the event name. */
+	eventField?: string;
+	/** Freshsales, Vtiger: query parameter holding the event name. */
+	eventQueryParameter?: string;
+	/** Freshsales, Vtiger: body field holding the record id (default `id`). */
+	objectIdField?: string;
+	/** Freshsales, Vtiger: body field holding the time of the change (default: the time received). */
+	timestampField?: string;
+	/** Vtiger, Freshsales, Custom: a JSON array body becomes one event per element (`split`) or one event (`single`). */
+	arrayMode?: 'split' | 'single';
+	/** Custom: JSONPath expressions evaluated on each record. */
+	eventTypePath?: string;
+	eventIdPath?: string;
+	timestampPath?: string;
+	objectTypePath?: string;
+	objectIdPath?: string;
+	dataPath?: string;
+	/** Custom: header carrying a delivery id, used before `eventIdPath`. */
+	eventIdHeader?: string;
+	/** HighLevel: PEM public keys that replace the published ones (key rotation, tests). */
+	highLevelEd25519PublicKey?: string;
+	highLevelRsaPublicKey?: string;
+}
+
+export interface NormaliseInput {
+	/** Parsed by the shared body parser (nodes/shared/inbound/parseBody.ts). */
+	body: unknown;
+	/** The format it was parsed as. */
+	bodyKind: BodyKind;
+	/** Exact bytes received: an empty body is a CRM's check that the URL answers, not an event. */
+	rawBody: Buffer;
+	query: Record<string, unknown>;
+	headers: HeaderBag;
+	receivedAt: Date;
+	settings: CrmSettings;
+}
+
+/** One CRM event, as the trigger emits it (the node adds `meta`). */
+export interface NormalisedEvent {
+	event: string;
+	sourceEvent: string;
+	crm: string;
+	eventId: string;
+	occurredAt: string;
+	object: { type: string; id: string | null };
+	data: JsonObject;
+	/** The record before the change, when the CRM sends it (LeadSquared field changes). */
+	previous?: JsonObject;
+	/** Envelope values that are not part of the record: account, location or webhook ids. */
+	context: JsonObject;
+}
+
+export type NormaliseResult = { events: NormalisedEvent[] } | { error: string };
+
+export interface VerificationInput {
+	headers: HeaderBag;
+	rawBody: Buffer;
+	settings: CrmSettings;
+	options: VerifyOptions;
+}
+
+/** A check the profile performs without a credential, such as HighLevel's published public keys. */
+export interface BuiltInVerification {
+	/** Shown in the Authentication options. */
+	name: string;
+	description: string;
+	verify(input: VerificationInput): VerificationResult;
+	/** Header names to redact from the output. */
+	signatureHeaders: string[];
+	/** Problems with the settings this check uses, in plain language; empty when usable. */
+	settingsProblems(settings: CrmSettings): string[];
+}
+
+/** What the node offers in Authentication: a credential kind, or the profile's built-in check. */
+export type CrmAuthentication = AuthKind | 'builtIn';
+
+/** A response the CRM requires to count a delivery as successful. */
+export interface CrmResponse {
+	status: number;
+	body: JsonObject | string;
+}
+
+export interface CrmProfile {
+	/** Stable value of the CRM selector. */
+	id: string;
+	displayName: string;
+	events: CrmEventType[];
+	defaultAuthentication: CrmAuthentication;
+	supportedAuthentications: CrmAuthentication[];
+	builtInVerification?: BuiltInVerification;
+	/**
+	 * Adjusts a Webhook Signing Secret credential to what this CRM sends (its header, detected encoding),
+	 * so the user only pastes the secret.
+	 */
+	adaptSigning?(config: SigningConfig, headers: HeaderBag): SigningConfig;
+	/** Where to paste the webhook URL in the CRM and which options to pick. */
+	setupHint: string;
+	/** The answer the CRM expects for a delivery; otherwise the node's own response settings apply. */
+	defaultResponse?: CrmResponse;
+	/** Settings of CrmSettings this profile reads; the node shows only these. */
+	settings: Array<keyof CrmSettings>;
+	normalise(input: NormaliseInput): NormaliseResult;
+}

@@ -1,0 +1,55 @@
+/**
+ * Authenticity of a CRM request: the profile's built-in check, or a credential (through the inbound
+ * trigger's authenticators) adapted to what the CRM sends: SalesOS's detected encoding, HighLevel's
+ * X-Hmac-Signature, Standard Webhooks' scheme.
+ */
+import type { CredentialData, InboundRequestParts } from '../auth';
+import { signingFromCredential } from '../auth';
+import type { Authenticator } from '../inbound/authenticator';
+import { inboundAuthFromCredential } from '../inbound/authenticator';
+import { verifyRequestSignature } from '../signatures';
+import type { VerificationResult, VerifyOptions } from '../signatures/types';
+import type { CrmAuthentication, CrmProfile, CrmSettings } from './types';
+
+/** The authenticator of one configured CRM Event Trigger. */
+export function crmAuthenticator(
+	profile: CrmProfile,
+	authentication: CrmAuthentication,
+	credential: CredentialData | undefined,
+	settings: CrmSettings,
+): Authenticator {
+	if (authentication === 'builtIn') {
+		const builtIn = profile.builtInVerification;
+		if (!builtIn) throw new Error(`${profile.displayName} has no built-in verification`);
+		return (request, options) => builtIn.verify({ headers: request.headers, rawBody: request.rawBody, settings, options });
+	}
+	const { adaptSigning } = profile;
+	if (authentication === 'signingSecret' && adaptSigning && credential) {
+		const { config, secrets } = signingFromCredential(credential);
+		return (request, options) =>
+			verifyRequestSignature(adaptSigning(config, request.headers), secrets, request.headers, request.rawBody, options);
+	}
+	return inboundAuthFromCredential(authentication, credential).authenticate;
+}
+
+export function verifyCrmRequest(
+	profile: CrmProfile,
+	authentication: CrmAuthentication,
+	credential: CredentialData,
+	request: InboundRequestParts,
+	settings: CrmSettings,
+	options: VerifyOptions,
+): VerificationResult {
+	return crmAuthenticator(profile, authentication, credential, settings)(request, options);
+}
+
+/** Lower-case header names that carry secrets or signatures, to redact from the trigger's output. */
+export function crmSecretHeaders(profile: CrmProfile, authentication: CrmAuthentication, credential: CredentialData | undefined): string[] {
+	if (authentication === 'builtIn') return profile.builtInVerification?.signatureHeaders ?? [];
+	if (authentication === 'signingSecret' && profile.adaptSigning && credential) {
+		const adapted = profile.adaptSigning(signingFromCredential(credential).config, {});
+		if (adapted.scheme === 'standardWebhooks') return ['webhook-signature', 'svix-signature'];
+		return [adapted.headerName.toLowerCase()];
+	}
+	return inboundAuthFromCredential(authentication, credential).secretHeaders;
+}

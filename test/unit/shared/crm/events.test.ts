@@ -1,0 +1,81 @@
+import { canonicalEventName, derivedEventId, isoTime } from '../../../../nodes/shared/crm/events';
+import { expandDottedKeys } from '../../../../nodes/shared/crm/records';
+import { pathProblems, readPath } from '../../../../nodes/shared/crm/paths';
+
+describe('canonical event names', () => {
+	it.each([
+		['ContactCreate', 'contact.created'],
+		['ContactDndUpdate', 'contact_dnd.updated'],
+		['Lead_Post_Create', 'lead.created'],
+		['OpportunityField_Post_Update', 'opportunity_field.updated'],
+		['Deal Won', 'deal.won'],
+		['deal_won', 'deal.won'],
+		['Lead.Created', 'lead.created'],
+		['opportunity.won', 'opportunity.won'],
+		['INSTALL', 'event.installed'],
+		['   ', 'unknown'],
+	])('%s → %s', (name, canonical) => {
+		expect(canonicalEventName(name)).toBe(canonical);
+	});
+
+	it('cuts sender-controlled names to a safe length', () => {
+		expect(canonicalEventName('A'.repeat(10_000)).length).toBeLessThanOrEqual(210);
+	});
+});
+
+describe('event ids and times', () => {
+	it('hashes records independently of key order', () => {
+		expect(derivedEventId('x', 'e', { a: 1, b: [{ c: 2, d: 3 }] })).toBe(derivedEventId('x', 'e', { b: [{ d: 3, c: 2 }], a: 1 }));
+		expect(derivedEventId('x', 'e', { a: 1 })).not.toBe(derivedEventId('x', 'e', { a: 2 }));
+		expect(derivedEventId('x', 'e', { a: 1 })).not.toBe(derivedEventId('y', 'e', { a: 1 }));
+	});
+
+	it.each([
+		['2025-01-15T10:30:00Z', '2025-01-15T10:30:00.000Z'],
+		['2024-03-11 09:15:42', '2024-03-11T09:15:42.000Z'],
+		[1736937000, '2025-01-15T10:30:00.000Z'],
+		['1736937000000', '2025-01-15T10:30:00.000Z'],
+		['yesterday', undefined],
+		[null, undefined],
+	])('reads %p as %p', (value, iso) => {
+		expect(isoTime(value)).toBe(iso);
+	});
+});
+
+describe('dotted form keys', () => {
+	it('never reaches the prototype and keeps clashing keys flat', () => {
+		const expanded = expandDottedKeys({
+			'__proto__.polluted': 'x',
+			'a.constructor.prototype.polluted': 'y',
+			b: 'plain',
+			'b.c': 'clash',
+			'd[0][e]': 'bracket',
+			'f.99999': 'big index',
+		});
+		expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+		expect(expanded).toEqual({
+			'__proto__.polluted': 'x',
+			'a.constructor.prototype.polluted': 'y',
+			b: 'plain',
+			'b.c': 'clash',
+			d: [{ e: 'bracket' }],
+			f: { '99999': 'big index' },
+		});
+	});
+});
+
+describe('paths', () => {
+	it('reads JSONPath and dotted paths, own properties only', () => {
+		const value = { a: { b: [{ c: 1 }, { c: 2 }] } };
+		expect(readPath(value, '$.a.b[1].c')).toBe(2);
+		expect(readPath(value, 'a.b.0.c')).toBe(1);
+		expect(readPath(value, '$.a.b[*].c')).toEqual([1, 2]);
+		expect(readPath(value, 'a.constructor')).toBeUndefined();
+		expect(readPath(value, '')).toBeUndefined();
+	});
+
+	it('reports a broken JSONPath', () => {
+		expect(pathProblems('Event Type Path', '$.a[?(@.b ==)]')).toHaveLength(1);
+		expect(pathProblems('Event Type Path', '$.a.b')).toEqual([]);
+	});
+});
