@@ -1,6 +1,7 @@
 /**
  * Every CRM profile, in the order the CRM selector shows them. Adding a CRM = adding its file and one line here.
  */
+import { highLevel } from './highLevel';
 import { leadSquared } from './leadSquared';
 import { salesOs } from './salesOs';
 import type { CrmProfile } from './types';
@@ -8,6 +9,7 @@ import type { CrmProfile } from './types';
 export const CRM_PROFILES: readonly CrmProfile[] = [
 	salesOs,
 	leadSquared,
+	highLevel,
 ];
 
 export function crmProfile(id: string): CrmProfile {

@@ -1,0 +1,250 @@
+/**
+ * HighLevel (GoHighLevel / LeadConnector) marketplace webhooks: flat JSON with the event in `type`
+ * (`ContactCreate`, `OpportunityStageUpdate`, ...), `locationId`, and in real deliveries `timestamp` and a
+ * `webhookId` for dedupe. Signed with HighLevel's published keys: Ed25519 in `X-GHL-Signature`, and
+ * RSA-SHA256 in the legacy `x-wh-signature` (dropped on 2026-07-01 per the Webhook Integration Guide).
+ * Sources: GoHighLevel/highlevel-api-docs toc.json (event names), the Webhook Integration Guide
+ * (signatures, `webhookId`, 5-minute timestamp advice) and captured deliveries (see test/fixtures/crm/highLevel).
+ *
+ * Seed 004 (a "HighLevel-style platform") also describes workflow Webhook actions with user-built bodies
+ * and an `X-Hmac-Signature` HMAC header; both are supported. Its API v2 confirmation-token handshake could
+ * not be confirmed in HighLevel's documentation.
+ */
+import { createPublicKey } from 'node:crypto';
+
+import type { PublicKeyScheme, SigningConfig } from '../signatures';
+import { verifyPublicKeySignature } from '../signatures';
+import type { VerificationResult } from '../signatures/types';
+import { fail, singleHeader } from '../signatures/types';
+import {
+	buildEvent,
+	derivedEventId,
+	eventType,
+	firstId,
+	idText,
+	isoTime,
+	isRecord,
+	objectTypeOf,
+	presentValues,
+	resolveEvent,
+	without,
+} from './events';
+import { HIGHLEVEL_ED25519_PUBLIC_KEY, HIGHLEVEL_RSA_PUBLIC_KEY } from './highLevelKeys';
+import { bodyValue } from './records';
+import type { CrmEventType, CrmProfile, CrmSettings, JsonObject, NormaliseInput, NormaliseResult, VerificationInput } from './types';
+
+/** A workflow Webhook action sends no event name; this label stands in for one. */
+const WORKFLOW_WEBHOOK = 'WorkflowWebhook';
+
+/** Derived events have no source name of their own: they are a status update with a given status. */
+const EVENTS: CrmEventType[] = [
+	eventType('contact.created', 'Contact Created', 'ContactCreate'),
+	eventType('contact.updated', 'Contact Updated', 'ContactUpdate'),
+	eventType('contact.deleted', 'Contact Deleted', 'ContactDelete'),
+	eventType('contact.dnd_updated', 'Contact DND Updated', 'ContactDndUpdate'),
+	eventType('contact.tag_updated', 'Contact Tag Updated', 'ContactTagUpdate'),
+	eventType('opportunity.created', 'Opportunity Created', 'OpportunityCreate'),
+	eventType('opportunity.updated', 'Opportunity Updated', 'OpportunityUpdate'),
+	eventType('opportunity.deleted', 'Opportunity Deleted', 'OpportunityDelete'),
+	eventType('opportunity.stage_changed', 'Opportunity Stage Changed', 'OpportunityStageUpdate'),
+	eventType('opportunity.status_changed', 'Opportunity Status Changed (Other Statuses)', 'OpportunityStatusUpdate'),
+	eventType('opportunity.won', 'Opportunity Won (Status Update)'),
+	eventType('opportunity.lost', 'Opportunity Lost (Status Update)'),
+	eventType('opportunity.abandoned', 'Opportunity Abandoned (Status Update)'),
+	eventType('opportunity.owner_changed', 'Opportunity Assigned To Changed', 'OpportunityAssignedToUpdate'),
+	eventType('opportunity.value_changed', 'Opportunity Monetary Value Changed', 'OpportunityMonetaryValueUpdate'),
+	eventType('appointment.booked', 'Appointment Booked', 'AppointmentCreate'),
+	eventType('appointment.updated', 'Appointment Updated', 'AppointmentUpdate'),
+	eventType('appointment.cancelled', 'Appointment Cancelled (Status Update)'),
+	eventType('appointment.deleted', 'Appointment Deleted', 'AppointmentDelete'),
+	// Not in HighLevel's official event list; third-party integrations mention it, so it is recognised.
+	eventType('form.submitted', 'Form Submitted', 'FormSubmission', 'FormSubmit'),
+	eventType('invoice.paid', 'Invoice Paid (Payment Received)', 'InvoicePaid'),
+	eventType('invoice.partially_paid', 'Invoice Partially Paid', 'InvoicePartiallyPaid'),
+	eventType('invoice.created', 'Invoice Created', 'InvoiceCreate'),
+	eventType('invoice.sent', 'Invoice Sent', 'InvoiceSent'),
+	eventType('invoice.updated', 'Invoice Updated', 'InvoiceUpdate'),
+	eventType('invoice.voided', 'Invoice Voided', 'InvoiceVoid'),
+	eventType('invoice.deleted', 'Invoice Deleted', 'InvoiceDelete'),
+	eventType('order.created', 'Order Created', 'OrderCreate'),
+	eventType('order.status_changed', 'Order Status Changed', 'OrderStatusUpdate'),
+	eventType('message.received', 'Conversation Message Received', 'InboundMessage'),
+	eventType('message.sent', 'Conversation Message Sent', 'OutboundMessage'),
+	eventType('task.created', 'Task Created', 'TaskCreate'),
+	eventType('task.completed', 'Task Completed', 'TaskComplete'),
+	eventType('task.deleted', 'Task Deleted', 'TaskDelete'),
+	eventType('note.created', 'Note Created', 'NoteCreate'),
+	eventType('note.updated', 'Note Updated', 'NoteUpdate'),
+	eventType('note.deleted', 'Note Deleted', 'NoteDelete'),
+	eventType('app.installed', 'App Installed', 'INSTALL', 'AppInstall'),
+	eventType('app.uninstalled', 'App Uninstalled', 'UNINSTALL', 'AppUninstall'),
+	eventType('workflow.webhook', 'Workflow Webhook Action', WORKFLOW_WEBHOOK),
+];
+
+/** Envelope keys: they become `event`, `eventId`, `occurredAt` and `context`, not part of the record. */
+const ENVELOPE = ['type', 'webhookId', 'timestamp', 'locationId', 'companyId', 'appId', 'versionId'];
+
+/** Status updates whose new status is itself the event users wait for. */
+function derivedEvent(sourceEvent: string, record: JsonObject): string | undefined {
+	const status = typeof record.status === 'string' ? record.status.toLowerCase() : '';
+	if (sourceEvent === 'OpportunityStatusUpdate' && ['won', 'lost', 'abandoned'].includes(status)) {
+		return `opportunity.${status}`;
+	}
+	const appointmentStatus = typeof record.appointmentStatus === 'string' ? record.appointmentStatus.toLowerCase() : '';
+	if (sourceEvent === 'AppointmentUpdate' && appointmentStatus === 'cancelled') return 'appointment.cancelled';
+	return undefined;
+}
+
+const INVOICE_STATUS_EVENTS: Record<string, string> = {
+	paid: 'InvoicePaid',
+	partially_paid: 'InvoicePartiallyPaid',
+	void: 'InvoiceVoid',
+	sent: 'InvoiceSent',
+};
+
+/**
+ * The CRM's name for a payload. The official InvoicePaid example carries no `type` (only `altId`/`altType`),
+ * so an invoice is named from its status; any other untyped body comes from a workflow Webhook action.
+ */
+function sourceEventOf(body: JsonObject): string {
+	const type = idText(body.type);
+	if (type) return type;
+	if (body.invoiceNumber !== undefined && body.altType !== undefined) {
+		return INVOICE_STATUS_EVENTS[String(body.status).toLowerCase()] ?? 'InvoiceUpdate';
+	}
+	return WORKFLOW_WEBHOOK;
+}
+
+const ID_FIELDS: Record<string, string[]> = {
+	message: ['messageId', 'id'],
+	invoice: ['_id', 'id'],
+	app: ['appId'],
+	contact: ['id', 'contact_id', 'contactId'],
+};
+
+function normalise(input: NormaliseInput): NormaliseResult {
+	const body = bodyValue(input);
+	if (body === undefined) return { events: [] };
+	if (!isRecord(body)) return { error: 'A HighLevel webhook must be a JSON or form object' };
+	const sourceName = sourceEventOf(body);
+	const resolved = resolveEvent(EVENTS, sourceName);
+	const isWorkflowAction = sourceName === WORKFLOW_WEBHOOK;
+	// Appointment events nest the record under `appointment` (docs/webhook events/AppointmentCreate.md).
+	const data = isRecord(body.appointment) ? body.appointment : without(body, ENVELOPE);
+	const canonical = derivedEvent(resolved.sourceEvent, data) ?? resolved.event;
+	const objectType = isWorkflowAction ? 'contact' : objectTypeOf(canonical);
+	const locationId = body.locationId ?? (body.altType === 'location' ? body.altId : undefined);
+	return {
+		events: [
+			buildEvent(
+				{
+					event: canonical,
+					sourceEvent: resolved.sourceEvent,
+					crm: 'highLevel',
+					eventId: idText(body.webhookId) ?? derivedEventId('highLevel', resolved.sourceEvent, body),
+					occurredAt: isoTime(body.timestamp),
+					object: { type: objectType, id: firstId(objectType === 'app' ? body : data, ID_FIELDS[objectType] ?? ['id', '_id']) },
+					data,
+					context: presentValues({ locationId, companyId: body.companyId, appId: body.appId, versionId: body.versionId }),
+				},
+				input.receivedAt,
+			),
+		],
+	};
+}
+
+const keyOrDefault = (override: string | undefined, published: string) => override?.trim() || published;
+
+/** Re-serialised JSON: HighLevel's own sample code signs `JSON.stringify(body)`, not the bytes sent. */
+function reserialised(rawBody: Buffer): Buffer | undefined {
+	try {
+		const again = Buffer.from(JSON.stringify(JSON.parse(rawBody.toString('utf8'))));
+		return again.equals(rawBody) ? undefined : again;
+	} catch {
+		return undefined;
+	}
+}
+
+/**
+ * The signed body's `timestamp` in unix seconds. HighLevel advises refusing deliveries more than about
+ * 5 minutes old; returning it lets the trigger's replay window apply, as for any signed timestamp.
+ */
+function bodyTimestampSeconds(rawBody: Buffer): number | undefined {
+	try {
+		const iso = isoTime((JSON.parse(rawBody.toString('utf8')) as JsonObject).timestamp);
+		return iso ? Math.floor(Date.parse(iso) / 1000) : undefined;
+	} catch {
+		return undefined;
+	}
+}
+
+function verify(input: VerificationInput): VerificationResult {
+	const ed25519 = keyOrDefault(input.settings.highLevelEd25519PublicKey, HIGHLEVEL_ED25519_PUBLIC_KEY);
+	const rsa = keyOrDefault(input.settings.highLevelRsaPublicKey, HIGHLEVEL_RSA_PUBLIC_KEY);
+	// Ed25519 first, as HighLevel prefers it; one project reports Ed25519 signatures in x-wh-signature too.
+	const schemes: PublicKeyScheme[] = [
+		{ headerName: 'x-ghl-signature', algorithm: 'ed25519', publicKey: ed25519 },
+		{ headerName: 'x-wh-signature', algorithm: 'rsa-sha256', publicKey: rsa },
+		{ headerName: 'x-wh-signature', algorithm: 'ed25519', publicKey: ed25519 },
+	].filter((scheme) => singleHeader(input.headers, scheme.headerName) !== undefined) as PublicKeyScheme[];
+	if (schemes.length === 0) return fail('missing', 'Missing X-GHL-Signature header (or the legacy x-wh-signature)');
+
+	const bodies = [input.rawBody, reserialised(input.rawBody)].filter((body): body is Buffer => body !== undefined);
+	let failure: VerificationResult = fail('mismatch', 'The HighLevel signature does not match the body');
+	for (const scheme of schemes) {
+		for (const body of bodies) {
+			let result: VerificationResult;
+			try {
+				result = verifyPublicKeySignature(scheme, input.headers, body);
+			} catch {
+				return fail('mismatch', 'The HighLevel public key in the node settings cannot be read');
+			}
+			if (result.valid) {
+				const timestampSeconds = bodyTimestampSeconds(input.rawBody);
+				return { ...result, scheme: `highlevel-${scheme.algorithm}`, ...(timestampSeconds ? { timestampSeconds } : {}) };
+			}
+			if (result.reason !== 'mismatch') failure = result;
+		}
+	}
+	return failure;
+}
+
+function keyProblems(label: string, pem: string | undefined, type: 'ed25519' | 'rsa'): string[] {
+	if (!pem?.trim()) return [];
+	try {
+		const key = createPublicKey(pem.trim());
+		return key.asymmetricKeyType === type ? [] : [`${label} is a ${key.asymmetricKeyType} key, not ${type}`];
+	} catch {
+		return [`${label} is not a PEM public key (-----BEGIN PUBLIC KEY----- …)`];
+	}
+}
+
+const settingsProblems = (settings: CrmSettings) => [
+	...keyProblems('Ed25519 Public Key', settings.highLevelEd25519PublicKey, 'ed25519'),
+	...keyProblems('RSA Public Key', settings.highLevelRsaPublicKey, 'rsa'),
+];
+
+/** The HMAC the seed's platform sends: the credential's secret and algorithm, in `X-Hmac-Signature`. */
+function adaptSigning(config: SigningConfig): SigningConfig {
+	return config.scheme === 'hmac' ? { ...config, headerName: 'X-Hmac-Signature' } : config;
+}
+
+export const highLevel: CrmProfile = {
+	id: 'highLevel',
+	displayName: 'HighLevel',
+	events: EVENTS,
+	defaultAuthentication: 'builtIn',
+	supportedAuthentications: ['builtIn', 'signingSecret', 'bearerToken', 'apiKey', 'none'],
+	builtInVerification: {
+		name: 'HighLevel Signature (Published Keys)',
+		description: 'Checks X-GHL-Signature (Ed25519) or the legacy x-wh-signature (RSA) with HighLevel’s public keys',
+		verify,
+		signatureHeaders: ['x-ghl-signature', 'x-wh-signature'],
+		settingsProblems,
+	},
+	adaptSigning,
+	setupHint:
+		'Marketplace app: in your app’s Advanced Settings > Webhooks, paste this URL against the events you want; keep Authentication on HighLevel Signature, which checks X-GHL-Signature (or the legacy x-wh-signature) with HighLevel’s published keys, and webhookId drops repeats. Workflow Webhook action (Automation > Workflows): paste this URL, choose POST and JSON or Form, and authenticate with a header, e.g. Authorization: Bearer (Webhook Bearer Token credential) or an X-Hmac-Signature HMAC (Webhook Signing Secret credential).',
+	settings: ['highLevelEd25519PublicKey', 'highLevelRsaPublicKey'],
+	normalise,
+};
