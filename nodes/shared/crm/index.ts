@@ -1,14 +1,18 @@
 /**
  * Every CRM profile, in the order the CRM selector shows them. Adding a CRM = adding its file and one line here.
  */
+import { freshsales } from './freshsales';
 import { highLevel } from './highLevel';
 import { leadSquared } from './leadSquared';
 import { salesOs } from './salesOs';
 import type { CrmProfile } from './types';
+import { vtiger } from './vtiger';
 
 export const CRM_PROFILES: readonly CrmProfile[] = [
 	salesOs,
 	leadSquared,
+	freshsales,
+	vtiger,
 	highLevel,
 ];
 
