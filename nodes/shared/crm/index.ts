@@ -1,10 +1,12 @@
 /**
  * Every CRM profile, in the order the CRM selector shows them. Adding a CRM = adding its file and one line here.
  */
+import { custom } from './custom';
 import { freshsales } from './freshsales';
 import { highLevel } from './highLevel';
 import { leadSquared } from './leadSquared';
 import { salesOs } from './salesOs';
+import { standardWebhooks } from './standardWebhooks';
 import type { CrmProfile } from './types';
 import { vtiger } from './vtiger';
 
@@ -14,6 +16,8 @@ export const CRM_PROFILES: readonly CrmProfile[] = [
 	freshsales,
 	vtiger,
 	highLevel,
+	standardWebhooks,
+	custom,
 ];
 
 export function crmProfile(id: string): CrmProfile {

@@ -1,0 +1,57 @@
+/**
+ * Any CRM that follows Standard Webhooks (standard-webhooks/standard-webhooks spec/standard-webhooks.md,
+ * v1.0.0): `webhook-id`, `webhook-timestamp` and `webhook-signature` headers (or Svix's `svix-*`), and the
+ * recommended payload `{type, timestamp, data}`. The shared verifier checks the signature and the 5-minute
+ * tolerance; `webhook-id` is the idempotency key.
+ */
+import { singleHeader } from '../signatures/types';
+import { buildEvent, derivedEventId, idText, isoTime, isRecord, objectTypeOf, resolveEvent, without } from './events';
+import { bodyValue } from './records';
+import type { CrmProfile, NormaliseInput, NormaliseResult } from './types';
+
+const header = (input: NormaliseInput, suffix: string): string | undefined => {
+	for (const prefix of ['webhook-', 'svix-']) {
+		const value = singleHeader(input.headers, `${prefix}${suffix}`);
+		if (typeof value === 'string' && value !== '') return value;
+	}
+	return undefined;
+};
+
+function normalise(input: NormaliseInput): NormaliseResult {
+	const body = bodyValue(input);
+	if (body === undefined) return { events: [] };
+	if (!isRecord(body)) return { error: 'A Standard Webhooks payload must be a JSON object' };
+	const type = idText(body.type);
+	if (!type) return { error: 'The payload has no "type" field naming the event' };
+	const { event, sourceEvent } = resolveEvent([], type);
+	const data = isRecord(body.data) ? body.data : without(body, ['type', 'timestamp']);
+	return {
+		events: [
+			buildEvent(
+				{
+					event,
+					sourceEvent,
+					crm: 'standardWebhooks',
+					eventId: header(input, 'id') ?? derivedEventId('standardWebhooks', sourceEvent, body),
+					occurredAt: isoTime(body.timestamp) ?? isoTime(header(input, 'timestamp')),
+					object: { type: objectTypeOf(event), id: idText(data.id) },
+					data,
+				},
+				input.receivedAt,
+			),
+		],
+	};
+}
+
+export const standardWebhooks: CrmProfile = {
+	id: 'standardWebhooks',
+	displayName: 'Standard Webhooks',
+	events: [],
+	defaultAuthentication: 'signingSecret',
+	supportedAuthentications: ['signingSecret'],
+	adaptSigning: () => ({ scheme: 'standardWebhooks' }),
+	setupHint:
+		'For any sender that follows standardwebhooks.com (Svix and others): paste this URL as the endpoint, then copy the endpoint’s signing secret (whsec_…) into a Webhook Signing Secret credential; the Standard Webhooks scheme is applied whatever scheme the credential names. webhook-id drops repeats, and the timestamp must be within the replay window.',
+	settings: [],
+	normalise,
+};
