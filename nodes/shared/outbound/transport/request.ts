@@ -47,8 +47,13 @@ export const DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024;
 export const DEFAULT_MAX_REDIRECTS = 5;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 const ALWAYS_SENSITIVE = ['authorization', 'cookie', 'proxy-authorization'];
-/** A pooled socket the server closed while idle fails at once; such a request never reached it. */
+/** A pooled socket the server closed while idle fails at once; such a request usually never reached it. */
 const STALE_SOCKET_CODES = new Set(['ECONNRESET', 'EPIPE']);
+/**
+ * Only idempotent methods are re-sent on a fresh socket without counting an attempt: a POST whose
+ * connection was reset may have been processed, so it goes through the visible retry policy.
+ */
+const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
 
 /**
  * One HTTP exchange over keep-alive agents: bounded in time and in memory, with proxy support,
@@ -109,7 +114,7 @@ async function sendOnce(
 		} catch (error) {
 			const failure = toTransportError(error);
 			const stale = (error as { reusedSocket?: boolean }).reusedSocket === true;
-			if (!(stale && STALE_SOCKET_CODES.has(failure.code) && staleRetries < 2)) {
+			if (!(stale && IDEMPOTENT_METHODS.has(method) && STALE_SOCKET_CODES.has(failure.code) && staleRetries < 2)) {
 				return Promise.reject(failure);
 			}
 		}
