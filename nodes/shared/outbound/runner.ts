@@ -11,7 +11,7 @@ import { mergeHeaders } from './headers';
 import type { ParsedBody } from './responseBody';
 import { parseResponseBody } from './responseBody';
 import type { AttemptOutcome, RetryPolicy } from './retry';
-import { decide, parseRetryAfter } from './retry';
+import { DEFAULT_RETRY_LATER_THRESHOLD_MS, decide, parseRetryAfter } from './retry';
 import type { HttpResponse, ProxyEnv, RequestOptions } from './transport';
 import { request, toTransportError } from './transport';
 
@@ -160,7 +160,8 @@ export async function runDeliveries(jobs: readonly DeliveryJob[], options: Runne
 	const results: DeliveryResult[] = new Array(jobs.length);
 	const ready: JobState[] = [];
 	const waiting: JobState[] = [];
-	const threshold = options.policy.retryLaterThresholdMs;
+	// An item back before its time is slept for up to this long; much earlier means no Wait node is in the loop.
+	const earlyReturnLimit = Math.max(options.policy.retryLaterThresholdMs, DEFAULT_RETRY_LATER_THRESHOLD_MS);
 
 	if ((options.initialDelayMs ?? 0) > 0 && jobs.some((job) => !job.resume)) {
 		await sleep(options.initialDelayMs as number, options.signal);
@@ -169,7 +170,7 @@ export async function runDeliveries(jobs: readonly DeliveryJob[], options: Runne
 	for (const [index, job] of jobs.entries()) {
 		const state: JobState = { index, job, attempts: [...(job.resume?.attempts ?? [])], startedMs: start, readyAt: start };
 		const resumeAt = job.resume?.nextAttemptAt ? Date.parse(job.resume.nextAttemptAt) : NaN;
-		if (resumeAt - start > threshold) {
+		if (resumeAt - start > earlyReturnLimit) {
 			results[index] = finish(state, 'failed', explainError('ERR_RESUMED_TOO_EARLY'));
 			continue;
 		}

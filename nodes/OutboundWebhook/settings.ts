@@ -1,0 +1,165 @@
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import type { AuthKind, OutboundAuth } from '../shared/auth';
+import { CREDENTIAL_TYPES, credentialProblems, outboundAuth, signingFromCredential } from '../shared/auth';
+import type { SigningConfig } from '../shared/signatures';
+import type { CaptureField, CaptureLanguage, CaptureSpec } from '../shared/outbound/capture';
+import { compileCapture } from '../shared/outbound/capture';
+import type { ContentMode } from '../shared/outbound/content';
+import type { EncodeOptions, Encoding, FormNotation } from '../shared/outbound/encoders';
+import { OutboundConfigError } from '../shared/outbound/errors';
+import { HEADER_TOKEN } from '../shared/outbound/headers';
+import type { Backoff, RetryPolicy } from '../shared/outbound/retry';
+import { DEFAULT_RETRY_POLICY, DEFAULT_RETRY_STATUSES, parseSchedule, parseStatusList } from '../shared/outbound/retry';
+import type { MissingTagPolicy } from '../shared/outbound/template';
+import { validateXmlRootName } from '../shared/outbound/xml';
+
+/** Everything that is the same for every item of a run (read from the first item). */
+export interface NodeSettings {
+	nodeId: string;
+	authKind: AuthKind;
+	auth: OutboundAuth;
+	signing?: { config: SigningConfig; secret: string };
+	/** Header names that carry the credential; dropped on a cross-origin redirect. */
+	sensitiveHeaders: string[];
+	hasBody: boolean;
+	encoding: Encoding;
+	contentMode: ContentMode;
+	encodeOptions: EncodeOptions;
+	missingTags: MissingTagPolicy;
+	headerMode: 'keyValue' | 'lines';
+	idempotencyHeader: string;
+	policy: RetryPolicy;
+	captureOnSuccess?: CaptureSpec;
+	captureOnFailure?: CaptureSpec;
+	failedItems: 'output' | 'stop';
+	concurrency: number;
+	timeoutMs: number;
+	maxResponseBytes: number;
+	initialDelayMs: number;
+	followRedirects: boolean;
+	ignoreTlsErrors: boolean;
+	blockPrivateNetworks: boolean;
+	includeResponseHeaders: boolean;
+}
+
+const METHODS_WITH_BODY = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** A configuration problem as the error n8n shows: the message, then which field to change and how. */
+export function configError(context: IExecuteFunctions, error: OutboundConfigError, itemIndex?: number): NodeOperationError {
+	return new NodeOperationError(context.getNode(), error.message, {
+		itemIndex,
+		description: `Check the "${error.field}" parameter.${error.hint ? ` ${error.hint}.` : ''}`.replace(/\.\.$/, '.'),
+	});
+}
+
+const seconds = (value: unknown, field: string, min: number, max = Number.MAX_SAFE_INTEGER) => {
+	const number = Number(value);
+	if (!Number.isFinite(number) || number < min || number > max) {
+		throw new OutboundConfigError(field, `${field} must be a number from ${min} to ${max}`, `Got ${String(value)}`);
+	}
+	return number;
+};
+
+function readRetryPolicy(retry: IDataObject): RetryPolicy {
+	const backoff = (retry.backoff as Backoff | undefined) ?? 'exponential';
+	const scheduleMs = backoff === 'schedule' ? parseSchedule(String(retry.schedule ?? '1m,5m,30m,2h,24h'), 'Retry Policy › Schedule') : [];
+	return {
+		maxAttempts: backoff === 'schedule' ? scheduleMs.length + 1 : seconds(retry.maxAttempts ?? DEFAULT_RETRY_POLICY.maxAttempts, 'Retry Policy › Max Attempts', 1, 100),
+		backoff,
+		baseDelayMs: seconds(retry.baseDelay ?? 1, 'Retry Policy › Base Delay', 0) * 1000,
+		maxDelayMs: seconds(retry.maxDelay ?? 3600, 'Retry Policy › Max Delay', 0) * 1000,
+		scheduleMs,
+		retryStatuses: parseStatusList(String(retry.retryOnStatuses ?? DEFAULT_RETRY_STATUSES.join(',')), 'Retry Policy › Retry On Statuses'),
+		retryNetworkErrors: retry.retryOnNetworkErrors !== false,
+		retryTimeouts: retry.retryOnTimeouts !== false,
+		retryLaterThresholdMs: seconds(retry.retryLaterThreshold ?? 65, 'Retry Policy › Retry Later Above', 0) * 1000,
+	};
+}
+
+function readCapture(context: IExecuteFunctions): { onSuccess?: CaptureSpec; onFailure?: CaptureSpec } {
+	const language = context.getNodeParameter('captureLanguage', 0, 'none') as CaptureLanguage | 'none';
+	if (language === 'none') return {};
+	const fields = (name: string) => ((context.getNodeParameter(name, 0, {}) as IDataObject).values as CaptureField[] | undefined) ?? [];
+	return {
+		onSuccess: compileCapture(language, fields('captureOnSuccess'), 'Capture On Success'),
+		onFailure: compileCapture(language, fields('captureOnFailure'), 'Capture On Failure'),
+	};
+}
+
+async function readCredentials(context: IExecuteFunctions) {
+	const authKind = context.getNodeParameter('authentication', 0, 'none') as AuthKind;
+	let auth: OutboundAuth = { headers: {}, query: {} };
+	if (authKind !== 'none') {
+		const data = await context.getCredentials(CREDENTIAL_TYPES[authKind as Exclude<AuthKind, 'none'>]);
+		const problems = credentialProblems(authKind, data);
+		if (problems.length > 0) {
+			throw new NodeOperationError(context.getNode(), `The ${authKind} credential is not usable: ${problems.join('; ')}`, {
+				description: 'Open the credential and fix the fields named above.',
+			});
+		}
+		auth = outboundAuth(authKind, data);
+	}
+	let signing: NodeSettings['signing'];
+	if (context.getNodeParameter('signRequests', 0, false) as boolean) {
+		const data = await context.getCredentials(CREDENTIAL_TYPES.signingSecret);
+		const problems = credentialProblems('signingSecret', data);
+		if (problems.length > 0) {
+			throw new NodeOperationError(context.getNode(), `The signing secret credential is not usable: ${problems.join('; ')}`, {
+				description: 'Open the Webhook Signing Secret credential and fix the fields named above.',
+			});
+		}
+		const { config, secrets } = signingFromCredential(data);
+		signing = { config, secret: secrets[0] };
+	}
+	return { authKind, auth, signing };
+}
+
+/** Reads and checks the node-level parameters once per run; problems become errors naming the field. */
+export async function readSettings(context: IExecuteFunctions): Promise<NodeSettings> {
+	const { authKind, auth, signing } = await readCredentials(context);
+	try {
+		const method = String(context.getNodeParameter('method', 0, 'POST')).toUpperCase();
+		const hasBody = METHODS_WITH_BODY.has(method);
+		const options = context.getNodeParameter('options', 0, {}) as IDataObject;
+		const idempotencyHeader = String(options.idempotencyHeader ?? 'Idempotency-Key').trim();
+		if (idempotencyHeader !== '' && !HEADER_TOKEN.test(idempotencyHeader)) {
+			throw new OutboundConfigError('Options › Idempotency Header Name', `"${idempotencyHeader}" is not a valid header name`, 'Use letters, digits and - only');
+		}
+		const encoding = (hasBody ? context.getNodeParameter('encoding', 0, 'json') : 'json') as Encoding;
+		const capture = readCapture(context);
+		return {
+			nodeId: context.getNode().id ?? context.getNode().name,
+			authKind,
+			auth,
+			signing,
+			sensitiveHeaders: Object.keys(auth.headers),
+			hasBody,
+			encoding,
+			contentMode: (hasBody ? context.getNodeParameter('content', 0, 'wholeItem') : 'none') as ContentMode,
+			encodeOptions: {
+				xmlRootElement: encoding === 'xml' ? validateXmlRootName(String(context.getNodeParameter('xmlRootElement', 0, 'payload')).trim()) : 'payload',
+				formNotation: (encoding === 'form' ? context.getNodeParameter('formNotation', 0, 'dot') : 'dot') as FormNotation,
+			},
+			missingTags: context.getNodeParameter('missingMergeTags', 0, 'empty') as MissingTagPolicy,
+			headerMode: context.getNodeParameter('headerMode', 0, 'keyValue') as 'keyValue' | 'lines',
+			idempotencyHeader,
+			policy: readRetryPolicy(context.getNodeParameter('retry', 0, {}) as IDataObject),
+			captureOnSuccess: capture.onSuccess,
+			captureOnFailure: capture.onFailure,
+			failedItems: context.getNodeParameter('failedItems', 0, 'output') as 'output' | 'stop',
+			concurrency: seconds(options.concurrency ?? 10, 'Options › Concurrency', 1, 200),
+			timeoutMs: seconds(options.timeout ?? 30, 'Options › Timeout', 1, 600) * 1000,
+			maxResponseBytes: seconds(options.maxResponseKb ?? 1024, 'Options › Max Response Size', 1, 16384) * 1024,
+			initialDelayMs: seconds(options.delayBeforeSending ?? 0, 'Options › Delay Before Sending', 0, 300) * 1000,
+			followRedirects: options.followRedirects === true,
+			ignoreTlsErrors: options.ignoreTlsErrors === true,
+			blockPrivateNetworks: options.blockPrivateNetworks === true,
+			includeResponseHeaders: options.includeResponseHeaders === true,
+		};
+	} catch (error) {
+		if (error instanceof OutboundConfigError) throw configError(context, error);
+		throw new NodeOperationError(context.getNode(), error as Error);
+	}
+}

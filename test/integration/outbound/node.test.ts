@@ -1,0 +1,206 @@
+import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+import { Webhook } from 'standardwebhooks';
+
+import { OutboundWebhook } from '../../../nodes/OutboundWebhook/OutboundWebhook.node';
+import type { FakeOptions } from './fakeContext';
+import { fakeContext } from './fakeContext';
+import type { Receiver } from './receiver';
+import { useReceiver } from './receiver';
+
+const SW_SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
+const node = new OutboundWebhook();
+
+let receiver: Receiver;
+useReceiver((started) => (receiver = started));
+
+const items = (...json: IDataObject[]): INodeExecutionData[] => json.map((entry) => ({ json: entry }));
+
+function execute(parameters: Record<string, unknown>, input: INodeExecutionData[], options?: FakeOptions) {
+	const { context, logs } = fakeContext({ method: 'POST', url: receiver.url(), ...parameters }, input, options);
+	return { run: () => node.execute.call(context), logs };
+}
+
+const bodies = () => receiver.requests.map((request) => JSON.parse(request.body.toString()));
+
+/** Answers by the `answer` field of the JSON body, so each item can script its own reply. */
+const answerByBody = () =>
+	receiver.script((request, res) => {
+		const { answer } = JSON.parse(request.body.toString());
+		res.writeHead(answer ?? 200, { 'content-type': 'application/json' }).end(JSON.stringify({ answer }));
+	});
+
+describe('Outbound Webhook node', () => {
+	it('routes every item to exactly one output, in order, with pairedItem', async () => {
+		answerByBody();
+		const input = items({ id: 'a', answer: 200 }, { id: 'b', answer: 503 }, { id: 'c', answer: 404 }, { id: 'd', answer: 201 });
+		const [delivered, retryLater, failed] = await execute({ retry: { retryLaterThreshold: 0, baseDelay: 0.5 } }, input).run();
+		expect(delivered.map((item) => [item.json.id, item.pairedItem])).toEqual([
+			['a', { item: 0 }],
+			['d', { item: 3 }],
+		]);
+		expect(retryLater.map((item) => [item.json.id, item.pairedItem])).toEqual([['b', { item: 1 }]]);
+		expect(failed.map((item) => [item.json.id, item.pairedItem])).toEqual([['c', { item: 2 }]]);
+		expect(delivered[0].json).toMatchObject({ id: 'a', delivery: { status: 'delivered', attemptCount: 1 }, response: { statusCode: 200, body: { answer: 200 } } });
+		expect(retryLater[0].json.delivery).toMatchObject({ status: 'retry_later', attemptCount: 1, nextAttemptAt: expect.any(String), node: 'node-1' });
+		expect(failed[0].json.error).toMatchObject({ code: 'HTTP_404', message: expect.stringMatching(/^404 Not found/) });
+	});
+
+	it('signs with Standard Webhooks on top of a bearer token, with one stable key per item', async () => {
+		receiver.script({ status: 200 });
+		const parameters = { authentication: 'bearerToken', signRequests: true };
+		const credentials = {
+			webhookBearerTokenApi: { token: 'bearer-secret' },
+			webhookSigningSecretApi: { scheme: 'standardWebhooks', secret: SW_SECRET },
+		};
+		const input = items({ n: 1 }, { n: 2 });
+		const [first] = await execute(parameters, input, { credentials }).run();
+		// n8n's Retry On Fail runs the node again in the same execution and run: the keys must not change.
+		await execute(parameters, input, { credentials }).run();
+		const keys = receiver.requests.map((request) => request.headers['idempotency-key']);
+		expect(keys[0]).toMatch(/^msg_[0-9a-f]{32}$/);
+		expect(keys).toEqual([keys[0], keys[1], keys[0], keys[1]]);
+		expect(keys[0]).not.toBe(keys[1]);
+		for (const request of receiver.requests) {
+			expect(request.headers.authorization).toBe('Bearer bearer-secret');
+			expect(request.headers['webhook-id']).toBe(request.headers['idempotency-key']);
+			expect(() => new Webhook(SW_SECRET).verify(request.body, request.headers as Record<string, string>)).not.toThrow();
+		}
+		expect(first[0].json.delivery).toMatchObject({ idempotencyKey: keys[0] });
+		// A later run of the node in the same execution (a loop) gets new keys.
+		receiver.script({ status: 200 });
+		await execute(parameters, input, { credentials, runIndex: 1 }).run();
+		expect(receiver.requests[0].headers['idempotency-key']).not.toBe(keys[0]);
+	});
+
+	it('uses an idempotency key from an expression, such as the CRM event id', async () => {
+		receiver.script({ status: 200 });
+		const input = items({ eventId: 'evt_1' }, { eventId: 'evt_2' });
+		await execute({ options: { idempotencyKey: (i: number) => input[i].json.eventId } }, input).run();
+		expect(receiver.requests.map((request) => request.headers['idempotency-key'])).toEqual(['evt_1', 'evt_2']);
+	});
+
+	it('continues a Retry Later item that comes back through a Wait node', async () => {
+		receiver.script({ status: 503 });
+		const parameters = { retry: { retryLaterThreshold: 0, baseDelay: 0.05, maxAttempts: 3 } };
+		const [, retryLater] = await execute(parameters, items({ contact: { email: 'a@b.c' } })).run();
+		const key = retryLater[0].json.delivery as IDataObject;
+
+		receiver.script({ status: 200 });
+		// The Wait node hands the item back unchanged, a moment later (another run of this node).
+		const [delivered] = await execute(parameters, [retryLater[0]], { runIndex: 1 }).run();
+		expect(delivered).toHaveLength(1);
+		expect(delivered[0].json.delivery).toMatchObject({ status: 'delivered', attemptCount: 2, idempotencyKey: key.idempotencyKey, firstAttemptAt: key.firstAttemptAt });
+		expect(receiver.requests[0].headers['idempotency-key']).toBe(key.idempotencyKey);
+		// The body is the item's own data again, without delivery/response/error from the first pass.
+		expect(bodies()).toEqual([{ contact: { email: 'a@b.c' } }]);
+		expect(Object.keys(delivered[0].json)).toEqual(['contact', 'delivery', 'response']);
+	});
+
+	it('stops the workflow with an error naming the item when asked to', async () => {
+		answerByBody();
+		const input = items({ answer: 200 }, { answer: 422 });
+		await expect(execute({ failedItems: 'stop' }, input).run()).rejects.toMatchObject({
+			message: expect.stringMatching(/^Item 1 could not be delivered: 422 Unprocessable entity/),
+			context: { itemIndex: 1 },
+		});
+		// With Continue On Fail, the item goes to the Failed output instead.
+		const [, , failed] = await execute({ failedItems: 'stop' }, input, { continueOnFail: true }).run();
+		expect(failed).toHaveLength(1);
+	});
+
+	it('refuses a bad URL before sending anything, naming the field', async () => {
+		receiver.script({ status: 200 });
+		const input = items({ url: receiver.url() }, { url: 'example.com/hook' });
+		const url = (i: number) => input[i].json.url;
+		await expect(execute({ url, failedItems: 'stop' }, input).run()).rejects.toMatchObject({
+			message: 'URL "example.com/hook" has no scheme',
+			description: expect.stringMatching(/Check the "URL" parameter\. Add https:\/\//),
+			context: { itemIndex: 1 },
+		});
+		expect(receiver.requests).toHaveLength(0);
+
+		const [delivered, , failed] = await execute({ url }, input).run();
+		expect(delivered).toHaveLength(1);
+		expect(failed[0].json.error).toMatchObject({ code: 'ERR_INVALID_REQUEST', field: 'URL' });
+	});
+
+	it('applies Freshsales header rules to pasted lines', async () => {
+		receiver.script({ status: 200 });
+		await execute({ headerMode: 'lines', headerLines: 'X-Sample-CustomHeader1 : VALUE\nX-Api-Version: 2' }, items({})).run();
+		expect(receiver.requests[0].headers).toMatchObject({ 'x-sample-customheader1': 'VALUE', 'x-api-version': '2' });
+		await expect(execute({ headerLines: 'X-Sample Custom Header1: VALUE', headerMode: 'lines', failedItems: 'stop' }, items({})).run()).rejects.toMatchObject({
+			message: 'Header name "X-Sample Custom Header1" contains a space',
+		});
+	});
+
+	it('sends XML built from fields, with query parameters and a redacted API key in the URL', async () => {
+		receiver.script({ status: 200 });
+		const [delivered] = await execute(
+			{
+				authentication: 'apiKey',
+				encoding: 'xml',
+				xmlRootElement: 'lead',
+				content: 'fields',
+				fields: { values: [{ name: 'contact.email', value: 'a@b.c' }, { name: 'deal.amount', value: 5 }] },
+				queryParameters: { parameters: [{ name: 'entityType', value: 'Lead' }] },
+			},
+			items({}),
+			{ credentials: { webhookApiKeyApi: { location: 'query', name: 'api_code', apiKey: 'k3y' } } },
+		).run();
+		const [request] = receiver.requests;
+		expect(request.url).toBe('/hook?entityType=Lead&api_code=k3y');
+		expect(request.headers['content-type']).toBe('application/xml; charset=utf-8');
+		expect(request.body.toString()).toBe('<?xml version="1.0" encoding="UTF-8"?><lead><contact><email>a@b.c</email></contact><deal><amount>5</amount></deal></lead>');
+		expect((delivered[0].json.delivery as IDataObject).url).toBe(receiver.url('/hook?entityType=Lead&api_code=***'));
+	});
+
+	it('sends all items in one JSON array request', async () => {
+		receiver.script({ status: 200 });
+		const [delivered] = await execute({ encoding: 'jsonArray' }, items({ a: 1 }, { a: 2 }, { a: 3 })).run();
+		expect(bodies()).toEqual([[{ a: 1 }, { a: 2 }, { a: 3 }]]);
+		expect(delivered.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+		expect(new Set(delivered.map((item) => (item.json.delivery as IDataObject).idempotencyKey)).size).toBe(1);
+	});
+
+	it('renders templates with values escaped for JSON', async () => {
+		receiver.script({ status: 200 });
+		await execute({ content: 'template', template: '{"email": "{{contact.email}}", "vip": {{contact.vip}}}' }, items({ contact: { email: 'x"}, "admin": true, "y": "', vip: true } })).run();
+		expect(bodies()).toEqual([{ email: 'x"}, "admin": true, "y": "', vip: true }]);
+	});
+
+	it('captures values from the response', async () => {
+		receiver.script({ status: 200, headers: { 'content-type': 'application/json' }, body: '{"data":{"id":"inv_1"}}' });
+		const [delivered] = await execute(
+			{ captureLanguage: 'jsonPath', captureOnSuccess: { values: [{ name: 'invoiceId', expression: '$.data.id' }] } },
+			items({}),
+		).run();
+		expect(delivered[0].json.captured).toEqual({ invoiceId: 'inv_1' });
+	});
+
+	it('logs every attempt without secrets', async () => {
+		receiver.script({ status: 500 }, { status: 200 });
+		const { run, logs } = execute({ authentication: 'apiKey', retry: { baseDelay: 0.01 } }, items({}), {
+			credentials: { webhookApiKeyApi: { location: 'query', name: 'token', apiKey: 'very-secret' } },
+		});
+		await run();
+		expect(logs.map((line) => line.level)).toEqual(['info', 'debug']);
+		expect(logs[0].message).toMatch(/POST http:\/\/127\.0\.0\.1:\d+\/hook\?token=\*\*\* attempt 1\/5 → 500 \(retry\)/);
+		expect(JSON.stringify(logs)).not.toContain('very-secret');
+	});
+
+	it('explains invalid node settings', async () => {
+		const cases: Array<[Record<string, unknown>, RegExp]> = [
+			[{ retry: { backoff: 'schedule', schedule: '1m,soon' } }, /"soon" is not a duration/],
+			[{ retry: { retryOnStatuses: '5xx' } }, /"5xx" is not an HTTP status/],
+			[{ encoding: 'xml', xmlRootElement: '1root' }, /not a valid XML element name/],
+			[{ captureLanguage: 'xPath', captureOnSuccess: { values: [{ name: 'a', expression: '//a[' }] } }, /not a valid XPath/],
+			[{ options: { idempotencyHeader: 'Bad Header' } }, /not a valid header name/],
+		];
+		for (const [parameters, message] of cases) {
+			await expect(execute(parameters, items({})).run()).rejects.toMatchObject({ message: expect.stringMatching(message) });
+		}
+		await expect(execute({ authentication: 'basicAuth' }, items({}), { credentials: { webhookBasicAuthApi: { user: 'a:b', password: 'p' } } }).run()).rejects.toMatchObject({
+			message: expect.stringMatching(/colon/),
+		});
+	});
+});
