@@ -1,0 +1,66 @@
+import type {
+	ICredentialDataDecryptedObject,
+	ICredentialTestFunctions,
+	ICredentialsDecrypted,
+	INodeCredentialTestResult,
+} from 'n8n-workflow';
+
+import type { AuthKind } from '../auth';
+import { CREDENTIAL_TYPES, credentialProblems, outboundAuth } from '../auth';
+import { request } from '../outbound/transport';
+import { validateUrl } from '../outbound/url';
+
+const KIND_BY_TYPE = Object.fromEntries(
+	Object.entries(CREDENTIAL_TYPES).map(([kind, type]) => [type, kind as AuthKind]),
+) as Record<string, AuthKind>;
+
+const TEST_TIMEOUT_MS = 10_000;
+
+/**
+ * The credential test of every credential in this package (`testedBy: 'webhookCredentialTest'`).
+ * It always checks the values (empty fields, line breaks that would break headers, a colon in a
+ * Basic Auth username, a Standard Webhooks secret that is not base64 …). When the credential has a
+ * Test URL, it also sends a GET request there with the credential and expects a 2xx answer.
+ */
+export async function webhookCredentialTest(
+	this: ICredentialTestFunctions,
+	credential: ICredentialsDecrypted<ICredentialDataDecryptedObject>,
+): Promise<INodeCredentialTestResult> {
+	const kind = KIND_BY_TYPE[credential.type ?? ''];
+	if (!kind) return { status: 'Error', message: `Unknown credential type ${credential.type}` };
+	const data = credential.data ?? {};
+	const problems = credentialProblems(kind, data);
+	if (problems.length > 0) return { status: 'Error', message: problems.join('; ') };
+
+	const testUrl = typeof data.testUrl === 'string' ? data.testUrl.trim() : '';
+	if (testUrl === '') {
+		return { status: 'OK', message: 'The values are valid. Add a Test URL to also try them against a server.' };
+	}
+	let url: URL;
+	try {
+		url = validateUrl(testUrl, 'Test URL');
+	} catch (error) {
+		return { status: 'Error', message: (error as Error).message };
+	}
+	const auth = outboundAuth(kind, data);
+	for (const [name, value] of Object.entries(auth.query)) url.searchParams.set(name, value);
+	try {
+		const response = await request({
+			method: 'GET',
+			url,
+			headers: { Accept: '*/*', ...auth.headers },
+			timeoutMs: TEST_TIMEOUT_MS,
+			maxResponseBytes: 16 * 1024,
+			sensitiveHeaders: Object.keys(auth.headers),
+		});
+		if (response.statusCode >= 200 && response.statusCode < 300) {
+			return { status: 'OK', message: `The Test URL accepted the credential (HTTP ${response.statusCode})` };
+		}
+		return {
+			status: 'Error',
+			message: `The Test URL answered HTTP ${response.statusCode} ${response.statusMessage}`.trim(),
+		};
+	} catch (error) {
+		return { status: 'Error', message: `Could not reach the Test URL: ${(error as Error).message}` };
+	}
+}

@@ -1,0 +1,80 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { ICredentialTestFunctions } from 'n8n-workflow';
+
+import { webhookCredentialTest } from '../../../../nodes/shared/n8n/credentialTests';
+
+// The credential-test context is n8n's; the test function does not use it.
+const context = {} as ICredentialTestFunctions;
+const test = (type: string, data: Record<string, unknown>) =>
+	webhookCredentialTest.call(context, { id: '1', name: 'test', type, data });
+
+describe('webhookCredentialTest', () => {
+	let server: http.Server;
+	let baseUrl: string;
+	const seen: Array<{ url?: string; authorization?: string; key?: string | string[] }> = [];
+
+	beforeAll(async () => {
+		server = http.createServer((req, res) => {
+			seen.push({ url: req.url, authorization: req.headers.authorization, key: req.headers['x-api-key'] });
+			const basicOk = req.headers.authorization === `Basic ${Buffer.from('crm:s3cret').toString('base64')}`;
+			const bearerOk = req.headers.authorization === 'Bearer tok-1';
+			const keyOk = req.headers['x-api-key'] === 'key-1' || (req.url ?? '').includes('api_key=key-1');
+			res.statusCode = basicOk || bearerOk || keyOk ? 200 : 401;
+			res.end();
+		});
+		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+		baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+	});
+	afterAll(async () => await new Promise((resolve) => server.close(resolve)));
+
+	it('checks values without a Test URL and names the problem field', async () => {
+		expect(await test('webhookBasicAuthApi', { user: 'crm', password: 'x' })).toMatchObject({ status: 'OK' });
+		expect(await test('webhookBasicAuthApi', { user: 'a:b', password: 'x' })).toEqual({
+			status: 'Error',
+			message: 'Username must not contain a colon (RFC 7617)',
+		});
+		expect(await test('webhookBearerTokenApi', { token: 'line\nbreak' })).toMatchObject({
+			status: 'Error',
+			message: expect.stringContaining('Token contains a line break'),
+		});
+		expect(await test('webhookSigningSecretApi', { scheme: 'standardWebhooks', secret: 'whsec_not base64!' })).toMatchObject({
+			status: 'Error',
+			message: expect.stringContaining('whsec_'),
+		});
+		expect(await test('webhookApiKeyApi', { location: 'header', name: 'X Api Key', apiKey: 'k' })).toMatchObject({
+			status: 'Error',
+			message: expect.stringContaining('not a valid header name'),
+		});
+	});
+
+	it('sends the credential to the Test URL and reports the answer', async () => {
+		expect(await test('webhookBasicAuthApi', { user: 'crm', password: 's3cret', testUrl: `${baseUrl}/me` })).toMatchObject({
+			status: 'OK',
+		});
+		expect(await test('webhookBasicAuthApi', { user: 'crm', password: 'wrong', testUrl: `${baseUrl}/me` })).toEqual({
+			status: 'Error',
+			message: 'The Test URL answered HTTP 401 Unauthorized',
+		});
+		expect(await test('webhookBearerTokenApi', { token: 'tok-1', testUrl: `${baseUrl}/me` })).toMatchObject({ status: 'OK' });
+		expect(
+			await test('webhookApiKeyApi', { location: 'query', name: 'api_key', apiKey: 'key-1', testUrl: `${baseUrl}/me` }),
+		).toMatchObject({ status: 'OK' });
+		expect(seen.at(-1)?.url).toBe('/me?api_key=key-1');
+	});
+
+	it('explains an invalid or unreachable Test URL', async () => {
+		expect(await test('webhookBearerTokenApi', { token: 't', testUrl: 'api.example.com/me' })).toMatchObject({
+			status: 'Error',
+			message: expect.stringContaining('Test URL'),
+		});
+		const closed = http.createServer();
+		await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+		const port = (closed.address() as AddressInfo).port;
+		await new Promise((resolve) => closed.close(resolve));
+		expect(await test('webhookBearerTokenApi', { token: 't', testUrl: `http://127.0.0.1:${port}/` })).toMatchObject({
+			status: 'Error',
+			message: expect.stringContaining('Could not reach the Test URL'),
+		});
+	});
+});
