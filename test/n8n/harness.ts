@@ -72,12 +72,12 @@ export interface StartOptions {
 
 /** A node of this package: `pkgNode('outboundWebhook', {...})`. */
 export function pkgNode(type: string, node: Omit<WorkflowNode, 'type'>): WorkflowNode {
-	return { typeVersion: 1, position: [0, 0], parameters: {}, ...node, type: `${PACKAGE_PREFIX}.${type}` };
+	return { typeVersion: 1, parameters: {}, ...node, type: `${PACKAGE_PREFIX}.${type}` };
 }
 
 /** A core n8n node: `coreNode('noOp', {...})`. */
 export function coreNode(type: string, node: Omit<WorkflowNode, 'type'>): WorkflowNode {
-	return { typeVersion: 1, position: [0, 0], parameters: {}, ...node, type: `n8n-nodes-base.${type}` };
+	return { typeVersion: 1, parameters: {}, ...node, type: `n8n-nodes-base.${type}` };
 }
 
 /**
@@ -285,7 +285,7 @@ export async function startN8n(options: StartOptions = {}): Promise<TestN8n> {
 		const file = path.join(userFolder, 'workflows.json');
 		fs.writeFileSync(file, JSON.stringify(options.workflows));
 		cli(['import:workflow', `--input=${file}`]);
-		cli(['publish:workflow', '--all']);
+		for (const { id } of options.workflows) cli(['publish:workflow', `--id=${id}`]);
 	}
 	const port = await runtime.freePort();
 	const handle = await runtime.startN8n(installed, {
