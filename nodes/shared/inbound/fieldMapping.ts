@@ -1,5 +1,6 @@
 import type { CompiledJsonPath } from './jsonPath';
 import { compileJsonPath } from './jsonPath';
+import { memoizeByJson } from './memo';
 
 /**
  * "Map incoming JSON fields": output fields taken by JSONPath from `{ body, headers, query }`,
@@ -39,6 +40,9 @@ export function compileFieldMapping(settings: FieldMappingSettings, label = 'Fie
 	const split = settings.splitPath?.trim() ? compileJsonPath(settings.splitPath, `${label}: Split Path`) : undefined;
 	return { fields, split };
 }
+
+/** compileFieldMapping, memoised on the settings' JSON. */
+export const cachedFieldMapping = memoizeByJson(compileFieldMapping);
 
 /** A path with wildcards or filters yields an array of every match; a plain path yields its value or null. */
 export function mapFields(mapping: CompiledFieldMapping, scope: MappingScope): Record<string, unknown> {

@@ -11,6 +11,7 @@ export * from './fieldMapping';
 export * from './handshake';
 export * from './ipAccess';
 export * from './jsonPath';
+export * from './memo';
 export * from './parseBody';
 export * from './pipeline';
 export * from './policy';

@@ -37,6 +37,9 @@ export interface PipelineContext {
 
 export interface AcceptedRequest {
 	outcome: 'accepted';
+	/** The request's headers and query, as received (redact headers before output). */
+	headers: HeaderBag;
+	query: Record<string, unknown>;
 	rawBody: Buffer;
 	bodyKind: BodyKind;
 	/** Parsed body; a Buffer for binary bodies. */
@@ -158,6 +161,8 @@ export async function runInboundPipeline(
 
 	return {
 		outcome: 'accepted',
+		headers: request.headers,
+		query: request.query,
 		rawBody,
 		bodyKind,
 		body,

@@ -9,6 +9,7 @@ import type { IpAccess } from './ipAccess';
 import { parseIpList } from './ipAccess';
 import type { ParseLimits } from './parseBody';
 import { DEFAULT_PARSE_LIMITS } from './parseBody';
+import { memoizeByJson } from './memo';
 import { DEFAULT_REPLAY_WINDOW_SECONDS } from './replay';
 
 /** What a trigger lets its user set, as plain data (no functions), so it can be validated and cached. */
@@ -97,17 +98,5 @@ export function compileInboundPolicy(settings: InboundSettings, labels: Partial<
 	return policy;
 }
 
-const cache = new Map<string, InboundPolicy>();
-const CACHE_LIMIT = 200;
-
-/** compileInboundPolicy, memoised on the settings' JSON: a node's settings rarely change between requests. */
-export function cachedInboundPolicy(settings: InboundSettings, labels?: Partial<SettingLabels>): InboundPolicy {
-	const key = JSON.stringify([settings, labels]);
-	let policy = cache.get(key);
-	if (!policy) {
-		policy = compileInboundPolicy(settings, labels);
-		if (cache.size >= CACHE_LIMIT) cache.clear();
-		cache.set(key, policy);
-	}
-	return policy;
-}
+/** compileInboundPolicy, memoised on the settings' JSON. */
+export const cachedInboundPolicy = memoizeByJson(compileInboundPolicy);

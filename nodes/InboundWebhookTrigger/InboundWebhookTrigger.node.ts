@@ -1,0 +1,160 @@
+import type {
+	IDataObject,
+	IHookFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
+import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+
+import type { AuthKind, CredentialData } from '../shared/auth';
+import { CREDENTIAL_TYPES, credentialProblems } from '../shared/auth';
+import type { InboundAuth } from '../shared/inbound/authenticator';
+import { cachedFieldMapping, compileFieldMapping, mapFields, splitBodies } from '../shared/inbound/fieldMapping';
+import type { AcceptedRequest } from '../shared/inbound/pipeline';
+import { cachedInboundPolicy, compileInboundPolicy } from '../shared/inbound/policy';
+import { redactHeaders, redactionList } from '../shared/inbound/redact';
+import { webhookCredentialTest } from '../shared/n8n/credentialTests';
+import { answer, inboundAuthOf, receive, withoutThrowing } from '../shared/n8n/inboundWebhook';
+import { inboundWebhookTriggerProperties, inboundWebhookTriggerWebhooks } from './description';
+import type { TriggerSettings } from './settings';
+import { LABELS, readSettings, responseContent, responseProblems } from './settings';
+
+/** Every configuration problem, named by parameter; checked when the workflow is published. */
+async function configurationProblems(context: IHookFunctions): Promise<string[]> {
+	const settings = readSettings(context);
+	const problems = responseProblems(settings.response);
+	for (const compile of [() => compileInboundPolicy(settings.inbound, LABELS), () => compileFieldMapping(settings.mapping)]) {
+		try {
+			compile();
+		} catch (error) {
+			problems.push((error as Error).message);
+		}
+	}
+	const kind = context.getNodeParameter('authentication', 'none') as AuthKind;
+	if (kind !== 'none') {
+		const data = await context.getCredentials<CredentialData>(CREDENTIAL_TYPES[kind]);
+		problems.push(...credentialProblems(kind, data).map((problem) => `Credential: ${problem}`));
+	}
+	return problems;
+}
+
+/** One item per event: body (or each element of the split array), redacted headers, query, mapped fields, meta. */
+async function itemsOf(
+	context: IWebhookFunctions,
+	accepted: AcceptedRequest,
+	settings: TriggerSettings,
+	auth: InboundAuth,
+	receivedAt: string,
+): Promise<INodeExecutionData[]> {
+	const headers = redactHeaders(accepted.headers, redactionList([...auth.secretHeaders, ...settings.output.redactHeaders]));
+	const { query } = accepted;
+	const meta: IDataObject = { receivedAt, verifiedBy: accepted.verification.scheme };
+	if (accepted.clientIp) meta.clientIp = accepted.clientIp;
+	if (accepted.eventId) meta.eventId = accepted.eventId;
+	const mapping = cachedFieldMapping(settings.mapping);
+	const item = (body: unknown): IDataObject => {
+		const fields = mapping.fields.length > 0 ? mapFields(mapping, { body, headers, query }) : undefined;
+		if (settings.output.mappedFieldsOnly) return { ...fields, meta };
+		return { body: body as IDataObject, headers, query: query as IDataObject, ...(fields ? { fields } : {}), meta };
+	};
+
+	if (accepted.bodyKind === 'binary') {
+		const json = item({});
+		if (accepted.rawBody.length === 0) return [{ json }];
+		const mimeType = accepted.contentType.mimeType || 'application/octet-stream';
+		const binary = await context.helpers.prepareBinaryData(accepted.rawBody, undefined, mimeType);
+		return [{ json, binary: { [settings.output.binaryPropertyName]: binary } }];
+	}
+	return splitBodies(mapping, { body: accepted.body, headers, query }).map((body) => ({ json: item(body) }));
+}
+
+async function handleRequest(context: IWebhookFunctions): Promise<IWebhookResponseData> {
+	const receivedAt = new Date().toISOString();
+	const settings = readSettings(context);
+	const auth = await inboundAuthOf(context);
+	const outcome = await receive(context, cachedInboundPolicy(settings.inbound, LABELS), auth);
+	if (!('outcome' in outcome)) return outcome;
+
+	const workflowData = [await itemsOf(context, outcome, settings, auth, receivedAt)];
+	if (settings.response.mode !== 'onReceived') return { workflowData };
+	// Answer now, so the sender has its 2xx before the workflow runs; n8n then only starts the execution.
+	const content = responseContent(settings.response.body);
+	const headers = Object.fromEntries(settings.response.headers.map(({ name, value }) => [name, value ?? '']));
+	answer(context, settings.response.code, content.contentType, content.body, headers);
+	return { noWebhookResponse: true, workflowData };
+}
+
+export class InboundWebhookTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Inbound Webhook Trigger',
+		name: 'inboundWebhookTrigger',
+		icon: { light: 'file:inboundWebhookTrigger.svg', dark: 'file:inboundWebhookTrigger.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{$parameter["authentication"] === "none" ? "No authentication" : "Verified: " + $parameter["authentication"]}}',
+		description: 'Starts the workflow when a verified webhook request arrives',
+		eventTriggerDescription: 'Waiting for you to call the Test URL',
+		activationMessage: 'You can now make calls to your production webhook URL.',
+		defaults: { name: 'Inbound Webhook Trigger' },
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		// Literal entries, one per authentication choice (n8n's lint reads testedBy from here).
+		credentials: [
+			{
+				name: 'webhookBasicAuthApi',
+				required: true,
+				displayOptions: { show: { authentication: ['basicAuth'] } },
+				testedBy: 'webhookCredentialTest',
+			},
+			{
+				name: 'webhookApiKeyApi',
+				required: true,
+				displayOptions: { show: { authentication: ['apiKey'] } },
+				testedBy: 'webhookCredentialTest',
+			},
+			{
+				name: 'webhookBearerTokenApi',
+				required: true,
+				displayOptions: { show: { authentication: ['bearerToken'] } },
+				testedBy: 'webhookCredentialTest',
+			},
+			{
+				name: 'webhookSigningSecretApi',
+				required: true,
+				displayOptions: { show: { authentication: ['signingSecret'] } },
+				testedBy: 'webhookCredentialTest',
+			},
+		],
+		webhooks: inboundWebhookTriggerWebhooks,
+		properties: inboundWebhookTriggerProperties,
+	};
+
+	methods = { credentialTest: { webhookCredentialTest } };
+
+	/**
+	 * Nothing to register with a sender: the lifecycle validates the configuration when the
+	 * workflow is published, so a bad CIDR or JSONPath fails there, naming the parameter.
+	 */
+	webhookMethods = {
+		default: {
+			async checkExists(this: IHookFunctions): Promise<boolean> {
+				return false;
+			},
+			async create(this: IHookFunctions): Promise<boolean> {
+				const problems = await configurationProblems(this);
+				if (problems.length > 0) throw new NodeOperationError(this.getNode(), problems.join('; '));
+				return true;
+			},
+			async delete(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+		},
+	};
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return await withoutThrowing(this, async () => await handleRequest(this));
+	}
+}

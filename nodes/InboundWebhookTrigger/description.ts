@@ -1,0 +1,410 @@
+import type { INodeProperties, IWebhookDescription } from 'n8n-workflow';
+
+import { PARSING_TAKEOVER_PROPERTY } from '../shared/n8n/inboundWebhook';
+
+export const DEFAULT_RESPONSE_BODY = '{"received":true}';
+
+const show = (conditions: Record<string, Array<string | boolean>>) => ({ displayOptions: { show: conditions } });
+
+const requestProperties: INodeProperties[] = [
+	{
+		displayName: 'HTTP Methods',
+		name: 'httpMethod',
+		type: 'multiOptions',
+		options: [
+			{ name: 'DELETE', value: 'DELETE' },
+			{ name: 'GET', value: 'GET' },
+			{ name: 'HEAD', value: 'HEAD' },
+			{ name: 'PATCH', value: 'PATCH' },
+			{ name: 'POST', value: 'POST' },
+			{ name: 'PUT', value: 'PUT' },
+		],
+		default: ['POST'],
+		required: true,
+		description: 'The HTTP methods to listen to; n8n registers the URL once per method',
+	},
+	{
+		displayName: 'Path',
+		name: 'path',
+		type: 'string',
+		default: '',
+		placeholder: 'crm-events',
+		description: 'The URL path after /webhook/. Leave empty for a unique random path.',
+	},
+	{
+		displayName: 'Authentication',
+		name: 'authentication',
+		type: 'options',
+		options: [
+			{ name: 'Basic Auth', value: 'basicAuth', description: 'Username and password' },
+			{ name: 'Bearer Token', value: 'bearerToken', description: 'Authorization: Bearer &lt;token&gt;' },
+			{ name: 'Header Token', value: 'apiKey', description: 'A header (or query parameter) you name, with a secret' },
+			{ name: 'None', value: 'none', description: 'Anyone who knows the URL can start the workflow' },
+			{
+				name: 'Signature (HMAC / Standard Webhooks)',
+				value: 'signingSecret',
+				description: 'An HMAC over the raw body, a Standard Webhooks or a Stripe-style timestamped signature',
+			},
+		],
+		default: 'none',
+		description:
+			'How senders prove who they are. Secrets are compared in constant time; signatures are checked over the exact raw body. Several secrets can be active during a rotation.',
+	},
+];
+
+const responseProperties: INodeProperties[] = [
+	{
+		displayName: 'Respond',
+		name: 'responseMode',
+		type: 'options',
+		options: [
+			{
+				name: 'Immediately',
+				value: 'onReceived',
+				description: 'Answer as soon as the request is accepted, before the workflow runs',
+			},
+			{
+				name: 'When Last Node Finishes',
+				value: 'lastNode',
+				description: 'Answer with the output of the last node that runs',
+			},
+			{
+				name: "Using 'Respond to Webhook' Node",
+				value: 'responseNode',
+				description: 'Answer from a Respond to Webhook node in the workflow',
+			},
+		],
+		default: 'onReceived',
+		description: 'When to answer the sender. Rejected requests are always answered at once.',
+	},
+	{
+		displayName: "Insert a 'Respond to Webhook' node to control when and how you respond",
+		name: 'respondToWebhookNotice',
+		type: 'notice',
+		default: '',
+		...show({ responseMode: ['responseNode'] }),
+	},
+	{
+		displayName: 'Response Code',
+		name: 'responseCode',
+		type: 'number',
+		typeOptions: { minValue: 100, maxValue: 599 },
+		default: 200,
+		description: 'The HTTP status of the answer to an accepted request',
+		...show({ responseMode: ['onReceived', 'lastNode'] }),
+	},
+	{
+		displayName: 'Response Body',
+		name: 'responseBody',
+		type: 'string',
+		typeOptions: { rows: 3 },
+		default: DEFAULT_RESPONSE_BODY,
+		description: 'Sent as JSON when it is valid JSON, otherwise as text. Leave empty for no body.',
+		...show({ responseMode: ['onReceived'] }),
+	},
+	{
+		displayName: 'Response Headers',
+		name: 'responseHeaders',
+		type: 'fixedCollection',
+		typeOptions: { multipleValues: true },
+		placeholder: 'Add Header',
+		default: {},
+		...show({ responseMode: ['onReceived'] }),
+		options: [
+			{
+				displayName: 'Header',
+				name: 'header',
+				values: [
+					{ displayName: 'Name', name: 'name', type: 'string', default: '' },
+					{ displayName: 'Value', name: 'value', type: 'string', default: '' },
+				],
+			},
+		],
+	},
+	{
+		displayName: 'Response Data',
+		name: 'lastNodeResponseData',
+		type: 'options',
+		options: [
+			{ name: 'All Entries', value: 'allEntries', description: 'All items of the last node, as a JSON array' },
+			{ name: 'First Entry JSON', value: 'firstEntryJson', description: 'The JSON of the first item' },
+			{ name: 'No Response Body', value: 'noData' },
+		],
+		default: 'firstEntryJson',
+		...show({ responseMode: ['lastNode'] }),
+	},
+];
+
+const dedupeProperties: INodeProperties[] = [
+	{
+		displayName: 'Deduplicate Events',
+		name: 'deduplicate',
+		type: 'boolean',
+		default: false,
+		description:
+			'Whether to start the workflow only once per event ID, so a sender’s retries do not run it twice. IDs are remembered across n8n restarts.',
+	},
+	{
+		displayName: 'Event ID From',
+		name: 'eventIdSource',
+		type: 'options',
+		options: [
+			{ name: 'Body Field (JSONPath)', value: 'jsonPath' },
+			{ name: 'Header', value: 'header' },
+		],
+		default: 'jsonPath',
+		...show({ deduplicate: [true] }),
+	},
+	{
+		displayName: 'Event ID Path',
+		name: 'eventIdPath',
+		type: 'string',
+		default: '$.id',
+		placeholder: '$.event.uuid',
+		description: 'JSONPath over the parsed body',
+		...show({ deduplicate: [true], eventIdSource: ['jsonPath'] }),
+	},
+	{
+		displayName: 'Event ID Header',
+		name: 'eventIdHeader',
+		type: 'string',
+		default: 'X-Event-Id',
+		placeholder: 'X-GitHub-Delivery',
+		description:
+			'For example X-GitHub-Delivery. Standard Webhooks requests need none: their signed message ID is used when no other ID is found.',
+		...show({ deduplicate: [true], eventIdSource: ['header'] }),
+	},
+	{
+		displayName: 'Remember Events For (Hours)',
+		name: 'dedupeWindowHours',
+		type: 'number',
+		typeOptions: { minValue: 0.01, numberPrecision: 2 },
+		default: 24,
+		description: 'Cover the sender’s whole retry schedule (for example 48 for Freshsales, 72 for Stripe)',
+		...show({ deduplicate: [true] }),
+	},
+	{
+		displayName: 'Answer Duplicates With',
+		name: 'duplicateResponse',
+		type: 'options',
+		options: [
+			{
+				name: '200 and a Duplicate Flag',
+				value: 'acknowledge',
+				description: '{"received":true,"duplicate":true}: the sender stops retrying',
+			},
+			{ name: '409 Conflict', value: 'reject', description: 'Tell the sender the event was refused' },
+		],
+		default: 'acknowledge',
+		...show({ deduplicate: [true] }),
+	},
+];
+
+const handshakeProperties: INodeProperties[] = [
+	{
+		displayName: 'Answer Verification Handshake',
+		name: 'handshake',
+		type: 'boolean',
+		default: false,
+		description:
+			'Whether to echo a subscription challenge back to the sender without starting the workflow (for example hub.challenge, or a confirmation token)',
+	},
+	{
+		displayName: 'Challenge In',
+		name: 'handshakeSource',
+		type: 'options',
+		options: [
+			{ name: 'Body Field', value: 'body' },
+			{ name: 'Query Parameter', value: 'query' },
+		],
+		default: 'body',
+		...show({ handshake: [true] }),
+	},
+	{
+		displayName: 'Challenge Field',
+		name: 'handshakeField',
+		type: 'string',
+		default: 'challenge',
+		placeholder: 'hub.challenge',
+		description: 'The query parameter, or a top-level body field or JSONPath such as $.data.token',
+		...show({ handshake: [true] }),
+	},
+	{
+		displayName: 'Answer As',
+		name: 'handshakeResponse',
+		type: 'options',
+		options: [
+			{ name: 'Text', value: 'text', description: 'The token alone, as text/plain' },
+			{ name: 'JSON', value: 'json', description: 'The token under the field name, as JSON' },
+		],
+		default: 'text',
+		...show({ handshake: [true] }),
+	},
+	{
+		displayName: 'Answer Before Authentication',
+		name: 'handshakeBeforeAuth',
+		type: 'boolean',
+		default: false,
+		description:
+			'Whether to answer the challenge even when the handshake request itself carries no valid authentication, for senders that do not sign it. The IP allowlist still applies.',
+		...show({ handshake: [true], handshakeSource: ['query'] }),
+	},
+];
+
+const outputProperties: INodeProperties[] = [
+	{
+		displayName: 'Field Mapping',
+		name: 'fieldMapping',
+		type: 'fixedCollection',
+		typeOptions: { multipleValues: true },
+		placeholder: 'Add Field',
+		default: {},
+		description: 'Output fields taken from the request by JSONPath over { body, headers, query }',
+		options: [
+			{
+				displayName: 'Field',
+				name: 'field',
+				values: [
+					{ displayName: 'Name', name: 'name', type: 'string', default: '', placeholder: 'email' },
+					{
+						displayName: 'JSON Path',
+						name: 'path',
+						type: 'string',
+						default: '',
+						placeholder: '$.body.contact.email',
+					},
+				],
+			},
+		],
+	},
+	{
+		displayName: 'Split Array Into Items',
+		name: 'splitArray',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to emit one item per element when the payload holds an array of events',
+	},
+	{
+		displayName: 'Array Path',
+		name: 'splitPath',
+		type: 'string',
+		default: '$.body',
+		placeholder: '$.body.events',
+		description: 'JSONPath to the array; each element becomes the body of one item',
+		...show({ splitArray: [true] }),
+	},
+];
+
+const optionsCollection: INodeProperties = {
+	displayName: 'Options',
+	name: 'settings',
+	type: 'collection',
+	placeholder: 'Add Option',
+	default: {},
+	options: [
+		{
+			displayName: 'Additional Headers to Redact',
+			name: 'redactHeaders',
+			type: 'string',
+			default: '',
+			placeholder: 'X-Internal-Token, X-Session',
+			description:
+				'Header names to hide in the output, separated by commas. Authorization, cookies, signature headers and the credential’s header are always hidden.',
+		},
+		{
+			displayName: 'Binary Property',
+			name: 'binaryPropertyName',
+			type: 'string',
+			default: 'data',
+			description: 'Where a binary body goes in the output item',
+		},
+		{
+			displayName: 'Body Type',
+			name: 'bodyType',
+			type: 'options',
+			options: [
+				{ name: 'Binary', value: 'binary', description: 'Keep the body as a file' },
+				{ name: 'Form (URL-Encoded)', value: 'form' },
+				{ name: 'From Content-Type', value: 'auto', description: 'Unknown types are answered 415' },
+				{ name: 'JSON', value: 'json' },
+				{ name: 'Text', value: 'text' },
+				{ name: 'XML', value: 'xml', description: 'DOCTYPE and ENTITY declarations are refused' },
+			],
+			default: 'auto',
+			description: 'How to parse the body. Malformed bodies are answered 400.',
+		},
+		{
+			displayName: 'IP Allowlist',
+			name: 'ipAllowlist',
+			type: 'string',
+			default: '',
+			placeholder: '203.0.113.0/24, 2001:db8::/32',
+			description:
+				'Addresses or CIDR ranges allowed to call the webhook, separated by commas. Leave empty to allow all. Others are answered 403.',
+		},
+		{
+			displayName: 'Max Body Size (KB)',
+			name: 'maxBodySizeKb',
+			type: 'number',
+			typeOptions: { minValue: 1, maxValue: 16384 },
+			default: 1024,
+			description: 'Larger bodies are answered 413; for gzip or deflate bodies, the size after decoding counts',
+		},
+		{
+			displayName: 'Max Remembered Events',
+			name: 'dedupeMaxEntries',
+			type: 'number',
+			typeOptions: { minValue: 1, maxValue: 100000 },
+			default: 10000,
+			description: 'With deduplication, the oldest event IDs are forgotten beyond this number',
+		},
+		{
+			displayName: 'Output Mapped Fields Only',
+			name: 'mappedFieldsOnly',
+			type: 'boolean',
+			default: false,
+			description: 'Whether items hold only the mapped fields and meta, without body, headers and query',
+		},
+		{
+			displayName: 'Replay Window (Seconds)',
+			name: 'replayWindowSeconds',
+			type: 'number',
+			typeOptions: { minValue: 0 },
+			default: 300,
+			description:
+				'For signatures that sign a timestamp: older (or further in the future) requests are answered 401. 0 turns the check off.',
+		},
+		{
+			displayName: 'Trusted Proxies',
+			name: 'trustedProxies',
+			type: 'string',
+			default: '',
+			placeholder: '10.0.0.0/8',
+			description:
+				'Reverse proxies in front of n8n, as addresses or CIDR ranges. Only requests from them have their X-Forwarded-For read to find the client address.',
+		},
+	],
+};
+
+/** One webhook; httpMethod evaluates to the selected methods, and n8n registers one URL per method. */
+export const inboundWebhookTriggerWebhooks: IWebhookDescription[] = [
+	{
+		name: 'default',
+		httpMethod: '={{$parameter["httpMethod"]}}',
+		isFullPath: true,
+		path: '={{$parameter["path"]}}',
+		responseMode: '={{$parameter["responseMode"]}}',
+		responseCode: '={{$parameter["responseCode"]}}',
+		responseData: '={{$parameter["lastNodeResponseData"]}}',
+	},
+];
+
+export const inboundWebhookTriggerProperties: INodeProperties[] = [
+	...requestProperties,
+	...responseProperties,
+	...dedupeProperties,
+	...handshakeProperties,
+	...outputProperties,
+	optionsCollection,
+	PARSING_TAKEOVER_PROPERTY,
+];

@@ -1,0 +1,118 @@
+import type { BodyType } from '../shared/inbound/contentType';
+import type { FieldMappingSettings } from '../shared/inbound/fieldMapping';
+import type { DuplicateHandling, InboundSettings, SettingLabels } from '../shared/inbound/policy';
+import { isSafeHeader } from '../shared/n8n/inboundWebhook';
+import { DEFAULT_RESPONSE_BODY } from './description';
+
+/** The node's parameters as the pure modules want them. Read the same way at publish time and per request. */
+export interface TriggerSettings {
+	inbound: InboundSettings;
+	mapping: FieldMappingSettings;
+	response: { mode: string; code: number; body: string; headers: Array<{ name: string; value: string }> };
+	output: { mappedFieldsOnly: boolean; binaryPropertyName: string; redactHeaders: string[] };
+}
+
+/** The parameter names behind each setting, so an error names what the user sees. */
+export const LABELS: SettingLabels = {
+	ipAllowlist: 'Options › IP Allowlist',
+	trustedProxies: 'Options › Trusted Proxies',
+	handshakeField: 'Challenge Field',
+	eventId: 'Event ID',
+};
+
+interface ParameterSource {
+	getNodeParameter(name: string, fallback?: unknown): unknown;
+}
+
+interface OptionsCollection {
+	ipAllowlist?: string;
+	trustedProxies?: string;
+	replayWindowSeconds?: number;
+	maxBodySizeKb?: number;
+	bodyType?: BodyType;
+	binaryPropertyName?: string;
+	redactHeaders?: string;
+	dedupeMaxEntries?: number;
+	mappedFieldsOnly?: boolean;
+}
+
+const list = (text: string | undefined) => (text ?? '').split(',').map((entry) => entry.trim()).filter((entry) => entry !== '');
+
+export function readSettings(node: ParameterSource): TriggerSettings {
+	const get = <T>(name: string, fallback: T) => node.getNodeParameter(name, fallback) as T;
+	const options = get<OptionsCollection>('settings', {});
+	const methods = get<string[] | string>('httpMethod', ['POST']);
+	const inbound: InboundSettings = {
+		methods: Array.isArray(methods) ? methods : list(methods),
+		ipAllowlist: options.ipAllowlist,
+		trustedProxies: options.trustedProxies,
+		replayWindowSeconds: options.replayWindowSeconds,
+		maxBodyBytes: (options.maxBodySizeKb ?? 1024) * 1024,
+		bodyType: options.bodyType ?? 'auto',
+	};
+	if (get('deduplicate', false)) {
+		const fromHeader = get<string>('eventIdSource', 'jsonPath') === 'header';
+		inbound.dedupe = {
+			eventId: fromHeader
+				? { from: 'header', name: get('eventIdHeader', 'X-Event-Id') }
+				: { from: 'jsonPath', path: get('eventIdPath', '$.id') },
+			onDuplicate: get<DuplicateHandling>('duplicateResponse', 'acknowledge'),
+			windowSeconds: Math.round(get('dedupeWindowHours', 24) * 3600),
+			maxEntries: options.dedupeMaxEntries,
+		};
+	}
+	if (get('handshake', false)) {
+		const source = get<'query' | 'body'>('handshakeSource', 'body');
+		inbound.handshake = {
+			source,
+			field: get('handshakeField', 'challenge'),
+			respondAs: get<'text' | 'json'>('handshakeResponse', 'text'),
+			beforeAuth: source === 'query' && get('handshakeBeforeAuth', false),
+		};
+	}
+	const mode = get<string>('responseMode', 'onReceived');
+	return {
+		inbound,
+		mapping: {
+			fields: get<{ field?: Array<{ name: string; path: string }> }>('fieldMapping', {}).field ?? [],
+			splitPath: get('splitArray', false) ? get('splitPath', '$.body') : undefined,
+		},
+		response: {
+			mode,
+			code: mode === 'responseNode' ? 200 : get('responseCode', 200),
+			body: mode === 'onReceived' ? get('responseBody', DEFAULT_RESPONSE_BODY) : '',
+			headers: mode === 'onReceived' ? (get<{ header?: TriggerSettings['response']['headers'] }>('responseHeaders', {}).header ?? []) : [],
+		},
+		output: {
+			mappedFieldsOnly: options.mappedFieldsOnly ?? false,
+			binaryPropertyName: options.binaryPropertyName || 'data',
+			redactHeaders: list(options.redactHeaders),
+		},
+	};
+}
+
+/** Problems with the response settings, naming the parameter; empty when they can be sent. */
+export function responseProblems(response: TriggerSettings['response']): string[] {
+	const problems: string[] = [];
+	if (!Number.isInteger(response.code) || response.code < 100 || response.code > 599) {
+		problems.push(`Response Code ${response.code} is not an HTTP status (100–599)`);
+	}
+	for (const { name, value } of response.headers) {
+		if (!isSafeHeader(name, value ?? '')) {
+			problems.push(`Response Headers: "${name.slice(0, 60)}" is not a valid header name, or its value contains a line break`);
+		}
+	}
+	return problems;
+}
+
+/** The answer body and its type: JSON when the text is JSON, otherwise plain text. */
+export function responseContent(body: string): { contentType: string; body: string } {
+	const text = body.trim();
+	if (text === '') return { contentType: 'text/plain; charset=utf-8', body: '' };
+	try {
+		JSON.parse(text);
+		return { contentType: 'application/json; charset=utf-8', body: text };
+	} catch {
+		return { contentType: 'text/plain; charset=utf-8', body };
+	}
+}

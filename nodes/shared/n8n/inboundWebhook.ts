@@ -1,0 +1,171 @@
+/**
+ * n8n glue for triggers built on the inbound pipeline (the Inbound Webhook Trigger and the CRM
+ * Event Trigger): taking body parsing over from n8n, turning n8n's request into pipeline input,
+ * answering without starting an execution, and logging rejections safely.
+ */
+import type { ServerResponse } from 'node:http';
+import type { Readable } from 'node:stream';
+
+import type { INodeProperties, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+
+import type { AuthKind, CredentialData } from '../auth';
+import { CREDENTIAL_TYPES } from '../auth';
+import type { InboundAuth } from '../inbound/authenticator';
+import { inboundAuthFromCredential } from '../inbound/authenticator';
+import type { DedupeScope } from '../inbound/dedupeStore';
+import { sharedDedupeStore } from '../inbound/dedupeStore';
+import type { AcceptedRequest, InboundRequest, PipelineResult } from '../inbound/pipeline';
+import { runInboundPipeline } from '../inbound/pipeline';
+import type { InboundPolicy } from '../inbound/policy';
+import { headerBagOf } from '../inbound/request';
+
+/**
+ * Parsing takeover. n8n parses JSON, XML, form and text bodies before webhook() runs and answers a
+ * malformed one with 422 itself, outside the node's control. n8n skips that step for a node of
+ * typeVersion 1 whose `$parameter["options"]["binaryData"]` is truthy
+ * (n8n/dist/webhooks/webhook-helpers.js, parseRequestBody). This hidden parameter is that switch:
+ * n8n's Workflow constructor fills in parameter defaults (NodeHelpers.getNodeParameters with
+ * returnDefaults), so it is true at runtime although the editor never stores it. The request
+ * stream is then still unread when webhook() runs, and the pipeline reads it with its own limits
+ * and answers malformed bodies with 400.
+ *
+ * Should a workflow JSON ever carry a different `options` value, n8n parses (and buffers the exact
+ * bytes into req.rawBody) first; requestOf() then uses those bytes, so signatures still verify.
+ */
+export const PARSING_TAKEOVER_PROPERTY: INodeProperties = {
+	displayName: 'Raw Body Reading',
+	name: 'options',
+	type: 'hidden',
+	default: { binaryData: true },
+};
+
+type N8nRequest = ReturnType<IWebhookFunctions['getRequestObject']> & { rawBody?: unknown };
+
+/** The pipeline's view of n8n's request. */
+export function requestOf(context: IWebhookFunctions): InboundRequest {
+	const req = context.getRequestObject() as N8nRequest;
+	return {
+		method: req.method ?? 'GET',
+		headers: headerBagOf(req),
+		query: (req.query ?? {}) as Record<string, unknown>,
+		peerAddress: req.socket?.remoteAddress,
+		body: Buffer.isBuffer(req.rawBody) ? req.rawBody : (req as unknown as Readable),
+	};
+}
+
+/** The credential behind the node's `authentication` parameter, as a cached authenticator. */
+export async function inboundAuthOf(context: IWebhookFunctions): Promise<InboundAuth> {
+	const kind = context.getNodeParameter('authentication', 'none') as AuthKind;
+	if (kind === 'none') return inboundAuthFromCredential('none', undefined);
+	const data = await context.getCredentials<CredentialData>(CREDENTIAL_TYPES[kind]);
+	return inboundAuthFromCredential(kind, data);
+}
+
+/** The node's dedupe memory: per workflow and node, test and production runs kept apart. */
+export function dedupeScopeOf(context: IWebhookFunctions, policy: InboundPolicy): DedupeScope | undefined {
+	if (!policy.dedupe) return undefined;
+	const scopeKey = `${context.getWorkflow().id ?? ''}:${context.getNode().id}:${context.getMode()}`;
+	return sharedDedupeStore.open(scopeKey, context.getWorkflowStaticData('node'), policy.dedupe.options);
+}
+
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const UNSAFE_VALUE = /[\r\n\0]/;
+
+/** Header names and values that may be sent; CR/LF/NUL (header injection) and non-tokens are not. */
+export const isSafeHeader = (name: string, value: string) => HEADER_NAME.test(name) && !UNSAFE_VALUE.test(value);
+
+/** Writes a complete answer with plain node:http calls (an Express response is a ServerResponse too). */
+export function answer(
+	context: IWebhookFunctions,
+	status: number,
+	contentType: string,
+	body: string,
+	headers: Record<string, string> = {},
+	closeConnection = false,
+) {
+	const res = context.getResponseObject() as unknown as ServerResponse;
+	if (res.headersSent) return;
+	res.statusCode = status;
+	res.setHeader('Content-Type', contentType);
+	res.setHeader('X-Content-Type-Options', 'nosniff');
+	// The user's headers come after, so they may set their own Content-Type.
+	for (const [name, value] of Object.entries(headers)) if (isSafeHeader(name, value)) res.setHeader(name, value);
+	res.setHeader('Content-Length', Buffer.byteLength(body));
+	// After a refused body, close the connection rather than read the rest of the upload.
+	if (closeConnection) res.setHeader('Connection', 'close');
+	res.end(body);
+}
+
+/** Nothing more happens in n8n: no execution starts. */
+const NO_EXECUTION: IWebhookResponseData = { noWebhookResponse: true };
+
+/**
+ * Runs the pipeline. A rejection, handshake or acknowledged duplicate is answered and logged here
+ * and comes back as the IWebhookResponseData to return; an accepted request comes back for the
+ * node to turn into items.
+ */
+export async function receive(
+	context: IWebhookFunctions,
+	policy: InboundPolicy,
+	auth: InboundAuth,
+): Promise<AcceptedRequest | IWebhookResponseData> {
+	const request = requestOf(context);
+	const result = await runInboundPipeline(request, policy, {
+		authenticate: auth.authenticate,
+		dedupe: dedupeScopeOf(context, policy),
+	});
+	if (result.outcome === 'accepted') return result;
+	logOutcome(context, result);
+	if (result.outcome === 'answered') {
+		answer(context, result.status, result.contentType, result.body);
+	} else {
+		const unread = !Buffer.isBuffer(request.body) && !(request.body as Readable).readableEnded;
+		answer(
+			context,
+			result.status,
+			'application/json; charset=utf-8',
+			JSON.stringify({ error: result.code, message: result.message }),
+			{},
+			unread,
+		);
+	}
+	return NO_EXECUTION;
+}
+
+/** Reason, status and client only: never a secret, a signature or the body. */
+function logOutcome(context: IWebhookFunctions, result: Exclude<PipelineResult, AcceptedRequest>) {
+	const node = context.getNode();
+	const meta = {
+		workflowId: context.getWorkflow().id,
+		node: node.name,
+		status: result.status,
+		code: result.code,
+		clientIp: result.clientIp,
+		...(result.eventId ? { eventId: result.eventId } : {}),
+	};
+	if (result.outcome === 'rejected') {
+		context.logger.warn(`${node.name}: request rejected with ${result.status} (${result.code}): ${result.message}`, meta);
+	} else {
+		context.logger.info(`${node.name}: answered a ${result.code} without starting the workflow`, meta);
+	}
+}
+
+/**
+ * Runs a webhook handler so that nothing escapes: a throw from webhook() would start an execution
+ * in n8n (webhook-helpers.js records the error as one). An unexpected failure is logged and answered 500.
+ */
+export async function withoutThrowing(
+	context: IWebhookFunctions,
+	handler: () => Promise<IWebhookResponseData>,
+): Promise<IWebhookResponseData> {
+	try {
+		return await handler();
+	} catch (error) {
+		context.logger.error(`${context.getNode().name}: webhook failed: ${(error as Error).message}`, {
+			workflowId: context.getWorkflow().id,
+			node: context.getNode().name,
+		});
+		answer(context, 500, 'application/json; charset=utf-8', JSON.stringify({ error: 'internal_error', message: 'The webhook could not process this request' }));
+		return NO_EXECUTION;
+	}
+}

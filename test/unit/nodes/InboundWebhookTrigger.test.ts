@@ -1,0 +1,405 @@
+import { createHmac } from 'node:crypto';
+import { once } from 'node:events';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+import type { IHookFunctions, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+
+import { InboundWebhookTrigger } from '../../../nodes/InboundWebhookTrigger/InboundWebhookTrigger.node';
+import { CREDENTIAL_TYPES } from '../../../nodes/shared/auth';
+
+/**
+ * The node's webhook() driven by real HTTP: a loopback server hands its real IncomingMessage and
+ * ServerResponse to a faked IWebhookFunctions, the way n8n does once it has routed a request.
+ */
+const SECRET = 'trigger-test-secret';
+const sign = (body: string | Buffer) => createHmac('sha256', SECRET).update(body).digest('hex');
+const HMAC_CREDENTIAL = { scheme: 'hmac', secret: SECRET };
+
+type Parameters = Record<string, unknown>;
+interface Received {
+	status: number;
+	headers: http.IncomingHttpHeaders;
+	text: string;
+	result?: IWebhookResponseData;
+	logs: Array<{ level: string; message: string; meta?: unknown }>;
+}
+
+interface Scenario {
+	parameters?: Parameters;
+	credential?: Record<string, unknown> | Error;
+	staticData?: Record<string, unknown>;
+	/** Simulates n8n having read the body already (its fallback path). */
+	preRead?: boolean;
+}
+
+const node = new InboundWebhookTrigger();
+let server: http.Server;
+let port: number;
+let scenario: Scenario = {};
+let lastResult: IWebhookResponseData | undefined;
+let logs: Received['logs'] = [];
+
+function fakeContext(req: http.IncomingMessage, res: http.ServerResponse): IWebhookFunctions {
+	const parameters: Parameters = { httpMethod: ['POST'], authentication: 'none', ...scenario.parameters };
+	const log = (level: string) => (message: string, meta?: unknown) => logs.push({ level, message, meta });
+	const staticData = (scenario.staticData ??= {});
+	return {
+		getNodeParameter: (name: string, fallback?: unknown) => (name in parameters ? parameters[name] : fallback),
+		getRequestObject: () => req,
+		getResponseObject: () => res,
+		getCredentials: async () => {
+			if (scenario.credential instanceof Error) throw scenario.credential;
+			return scenario.credential ?? HMAC_CREDENTIAL;
+		},
+		getWorkflow: () => ({ id: 'wf1', name: 'Test', active: true }),
+		getNode: () => ({ id: 'node1', name: 'Inbound', type: 'inboundWebhookTrigger', typeVersion: 1, position: [0, 0], parameters: {} }),
+		getMode: () => 'webhook',
+		getWorkflowStaticData: () => staticData,
+		logger: { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') },
+		helpers: {
+			prepareBinaryData: async (data: Buffer, fileName: string | undefined, mimeType: string) => ({
+				data: data.toString('base64'),
+				mimeType,
+				fileName,
+				fileSize: String(data.length),
+			}),
+		},
+	} as unknown as IWebhookFunctions;
+}
+
+beforeAll(async () => {
+	server = http.createServer((req, res) => {
+		void (async () => {
+			const url = new URL(req.url ?? '/', 'http://localhost');
+			Object.assign(req, { query: Object.fromEntries(url.searchParams) });
+			if (scenario.preRead) {
+				const chunks: Buffer[] = [];
+				for await (const chunk of req) chunks.push(chunk as Buffer);
+				Object.assign(req, { rawBody: Buffer.concat(chunks) });
+			}
+			lastResult = await node.webhook.call(fakeContext(req, res));
+			// What n8n does when the node did not answer: respond for it (a marker here).
+			if (!res.headersSent) {
+				res.statusCode = 299;
+				res.end('answered-by-n8n');
+			}
+		})();
+	});
+	server.listen(0, '127.0.0.1');
+	await once(server, 'listening');
+	port = (server.address() as AddressInfo).port;
+});
+
+afterAll(() => server.close());
+
+async function send(
+	body: string | Buffer,
+	headers: Record<string, string | string[]> = {},
+	options: { setup?: Scenario; method?: string; path?: string; chunked?: boolean } = {},
+): Promise<Received> {
+	scenario = options.setup ?? {};
+	lastResult = undefined;
+	logs = [];
+	return await new Promise((resolve, reject) => {
+		const request = http.request({
+			host: '127.0.0.1',
+			port,
+			method: options.method ?? 'POST',
+			path: options.path ?? '/webhook/test',
+			headers: { 'content-type': 'application/json', ...(options.chunked ? {} : { 'content-length': Buffer.byteLength(body) }) },
+		});
+		for (const [name, value] of Object.entries(headers)) request.setHeader(name, value);
+		request.on('response', (response) => {
+			const chunks: Buffer[] = [];
+			response.on('data', (chunk: Buffer) => chunks.push(chunk));
+			response.on('end', () => {
+				// The node returns right after answering; give the handler a tick to finish.
+				setImmediate(() =>
+					resolve({ status: response.statusCode ?? 0, headers: response.headers, text: Buffer.concat(chunks).toString(), result: lastResult, logs }),
+				);
+			});
+		});
+		// A server that refuses a large upload may close before the client finished writing.
+		request.on('error', (error: NodeJS.ErrnoException) => (error.code === 'EPIPE' || error.code === 'ECONNRESET' ? undefined : reject(error)));
+		request.end(body);
+	});
+}
+
+const signedSetup = (parameters: Parameters = {}): Scenario => ({ parameters: { authentication: 'signingSecret', ...parameters } });
+const sendSigned = (body: string | Buffer, headers: Record<string, string | string[]> = {}, parameters: Parameters = {}) =>
+	send(body, { 'x-webhook-signature': sign(body), ...headers }, { setup: signedSetup(parameters) });
+
+const startsNothing = (received: Received) => {
+	expect(received.result).toEqual({ noWebhookResponse: true });
+};
+const errorCode = (received: Received) => (JSON.parse(received.text) as { error: string }).error;
+
+describe('Inbound Webhook Trigger: accepted requests', () => {
+	it('answers 200 at once and hands one item to the workflow', async () => {
+		const body = '{ "id": "evt_1", "contact": { "email": "ada@example.com" } }';
+		const received = await sendSigned(body, { cookie: 'session=abc', 'x-source': 'crm' }, {
+			fieldMapping: { field: [{ name: 'email', path: '$.body.contact.email' }] },
+		});
+		expect(received.status).toBe(200);
+		expect(received.text).toBe('{"received":true}');
+		expect(received.headers['content-type']).toBe('application/json; charset=utf-8');
+		expect(received.result?.noWebhookResponse).toBe(true);
+		const items = received.result?.workflowData?.[0] ?? [];
+		expect(items).toHaveLength(1);
+		expect(items[0].json).toMatchObject({
+			body: { id: 'evt_1', contact: { email: 'ada@example.com' } },
+			fields: { email: 'ada@example.com' },
+			query: {},
+			headers: { 'x-webhook-signature': '[redacted]', cookie: '[redacted]', 'x-source': 'crm' },
+			meta: { verifiedBy: 'hmac-sha256', clientIp: '127.0.0.1' },
+		});
+		expect(Date.parse((items[0].json.meta as { receivedAt: string }).receivedAt)).not.toBeNaN();
+	});
+
+	it('uses the configured status, body and headers for the immediate answer', async () => {
+		const received = await send('{}', {}, {
+			setup: {
+				parameters: {
+					responseCode: 202,
+					responseBody: 'queued',
+					responseHeaders: { header: [{ name: 'X-Receipt', value: 'r-1' }] },
+				},
+			},
+		});
+		expect(received).toMatchObject({ status: 202, text: 'queued' });
+		expect(received.headers['x-receipt']).toBe('r-1');
+		expect(received.headers['content-type']).toBe('text/plain; charset=utf-8');
+	});
+
+	it('leaves the answer to n8n when responding from the last node or a Respond to Webhook node', async () => {
+		for (const responseMode of ['lastNode', 'responseNode']) {
+			const received = await send('{"a":1}', {}, { setup: { parameters: { responseMode } } });
+			expect(received.text).toBe('answered-by-n8n');
+			expect(received.result?.noWebhookResponse).toBeUndefined();
+			expect(received.result?.workflowData?.[0][0].json).toMatchObject({ body: { a: 1 } });
+		}
+	});
+
+	it('parses XML, form and text bodies', async () => {
+		const xml = await send('<Lead><Name>Ada</Name></Lead>', { 'content-type': 'application/xml' });
+		expect(xml.result?.workflowData?.[0][0].json.body).toEqual({ lead: { name: 'Ada' } });
+		const form = await send('a=1&b=2', { 'content-type': 'application/x-www-form-urlencoded' });
+		expect(form.result?.workflowData?.[0][0].json.body).toEqual({ a: '1', b: '2' });
+		const text = await send('hello', { 'content-type': 'text/plain' });
+		expect(text.result?.workflowData?.[0][0].json.body).toBe('hello');
+	});
+
+	it('passes a binary body as n8n binary data', async () => {
+		const bytes = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0xff, 0x00]);
+		const received = await send(bytes, { 'content-type': 'image/png' });
+		const [item] = received.result?.workflowData?.[0] ?? [];
+		expect(item.json.body).toEqual({});
+		expect(item.binary?.data).toMatchObject({ mimeType: 'image/png', data: bytes.toString('base64') });
+	});
+
+	it('splits an array payload into one item per element, mapping each', async () => {
+		const received = await send('{"events":[{"id":"a"},{"id":"b"}]}', {}, {
+			setup: {
+				parameters: {
+					splitArray: true,
+					splitPath: '$.body.events',
+					fieldMapping: { field: [{ name: 'eventId', path: '$.body.id' }] },
+					settings: { mappedFieldsOnly: true },
+				},
+			},
+		});
+		const items = received.result?.workflowData?.[0].map((item) => item.json);
+		expect(items).toEqual([
+			expect.objectContaining({ eventId: 'a', meta: expect.any(Object) }),
+			expect.objectContaining({ eventId: 'b' }),
+		]);
+		expect(items?.[0]).not.toHaveProperty('body');
+	});
+
+	it('verifies over the exact bytes when n8n has already read the body', async () => {
+		const body = '{"id":"pre-read"}';
+		const received = await send(body, { 'x-webhook-signature': sign(body) }, { setup: { ...signedSetup(), preRead: true } });
+		expect(received.status).toBe(200);
+		expect(received.result?.workflowData?.[0][0].json.body).toEqual({ id: 'pre-read' });
+	});
+});
+
+describe('Inbound Webhook Trigger: bad input is answered and starts nothing', () => {
+	it.each([
+		['malformed JSON', '{"id": 1,', 'application/json'],
+		['malformed XML', '<a><b></a>', 'application/xml'],
+		['billion laughs', '<?xml version="1.0"?><!DOCTYPE l [<!ENTITY a "a"><!ENTITY b "&a;&a;&a;">]><l>&b;</l>', 'text/xml'],
+		['XXE', '<?xml version="1.0"?><!DOCTYPE f [<!ENTITY x SYSTEM "file:///etc/passwd">]><f>&x;</f>', 'application/xml'],
+		['JSON 10,000 levels deep', '['.repeat(10_000) + ']'.repeat(10_000), 'application/json'],
+		['XML 10,000 levels deep', '<a>'.repeat(10_000) + '</a>'.repeat(10_000), 'application/xml'],
+	])('%s, correctly signed → 400', async (_label, body, contentType) => {
+		const received = await sendSigned(body, { 'content-type': contentType });
+		expect(received.status).toBe(400);
+		expect(errorCode(received)).toBe('malformed_body');
+		startsNothing(received);
+	});
+
+	it('invalid UTF-8 → 400', async () => {
+		const body = Buffer.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xc3, 0x28, 0x22, 0x7d]);
+		const received = await sendSigned(body);
+		expect(received.status).toBe(400);
+		expect(JSON.parse(received.text)).toEqual({ error: 'malformed_body', message: 'Body is not valid UTF-8' });
+		startsNothing(received);
+	});
+
+	it('a body over the limit → 413, by Content-Length and mid-stream, and the connection is closed', async () => {
+		const big = JSON.stringify({ pad: 'x'.repeat(5000) });
+		const declared = await send(big, {}, { setup: { parameters: { settings: { maxBodySizeKb: 1 } } } });
+		expect(declared.status).toBe(413);
+		expect(declared.headers.connection).toBe('close');
+		startsNothing(declared);
+		const streamed = await send(big, {}, { setup: { parameters: { settings: { maxBodySizeKb: 1 } } }, chunked: true });
+		expect(streamed.status).toBe(413);
+		startsNothing(streamed);
+	});
+
+	it('a wrong Content-Type → 415', async () => {
+		const received = await sendSigned('a,b,c', { 'content-type': 'application/x-custom' });
+		expect(received.status).toBe(415);
+		expect(errorCode(received)).toBe('unsupported_media_type');
+		startsNothing(received);
+	});
+
+	it('a missing signature → 401', async () => {
+		const received = await send('{"id":1}', {}, { setup: signedSetup() });
+		expect(received.status).toBe(401);
+		expect(JSON.parse(received.text)).toEqual({ error: 'unauthorized', message: 'Missing X-Webhook-Signature header' });
+		startsNothing(received);
+	});
+
+	it('a garbage signature → 401', async () => {
+		const received = await send('{"id":1}', { 'x-webhook-signature': 'not-a-signature\u00ff' }, { setup: signedSetup() });
+		expect(received.status).toBe(401);
+		startsNothing(received);
+	});
+
+	it('a signature over another body (tampered) → 401', async () => {
+		const received = await send('{"amount":1000}', { 'x-webhook-signature': sign('{"amount":1}') }, { setup: signedSetup() });
+		expect(received.status).toBe(401);
+		startsNothing(received);
+	});
+
+	it('a duplicated signature header → 401, even when one copy is right', async () => {
+		const body = '{"id":1}';
+		const received = await send(body, { 'x-webhook-signature': [sign(body), 'forged'] }, { setup: signedSetup() });
+		expect(received.status).toBe(401);
+		expect(JSON.parse(received.text).message).toBe('Header X-Webhook-Signature was sent more than once');
+		startsNothing(received);
+	});
+
+	it('malformed JSON without a signature → 401: nothing unauthenticated is parsed', async () => {
+		const received = await send('{"id":', {}, { setup: signedSetup() });
+		expect(received.status).toBe(401);
+	});
+
+	it('a client outside the IP allowlist → 403', async () => {
+		const received = await send('{}', {}, { setup: { parameters: { settings: { ipAllowlist: '10.0.0.0/8' } } } });
+		expect(received.status).toBe(403);
+		startsNothing(received);
+	});
+
+	it('logs every rejection with its reason, and neither the secret nor the body', async () => {
+		const received = await send('{"email":"secret-person@example.com"}', { 'x-webhook-signature': 'bad' }, { setup: signedSetup() });
+		expect(received.logs).toEqual([
+			expect.objectContaining({ level: 'warn', message: expect.stringContaining('rejected with 401 (unauthorized)') }),
+		]);
+		const logged = JSON.stringify(received.logs);
+		expect(logged).not.toContain(SECRET);
+		expect(logged).not.toContain('secret-person');
+	});
+
+	it('never throws: a failure inside is answered 500 and starts nothing', async () => {
+		const received = await send('{}', {}, { setup: { ...signedSetup(), credential: new Error('credential missing') } });
+		expect(received.status).toBe(500);
+		startsNothing(received);
+		expect(received.logs[0]).toMatchObject({ level: 'error' });
+	});
+});
+
+describe('Inbound Webhook Trigger: handshakes and duplicates', () => {
+	it('answers a challenge without starting the workflow', async () => {
+		const received = await send('{"challenge":"c-42"}', {}, { setup: { parameters: { handshake: true } } });
+		expect(received).toMatchObject({ status: 200, text: 'c-42' });
+		expect(received.headers['content-type']).toBe('text/plain; charset=utf-8');
+		startsNothing(received);
+	});
+
+	it('answers an unsigned query challenge when allowed before authentication', async () => {
+		const parameters = { handshake: true, handshakeSource: 'query', handshakeField: 'hub.challenge', handshakeBeforeAuth: true };
+		const received = await send('', {}, { setup: signedSetup(parameters), method: 'POST', path: '/webhook/test?hub.challenge=987' });
+		expect(received).toMatchObject({ status: 200, text: '987' });
+	});
+
+	it('refuses a duplicate with 409, or acknowledges it with 200 and a flag, starting nothing', async () => {
+		for (const [duplicateResponse, status, text] of [
+			['reject', 409, '{"error":"duplicate","message":"This event was already received"}'],
+			['acknowledge', 200, '{"received":true,"duplicate":true}'],
+		] as const) {
+			const staticData = {};
+			const setup = { parameters: { deduplicate: true, duplicateResponse, eventIdPath: '$.id' }, staticData };
+			const first = await send(`{"id":"evt-${duplicateResponse}"}`, {}, { setup });
+			expect(first.result?.workflowData).toHaveLength(1);
+			const again = await send(`{"id":"evt-${duplicateResponse}"}`, {}, { setup });
+			expect(again).toMatchObject({ status, text });
+			startsNothing(again);
+			expect(JSON.stringify(staticData)).not.toContain(`evt-${duplicateResponse}`);
+		}
+	});
+});
+
+describe('Inbound Webhook Trigger: description', () => {
+	it('offers one tested credential per authentication choice', () => {
+		const credentials = node.description.credentials ?? [];
+		expect(Object.fromEntries(credentials.map((entry) => [entry.displayOptions?.show?.authentication?.[0], entry.name]))).toEqual(
+			CREDENTIAL_TYPES,
+		);
+		expect(credentials.every((entry) => entry.testedBy === 'webhookCredentialTest')).toBe(true);
+	});
+
+	it('takes body parsing over from n8n with a hidden options.binaryData default', () => {
+		expect(node.description.version).toBe(1);
+		expect(node.description.properties.find((property) => property.name === 'options')).toMatchObject({
+			type: 'hidden',
+			default: { binaryData: true },
+		});
+	});
+});
+
+describe('Inbound Webhook Trigger: publish-time validation', () => {
+	const hook = (parameters: Parameters, credential: Record<string, unknown> = HMAC_CREDENTIAL) =>
+		({
+			getNodeParameter: (name: string, fallback?: unknown) => (name in parameters ? parameters[name] : fallback),
+			getCredentials: async () => credential,
+			getNode: () => ({ id: 'node1', name: 'Inbound', type: 't', typeVersion: 1, position: [0, 0], parameters: {} }),
+		}) as unknown as IHookFunctions;
+	const create = (parameters: Parameters, credential?: Record<string, unknown>) =>
+		node.webhookMethods.default.create.call(hook(parameters, credential));
+
+	it('accepts a valid configuration', async () => {
+		await expect(create({ authentication: 'signingSecret', settings: { ipAllowlist: '10.0.0.0/8' } })).resolves.toBe(true);
+		await expect(node.webhookMethods.default.checkExists.call(hook({}))).resolves.toBe(false);
+		await expect(node.webhookMethods.default.delete.call(hook({}))).resolves.toBe(true);
+	});
+
+	it.each([
+		[{ settings: { ipAllowlist: '10.0.0.0/8, 300.1.1.1' } }, 'Options › IP Allowlist: "300.1.1.1" is not an IP address or CIDR range'],
+		[{ settings: { trustedProxies: 'my-proxy' } }, 'Options › Trusted Proxies: "my-proxy"'],
+		[{ deduplicate: true, eventIdPath: 'id' }, 'Event ID: "id" must start with $'],
+		[{ fieldMapping: { field: [{ name: 'email', path: '$.body[?(@.a=)]' }] } }, 'Field Mapping "email"'],
+		[{ handshake: true, handshakeField: '' }, 'Challenge Field is empty'],
+		[{ responseHeaders: { header: [{ name: 'Bad Header', value: 'x' }] } }, 'Response Headers: "Bad Header"'],
+		[{ responseCode: 99 }, 'Response Code 99 is not an HTTP status'],
+	])('refuses %j naming the field', async (parameters, message) => {
+		await expect(create(parameters)).rejects.toThrow(message);
+	});
+
+	it('reports credential problems', async () => {
+		await expect(create({ authentication: 'signingSecret' }, { scheme: 'hmac', secret: '' })).rejects.toThrow('Credential: Secret is empty');
+	});
+});
