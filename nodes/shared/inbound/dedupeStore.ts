@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 
 /**
  * Remembers event ids for a window so a redelivered event starts no second execution.
@@ -11,10 +11,12 @@ import { createHash } from 'node:crypto';
  * for every webhook request and saves after it, even when no execution starts.
  *
  * Static data alone races: two requests load the same old copy and the last save wins, dropping
- * the other's id. So an in-process map per workflow node is the authority, and every request also
- * writes the ids recorded in the last few seconds that its loaded copy lacks, so a later save
- * restores what an earlier concurrent one dropped. The check-and-record itself is synchronous, so
- * two requests in one process can never both pass.
+ * the other's id. So an in-process map per workflow node is the authority (the check-and-record is
+ * synchronous, so two requests in one process can never both pass), and every request also repairs
+ * the copy it writes: each process numbers the ids it records and leaves a mark in static data,
+ * "this copy holds my ids up to N". A request whose loaded copy carries an older mark writes back
+ * the ids recorded since, so a later save restores whatever an earlier concurrent one dropped. That
+ * costs one step per id recorded since the copy was saved, however many ids are kept.
  *
  * Ids are stored as truncated SHA-256 hashes, never raw: an id can be an e-mail address or carry data.
  *
@@ -35,20 +37,24 @@ export const DEFAULT_DEDUPE_OPTIONS: DedupeOptions = { windowSeconds: 24 * 3600,
 
 /** Where a scope keeps its ids inside the node's static data. */
 export const STATIC_DATA_KEY = 'dedupe';
-/** How long an id is re-written into every loaded copy, covering saves that overlap. */
-const RESTORE_SECONDS = 10;
 const PRUNE_INTERVAL_SECONDS = 60;
+/** Marks of this many processes are kept; beyond that they are reset (costing one full repair). */
+const MAX_MARKS = 16;
 
 interface Persisted {
 	v: 1;
 	/** hashed id → expiry (unix seconds) */
 	ids: Record<string, number>;
+	/** process → the last of its record numbers this copy holds */
+	marks?: Record<string, number>;
 }
 
 interface ScopeState {
+	/** hashed id → expiry, oldest first */
 	seen: Map<string, number>;
-	/** hashed id → when it was recorded; re-written into loaded copies for RESTORE_SECONDS */
-	recent: Map<string, number>;
+	/** ids in the order this process recorded them, numbered */
+	log: Array<{ seq: number; hash: string }>;
+	counter: number;
 	nextPruneAt: number;
 }
 
@@ -65,6 +71,9 @@ export interface DedupeScope {
 export class DedupeStore {
 	private readonly scopes = new Map<string, ScopeState>();
 
+	/** Tells this process's marks apart from other processes' (queue mode) and from before a restart. */
+	private readonly processId = randomBytes(6).toString('base64url');
+
 	constructor(private readonly clock: () => number = () => Date.now() / 1000) {}
 
 	/**
@@ -74,7 +83,7 @@ export class DedupeStore {
 	open(scopeKey: string, staticData: StaticData | undefined, options: DedupeOptions): DedupeScope {
 		let state = this.scopes.get(scopeKey);
 		if (!state) {
-			state = { seen: new Map(), recent: new Map(), nextPruneAt: 0 };
+			state = { seen: new Map(), log: [], counter: 0, nextPruneAt: 0 };
 			this.scopes.set(scopeKey, state);
 		}
 		const scope = state;
@@ -88,20 +97,47 @@ export class DedupeStore {
 			prune(state, persisted, now, options.maxEntries);
 			state.nextPruneAt = now + PRUNE_INTERVAL_SECONDS;
 		}
-		if (persisted) restoreRecent(state, persisted, now);
+		if (persisted) this.repair(state, persisted, now);
 
 		const known = state.seen.get(hash) ?? persisted?.ids[hash];
 		if (typeof known === 'number' && known > now) {
-			state.seen.set(hash, known);
+			if (!state.seen.has(hash)) state.seen.set(hash, known);
 			return true;
 		}
 		const expiresAt = now + options.windowSeconds;
 		state.seen.delete(hash);
 		state.seen.set(hash, expiresAt);
-		state.recent.set(hash, now);
 		if (state.seen.size > options.maxEntries) state.seen.delete(state.seen.keys().next().value as string);
-		if (persisted) persisted.ids[hash] = expiresAt;
+		state.log.push({ seq: ++state.counter, hash });
+		// Trimmed in batches; a copy marked before the oldest kept entry gets a full repair instead.
+		if (state.log.length > 2 * options.maxEntries) state.log.splice(0, state.log.length - options.maxEntries);
+		if (persisted) {
+			persisted.ids[hash] = expiresAt;
+			this.mark(persisted, state.counter);
+		}
 		return false;
+	}
+
+	/** Writes the ids this process recorded after the loaded copy's mark (a concurrent save dropped them). */
+	private repair(state: ScopeState, persisted: Persisted, now: number) {
+		const mark = persisted.marks?.[this.processId] ?? 0;
+		if (mark >= state.counter) return;
+		const restore = (hash: string) => {
+			const expiresAt = state.seen.get(hash);
+			if (expiresAt !== undefined && expiresAt > now && persisted.ids[hash] !== expiresAt) persisted.ids[hash] = expiresAt;
+		};
+		if (state.log.length === 0 || state.log[0].seq > mark + 1) {
+			for (const hash of state.seen.keys()) restore(hash);
+		} else {
+			for (let index = state.log.length - 1; index >= 0 && state.log[index].seq > mark; index--) restore(state.log[index].hash);
+		}
+		this.mark(persisted, state.counter);
+	}
+
+	private mark(persisted: Persisted, seq: number) {
+		const marks = persisted.marks;
+		if (!marks || (!(this.processId in marks) && Object.keys(marks).length >= MAX_MARKS)) persisted.marks = {};
+		(persisted.marks as Record<string, number>)[this.processId] = seq;
 	}
 }
 
@@ -112,20 +148,9 @@ function persistedIds(staticData: StaticData): Persisted {
 	return staticData[STATIC_DATA_KEY] as Persisted;
 }
 
-/** Writes ids recorded in the last seconds that this request's copy lacks (a concurrent save dropped them). */
-function restoreRecent(state: ScopeState, persisted: Persisted, now: number) {
-	for (const [hash, recordedAt] of state.recent) {
-		if (now - recordedAt > RESTORE_SECONDS) {
-			state.recent.delete(hash);
-			continue;
-		}
-		const expiresAt = state.seen.get(hash);
-		if (expiresAt !== undefined && persisted.ids[hash] !== expiresAt) persisted.ids[hash] = expiresAt;
-	}
-}
-
 function prune(state: ScopeState, persisted: Persisted | undefined, now: number, maxEntries: number) {
 	for (const [hash, expiresAt] of state.seen) if (expiresAt <= now) state.seen.delete(hash);
+	state.log = state.log.filter(({ hash }) => state.seen.has(hash));
 	if (!persisted) return;
 	const live: Array<[string, number]> = [];
 	let changed = false;
