@@ -54,6 +54,7 @@ function resumeOf(json: IDataObject, nodeId: string): { key: string; resume: Res
 			attempts,
 			firstAttemptAt: typeof delivery.firstAttemptAt === 'string' ? delivery.firstAttemptAt : undefined,
 			nextAttemptAt: typeof delivery.nextAttemptAt === 'string' ? delivery.nextAttemptAt : undefined,
+			earlyReturns: typeof delivery.earlyReturns === 'number' ? delivery.earlyReturns : 0,
 		},
 	};
 }

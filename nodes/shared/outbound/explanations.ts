@@ -46,7 +46,7 @@ const ERROR_TEXT: Record<string, string> = {
 	ERR_TLS: 'The TLS (HTTPS) connection failed: the certificate is invalid, expired or for another host. Fix the certificate, or turn on Ignore TLS Errors for testing.',
 	ERR_ABORTED: 'The execution was cancelled while the request was in flight.',
 	ERR_RESUMED_TOO_EARLY:
-		'The item came back to this node long before its nextAttemptAt. Put a Wait node ("At Specified Time" = {{ $json.delivery.nextAttemptAt }}) between Retry Later and this node.',
+		'The item kept coming back to this node long before its nextAttemptAt. Put a Wait node (Resume: At Specified Time = {{ $json.delivery.nextAttemptAt }}) between Retry Later and this node.',
 	ERR_INVALID_REQUEST: 'The request could not be built from this item.',
 };
 

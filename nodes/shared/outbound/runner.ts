@@ -32,7 +32,16 @@ export interface ResumeState {
 	attempts: AttemptRecord[];
 	firstAttemptAt?: string;
 	nextAttemptAt?: string;
+	/** Consecutive passes that came back before nextAttemptAt. */
+	earlyReturns?: number;
 }
+
+/**
+ * How often an item may come back before its time and be sent to Retry Later again. n8n's Wait node
+ * waits for the first item's time only, so other items can return early a few times; endless early
+ * returns mean there is no Wait node in the loop.
+ */
+export const MAX_EARLY_RETURNS = 10;
 
 export interface DeliveryJob {
 	/** Input items this request carries: one, or all of them for JSON Array. */
@@ -105,6 +114,8 @@ export interface DeliveryRecord {
 	nextAttemptAt?: string;
 	attempts: AttemptRecord[];
 	node: string;
+	/** Set while the item keeps coming back before nextAttemptAt. */
+	earlyReturns?: number;
 	capture?: { unmatched: string[]; error?: string };
 }
 
@@ -147,6 +158,7 @@ interface JobState {
 	readyAt: number;
 	lastResponse?: HttpResponse;
 	lastExplanation?: Explanation;
+	earlyReturns?: number;
 }
 
 /**
@@ -171,7 +183,12 @@ export async function runDeliveries(jobs: readonly DeliveryJob[], options: Runne
 		const state: JobState = { index, job, attempts: [...(job.resume?.attempts ?? [])], startedMs: start, readyAt: start };
 		const resumeAt = job.resume?.nextAttemptAt ? Date.parse(job.resume.nextAttemptAt) : NaN;
 		if (resumeAt - start > earlyReturnLimit) {
-			results[index] = finish(state, 'failed', explainError('ERR_RESUMED_TOO_EARLY'));
+			// Not due yet: back to Retry Later unchanged, unless it keeps coming back without waiting.
+			state.earlyReturns = (job.resume?.earlyReturns ?? 0) + 1;
+			results[index] =
+				state.earlyReturns > MAX_EARLY_RETURNS
+					? finish(state, 'failed', explainError('ERR_RESUMED_TOO_EARLY'))
+					: finish(state, 'retry_later', undefined, resumeAt);
 			continue;
 		}
 		try {
@@ -327,6 +344,7 @@ export async function runDeliveries(jobs: readonly DeliveryJob[], options: Runne
 			...(nextAttemptMs !== undefined ? { nextAttemptAt: new Date(nextAttemptMs).toISOString() } : {}),
 			attempts,
 			node: options.nodeId,
+			...(state.earlyReturns ? { earlyReturns: state.earlyReturns } : {}),
 		};
 		const result: DeliveryResult = { status, delivery };
 		if (state.lastResponse) {

@@ -209,7 +209,7 @@ describe('delivery runner against a real receiver', () => {
 		expect(receiver.requests[0].headers['idempotency-key']).toBe('msg_key_1');
 	});
 
-	it('waits inside the execution for an item that comes back a little early, and refuses one that comes back far too early', async () => {
+	it('waits inside the execution for an item that comes back a little early, and sends one back that is far too early', async () => {
 		receiver.script({ status: 200 });
 		const now = Date.now();
 		const soon = { attempts: [{ number: 1, startedAt: new Date(now).toISOString(), durationMs: 1, statusCode: 503 }], nextAttemptAt: new Date(now + 30_000).toISOString() };
@@ -217,8 +217,17 @@ describe('delivery runner against a real receiver', () => {
 		const { results, slept } = await run([job({ resume: soon }), job({ resume: late })]);
 		expect(slept).toHaveLength(1);
 		expect(slept[0]).toBeGreaterThan(29_000);
+		expect(receiver.requests).toHaveLength(1);
 		expect(results[0]).toMatchObject({ status: 'delivered', delivery: { attemptCount: 2 } });
-		expect(results[1]).toMatchObject({ status: 'failed', error: { code: 'ERR_RESUMED_TOO_EARLY' } });
+		// n8n's Wait node waits for the first item's time only; a later item goes round again, unchanged.
+		expect(results[1]).toMatchObject({ status: 'retry_later', delivery: { attemptCount: 1, nextAttemptAt: late.nextAttemptAt, earlyReturns: 1 } });
+		expect(results[1].error).toBeUndefined();
+	});
+
+	it('fails an item that keeps coming back early (no Wait node in the loop)', async () => {
+		const late = { attempts: [], nextAttemptAt: new Date(Date.now() + 3_600_000).toISOString(), earlyReturns: 10 };
+		const { results } = await run([job({ resume: late })]);
+		expect(results[0]).toMatchObject({ status: 'failed', error: { code: 'ERR_RESUMED_TOO_EARLY' } });
 	});
 
 	it('keeps results in input order with at most `concurrency` requests in flight', async () => {
