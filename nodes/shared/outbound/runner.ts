@@ -13,7 +13,7 @@ import { parseResponseBody } from './responseBody';
 import type { AttemptOutcome, RetryPolicy } from './retry';
 import { DEFAULT_RETRY_LATER_THRESHOLD_MS, decide, parseRetryAfter } from './retry';
 import type { HttpResponse, ProxyEnv, RequestOptions } from './transport';
-import { request, toTransportError } from './transport';
+import { proxyEnvironment, request, toTransportError } from './transport';
 
 export type DeliveryStatus = 'delivered' | 'retry_later' | 'failed';
 
@@ -159,7 +159,11 @@ interface JobState {
 	lastResponse?: HttpResponse;
 	lastExplanation?: Explanation;
 	earlyReturns?: number;
+	/** Headers of every attempt but the signature, merged once. */
+	baseHeaders?: Record<string, string>;
 }
+
+const DEFAULT_HEADERS = { 'User-Agent': 'n8n-nodes-crm-webhooks', Accept: 'application/json, application/xml;q=0.9, */*;q=0.8' };
 
 /**
  * Delivers every job with at most `concurrency` requests in flight and returns results in job order.
@@ -170,8 +174,11 @@ export async function runDeliveries(jobs: readonly DeliveryJob[], options: Runne
 	const now = options.now ?? Date.now;
 	const sleep = options.sleep ?? realSleep;
 	const results: DeliveryResult[] = new Array(jobs.length);
-	const ready: JobState[] = [];
+	// A queue read by a cursor: Array#shift on thousands of jobs would copy the array every time.
+	let ready: JobState[] = [];
+	let readIndex = 0;
 	const waiting: JobState[] = [];
+	const env = options.env ?? proxyEnvironment();
 	// An item back before its time is slept for up to this long; much earlier means no Wait node is in the loop.
 	const earlyReturnLimit = Math.max(options.policy.retryLaterThresholdMs, DEFAULT_RETRY_LATER_THRESHOLD_MS);
 
@@ -205,18 +212,22 @@ export async function runDeliveries(jobs: readonly DeliveryJob[], options: Runne
 		}
 	}
 
+	/** Jobs whose retry time has come go first, before fresh ones. */
 	const takeDue = () => {
+		if (waiting.length === 0) return;
 		const time = now();
-		for (let i = waiting.length - 1; i >= 0; i--) {
-			if (waiting[i].readyAt <= time) ready.unshift(...waiting.splice(i, 1));
-		}
+		const due = waiting.filter((state) => state.readyAt <= time);
+		if (due.length === 0) return;
+		waiting.splice(0, waiting.length, ...waiting.filter((state) => state.readyAt > time));
+		ready = [...due, ...ready.slice(readIndex)];
+		readIndex = 0;
 	};
 
 	const worker = async () => {
 		for (;;) {
 			if (options.signal?.aborted) return;
 			takeDue();
-			const state = ready.shift();
+			const state = readIndex < ready.length ? ready[readIndex++] : undefined;
 			if (state) {
 				await step(state);
 				continue;
@@ -248,12 +259,8 @@ export async function runDeliveries(jobs: readonly DeliveryJob[], options: Runne
 					messageId: job.idempotencyKey,
 				})
 			: {};
-		const headers = mergeHeaders(
-			{ 'User-Agent': 'n8n-nodes-crm-webhooks', Accept: 'application/json, application/xml;q=0.9, */*;q=0.8' },
-			body ? { 'Content-Type': body.contentType } : {},
-			job.headers,
-			signature,
-		);
+		state.baseHeaders ??= mergeHeaders(DEFAULT_HEADERS, body ? { 'Content-Type': body.contentType } : {}, job.headers);
+		const headers = job.signing ? mergeHeaders(state.baseHeaders, signature) : state.baseHeaders;
 		let outcome: AttemptOutcome;
 		const record: AttemptRecord = { number, startedAt: new Date(startedMs).toISOString(), durationMs: 0 };
 		try {
@@ -268,7 +275,7 @@ export async function runDeliveries(jobs: readonly DeliveryJob[], options: Runne
 				ignoreTlsErrors: options.ignoreTlsErrors,
 				blockPrivateNetworks: options.blockPrivateNetworks,
 				sensitiveHeaders: job.sensitiveHeaders,
-				env: options.env,
+				env,
 				signal: options.signal,
 			});
 			state.lastResponse = response;

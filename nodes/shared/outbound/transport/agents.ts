@@ -97,7 +97,7 @@ const agents = new Map<string, http.Agent>();
  * connections are reused across items and across executions.
  */
 export function agentFor(protocol: string, settings: AgentSettings): http.Agent {
-	const key = [protocol, settings.ignoreTlsErrors, settings.blockPrivateNetworks, settings.proxy?.href ?? ''].join('|');
+	const key = `${protocol}${settings.ignoreTlsErrors ? 1 : 0}${settings.blockPrivateNetworks ? 1 : 0}${settings.proxy?.href ?? ''}`;
 	let agent = agents.get(key);
 	if (agent) return agent;
 	// Through a proxy, the proxy resolves the target; the request module checks the target itself.

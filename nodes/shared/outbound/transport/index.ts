@@ -1,7 +1,7 @@
 export { blockedAddressReason, isIpLiteral } from './addresses';
 export { agentFor, destroyAgents } from './agents';
 export { TransportError, toTransportError } from './errors';
-export { bypassesProxy, proxyFor } from './proxy';
+export { bypassesProxy, proxyEnvironment, proxyFor } from './proxy';
 export type { ProxyEnv } from './proxy';
 export { DEFAULT_MAX_REDIRECTS, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT_MS, request } from './request';
 export type { HttpResponse, RequestOptions } from './request';

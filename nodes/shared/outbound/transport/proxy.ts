@@ -7,6 +7,18 @@ export type ProxyEnv = Record<string, string | undefined>;
 
 const read = (env: ProxyEnv, name: string) => env[name.toLowerCase()] ?? env[name.toUpperCase()];
 
+const PROXY_VARIABLES = ['http_proxy', 'https_proxy', 'no_proxy'];
+
+/** The proxy variables of the environment, read once: process.env lookups are slow on a hot path. */
+export function proxyEnvironment(env: ProxyEnv = process.env): ProxyEnv {
+	const snapshot: ProxyEnv = {};
+	for (const name of PROXY_VARIABLES) {
+		const value = read(env, name);
+		if (value !== undefined) snapshot[name] = value;
+	}
+	return snapshot;
+}
+
 export function proxyFor(target: URL, env: ProxyEnv = process.env): URL | undefined {
 	const raw = target.protocol === 'https:' ? read(env, 'https_proxy') : read(env, 'http_proxy');
 	if (!raw || bypassesProxy(target, read(env, 'no_proxy') ?? '')) return undefined;

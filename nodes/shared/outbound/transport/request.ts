@@ -210,7 +210,7 @@ function exchange(
 					statusCode: res.statusCode ?? 0,
 					statusMessage: res.statusMessage ?? '',
 					headers: res.headers,
-					body: Buffer.concat(chunks, kept),
+					body: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, kept),
 					truncated,
 				});
 			res.on('data', (chunk: Buffer) => {

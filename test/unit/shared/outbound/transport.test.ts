@@ -1,6 +1,6 @@
 import { blockedAddressReason } from '../../../../nodes/shared/outbound/transport/addresses';
 import { toTransportError } from '../../../../nodes/shared/outbound/transport/errors';
-import { bypassesProxy, proxyFor } from '../../../../nodes/shared/outbound/transport/proxy';
+import { bypassesProxy, proxyEnvironment, proxyFor } from '../../../../nodes/shared/outbound/transport/proxy';
 
 describe('blockedAddressReason', () => {
 	it.each([
@@ -39,6 +39,11 @@ describe('proxy settings', () => {
 		expect(proxyFor(new URL('https://example.com'), env)?.host).toBe('sproxy:8080');
 		expect(proxyFor(new URL('https://example.com'), { HTTPS_PROXY: 'sproxy:9' })?.href).toBe('http://sproxy:9/');
 		expect(proxyFor(new URL('https://example.com'), {})).toBeUndefined();
+	});
+
+	it('takes a snapshot of only the proxy variables, either case', () => {
+		expect(proxyEnvironment({ HTTPS_PROXY: 'a', no_proxy: 'b', PATH: '/bin' })).toEqual({ https_proxy: 'a', no_proxy: 'b' });
+		expect(proxyFor(new URL('https://x'), proxyEnvironment(env))?.host).toBe('sproxy:8080');
 	});
 
 	it('honours NO_PROXY hosts, suffixes, IPs, ports and *', () => {
