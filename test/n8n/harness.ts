@@ -174,12 +174,12 @@ export class TestN8n {
 		for (let page = 0; page < 1000; page++) {
 			const query = new URLSearchParams({
 				filter: JSON.stringify({ workflowId }),
-				limit: '250',
+				limit: '100',
 				...(lastId ? { lastId } : {}),
 			});
 			const { results } = await this.rest<{ results: ExecutionSummary[] }>(`executions?${query}`);
 			all.push(...results);
-			if (results.length < 250) break;
+			if (results.length < 100) break;
 			lastId = results[results.length - 1].id;
 		}
 		return all;

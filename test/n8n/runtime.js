@@ -349,10 +349,11 @@ async function waitForHealthy(url, timeoutMs, isAlive) {
  */
 async function startN8n(runtime, options) {
 	const env = n8nEnv({ ...options, brokerPort: options.brokerPort ?? (await freePort()) }, runtime);
-	const child = spawn(runtime.node.nodeBin, [runtime.n8nBin, 'start'], {
+	// n8n runs under a supervisor that stops it when this process goes away, however it goes.
+	const child = spawn(process.execPath, [path.join(__dirname, 'supervise.js'), runtime.node.nodeBin, runtime.n8nBin, 'start'], {
 		env,
 		detached: true,
-		stdio: options.inheritOutput ? 'inherit' : ['ignore', 'pipe', 'pipe'],
+		stdio: ['pipe', options.inheritOutput ? 'inherit' : 'pipe', options.inheritOutput ? 'inherit' : 'pipe'],
 	});
 	let output = '';
 	const logStream = options.logFile ? fs.createWriteStream(options.logFile, { flags: 'a' }) : null;
@@ -364,13 +365,12 @@ async function startN8n(runtime, options) {
 	child.stdout?.on('data', collect);
 	child.stderr?.on('data', collect);
 	let exited = false;
+	/** @type {Promise<{ code: number | null, signal: NodeJS.Signals | null }>} */
 	const exitPromise = new Promise((resolve) => child.on('exit', (code, signal) => {
 		exited = true;
 		logStream?.end();
 		resolve({ code, signal });
 	}));
-	const stopOnParentExit = () => killGroup(child.pid, 'SIGKILL');
-	process.on('exit', stopOnParentExit);
 
 	const handle = {
 		baseUrl: `http://127.0.0.1:${options.port}`,
@@ -378,23 +378,27 @@ async function startN8n(runtime, options) {
 		userFolder: options.userFolder,
 		process: child,
 		output: () => output,
-		/** Stops n8n: SIGTERM to the group, SIGKILL after a grace period. */
-		async stop(graceMs = 15_000) {
-			process.off('exit', stopOnParentExit);
-			if (exited) return;
-			killGroup(child.pid, 'SIGTERM');
-			const timer = setTimeout(() => killGroup(child.pid, 'SIGKILL'), graceMs);
-			await exitPromise;
-			clearTimeout(timer);
-			// The task runner is in the same group; make sure nothing of it is left.
+		exited: () => exited,
+		/** Stops n8n gracefully (SIGTERM; the supervisor escalates to SIGKILL after 15 s) and waits for it. */
+		async stop() {
+			if (!exited) {
+				child.kill('SIGTERM');
+				await exitPromise;
+			}
 			killGroup(child.pid, 'SIGKILL');
+			child.stdin?.destroy();
+		},
+		/** Kills n8n at once, as a crash or power cut would. */
+		async kill() {
+			killGroup(child.pid, 'SIGKILL');
+			await exitPromise;
 		},
 	};
 	try {
 		// /healthz answers before routes are registered; /healthz/readiness waits for the database and webhooks.
 		await waitForHealthy(`${handle.baseUrl}/healthz/readiness`, 120_000, () => !exited);
 	} catch (error) {
-		await handle.stop(2000);
+		await handle.kill();
 		throw new Error(`${/** @type {Error} */ (error).message}\n--- n8n output ---\n${output.slice(-4000)}`);
 	}
 	return handle;

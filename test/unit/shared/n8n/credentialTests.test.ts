@@ -1,12 +1,12 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { ICredentialTestFunctions } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, ICredentialTestFunctions } from 'n8n-workflow';
 
 import { webhookCredentialTest } from '../../../../nodes/shared/n8n/credentialTests';
 
 // The credential-test context is n8n's; the test function does not use it.
 const context = {} as ICredentialTestFunctions;
-const test = (type: string, data: Record<string, unknown>) =>
+const test = (type: string, data: ICredentialDataDecryptedObject) =>
 	webhookCredentialTest.call(context, { id: '1', name: 'test', type, data });
 
 describe('webhookCredentialTest', () => {
