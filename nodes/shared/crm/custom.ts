@@ -66,6 +66,7 @@ export const custom: CrmProfile = {
 	events: [],
 	defaultAuthentication: 'signingSecret',
 	supportedAuthentications: ['signingSecret', 'apiKey', 'bearerToken', 'basicAuth', 'none'],
+	httpMethods: ['POST', 'PUT', 'PATCH'],
 	setupHint:
 		'For any other CRM: paste this URL where the CRM sends webhooks, choose the Authentication it supports, and set the JSONPath of the event type, event id, time, object and record below (evaluated on the body, or on each element of a JSON array). Event names become lowercase and dotted (ContactCreated → contact.created).',
 	settings: ['eventTypePath', 'eventIdPath', 'eventIdHeader', 'timestampPath', 'objectTypePath', 'objectIdPath', 'dataPath'],

@@ -243,6 +243,8 @@ export const highLevel: CrmProfile = {
 		settingsProblems,
 	},
 	adaptSigning,
+	// Marketplace webhooks POST; a workflow Webhook action may use GET, PUT or DELETE (seed 004).
+	httpMethods: ['POST', 'GET', 'PUT', 'DELETE'],
 	setupHint:
 		'Marketplace app: in your app’s Advanced Settings > Webhooks, paste this URL against the events you want; keep Authentication on HighLevel Signature, which checks X-GHL-Signature (or the legacy x-wh-signature) with HighLevel’s published keys, and webhookId drops repeats. Workflow Webhook action (Automation > Workflows): paste this URL, choose POST and JSON or Form, and authenticate with a header, e.g. Authorization: Bearer (Webhook Bearer Token credential) or an X-Hmac-Signature HMAC (Webhook Signing Secret credential).',
 	settings: ['highLevelEd25519PublicKey', 'highLevelRsaPublicKey'],

@@ -85,6 +85,7 @@ export const salesOs: CrmProfile = {
 	defaultAuthentication: 'signingSecret',
 	supportedAuthentications: ['signingSecret', 'none'],
 	adaptSigning,
+	httpMethods: ['POST'],
 	setupHint:
 		'In SalesOS open Settings > Webhooks, click Add Webhook, paste this URL and select the events. Copy the webhook secret into a Webhook Signing Secret credential (scheme HMAC Signature Header, header X-Webhook-Signature, SHA-256); hex or base64 digests are both recognised. SalesOS retries failed deliveries up to 5 times, and repeats are dropped by their event id.',
 	settings: [],

@@ -50,6 +50,7 @@ export const standardWebhooks: CrmProfile = {
 	defaultAuthentication: 'signingSecret',
 	supportedAuthentications: ['signingSecret'],
 	adaptSigning: () => ({ scheme: 'standardWebhooks' }),
+	httpMethods: ['POST'],
 	setupHint:
 		'For any sender that follows standardwebhooks.com (Svix and others): paste this URL as the endpoint, then copy the endpoint’s signing secret (whsec_…) into a Webhook Signing Secret credential; the Standard Webhooks scheme is applied whatever scheme the credential names. webhook-id drops repeats, and the timestamp must be within the replay window.',
 	settings: [],

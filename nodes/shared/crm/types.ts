@@ -102,6 +102,8 @@ export interface BuiltInVerification {
 /** What the node offers in Authentication: a credential kind, or the profile's built-in check. */
 export type CrmAuthentication = AuthKind | 'builtIn';
 
+export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
 /** A response the CRM requires to count a delivery as successful. */
 export interface CrmResponse {
 	status: number;
@@ -123,6 +125,8 @@ export interface CrmProfile {
 	adaptSigning?(config: SigningConfig, headers: HeaderBag): SigningConfig;
 	/** Where to paste the webhook URL in the CRM and which options to pick. */
 	setupHint: string;
+	/** Methods the CRM sends with; the webhook is registered for each. */
+	httpMethods: HttpMethod[];
 	/** The answer the CRM expects for a delivery; otherwise the node's own response settings apply. */
 	defaultResponse?: CrmResponse;
 	/** Settings of CrmSettings this profile reads; the node shows only these. */
