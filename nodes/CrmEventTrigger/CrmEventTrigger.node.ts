@@ -1,0 +1,92 @@
+import type {
+	IHookFunctions,
+	INodeType,
+	INodeTypeDescription,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
+import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+
+import { CREDENTIAL_TYPES } from '../shared/auth';
+import { CRM_PROFILES } from '../shared/crm';
+import { webhookCredentialTest } from '../shared/n8n/credentialTests';
+import { PARSING_TAKEOVER_PROPERTY, withoutThrowing } from '../shared/n8n/inboundWebhook';
+import { configProblems, readConfig } from './config';
+import { crmEventTriggerProperties, crmSettingsProperty } from './description';
+import { handleCrmWebhook } from './handler';
+
+/** Each CRM's methods, so the webhook is registered for exactly what that CRM sends. */
+const METHODS_BY_CRM = Object.fromEntries(CRM_PROFILES.map((profile) => [profile.id, profile.httpMethods]));
+
+export class CrmEventTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'CRM Event Trigger',
+		name: 'crmEventTrigger',
+		icon: { light: 'file:crmEventTrigger.svg', dark: 'file:crmEventTrigger.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{$parameter["crm"]}}',
+		description:
+			'Starts the workflow on verified CRM webhooks (SalesOS, LeadSquared, Freshsales, Vtiger, HighLevel, Standard Webhooks), normalised into one event model',
+		defaults: { name: 'CRM Event Trigger' },
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: Object.entries(CREDENTIAL_TYPES).map(([kind, name]) => ({
+			name,
+			required: true,
+			displayOptions: { show: { authentication: [kind] } },
+			testedBy: 'webhookCredentialTest',
+		})),
+		webhooks: [
+			{
+				name: 'default',
+				httpMethod: `={{ (${JSON.stringify(METHODS_BY_CRM)})[$parameter["crm"]] || "POST" }}`,
+				responseMode: 'onReceived',
+				path: '={{$parameter["path"] || ""}}',
+				isFullPath: true,
+			},
+		],
+		properties: [
+			{
+				displayName: 'Path',
+				name: 'path',
+				type: 'string',
+				default: '',
+				placeholder: 'crm-events',
+				description: 'The webhook URL path; leave empty for a generated one. Copy the URL above into the CRM.',
+			},
+			...crmEventTriggerProperties,
+			crmSettingsProperty,
+			// n8n leaves the body unread, so the pipeline verifies and parses the exact bytes itself.
+			PARSING_TAKEOVER_PROPERTY,
+		],
+	};
+
+	methods = { credentialTest: { webhookCredentialTest } };
+
+	webhookMethods = {
+		default: {
+			// Nothing is registered in the CRM: the user pastes the URL (see the setup notice).
+			async checkExists(this: IHookFunctions): Promise<boolean> {
+				return false;
+			},
+			// Publishing checks the configuration, so mistakes show in the editor, not as refused deliveries.
+			async create(this: IHookFunctions): Promise<boolean> {
+				const config = await readConfig({
+					getNodeParameter: (name, fallback) => this.getNodeParameter(name, fallback),
+					getCredentials: async (type) => await this.getCredentials(type),
+				});
+				const problems = configProblems(config);
+				if (problems.length > 0) throw new NodeOperationError(this.getNode(), problems.join('; '));
+				return true;
+			},
+			async delete(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+		},
+	};
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return await withoutThrowing(this, async () => await handleCrmWebhook(this));
+	}
+}

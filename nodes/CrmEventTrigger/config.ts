@@ -1,0 +1,146 @@
+import type { CredentialData } from '../shared/auth';
+import { CREDENTIAL_TYPES, credentialProblems } from '../shared/auth';
+import { crmProfile } from '../shared/crm';
+import { pathProblems } from '../shared/crm/paths';
+import type { CrmAuthentication, CrmProfile, CrmSettings } from '../shared/crm/types';
+import type { DuplicateHandling, HandshakeSettings, InboundSettings } from '../shared/inbound';
+import { cachedInboundPolicy } from '../shared/inbound';
+
+/** The part of n8n's node contexts this module reads, so webhook() and the publish-time check share it. */
+export interface ParameterSource {
+	getNodeParameter(name: string, fallback?: unknown): unknown;
+	getCredentials(type: string): Promise<CredentialData>;
+}
+
+/** The "Options" collection (parameter `settings`). */
+export interface CrmOptions {
+	deduplicate?: boolean;
+	dedupeWindowHours?: number;
+	dedupeMaxEntries?: number;
+	duplicateResponse?: DuplicateHandling;
+	includeRawRequest?: boolean;
+	responseCode?: number;
+	responseBody?: string;
+	ipAllowlist?: string;
+	trustedProxies?: string;
+	replayWindowSeconds?: number;
+	maxBodySizeKb?: number;
+	handshakeSource?: 'none' | HandshakeSettings['source'];
+	handshakeField?: string;
+	handshakeResponse?: HandshakeSettings['respondAs'];
+	handshakeBeforeAuth?: boolean;
+}
+
+/** Long enough for every documented retry schedule: Freshsales retries for an hour, then for two days. */
+export const DEFAULT_DEDUPE_WINDOW_HOURS = 72;
+
+export interface CrmTriggerConfig {
+	profile: CrmProfile;
+	authentication: CrmAuthentication;
+	credential: CredentialData | undefined;
+	settings: CrmSettings;
+	/** Canonical event names that start the workflow; empty = all. */
+	eventFilter: ReadonlySet<string>;
+	options: CrmOptions;
+	inbound: InboundSettings;
+}
+
+const isCredentialKind = (kind: CrmAuthentication): kind is keyof typeof CREDENTIAL_TYPES => kind in CREDENTIAL_TYPES;
+
+function eventFilter(source: ParameterSource, profile: CrmProfile): Set<string> {
+	if (profile.events.length > 0) return new Set(source.getNodeParameter('events', []) as string[]);
+	const names = String(source.getNodeParameter('eventNames', '') ?? '');
+	return new Set(
+		names
+			.split(',')
+			.map((name) => name.trim().toLowerCase())
+			.filter((name) => name !== ''),
+	);
+}
+
+function inboundSettings(profile: CrmProfile, options: CrmOptions): InboundSettings {
+	const handshake: HandshakeSettings | undefined =
+		options.handshakeSource && options.handshakeSource !== 'none'
+			? {
+					source: options.handshakeSource,
+					field: options.handshakeField ?? 'challenge',
+					respondAs: options.handshakeResponse ?? 'text',
+					beforeAuth: options.handshakeBeforeAuth === true,
+				}
+			: undefined;
+	return {
+		methods: profile.httpMethods,
+		ipAllowlist: options.ipAllowlist,
+		trustedProxies: options.trustedProxies,
+		maxBodyBytes: options.maxBodySizeKb ? options.maxBodySizeKb * 1024 : undefined,
+		replayWindowSeconds: options.replayWindowSeconds,
+		// Each profile reads the body as the CRM sends it; the Content-Type decides.
+		bodyType: 'auto',
+		...(handshake ? { handshake } : {}),
+	};
+}
+
+/** Everything webhook() needs from the node's parameters and credential. */
+export async function readConfig(source: ParameterSource): Promise<CrmTriggerConfig> {
+	const profile = crmProfile(source.getNodeParameter('crm') as string);
+	const authentication = source.getNodeParameter('authentication', profile.defaultAuthentication) as CrmAuthentication;
+	const credential = isCredentialKind(authentication) ? await source.getCredentials(CREDENTIAL_TYPES[authentication]) : undefined;
+	const settings: CrmSettings = {};
+	for (const key of profile.settings) {
+		// A parameter hidden by its display options is absent; n8n throws unless a fallback is given.
+		const value = source.getNodeParameter(key, null);
+		if (value !== undefined && value !== null) (settings as Record<string, unknown>)[key] = value;
+	}
+	const options = (source.getNodeParameter('settings', {}) ?? {}) as CrmOptions;
+	return {
+		profile,
+		authentication,
+		credential,
+		settings,
+		eventFilter: eventFilter(source, profile),
+		options,
+		inbound: inboundSettings(profile, options),
+	};
+}
+
+/**
+ * What is wrong with a configuration, in plain language naming the field; empty when it can receive events.
+ * Checked when the workflow is published, so a mistake shows in the editor instead of as refused requests.
+ */
+export function configProblems(config: CrmTriggerConfig): string[] {
+	const { profile, authentication, credential, settings, options } = config;
+	const problems: string[] = [];
+	if (!profile.supportedAuthentications.includes(authentication)) {
+		problems.push(`Authentication "${authentication}" is not available for ${profile.displayName}`);
+	}
+	if (isCredentialKind(authentication) && credential) problems.push(...credentialProblems(authentication, credential));
+	if (authentication === 'builtIn') problems.push(...(profile.builtInVerification?.settingsProblems(settings) ?? []));
+	const paths: Array<[string, string | undefined]> = [
+		['Event Field', settings.eventSource === 'field' ? settings.eventField : undefined],
+		['Record ID Field', settings.objectIdField],
+		['Time Field', settings.timestampField],
+		['Event Type Path', settings.eventTypePath],
+		['Event ID Path', settings.eventIdPath],
+		['Time Path', settings.timestampPath],
+		['Object Type Path', settings.objectTypePath],
+		['Object ID Path', settings.objectIdPath],
+		['Data Path', settings.dataPath],
+	];
+	for (const [label, path] of paths) problems.push(...pathProblems(label, path));
+	if (settings.eventSource === 'field' && !settings.eventField?.trim()) problems.push('Event Field is empty');
+	if (settings.eventSource === 'query' && !settings.eventQueryParameter?.trim()) problems.push('Event Query Parameter is empty');
+	if (profile.settings.includes('eventTypePath') && !settings.eventTypePath?.trim()) problems.push('Event Type Path is empty');
+	if (options.responseBody?.trim().startsWith('{')) {
+		try {
+			JSON.parse(options.responseBody);
+		} catch {
+			problems.push('Response Body starts with { but is not valid JSON');
+		}
+	}
+	try {
+		cachedInboundPolicy(config.inbound, { handshakeField: 'Handshake Field' });
+	} catch (error) {
+		problems.push((error as Error).message);
+	}
+	return problems;
+}

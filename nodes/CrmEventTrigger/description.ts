@@ -1,0 +1,349 @@
+import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+
+import { CRM_PROFILES } from '../shared/crm';
+import { CUSTOM_PATH_DEFAULTS } from '../shared/crm/custom';
+import type { CrmAuthentication, CrmProfile } from '../shared/crm/types';
+
+/**
+ * The node's parameters, generated from the CRM profiles: a selector, then per CRM its setup notice,
+ * authentication choices, event filter and the settings its profile reads.
+ */
+const forCrm = (...crm: string[]) => ({ displayOptions: { show: { crm } } });
+const profilesWith = (predicate: (profile: CrmProfile) => boolean) => CRM_PROFILES.filter(predicate).map((profile) => profile.id);
+
+const AUTHENTICATION_NAMES: Record<Exclude<CrmAuthentication, 'builtIn'>, INodePropertyOptions> = {
+	signingSecret: {
+		name: 'Signature (HMAC / Standard Webhooks)',
+		value: 'signingSecret',
+		description: 'An HMAC over the raw body or a Standard Webhooks signature, checked with a Webhook Signing Secret credential',
+	},
+	apiKey: { name: 'Header Token', value: 'apiKey', description: 'A header (or query parameter) you name, with a secret' },
+	bearerToken: { name: 'Bearer Token', value: 'bearerToken', description: 'Authorization: Bearer &lt;token&gt;' },
+	basicAuth: { name: 'Basic Auth', value: 'basicAuth', description: 'Username and password' },
+	none: { name: 'None', value: 'none', description: 'Anyone who knows the URL can send events; not recommended' },
+};
+
+function authenticationProperty(profile: CrmProfile): INodeProperties {
+	const fallback = profile.defaultAuthentication;
+	return {
+		displayName: 'Authentication',
+		name: 'authentication',
+		type: 'options',
+		options: profile.supportedAuthentications.map((kind) =>
+			kind === 'builtIn'
+				? { name: profile.builtInVerification?.name ?? 'Built-In', value: 'builtIn', description: profile.builtInVerification?.description }
+				: AUTHENTICATION_NAMES[kind],
+		),
+		default: fallback,
+		description: 'How requests prove they come from the CRM. Requests that fail are answered 401 and start nothing.',
+		...forCrm(profile.id),
+	};
+}
+
+function eventFilterProperty(profile: CrmProfile): INodeProperties {
+	return {
+		displayName: 'Events',
+		name: 'events',
+		type: 'multiOptions',
+		options: profile.events.map((event) => ({ name: event.name, value: event.value, description: event.value })),
+		default: [],
+		description: 'Events that start the workflow; leave empty for all. Other events are answered 2xx and start nothing.',
+		...forCrm(profile.id),
+	};
+}
+
+function fixedEventProperty(profile: CrmProfile): INodeProperties {
+	const first = profile.events[0].value;
+	return {
+		displayName: 'Event',
+		name: 'fixedEvent',
+		type: 'options',
+		options: profile.events.map((event) => ({ name: event.name, value: event.value, description: event.value })),
+		default: first,
+		description: 'The event every request to this URL stands for (create one workflow action per event)',
+		displayOptions: { show: { crm: [profile.id], eventSource: ['fixed'] } },
+	};
+}
+
+const userBuiltCrms = profilesWith((profile) => profile.settings.includes('eventSource'));
+const highLevelKeyCrms = profilesWith((profile) => profile.settings.includes('highLevelEd25519PublicKey'));
+const customCrms = profilesWith((profile) => profile.settings.includes('eventTypePath'));
+const namedEventCrms = profilesWith((profile) => profile.events.length === 0);
+
+const userBuiltProperties: INodeProperties[] = [
+	{
+		displayName: 'Event From',
+		name: 'eventSource',
+		type: 'options',
+		options: [
+			{ name: 'This URL (One Event per URL)', value: 'fixed' },
+			{ name: 'A Body Field', value: 'field' },
+			{ name: 'A Query Parameter', value: 'query' },
+		],
+		default: 'fixed',
+		description: 'The CRM sends no event name of its own, so say where it comes from',
+		...forCrm(...userBuiltCrms),
+	},
+	...CRM_PROFILES.filter((profile) => userBuiltCrms.includes(profile.id)).map(fixedEventProperty),
+	{
+		displayName: 'Event Field',
+		name: 'eventField',
+		type: 'string',
+		default: 'event',
+		placeholder: 'event',
+		description: 'Body field holding the event name (a.b.c or a JSONPath), e.g. a parameter "event" with the value "Deal Won"',
+		displayOptions: { show: { crm: userBuiltCrms, eventSource: ['field'] } },
+	},
+	{
+		displayName: 'Event Query Parameter',
+		name: 'eventQueryParameter',
+		type: 'string',
+		default: 'event',
+		description: 'Add ?event=deal.won (or any name you choose here) to the URL you paste in the CRM',
+		displayOptions: { show: { crm: userBuiltCrms, eventSource: ['query'] } },
+	},
+	{
+		displayName: 'Record ID Field',
+		name: 'objectIdField',
+		type: 'string',
+		default: 'id',
+		description: 'Body field holding the record ID (a.b.c or a JSONPath)',
+		...forCrm(...userBuiltCrms),
+	},
+	{
+		displayName: 'Time Field',
+		name: 'timestampField',
+		type: 'string',
+		default: '',
+		placeholder: 'updated_at',
+		description: 'Body field holding when the change happened; leave empty to use the time the request arrived',
+		...forCrm(...userBuiltCrms),
+	},
+	{
+		displayName: 'Array Body',
+		name: 'arrayMode',
+		type: 'options',
+		options: [
+			{ name: 'One Event per Element', value: 'split', description: 'Vtiger JSONARRAY: each record starts its own event' },
+			{ name: 'One Event', value: 'single', description: 'All elements stay together in data.records' },
+		],
+		default: 'split',
+		description: 'What a JSON array body becomes',
+		...forCrm(...userBuiltCrms),
+	},
+];
+
+const customPath = (displayName: string, name: keyof typeof CUSTOM_PATH_DEFAULTS, description: string): INodeProperties => {
+	const fallback = CUSTOM_PATH_DEFAULTS[name];
+	return { displayName, name, type: 'string', default: fallback, description, ...forCrm(...customCrms) };
+};
+const customProperties: INodeProperties[] = [
+	customPath('Event Type Path', 'eventTypePath', 'JSONPath of the event name; it becomes lowercase and dotted'),
+	customPath('Event ID Path', 'eventIdPath', 'JSONPath of a unique delivery ID, for dropping retries; empty to hash the record'),
+	{
+		displayName: 'Event ID Header',
+		name: 'eventIdHeader',
+		type: 'string',
+		default: '',
+		placeholder: 'X-Event-ID',
+		description: 'A header with a unique delivery ID, used before the Event ID Path',
+		...forCrm(...customCrms),
+	},
+	customPath('Time Path', 'timestampPath', 'JSONPath of when the event happened (ISO or unix time)'),
+	customPath('Object Type Path', 'objectTypePath', 'JSONPath of the record type; empty to use the event name’s first part'),
+	customPath('Object ID Path', 'objectIdPath', 'JSONPath of the record ID'),
+	customPath('Data Path', 'dataPath', 'JSONPath of the record; the whole body when it finds no object'),
+];
+
+const publicKeyProperty = (displayName: string, name: string, header: string): INodeProperties => ({
+	displayName,
+	name,
+	type: 'string',
+	typeOptions: { rows: 3 },
+	default: '',
+	placeholder: '-----BEGIN PUBLIC KEY-----',
+	description: `Leave empty to use HighLevel’s published key for ${header}. Paste a PEM key only if HighLevel rotates it.`,
+	displayOptions: { show: { crm: highLevelKeyCrms, authentication: ['builtIn'] } },
+});
+
+const firstCrm = CRM_PROFILES[0].id;
+
+export const crmEventTriggerProperties: INodeProperties[] = [
+	{
+		displayName: 'CRM',
+		name: 'crm',
+		type: 'options',
+		noDataExpression: true,
+		options: CRM_PROFILES.map((profile) => ({ name: profile.displayName, value: profile.id })),
+		default: firstCrm,
+		description: 'The CRM that sends events to this URL',
+	},
+	...CRM_PROFILES.map(
+		(profile): INodeProperties => ({
+			displayName: profile.setupHint,
+			name: `setupNotice_${profile.id}`,
+			type: 'notice',
+			default: '',
+			...forCrm(profile.id),
+		}),
+	),
+	...CRM_PROFILES.map(authenticationProperty),
+	...CRM_PROFILES.filter((profile) => profile.events.length > 0).map(eventFilterProperty),
+	{
+		displayName: 'Events',
+		name: 'eventNames',
+		type: 'string',
+		default: '',
+		placeholder: 'contact.created, invoice.paid',
+		description: 'Canonical event names that start the workflow, separated by commas; leave empty for all',
+		...forCrm(...namedEventCrms),
+	},
+	...userBuiltProperties,
+	...customProperties,
+	publicKeyProperty('Ed25519 Public Key', 'highLevelEd25519PublicKey', 'X-GHL-Signature'),
+	publicKeyProperty('RSA Public Key', 'highLevelRsaPublicKey', 'the legacy x-wh-signature'),
+];
+
+/** Settings shared by every CRM, named as in the Inbound Webhook Trigger: dedupe, output, response, network, handshake. */
+export const crmSettingsProperty: INodeProperties = {
+	displayName: 'Options',
+	name: 'settings',
+	type: 'collection',
+	placeholder: 'Add Option',
+	default: {},
+	options: [
+		{
+			displayName: 'Answer Before Authentication',
+			name: 'handshakeBeforeAuth',
+			type: 'boolean',
+			default: false,
+			description:
+				'Whether to answer a query-parameter challenge even when the handshake request carries no valid authentication, for CRMs that do not sign it. The IP allowlist still applies.',
+		},
+		{
+			displayName: 'Answer Duplicates With',
+			name: 'duplicateResponse',
+			type: 'options',
+			options: [
+				{
+					name: '200 and a Duplicate Flag',
+					value: 'acknowledge',
+					description: '{"received":true,"duplicate":true} (LeadSquared: its success body): the CRM stops retrying',
+				},
+				{ name: '409 Conflict', value: 'reject', description: 'Tell the CRM the event was refused' },
+			],
+			default: 'acknowledge',
+		},
+		{
+			displayName: 'Answer Verification Handshake From',
+			name: 'handshakeSource',
+			type: 'options',
+			options: [
+				{ name: 'Body Field', value: 'body' },
+				{ name: 'None', value: 'none' },
+				{ name: 'Query Parameter', value: 'query' },
+			],
+			default: 'none',
+			description:
+				'Echo a subscription challenge or confirmation token back without starting the workflow, for CRMs that confirm a URL that way',
+		},
+		{
+			displayName: 'Challenge Answer As',
+			name: 'handshakeResponse',
+			type: 'options',
+			options: [
+				{ name: 'Text', value: 'text', description: 'The token alone, as text/plain' },
+				{ name: 'JSON', value: 'json', description: 'The token under the field name, as JSON' },
+			],
+			default: 'text',
+		},
+		{
+			displayName: 'Challenge Field',
+			name: 'handshakeField',
+			type: 'string',
+			default: 'challenge',
+			placeholder: 'hub.challenge',
+			description: 'The query parameter, or a top-level body field or JSONPath such as $.data.token',
+		},
+		{
+			displayName: 'Deduplicate Events',
+			name: 'deduplicate',
+			type: 'boolean',
+			default: true,
+			description: 'Whether an event whose ID was already received (a CRM retry) starts nothing. IDs are remembered across n8n restarts.',
+		},
+		{
+			displayName: 'Include Raw Request',
+			name: 'includeRawRequest',
+			type: 'boolean',
+			default: false,
+			description: 'Whether to add the method, headers (secrets redacted), query and body text to each event as "request"',
+		},
+		{
+			displayName: 'IP Allowlist',
+			name: 'ipAllowlist',
+			type: 'string',
+			default: '',
+			placeholder: '203.0.113.0/24, 2001:db8::/32',
+			description:
+				'Addresses or CIDR ranges allowed to call the webhook, separated by commas. Leave empty to allow all. Others are answered 403.',
+		},
+		{
+			displayName: 'Max Body Size (KB)',
+			name: 'maxBodySizeKb',
+			type: 'number',
+			typeOptions: { minValue: 1, maxValue: 16384 },
+			default: 1024,
+			description: 'Larger bodies are answered 413; for gzip or deflate bodies, the size after decoding counts',
+		},
+		{
+			displayName: 'Max Remembered Events',
+			name: 'dedupeMaxEntries',
+			type: 'number',
+			typeOptions: { minValue: 1, maxValue: 100000 },
+			default: 10000,
+			description: 'The oldest event IDs are forgotten beyond this number',
+		},
+		{
+			displayName: 'Remember Events For (Hours)',
+			name: 'dedupeWindowHours',
+			type: 'number',
+			typeOptions: { minValue: 0.01, numberPrecision: 2 },
+			default: 72,
+			description: 'Covers every retry schedule these CRMs document (Freshsales retries for an hour, then for 2 days)',
+		},
+		{
+			displayName: 'Replay Window (Seconds)',
+			name: 'replayWindowSeconds',
+			type: 'number',
+			typeOptions: { minValue: 0 },
+			default: 300,
+			description:
+				'For signatures that sign a timestamp (HighLevel, Standard Webhooks): older (or further in the future) requests are answered 401. 0 turns the check off.',
+		},
+		{
+			displayName: 'Response Body',
+			name: 'responseBody',
+			type: 'string',
+			default: '',
+			placeholder: '{"received":true}',
+			description: 'Answer to accepted deliveries (JSON or text). Empty: what the CRM requires (LeadSquared), else {"received":true}.',
+		},
+		{
+			displayName: 'Response Code',
+			name: 'responseCode',
+			type: 'number',
+			typeOptions: { minValue: 200, maxValue: 299 },
+			default: 200,
+		},
+		{
+			displayName: 'Trusted Proxies',
+			name: 'trustedProxies',
+			type: 'string',
+			default: '',
+			placeholder: '10.0.0.0/8',
+			description:
+				'Reverse proxies in front of n8n, as addresses or CIDR ranges. Only requests from them have their X-Forwarded-For read to find the client address.',
+		},
+	],
+};
