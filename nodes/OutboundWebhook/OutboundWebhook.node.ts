@@ -6,7 +6,7 @@ import { webhookCredentialTest } from '../shared/n8n/credentialTests';
 import { runDeliveries } from '../shared/outbound/runner';
 import { properties } from './description';
 import { prepareJobs } from './jobs';
-import { routeResults } from './outputs';
+import { failedItem, routeResults } from './outputs';
 import { configError, readSettings } from './settings';
 
 const credential = (name: string, show: Record<string, Array<string | boolean>>) => ({
@@ -44,7 +44,12 @@ export class OutboundWebhook implements INodeType {
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const items = this.getInputData();
 		if (items.length === 0) return [[], [], []];
-		const settings = await readSettings(this);
+		const settings = await readSettings(this).catch((error: Error) => error);
+		if (settings instanceof Error) {
+			if (!this.continueOnFail()) throw settings;
+			// n8n would put the error on the first output, which reads as "Delivered"; Failed is where it belongs.
+			return [[], [], items.map((item, itemIndex) => failedItem(item, itemIndex, settings))];
+		}
 		const stopOnFailure = settings.failedItems === 'stop' && !this.continueOnFail();
 		const jobs = prepareJobs(this, settings, items, (error, itemIndex) => {
 			// Stop before anything is sent: the configuration is wrong for this item.

@@ -28,3 +28,16 @@ export function routeResults(items: INodeExecutionData[], jobs: DeliveryJob[], r
 	}
 	return outputs;
 }
+
+/** An item that could not even be attempted because the node's settings are invalid (Continue On Fail). */
+export function failedItem(item: INodeExecutionData, itemIndex: number, error: Error): INodeExecutionData {
+	const description = (error as { description?: string }).description;
+	return {
+		json: {
+			...withoutOwnKeys(item.json),
+			error: { code: 'ERR_INVALID_CONFIGURATION', message: description ? `${error.message}. ${description}` : error.message },
+		},
+		...(item.binary ? { binary: item.binary } : {}),
+		pairedItem: { item: itemIndex },
+	};
+}

@@ -203,4 +203,13 @@ describe('Outbound Webhook node', () => {
 			message: expect.stringMatching(/colon/),
 		});
 	});
+
+	it('puts every item on the Failed output when the settings are invalid and Continue On Fail is on', async () => {
+		const outputs = await execute({ retry: { retryOnStatuses: '5xx' } }, items({ a: 1 }, { a: 2 }), { continueOnFail: true }).run();
+		expect(outputs.map((output) => output.length)).toEqual([0, 0, 2]);
+		expect(outputs[2][1]).toEqual({
+			json: { a: 2, error: { code: 'ERR_INVALID_CONFIGURATION', message: expect.stringMatching(/"5xx" is not an HTTP status.*Retry On Statuses/) } },
+			pairedItem: { item: 1 },
+		});
+	});
 });
