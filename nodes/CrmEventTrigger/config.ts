@@ -1,5 +1,5 @@
 import type { CredentialData } from '../shared/auth';
-import { CREDENTIAL_TYPES, credentialProblems } from '../shared/auth';
+import { CREDENTIAL_TYPES, credentialProblems, signingFromCredential } from '../shared/auth';
 import { crmProfile } from '../shared/crm';
 import { pathProblems } from '../shared/crm/paths';
 import type { CrmAuthentication, CrmProfile, CrmSettings } from '../shared/crm/types';
@@ -113,7 +113,18 @@ export function configProblems(config: CrmTriggerConfig): string[] {
 	if (!profile.supportedAuthentications.includes(authentication)) {
 		problems.push(`Authentication "${authentication}" is not available for ${profile.displayName}`);
 	}
-	if (isCredentialKind(authentication) && credential) problems.push(...credentialProblems(authentication, credential));
+	if (isCredentialKind(authentication) && credential) {
+		// A profile may force the scheme (Standard Webhooks): check the secret as that scheme reads it.
+		const forced = authentication === 'signingSecret' ? profile.adaptSigning?.(signingFromCredential(credential).config, {}) : undefined;
+		const checked = forced?.scheme === 'standardWebhooks' ? { ...credential, scheme: 'standardWebhooks' } : credential;
+		problems.push(...credentialProblems(authentication, checked).map((problem) => `Credential: ${problem}`));
+	}
+	// The event filter is shared by all CRMs in the editor; a choice left from another CRM would match nothing.
+	if (profile.events.length > 0) {
+		const known = new Set(profile.events.map((event) => event.value));
+		const unknown = [...config.eventFilter].filter((event) => !known.has(event));
+		if (unknown.length > 0) problems.push(`Events: ${unknown.join(', ')} is not an event of ${profile.displayName}; choose again`);
+	}
 	if (authentication === 'builtIn') problems.push(...(profile.builtInVerification?.settingsProblems(settings) ?? []));
 	const paths: Array<[string, string | undefined]> = [
 		['Event Field', settings.eventSource === 'field' ? settings.eventField : undefined],

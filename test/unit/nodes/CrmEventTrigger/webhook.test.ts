@@ -281,5 +281,12 @@ describe('CRM Event Trigger: publishing checks the configuration', () => {
 		await expect(
 			create({ crm: 'leadSquared', authentication: 'apiKey' }, { webhookApiKeyApi: { location: 'header', name: 'Bad Header', apiKey: 'k' } }),
 		).rejects.toThrow('not a valid header name');
+		await expect(create({ crm: 'leadSquared', authentication: 'none', events: ['opportunity.won', 'lead.created'] })).rejects.toThrow(
+			'Events: opportunity.won is not an event of LeadSquared',
+		);
+		await expect(
+			create({ crm: 'standardWebhooks', authentication: 'signingSecret' }, { webhookSigningSecretApi: { scheme: 'hmac', secret: 'not base64!' } }),
+		).rejects.toThrow('Credential: A Standard Webhooks secret must be "whsec_"');
+		await expect(create({ crm: 'salesOs', authentication: 'builtIn' })).rejects.toThrow('Authentication "builtIn" is not available for SalesOS');
 	});
 });
