@@ -69,13 +69,25 @@ function item(event: NormalisedEvent, accepted: AcceptedRequest, receivedAt: Dat
 	};
 }
 
+/**
+ * The query without a key sent as a query parameter (Webhook API Key credential, Send In: Query), so the
+ * secret reaches neither a record built from the query (GET requests) nor the raw request.
+ */
+function queryWithoutSecret(config: CrmTriggerConfig, query: Record<string, unknown>): Record<string, unknown> {
+	const { authentication, credential } = config;
+	if (authentication !== 'apiKey' || credential?.location !== 'query') return query;
+	const rest = { ...query };
+	delete rest[String(credential.name)];
+	return rest;
+}
+
 /** The request as received, for the Include Raw Request option: auth and signature headers redacted. */
 function rawRequest(context: IWebhookFunctions, config: CrmTriggerConfig, accepted: AcceptedRequest): IDataObject {
 	const secretHeaders = redactionList(crmSecretHeaders(config.profile, config.authentication, config.credential));
 	return {
 		method: context.getRequestObject().method,
 		headers: redactHeaders(accepted.headers, secretHeaders),
-		query: accepted.query as IDataObject,
+		query: queryWithoutSecret(config, accepted.query) as IDataObject,
 		body: accepted.bodyKind === 'binary' ? accepted.rawBody.toString('base64') : accepted.rawBody.toString('utf8'),
 	};
 }
@@ -105,7 +117,7 @@ export async function handleCrmWebhook(context: IWebhookFunctions): Promise<IWeb
 		body: outcome.body,
 		bodyKind: outcome.bodyKind,
 		rawBody: outcome.rawBody,
-		query: outcome.query,
+		query: queryWithoutSecret(config, outcome.query),
 		headers: outcome.headers,
 		receivedAt,
 		settings: config.settings,

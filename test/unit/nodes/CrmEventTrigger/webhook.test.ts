@@ -111,6 +111,11 @@ describe('CRM Event Trigger webhook(): SalesOS', () => {
 		expect(server.results.every((result) => result.workflowData === undefined)).toBe(true);
 	});
 
+	it('refuses a method SalesOS does not send with 405', async () => {
+		const server = await serve(salesOsSetup());
+		expect((await post(server, salesOsBody, { 'x-webhook-signature': salesOsSignature() }, '/', 'PUT')).status).toBe(405);
+	});
+
 	it('refuses a client outside the IP allowlist with 403', async () => {
 		const server = await serve(salesOsSetup({ ipAllowlist: '10.0.0.0/8' }));
 		expect((await post(server, salesOsBody, { 'x-webhook-signature': salesOsSignature() })).status).toBe(403);
@@ -223,6 +228,17 @@ describe('CRM Event Trigger webhook(): user-built and standard senders', () => {
 			object: { type: 'contact', id: '12x345' },
 			data: { deals: [{ id: '13x901' }, { id: '13x902' }] },
 		});
+	});
+
+	it('keeps a query-parameter key out of a GET record and out of the raw request', async () => {
+		const keyed = await serve({
+			parameters: { crm: 'freshsales', authentication: 'apiKey', eventSource: 'fixed', fixedEvent: 'lead.created', settings: { includeRawRequest: true } },
+			credentials: { webhookApiKeyApi: { location: 'query', name: 'key', apiKey: 'query-secret' } },
+		});
+		await post(keyed, '', {}, '/?key=query-secret&id=L-1&name=Ada', 'GET');
+		const [item] = lastItems(keyed) ?? [];
+		expect(item).toMatchObject({ event: 'lead.created', object: { id: 'L-1' }, data: { id: 'L-1', name: 'Ada' } });
+		expect(JSON.stringify(item)).not.toContain('query-secret');
 	});
 
 	it('reads a Freshsales XML body, the event named in a field', async () => {
