@@ -17,6 +17,7 @@ import { handleCrmWebhook } from './handler';
 
 /** Each CRM's methods, so the webhook is registered for exactly what that CRM sends. */
 const METHODS_BY_CRM = Object.fromEntries(CRM_PROFILES.map((profile) => [profile.id, profile.httpMethods]));
+const NAME_BY_CRM = Object.fromEntries(CRM_PROFILES.map((profile) => [profile.id, profile.displayName]));
 
 export class CrmEventTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -25,9 +26,11 @@ export class CrmEventTrigger implements INodeType {
 		icon: { light: 'file:crmEventTrigger.svg', dark: 'file:crmEventTrigger.dark.svg' },
 		group: ['trigger'],
 		version: 1,
-		subtitle: '={{$parameter["crm"]}}',
+		subtitle: `={{ (${JSON.stringify(NAME_BY_CRM)})[$parameter["crm"]] }}`,
 		description:
 			'Starts the workflow on verified CRM webhooks (SalesOS, LeadSquared, Freshsales, Vtiger, HighLevel, Standard Webhooks), normalised into one event model',
+		eventTriggerDescription: 'Waiting for the CRM to call the Test URL',
+		activationMessage: 'Paste the production URL into your CRM as the setup notice describes.',
 		defaults: { name: 'CRM Event Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
