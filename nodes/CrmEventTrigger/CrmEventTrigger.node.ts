@@ -5,12 +5,12 @@ import type {
 	IWebhookFunctions,
 	IWebhookResponseData,
 } from 'n8n-workflow';
-import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { CREDENTIAL_TYPES } from '../shared/auth';
 import { CRM_PROFILES } from '../shared/crm';
 import { webhookCredentialTest } from '../shared/n8n/credentialTests';
-import { PARSING_TAKEOVER_PROPERTY, withoutThrowing } from '../shared/n8n/inboundWebhook';
+import { PARSING_TAKEOVER_PROPERTY, validatingLifecycle, withoutThrowing } from '../shared/n8n/inboundWebhook';
 import { configProblems, readConfig } from './config';
 import { crmEventTriggerProperties, crmSettingsProperty } from './description';
 import { handleCrmWebhook } from './handler';
@@ -67,27 +67,16 @@ export class CrmEventTrigger implements INodeType {
 
 	methods = { credentialTest: { webhookCredentialTest } };
 
-	webhookMethods = {
-		default: {
-			// Nothing is registered in the CRM: the user pastes the URL (see the setup notice).
-			async checkExists(this: IHookFunctions): Promise<boolean> {
-				return false;
-			},
-			// Publishing checks the configuration, so mistakes show in the editor, not as refused deliveries.
-			async create(this: IHookFunctions): Promise<boolean> {
-				const config = await readConfig({
-					getNodeParameter: (name, fallback) => this.getNodeParameter(name, fallback),
-					getCredentials: async (type) => await this.getCredentials(type),
-				});
-				const problems = configProblems(config);
-				if (problems.length > 0) throw new NodeOperationError(this.getNode(), problems.join('; '));
-				return true;
-			},
-			async delete(this: IHookFunctions): Promise<boolean> {
-				return true;
-			},
-		},
-	};
+	// Nothing is registered in the CRM (the user pastes the URL, see the setup notice); publishing
+	// checks the configuration instead.
+	webhookMethods = validatingLifecycle(async (context: IHookFunctions) =>
+		configProblems(
+			await readConfig({
+				getNodeParameter: (name, fallback) => context.getNodeParameter(name, fallback),
+				getCredentials: async (type) => await context.getCredentials(type),
+			}),
+		),
+	);
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		return await withoutThrowing(this, async () => await handleCrmWebhook(this));

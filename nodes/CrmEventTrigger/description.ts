@@ -3,6 +3,15 @@ import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 import { CRM_PROFILES } from '../shared/crm';
 import { CUSTOM_PATH_DEFAULTS } from '../shared/crm/custom';
 import type { CrmAuthentication, CrmProfile } from '../shared/crm/types';
+import {
+	duplicateResponseProperty,
+	ipAllowlistProperty,
+	maxBodySizeProperty,
+	maxRememberedEventsProperty,
+	rememberEventsProperty,
+	replayWindowProperty,
+	trustedProxiesProperty,
+} from '../shared/n8n/triggerProperties';
 
 /**
  * The node's parameters, generated from the CRM profiles: a selector, then per CRM its setup notice,
@@ -220,20 +229,7 @@ export const crmSettingsProperty: INodeProperties = {
 			description:
 				'Whether to answer a query-parameter challenge even when the handshake request carries no valid authentication, for CRMs that do not sign it. The IP allowlist still applies.',
 		},
-		{
-			displayName: 'Answer Duplicates With',
-			name: 'duplicateResponse',
-			type: 'options',
-			options: [
-				{
-					name: '200 and a Duplicate Flag',
-					value: 'acknowledge',
-					description: '{"received":true,"duplicate":true} (LeadSquared: its success body): the CRM stops retrying',
-				},
-				{ name: '409 Conflict', value: 'reject', description: 'Tell the CRM the event was refused' },
-			],
-			default: 'acknowledge',
-		},
+		duplicateResponseProperty,
 		{
 			displayName: 'Answer Verification Handshake From',
 			name: 'handshakeSource',
@@ -279,48 +275,11 @@ export const crmSettingsProperty: INodeProperties = {
 			default: false,
 			description: 'Whether to add the method, headers (secrets redacted), query and body text to each event as "request"',
 		},
-		{
-			displayName: 'IP Allowlist',
-			name: 'ipAllowlist',
-			type: 'string',
-			default: '',
-			placeholder: '203.0.113.0/24, 2001:db8::/32',
-			description:
-				'Addresses or CIDR ranges allowed to call the webhook, separated by commas. Leave empty to allow all. Others are answered 403.',
-		},
-		{
-			displayName: 'Max Body Size (KB)',
-			name: 'maxBodySizeKb',
-			type: 'number',
-			typeOptions: { minValue: 1, maxValue: 16384 },
-			default: 1024,
-			description: 'Larger bodies are answered 413; for gzip or deflate bodies, the size after decoding counts',
-		},
-		{
-			displayName: 'Max Remembered Events',
-			name: 'dedupeMaxEntries',
-			type: 'number',
-			typeOptions: { minValue: 1, maxValue: 100000 },
-			default: 10000,
-			description: 'The oldest event IDs are forgotten beyond this number',
-		},
-		{
-			displayName: 'Remember Events For (Hours)',
-			name: 'dedupeWindowHours',
-			type: 'number',
-			typeOptions: { minValue: 0.01, numberPrecision: 2 },
-			default: 72,
-			description: 'Covers every retry schedule these CRMs document (Freshsales retries for an hour, then for 2 days)',
-		},
-		{
-			displayName: 'Replay Window (Seconds)',
-			name: 'replayWindowSeconds',
-			type: 'number',
-			typeOptions: { minValue: 0 },
-			default: 300,
-			description:
-				'For signatures that sign a timestamp (HighLevel, Standard Webhooks): older (or further in the future) requests are answered 401. 0 turns the check off.',
-		},
+		ipAllowlistProperty,
+		maxBodySizeProperty,
+		maxRememberedEventsProperty,
+		rememberEventsProperty(72, 'Covers every retry schedule these CRMs document (Freshsales retries for an hour, then for 2 days)'),
+		replayWindowProperty,
 		{
 			displayName: 'Response Body',
 			name: 'responseBody',
@@ -336,14 +295,6 @@ export const crmSettingsProperty: INodeProperties = {
 			typeOptions: { minValue: 200, maxValue: 299 },
 			default: 200,
 		},
-		{
-			displayName: 'Trusted Proxies',
-			name: 'trustedProxies',
-			type: 'string',
-			default: '',
-			placeholder: '10.0.0.0/8',
-			description:
-				'Reverse proxies in front of n8n, as addresses or CIDR ranges. Only requests from them have their X-Forwarded-For read to find the client address.',
-		},
+		trustedProxiesProperty,
 	],
 };

@@ -3,8 +3,8 @@ import type { IDataObject, INodeExecutionData, IWebhookFunctions, IWebhookRespon
 import { crmAuthenticator, crmSecretHeaders } from '../shared/crm';
 import type { NormalisedEvent } from '../shared/crm/types';
 import type { AcceptedRequest, DedupeScope } from '../shared/inbound';
-import { cachedInboundPolicy, DEFAULT_DEDUPE_OPTIONS, redactHeaders, redactionList, sharedDedupeStore } from '../shared/inbound';
-import { answer, receive } from '../shared/n8n/inboundWebhook';
+import { cachedInboundPolicy, DEFAULT_DEDUPE_OPTIONS, redactHeaders, redactionList } from '../shared/inbound';
+import { answer, dedupeScopeOf, receive } from '../shared/n8n/inboundWebhook';
 import type { CrmTriggerConfig } from './config';
 import { DEFAULT_DEDUPE_WINDOW_HOURS, readConfig } from './config';
 
@@ -47,9 +47,8 @@ function successBody(config: CrmTriggerConfig): { status: number; body: unknown 
 function dedupeScope(context: IWebhookFunctions, config: CrmTriggerConfig): DedupeScope | undefined {
 	const { deduplicate, dedupeWindowHours = DEFAULT_DEDUPE_WINDOW_HOURS, dedupeMaxEntries } = config.options;
 	if (deduplicate === false) return undefined;
-	// The inbound trigger's store and scope key; CRM events are checked one by one, after normalising.
-	const scopeKey = `${context.getWorkflow().id ?? ''}:${context.getNode().id}:${context.getMode()}`;
-	return sharedDedupeStore.open(scopeKey, context.getWorkflowStaticData('node'), {
+	// The inbound trigger's store; CRM events are checked one by one, after normalising.
+	return dedupeScopeOf(context, {
 		windowSeconds: Math.max(36, Math.round(dedupeWindowHours * 3600)),
 		maxEntries: Math.max(1, Math.floor(dedupeMaxEntries ?? DEFAULT_DEDUPE_OPTIONS.maxEntries)),
 	});
@@ -104,13 +103,8 @@ export async function handleCrmWebhook(context: IWebhookFunctions): Promise<IWeb
 		getNodeParameter: (name, fallback) => context.getNodeParameter(name, fallback),
 		getCredentials: async (type) => await context.getCredentials(type),
 	});
-	const auth = {
-		// receive() only calls authenticate; the kind names the credential, if any.
-		kind: config.authentication === 'builtIn' ? 'none' : config.authentication,
-		authenticate: crmAuthenticator(config.profile, config.authentication, config.credential, config.settings),
-		secretHeaders: crmSecretHeaders(config.profile, config.authentication, config.credential),
-	} as const;
-	const outcome = await receive(context, cachedInboundPolicy(config.inbound), auth);
+	const authenticate = crmAuthenticator(config.profile, config.authentication, config.credential, config.settings);
+	const outcome = await receive(context, cachedInboundPolicy(config.inbound), authenticate);
 	if (!('outcome' in outcome)) return outcome;
 
 	const normalised = config.profile.normalise({

@@ -7,7 +7,7 @@ import type {
 	IWebhookFunctions,
 	IWebhookResponseData,
 } from 'n8n-workflow';
-import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
 
 import type { AuthKind, CredentialData } from '../shared/auth';
 import { CREDENTIAL_TYPES, credentialProblems } from '../shared/auth';
@@ -17,7 +17,7 @@ import type { AcceptedRequest } from '../shared/inbound/pipeline';
 import { cachedInboundPolicy, compileInboundPolicy } from '../shared/inbound/policy';
 import { redactHeaders, redactionList } from '../shared/inbound/redact';
 import { webhookCredentialTest } from '../shared/n8n/credentialTests';
-import { answer, inboundAuthOf, receive, withoutThrowing } from '../shared/n8n/inboundWebhook';
+import { answer, inboundAuthOf, receive, validatingLifecycle, withoutThrowing } from '../shared/n8n/inboundWebhook';
 import { inboundWebhookTriggerProperties, inboundWebhookTriggerWebhooks } from './description';
 import type { TriggerSettings } from './settings';
 import { LABELS, readSettings, responseContent, responseProblems } from './settings';
@@ -75,7 +75,7 @@ async function handleRequest(context: IWebhookFunctions): Promise<IWebhookRespon
 	const receivedAt = new Date().toISOString();
 	const settings = readSettings(context);
 	const auth = await inboundAuthOf(context);
-	const outcome = await receive(context, cachedInboundPolicy(settings.inbound, LABELS), auth);
+	const outcome = await receive(context, cachedInboundPolicy(settings.inbound, LABELS), auth.authenticate);
 	if (!('outcome' in outcome)) return outcome;
 
 	const workflowData = [await itemsOf(context, outcome, settings, auth, receivedAt)];
@@ -134,25 +134,7 @@ export class InboundWebhookTrigger implements INodeType {
 
 	methods = { credentialTest: { webhookCredentialTest } };
 
-	/**
-	 * Nothing to register with a sender: the lifecycle validates the configuration when the
-	 * workflow is published, so a bad CIDR or JSONPath fails there, naming the parameter.
-	 */
-	webhookMethods = {
-		default: {
-			async checkExists(this: IHookFunctions): Promise<boolean> {
-				return false;
-			},
-			async create(this: IHookFunctions): Promise<boolean> {
-				const problems = await configurationProblems(this);
-				if (problems.length > 0) throw new NodeOperationError(this.getNode(), problems.join('; '));
-				return true;
-			},
-			async delete(this: IHookFunctions): Promise<boolean> {
-				return true;
-			},
-		},
-	};
+	webhookMethods = validatingLifecycle(configurationProblems);
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		return await withoutThrowing(this, async () => await handleRequest(this));

@@ -1,6 +1,15 @@
 import type { INodeProperties, IWebhookDescription } from 'n8n-workflow';
 
 import { PARSING_TAKEOVER_PROPERTY } from '../shared/n8n/inboundWebhook';
+import {
+	duplicateResponseProperty,
+	ipAllowlistProperty,
+	maxBodySizeProperty,
+	maxRememberedEventsProperty,
+	rememberEventsProperty,
+	replayWindowProperty,
+	trustedProxiesProperty,
+} from '../shared/n8n/triggerProperties';
 
 export const DEFAULT_RESPONSE_BODY = '{"received":true}';
 
@@ -175,29 +184,10 @@ const dedupeProperties: INodeProperties[] = [
 		...show({ deduplicate: [true], eventIdSource: ['header'] }),
 	},
 	{
-		displayName: 'Remember Events For (Hours)',
-		name: 'dedupeWindowHours',
-		type: 'number',
-		typeOptions: { minValue: 0.01, numberPrecision: 2 },
-		default: 24,
-		description: 'Cover the sender’s whole retry schedule (for example 48 for Freshsales, 72 for Stripe)',
+		...rememberEventsProperty(24, 'Cover the sender’s whole retry schedule (for example 48 for Freshsales, 72 for Stripe)'),
 		...show({ deduplicate: [true] }),
 	},
-	{
-		displayName: 'Answer Duplicates With',
-		name: 'duplicateResponse',
-		type: 'options',
-		options: [
-			{
-				name: '200 and a Duplicate Flag',
-				value: 'acknowledge',
-				description: '{"received":true,"duplicate":true}: the sender stops retrying',
-			},
-			{ name: '409 Conflict', value: 'reject', description: 'Tell the sender the event was refused' },
-		],
-		default: 'acknowledge',
-		...show({ deduplicate: [true] }),
-	},
+	{ ...duplicateResponseProperty, ...show({ deduplicate: [true] }) },
 ];
 
 const handshakeProperties: INodeProperties[] = [
@@ -333,31 +323,9 @@ const optionsCollection: INodeProperties = {
 			default: 'auto',
 			description: 'How to parse the body. Malformed bodies are answered 400.',
 		},
-		{
-			displayName: 'IP Allowlist',
-			name: 'ipAllowlist',
-			type: 'string',
-			default: '',
-			placeholder: '203.0.113.0/24, 2001:db8::/32',
-			description:
-				'Addresses or CIDR ranges allowed to call the webhook, separated by commas. Leave empty to allow all. Others are answered 403.',
-		},
-		{
-			displayName: 'Max Body Size (KB)',
-			name: 'maxBodySizeKb',
-			type: 'number',
-			typeOptions: { minValue: 1, maxValue: 16384 },
-			default: 1024,
-			description: 'Larger bodies are answered 413; for gzip or deflate bodies, the size after decoding counts',
-		},
-		{
-			displayName: 'Max Remembered Events',
-			name: 'dedupeMaxEntries',
-			type: 'number',
-			typeOptions: { minValue: 1, maxValue: 100000 },
-			default: 10000,
-			description: 'With deduplication, the oldest event IDs are forgotten beyond this number',
-		},
+		ipAllowlistProperty,
+		maxBodySizeProperty,
+		maxRememberedEventsProperty,
 		{
 			displayName: 'Output Mapped Fields Only',
 			name: 'mappedFieldsOnly',
@@ -365,24 +333,8 @@ const optionsCollection: INodeProperties = {
 			default: false,
 			description: 'Whether items hold only the mapped fields and meta, without body, headers and query',
 		},
-		{
-			displayName: 'Replay Window (Seconds)',
-			name: 'replayWindowSeconds',
-			type: 'number',
-			typeOptions: { minValue: 0 },
-			default: 300,
-			description:
-				'For signatures that sign a timestamp: older (or further in the future) requests are answered 401. 0 turns the check off.',
-		},
-		{
-			displayName: 'Trusted Proxies',
-			name: 'trustedProxies',
-			type: 'string',
-			default: '',
-			placeholder: '10.0.0.0/8',
-			description:
-				'Reverse proxies in front of n8n, as addresses or CIDR ranges. Only requests from them have their X-Forwarded-For read to find the client address.',
-		},
+		replayWindowProperty,
+		trustedProxiesProperty,
 	],
 };
 

@@ -1,7 +1,7 @@
 import type { BodyType } from '../shared/inbound/contentType';
 import type { FieldMappingSettings } from '../shared/inbound/fieldMapping';
 import type { DuplicateHandling, InboundSettings, SettingLabels } from '../shared/inbound/policy';
-import { isSafeHeader } from '../shared/n8n/inboundWebhook';
+import { isSafeHeader } from '../shared/http/headerRules';
 import { DEFAULT_RESPONSE_BODY } from './description';
 
 /** The node's parameters as the pure modules want them. Read the same way at publish time and per request. */

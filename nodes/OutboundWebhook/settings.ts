@@ -9,7 +9,7 @@ import { compileCapture } from '../shared/outbound/capture';
 import type { ContentMode } from '../shared/outbound/content';
 import type { EncodeOptions, Encoding, FormNotation } from '../shared/outbound/encoders';
 import { OutboundConfigError } from '../shared/outbound/errors';
-import { HEADER_TOKEN } from '../shared/outbound/headers';
+import { HEADER_TOKEN } from '../shared/http/headerRules';
 import type { Backoff, RetryPolicy } from '../shared/outbound/retry';
 import { DEFAULT_RETRY_POLICY, DEFAULT_RETRY_STATUSES, parseSchedule, parseStatusList } from '../shared/outbound/retry';
 import type { MissingTagPolicy } from '../shared/outbound/template';

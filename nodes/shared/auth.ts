@@ -3,6 +3,7 @@
  * Webhook node sends, and the check a trigger applies to an incoming request. Pure: the nodes pass
  * in the decrypted credential data they got from n8n.
  */
+import { isHeaderName, LINE_BREAK_OR_NUL } from './http/headerRules';
 import type { SigningConfig } from './signatures';
 import { constantTimeIncludes, verifyRequestSignature } from './signatures';
 import type { HeaderBag, VerificationResult, VerifyOptions } from './signatures/types';
@@ -51,8 +52,6 @@ export function signingFromCredential(data: CredentialData): { config: SigningCo
 	return { config, secrets };
 }
 
-const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-const HAS_LINE_BREAK = /[\r\n\0]/;
 
 /**
  * Problems with a credential's values, in plain language naming the field; empty when it is usable.
@@ -63,7 +62,7 @@ export function credentialProblems(kind: AuthKind, data: CredentialData): string
 	const requireText = (key: string, label: string) => {
 		const value = text(data, key);
 		if (value === '') problems.push(`${label} is empty`);
-		else if (HAS_LINE_BREAK.test(value)) problems.push(`${label} contains a line break, which would break the request headers`);
+		else if (LINE_BREAK_OR_NUL.test(value)) problems.push(`${label} contains a line break, which would break the request headers`);
 		return value;
 	};
 	switch (kind) {
@@ -76,7 +75,7 @@ export function credentialProblems(kind: AuthKind, data: CredentialData): string
 		case 'apiKey': {
 			const name = requireText('name', 'Name');
 			requireText('apiKey', 'API Key');
-			if (text(data, 'location') !== 'query' && name && !HEADER_NAME.test(name)) {
+			if (text(data, 'location') !== 'query' && name && !isHeaderName(name)) {
 				problems.push(`Name "${name}" is not a valid header name: use letters, digits and - only, no spaces`);
 			}
 			break;
@@ -105,7 +104,7 @@ export function credentialProblems(kind: AuthKind, data: CredentialData): string
 						? [config.headerName]
 						: [];
 			for (const header of headerNames) {
-				if (!HEADER_NAME.test(header)) problems.push(`"${header}" is not a valid header name`);
+				if (!isHeaderName(header)) problems.push(`"${header}" is not a valid header name`);
 			}
 			break;
 		}

@@ -3,6 +3,8 @@ import { exportNodes, startN8n, tarballFiles } from '../n8n/harness';
 // The package as a user gets it: the packed tarball, installed the way n8n's community installer does.
 const NODES = {
 	'n8n-nodes-crm-webhooks.outboundWebhook': 'Outbound Webhook',
+	// usableAsTool: n8n derives an AI-agent tool from the node.
+	'n8n-nodes-crm-webhooks.outboundWebhookTool': 'Outbound Webhook Tool',
 	'n8n-nodes-crm-webhooks.inboundWebhookTrigger': 'Inbound Webhook Trigger',
 	'n8n-nodes-crm-webhooks.crmEventTrigger': 'CRM Event Trigger',
 };

@@ -1,4 +1,4 @@
-import { compileJsonPath } from '../inbound/jsonPath';
+import { compileJsonPath } from '../jsonPath';
 
 /**
  * A JSONPath for a field a user names: a JSONPath as is (`$.data.id`), or a plain dotted path

@@ -1,5 +1,5 @@
 import type { HeaderBag } from '../signatures/types';
-import { compileJsonPath } from './jsonPath';
+import { compileJsonPath } from '../jsonPath';
 
 /** Where an event's unique id is found, for deduplication. */
 export type EventIdSource = { from: 'header'; name: string } | { from: 'jsonPath'; path: string };

@@ -1,5 +1,5 @@
-import type { CompiledJsonPath } from './jsonPath';
-import { compileJsonPath } from './jsonPath';
+import type { CompiledJsonPath } from '../jsonPath';
+import { compileJsonPath } from '../jsonPath';
 import { memoizeByJson } from './memo';
 
 /**

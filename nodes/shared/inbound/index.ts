@@ -10,7 +10,7 @@ export * from './eventId';
 export * from './fieldMapping';
 export * from './handshake';
 export * from './ipAccess';
-export * from './jsonPath';
+export * from '../jsonPath';
 export * from './memo';
 export * from './parseBody';
 export * from './pipeline';

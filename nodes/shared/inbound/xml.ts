@@ -1,5 +1,6 @@
 import { Parser } from 'xml2js';
 
+import { hasDtdOrEntity } from '../xmlSafety';
 import type { Parsed } from './rejection';
 import { reject } from './rejection';
 
@@ -11,7 +12,6 @@ import { reject } from './rejection';
  * - nesting is limited while parsing;
  * - the size is already bounded by the body reader.
  */
-const DECLARATION = /<!\s*(DOCTYPE|ENTITY)/i;
 const DANGEROUS_NAMES = new Set(['__proto__', 'constructor', 'prototype']);
 const safeName = (name: string) => (DANGEROUS_NAMES.has(name) ? `sanitized_${name}` : name);
 
@@ -75,7 +75,7 @@ function describe(error: unknown): string {
 }
 
 export function parseXml(text: string, maxDepth: number): Parsed {
-	if (DECLARATION.test(text)) {
+	if (hasDtdOrEntity(text)) {
 		return reject(400, 'malformed_body', 'XML with a DOCTYPE or ENTITY declaration is refused');
 	}
 	shared.limit.maxDepth = maxDepth;

@@ -6,13 +6,15 @@
 import type { ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 
-import type { INodeProperties, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import type { IHookFunctions, INodeProperties, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import type { AuthKind, CredentialData } from '../auth';
+import { isSafeHeader } from '../http/headerRules';
 import { CREDENTIAL_TYPES } from '../auth';
-import type { InboundAuth } from '../inbound/authenticator';
+import type { Authenticator, InboundAuth } from '../inbound/authenticator';
 import { inboundAuthFromCredential } from '../inbound/authenticator';
-import type { DedupeScope } from '../inbound/dedupeStore';
+import type { DedupeOptions, DedupeScope } from '../inbound/dedupeStore';
 import { sharedDedupeStore } from '../inbound/dedupeStore';
 import type { AcceptedRequest, InboundRequest, PipelineResult } from '../inbound/pipeline';
 import { runInboundPipeline } from '../inbound/pipeline';
@@ -62,17 +64,12 @@ export async function inboundAuthOf(context: IWebhookFunctions): Promise<Inbound
 }
 
 /** The node's dedupe memory: per workflow and node, test and production runs kept apart. */
-export function dedupeScopeOf(context: IWebhookFunctions, policy: InboundPolicy): DedupeScope | undefined {
-	if (!policy.dedupe) return undefined;
+export function dedupeScopeOf(context: IWebhookFunctions, options: DedupeOptions | undefined): DedupeScope | undefined {
+	if (!options) return undefined;
 	const scopeKey = `${context.getWorkflow().id ?? ''}:${context.getNode().id}:${context.getMode()}`;
-	return sharedDedupeStore.open(scopeKey, context.getWorkflowStaticData('node'), policy.dedupe.options);
+	return sharedDedupeStore.open(scopeKey, context.getWorkflowStaticData('node'), options);
 }
 
-const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-const UNSAFE_VALUE = /[\r\n\0]/;
-
-/** Header names and values that may be sent; CR/LF/NUL (header injection) and non-tokens are not. */
-export const isSafeHeader = (name: string, value: string) => HEADER_NAME.test(name) && !UNSAFE_VALUE.test(value);
 
 /** Writes a complete answer with plain node:http calls (an Express response is a ServerResponse too). */
 export function answer(
@@ -107,12 +104,12 @@ const NO_EXECUTION: IWebhookResponseData = { noWebhookResponse: true };
 export async function receive(
 	context: IWebhookFunctions,
 	policy: InboundPolicy,
-	auth: InboundAuth,
+	authenticate: Authenticator,
 ): Promise<AcceptedRequest | IWebhookResponseData> {
 	const request = requestOf(context);
 	const result = await runInboundPipeline(request, policy, {
-		authenticate: auth.authenticate,
-		dedupe: dedupeScopeOf(context, policy),
+		authenticate,
+		dedupe: dedupeScopeOf(context, policy.dedupe?.options),
 	});
 	if (result.outcome === 'accepted') return result;
 	logOutcome(context, result);
@@ -168,4 +165,27 @@ export async function withoutThrowing(
 		answer(context, 500, 'application/json; charset=utf-8', JSON.stringify({ error: 'internal_error', message: 'The webhook could not process this request' }));
 		return NO_EXECUTION;
 	}
+}
+
+/**
+ * The webhook lifecycle of a trigger whose sender is set up by hand: there is nothing to register,
+ * so publishing is where the configuration is checked. A bad CIDR, JSONPath or credential then
+ * stops the publish with a message naming the parameter, instead of refusing deliveries later.
+ */
+export function validatingLifecycle(problemsOf: (context: IHookFunctions) => Promise<string[]>) {
+	return {
+		default: {
+			async checkExists(this: IHookFunctions): Promise<boolean> {
+				return false;
+			},
+			async create(this: IHookFunctions): Promise<boolean> {
+				const problems = await problemsOf(this);
+				if (problems.length > 0) throw new NodeOperationError(this.getNode(), problems.join('; '));
+				return true;
+			},
+			async delete(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+		},
+	};
 }

@@ -1,10 +1,10 @@
 import { DOMParser, onErrorStopParsing } from '@xmldom/xmldom';
 import * as xpath from 'xpath';
 
-import { compileJsonPath } from '../inbound/jsonPath';
+import { compileJsonPath } from '../jsonPath';
 import { OutboundConfigError } from './errors';
 import { parseStructured } from './responseBody';
-import { xmlSafetyProblem } from './xmlSafety';
+import { xmlSafetyProblem } from '../xmlSafety';
 
 export type CaptureLanguage = 'jsonPath' | 'xPath';
 

@@ -1,3 +1,4 @@
+import { HEADER_TOKEN, LINE_BREAK_OR_NUL } from '../http/headerRules';
 import { OutboundConfigError } from './errors';
 
 export interface HeaderEntry {
@@ -5,9 +6,6 @@ export interface HeaderEntry {
 	value: string;
 }
 
-/** RFC 7230 `token`: the only characters a header name may contain. */
-export const HEADER_TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-const LINE_BREAK_OR_NUL = /[\r\n\0]/;
 /** What Node's http module would refuse later with a cryptic ERR_INVALID_CHAR. */
 const INVALID_VALUE_CHAR = /[^\t\x20-\x7e\x80-\xff]/;
 

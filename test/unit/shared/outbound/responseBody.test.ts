@@ -1,5 +1,5 @@
 import { parseResponseBody } from '../../../../nodes/shared/outbound/responseBody';
-import { xmlSafetyProblem } from '../../../../nodes/shared/outbound/xmlSafety';
+import { xmlSafetyProblem } from '../../../../nodes/shared/xmlSafety';
 
 const parse = (text: string | Buffer, type?: string, truncated = false) =>
 	parseResponseBody(Buffer.isBuffer(text) ? text : Buffer.from(text), type, truncated);

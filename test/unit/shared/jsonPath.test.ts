@@ -1,4 +1,4 @@
-import { compileJsonPath } from '../../../../nodes/shared/inbound/jsonPath';
+import { compileJsonPath } from '../../../nodes/shared/jsonPath';
 
 const doc = {
 	body: { contact: { 'e-mail': 'ada@example.com', tags: ['a', 'b'] }, items: [{ id: 1, ok: true }, { id: 2 }], empty: null },

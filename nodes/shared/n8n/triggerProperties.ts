@@ -1,0 +1,78 @@
+/**
+ * Parameters both triggers show the same way (network, size, replay and dedupe settings), defined
+ * once so the Inbound Webhook Trigger and the CRM Event Trigger read and explain them alike.
+ */
+import type { INodeProperties } from 'n8n-workflow';
+
+export const ipAllowlistProperty: INodeProperties = {
+	displayName: 'IP Allowlist',
+	name: 'ipAllowlist',
+	type: 'string',
+	default: '',
+	placeholder: '203.0.113.0/24, 2001:db8::/32',
+	description:
+		'Addresses or CIDR ranges allowed to call the webhook, separated by commas. Leave empty to allow all. Others are answered 403.',
+};
+
+export const trustedProxiesProperty: INodeProperties = {
+	displayName: 'Trusted Proxies',
+	name: 'trustedProxies',
+	type: 'string',
+	default: '',
+	placeholder: '10.0.0.0/8',
+	description:
+		'Reverse proxies in front of n8n, as addresses or CIDR ranges. Only requests from them have their X-Forwarded-For read to find the client address.',
+};
+
+export const maxBodySizeProperty: INodeProperties = {
+	displayName: 'Max Body Size (KB)',
+	name: 'maxBodySizeKb',
+	type: 'number',
+	typeOptions: { minValue: 1, maxValue: 16384 },
+	default: 1024,
+	description: 'Larger bodies are answered 413; for gzip or deflate bodies, the size after decoding counts',
+};
+
+export const maxRememberedEventsProperty: INodeProperties = {
+	displayName: 'Max Remembered Events',
+	name: 'dedupeMaxEntries',
+	type: 'number',
+	typeOptions: { minValue: 1, maxValue: 100000 },
+	default: 10000,
+	description: 'With deduplication, the oldest event IDs are forgotten beyond this number',
+};
+
+export const replayWindowProperty: INodeProperties = {
+	displayName: 'Replay Window (Seconds)',
+	name: 'replayWindowSeconds',
+	type: 'number',
+	typeOptions: { minValue: 0 },
+	default: 300,
+	description:
+		'For signatures that sign a timestamp (HighLevel, Standard Webhooks, timestamp.body HMAC): older (or further in the future) requests are answered 401. 0 turns the check off.',
+};
+
+/** How long event IDs are remembered; the default differs per trigger, so it is a parameter. */
+export const rememberEventsProperty = (hours: number, hint: string): INodeProperties => ({
+	displayName: 'Remember Events For (Hours)',
+	name: 'dedupeWindowHours',
+	type: 'number',
+	typeOptions: { minValue: 0.01, numberPrecision: 2 },
+	default: hours,
+	description: hint,
+});
+
+export const duplicateResponseProperty: INodeProperties = {
+	displayName: 'Answer Duplicates With',
+	name: 'duplicateResponse',
+	type: 'options',
+	options: [
+		{
+			name: '200 and a Duplicate Flag',
+			value: 'acknowledge',
+			description: '{"received":true,"duplicate":true} (LeadSquared: its success body): the sender stops retrying',
+		},
+		{ name: '409 Conflict', value: 'reject', description: 'Tell the sender the event was refused' },
+	],
+	default: 'acknowledge',
+};
