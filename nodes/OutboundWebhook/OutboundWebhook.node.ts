@@ -55,12 +55,14 @@ export class OutboundWebhook implements INodeType {
 			// Stop before anything is sent: the configuration is wrong for this item.
 			if (stopOnFailure) throw configError(this, error, itemIndex);
 		});
+		// Read once: n8n's getNode() deep-copies the node, which per attempt cost more than the request's own client work.
+		const nodeName = this.getNode().name;
 		const results = await runDeliveries(jobs, {
 			...settings,
 			signal: this.getExecutionCancelSignal(),
 			log: (event) => {
 				const message = `Outbound Webhook: ${event.method} ${event.url} attempt ${event.attempt}/${event.maxAttempts} → ${event.statusCode ?? event.errorCode} (${event.outcome})`;
-				const meta = { ...event, node: this.getNode().name };
+				const meta = { ...event, node: nodeName };
 				if (event.outcome === 'delivered') this.logger.debug(message, meta);
 				else if (event.outcome === 'failed') this.logger.warn(message, meta);
 				else this.logger.info(message, meta);
