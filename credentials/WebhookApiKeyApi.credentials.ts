@@ -25,6 +25,7 @@ export class WebhookApiKeyApi implements ICredentialType {
 				{ name: 'Query Parameter', value: 'query' },
 			],
 			default: 'header',
+			description: 'Where the key travels. A header keeps it out of server logs; use a query parameter only if the sender cannot set headers.',
 		},
 		{
 			displayName: 'Name',
@@ -42,6 +43,7 @@ export class WebhookApiKeyApi implements ICredentialType {
 			typeOptions: { password: true },
 			default: '',
 			required: true,
+			description: 'The secret value. Paste the same value into the sender, e.g. as a LeadSquared custom header.',
 		},
 		{
 			displayName: 'Previous API Key',

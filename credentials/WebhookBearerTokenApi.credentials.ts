@@ -20,6 +20,7 @@ export class WebhookBearerTokenApi implements ICredentialType {
 			typeOptions: { password: true },
 			default: '',
 			required: true,
+			description: 'Sent as Authorization: Bearer &lt;token&gt;; the triggers accept only this token (or the previous one)',
 		},
 		{
 			displayName: 'Previous Token',

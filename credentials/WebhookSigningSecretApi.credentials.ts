@@ -39,6 +39,7 @@ export class WebhookSigningSecretApi implements ICredentialType {
 				},
 			],
 			default: 'hmac',
+			description: 'How the signature is made and sent; pick what the sender (or receiver) documents',
 		},
 		{
 			displayName: 'Secret',
@@ -65,6 +66,8 @@ export class WebhookSigningSecretApi implements ICredentialType {
 			type: 'string',
 			default: 'X-Webhook-Signature',
 			required: true,
+			placeholder: 'X-Hub-Signature-256',
+			description: 'The header that carries the signature, e.g. X-Webhook-Signature (SalesOS) or X-Hub-Signature-256 (GitHub)',
 			...forScheme('hmac'),
 		},
 		{

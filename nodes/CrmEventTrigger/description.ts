@@ -294,6 +294,7 @@ export const crmSettingsProperty: INodeProperties = {
 			type: 'number',
 			typeOptions: { minValue: 200, maxValue: 299 },
 			default: 200,
+			description: 'The 2xx status of the answer to accepted deliveries',
 		},
 		trustedProxiesProperty,
 	],

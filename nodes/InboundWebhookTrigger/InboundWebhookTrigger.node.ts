@@ -87,6 +87,15 @@ async function handleRequest(context: IWebhookFunctions): Promise<IWebhookRespon
 	return { noWebhookResponse: true, workflowData };
 }
 
+/** The canvas subtitle: how requests are verified, in the words of the Authentication options. */
+const SUBTITLE_BY_AUTHENTICATION: Record<AuthKind, string> = {
+	none: 'No authentication',
+	basicAuth: 'Verified: Basic Auth',
+	apiKey: 'Verified: Header Token',
+	bearerToken: 'Verified: Bearer Token',
+	signingSecret: 'Verified: Signature',
+};
+
 export class InboundWebhookTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Inbound Webhook Trigger',
@@ -94,7 +103,7 @@ export class InboundWebhookTrigger implements INodeType {
 		icon: { light: 'file:inboundWebhookTrigger.svg', dark: 'file:inboundWebhookTrigger.dark.svg' },
 		group: ['trigger'],
 		version: 1,
-		subtitle: '={{$parameter["authentication"] === "none" ? "No authentication" : "Verified: " + $parameter["authentication"]}}',
+		subtitle: `={{ (${JSON.stringify(SUBTITLE_BY_AUTHENTICATION)})[$parameter["authentication"]] }}`,
 		description: 'Starts the workflow when a verified webhook request arrives',
 		eventTriggerDescription: 'Waiting for you to call the Test URL',
 		activationMessage: 'You can now make calls to your production webhook URL.',

@@ -87,7 +87,8 @@ const responseProperties: INodeProperties[] = [
 		description: 'When to answer the sender. Rejected requests are always answered at once.',
 	},
 	{
-		displayName: "Insert a 'Respond to Webhook' node to control when and how you respond",
+		displayName:
+			"Insert a 'Respond to Webhook' node of version 1 to control when and how you respond. Its later versions accept only n8n's own Webhook node and fail with 'No Webhook node found'; copy the version 1 node from the package's Stand-In Receivers example.",
 		name: 'respondToWebhookNotice',
 		type: 'notice',
 		default: '',
@@ -262,6 +263,7 @@ const outputProperties: INodeProperties[] = [
 						type: 'string',
 						default: '',
 						placeholder: '$.body.contact.email',
+						description: "JSONPath over { body, headers, query }, e.g. $.body.contact.email or $.headers['user-agent']",
 					},
 				],
 			},

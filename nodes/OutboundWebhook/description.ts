@@ -83,6 +83,7 @@ export const properties: INodeProperties[] = [
 			{ name: 'None', value: 'none' },
 		],
 		default: 'none',
+		description: 'How the receiver knows the request is yours; choose the credential below',
 	},
 	{
 		displayName: 'Sign Requests',
@@ -180,6 +181,7 @@ export const properties: INodeProperties[] = [
 			{ name: 'Whole Item', value: 'wholeItem', description: "The input item's JSON" },
 		],
 		default: 'wholeItem',
+		description: 'What the body holds, in the encoding above',
 	},
 	{
 		displayName: 'Fields',
@@ -209,6 +211,7 @@ export const properties: INodeProperties[] = [
 		default: '{\n  "email": "{{contact.email}}",\n  "amount": {{deal.amount}}\n}',
 		description:
 			'Merge tags {{path.to.field}} are filled from the item and escaped for the encoding: inside JSON quotes as text, outside quotes as a JSON value, in XML as escaped text. Keep this field in Fixed mode; in Expression mode n8n would read the {{ }} itself.',
+		hint: 'Keep this field in Fixed mode: this node fills the {{merge.tags}} from each item',
 	},
 	{
 		displayName: 'Missing Merge Tag Values',
@@ -226,9 +229,9 @@ export const properties: INodeProperties[] = [
 		name: 'captureLanguage',
 		type: 'options',
 		options: [
-			{ name: 'JSONPath', value: 'jsonPath' },
-			{ name: 'No', value: 'none' },
-			{ name: 'XPath', value: 'xPath' },
+			{ name: "Don't Capture", value: 'none' },
+			{ name: 'JSONPath', value: 'jsonPath', description: 'For JSON answers, e.g. $.invoice.number' },
+			{ name: 'XPath', value: 'xPath', description: 'For XML answers, e.g. /invoice/number' },
 		],
 		default: 'none',
 		description: 'Whether to copy values from the response into the output item (as Vtiger captures webhook responses)',

@@ -136,7 +136,7 @@ export const leadSquared: CrmProfile = {
 	defaultAuthentication: 'apiKey',
 	supportedAuthentications: ['apiKey', 'bearerToken', 'basicAuth', 'none'],
 	setupHint:
-		'In LeadSquared open My Account > Settings > API and Webhooks > Webhooks and create a webhook: pick the Event, paste this URL as Webhook URL (LeadSquared adds entityType, entityId and eventType to it), choose Content Type application/json, and under Custom Headers add the header name and secret of your Webhook API Key credential. Activities of one minute arrive together and become one event each. Every accepted delivery is answered 200 {"Status":"Success","StatusReason":""} as LeadSquared requires.',
+		'In LeadSquared open My Account > Settings > API and Webhooks > Webhooks and create a webhook: pick the Event, paste this URL as Webhook URL (LeadSquared adds entityType, entityId and eventType to it), choose Content Type application/json, and under Custom Headers add the header name and secret of your Webhook Key Auth API credential. Activities of one minute arrive together and become one event each. Every accepted delivery is answered 200 {"Status":"Success","StatusReason":""} as LeadSquared requires.',
 	// LeadSquared posts; its best practices ask endpoints to answer HEAD "handshakes" too.
 	httpMethods: ['POST', 'HEAD'],
 	defaultResponse: { status: 200, body: { Status: 'Success', StatusReason: '' } },
