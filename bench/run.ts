@@ -1,0 +1,137 @@
+/**
+ * `npm run bench`: the benchmark suite of issue 6. Prints one table of ratios and writes
+ * bench/results/latest.json (plus a time-stamped copy, git-ignored).
+ *
+ *   npm run bench                       all comparisons, 3 rounds each
+ *   npm run bench -- --rounds=5         more rounds
+ *   npm run bench -- --only=outbound,handler   some sections: handler, memory, outbound, inbound, legacy, transport
+ *
+ * Traffic goes only to 127.0.0.1. Every n8n started here is stopped before exit.
+ */
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+
+import type { TestN8n, WorkflowJson } from '../test/n8n/harness';
+import { startN8n } from '../test/n8n/harness';
+import * as runtime from '../test/n8n/runtime.js';
+import { waitForWebhooks, webhookPaths } from './lib/n8nBench';
+import { startReceiver } from './lib/receiver';
+import type { Row, Section } from './lib/report';
+import { machineMeta, renderTable, writeResults } from './lib/report';
+import { handlerSection } from './sections/handler';
+import { inboundSection, inboundWorkflows } from './sections/inbound';
+import { memorySection, memoryWorkflows } from './sections/memory';
+import { outboundSection, outboundWorkflows } from './sections/outbound';
+import { transportSection } from './sections/transport';
+import { CREDENTIALS } from './workflows';
+
+const SECTIONS = ['handler', 'memory', 'outbound', 'inbound', 'legacy', 'transport'] as const;
+type SectionName = (typeof SECTIONS)[number];
+
+function parseOptions() {
+	const argument = (name: string) => process.argv.find((arg) => arg.startsWith(`--${name}=`))?.split('=')[1];
+	const rounds = Number(argument('rounds') ?? 3);
+	if (!Number.isInteger(rounds) || rounds < 3 || rounds > 20) throw new Error('--rounds must be an integer from 3 to 20');
+	const only = argument('only')?.split(',') ?? [...SECTIONS];
+	const unknown = only.filter((name) => !SECTIONS.includes(name as SectionName));
+	if (unknown.length > 0) throw new Error(`Unknown section(s) ${unknown.join(', ')}; choose from ${SECTIONS.join(', ')}`);
+	return { rounds, only: new Set(only as SectionName[]) };
+}
+
+/** n8n keeps the first 16 characters of a workflow id; two workflows must never share them. */
+function checkIds(workflows: WorkflowJson[]) {
+	const seen = new Set<string>();
+	for (const { id, name } of workflows) {
+		if (seen.has(id)) throw new Error(`Workflow id ${id} (${name}) is used twice`);
+		seen.add(id);
+	}
+}
+
+const elapsed = (since: number) => `${Math.round((Date.now() - since) / 1000)} s`;
+
+async function main() {
+	const options = parseOptions();
+	const { rounds, only } = options;
+	const started = Date.now();
+	const installed = await runtime.ensureN8n();
+	const n8nNode = spawnSync(installed.node.nodeBin, ['--version'], { encoding: 'utf8' }).stdout.trim();
+	const meta = machineMeta(n8nNode, installed.version, rounds);
+	const clientRuntime = { nodeBin: installed.node.nodeBin, n8nBin: installed.n8nBin };
+	const receiver = await startReceiver();
+	const sections: Record<string, Section> = {};
+	let n8n: TestN8n | undefined;
+	const stopN8n = async () => {
+		await n8n?.stop();
+		n8n = undefined;
+	};
+	process.once('SIGINT', () => {
+		void stopN8n().finally(() => process.exit(130));
+	});
+	try {
+		if (only.has('handler')) {
+			console.error(`[bench] handler cost (no n8n) … ${elapsed(started)}`);
+			sections.handler = await handlerSection();
+		}
+
+		if (only.has('memory') || only.has('outbound') || only.has('inbound')) {
+			const memory = memoryWorkflows(receiver);
+			const outbound = outboundWorkflows(receiver);
+			const inbound = inboundWorkflows();
+			const workflows = [...Object.values(memory), ...Object.values(outbound), ...Object.values(inbound)];
+			checkIds(workflows);
+			console.error(`[bench] starting n8n ${installed.version} (default settings) … ${elapsed(started)}`);
+			n8n = await startN8n({ workflows, credentials: CREDENTIALS, env: { N8N_PAYLOAD_SIZE_MAX: '32' } });
+			await waitForWebhooks(n8n, webhookPaths(workflows));
+			// Memory first: its idle baseline is a freshly started n8n.
+			if (only.has('memory')) {
+				console.error(`[bench] memory … ${elapsed(started)}`);
+				sections.memory = await memorySection(n8n, receiver, memory);
+			}
+			if (only.has('outbound')) {
+				console.error(`[bench] outbound … ${elapsed(started)}`);
+				sections.outbound = await outboundSection(n8n, receiver, outbound, clientRuntime, rounds);
+			}
+			if (only.has('inbound')) {
+				console.error(`[bench] inbound … ${elapsed(started)}`);
+				sections.inbound = await inboundSection(n8n, inbound, rounds, '', '');
+			}
+			await stopN8n();
+		}
+
+		if (only.has('legacy')) {
+			// n8n 2.x builds a fresh expression isolate for every request to a trigger other than its own
+			// Webhook node; the legacy engine shows what the requests cost without that.
+			const inbound = inboundWorkflows();
+			console.error(`[bench] starting n8n with N8N_EXPRESSION_ENGINE=legacy … ${elapsed(started)}`);
+			n8n = await startN8n({ workflows: Object.values(inbound), credentials: CREDENTIALS, env: { N8N_EXPRESSION_ENGINE: 'legacy' } });
+			await waitForWebhooks(n8n, webhookPaths(Object.values(inbound)));
+			console.error(`[bench] inbound, legacy expression engine … ${elapsed(started)}`);
+			sections.legacy = await inboundSection(n8n, inbound, rounds, 'legacy engine', '-L');
+			await stopN8n();
+		}
+
+		if (only.has('transport')) {
+			console.error(`[bench] transport (no n8n) … ${elapsed(started)}`);
+			// The most connections any round opened (later rounds reuse the pool, so their count is lower).
+			const rounds = (sections.outbound?.details.rounds ?? {}) as Record<string, Array<{ connections: number }> | undefined>;
+			const most = (name: string) => Math.max(...(rounds[name] ?? [{ connections: NaN }]).map((run) => run.connections));
+			sections.transport = await transportSection(receiver, clientRuntime, options.rounds, { ours: most('ours c100'), httpRequest: most('HTTP Request node') });
+		}
+	} finally {
+		await stopN8n();
+		await receiver.close();
+	}
+
+	const order: SectionName[] = ['outbound', 'inbound', 'legacy', 'handler', 'memory', 'transport'];
+	const rows: Row[] = order.flatMap((name) => sections[name]?.rows ?? []);
+	meta.durationSeconds = Math.round((Date.now() - started) / 1000);
+	const file = writeResults(path.join(__dirname, 'results'), meta, rows, Object.fromEntries(Object.entries(sections).map(([name, section]) => [name, section.details])));
+	console.log(`\nn8n ${meta.n8nVersion} on Node ${meta.n8nNode}, ${meta.cpus} × ${meta.cpuModel}, ${meta.rounds} rounds (median), ${meta.date}\n`);
+	console.log(renderTable(rows));
+	console.log(`\n${rows.filter((row) => row.met === false).length} target(s) missed; took ${meta.durationSeconds} s; results in ${path.relative(process.cwd(), file)} and bench/results/latest.json`);
+}
+
+main().catch((error: Error) => {
+	console.error(error.stack ?? error.message);
+	process.exit(1);
+});
