@@ -56,6 +56,9 @@ async function main() {
 	const installed = await runtime.ensureN8n();
 	const n8nNode = spawnSync(installed.node.nodeBin, ['--version'], { encoding: 'utf8' }).stdout.trim();
 	const meta = machineMeta(n8nNode, installed.version, rounds);
+	if (meta.loadAverageAtStart[0] > 0.5 * meta.cpus) {
+		console.error(`[bench] warning: load average ${meta.loadAverageAtStart[0]} on ${meta.cpus} CPUs; other work will skew the figures`);
+	}
 	const clientRuntime = { nodeBin: installed.node.nodeBin, n8nBin: installed.n8nBin };
 	const receiver = await startReceiver();
 	const sections: Record<string, Section> = {};

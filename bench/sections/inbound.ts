@@ -44,6 +44,10 @@ function event(type = 'opportunity.won'): string {
 const sign = (body: string) => createHmac('sha256', HMAC_SECRET).update(body).digest('hex');
 const json = { 'content-type': 'application/json' };
 const signed = (body: string): LoadRequest => ({ headers: { ...json, 'x-webhook-signature': sign(body) }, body });
+/** A fresh, correctly signed event for the Inbound trigger. */
+export const acceptedRequest = (): LoadRequest => signed(event());
+/** An event whose signature is for other bytes. */
+export const forgedRequest = (): LoadRequest => ({ headers: { ...json, 'x-webhook-signature': sign('not the body') }, body: event() });
 
 export interface Phase {
 	load: Pick<LoadResult, 'completed' | 'rps' | 'p50Ms' | 'p99Ms' | 'elapsedMs' | 'statuses' | 'errors'>;
@@ -89,7 +93,7 @@ export async function inboundSection(n8n: TestN8n, workflows: Record<string, Wor
 			`  [inbound ${label}] round ${round + 1} ${name}: ${formatNumber(result.load.rps)} answers/s, ${formatNumber(result.executionRate)} events/s, p50 ${formatNumber(result.load.p50Ms)} ms, p99 ${formatNumber(result.load.p99Ms)} ms, ${JSON.stringify(result.load.statuses)}`,
 		);
 	const accepted = (concurrency: number) => ({
-		ours: () => phase(n8n, workflows.ours, 'bench-in-ours', concurrency, () => signed(event()), true),
+		ours: () => phase(n8n, workflows.ours, 'bench-in-ours', concurrency, acceptedRequest, true),
 		webhook: () => phase(n8n, workflows.webhook, 'bench-in-webhook', concurrency, () => ({ headers: json, body: event() }), true),
 	});
 
@@ -117,13 +121,12 @@ export async function inboundSection(n8n: TestN8n, workflows: Record<string, Wor
 	const first = await fetch(n8n.webhookUrl('bench-in-dedupe'), { method: 'POST', headers: duplicate.headers, body: duplicate.body });
 	if (first.status !== 200) throw new Error(`The event to repeat was answered ${first.status}`);
 	await drain(n8n);
-	const forged = (): LoadRequest => ({ headers: { ...json, 'x-webhook-signature': sign('not the body') }, body: event() });
 	Object.assign(
 		results,
 		await alternate<Phase>(
 			rounds,
 			[
-				{ name: 'forged', run: () => phase(n8n, workflows.ours, 'bench-in-ours', REJECT_CONCURRENCY, forged, false) },
+				{ name: 'forged', run: () => phase(n8n, workflows.ours, 'bench-in-ours', REJECT_CONCURRENCY, forgedRequest, false) },
 				{ name: 'duplicate', run: () => phase(n8n, workflows.oursDedupe, 'bench-in-dedupe', REJECT_CONCURRENCY, () => duplicate, false) },
 				{ name: 'filtered out', run: () => phase(n8n, workflows.crmFilter, 'bench-in-crm', REJECT_CONCURRENCY, () => signed(event('lead.created')), false) },
 				{
