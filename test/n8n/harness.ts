@@ -149,6 +149,27 @@ export class TestN8n {
 		this.cookie = cookieOf(response);
 	}
 
+	/**
+	 * Waits until n8n 2.x has published the workflows' triggers: it activates published workflows in
+	 * the background after it reports ready, so a request sent at once could find no webhook yet.
+	 * Publication that fails is left for the test to see (some tests publish invalid workflows).
+	 */
+	async waitForPublication(workflowIds: string[], timeoutMs = 60_000): Promise<void> {
+		const deadline = Date.now() + timeoutMs;
+		for (const id of workflowIds) {
+			while (Date.now() < deadline) {
+				const { status } = await this.rest<{ status: string }>(`workflows/${id}/publication-status`);
+				if (!['in_progress', 'not_published'].includes(status)) break;
+				await sleep(100);
+			}
+		}
+	}
+
+	/** The owner's session cookie (`n8n-auth=…`), e.g. for a browser that opens the editor. */
+	get ownerCookie(): string {
+		return this.cookie;
+	}
+
 	/** A request to n8n as the logged-in owner (editor assets such as /types/credentials.json need it). */
 	async fetchAsOwner(pathName: string, init: RequestInit = {}): Promise<Response> {
 		return await fetch(`${this.baseUrl}/${pathName.replace(/^\//, '')}`, {
@@ -285,7 +306,7 @@ export async function startN8n(options: StartOptions = {}): Promise<TestN8n> {
 		const file = path.join(userFolder, 'workflows.json');
 		fs.writeFileSync(file, JSON.stringify(options.workflows));
 		cli(['import:workflow', `--input=${file}`]);
-		for (const { id } of options.workflows) cli(['publish:workflow', `--id=${id}`]);
+		for (const { id } of options.workflows) cli(runtime.publishWorkflowArgs(installed, id));
 	}
 	const port = await runtime.freePort();
 	const handle = await runtime.startN8n(installed, {
@@ -297,6 +318,10 @@ export async function startN8n(options: StartOptions = {}): Promise<TestN8n> {
 	const n8n = new TestN8n(handle, userFolder, keep);
 	try {
 		await n8n.setupOwner();
+		// n8n 1.x activates workflows before it reports ready (runtime.js waits for that).
+		if (options.workflows?.length && !installed.version.startsWith('1.')) {
+			await n8n.waitForPublication(options.workflows.map(({ id }) => id));
+		}
 	} catch (error) {
 		await n8n.stop();
 		throw error;

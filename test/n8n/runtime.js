@@ -319,6 +319,18 @@ function n8nCli(runtime, args, options) {
 }
 
 /**
+ * The CLI arguments that activate an imported workflow: `publish:workflow` in n8n 2.x, which
+ * n8n 1.x does not have; there `update:workflow --active=true` does the same.
+ * @param {N8nRuntime} runtime
+ * @param {string} workflowId
+ */
+function publishWorkflowArgs(runtime, workflowId) {
+	return runtime.version.startsWith('1.')
+		? ['update:workflow', `--id=${workflowId}`, '--active=true']
+		: ['publish:workflow', `--id=${workflowId}`];
+}
+
+/**
  * @param {string} url
  * @param {number} timeoutMs
  * @param {() => boolean} isAlive
@@ -349,6 +361,9 @@ async function waitForHealthy(url, timeoutMs, isAlive) {
  */
 async function startN8n(runtime, options) {
 	const env = n8nEnv({ ...options, brokerPort: options.brokerPort ?? (await freePort()) }, runtime);
+	// n8n 1.x says it is ready (below) at log level info only.
+	const announcesReady = runtime.version.startsWith('1.') && !options.inheritOutput;
+	if (announcesReady && ['warn', 'error', 'silent'].includes(String(env.N8N_LOG_LEVEL))) env.N8N_LOG_LEVEL = 'info';
 	// n8n runs under a supervisor that stops it when this process goes away, however it goes.
 	const child = spawn(process.execPath, [path.join(__dirname, 'supervise.js'), runtime.node.nodeBin, runtime.n8nBin, 'start'], {
 		env,
@@ -395,13 +410,33 @@ async function startN8n(runtime, options) {
 		},
 	};
 	try {
-		// /healthz answers before routes are registered; /healthz/readiness waits for the database and webhooks.
+		// /healthz answers before routes are registered; /healthz/readiness once the server is up, but
+		// before the published workflows' triggers are (2.x publishes them in the background: the
+		// harness waits for their publication status).
 		await waitForHealthy(`${handle.baseUrl}/healthz/readiness`, 120_000, () => !exited);
+		// n8n 1.x is "ready" once its database is, before its routes and workflows are; it logs this
+		// line when they are (commands/start.js).
+		if (announcesReady) await waitForOutput(() => output, 'Editor is now accessible via', 120_000, () => !exited);
 	} catch (error) {
 		await handle.kill();
 		throw new Error(`${/** @type {Error} */ (error).message}\n--- n8n output ---\n${output.slice(-4000)}`);
 	}
 	return handle;
+}
+
+/**
+ * @param {() => string} output
+ * @param {string} marker
+ * @param {number} timeoutMs
+ * @param {() => boolean} isAlive
+ */
+async function waitForOutput(output, marker, timeoutMs, isAlive) {
+	const deadline = Date.now() + timeoutMs;
+	while (!output().includes(marker)) {
+		if (!isAlive()) throw new Error('n8n exited before it became ready');
+		if (Date.now() > deadline) throw new Error(`n8n did not print "${marker}" within ${timeoutMs} ms`);
+		await new Promise((resolve) => setTimeout(resolve, 100));
+	}
 }
 
 /** @param {number | undefined} pid @param {NodeJS.Signals} signal */
@@ -426,5 +461,6 @@ module.exports = {
 	n8nCli,
 	n8nVersion,
 	packPackage,
+	publishWorkflowArgs,
 	startN8n,
 };
