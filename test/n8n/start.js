@@ -50,7 +50,7 @@ async function main() {
 		fs.writeFileSync(file, JSON.stringify(examples));
 		runtime.n8nCli(installed, ['import:workflow', `--input=${file}`], { userFolder });
 		for (const example of examples) {
-			runtime.n8nCli(installed, ['publish:workflow', `--id=${example.id}`], { userFolder });
+			runtime.n8nCli(installed, runtime.publishWorkflowArgs(installed, example.id), { userFolder });
 		}
 		runtime.log(`imported and published ${examples.length} example workflows`);
 	}
