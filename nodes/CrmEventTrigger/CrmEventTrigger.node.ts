@@ -45,6 +45,10 @@ export class CrmEventTrigger implements INodeType {
 				name: 'default',
 				httpMethod: `={{ (${JSON.stringify(METHODS_BY_CRM)})[$parameter["crm"]] || "POST" }}`,
 				responseMode: 'onReceived',
+				// n8n sends accepted deliveries' answer with this status (every profile's default is 200), and
+				// the node's own body because responseData is empty (see startWorkflow).
+				responseCode: '={{$parameter["settings"]["responseCode"] || 200}}',
+				responseData: '',
 				path: '={{$parameter["path"] || ""}}',
 				isFullPath: true,
 			},

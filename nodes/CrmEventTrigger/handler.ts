@@ -4,15 +4,18 @@ import { crmAuthenticator, crmSecretHeaders } from '../shared/crm';
 import type { NormalisedEvent } from '../shared/crm/types';
 import type { AcceptedRequest, DedupeScope } from '../shared/inbound';
 import { cachedInboundPolicy, DEFAULT_DEDUPE_OPTIONS, redactHeaders, redactionList } from '../shared/inbound';
-import { answer, dedupeScopeOf, receive } from '../shared/n8n/inboundWebhook';
+import { answer, dedupeScopeOf, receive, startWorkflow } from '../shared/n8n/inboundWebhook';
 import type { CrmTriggerConfig } from './config';
 import { DEFAULT_DEDUPE_WINDOW_HOURS, readConfig } from './config';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 
+const content = (body: unknown) =>
+	typeof body === 'string' ? { contentType: 'text/plain; charset=utf-8', body } : { contentType: JSON_TYPE, body: JSON.stringify(body) };
+
 function reply(context: IWebhookFunctions, status: number, body: unknown) {
-	if (typeof body === 'string') answer(context, status, 'text/plain; charset=utf-8', body);
-	else answer(context, status, JSON_TYPE, JSON.stringify(body));
+	const { contentType, body: text } = content(body);
+	answer(context, status, contentType, text);
 }
 
 /** A refusal after the pipeline accepted the request: logged with its reason, never a secret or the body. */
@@ -136,8 +139,11 @@ export async function handleCrmWebhook(context: IWebhookFunctions): Promise<IWeb
 		return { noWebhookResponse: true };
 	}
 
-	reply(context, success.status, success.body);
-	if (fresh.length === 0) return { noWebhookResponse: true };
+	if (fresh.length === 0) {
+		reply(context, success.status, success.body);
+		return { noWebhookResponse: true };
+	}
 	const request = config.options.includeRawRequest ? rawRequest(context, config, outcome) : undefined;
-	return { noWebhookResponse: true, workflowData: [fresh.map((event) => item(event, outcome, receivedAt, request))] };
+	// n8n answers (status: the description's responseCode) once it has recorded the execution.
+	return startWorkflow(context, content(success.body), [fresh.map((event) => item(event, outcome, receivedAt, request))]);
 }

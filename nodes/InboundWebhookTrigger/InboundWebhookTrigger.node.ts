@@ -17,7 +17,7 @@ import type { AcceptedRequest } from '../shared/inbound/pipeline';
 import { cachedInboundPolicy, compileInboundPolicy } from '../shared/inbound/policy';
 import { redactHeaders, redactionList } from '../shared/inbound/redact';
 import { webhookCredentialTest } from '../shared/n8n/credentialTests';
-import { answer, inboundAuthOf, receive, validatingLifecycle, withoutThrowing } from '../shared/n8n/inboundWebhook';
+import { inboundAuthOf, receive, startWorkflow, validatingLifecycle, withoutThrowing } from '../shared/n8n/inboundWebhook';
 import { inboundWebhookTriggerProperties, inboundWebhookTriggerWebhooks } from './description';
 import type { TriggerSettings } from './settings';
 import { LABELS, readSettings, responseContent, responseProblems } from './settings';
@@ -80,11 +80,10 @@ async function handleRequest(context: IWebhookFunctions): Promise<IWebhookRespon
 
 	const workflowData = [await itemsOf(context, outcome, settings, auth, receivedAt)];
 	if (settings.response.mode !== 'onReceived') return { workflowData };
-	// Answer now, so the sender has its 2xx before the workflow runs; n8n then only starts the execution.
+	// The 2xx goes out before the workflow runs, but only once n8n has recorded the execution.
 	const content = responseContent(settings.response.body);
 	const headers = Object.fromEntries(settings.response.headers.map(({ name, value }) => [name, value ?? '']));
-	answer(context, settings.response.code, content.contentType, content.body, headers);
-	return { noWebhookResponse: true, workflowData };
+	return startWorkflow(context, { ...content, headers }, workflowData);
 }
 
 /** The canvas subtitle: how requests are verified, in the words of the Authentication options. */

@@ -349,7 +349,8 @@ export const inboundWebhookTriggerWebhooks: IWebhookDescription[] = [
 		path: '={{$parameter["path"]}}',
 		responseMode: '={{$parameter["responseMode"]}}',
 		responseCode: '={{$parameter["responseCode"]}}',
-		responseData: '={{$parameter["lastNodeResponseData"]}}',
+		// Empty in the Immediately mode: n8n then sends the node's own answer (webhookResponse), not this.
+		responseData: '={{$parameter["responseMode"] === "lastNode" ? $parameter["lastNodeResponseData"] : ""}}',
 	},
 ];
 

@@ -6,7 +6,7 @@
 import type { ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 
-import type { IHookFunctions, INodeProperties, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import type { IHookFunctions, INodeExecutionData, INodeProperties, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { AuthKind, CredentialData } from '../auth';
@@ -91,6 +91,35 @@ export function answer(
 	// After a refused body, close the connection rather than read the rest of the upload.
 	if (closeConnection) res.setHeader('Connection', 'close');
 	res.end(body);
+}
+
+/** The answer to an accepted request, sent by n8n once the execution is recorded (see startWorkflow). */
+export interface AcceptAnswer {
+	contentType: string;
+	body: string;
+	headers?: Record<string, string>;
+}
+
+/**
+ * Starts the workflow and leaves the answer to n8n, which sends it only after it has recorded the
+ * execution (webhook-helpers.js defers an onReceived answer until WorkflowRunner.run() returns) and
+ * saved the node's static data, the dedupe memory included (live-webhooks.js saves it before the
+ * answer goes out). Answering from webhook() instead acknowledged events n8n had not stored yet: a
+ * sender at concurrency 50 was never slowed down, requests piled up inside n8n (12 GB of memory,
+ * SQLite lock timeouts, executions never created for events answered 200), and a crash lost
+ * acknowledged events.
+ *
+ * n8n sets the status from the webhook description's `responseCode` and sends `webhookResponse` as
+ * the body when the description's `responseData` is empty; the headers are set here.
+ */
+export function startWorkflow(context: IWebhookFunctions, answer: AcceptAnswer, workflowData: INodeExecutionData[][]): IWebhookResponseData {
+	const res = context.getResponseObject() as unknown as ServerResponse;
+	if (!res.headersSent) {
+		res.setHeader('Content-Type', answer.contentType);
+		res.setHeader('X-Content-Type-Options', 'nosniff');
+		for (const [name, value] of Object.entries(answer.headers ?? {})) if (isSafeHeader(name, value)) res.setHeader(name, value);
+	}
+	return { webhookResponse: answer.body, workflowData };
 }
 
 /** Nothing more happens in n8n: no execution starts. */

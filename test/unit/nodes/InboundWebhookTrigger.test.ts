@@ -22,6 +22,7 @@ interface Received {
 	headers: http.IncomingHttpHeaders;
 	text: string;
 	result?: IWebhookResponseData;
+	answeredByNode: boolean;
 	logs: Array<{ level: string; message: string; meta?: unknown }>;
 }
 
@@ -38,6 +39,8 @@ let server: http.Server;
 let port: number;
 let scenario: Scenario = {};
 let lastResult: IWebhookResponseData | undefined;
+/** Whether webhook() had already sent the answer when it returned. */
+let answeredByNode = false;
 let logs: Received['logs'] = [];
 
 function fakeContext(req: http.IncomingMessage, res: http.ServerResponse): IWebhookFunctions {
@@ -79,11 +82,19 @@ beforeAll(async () => {
 				Object.assign(req, { rawBody: Buffer.concat(chunks) });
 			}
 			lastResult = await node.webhook.call(fakeContext(req, res));
-			// What n8n does when the node did not answer: respond for it (a marker here).
-			if (!res.headersSent) {
-				res.statusCode = 299;
-				res.end('answered-by-n8n');
+			answeredByNode = res.headersSent;
+			if (res.headersSent) return;
+			const parameters = scenario.parameters ?? {};
+			if ((parameters.responseMode ?? 'onReceived') === 'onReceived' && lastResult.webhookResponse !== undefined) {
+				// n8n's Immediately answer, sent once it has recorded the execution: the description's
+				// responseCode and the node's webhookResponse, after the headers the node set.
+				res.statusCode = Number(parameters.responseCode ?? 200);
+				res.end(String(lastResult.webhookResponse));
+				return;
 			}
+			// What n8n does when the node did not answer: respond for it (a marker here).
+			res.statusCode = 299;
+			res.end('answered-by-n8n');
 		})();
 	});
 	server.listen(0, '127.0.0.1');
@@ -100,6 +111,7 @@ async function send(
 ): Promise<Received> {
 	scenario = options.setup ?? {};
 	lastResult = undefined;
+	answeredByNode = false;
 	logs = [];
 	return await new Promise((resolve, reject) => {
 		const request = http.request({
@@ -116,7 +128,14 @@ async function send(
 			response.on('end', () => {
 				// The node returns right after answering; give the handler a tick to finish.
 				setImmediate(() =>
-					resolve({ status: response.statusCode ?? 0, headers: response.headers, text: Buffer.concat(chunks).toString(), result: lastResult, logs }),
+					resolve({
+						status: response.statusCode ?? 0,
+						headers: response.headers,
+						text: Buffer.concat(chunks).toString(),
+						result: lastResult,
+						answeredByNode,
+						logs,
+					}),
 				);
 			});
 		});
@@ -136,7 +155,7 @@ const startsNothing = (received: Received) => {
 const errorCode = (received: Received) => (JSON.parse(received.text) as { error: string }).error;
 
 describe('Inbound Webhook Trigger: accepted requests', () => {
-	it('answers 200 at once and hands one item to the workflow', async () => {
+	it('hands one item to the workflow, with a 200 for n8n to send once the execution is recorded', async () => {
 		const body = '{ "id": "evt_1", "contact": { "email": "ada@example.com" } }';
 		const received = await sendSigned(body, { cookie: 'session=abc', 'x-source': 'crm' }, {
 			fieldMapping: { field: [{ name: 'email', path: '$.body.contact.email' }] },
@@ -144,7 +163,10 @@ describe('Inbound Webhook Trigger: accepted requests', () => {
 		expect(received.status).toBe(200);
 		expect(received.text).toBe('{"received":true}');
 		expect(received.headers['content-type']).toBe('application/json; charset=utf-8');
-		expect(received.result?.noWebhookResponse).toBe(true);
+		// n8n sends the answer once it has recorded the execution, never the node before that.
+		expect(received.answeredByNode).toBe(false);
+		expect(received.result?.noWebhookResponse).toBeUndefined();
+		expect(received.result?.webhookResponse).toBe('{"received":true}');
 		const items = received.result?.workflowData?.[0] ?? [];
 		expect(items).toHaveLength(1);
 		expect(items[0].json).toMatchObject({
@@ -157,7 +179,7 @@ describe('Inbound Webhook Trigger: accepted requests', () => {
 		expect(Date.parse((items[0].json.meta as { receivedAt: string }).receivedAt)).not.toBeNaN();
 	});
 
-	it('uses the configured status, body and headers for the immediate answer', async () => {
+	it('uses the configured status, body and headers for the Immediately answer', async () => {
 		const received = await send('{}', {}, {
 			setup: {
 				parameters: {

@@ -13,6 +13,8 @@ export interface WebhookSetup {
 	credentials?: Record<string, Record<string, unknown>>;
 	staticData?: Record<string, unknown>;
 	mode?: 'webhook' | 'manual';
+	/** The status n8n sends with the node's Immediately answer (its webhook description's responseCode). */
+	responseCode?: number;
 }
 
 export interface LogEntry {
@@ -71,6 +73,13 @@ export async function serveWebhook(node: WebhookNode, setup: WebhookSetup): Prom
 			.call(context)
 			.then((result) => {
 				results.push(result);
+				if (!res.headersSent && !result.noWebhookResponse && result.workflowData && result.webhookResponse !== undefined) {
+					// As n8n answers an Immediately webhook once it has recorded the execution: the
+					// description's status, the node's body, after the headers the node set.
+					res.statusCode = setup.responseCode ?? 200;
+					res.end(String(result.webhookResponse));
+					return;
+				}
 				if (!res.writableEnded) {
 					res.statusCode = result.noWebhookResponse ? 500 : 200;
 					res.end(result.noWebhookResponse ? 'webhook() answered nothing' : '');

@@ -41,10 +41,13 @@ const salesOsBody = fixture('salesOs', 'opportunity-won.json');
 const salesOsSignature = (body: Buffer = salesOsBody) => createHmac('sha256', salesOsSecret).update(body).digest('hex');
 
 describe('CRM Event Trigger webhook(): SalesOS', () => {
-	it('turns a signed delivery into one normalised event and answers 200 at once', async () => {
+	it('turns a signed delivery into one normalised event, with a 200 for n8n to send once the execution is recorded', async () => {
 		const server = await serve(salesOsSetup());
 		const response = await post(server, salesOsBody, { 'x-webhook-signature': salesOsSignature() });
 		expect(response).toMatchObject({ status: 200, json: { received: true } });
+		// The node leaves the answer to n8n: answering itself would acknowledge an event n8n has not stored yet.
+		expect(server.results[0]).toMatchObject({ webhookResponse: '{"received":true}' });
+		expect(server.results[0].noWebhookResponse).toBeUndefined();
 		expect(lastItems(server)).toEqual([
 			expect.objectContaining({
 				event: 'opportunity.won',
