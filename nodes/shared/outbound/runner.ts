@@ -9,7 +9,7 @@ import type { Explanation } from './explanations';
 import { explainError, explainStatus } from './explanations';
 import { mergeHeaders } from './headers';
 import type { ParsedBody } from './responseBody';
-import { parseResponseBody } from './responseBody';
+import { decodeBody, parseResponseBody } from './responseBody';
 import type { AttemptOutcome, RetryPolicy } from './retry';
 import { DEFAULT_RETRY_LATER_THRESHOLD_MS, decide, parseRetryAfter } from './retry';
 import type { HttpResponse, ProxyEnv, RequestOptions } from './transport';
@@ -421,7 +421,8 @@ function resolveUrl(location: string, base: URL): string {
 const SECRET_RESPONSE_HEADERS = new Set(['set-cookie', 'authorization', 'proxy-authenticate', 'www-authenticate']);
 
 function describeResponse(response: HttpResponse, status: DeliveryStatus, options: RunnerOptions) {
-	const parsed = parseResponseBody(response.body, response.headers['content-type'], response.truncated);
+	const decoded = decodeBody(response.body, response.headers['content-type']);
+	const parsed = parseResponseBody(response.body, response.headers['content-type'], response.truncated, decoded);
 	const record: ResponseRecord = {
 		statusCode: response.statusCode,
 		statusMessage: response.statusMessage,
@@ -437,7 +438,7 @@ function describeResponse(response: HttpResponse, status: DeliveryStatus, option
 	if (parsed.parseError) record.parseError = parsed.parseError;
 	const spec = status === 'delivered' ? options.captureOnSuccess : options.captureOnFailure;
 	if (!spec || spec.fields.length === 0) return { response: record };
-	const result = runCapture(spec, response.body.toString('utf8'), parsed.format === 'json' ? { value: parsed.body } : undefined);
+	const result = runCapture(spec, decoded.text, parsed.format === 'json' ? { value: parsed.body } : undefined);
 	const capture =
 		result.unmatched.length > 0 || result.error
 			? { unmatched: result.unmatched, ...(result.error ? { error: result.error } : {}) }

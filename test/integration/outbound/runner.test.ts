@@ -186,6 +186,14 @@ describe('delivery runner against a real receiver', () => {
 		});
 	});
 
+	it('captures from an ISO-8859-1 XML answer in its own charset, not as mangled UTF-8', async () => {
+		const captureOnSuccess = compileCapture('xPath', [{ name: 'name', expression: '/contact/name' }], 'Capture On Success');
+		const body = Buffer.from('<?xml version="1.0" encoding="ISO-8859-1"?><contact><name>Zoë Müller</name></contact>', 'latin1');
+		receiver.script({ status: 200, headers: { 'content-type': 'application/xml' }, body });
+		const { results } = await run([job()], { captureOnSuccess });
+		expect(results[0]).toMatchObject({ captured: { name: 'Zoë Müller' }, response: { body: { contact: { name: 'Zoë Müller' } }, bodyFormat: 'xml' } });
+	});
+
 	it('sends items to Retry Later above the threshold, and continues the schedule when they come back', async () => {
 		const policy = { backoff: 'schedule' as const, scheduleMs: [1_000, 120_000, 120_000], maxAttempts: 4 };
 		receiver.script({ status: 503 });
