@@ -190,20 +190,19 @@ export class TestN8n {
 
 	/** Executions of a workflow as n8n records them (newest first). */
 	async executions(workflowId: string): Promise<ExecutionSummary[]> {
-		const all: ExecutionSummary[] = [];
-		let lastId: string | undefined;
+		// n8n 2.41 pages by an opaque cursor (it answers 400 to lastId), n8n 1.x by lastId. The first page
+		// also lists the running ones, so an execution that finishes between pages could appear twice.
+		const all = new Map<string, ExecutionSummary>();
+		let position: Record<string, string> = {};
 		for (let page = 0; page < 1000; page++) {
-			const query = new URLSearchParams({
-				filter: JSON.stringify({ workflowId }),
-				limit: '100',
-				...(lastId ? { lastId } : {}),
-			});
-			const { results } = await this.rest<{ results: ExecutionSummary[] }>(`executions?${query}`);
-			all.push(...results);
-			if (results.length < 100) break;
-			lastId = results[results.length - 1].id;
+			const query = new URLSearchParams({ filter: JSON.stringify({ workflowId }), limit: '100', ...position });
+			const { results, nextCursor } = await this.rest<{ results: ExecutionSummary[]; nextCursor?: string | null }>(`executions?${query}`);
+			for (const execution of results) if (!all.has(execution.id)) all.set(execution.id, execution);
+			if (nextCursor) position = { cursor: nextCursor };
+			else if (nextCursor === undefined && results.length >= 100) position = { lastId: results[results.length - 1].id };
+			else break;
 		}
-		return all;
+		return [...all.values()];
 	}
 
 	/** Waits until a workflow has at least `count` executions and none is still running. */
@@ -241,6 +240,34 @@ export class TestN8n {
 	async outputItems(executionId: string, nodeName: string, outputIndex = 0): Promise<Json[]> {
 		const { nodes } = await this.executionData(executionId);
 		return nodes[nodeName]?.[0]?.outputs[outputIndex] ?? [];
+	}
+
+	/** Whether n8n's process is still running (false after a crash, kill() or stop()). */
+	isRunning(): boolean {
+		return !this.handle.exited();
+	}
+
+	/**
+	 * Resident memory of n8n's main process in bytes (read from /proc; Linux only), or undefined
+	 * when it cannot be read. The supervisor's only child is n8n itself; its task runner is not counted.
+	 */
+	rssBytes(): number | undefined {
+		const supervisor = this.handle.process.pid;
+		if (!supervisor) return undefined;
+		try {
+			const children = fs.readFileSync(`/proc/${supervisor}/task/${supervisor}/children`, 'utf8').trim().split(/\s+/);
+			const status = fs.readFileSync(`/proc/${children[0]}/status`, 'utf8');
+			const kb = /^VmRSS:\s+(\d+) kB/m.exec(status);
+			return kb ? Number(kb[1]) * 1024 : undefined;
+		} catch {
+			return undefined;
+		}
+	}
+
+	/** Kills n8n at once (SIGKILL to its process group), as a crash or power cut would. The user folder is kept when it was given. */
+	async kill(): Promise<void> {
+		await this.handle.kill();
+		if (!this.keepUserFolder) fs.rmSync(this.userFolder, { recursive: true, force: true });
 	}
 
 	async stop(): Promise<void> {
