@@ -1,4 +1,4 @@
-import { createHmac, randomUUID } from 'node:crypto';
+import { createHmac, createSecretKey, randomUUID } from 'node:crypto';
 
 import { constantTimeEqual } from './constantTime';
 import type { HeaderBag, VerificationResult, VerifyOptions } from './types';
@@ -28,7 +28,8 @@ export function computeStandardWebhookSignature(
 	timestampSeconds: number,
 	body: Buffer,
 ): string {
-	const hmac = createHmac('sha256', standardWebhooksKey(secret));
+	// A KeyObject, not the Buffer: Node 24's createHmac spends ~6 µs checking a Buffer key (isKeyObject/isCryptoKey).
+	const hmac = createHmac('sha256', createSecretKey(standardWebhooksKey(secret)));
 	hmac.update(`${messageId}.${timestampSeconds}.`);
 	hmac.update(body);
 	return `v1,${hmac.digest('base64')}`;
