@@ -4,6 +4,7 @@
  * package's alone) and keeps the .cpuprofile (open it in Chrome DevTools › Performance).
  *
  *   npx tsx bench/profile.ts outbound            our node sending 6 × 5,000 items at c10
+ *   npx tsx bench/profile.ts signed              the same at c100, signed (Standard Webhooks) and capturing
  *   npx tsx bench/profile.ts accepted [legacy]   1,000 signed requests to the Inbound trigger at c10
  *   npx tsx bench/profile.ts forged [legacy]     1,000 forged requests
  *
@@ -27,7 +28,7 @@ import { startReceiver } from './lib/receiver';
 import { acceptedRequest, forgedRequest, inboundWorkflows } from './sections/inbound';
 import { CREDENTIALS, outboundWorkflow } from './workflows';
 
-const SCENARIOS = ['outbound', 'accepted', 'forged'] as const;
+const SCENARIOS = ['outbound', 'signed', 'accepted', 'forged'] as const;
 
 async function main() {
 	const [scenario, engine] = process.argv.slice(2);
@@ -38,15 +39,19 @@ async function main() {
 		process.exit(rerun.status ?? 1);
 	}
 	const receiver = await startReceiver();
-	const outbound = outboundWorkflow('profileOutbound', receiver.url('/profile'));
+	const outbound =
+		scenario === 'signed'
+			? outboundWorkflow('profileSigned', receiver.url('/profile'), { concurrency: 100, signed: true, capture: true })
+			: outboundWorkflow('profileOutbound', receiver.url('/profile'));
+	const sends = scenario === 'outbound' || scenario === 'signed';
 	const inbound = inboundWorkflows();
-	const workflows = scenario === 'outbound' ? [outbound] : [inbound.ours];
+	const workflows = sends ? [outbound] : [inbound.ours];
 	const n8n = await startN8n({ workflows, credentials: CREDENTIALS, env: engine === 'legacy' ? { N8N_EXPRESSION_ENGINE: 'legacy' } : {} });
 	const file = path.join(os.tmpdir(), `n8n-${scenario}-${engine ?? 'default'}-${Date.now()}.cpuprofile`);
 	try {
-		await waitForWebhooks(n8n, [scenario === 'outbound' ? outbound.name : 'bench-in-ours']);
+		await waitForWebhooks(n8n, [sends ? outbound.name : 'bench-in-ours']);
 		const work =
-			scenario === 'outbound'
+			sends
 				? async (runs: number) => {
 						for (let run = 0; run < runs; run++) await runWorkflow(n8n, outbound.name, { count: 5_000 });
 					}
@@ -56,7 +61,7 @@ async function main() {
 						await drain(n8n);
 					};
 		await work(2);
-		await profileProcess(findN8nPid(n8n.userFolder), file, () => work(scenario === 'outbound' ? 6 : 10));
+		await profileProcess(findN8nPid(n8n.userFolder), file, () => work(sends ? 6 : 10));
 	} finally {
 		await n8n.stop();
 		await receiver.close();

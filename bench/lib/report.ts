@@ -47,6 +47,7 @@ export interface Meta {
 	n8nVersion: string;
 	rounds: number;
 	durationSeconds?: number;
+	loadAverageAtEnd?: number[];
 }
 
 export function machineMeta(n8nNode: string, n8nVersion: string, rounds: number): Meta {

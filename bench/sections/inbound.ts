@@ -16,7 +16,7 @@ import { alternate, formatNumber, medianOf, round, sleep } from '../lib/stats';
 import { crmFilterWorkflow, HMAC_SECRET, inboundWorkflow, webhookIfWorkflow, webhookWorkflow } from '../workflows';
 
 const CONCURRENCIES = [1, 10, 50];
-const PHASE_MS = 2_000;
+const PHASE_MS = 3_000;
 const PHASE_MAX_REQUESTS = 400;
 const REJECT_CONCURRENCY = 10;
 

@@ -180,6 +180,7 @@ export async function outboundSection(
 		rows,
 		details: {
 			items: ITEMS,
+			roundCount: rounds,
 			itemBytes: itemJson(0).length,
 			highConcurrency: HIGH_CONCURRENCY,
 			floorE2eMs: round(floor),
