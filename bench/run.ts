@@ -21,7 +21,7 @@ import type { Row, Section } from './lib/report';
 import { machineMeta, renderTable, writeResults } from './lib/report';
 import { handlerSection } from './sections/handler';
 import { inboundSection, inboundWorkflows } from './sections/inbound';
-import { memorySection, memoryWorkflows } from './sections/memory';
+import { memorySection } from './sections/memory';
 import { outboundSection, outboundWorkflows } from './sections/outbound';
 import { transportSection } from './sections/transport';
 import { CREDENTIALS } from './workflows';
@@ -77,20 +77,21 @@ async function main() {
 			sections.handler = await handlerSection();
 		}
 
-		if (only.has('memory') || only.has('outbound') || only.has('inbound')) {
-			const memory = memoryWorkflows(receiver);
+		if (only.has('memory')) {
+			// Each memory group gets a freshly started n8n (V8 keeps freed heap, which a later run would reuse).
+			console.error(`[bench] memory (four fresh n8n) … ${elapsed(started)}`);
+			sections.memory = await memorySection(async (startOptions) => (n8n = await startN8n(startOptions)), receiver);
+			n8n = undefined;
+		}
+
+		if (only.has('outbound') || only.has('inbound')) {
 			const outbound = outboundWorkflows(receiver);
 			const inbound = inboundWorkflows();
-			const workflows = [...Object.values(memory), ...Object.values(outbound), ...Object.values(inbound)];
+			const workflows = [...Object.values(outbound), ...Object.values(inbound)];
 			checkIds(workflows);
 			console.error(`[bench] starting n8n ${installed.version} (default settings) … ${elapsed(started)}`);
-			n8n = await startN8n({ workflows, credentials: CREDENTIALS, env: { N8N_PAYLOAD_SIZE_MAX: '32' } });
+			n8n = await startN8n({ workflows, credentials: CREDENTIALS });
 			await waitForWebhooks(n8n, webhookPaths(workflows));
-			// Memory first: its idle baseline is a freshly started n8n.
-			if (only.has('memory')) {
-				console.error(`[bench] memory … ${elapsed(started)}`);
-				sections.memory = await memorySection(n8n, receiver, memory);
-			}
 			if (only.has('outbound')) {
 				console.error(`[bench] outbound … ${elapsed(started)}`);
 				// Outbound rounds take seconds, so they get more of them: a busy neighbour moves single rounds a lot.
