@@ -6,7 +6,7 @@
 import type { ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 
-import type { IHookFunctions, INodeExecutionData, INodeProperties, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import type { IDataObject, IHookFunctions, INodeExecutionData, INodeProperties, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { AuthKind, CredentialData } from '../auth';
@@ -67,7 +67,37 @@ export async function inboundAuthOf(context: IWebhookFunctions): Promise<Inbound
 export function dedupeScopeOf(context: IWebhookFunctions, options: DedupeOptions | undefined): DedupeScope | undefined {
 	if (!options) return undefined;
 	const scopeKey = `${context.getWorkflow().id ?? ''}:${context.getNode().id}:${context.getMode()}`;
-	return sharedDedupeStore.open(scopeKey, context.getWorkflowStaticData('node'), options);
+	const staticData = context.getWorkflowStaticData('node');
+	const scope = sharedDedupeStore.open(scopeKey, staticData, options);
+	let marked = false;
+	return {
+		seenBefore(eventId) {
+			const seen = scope.seenBefore(eventId);
+			if (!marked) {
+				marked = true;
+				markChangedAfterExecutionStart(staticData);
+			}
+			return seen;
+		},
+	};
+}
+
+/**
+ * Makes n8n save static data changed in webhook() although the request starts an execution.
+ * live-webhooks.js saves it only if its "changed" flag is set when it answers, and n8n 2.41 clears
+ * that flag in between: WorkflowRunner.run() wraps the same static data object in a second Workflow
+ * (establishContextForPersistence), whose ObservableObject.create() redefines `__dataChanged` as
+ * false. Without this, ids recorded by an accepted request were never written, so a restart forgot
+ * them (found by the reliability suite: a redelivery after a restart started a second execution).
+ * n8n reaches that point within the same tick (only microtask hops after webhook() returns) and
+ * saves after database round trips, so marking again on the next turn of the event loop lands in
+ * between; a later mark is harmless (the request's workflow is discarded after its answer).
+ */
+export function markChangedAfterExecutionStart(staticData: IDataObject) {
+	setImmediate(() => {
+		// Assigning through n8n's observable proxy sets the flag; the values stay the same.
+		for (const [key, value] of Object.entries(staticData)) staticData[key] = value;
+	});
 }
 
 
