@@ -310,6 +310,8 @@ export async function prepareRuntime(): Promise<{ templateFolder: string }> {
 	const templateFolder = path.join(workDir, 'template');
 	runtime.installPackageLikeN8n(tarball, templateFolder);
 	process.env.CRM_WEBHOOKS_TEMPLATE_FOLDER = templateFolder;
+	// The process that packed (jest's parent, a bench or docs run) removes the tarball when it exits.
+	process.once('exit', () => fs.rmSync(workDir, { recursive: true, force: true }));
 	process.env.CRM_WEBHOOKS_TARBALL = tarball;
 	return { templateFolder };
 }

@@ -296,6 +296,9 @@ function n8nEnv({ userFolder, port, brokerPort = port + 1, extra = {} }, /** @ty
 		N8N_LOG_LEVEL: process.env.N8N_LOG_LEVEL || 'info',
 		N8N_LOG_OUTPUT: 'console',
 		EXECUTIONS_DATA_PRUNE: 'false',
+		// n8n 2.x refreshes an MCP server registry from api.n8n.io at every start; keep n8n on loopback
+		// (n8n 1.x has no such module and refuses unknown module names).
+		...(runtime.version.startsWith('1.') ? {} : { N8N_DISABLED_MODULES: 'mcp-registry' }),
 		...extra,
 	};
 }

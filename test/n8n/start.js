@@ -36,8 +36,10 @@ async function main() {
 	const installed = await runtime.ensureN8n();
 
 	runtime.log('building and packing the package');
-	const tarball = runtime.packPackage(fs.mkdtempSync(path.join(os.tmpdir(), 'crm-webhooks-pack-')));
+	const packDir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-webhooks-pack-'));
+	const tarball = runtime.packPackage(packDir);
 	runtime.installPackageLikeN8n(tarball, userFolder);
+	fs.rmSync(packDir, { recursive: true, force: true });
 	runtime.log(`installed ${path.basename(tarball)} into ${path.join(userFolder, '.n8n', 'nodes')}`);
 
 	const examples = readExamples();
