@@ -1,15 +1,18 @@
-import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 
 import { CRM_PROFILES } from '../shared/crm';
 import { CUSTOM_PATH_DEFAULTS } from '../shared/crm/custom';
-import type { CrmAuthentication, CrmProfile } from '../shared/crm/types';
+import type { CrmProfile } from '../shared/crm/types';
 import {
 	duplicateResponseProperty,
+	handshakeAnswerProperty,
+	handshakeFieldProperty,
 	ipAllowlistProperty,
 	maxBodySizeProperty,
 	maxRememberedEventsProperty,
 	rememberEventsProperty,
 	replayWindowProperty,
+	TRIGGER_AUTHENTICATION_OPTIONS,
 	trustedProxiesProperty,
 } from '../shared/n8n/triggerProperties';
 
@@ -20,18 +23,6 @@ import {
 const forCrm = (...crm: string[]) => ({ displayOptions: { show: { crm } } });
 const profilesWith = (predicate: (profile: CrmProfile) => boolean) => CRM_PROFILES.filter(predicate).map((profile) => profile.id);
 
-const AUTHENTICATION_NAMES: Record<Exclude<CrmAuthentication, 'builtIn'>, INodePropertyOptions> = {
-	signingSecret: {
-		name: 'Signature (HMAC / Standard Webhooks)',
-		value: 'signingSecret',
-		description: 'An HMAC over the raw body or a Standard Webhooks signature, checked with a Webhook Signing Secret credential',
-	},
-	apiKey: { name: 'Header Token', value: 'apiKey', description: 'A header (or query parameter) you name, with a secret' },
-	bearerToken: { name: 'Bearer Token', value: 'bearerToken', description: 'Authorization: Bearer &lt;token&gt;' },
-	basicAuth: { name: 'Basic Auth', value: 'basicAuth', description: 'Username and password' },
-	none: { name: 'None', value: 'none', description: 'Anyone who knows the URL can send events; not recommended' },
-};
-
 function authenticationProperty(profile: CrmProfile): INodeProperties {
 	const fallback = profile.defaultAuthentication;
 	return {
@@ -41,7 +32,7 @@ function authenticationProperty(profile: CrmProfile): INodeProperties {
 		options: profile.supportedAuthentications.map((kind) =>
 			kind === 'builtIn'
 				? { name: profile.builtInVerification?.name ?? 'Built-In', value: 'builtIn', description: profile.builtInVerification?.description }
-				: AUTHENTICATION_NAMES[kind],
+				: TRIGGER_AUTHENTICATION_OPTIONS[kind],
 		),
 		default: fallback,
 		description: 'How requests prove they come from the CRM. Requests that fail are answered 401 and start nothing.',
@@ -243,24 +234,8 @@ export const crmSettingsProperty: INodeProperties = {
 			description:
 				'Echo a subscription challenge or confirmation token back without starting the workflow, for CRMs that confirm a URL that way',
 		},
-		{
-			displayName: 'Challenge Answer As',
-			name: 'handshakeResponse',
-			type: 'options',
-			options: [
-				{ name: 'Text', value: 'text', description: 'The token alone, as text/plain' },
-				{ name: 'JSON', value: 'json', description: 'The token under the field name, as JSON' },
-			],
-			default: 'text',
-		},
-		{
-			displayName: 'Challenge Field',
-			name: 'handshakeField',
-			type: 'string',
-			default: 'challenge',
-			placeholder: 'hub.challenge',
-			description: 'The query parameter, or a top-level body field or JSONPath such as $.data.token',
-		},
+		handshakeAnswerProperty('Challenge Answer As'),
+		handshakeFieldProperty,
 		{
 			displayName: 'Deduplicate Events',
 			name: 'deduplicate',

@@ -3,11 +3,14 @@ import type { INodeProperties, IWebhookDescription } from 'n8n-workflow';
 import { PARSING_TAKEOVER_PROPERTY } from '../shared/n8n/inboundWebhook';
 import {
 	duplicateResponseProperty,
+	handshakeAnswerProperty,
+	handshakeFieldProperty,
 	ipAllowlistProperty,
 	maxBodySizeProperty,
 	maxRememberedEventsProperty,
 	rememberEventsProperty,
 	replayWindowProperty,
+	TRIGGER_AUTHENTICATION_OPTIONS,
 	trustedProxiesProperty,
 } from '../shared/n8n/triggerProperties';
 
@@ -45,15 +48,11 @@ const requestProperties: INodeProperties[] = [
 		name: 'authentication',
 		type: 'options',
 		options: [
-			{ name: 'Basic Auth', value: 'basicAuth', description: 'Username and password' },
-			{ name: 'Bearer Token', value: 'bearerToken', description: 'Authorization: Bearer &lt;token&gt;' },
-			{ name: 'Header Token', value: 'apiKey', description: 'A header (or query parameter) you name, with a secret' },
-			{ name: 'None', value: 'none', description: 'Anyone who knows the URL can start the workflow' },
-			{
-				name: 'Signature (HMAC / Standard Webhooks)',
-				value: 'signingSecret',
-				description: 'An HMAC over the raw body, a Standard Webhooks or a Stripe-style timestamped signature',
-			},
+			TRIGGER_AUTHENTICATION_OPTIONS.basicAuth,
+			TRIGGER_AUTHENTICATION_OPTIONS.bearerToken,
+			TRIGGER_AUTHENTICATION_OPTIONS.apiKey,
+			TRIGGER_AUTHENTICATION_OPTIONS.none,
+			TRIGGER_AUTHENTICATION_OPTIONS.signingSecret,
 		],
 		default: 'none',
 		description:
@@ -211,26 +210,8 @@ const handshakeProperties: INodeProperties[] = [
 		default: 'body',
 		...show({ handshake: [true] }),
 	},
-	{
-		displayName: 'Challenge Field',
-		name: 'handshakeField',
-		type: 'string',
-		default: 'challenge',
-		placeholder: 'hub.challenge',
-		description: 'The query parameter, or a top-level body field or JSONPath such as $.data.token',
-		...show({ handshake: [true] }),
-	},
-	{
-		displayName: 'Answer As',
-		name: 'handshakeResponse',
-		type: 'options',
-		options: [
-			{ name: 'Text', value: 'text', description: 'The token alone, as text/plain' },
-			{ name: 'JSON', value: 'json', description: 'The token under the field name, as JSON' },
-		],
-		default: 'text',
-		...show({ handshake: [true] }),
-	},
+	{ ...handshakeFieldProperty, ...show({ handshake: [true] }) },
+	{ ...handshakeAnswerProperty('Answer As'), ...show({ handshake: [true] }) },
 	{
 		displayName: 'Answer Before Authentication',
 		name: 'handshakeBeforeAuth',

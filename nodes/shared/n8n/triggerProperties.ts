@@ -2,7 +2,7 @@
  * Parameters both triggers show the same way (network, size, replay and dedupe settings), defined
  * once so the Inbound Webhook Trigger and the CRM Event Trigger read and explain them alike.
  */
-import type { INodeProperties } from 'n8n-workflow';
+import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 export const ipAllowlistProperty: INodeProperties = {
 	displayName: 'IP Allowlist',
@@ -76,3 +76,36 @@ export const duplicateResponseProperty: INodeProperties = {
 	],
 	default: 'acknowledge',
 };
+
+/** The triggers' authentication choices; the CRM Event Trigger offers the subset its profile supports. */
+export const TRIGGER_AUTHENTICATION_OPTIONS = {
+	basicAuth: { name: 'Basic Auth', value: 'basicAuth', description: 'Username and password' },
+	bearerToken: { name: 'Bearer Token', value: 'bearerToken', description: 'Authorization: Bearer &lt;token&gt;' },
+	apiKey: { name: 'Header Token', value: 'apiKey', description: 'A header (or query parameter) you name, with a secret' },
+	none: { name: 'None', value: 'none', description: 'Anyone who knows the URL can start the workflow; not recommended' },
+	signingSecret: {
+		name: 'Signature (HMAC / Standard Webhooks)',
+		value: 'signingSecret',
+		description: 'An HMAC over the raw body, a Standard Webhooks or a Stripe-style timestamped signature',
+	},
+} satisfies Record<string, INodePropertyOptions>;
+
+export const handshakeFieldProperty: INodeProperties = {
+	displayName: 'Challenge Field',
+	name: 'handshakeField',
+	type: 'string',
+	default: 'challenge',
+	placeholder: 'hub.challenge',
+	description: 'The query parameter, or a top-level body field or JSONPath such as $.data.token',
+};
+
+export const handshakeAnswerProperty = (displayName: string): INodeProperties => ({
+	displayName,
+	name: 'handshakeResponse',
+	type: 'options',
+	options: [
+		{ name: 'Text', value: 'text', description: 'The token alone, as text/plain' },
+		{ name: 'JSON', value: 'json', description: 'The token under the field name, as JSON' },
+	],
+	default: 'text',
+});
