@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 
 import { constantTimeIncludes } from './constantTime';
+import { hmacKey } from './hmacKey';
 import type { HeaderBag, VerificationResult, VerifyOptions } from './types';
 import { checkTimestamp, fail, isFailure, singleHeader } from './types';
 
@@ -41,7 +42,7 @@ export function computeHmac(
 	payload: Buffer,
 	encoding: SignatureEncoding,
 ): string {
-	return createHmac(algorithm, secret).update(payload).digest(encoding);
+	return createHmac(algorithm, hmacKey(secret)).update(payload).digest(encoding);
 }
 
 /** Headers to add to an outgoing request. */

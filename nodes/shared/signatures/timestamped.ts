@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 
 import { constantTimeEqual } from './constantTime';
+import { hmacKey } from './hmacKey';
 import type { HeaderBag, VerificationResult, VerifyOptions } from './types';
 import { checkTimestamp, fail, isFailure, singleHeader } from './types';
 
@@ -11,7 +12,7 @@ import { checkTimestamp, fail, isFailure, singleHeader } from './types';
 export const DEFAULT_TIMESTAMPED_HEADER = 'Webhook-Signature';
 
 export function computeTimestampedSignature(secret: string, timestampSeconds: number, body: Buffer): string {
-	return createHmac('sha256', secret).update(`${timestampSeconds}.`).update(body).digest('hex');
+	return createHmac('sha256', hmacKey(secret)).update(`${timestampSeconds}.`).update(body).digest('hex');
 }
 
 export function signTimestamped(

@@ -1,0 +1,26 @@
+import { createSecretKey } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
+
+/**
+ * HMAC keys as KeyObjects, made once per secret. On Node 24 (n8n 2.x), createHmac spends about 6 µs
+ * validating a raw string or Buffer key on every call, more than the HMAC of a 1 KB body; a
+ * KeyObject skips that. A workflow uses one or two secrets, so a few recent ones are kept per decoder.
+ */
+export const MAX_CACHED_KEYS = 16;
+
+type Decoder = (secret: string) => Buffer;
+const utf8: Decoder = (secret) => Buffer.from(secret, 'utf8');
+const cachesByDecoder = new Map<Decoder, Map<string, KeyObject>>();
+
+/** The key for `secret`, decoded by `toBytes` (UTF-8 by default; Standard Webhooks decodes base64). */
+export function hmacKey(secret: string, toBytes: Decoder = utf8): KeyObject {
+	let keys = cachesByDecoder.get(toBytes);
+	if (!keys) cachesByDecoder.set(toBytes, (keys = new Map()));
+	let key = keys.get(secret);
+	if (!key) {
+		key = createSecretKey(toBytes(secret));
+		if (keys.size >= MAX_CACHED_KEYS) keys.delete(keys.keys().next().value as string);
+		keys.set(secret, key);
+	}
+	return key;
+}

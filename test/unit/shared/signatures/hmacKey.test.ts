@@ -1,0 +1,24 @@
+import { createHmac } from 'node:crypto';
+
+import { hmacKey, MAX_CACHED_KEYS } from '../../../../nodes/shared/signatures/hmacKey';
+
+describe('hmacKey', () => {
+	it('gives the same HMAC as the raw secret, and reuses the key object', () => {
+		const key = hmacKey('s3cret');
+		expect(createHmac('sha256', key).update('body').digest('hex')).toBe(createHmac('sha256', 's3cret').update('body').digest('hex'));
+		expect(hmacKey('s3cret')).toBe(key);
+	});
+
+	it('keeps decoders apart: the same text decoded two ways is two keys', () => {
+		const base64 = (secret: string) => Buffer.from(secret, 'base64');
+		expect(hmacKey('c2VjcmV0', base64).export().toString()).toBe('secret');
+		expect(hmacKey('c2VjcmV0').export().toString()).toBe('c2VjcmV0');
+	});
+
+	it('keeps a bounded number of keys, dropping the oldest', () => {
+		const first = hmacKey('rotating-0');
+		for (let index = 1; index <= MAX_CACHED_KEYS; index++) hmacKey(`rotating-${index}`);
+		expect(hmacKey('rotating-0')).not.toBe(first);
+		expect(hmacKey('rotating-0').export().toString()).toBe('rotating-0');
+	});
+});
