@@ -105,14 +105,22 @@ export function validateHeaders(entries: readonly HeaderEntry[], field = 'Custom
 
 /** Later layers replace earlier headers of the same name, whatever its case. */
 export function mergeHeaders(...layers: ReadonlyArray<Readonly<Record<string, string>> | readonly HeaderEntry[]>): Record<string, string> {
-	const merged = new Map<string, [string, string]>();
+	// Runs for every delivery (and every signed attempt), so plain objects rather than Maps and arrays;
+	// no prototype, so a header named __proto__ stays a header.
+	const merged: Record<string, string> = Object.create(null);
+	const nameOf: Record<string, string> = Object.create(null);
+	const put = (name: string, value: string) => {
+		const lower = name.toLowerCase();
+		const previous = nameOf[lower];
+		if (previous !== undefined && previous !== name) delete merged[previous];
+		nameOf[lower] = name;
+		merged[name] = value;
+	};
 	for (const layer of layers) {
-		const entries = Array.isArray(layer)
-			? (layer as HeaderEntry[]).map((entry) => [entry.name, entry.value] as const)
-			: Object.entries(layer);
-		for (const [name, value] of entries) merged.set(name.toLowerCase(), [name, value]);
+		if (Array.isArray(layer)) for (const entry of layer as readonly HeaderEntry[]) put(entry.name, entry.value);
+		else for (const name of Object.keys(layer)) put(name, (layer as Record<string, string>)[name]);
 	}
-	return Object.fromEntries(merged.values());
+	return merged;
 }
 
 const preview = (text: string) => (text.length > 40 ? `${text.slice(0, 40)}…` : text).replace(/[\r\n\0]/g, '⏎');

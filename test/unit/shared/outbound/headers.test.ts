@@ -87,3 +87,11 @@ describe('mergeHeaders', () => {
 		});
 	});
 });
+
+describe('mergeHeaders with hostile names', () => {
+	it('keeps a header named __proto__ as a header', () => {
+		const merged = mergeHeaders({ Accept: '*/*' }, [{ name: '__proto__', value: 'x' }]);
+		expect(Object.keys(merged)).toEqual(['Accept', '__proto__']);
+		expect(merged.__proto__).toBe('x');
+	});
+});
