@@ -8,7 +8,7 @@ import { runClient } from '../lib/clients';
 import { runWorkflow } from '../lib/n8nBench';
 import type { Receiver, ReceiverStats } from '../lib/receiver';
 import type { Row, Section } from '../lib/report';
-import { alternate, formatNumber, medianOf, round } from '../lib/stats';
+import { alternate, formatNumber, median, medianOf, round } from '../lib/stats';
 import { floorWorkflow, httpRequestWorkflow, itemJson, outboundWorkflow } from '../workflows';
 
 /** The Node binary n8n runs on, and n8n's own bin (to resolve its dependencies). */
@@ -88,6 +88,8 @@ export async function outboundSection(
 	await inN8n(n8n, receiver, workflows.oursTen);
 	await inN8n(n8n, receiver, workflows.httpRequest);
 
+	const high = `ours c${HIGH_CONCURRENCY}`;
+	const signed = `${high} signed + capture`;
 	const clean = await alternate<OutboundRun>(
 		rounds,
 		[
@@ -101,6 +103,19 @@ export async function outboundSection(
 		],
 		progress,
 	);
+	// The cost of signing + capture is measured as a pair of its own, back to back: in the rotation above,
+	// whichever variant follows the HTTP Request node (5,000 fresh connections, a bigger heap) pays for
+	// its garbage, which moved single rounds by ±50 %. Each round gives a ratio; the row is their median.
+	const costRounds = Math.max(rounds, 9);
+	const cost = await alternate<OutboundRun>(
+		costRounds,
+		[
+			{ name: `${high} (pair)`, run: () => inN8n(n8n, receiver, workflows.oursHundred) },
+			{ name: `${signed} (pair)`, run: () => inN8n(n8n, receiver, workflows.oursSigned) },
+		],
+		progress,
+	);
+	const costRatio = median(cost[`${signed} (pair)`].map((run, index) => run.e2eMs / cost[`${high} (pair)`][index].e2eMs));
 	const faulty = await alternate<OutboundRun>(
 		rounds,
 		[
@@ -113,8 +128,6 @@ export async function outboundSection(
 	const m = (runs: OutboundRun[], pick: (run: OutboundRun) => number) => medianOf(runs, pick);
 	const e2e = (name: string) => m(clean[name], (run) => run.e2eMs);
 	const window = (name: string) => m(clean[name], (run) => run.windowMs);
-	const high = `ours c${HIGH_CONCURRENCY}`;
-	const signed = `${high} signed + capture`;
 	const rawHigh = `raw client c${HIGH_CONCURRENCY}`;
 	const oursFaulty = faulty[`${high}, faulty receiver`];
 	const httpFaulty = faulty['HTTP Request node + Retry On Fail (3 tries), faulty receiver'];
@@ -141,12 +154,12 @@ export async function outboundSection(
 		faster('1e', `Outbound, first to last request: ours c${HIGH_CONCURRENCY} vs HTTP Request node`, window(high), window('HTTP Request node'), 0.9),
 		{
 			id: '1f',
-			comparison: `Signing (Standard Webhooks) + JSONPath capture, c${HIGH_CONCURRENCY}: time with ÷ without`,
-			ours: `${formatNumber(e2e(signed))} ms`,
-			baseline: `${formatNumber(e2e(high))} ms`,
-			ratio: e2e(signed) / e2e(high),
+			comparison: `Signing (Standard Webhooks) + JSONPath capture, c${HIGH_CONCURRENCY}: time with ÷ without, ${costRounds} back-to-back pairs`,
+			ours: `${formatNumber(m(cost[`${signed} (pair)`], (run) => run.e2eMs))} ms`,
+			baseline: `${formatNumber(m(cost[`${high} (pair)`], (run) => run.e2eMs))} ms`,
+			ratio: costRatio,
 			target: '≤ 1.10×',
-			met: e2e(signed) / e2e(high) <= 1.1,
+			met: costRatio <= 1.1,
 		},
 		{
 			id: '2a',
@@ -185,7 +198,7 @@ export async function outboundSection(
 			highConcurrency: HIGH_CONCURRENCY,
 			floorE2eMs: round(floor),
 			medians: Object.fromEntries(
-				Object.entries({ ...clean, ...faulty }).map(([name, runs]) => [
+				Object.entries({ ...clean, ...cost, ...faulty }).map(([name, runs]) => [
 					name,
 					{
 						e2eMs: round(m(runs, (run) => run.e2eMs)),
@@ -197,7 +210,7 @@ export async function outboundSection(
 					},
 				]),
 			),
-			rounds: { ...clean, ...faulty },
+			rounds: { ...clean, ...cost, ...faulty },
 		},
 	};
 }
