@@ -48,7 +48,8 @@ export const standardWebhooks: CrmProfile = {
 	displayName: 'Standard Webhooks',
 	events: [],
 	defaultAuthentication: 'signingSecret',
-	supportedAuthentications: ['signingSecret'],
+	// 'none' also keeps n8n's editor from treating this choice as a required login and hiding the CRM selector.
+	supportedAuthentications: ['signingSecret', 'none'],
 	adaptSigning: () => ({ scheme: 'standardWebhooks' }),
 	httpMethods: ['POST'],
 	setupHint:

@@ -1,0 +1,61 @@
+import type { INodeProperties, INodeTypeDescription } from 'n8n-workflow';
+
+import { CrmEventTrigger } from '../../../nodes/CrmEventTrigger/CrmEventTrigger.node';
+import { InboundWebhookTrigger } from '../../../nodes/InboundWebhookTrigger/InboundWebhookTrigger.node';
+import { OutboundWebhook } from '../../../nodes/OutboundWebhook/OutboundWebhook.node';
+
+/**
+ * n8n's editor moves a node's "main auth field" out of the parameter panel into the credential
+ * dialog, and hides with it every parameter that auth field's displayOptions depend on. It picks as
+ * main auth field the first credential-controlling `authentication` parameter without a `none`
+ * option, else one whose every option selects a credential
+ * (packages/frontend/editor-ui/src/utils/nodeTypesUtils.ts: getMainAuthField, findAlternativeAuthField,
+ * isAuthRelatedParameter). For the CRM Event Trigger that hid the CRM selector itself, so these
+ * nodes must never have such a field.
+ */
+function credentialControllingFields(description: INodeTypeDescription): INodeProperties[] {
+	const names = new Set((description.credentials ?? []).flatMap((credential) => Object.keys(credential.displayOptions?.show ?? {})));
+	return description.properties.filter((property) => names.has(property.name));
+}
+
+function mainAuthField(description: INodeTypeDescription): INodeProperties | undefined {
+	const fields = credentialControllingFields(description);
+	const optionValues = (field: INodeProperties) =>
+		(field.options ?? []).flatMap((option) => ('value' in option && typeof option.value === 'string' ? [option.value] : []));
+	const named = fields.find((field) => field.name === 'authentication' && !optionValues(field).includes('none'));
+	if (named) return named;
+	const credentialValues = new Map<string, string[]>();
+	for (const credential of description.credentials ?? []) {
+		for (const [name, values] of Object.entries(credential.displayOptions?.show ?? {})) {
+			credentialValues.set(name, [...(credentialValues.get(name) ?? []), ...(values ?? []).map(String)]);
+		}
+	}
+	return fields.find((field) => optionValues(field).every((value) => credentialValues.get(field.name)?.includes(value)) && (field.options ?? []).length > 0);
+}
+
+describe.each([
+	['CRM Event Trigger', new CrmEventTrigger().description],
+	['Inbound Webhook Trigger', new InboundWebhookTrigger().description],
+	['Outbound Webhook', new OutboundWebhook().description],
+])('%s in n8n’s editor', (_name, description) => {
+	it('has no main auth field, so n8n hides none of its parameters', () => {
+		expect(mainAuthField(description)?.name).toBeUndefined();
+	});
+
+	it('offers None in every Authentication choice', () => {
+		for (const field of credentialControllingFields(description).filter((property) => property.name === 'authentication')) {
+			expect((field.options ?? []).map((option) => ('value' in option ? option.value : undefined))).toContain('none');
+		}
+	});
+});
+
+it('recognises the field n8n would hide (the check itself can fail)', () => {
+	const description = new CrmEventTrigger().description;
+	const withoutNone = {
+		...description,
+		properties: description.properties.map((property) =>
+			property.name === 'authentication' ? { ...property, options: (property.options ?? []).filter((option) => !('value' in option) || option.value !== 'none') } : property,
+		),
+	};
+	expect(mainAuthField(withoutNone)?.name).toBe('authentication');
+});
