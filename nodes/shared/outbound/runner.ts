@@ -161,7 +161,16 @@ interface JobState {
 	earlyReturns?: number;
 	/** Headers of every attempt but the signature, merged once. */
 	baseHeaders?: Record<string, string>;
+	/** The delay that sent the item to Retry Later. */
+	laterDelayMs?: number;
 }
+
+/**
+ * A Retry Later item's wait counts from when the node hands it on. With a threshold at n8n's 65 s
+ * persistence limit or above, it is also never under the threshold plus this margin: n8n runs the
+ * Delivered branch before the Wait node, and a Wait under 65 s stays in memory, where a restart loses it.
+ */
+export const HANDOFF_MARGIN_MS = 5_000;
 
 const DEFAULT_HEADERS = { 'User-Agent': 'n8n-nodes-crm-webhooks', Accept: 'application/json, application/xml;q=0.9, */*;q=0.8' };
 
@@ -178,6 +187,7 @@ export async function runDeliveries(jobs: readonly DeliveryJob[], options: Runne
 	let ready: JobState[] = [];
 	let readIndex = 0;
 	const waiting: JobState[] = [];
+	const deferred: JobState[] = [];
 	const env = options.env ?? proxyEnvironment();
 	// An item back before its time is slept for up to this long; much earlier means no Wait node is in the loop.
 	const earlyReturnLimit = Math.max(options.policy.retryLaterThresholdMs, DEFAULT_RETRY_LATER_THRESHOLD_MS);
@@ -326,6 +336,8 @@ export async function runDeliveries(jobs: readonly DeliveryJob[], options: Runne
 		record.delayBeforeNextMs = decision.delayMs;
 		if (decision.later) {
 			log('retry_later', decision.delayMs);
+			state.laterDelayMs = decision.delayMs;
+			deferred.push(state);
 			return finish(state, 'retry_later', state.lastExplanation, now() + decision.delayMs);
 		}
 		log('retry', decision.delayMs);
@@ -366,6 +378,15 @@ export async function runDeliveries(jobs: readonly DeliveryJob[], options: Runne
 
 	const workers = Array.from({ length: Math.max(1, Math.min(options.concurrency, jobs.length)) }, worker);
 	await Promise.all(workers);
+	// Outputs leave only when the whole batch is done, so a wait planned mid-batch would be cut short.
+	const handOff = now();
+	for (const state of deferred) {
+		const threshold = options.policy.retryLaterThresholdMs;
+		const durableFloor = threshold >= DEFAULT_RETRY_LATER_THRESHOLD_MS ? threshold + HANDOFF_MARGIN_MS : 0;
+		const waitMs = Math.max(state.laterDelayMs as number, durableFloor);
+		const delivery = results[state.index]?.delivery;
+		if (delivery?.status === 'retry_later') delivery.nextAttemptAt = new Date(handOff + waitMs).toISOString();
+	}
 	// Cancelled executions leave jobs unfinished; they still get an answer.
 	for (const [index, job] of jobs.entries()) {
 		if (!results[index]) {

@@ -9,7 +9,7 @@ import { OutboundConfigError } from '../../../nodes/shared/outbound/errors';
 import { DEFAULT_RETRY_POLICY } from '../../../nodes/shared/outbound/retry';
 import type { RetryPolicy } from '../../../nodes/shared/outbound/retry';
 import type { AttemptLog, DeliveryJob, RunnerOptions } from '../../../nodes/shared/outbound/runner';
-import { runDeliveries } from '../../../nodes/shared/outbound/runner';
+import { HANDOFF_MARGIN_MS, runDeliveries } from '../../../nodes/shared/outbound/runner';
 import type { Receiver } from './receiver';
 import { useReceiver } from './receiver';
 
@@ -215,6 +215,36 @@ describe('delivery runner against a real receiver', () => {
 			attempts: [{ statusCode: 503 }, { statusCode: 503 }, { number: 3, statusCode: 200 }],
 		});
 		expect(receiver.requests[0].headers['idempotency-key']).toBe('msg_key_1');
+	});
+
+	describe('counts a Retry Later wait from the end of the batch, when the item actually leaves the node', () => {
+		// Item 1 is deferred at once; item 2 then takes 40 s (on a virtual clock) before the batch ends.
+		async function deferredWhileBatchRuns(policy: Partial<RetryPolicy>) {
+			let clock = Date.parse('2026-01-01T00:00:00Z');
+			receiver.script({ status: 503 }, (_request, response) => {
+				clock += 40_000;
+				response.writeHead(200).end();
+			});
+			const { results } = await run([job(), job({ idempotencyKey: 'msg_key_2' })], { policy, concurrency: 1, now: () => clock });
+			expect(results.map((result) => result.status)).toEqual(['retry_later', 'delivered']);
+			return { waitMs: Date.parse(results[0].delivery.nextAttemptAt as string) - clock, attempts: results[0].delivery.attempts };
+		}
+
+		it('so the Wait node gets the whole planned delay', async () => {
+			const { waitMs, attempts } = await deferredWhileBatchRuns({ backoff: 'schedule', scheduleMs: [120_000], maxAttempts: 2 });
+			expect(waitMs).toBe(120_000);
+			expect(attempts[0].delayBeforeNextMs).toBe(120_000);
+		});
+
+		it('and never less than a 65 s+ threshold plus the hand-off margin, so n8n persists the wait', async () => {
+			const { waitMs } = await deferredWhileBatchRuns({ backoff: 'schedule', scheduleMs: [66_000], maxAttempts: 2 });
+			expect(waitMs).toBe(65_000 + HANDOFF_MARGIN_MS);
+		});
+
+		it('but adds no margin to a threshold under 65 s, where the user chose in-memory waits', async () => {
+			const { waitMs } = await deferredWhileBatchRuns({ backoff: 'schedule', scheduleMs: [6_000], maxAttempts: 2, retryLaterThresholdMs: 5_000 });
+			expect(waitMs).toBe(6_000);
+		});
 	});
 
 	it('waits inside the execution for an item that comes back a little early, and sends one back that is far too early', async () => {
