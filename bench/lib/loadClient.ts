@@ -36,6 +36,7 @@ export interface LoadResult {
 }
 
 const now = () => performance.timeOrigin + performance.now();
+const REQUEST_TIMEOUT_MS = 60_000;
 
 /**
  * A small closed-loop load client: `concurrency` workers over keep-alive connections, each sending
@@ -82,6 +83,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
 				errors++;
 				resolve();
 			});
+			// A request n8n never answers ends as an error rather than holding its worker forever.
+			req.setTimeout(REQUEST_TIMEOUT_MS, () => req.destroy(new Error('no answer')));
 			req.end(payload);
 		});
 

@@ -1,6 +1,9 @@
 import type { TestN8n, WorkflowJson } from '../../test/n8n/harness';
 import { sleep } from './stats';
 
+/** No single request may hang the suite: a stuck n8n fails the run instead. */
+const REQUEST_TIMEOUT_MS = 300_000;
+
 const query = (filter: object, limit: number) => `executions?filter=${encodeURIComponent(JSON.stringify(filter))}&limit=${limit}`;
 
 /** POSTs JSON to a production webhook and waits for the whole answer: with "answer when the last node finishes", the end of the execution. */
@@ -10,6 +13,7 @@ export async function runWorkflow(n8n: TestN8n, path: string, body: unknown): Pr
 		method: 'POST',
 		headers: { 'content-type': 'application/json' },
 		body: JSON.stringify(body),
+		signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
 	});
 	const text = await response.text();
 	return { status: response.status, ms: performance.now() - started, text };
@@ -48,7 +52,7 @@ export async function waitForWebhooks(n8n: TestN8n, paths: string[], timeoutMs =
 	while (Date.now() < deadline) {
 		const answers = await Promise.all(
 			missing.map(async (path) => {
-				const response = await fetch(n8n.webhookUrl(path));
+				const response = await fetch(n8n.webhookUrl(path), { signal: AbortSignal.timeout(10_000) });
 				const text = await response.text();
 				return response.status === 404 && text.includes('The requested webhook') ? path : undefined;
 			}),

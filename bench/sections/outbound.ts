@@ -8,7 +8,7 @@ import { runClient } from '../lib/clients';
 import { runWorkflow } from '../lib/n8nBench';
 import type { Receiver, ReceiverStats } from '../lib/receiver';
 import type { Row, Section } from '../lib/report';
-import { alternate, formatNumber, median, medianOf, round } from '../lib/stats';
+import { alternate, formatNumber, medianOf, round } from '../lib/stats';
 import { floorWorkflow, httpRequestWorkflow, itemJson, outboundWorkflow } from '../workflows';
 
 /** The Node binary n8n runs on, and n8n's own bin (to resolve its dependencies). */
@@ -19,6 +19,8 @@ export interface ClientRuntime {
 
 export const ITEMS = 5_000;
 const HIGH_CONCURRENCY = 100;
+/** Single rounds of the cost comparison vary by ±25 %, so it takes more rounds than the rest. */
+const COST_ROUNDS = 11;
 
 export interface OutboundRun {
 	/** Webhook POST to answer: the execution from start to finish (0 for the raw client). */
@@ -103,19 +105,28 @@ export async function outboundSection(
 		],
 		progress,
 	);
-	// The cost of signing + capture is measured as a pair of its own, back to back: in the rotation above,
-	// whichever variant follows the HTTP Request node (5,000 fresh connections, a bigger heap) pays for
-	// its garbage, which moved single rounds by ±50 %. Each round gives a ratio; the row is their median.
-	const costRounds = Math.max(rounds, 9);
+	// The cost of signing + capture in rounds of its own, with n8n's floor (the same 5,000 items, no
+	// sender) in every round: the rotation above puts whichever variant follows the HTTP Request node
+	// (5,000 fresh connections, a bigger heap) at a disadvantage that moved single rounds by ±50 %.
+	const m = (runs: OutboundRun[], pick: (run: OutboundRun) => number) => medianOf(runs, pick);
+	const costRounds = Math.max(rounds, COST_ROUNDS);
 	const cost = await alternate<OutboundRun>(
 		costRounds,
 		[
-			{ name: `${high} (pair)`, run: () => inN8n(n8n, receiver, workflows.oursHundred) },
-			{ name: `${signed} (pair)`, run: () => inN8n(n8n, receiver, workflows.oursSigned) },
+			{ name: `${high} (cost rounds)`, run: () => inN8n(n8n, receiver, workflows.oursHundred) },
+			{ name: `${signed} (cost rounds)`, run: () => inN8n(n8n, receiver, workflows.oursSigned) },
+			{ name: 'n8n floor (cost rounds)', run: () => inN8n(n8n, receiver, workflows.floor, 0, false) },
 		],
 		progress,
 	);
-	const costRatio = median(cost[`${signed} (pair)`].map((run, index) => run.e2eMs / cost[`${high} (pair)`][index].e2eMs));
+	const costMedian = (name: string) => m(cost[name], (run) => run.e2eMs);
+	const withCost = costMedian(`${signed} (cost rounds)`);
+	const withoutCost = costMedian(`${high} (cost rounds)`);
+	const costFloor = costMedian('n8n floor (cost rounds)');
+	/** Ratio of the medians, execution start to finish: what a user waits for. */
+	const costRatio = withCost / withoutCost;
+	/** The same without n8n's own share (creating and storing the items): the node's work alone. */
+	const nodeCostRatio = (withCost - costFloor) / (withoutCost - costFloor);
 	const faulty = await alternate<OutboundRun>(
 		rounds,
 		[
@@ -125,7 +136,6 @@ export async function outboundSection(
 		progress,
 	);
 
-	const m = (runs: OutboundRun[], pick: (run: OutboundRun) => number) => medianOf(runs, pick);
 	const e2e = (name: string) => m(clean[name], (run) => run.e2eMs);
 	const window = (name: string) => m(clean[name], (run) => run.windowMs);
 	const rawHigh = `raw client c${HIGH_CONCURRENCY}`;
@@ -154,12 +164,21 @@ export async function outboundSection(
 		faster('1e', `Outbound, first to last request: ours c${HIGH_CONCURRENCY} vs HTTP Request node`, window(high), window('HTTP Request node'), 0.9),
 		{
 			id: '1f',
-			comparison: `Signing (Standard Webhooks) + JSONPath capture, c${HIGH_CONCURRENCY}: time with ÷ without, ${costRounds} back-to-back pairs`,
-			ours: `${formatNumber(m(cost[`${signed} (pair)`], (run) => run.e2eMs))} ms`,
-			baseline: `${formatNumber(m(cost[`${high} (pair)`], (run) => run.e2eMs))} ms`,
+			comparison: `Signing (Standard Webhooks) + JSONPath capture, c${HIGH_CONCURRENCY}, execution start to finish: median with ÷ median without, ${costRounds} rounds`,
+			ours: `${formatNumber(withCost)} ms`,
+			baseline: `${formatNumber(withoutCost)} ms`,
 			ratio: costRatio,
 			target: '≤ 1.10×',
 			met: costRatio <= 1.1,
+		},
+		{
+			id: '1g',
+			comparison: `The same, the node's own time only (minus n8n's ${formatNumber(costFloor)} ms for the same items without a sender)`,
+			ours: `${formatNumber(withCost - costFloor)} ms`,
+			baseline: `${formatNumber(withoutCost - costFloor)} ms`,
+			ratio: nodeCostRatio,
+			target: '≤ 1.10×',
+			met: nodeCostRatio <= 1.1,
 		},
 		{
 			id: '2a',
