@@ -19,6 +19,12 @@ import { countByStatus, printTable, sleep, waitForSettled } from './support';
 const ITEMS = 20;
 /** Just over n8n's 65 s in-memory limit, so the Wait node persists the wait. */
 const RETRY_WAIT_S = 67;
+/**
+ * One more item in the same batch is answered this late: the batch, and with it the Retry Later
+ * output, leaves the node only then. A wait counted from the first attempt would reach the Wait
+ * node as 61 s, stay in memory and be lost in the restart.
+ */
+const SLOW_ANSWER_MS = 6_000;
 const SECRET = 'reliability-restart-secret';
 const sign = (body: string) => createHmac('sha256', SECRET).update(body).digest('hex');
 
@@ -27,6 +33,7 @@ const signing = { webhookSigningSecretApi: { id: 'restartHmac00001', name: 'Rest
 
 let receiver: Receiver;
 const attempts = new Map<string, number[]>();
+let slowAttempts = 0;
 
 const outboundWorkflow = () =>
 	workflow(
@@ -117,6 +124,11 @@ beforeAll(async () => {
 	receiver = await startReceiver();
 	// Every first attempt fails with 503, every retry succeeds.
 	receiver.script((request, res) => {
+		if (request.body.includes('"slow":true')) {
+			slowAttempts++;
+			setTimeout(() => res.writeHead(200, { 'content-type': 'application/json' }).end('{}'), SLOW_ANSWER_MS);
+			return;
+		}
 		const key = String(request.headers['idempotency-key']);
 		const list = attempts.get(key) ?? [];
 		list.push(Date.now());
@@ -141,7 +153,7 @@ describe('n8n restarts with Retry Later items waiting and dedupe ids remembered'
 		t0 = Date.now();
 		note('n8n A started', 'fresh user folder');
 		expect(await deliverEvent(n8n, 'evt_before_stop')).toEqual({ inbound: '200', crm: '200' });
-		const items = Array.from({ length: ITEMS }, (_, id) => ({ id }));
+		const items = [{ id: 'slow', slow: true }, ...Array.from({ length: ITEMS }, (_, id) => ({ id }))];
 		const response = await fetch(n8n.webhookUrl('restart-outbound'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ items }) });
 		expect(response.status).toBe(200);
 		const deadline = Date.now() + 60_000;
@@ -155,8 +167,15 @@ describe('n8n restarts with Retry Later items waiting and dedupe ids remembered'
 		const { nodes } = await n8n.executionData(outboundExecution);
 		const parked = nodes.Deliver[0].outputs[1];
 		expect(parked).toHaveLength(ITEMS);
+		expect(nodes.Deliver[0].outputs[0].map((item) => item.id)).toEqual(['slow']);
 		nextAttemptAt = Math.min(...parked.map((item) => Date.parse((item.delivery as Json).nextAttemptAt as string)));
-		note(`${ITEMS} items sent once (503 each)`, `execution ${outboundExecution} waiting until +${((nextAttemptAt - t0) / 1000).toFixed(0)} s`);
+		const firstAttempt = Math.min(...parked.map((item) => Date.parse((item.delivery as Json).firstAttemptAt as string)));
+		// Counted from when the batch left the node, not from the first attempt.
+		expect(nextAttemptAt - firstAttempt).toBeGreaterThanOrEqual(RETRY_WAIT_S * 1000 + SLOW_ANSWER_MS);
+		note(
+			`${ITEMS} items sent once (503 each), 1 answered after ${SLOW_ANSWER_MS / 1000} s`,
+			`execution ${outboundExecution} waiting (persisted) until +${((nextAttemptAt - t0) / 1000).toFixed(0)} s`,
+		);
 		await waitForSettled(n8n, inboundWorkflow.id, 1, 30_000, 250);
 		await waitForSettled(n8n, crmWorkflow.id, 1, 30_000, 250);
 	});
@@ -200,8 +219,9 @@ describe('n8n restarts with Retry Later items waiting and dedupe ids remembered'
 		expect(execution.id).toBe(outboundExecution);
 		expect(execution.status).toBe('success');
 		const { nodes } = await n8n!.executionData(execution.id);
-		const delivered = nodes.Deliver.flatMap((run) => run.outputs[0]);
+		const delivered = nodes.Deliver.slice(1).flatMap((run) => run.outputs[0]);
 		expect(delivered.map((item) => item.id).sort((a, b) => Number(a) - Number(b))).toEqual(Array.from({ length: ITEMS }, (_, id) => id));
+		expect(slowAttempts).toBe(1);
 		// Two attempts per item, with one key, the second no earlier than the schedule allows.
 		expect(attempts.size).toBe(ITEMS);
 		for (const item of delivered) {
