@@ -2,10 +2,12 @@
 /**
  * `npm start`: a real local n8n on http://127.0.0.1:5678 with this package installed from its packed
  * tarball (as a community install), the example workflows imported and published.
- * Data lives in .n8n-local/ (git-ignored), so what you build in the editor survives restarts.
+ * Data lives in .n8n-local/ (git-ignored), so what you build in the editor survives restarts. Each
+ * example and demo credential is imported once; later starts leave your edits to them alone.
  *
- *   N8N_PORT=5679 npm start      another port
- *   CRM_WEBHOOKS_USER_FOLDER=…   another user folder
+ *   N8N_PORT=5679 npm start                    another port
+ *   CRM_WEBHOOKS_USER_FOLDER=…                 another user folder
+ *   CRM_WEBHOOKS_RESET_EXAMPLES=1 npm start    import the examples and demo credentials again
  */
 const fs = require('node:fs');
 const os = require('node:os');
@@ -30,6 +32,27 @@ function readExamples() {
 		.map((file) => JSON.parse(fs.readFileSync(path.join(EXAMPLES_DIR, file), 'utf8')));
 }
 
+/** Ids imported on an earlier start, so a restart does not overwrite what the user changed. */
+function importedIds(userFolder) {
+	const file = path.join(userFolder, 'examples-imported.json');
+	let ids = [];
+	if (process.env.CRM_WEBHOOKS_RESET_EXAMPLES !== '1') {
+		try {
+			ids = JSON.parse(fs.readFileSync(file, 'utf8'));
+		} catch {
+			ids = [];
+		}
+	}
+	const seen = new Set(ids);
+	return {
+		has: (/** @type {string} */ id) => seen.has(id),
+		add: (/** @type {string[]} */ added) => {
+			for (const id of added) seen.add(id);
+			fs.writeFileSync(file, JSON.stringify([...seen].sort(), null, '\t'));
+		},
+	};
+}
+
 async function main() {
 	const port = Number(process.env.N8N_PORT || 5678);
 	const userFolder = path.resolve(process.env.CRM_WEBHOOKS_USER_FOLDER || path.join(runtime.REPO_ROOT, '.n8n-local'));
@@ -43,18 +66,30 @@ async function main() {
 	runtime.log(`installed ${path.basename(tarball)} into ${path.join(userFolder, '.n8n', 'nodes')}`);
 
 	const examples = readExamples();
+	const imported = importedIds(userFolder);
 	const credentialsFile = path.join(EXAMPLES_DIR, 'credentials.json');
-	if (fs.existsSync(credentialsFile)) {
-		runtime.n8nCli(installed, ['import:credentials', `--input=${credentialsFile}`], { userFolder });
+	/** @type {Array<{ id: string }>} */
+	const credentials = fs.existsSync(credentialsFile) ? JSON.parse(fs.readFileSync(credentialsFile, 'utf8')) : [];
+	const newCredentials = credentials.filter((credential) => !imported.has(credential.id));
+	if (newCredentials.length > 0) {
+		const file = path.join(userFolder, 'example-credentials.json');
+		fs.writeFileSync(file, JSON.stringify(newCredentials));
+		runtime.n8nCli(installed, ['import:credentials', `--input=${file}`], { userFolder });
+		fs.rmSync(file, { force: true });
+		imported.add(newCredentials.map((credential) => credential.id));
 	}
-	if (examples.length > 0) {
+	const newExamples = examples.filter((example) => !imported.has(example.id));
+	if (newExamples.length > 0) {
 		const file = path.join(userFolder, 'examples.json');
-		fs.writeFileSync(file, JSON.stringify(examples));
+		fs.writeFileSync(file, JSON.stringify(newExamples));
 		runtime.n8nCli(installed, ['import:workflow', `--input=${file}`], { userFolder });
-		for (const example of examples) {
+		for (const example of newExamples) {
 			runtime.n8nCli(installed, runtime.publishWorkflowArgs(installed, example.id), { userFolder });
 		}
-		runtime.log(`imported and published ${examples.length} example workflows`);
+		imported.add(newExamples.map((example) => example.id));
+		runtime.log(`imported and published ${newExamples.length} example workflows`);
+	} else if (examples.length > 0) {
+		runtime.log('example workflows already imported; CRM_WEBHOOKS_RESET_EXAMPLES=1 imports them again');
 	}
 
 	const n8n = await runtime.startN8n(installed, {

@@ -42,8 +42,16 @@ function findingsByRule(details = '') {
 	return byRule;
 }
 
+/** Every node and credential package.json names, present in the tarball: a pack without a build would ship none. */
+function missingFromTarball(unpacked) {
+	const { n8n } = JSON.parse(fs.readFileSync(path.join(unpacked, 'package.json'), 'utf8'));
+	return [...n8n.nodes, ...n8n.credentials].filter((file) => !fs.existsSync(path.join(unpacked, file)));
+}
+
 const { workDir, unpacked } = packAndUnpack();
 try {
+	const missing = missingFromTarball(unpacked);
+	if (missing.length > 0) throw new Error(`The tarball lacks files package.json names: ${missing.join(', ')}`);
 	const legs = [
 		['tarball', await analyzePackage(unpacked, ['**/*.js', 'package.json'])],
 		['source', await analyzePackage(REPO_ROOT, SOURCE_FILE_PATTERNS)],
