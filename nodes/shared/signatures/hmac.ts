@@ -30,10 +30,9 @@ export const DEFAULT_HMAC_SCHEME: HmacScheme = {
 	timestampHeaderName: 'X-Webhook-Timestamp',
 };
 
-function signedPayload(scheme: HmacScheme, body: Buffer, timestampSeconds: number): Buffer {
-	return scheme.signedContent === 'timestampDotBody'
-		? Buffer.concat([Buffer.from(`${timestampSeconds}.`), body])
-		: body;
+/** `timestamp` is the timestamp header's text: the sender signed it as sent, milliseconds or leading zeros included. */
+function signedPayload(scheme: HmacScheme, body: Buffer, timestamp: string): Buffer {
+	return scheme.signedContent === 'timestampDotBody' ? Buffer.concat([Buffer.from(`${timestamp}.`), body]) : body;
 }
 
 export function computeHmac(
@@ -52,9 +51,10 @@ export function signHmac(
 	body: Buffer,
 	timestampSeconds: number,
 ): Record<string, string> {
-	const digest = computeHmac(secret, scheme.algorithm, signedPayload(scheme, body, timestampSeconds), scheme.encoding);
+	const timestamp = String(timestampSeconds);
+	const digest = computeHmac(secret, scheme.algorithm, signedPayload(scheme, body, timestamp), scheme.encoding);
 	const headers: Record<string, string> = { [scheme.headerName]: `${scheme.prefix}${digest}` };
-	if (scheme.signedContent === 'timestampDotBody') headers[scheme.timestampHeaderName] = String(timestampSeconds);
+	if (scheme.signedContent === 'timestampDotBody') headers[scheme.timestampHeaderName] = timestamp;
 	return headers;
 }
 
@@ -71,12 +71,14 @@ export function verifyHmac(
 	if (!header) return fail('missing', `Missing ${scheme.headerName} header`);
 
 	let timestampSeconds = 0;
+	let signedTimestamp = '';
 	if (scheme.signedContent === 'timestampDotBody') {
 		const rawTimestamp = singleHeader(headers, scheme.timestampHeaderName);
 		if (isFailure(rawTimestamp)) return rawTimestamp;
 		const checked = checkTimestamp(rawTimestamp, scheme.timestampHeaderName, options);
 		if (isFailure(checked)) return checked;
 		timestampSeconds = checked;
+		signedTimestamp = rawTimestamp as string;
 	}
 
 	const value = header.trim();
@@ -86,7 +88,7 @@ export function verifyHmac(
 	// Hex digests are compared case-insensitively; senders differ in the case they print.
 	const normalise = (digest: string) => (scheme.encoding === 'hex' ? digest.toLowerCase() : digest);
 	const received = normalise(value.slice(scheme.prefix.length));
-	const payload = signedPayload(scheme, rawBody, timestampSeconds);
+	const payload = signedPayload(scheme, rawBody, signedTimestamp);
 	for (const [secretIndex, secret] of secrets.entries()) {
 		const expected = normalise(computeHmac(secret, scheme.algorithm, payload, scheme.encoding));
 		if (constantTimeIncludes([expected], received)) {

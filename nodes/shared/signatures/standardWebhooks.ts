@@ -23,14 +23,15 @@ export function standardWebhooksKey(secret: string): Buffer {
 	return Buffer.from(base64, 'base64');
 }
 
+/** `timestamp` is signed as `webhook-timestamp` carries it: verifying passes the header's text, not the seconds read from it. */
 export function computeStandardWebhookSignature(
 	secret: string,
 	messageId: string,
-	timestampSeconds: number,
+	timestamp: number | string,
 	body: Buffer,
 ): string {
 	const hmac = createHmac('sha256', hmacKey(secret, standardWebhooksKey));
-	hmac.update(`${messageId}.${timestampSeconds}.`);
+	hmac.update(`${messageId}.${timestamp}.`);
 	hmac.update(body);
 	return `v1,${hmac.digest('base64')}`;
 }
@@ -76,7 +77,7 @@ export function verifyStandardWebhook(
 	if (received.length === 0) return fail('malformed', 'webhook-signature holds no v1 signature');
 
 	for (const [secretIndex, secret] of secrets.entries()) {
-		const expected = computeStandardWebhookSignature(secret, messageId as string, timestampSeconds, rawBody);
+		const expected = computeStandardWebhookSignature(secret, messageId as string, rawTimestamp as string, rawBody);
 		let matched = false;
 		for (const candidate of received) if (constantTimeEqual(expected, candidate)) matched = true;
 		if (matched) {

@@ -11,8 +11,9 @@ import { checkTimestamp, fail, isFailure, singleHeader } from './types';
  */
 export const DEFAULT_TIMESTAMPED_HEADER = 'Webhook-Signature';
 
-export function computeTimestampedSignature(secret: string, timestampSeconds: number, body: Buffer): string {
-	return createHmac('sha256', hmacKey(secret)).update(`${timestampSeconds}.`).update(body).digest('hex');
+/** `timestamp` is signed as the header's `t=` carries it: verifying passes that text, not the seconds read from it. */
+export function computeTimestampedSignature(secret: string, timestamp: number | string, body: Buffer): string {
+	return createHmac('sha256', hmacKey(secret)).update(`${timestamp}.`).update(body).digest('hex');
 }
 
 export function signTimestamped(
@@ -50,7 +51,7 @@ export function verifyTimestamped(
 	if (isFailure(timestampSeconds)) return timestampSeconds;
 
 	for (const [secretIndex, secret] of secrets.entries()) {
-		const expected = computeTimestampedSignature(secret, timestampSeconds, rawBody);
+		const expected = computeTimestampedSignature(secret, timestamp as string, rawBody);
 		let matched = false;
 		for (const candidate of signatures) if (constantTimeEqual(expected, candidate)) matched = true;
 		if (matched) return { valid: true, scheme: 'timestamped-hmac-sha256', secretIndex, timestampSeconds };

@@ -49,7 +49,8 @@ export const isFailure = (value: unknown): value is VerificationFailure =>
 
 /**
  * Parses a unix timestamp header and checks it against the tolerance window in both directions.
- * Values above 1e12 are read as milliseconds, which some senders use.
+ * Values above 1e12 are read as milliseconds, which some senders use. The number is for this check
+ * only: signatures cover the header's text as sent (`1700000000000`, not the seconds read from it).
  */
 export function checkTimestamp(raw: string | undefined, name: string, options: VerifyOptions): number | VerificationFailure {
 	if (raw === undefined || raw === '') return fail('missing', `Missing ${name} header`);

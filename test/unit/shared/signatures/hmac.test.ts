@@ -53,6 +53,16 @@ describe('HMAC signatures', () => {
 		expect(verifyHmac(scheme, [secret], headers, body, options)).toMatchObject({ reason: 'expired' });
 	});
 
+	it('verifies a timestamp sent in milliseconds or with a leading zero over its text as sent, and still refuses a tampered body', () => {
+		const scheme: HmacScheme = { ...DEFAULT_HMAC_SCHEME, signedContent: 'timestampDotBody' };
+		for (const timestamp of [String(now * 1000), `0${now}`]) {
+			const signature = createHmac('sha256', secret).update(`${timestamp}.`).update(body).digest('hex');
+			const headers = { 'x-webhook-signature': signature, 'x-webhook-timestamp': timestamp };
+			expect(verifyHmac(scheme, [secret], headers, body, options)).toMatchObject({ valid: true, timestampSeconds: now });
+			expect(verifyHmac(scheme, [secret], headers, Buffer.from('{}'), options)).toMatchObject({ reason: 'mismatch' });
+		}
+	});
+
 	it('refuses a header without the configured prefix and a duplicated header', () => {
 		const scheme = { ...DEFAULT_HMAC_SCHEME, prefix: 'sha256=' };
 		const digest = createHmac('sha256', secret).update(body).digest('hex');

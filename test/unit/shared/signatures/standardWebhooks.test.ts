@@ -46,6 +46,20 @@ describe('Standard Webhooks', () => {
 		});
 	});
 
+	it('verifies a webhook-timestamp in milliseconds over its text as sent, and still rejects a tampered body', () => {
+		const milliseconds = `${VECTOR.timestamp}000`;
+		const signature = computeStandardWebhookSignature(VECTOR.secret, VECTOR.messageId, milliseconds, VECTOR.body);
+		const headers = { ...vectorHeaders(signature), 'webhook-timestamp': milliseconds };
+		expect(verifyStandardWebhook([VECTOR.secret], headers, VECTOR.body, at)).toMatchObject({
+			valid: true,
+			timestampSeconds: VECTOR.timestamp,
+		});
+		expect(verifyStandardWebhook([VECTOR.secret], headers, Buffer.from('{"test": 1}'), at)).toMatchObject({ reason: 'mismatch' });
+		// The seconds read from it are not what was signed.
+		const secondsSigned = { ...vectorHeaders(), 'webhook-timestamp': milliseconds };
+		expect(verifyStandardWebhook([VECTOR.secret], secondsSigned, VECTOR.body, at)).toMatchObject({ reason: 'mismatch' });
+	});
+
 	it('rejects a wrong secret', () => {
 		const wrong = 'whsec_' + Buffer.from('another secret of 24 bytes!').toString('base64');
 		expect(verifyStandardWebhook([wrong], vectorHeaders(), VECTOR.body, at)).toMatchObject({ reason: 'mismatch' });

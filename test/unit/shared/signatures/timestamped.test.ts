@@ -1,6 +1,6 @@
 import Stripe from 'stripe';
 
-import { signTimestamped, verifyTimestamped } from '../../../../nodes/shared/signatures/timestamped';
+import { computeTimestampedSignature, signTimestamped, verifyTimestamped } from '../../../../nodes/shared/signatures/timestamped';
 
 // stripe-node is the independent oracle for the `t=<unix>,v1=<hex>` scheme.
 const stripe = new Stripe('sk_test_unused');
@@ -18,6 +18,15 @@ describe('timestamped (Stripe-style) signatures', () => {
 		const header = stripe.webhooks.generateTestHeaderString({ payload: body.toString(), secret });
 		expect(verifyTimestamped('Stripe-Signature', [secret], { 'stripe-signature': header }, body, { toleranceSeconds: 300 }))
 			.toMatchObject({ valid: true, scheme: 'timestamped-hmac-sha256' });
+	});
+
+	it('verifies t= in milliseconds over its text as sent, and still rejects a tampered body', () => {
+		const now = 1_700_000_000;
+		const milliseconds = `${now}000`;
+		const header = `t=${milliseconds},v1=${computeTimestampedSignature(secret, milliseconds, body)}`;
+		const options = { toleranceSeconds: 300, nowSeconds: now };
+		expect(verifyTimestamped('H', [secret], { h: header }, body, options)).toMatchObject({ valid: true, timestampSeconds: now });
+		expect(verifyTimestamped('H', [secret], { h: header }, Buffer.from('{}'), options)).toMatchObject({ reason: 'mismatch' });
 	});
 
 	it('rejects a tampered body, an old timestamp and a malformed header', () => {
