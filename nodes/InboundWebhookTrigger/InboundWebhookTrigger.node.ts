@@ -50,7 +50,8 @@ async function itemsOf(
 	receivedAt: string,
 ): Promise<INodeExecutionData[]> {
 	const headers = redactHeaders(accepted.headers, redactionList([...auth.secretHeaders, ...settings.output.redactHeaders]));
-	const { query } = accepted;
+	// A key sent in the query must reach neither the item nor the field mapping.
+	const query = auth.queryWithoutSecret(accepted.query);
 	const meta: IDataObject = { receivedAt, verifiedBy: accepted.verification.scheme };
 	if (accepted.clientIp) meta.clientIp = accepted.clientIp;
 	if (accepted.eventId) meta.eventId = accepted.eventId;

@@ -200,6 +200,22 @@ function matchSecret(secrets: string[], received: string, scheme: string): Verif
 	return fail('mismatch', 'Wrong credentials');
 }
 
+/**
+ * The query without a key sent as a query parameter (Webhook API Key credential, Send In: Query), so the
+ * secret reaches no workflow data: neither a trigger's output and field mapping, a record built from the
+ * query (GET requests), nor the raw request. `kind` may be any authentication choice (a CRM's built-in too).
+ */
+export function queryWithoutSecret(
+	kind: string,
+	data: CredentialData | undefined,
+	query: Record<string, unknown>,
+): Record<string, unknown> {
+	if (kind !== 'apiKey' || !data || text(data, 'location') !== 'query') return query;
+	const rest = { ...query };
+	delete rest[text(data, 'name')];
+	return rest;
+}
+
 /** Header names that carry secrets for a credential; triggers redact them from their output. */
 export function secretHeaderNames(kind: AuthKind, data: CredentialData): string[] {
 	switch (kind) {

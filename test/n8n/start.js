@@ -33,6 +33,7 @@ function readExamples() {
 }
 
 /** Ids imported on an earlier start, so a restart does not overwrite what the user changed. */
+/** @param {string} userFolder */
 function importedIds(userFolder) {
 	const file = path.join(userFolder, 'examples-imported.json');
 	let ids = [];

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 
 import type { AuthKind, CredentialData, InboundRequestParts } from '../auth';
-import { secretHeaderNames, signingFromCredential, verifyInboundAuth } from '../auth';
+import { queryWithoutSecret, secretHeaderNames, signingFromCredential, verifyInboundAuth } from '../auth';
 import { verifyRequestSignature } from '../signatures';
 import type { VerificationResult, VerifyOptions } from '../signatures/types';
 
@@ -13,12 +13,15 @@ export interface InboundAuth {
 	authenticate: Authenticator;
 	/** Headers that carry this credential's secrets, redacted from output. */
 	secretHeaders: string[];
+	/** The query without the parameter that carries this credential's key, if it is sent in the query. */
+	queryWithoutSecret(query: Record<string, unknown>): Record<string, unknown>;
 }
 
 const NO_AUTH: InboundAuth = {
 	kind: 'none',
 	authenticate: () => ({ valid: true, scheme: 'none', secretIndex: 0 }),
 	secretHeaders: [],
+	queryWithoutSecret: (query) => query,
 };
 
 const cache = new Map<string, InboundAuth>();
@@ -41,7 +44,12 @@ export function inboundAuthFromCredential(kind: AuthKind, data: CredentialData |
 		} else {
 			authenticate = (request, options) => verifyInboundAuth(kind, data, request, options);
 		}
-		auth = { kind, authenticate, secretHeaders: secretHeaderNames(kind, data) };
+		auth = {
+			kind,
+			authenticate,
+			secretHeaders: secretHeaderNames(kind, data),
+			queryWithoutSecret: (query) => queryWithoutSecret(kind, data, query),
+		};
 		if (cache.size >= CACHE_LIMIT) cache.clear();
 		cache.set(key, auth);
 	}

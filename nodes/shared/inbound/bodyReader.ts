@@ -15,11 +15,12 @@ export interface BodyLimits {
 	maxBytes: number;
 }
 
-const DECODERS: Record<string, (() => NodeJS.ReadWriteStream) | undefined> = {
-	gzip: createGunzip,
-	'x-gzip': createGunzip,
-	deflate: createInflate,
-};
+/** A Map: the sender names the encoding, and `Content-Encoding: constructor` must find nothing. */
+const DECODERS = new Map<string, () => NodeJS.ReadWriteStream>([
+	['gzip', createGunzip],
+	['x-gzip', createGunzip],
+	['deflate', createInflate],
+]);
 
 const headerText = (value: string | string[] | undefined) => (Array.isArray(value) ? value.join(',') : value);
 
@@ -38,7 +39,7 @@ export function checkDeclaredLength(headers: HeaderBag, limits: BodyLimits): Rej
 function decoderFor(headers: HeaderBag): NodeJS.ReadWriteStream | null | Rejection {
 	const encoding = (headerText(headers['content-encoding']) ?? '').trim().toLowerCase();
 	if (encoding === '' || encoding === 'identity') return null;
-	const create = DECODERS[encoding];
+	const create = DECODERS.get(encoding);
 	if (!create) {
 		return reject(415, 'unsupported_encoding', `Content-Encoding "${encoding.slice(0, 40)}" is not supported; use gzip, deflate or none`);
 	}

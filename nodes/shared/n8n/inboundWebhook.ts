@@ -15,7 +15,7 @@ import { CREDENTIAL_TYPES } from '../auth';
 import type { Authenticator, InboundAuth } from '../inbound/authenticator';
 import { inboundAuthFromCredential } from '../inbound/authenticator';
 import type { DedupeOptions, DedupeScope } from '../inbound/dedupeStore';
-import { sharedDedupeStore } from '../inbound/dedupeStore';
+import { hashEventId, sharedDedupeStore } from '../inbound/dedupeStore';
 import type { AcceptedRequest, InboundRequest, PipelineResult } from '../inbound/pipeline';
 import { runInboundPipeline } from '../inbound/pipeline';
 import type { InboundPolicy } from '../inbound/policy';
@@ -188,7 +188,10 @@ export async function receive(
 	return NO_EXECUTION;
 }
 
-/** Reason, status and client only: never a secret, a signature or the body. */
+/**
+ * Reason, status and client only: never a secret, a signature or the body. A duplicate's event id
+ * can be an e-mail address, so it is logged as the dedupe store keeps it: hashed.
+ */
 function logOutcome(context: IWebhookFunctions, result: Exclude<PipelineResult, AcceptedRequest>) {
 	const node = context.getNode();
 	const meta = {
@@ -197,7 +200,7 @@ function logOutcome(context: IWebhookFunctions, result: Exclude<PipelineResult, 
 		status: result.status,
 		code: result.code,
 		clientIp: result.clientIp,
-		...(result.eventId ? { eventId: result.eventId } : {}),
+		...(result.eventId ? { eventIdHash: hashEventId(result.eventId) } : {}),
 	};
 	if (result.outcome === 'rejected') {
 		context.logger.warn(`${node.name}: request rejected with ${result.status} (${result.code}): ${result.message}`, meta);

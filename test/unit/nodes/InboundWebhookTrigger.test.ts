@@ -7,6 +7,7 @@ import type { IHookFunctions, IWebhookFunctions, IWebhookResponseData } from 'n8
 
 import { InboundWebhookTrigger } from '../../../nodes/InboundWebhookTrigger/InboundWebhookTrigger.node';
 import { CREDENTIAL_TYPES } from '../../../nodes/shared/auth';
+import { hashEventId } from '../../../nodes/shared/inbound/dedupeStore';
 
 /**
  * The node's webhook() driven by real HTTP: a loopback server hands its real IncomingMessage and
@@ -239,6 +240,20 @@ describe('Inbound Webhook Trigger: accepted requests', () => {
 		expect(items?.[0]).not.toHaveProperty('body');
 	});
 
+	it('keeps a key sent as a query parameter out of the item and the field mapping', async () => {
+		const received = await send('{"id":1}', {}, {
+			path: '/webhook/test?token=query-secret&page=2',
+			setup: {
+				parameters: { authentication: 'apiKey', fieldMapping: { field: [{ name: 'key', path: '$.query.token' }] } },
+				credential: { location: 'query', name: 'token', apiKey: 'query-secret' },
+			},
+		});
+		expect(received.status).toBe(200);
+		const [item] = received.result?.workflowData?.[0] ?? [];
+		expect(item.json).toMatchObject({ query: { page: '2' }, fields: { key: null }, meta: { verifiedBy: 'api-key' } });
+		expect(JSON.stringify(item)).not.toContain('query-secret');
+	});
+
 	it('verifies over the exact bytes when n8n has already read the body', async () => {
 		const body = '{"id":"pre-read"}';
 		const received = await send(body, { 'x-webhook-signature': sign(body) }, { setup: { ...signedSetup(), preRead: true } });
@@ -318,6 +333,7 @@ describe('Inbound Webhook Trigger: bad input is answered and starts nothing', ()
 	it('malformed JSON without a signature → 401: nothing unauthenticated is parsed', async () => {
 		const received = await send('{"id":', {}, { setup: signedSetup() });
 		expect(received.status).toBe(401);
+		startsNothing(received);
 	});
 
 	it('a client outside the IP allowlist → 403', async () => {
@@ -372,6 +388,18 @@ describe('Inbound Webhook Trigger: handshakes and duplicates', () => {
 			startsNothing(again);
 			expect(JSON.stringify(staticData)).not.toContain(`evt-${duplicateResponse}`);
 		}
+	});
+
+	it('logs a duplicate’s event id hashed, as the dedupe store keeps it, never as sent', async () => {
+		const setup = { parameters: { deduplicate: true, duplicateResponse: 'reject', eventIdPath: '$.contact.email' }, staticData: {} };
+		const body = '{"contact":{"email":"jane.doe@private.example"}}';
+		await send(body, {}, { setup });
+		const again = await send(body, {}, { setup });
+		expect(again.status).toBe(409);
+		expect(again.logs).toEqual([
+			expect.objectContaining({ meta: expect.objectContaining({ code: 'duplicate', eventIdHash: hashEventId('jane.doe@private.example') }) }),
+		]);
+		expect(JSON.stringify(again.logs)).not.toContain('jane.doe');
 	});
 });
 

@@ -1,6 +1,7 @@
 import {
 	credentialProblems,
 	outboundAuth,
+	queryWithoutSecret,
 	secretHeaderNames,
 	signingFromCredential,
 	verifyInboundAuth,
@@ -101,5 +102,13 @@ describe('credential problems and redaction', () => {
 		expect(secretHeaderNames('basicAuth', {})).toEqual(['authorization']);
 		expect(secretHeaderNames('apiKey', { location: 'header', name: 'X-LSQ-Secret' })).toEqual(['x-lsq-secret']);
 		expect(secretHeaderNames('signingSecret', { scheme: 'standardWebhooks' })).toEqual(['webhook-signature', 'svix-signature']);
+	});
+
+	it('drops the query parameter that carries an API key, and only for a key sent in the query', () => {
+		const query = { token: 'k1', id: '7' };
+		expect(queryWithoutSecret('apiKey', { location: 'query', name: 'token', apiKey: 'k1' }, query)).toEqual({ id: '7' });
+		expect(query).toEqual({ token: 'k1', id: '7' });
+		expect(queryWithoutSecret('apiKey', { location: 'header', name: 'token', apiKey: 'k1' }, query)).toBe(query);
+		expect(queryWithoutSecret('builtIn', undefined, query)).toBe(query);
 	});
 });

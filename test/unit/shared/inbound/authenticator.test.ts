@@ -29,6 +29,13 @@ describe('inboundAuthFromCredential', () => {
 		expect(auth.authenticate({ headers: { 'x-token': 'k1' }, query: {}, rawBody }, options)).toMatchObject({ valid: true });
 		expect(auth.authenticate({ headers: { 'x-token': 'k2' }, query: {}, rawBody }, options)).toMatchObject({ valid: false });
 		expect(auth.secretHeaders).toEqual(['x-token']);
+		expect(auth.queryWithoutSecret({ a: '1' })).toEqual({ a: '1' });
+	});
+
+	it('checks a key sent in the query and leaves it out of the query it hands on', () => {
+		const auth = inboundAuthFromCredential('apiKey', { location: 'query', name: 'token', apiKey: 'k1' });
+		expect(auth.authenticate({ headers: {}, query: { token: 'k1' }, rawBody }, options)).toMatchObject({ valid: true });
+		expect(auth.queryWithoutSecret({ token: 'k1', page: '2' })).toEqual({ page: '2' });
 	});
 
 	it('derives each credential once', () => {

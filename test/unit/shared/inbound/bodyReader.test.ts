@@ -69,6 +69,14 @@ describe('readBody', () => {
 		expect(result).toMatchObject({ status: 415, code: 'unsupported_encoding' });
 	});
 
+	it.each(['constructor', '__proto__', 'toString', 'hasOwnProperty'])(
+		'refuses a Content-Encoding named after Object.prototype’s %s with 415',
+		async (encoding) => {
+			const result = await readBody(streamOf(Buffer.from('x')), { 'content-encoding': encoding }, { maxBytes: 100 });
+			expect(result).toMatchObject({ status: 415, code: 'unsupported_encoding' });
+		},
+	);
+
 	it('returns an empty buffer for a stream that already ended', async () => {
 		const stream = streamOf();
 		stream.resume();
