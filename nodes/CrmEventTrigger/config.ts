@@ -4,7 +4,7 @@ import { crmProfile } from '../shared/crm';
 import { pathProblems } from '../shared/crm/paths';
 import type { CrmAuthentication, CrmProfile, CrmSettings } from '../shared/crm/types';
 import type { DuplicateHandling, HandshakeSettings, InboundSettings } from '../shared/inbound';
-import { cachedInboundPolicy } from '../shared/inbound';
+import { cachedInboundPolicy, DEFAULT_DEDUPE_OPTIONS } from '../shared/inbound';
 
 /** The part of n8n's node contexts this module reads, so webhook() and the publish-time check share it. */
 export interface ParameterSource {
@@ -33,6 +33,34 @@ export interface CrmOptions {
 
 /** Long enough for every documented retry schedule: Freshsales retries for an hour, then for two days. */
 export const DEFAULT_DEDUPE_WINDOW_HOURS = 72;
+
+/** How long a CRM whose documentation does not say is assumed to retry a delivery. */
+export const UNDOCUMENTED_RETRY_WINDOW_HOURS = 1;
+
+export interface DedupeWindows {
+	/** For the CRM's own event ids: Remember Events For. */
+	windowSeconds: number;
+	/** For ids marked `eventIdSource: 'hash'`: the CRM's retry window, never longer than windowSeconds. */
+	hashedIdWindowSeconds: number;
+	maxEntries: number;
+}
+
+/**
+ * How long event ids are remembered; undefined when deduplication is off. A content hash without the
+ * time of the change is also what a later, genuine change with identical content gets, so it is kept only
+ * as long as the CRM may retry: a retry is still dropped, a new event a day later is not.
+ */
+export function dedupeWindows(options: CrmOptions, profile: CrmProfile): DedupeWindows | undefined {
+	const { deduplicate, dedupeWindowHours = DEFAULT_DEDUPE_WINDOW_HOURS, dedupeMaxEntries } = options;
+	if (deduplicate === false) return undefined;
+	const seconds = (hours: number) => Math.max(36, Math.round(hours * 3600));
+	const windowSeconds = seconds(dedupeWindowHours);
+	return {
+		windowSeconds,
+		hashedIdWindowSeconds: Math.min(windowSeconds, seconds(profile.retryWindowHours ?? UNDOCUMENTED_RETRY_WINDOW_HOURS)),
+		maxEntries: Math.max(1, Math.floor(dedupeMaxEntries ?? DEFAULT_DEDUPE_OPTIONS.maxEntries)),
+	};
+}
 
 export interface CrmTriggerConfig {
 	profile: CrmProfile;

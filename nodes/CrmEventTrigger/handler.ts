@@ -1,12 +1,13 @@
 import type { IDataObject, INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
+import { queryWithoutSecret } from '../shared/auth';
 import { crmAuthenticator, crmSecretHeaders } from '../shared/crm';
 import type { NormalisedEvent } from '../shared/crm/types';
-import type { AcceptedRequest, DedupeScope } from '../shared/inbound';
-import { cachedInboundPolicy, DEFAULT_DEDUPE_OPTIONS, redactHeaders, redactionList } from '../shared/inbound';
+import type { AcceptedRequest } from '../shared/inbound';
+import { cachedInboundPolicy, redactHeaders, redactionList } from '../shared/inbound';
 import { answer, dedupeScopeOf, receive, startWorkflow } from '../shared/n8n/inboundWebhook';
 import type { CrmTriggerConfig } from './config';
-import { DEFAULT_DEDUPE_WINDOW_HOURS, readConfig } from './config';
+import { dedupeWindows, readConfig } from './config';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 
@@ -47,14 +48,16 @@ function successBody(config: CrmTriggerConfig): { status: number; body: unknown 
 	return { status: options.responseCode ?? profile.defaultResponse?.status ?? 200, body };
 }
 
-function dedupeScope(context: IWebhookFunctions, config: CrmTriggerConfig): DedupeScope | undefined {
-	const { deduplicate, dedupeWindowHours = DEFAULT_DEDUPE_WINDOW_HOURS, dedupeMaxEntries } = config.options;
-	if (deduplicate === false) return undefined;
-	// The inbound trigger's store; CRM events are checked one by one, after normalising.
-	return dedupeScopeOf(context, {
-		windowSeconds: Math.max(36, Math.round(dedupeWindowHours * 3600)),
-		maxEntries: Math.max(1, Math.floor(dedupeMaxEntries ?? DEFAULT_DEDUPE_OPTIONS.maxEntries)),
-	});
+/** Whether an event was received before (and records it if not); undefined when deduplication is off. */
+function repeatCheck(context: IWebhookFunctions, config: CrmTriggerConfig): ((event: NormalisedEvent) => boolean) | undefined {
+	const windows = dedupeWindows(config.options, config.profile);
+	if (!windows) return undefined;
+	// The inbound trigger's store; CRM events are checked one by one, after normalising. One memory,
+	// two windows: a hash without the change's time is kept only for the CRM's retry window.
+	const { maxEntries } = windows;
+	const bySentId = dedupeScopeOf(context, { windowSeconds: windows.windowSeconds, maxEntries });
+	const byHash = dedupeScopeOf(context, { windowSeconds: windows.hashedIdWindowSeconds, maxEntries });
+	return (event) => (event.eventIdSource === 'hash' ? byHash : bySentId)?.seenBefore(event.eventId) === true;
 }
 
 function item(event: NormalisedEvent, accepted: AcceptedRequest, receivedAt: Date, request?: IDataObject): INodeExecutionData {
@@ -71,25 +74,13 @@ function item(event: NormalisedEvent, accepted: AcceptedRequest, receivedAt: Dat
 	};
 }
 
-/**
- * The query without a key sent as a query parameter (Webhook API Key credential, Send In: Query), so the
- * secret reaches neither a record built from the query (GET requests) nor the raw request.
- */
-function queryWithoutSecret(config: CrmTriggerConfig, query: Record<string, unknown>): Record<string, unknown> {
-	const { authentication, credential } = config;
-	if (authentication !== 'apiKey' || credential?.location !== 'query') return query;
-	const rest = { ...query };
-	delete rest[String(credential.name)];
-	return rest;
-}
-
-/** The request as received, for the Include Raw Request option: auth and signature headers redacted. */
-function rawRequest(context: IWebhookFunctions, config: CrmTriggerConfig, accepted: AcceptedRequest): IDataObject {
+/** The request as received, for the Include Raw Request option: auth and signature headers redacted, the query without a key. */
+function rawRequest(context: IWebhookFunctions, config: CrmTriggerConfig, accepted: AcceptedRequest, query: Record<string, unknown>): IDataObject {
 	const secretHeaders = redactionList(crmSecretHeaders(config.profile, config.authentication, config.credential));
 	return {
 		method: context.getRequestObject().method,
 		headers: redactHeaders(accepted.headers, secretHeaders),
-		query: queryWithoutSecret(config, accepted.query) as IDataObject,
+		query: query as IDataObject,
 		body: accepted.bodyKind === 'binary' ? accepted.rawBody.toString('base64') : accepted.rawBody.toString('utf8'),
 	};
 }
@@ -110,11 +101,13 @@ export async function handleCrmWebhook(context: IWebhookFunctions): Promise<IWeb
 	const outcome = await receive(context, cachedInboundPolicy(config.inbound), authenticate);
 	if (!('outcome' in outcome)) return outcome;
 
+	// A key sent in the query must reach neither a record built from the query (GET requests) nor the raw request.
+	const query = queryWithoutSecret(config.authentication, config.credential, outcome.query);
 	const normalised = config.profile.normalise({
 		body: outcome.body,
 		bodyKind: outcome.bodyKind,
 		rawBody: outcome.rawBody,
-		query: queryWithoutSecret(config, outcome.query),
+		query,
 		headers: outcome.headers,
 		receivedAt,
 		settings: config.settings,
@@ -125,8 +118,8 @@ export async function handleCrmWebhook(context: IWebhookFunctions): Promise<IWeb
 	}
 
 	const wanted = normalised.events.filter((event) => config.eventFilter.size === 0 || config.eventFilter.has(event.event));
-	const scope = dedupeScope(context, config);
-	const fresh = scope ? wanted.filter((event) => !scope.seenBefore(event.eventId)) : wanted;
+	const seenBefore = repeatCheck(context, config);
+	const fresh = seenBefore ? wanted.filter((event) => !seenBefore(event)) : wanted;
 	const success = successBody(config);
 	if (fresh.length === 0 && wanted.length > 0) {
 		context.logger.info(`${context.getNode().name}: dropped a repeated delivery`, { crm: config.profile.id, clientIp: outcome.clientIp });
@@ -143,7 +136,7 @@ export async function handleCrmWebhook(context: IWebhookFunctions): Promise<IWeb
 		reply(context, success.status, success.body);
 		return { noWebhookResponse: true };
 	}
-	const request = config.options.includeRawRequest ? rawRequest(context, config, outcome) : undefined;
+	const request = config.options.includeRawRequest ? rawRequest(context, config, outcome, query) : undefined;
 	// n8n answers (status: the description's responseCode) once it has recorded the execution.
 	return startWorkflow(context, content(success.body), [fresh.map((event) => item(event, outcome, receivedAt, request))]);
 }

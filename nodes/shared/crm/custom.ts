@@ -3,7 +3,7 @@
  * The defaults fit the common `{id, type, timestamp, data: {id, …}}` envelope.
  */
 import { singleHeader } from '../signatures/types';
-import { buildEvent, derivedEventId, idText, isoTime, isRecord, objectTypeOf, resolveEvent } from './events';
+import { buildEvent, eventIdOf, idText, isoTime, isRecord, objectTypeOf, resolveEvent } from './events';
 import { readPath } from './paths';
 import { bodyValue, recordsOf } from './records';
 import type { CrmProfile, JsonObject, NormaliseInput, NormaliseResult, NormalisedEvent } from './types';
@@ -30,16 +30,15 @@ function toEvent(record: JsonObject, input: NormaliseInput): NormalisedEvent | {
 	const selected = readPath(record, settings.dataPath);
 	const data = isRecord(selected) ? selected : record;
 	const deliveryId = settings.eventIdHeader ? singleHeader(input.headers, settings.eventIdHeader) : undefined;
+	const sentId = (typeof deliveryId === 'string' ? idText(deliveryId) : null) ?? idText(readPath(record, settings.eventIdPath));
+	const occurredAt = isoTime(readPath(record, settings.timestampPath));
 	return buildEvent(
 		{
 			event,
 			sourceEvent,
 			crm: 'custom',
-			eventId:
-				(typeof deliveryId === 'string' ? idText(deliveryId) : null) ??
-				idText(readPath(record, settings.eventIdPath)) ??
-				derivedEventId('custom', sourceEvent, record),
-			occurredAt: isoTime(readPath(record, settings.timestampPath)),
+			...eventIdOf(sentId, occurredAt, 'custom', sourceEvent, record),
+			occurredAt,
 			object: {
 				type: idText(readPath(record, settings.objectTypePath)) ?? objectTypeOf(event),
 				id: idText(readPath(record, settings.objectIdPath)),

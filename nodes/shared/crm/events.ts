@@ -11,7 +11,8 @@ export const isRecord = (value: unknown): value is JsonObject =>
 /** Sender-controlled names are cut to this length before they reach the output. */
 const MAX_NAME_LENGTH = 200;
 
-const ACTION_WORDS: Record<string, string> = {
+/** A Map, not an object: a sender's word such as `constructor` must not find Object.prototype's members. */
+const ACTION_WORDS = new Map<string, string>(Object.entries({
 	create: 'created',
 	creation: 'created',
 	created: 'created',
@@ -33,7 +34,7 @@ const ACTION_WORDS: Record<string, string> = {
 	void: 'voided',
 	send: 'sent',
 	sent: 'sent',
-};
+}));
 
 /** Words of a CRM name: `ContactCreate`, `Lead_Post_Create`, `Deal Won` and `deal.won` all split cleanly. */
 function words(name: string): string[] {
@@ -56,7 +57,7 @@ export function canonicalEventName(name: string): string {
 	const parts = words(trimmed).filter((word, _index, all) => word !== 'post' || all.length < 3);
 	if (parts.length === 0) return 'unknown';
 	const last = parts[parts.length - 1];
-	const action = ACTION_WORDS[last] ?? last;
+	const action = ACTION_WORDS.get(last) ?? last;
 	const entity = parts.slice(0, -1).join('_');
 	return entity ? `${entity}.${action}` : `event.${action}`;
 }
@@ -103,6 +104,22 @@ export function derivedEventId(crm: string, ...parts: unknown[]): string {
 	const hash = createHash('sha256').update(crm);
 	for (const part of parts) hash.update('\0').update(stableStringify(part));
 	return `sha256:${hash.digest('hex').slice(0, 40)}`;
+}
+
+/**
+ * The event id: the CRM's own when it sent one, else a hash of `parts` (derivedEventId). `changedAt` is the
+ * time of the change read from the hashed content; without one, two genuine changes with the same content
+ * share the hash, so it is marked `eventIdSource: 'hash'` and remembered only for the CRM's retry window.
+ */
+export function eventIdOf(
+	sentId: string | null | undefined,
+	changedAt: string | undefined,
+	crm: string,
+	...parts: unknown[]
+): Pick<NormalisedEvent, 'eventId' | 'eventIdSource'> {
+	if (sentId) return { eventId: sentId };
+	const eventId = derivedEventId(crm, ...parts);
+	return changedAt ? { eventId } : { eventId, eventIdSource: 'hash' };
 }
 
 /** A text id, or null: ids arrive as strings or numbers. */

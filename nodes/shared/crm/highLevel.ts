@@ -18,7 +18,7 @@ import type { VerificationResult } from '../signatures/types';
 import { fail, singleHeader } from '../signatures/types';
 import {
 	buildEvent,
-	derivedEventId,
+	eventIdOf,
 	eventType,
 	firstId,
 	idText,
@@ -30,7 +30,7 @@ import {
 	without,
 } from './events';
 import { HIGHLEVEL_ED25519_PUBLIC_KEY, HIGHLEVEL_RSA_PUBLIC_KEY } from './highLevelKeys';
-import { bodyValue } from './records';
+import { bodyValue, queryRecord } from './records';
 import type { CrmEventType, CrmProfile, CrmSettings, JsonObject, NormaliseInput, NormaliseResult, VerificationInput } from './types';
 
 /** A workflow Webhook action sends no event name; this label stands in for one. */
@@ -95,12 +95,13 @@ function derivedEvent(sourceEvent: string, record: JsonObject): string | undefin
 	return undefined;
 }
 
-const INVOICE_STATUS_EVENTS: Record<string, string> = {
+/** Maps, not objects: a sender's status or type such as `constructor` must not find Object.prototype's members. */
+const INVOICE_STATUS_EVENTS = new Map(Object.entries({
 	paid: 'InvoicePaid',
 	partially_paid: 'InvoicePartiallyPaid',
 	void: 'InvoiceVoid',
 	sent: 'InvoiceSent',
-};
+}));
 
 /**
  * The CRM's name for a payload. The official InvoicePaid example carries no `type` (only `altId`/`altType`),
@@ -110,20 +111,21 @@ function sourceEventOf(body: JsonObject): string {
 	const type = idText(body.type);
 	if (type) return type;
 	if (body.invoiceNumber !== undefined && body.altType !== undefined) {
-		return INVOICE_STATUS_EVENTS[String(body.status).toLowerCase()] ?? 'InvoiceUpdate';
+		return INVOICE_STATUS_EVENTS.get(String(body.status).toLowerCase()) ?? 'InvoiceUpdate';
 	}
 	return WORKFLOW_WEBHOOK;
 }
 
-const ID_FIELDS: Record<string, string[]> = {
+const ID_FIELDS = new Map(Object.entries({
 	message: ['messageId', 'id'],
 	invoice: ['_id', 'id'],
 	app: ['appId'],
 	contact: ['id', 'contact_id', 'contactId'],
-};
+}));
 
 function normalise(input: NormaliseInput): NormaliseResult {
-	const body = bodyValue(input);
+	// A workflow Webhook action may use GET or DELETE, which carry the fields in the query string.
+	const body = bodyValue(input) ?? queryRecord(input.query);
 	if (body === undefined) return { events: [] };
 	if (!isRecord(body)) return { error: 'A HighLevel webhook must be a JSON or form object' };
 	const sourceName = sourceEventOf(body);
@@ -141,9 +143,10 @@ function normalise(input: NormaliseInput): NormaliseResult {
 					event: canonical,
 					sourceEvent: resolved.sourceEvent,
 					crm: 'highLevel',
-					eventId: idText(body.webhookId) ?? derivedEventId('highLevel', resolved.sourceEvent, body),
+					// Workflow actions send no webhookId: the body's hash, specific when the user adds a timestamp field.
+					...eventIdOf(idText(body.webhookId), isoTime(body.timestamp), 'highLevel', resolved.sourceEvent, body),
 					occurredAt: isoTime(body.timestamp),
-					object: { type: objectType, id: firstId(objectType === 'app' ? body : data, ID_FIELDS[objectType] ?? ['id', '_id']) },
+					object: { type: objectType, id: firstId(objectType === 'app' ? body : data, ID_FIELDS.get(objectType) ?? ['id', '_id']) },
 					data,
 					context: presentValues({ locationId, companyId: body.companyId, appId: body.appId, versionId: body.versionId }),
 				},

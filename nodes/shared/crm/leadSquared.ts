@@ -13,7 +13,7 @@
  */
 import {
 	buildEvent,
-	derivedEventId,
+	eventIdOf,
 	eventType,
 	firstId,
 	idText,
@@ -69,8 +69,11 @@ const EVENTS: CrmEventType[] = [
 	eventType('sales_activity.cancelled', 'Sales Activity Cancel', 'SalesActivity_Post_Cancel'),
 ];
 
-/** Id fields by object type; activity webhooks carry `ProspectActivityId` (truefan-crm CallingPipeline.gs). */
-const ID_FIELDS: Record<string, string[]> = {
+/**
+ * Id fields by object type; activity webhooks carry `ProspectActivityId` (truefan-crm CallingPipeline.gs).
+ * A Map: the object type comes from the sender's eventType, and `constructor` must find nothing.
+ */
+const ID_FIELDS = new Map<string, string[]>(Object.entries({
 	lead: ['ProspectID', 'ProspectId'],
 	form: ['ProspectID', 'ProspectId'],
 	lead_activity: ['ProspectActivityId', 'ActivityId', 'Id'],
@@ -80,7 +83,7 @@ const ID_FIELDS: Record<string, string[]> = {
 	task: ['UserTaskId', 'TaskId', 'Id'],
 	user: ['UserId', 'ID', 'Id'],
 	account: ['CompanyId', 'AccountId', 'Id'],
-};
+}));
 const FALLBACK_ID_FIELDS = ['Id', 'ID', 'id'];
 
 const firstQueryValue = (value: unknown): string => {
@@ -99,9 +102,10 @@ function toEvent(record: JsonObject, eventType: string, entityId: string, input:
 			event: canonical,
 			sourceEvent,
 			crm: 'leadSquared',
-			eventId: derivedEventId('leadSquared', sourceEvent, entityId, record),
+			// No id is sent; ModifiedOn, the time of the change, makes the record's hash specific (CreatedOn does not for updates).
+			...eventIdOf(null, isoTime(data.ModifiedOn), 'leadSquared', sourceEvent, entityId, record),
 			occurredAt: isoTime(data.ModifiedOn) ?? isoTime(data.CreatedOn),
-			object: { type: objectType, id: firstId(data, [...(ID_FIELDS[objectType] ?? []), ...FALLBACK_ID_FIELDS]) },
+			object: { type: objectType, id: firstId(data, [...(ID_FIELDS.get(objectType) ?? []), ...FALLBACK_ID_FIELDS]) },
 			data,
 			...(changed && isRecord(record.Before) ? { previous: record.Before } : {}),
 			context: presentValues({

@@ -25,9 +25,16 @@ export function bodyValue({ body, bodyKind, rawBody }: Pick<NormaliseInput, 'bod
 	return body;
 }
 
+/** `records`/`record`, `entries`/`entry`, `addresses`/`address`: a root named as a list of its child. */
+const isPluralOf = (plural: string, singular: string) =>
+	plural === `${singular}s` || plural === `${singular}es` || (singular.endsWith('y') && plural === `${singular.slice(0, -1)}ies`);
+
 /**
  * XML arrives as `{ root: {...} }`: the root element's name says nothing about the event, so its content is
- * the record. A root that only repeats one child (`<records><record/><record/></records>`) is a list.
+ * the record. A root that only repeats one child (`<records><record/><record/></records>`) is a list. The
+ * parser gives a single child as an object, not a one-element array, so a list of one is recognised by its
+ * names (`<records><record/></records>`); a record whose only field is an element (`<lead><address/></lead>`)
+ * stays a record.
  */
 function unwrapXml(body: unknown): unknown {
 	if (!isRecord(body)) return body;
@@ -36,8 +43,22 @@ function unwrapXml(body: unknown): unknown {
 	const root = body[keys[0]];
 	if (!isRecord(root)) return typeof root === 'string' && root.trim() !== '' ? { value: root } : {};
 	const children = Object.keys(root);
-	if (children.length === 1 && Array.isArray(root[children[0]])) return root[children[0]];
+	if (children.length !== 1) return root;
+	const only = root[children[0]];
+	if (Array.isArray(only)) return only;
+	if (isRecord(only) && isPluralOf(keys[0], children[0])) return [only];
 	return root;
+}
+
+/**
+ * The record of a request without a body: a workflow action sent as GET (or DELETE) carries its fields in
+ * the query string. `omit` names parameters that are not record fields (the event name's); undefined when
+ * no field is left.
+ */
+export function queryRecord(query: Record<string, unknown>, omit: ReadonlyArray<string | undefined> = []): JsonObject | undefined {
+	const record = { ...query };
+	for (const name of omit) if (name) delete record[name];
+	return Object.keys(record).length > 0 ? record : undefined;
 }
 
 /** Records of a body: an array gives one record per element; anything else one record. */
@@ -88,7 +109,8 @@ function place(target: JsonObject, segments: string[], value: unknown, created: 
 	let node: Record<string, unknown> = target;
 	for (const [position, segment] of segments.entries()) {
 		if (Array.isArray(node) && !isIndex(segment)) return false;
-		const existing = node[segment];
+		// Own values only: a sender's `toString.a` key must not find Object.prototype.toString.
+		const existing = Object.prototype.hasOwnProperty.call(node, segment) ? node[segment] : undefined;
 		if (position === segments.length - 1) {
 			if (existing !== undefined) return false;
 			node[segment] = value;

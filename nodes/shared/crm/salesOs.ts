@@ -7,7 +7,7 @@
 import type { SigningConfig } from '../signatures';
 import type { HeaderBag } from '../signatures/types';
 import { singleHeader } from '../signatures/types';
-import { buildEvent, derivedEventId, eventType, idText, isoTime, isRecord, objectTypeOf, presentValues, resolveEvent, without } from './events';
+import { buildEvent, eventIdOf, eventType, idText, isoTime, isRecord, objectTypeOf, presentValues, resolveEvent, without } from './events';
 import { bodyValue } from './records';
 import type { CrmEventType, CrmProfile, NormaliseInput, NormaliseResult } from './types';
 
@@ -66,7 +66,7 @@ function normalise(input: NormaliseInput): NormaliseResult {
 					event: canonical,
 					sourceEvent,
 					crm: 'salesOs',
-					eventId: idText(body.id) ?? derivedEventId('salesOs', sourceEvent, body.timestamp, data),
+					...eventIdOf(idText(body.id), isoTime(body.timestamp), 'salesOs', sourceEvent, body.timestamp, data),
 					occurredAt: isoTime(body.timestamp),
 					object: { type: objectTypeOf(canonical), id: idText(data.id) },
 					data,
@@ -86,6 +86,8 @@ export const salesOs: CrmProfile = {
 	supportedAuthentications: ['signingSecret', 'none'],
 	adaptSigning,
 	httpMethods: ['POST'],
+	// Five retries, after 1 min, 5 min, 30 min, 2 h and 24 h (seed 003), read as gaps: the longer reading.
+	retryWindowHours: 27,
 	setupHint:
 		'In SalesOS open Settings > Webhooks, click Add Webhook, paste this URL and select the events. Copy the webhook secret into a Webhook Signing Secret credential (scheme HMAC Signature Header, header X-Webhook-Signature, SHA-256); hex or base64 digests are both recognised. SalesOS retries failed deliveries up to 5 times, and repeats are dropped by their event id.',
 	settings: [],

@@ -5,7 +5,7 @@
  * tolerance; `webhook-id` is the idempotency key.
  */
 import { singleHeader } from '../signatures/types';
-import { buildEvent, derivedEventId, idText, isoTime, isRecord, objectTypeOf, resolveEvent, without } from './events';
+import { buildEvent, eventIdOf, idText, isoTime, isRecord, objectTypeOf, resolveEvent, without } from './events';
 import { bodyValue } from './records';
 import type { CrmProfile, NormaliseInput, NormaliseResult } from './types';
 
@@ -25,6 +25,7 @@ function normalise(input: NormaliseInput): NormaliseResult {
 	if (!type) return { error: 'The payload has no "type" field naming the event' };
 	const { event, sourceEvent } = resolveEvent([], type);
 	const data = isRecord(body.data) ? body.data : without(body, ['type', 'timestamp']);
+	const occurredAt = isoTime(body.timestamp) ?? isoTime(header(input, 'timestamp'));
 	return {
 		events: [
 			buildEvent(
@@ -32,8 +33,9 @@ function normalise(input: NormaliseInput): NormaliseResult {
 					event,
 					sourceEvent,
 					crm: 'standardWebhooks',
-					eventId: header(input, 'id') ?? derivedEventId('standardWebhooks', sourceEvent, body),
-					occurredAt: isoTime(body.timestamp) ?? isoTime(header(input, 'timestamp')),
+					// Only without authentication can webhook-id be missing; the body then stands in for it.
+					...eventIdOf(header(input, 'id'), isoTime(body.timestamp), 'standardWebhooks', sourceEvent, body),
+					occurredAt,
 					object: { type: objectTypeOf(event), id: idText(data.id) },
 					data,
 				},

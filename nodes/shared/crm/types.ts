@@ -69,6 +69,13 @@ export interface NormalisedEvent {
 	sourceEvent: string;
 	crm: string;
 	eventId: string;
+	/**
+	 * `hash` when the CRM sent no id and the content holds no time of the change: `eventId` is then a hash
+	 * of the event name and record, which a later change with identical content repeats, so the trigger
+	 * remembers it only for the CRM's retry window. Absent for the CRM's own id, or a hash of content that
+	 * holds the time of the change (as specific as an id).
+	 */
+	eventIdSource?: 'hash';
 	occurredAt: string;
 	object: { type: string; id: string | null };
 	data: JsonObject;
@@ -127,6 +134,11 @@ export interface CrmProfile {
 	setupHint: string;
 	/** Methods the CRM sends with; the webhook is registered for each. */
 	httpMethods: HttpMethod[];
+	/**
+	 * How long the CRM retries a failed delivery, in hours, as its documentation states; absent when it does
+	 * not say (the trigger then assumes an hour). Event ids marked `eventIdSource: 'hash'` are remembered this long.
+	 */
+	retryWindowHours?: number;
 	/** The answer the CRM expects for a delivery; otherwise the node's own response settings apply. */
 	defaultResponse?: CrmResponse;
 	/** Settings of CrmSettings this profile reads; the node shows only these. */

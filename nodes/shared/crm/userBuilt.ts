@@ -3,9 +3,9 @@
  * there is no event field and no id, so the event comes from the node's settings (one fixed event per URL)
  * or from a field or query parameter the user names, and the event id is a hash of the record.
  */
-import { buildEvent, derivedEventId, idText, isoTime, isRecord, objectTypeOf, resolveEvent } from './events';
+import { buildEvent, eventIdOf, idText, isoTime, isRecord, objectTypeOf, resolveEvent } from './events';
 import { readPath } from './paths';
-import { bodyValue, expandDottedKeys, recordsOf } from './records';
+import { bodyValue, expandDottedKeys, queryRecord, recordsOf } from './records';
 import type { CrmEventType, CrmSettings, JsonObject, NormaliseInput, NormaliseResult, NormalisedEvent } from './types';
 
 /** The settings both profiles show. */
@@ -35,9 +35,8 @@ const queryText = (value: unknown): string | undefined => {
 function requestRecords(input: NormaliseInput, arrayMode: CrmSettings['arrayMode']): JsonObject[] {
 	const value = bodyValue(input);
 	if (value === undefined || (typeof value === 'string' && value.trim() === '')) {
-		const query = { ...input.query };
-		if (input.settings.eventQueryParameter) delete query[input.settings.eventQueryParameter];
-		return Object.keys(query).length > 0 ? [query] : [];
+		const record = queryRecord(input.query, [input.settings.eventQueryParameter]);
+		return record ? [record] : [];
 	}
 	if (Array.isArray(value) && arrayMode === 'single') return value.length > 0 ? [{ records: value }] : [];
 	return recordsOf(value);
@@ -73,14 +72,16 @@ export function normaliseUserBuilt(input: NormaliseInput, options: UserBuiltOpti
 		const name = eventName(primary, input);
 		if (typeof name !== 'string') return name;
 		const { event, sourceEvent } = resolveEvent(options.events, name);
+		const occurredAt = settings.timestampField ? isoTime(readPath(primary, settings.timestampField)) : undefined;
 		events.push(
 			buildEvent(
 				{
 					event,
 					sourceEvent,
 					crm: options.crm,
-					eventId: derivedEventId(options.crm, sourceEvent, record),
-					occurredAt: settings.timestampField ? isoTime(readPath(primary, settings.timestampField)) : undefined,
+					// No id is sent: the record's hash, as specific as an id when the Time Field gives the change's time.
+					...eventIdOf(null, occurredAt, options.crm, sourceEvent, record),
+					occurredAt,
 					object: { type: objectTypeOf(event), id: idText(readPath(primary, settings.objectIdField || 'id')) },
 					data: record,
 				},

@@ -40,6 +40,8 @@ export const vtiger: CrmProfile = {
 	supportedAuthentications: ['basicAuth', 'none'],
 	// URL to Notify methods (seed 001).
 	httpMethods: ['POST', 'PUT', 'GET'],
+	// Three retries, after 1, 2 and 4 hours (seed 001), read as gaps: the longer reading.
+	retryWindowHours: 7,
 	setupHint:
 		'In Vtiger open the User Menu > Settings > Automation > Workflows, click +New Workflow > Standard, set the module, trigger and conditions, then Add Action > Webhook: URL to Notify = this URL, method POST, Content Type JSON (or JSONARRAY, XML, FORM), Authorization Type Basic Authentication with the username and password of your Webhook Basic Auth credential, and Parameters for the fields to send, including the record id (e.g. id → Record Id). Enable Related Modules to send related records in the same request.',
 	settings: USER_BUILT_SETTINGS,

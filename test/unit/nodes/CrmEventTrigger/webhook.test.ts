@@ -205,6 +205,20 @@ describe('CRM Event Trigger webhook(): HighLevel', () => {
 		expect(await post(server, body, headers)).toMatchObject({ status: 401, json: { error: 'replayed' } });
 	});
 
+	it('starts a workflow Webhook action sent as GET or DELETE, its fields read from the query string', async () => {
+		const server = await serve({
+			parameters: { crm: 'highLevel', authentication: 'bearerToken' },
+			credentials: { webhookBearerTokenApi: { token: 'ghl-token' } },
+		});
+		for (const method of ['GET', 'DELETE']) {
+			const response = await post(server, '', { authorization: 'Bearer ghl-token' }, `/?contact_id=c-${method}&email=a%40example.com`, method);
+			expect(response.status).toBe(200);
+			expect(lastItems(server)).toEqual([
+				expect.objectContaining({ event: 'workflow.webhook', object: { type: 'contact', id: `c-${method}` }, data: { contact_id: `c-${method}`, email: 'a@example.com' } }),
+			]);
+		}
+	});
+
 	it('echoes a confirmation token through the shared handshake when configured, starting nothing', async () => {
 		const server = await serve(setup({ handshakeSource: 'query', handshakeField: 'token' }));
 		const { body, headers } = signed(contact());
@@ -242,6 +256,32 @@ describe('CRM Event Trigger webhook(): user-built and standard senders', () => {
 		const [item] = lastItems(keyed) ?? [];
 		expect(item).toMatchObject({ event: 'lead.created', object: { id: 'L-1' }, data: { id: 'L-1', name: 'Ada' } });
 		expect(JSON.stringify(item)).not.toContain('query-secret');
+	});
+
+	it('drops a Freshsales retry of a hashed record, but not the same content after its retry window', async () => {
+		const now = Date.now();
+		const clock = jest.spyOn(Date, 'now').mockReturnValue(now);
+		try {
+			const setup = (timestampField?: string): WebhookSetup => ({
+				parameters: { crm: 'freshsales', authentication: 'basicAuth', eventSource: 'fixed', fixedEvent: 'contact.updated', ...(timestampField ? { timestampField } : {}) },
+				credentials: basic,
+			});
+			const body = '{"id":42,"email":"ada@example.com","updated_at":"2025-01-15T10:30:00Z"}';
+			const hashed = await serve(setup());
+			await post(hashed, body, { authorization });
+			expect(lastItems(hashed)).toEqual([expect.objectContaining({ eventIdSource: 'hash' })]);
+			expect(await post(hashed, body, { authorization })).toMatchObject({ status: 200, json: { duplicate: true } });
+			// Two days later the same content is a new change: Freshsales stops retrying after 1 h + 2 days.
+			const timed = await serve(setup('updated_at'));
+			await post(timed, body, { authorization });
+			clock.mockReturnValue(now + 50 * 3600 * 1000);
+			await post(hashed, body, { authorization });
+			expect(lastItems(hashed)).toEqual([expect.objectContaining({ event: 'contact.updated' })]);
+			// With the Time Field, the same content is the same change, remembered for Remember Events For.
+			expect(await post(timed, body, { authorization })).toMatchObject({ status: 200, json: { duplicate: true } });
+		} finally {
+			clock.mockRestore();
+		}
 	});
 
 	it('reads a Freshsales XML body, the event named in a field', async () => {

@@ -1,4 +1,4 @@
-import { canonicalEventName, derivedEventId, isoTime } from '../../../../nodes/shared/crm/events';
+import { canonicalEventName, derivedEventId, eventIdOf, isoTime } from '../../../../nodes/shared/crm/events';
 import { expandDottedKeys } from '../../../../nodes/shared/crm/records';
 import { pathProblems, readPath } from '../../../../nodes/shared/crm/paths';
 
@@ -18,6 +18,16 @@ describe('canonical event names', () => {
 		expect(canonicalEventName(name)).toBe(canonical);
 	});
 
+	it.each([
+		['ContactConstructor', 'contact.constructor'],
+		['Contact___proto__', 'contact.proto'],
+		['Contact_toString', 'contact_to.string'],
+		['hasOwnProperty', 'has_own.property'],
+		['constructor', 'event.constructor'],
+	])('reads %s as words, never as an Object.prototype member', (name, canonical) => {
+		expect(canonicalEventName(name)).toBe(canonical);
+	});
+
 	it('cuts sender-controlled names to a safe length', () => {
 		expect(canonicalEventName('A'.repeat(10_000)).length).toBeLessThanOrEqual(210);
 	});
@@ -28,6 +38,13 @@ describe('event ids and times', () => {
 		expect(derivedEventId('x', 'e', { a: 1, b: [{ c: 2, d: 3 }] })).toBe(derivedEventId('x', 'e', { b: [{ d: 3, c: 2 }], a: 1 }));
 		expect(derivedEventId('x', 'e', { a: 1 })).not.toBe(derivedEventId('x', 'e', { a: 2 }));
 		expect(derivedEventId('x', 'e', { a: 1 })).not.toBe(derivedEventId('y', 'e', { a: 1 }));
+	});
+
+	it('keeps a sent id, and marks a hash only when the hashed content holds no time of the change', () => {
+		const record = { id: 1 };
+		expect(eventIdOf('evt_1', undefined, 'x', 'e', record)).toEqual({ eventId: 'evt_1' });
+		expect(eventIdOf(null, undefined, 'x', 'e', record)).toEqual({ eventId: derivedEventId('x', 'e', record), eventIdSource: 'hash' });
+		expect(eventIdOf(null, '2025-01-15T10:30:00.000Z', 'x', 'e', record)).toEqual({ eventId: derivedEventId('x', 'e', record) });
 	});
 
 	it.each([
@@ -60,6 +77,15 @@ describe('dotted form keys', () => {
 			'b.c': 'clash',
 			d: [{ e: 'bracket' }],
 			f: { '99999': 'big index' },
+		});
+	});
+
+	it('expands keys named like Object.prototype members as any other', () => {
+		expect(expandDottedKeys({ 'toString.a': 1, 'hasOwnProperty.0': 2, 'constructor.b': 3, 'valueOf.c': 4 })).toEqual({
+			toString: { a: 1 },
+			hasOwnProperty: [2],
+			'constructor.b': 3,
+			valueOf: { c: 4 },
 		});
 	});
 });

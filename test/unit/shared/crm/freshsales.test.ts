@@ -34,6 +34,16 @@ describe('Freshsales profile', () => {
 		expect(normalise('deal-won.form', encodings[2][2], { fixedEvent: 'opportunity.won' })[0].eventId).toBe(ids[2].eventId);
 	});
 
+	it('marks the record’s hash as such unless the Time Field gives the time of the change', () => {
+		const hashed = normalise('deal-won.json', 'application/json', { fixedEvent: 'opportunity.won' })[0];
+		expect(hashed).toMatchObject({ eventId: expect.stringMatching(/^sha256:/), eventIdSource: 'hash' });
+		const timed = normalise('deal-won.json', 'application/json', { fixedEvent: 'opportunity.won', timestampField: 'updated_at' })[0];
+		expect(timed).not.toHaveProperty('eventIdSource');
+		const missing = normalise('deal-won.json', 'application/json', { fixedEvent: 'opportunity.won', timestampField: 'closed_at' })[0];
+		expect(missing.eventIdSource).toBe('hash');
+		expect(freshsales.retryWindowHours).toBe(49);
+	});
+
 	it('takes the event from a field the user names, mapping Freshsales wording to the canonical name', () => {
 		const [event] = normalise('deal-won.form', 'application/x-www-form-urlencoded', { eventSource: 'field', eventField: 'event' });
 		expect(event).toMatchObject({ event: 'opportunity.won', sourceEvent: 'Deal Won' });

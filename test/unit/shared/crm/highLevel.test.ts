@@ -115,6 +115,43 @@ describe('HighLevel profile: events', () => {
 		expect(eventsOf(highLevel.normalise(form))[0]).toMatchObject({ event: 'workflow.webhook', object: { id: 'c1' } });
 	});
 
+	it.each(['constructor', '__proto__', 'toString', 'hasOwnProperty'])(
+		'reads a type or invoice status named after Object.prototype’s %s as any unknown name',
+		(name) => {
+			for (const type of [name, `${name}Create`, `Constructor${name}`]) {
+				const [event] = eventsOf(highLevel.normalise(requestInput(JSON.stringify({ type, id: 'x1' }))));
+				expect(event).toMatchObject({ sourceEvent: type, object: { id: 'x1' } });
+				expect(event.event).not.toMatch(/function|native code/);
+			}
+			const invoice = { invoiceNumber: '20', altType: 'location', altId: 'l1', status: name, _id: 'inv1' };
+			expect(eventsOf(highLevel.normalise(requestInput(JSON.stringify(invoice))))[0]).toMatchObject({
+				event: 'invoice.updated',
+				sourceEvent: 'InvoiceUpdate',
+				object: { id: 'inv1' },
+			});
+		},
+	);
+
+	it('marks a workflow action’s hashed id as such, never a webhookId or a body with a timestamp', () => {
+		expect(normalise('workflow-webhook.json')[0].eventIdSource).toBe('hash');
+		expect(normalise('contact-create.json')[0]).not.toHaveProperty('eventIdSource');
+		const timed = requestInput('{"contact_id":"c1","timestamp":"2025-01-15T10:30:00Z"}');
+		expect(eventsOf(highLevel.normalise(timed))[0]).not.toHaveProperty('eventIdSource');
+	});
+
+	it('reads a workflow Webhook action sent as GET or DELETE from its query string', () => {
+		const input = requestInput('', { query: { contact_id: 'c1', email: 'a@example.com' } });
+		expect(eventsOf(highLevel.normalise(input))).toEqual([
+			expect.objectContaining({
+				event: 'workflow.webhook',
+				sourceEvent: 'WorkflowWebhook',
+				object: { type: 'contact', id: 'c1' },
+				data: { contact_id: 'c1', email: 'a@example.com' },
+			}),
+		]);
+		expect(highLevel.normalise(requestInput(''))).toEqual({ events: [] });
+	});
+
 	it('maps INSTALL and unknown PascalCase names', () => {
 		const install = '{"type":"INSTALL","appId":"app1","locationId":"l1","companyId":"c1","webhookId":"w1"}';
 		expect(eventsOf(highLevel.normalise(requestInput(install)))[0]).toMatchObject({

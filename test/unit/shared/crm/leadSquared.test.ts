@@ -57,6 +57,13 @@ describe('LeadSquared profile', () => {
 		);
 	});
 
+	it('marks the record’s hash as such unless ModifiedOn gives the time of the change', () => {
+		const [lead] = eventsOf(leadSquared.normalise(requestInput(fixture('leadSquared', 'lead-created.json'), { query: query('Lead_Post_Create') })));
+		expect(lead).not.toHaveProperty('eventIdSource');
+		const activities = eventsOf(leadSquared.normalise(requestInput(fixture('leadSquared', 'activities-bulk.json'), { query: query('LeadActivity_Post_Create') })));
+		expect(activities.map((event) => event.eventIdSource)).toEqual(['hash', 'hash', 'hash']);
+	});
+
 	it('reads the same activities sent as text/plain', () => {
 		const input = requestInput(fixture('leadSquared', 'activities-bulk.json'), {
 			contentType: 'text/plain; charset=utf-8',
@@ -101,6 +108,15 @@ describe('LeadSquared profile', () => {
 		const [event] = eventsOf(leadSquared.normalise(requestInput('{"Id":"1"}', { query: query(eventType) })));
 		expect(event).toMatchObject({ event: canonical, sourceEvent: eventType });
 	});
+
+	it.each(['constructor', '__proto__', 'toString', 'hasOwnProperty'])(
+		'reads an eventType named after Object.prototype’s %s as any unknown name',
+		(name) => {
+			const [event] = eventsOf(leadSquared.normalise(requestInput('{"Id":"1"}', { query: query(`${name}_Post_Create`) })));
+			expect(event).toMatchObject({ sourceEvent: `${name}_Post_Create`, object: { id: '1' } });
+			expect(event.event).toMatch(/^[a-z0-9_]+\.created$/);
+		},
+	);
 
 	it('answers a body-less check without starting anything, and explains a URL without eventType', () => {
 		expect(leadSquared.normalise(requestInput('', { query: query('Lead_Post_Create') }))).toEqual({ events: [] });

@@ -45,6 +45,20 @@ describe('Vtiger profile', () => {
 		});
 	});
 
+	it('reads an XML list of one record as it reads a list of two', () => {
+		const list = (...ids: string[]) =>
+			`<records>${ids.map((id) => `<record><id>${id}</id><firstname>F${id}</firstname></record>`).join('')}</records>`;
+		const read = (xml: string) =>
+			eventsOf(vtiger.normalise(requestInput(xml, { contentType: 'application/xml', settings }))).map((event) => [event.object.id, event.data]);
+		expect(read(list('12x1', '12x2'))).toEqual([
+			['12x1', { id: '12x1', firstname: 'F12x1' }],
+			['12x2', { id: '12x2', firstname: 'F12x2' }],
+		]);
+		expect(read(list('12x1'))).toEqual([['12x1', { id: '12x1', firstname: 'F12x1' }]]);
+		// A record whose only field is an element is not a list.
+		expect(read('<lead><address><city>Pune</city></address></lead>')).toEqual([[null, { address: { city: 'Pune' } }]]);
+	});
+
 	it('reads FORM and expands Vtiger’s dotted array parameters into related records', () => {
 		const [event] = normalise('contact.form', 'application/x-www-form-urlencoded');
 		expect(event.data).toEqual({
