@@ -132,7 +132,7 @@ export const properties: INodeProperties[] = [
 		displayOptions: { show: { headerMode: ['lines'] } },
 		default: '',
 		placeholder: 'X-Sample-CustomHeader1: VALUE\nX-Api-Version: 2',
-		description: 'One header per line, as Name: value. A space before the colon is skipped.',
+		description: 'One header per line, as Name: value. A space before the colon is skipped. Keep each expression on the line of its header; a line break in its value is refused.',
 	},
 	{
 		displayName: 'Encoding',
@@ -299,7 +299,7 @@ export const properties: INodeProperties[] = [
 				typeOptions: { minValue: 0 },
 				default: 65,
 				description:
-					"Longer waits are not slept inside the execution: the item goes to the Retry Later output with delivery.nextAttemptAt. Loop it through a Wait node back into this node, with Resume: At Specified Time set to the item's delivery.nextAttemptAt. 65 s is where n8n's Wait node starts to persist waits.",
+					"Longer waits are not slept inside the execution: the item goes to the Retry Later output with delivery.nextAttemptAt. Loop it through a Wait node back into this node, with Resume: At Specified Time set to the item's delivery.nextAttemptAt. The wait counts from when the batch leaves the node; at 65 s or more (where n8n's Wait node starts to persist waits) it is at least this threshold plus 5 s, so a restart does not lose it.",
 			},
 			{
 				displayName: 'Retry On Network Errors',

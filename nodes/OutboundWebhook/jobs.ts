@@ -6,7 +6,7 @@ import { buildArrayBody, buildBody, hasDeliveryRecord } from '../shared/outbound
 import type { EncodedBody } from '../shared/outbound/encoders';
 import { OutboundConfigError } from '../shared/outbound/errors';
 import type { HeaderEntry } from '../shared/outbound/headers';
-import { mergeHeaders, parseHeaderLines, validateHeaders } from '../shared/outbound/headers';
+import { headerTemplateLines, mergeHeaders, parseHeaderLines, parseResolvedHeaderLines, validateHeaders } from '../shared/outbound/headers';
 import type { AttemptRecord, DeliveryJob, ResumeState } from '../shared/outbound/runner';
 import type { CompiledTemplate } from '../shared/outbound/template';
 import { compileTemplate } from '../shared/outbound/template';
@@ -27,8 +27,7 @@ function isDynamic(value: unknown): boolean {
  * Reads item parameters, but only once when they hold no expression: with thousands of items,
  * re-reading constant parameters for each one would cost more than the requests.
  */
-function parameterReader(context: IExecuteFunctions) {
-	const raw = context.getNode().parameters as INodeParameters;
+function parameterReader(context: IExecuteFunctions, raw: INodeParameters) {
 	const constant = new Map<string, unknown>();
 	return <T>(name: string, itemIndex: number, fallback: T): T => {
 		const value = name.split('.').reduce<unknown>((node, key) => (node as IDataObject | undefined)?.[key], raw);
@@ -75,14 +74,17 @@ export function prepareJobs(
 	items: INodeExecutionData[],
 	onItemError: (error: OutboundConfigError, itemIndex: number) => void,
 ): DeliveryJob[] {
-	const read = parameterReader(context);
+	// Read once: n8n's getNode() deep-copies the node.
+	const raw = context.getNode().parameters as INodeParameters;
+	const read = parameterReader(context, raw);
+	const secretQueryNames = Object.keys(settings.auth.query);
 	const executionId = context.getExecutionId() ?? `local-${Date.now()}`;
 	const runIndex = context.getWorkflowDataProxy(0).$runIndex ?? 0;
 	const templates = new Map<string, CompiledTemplate>();
 	const method = String(context.getNodeParameter('method', 0, 'POST')).toUpperCase();
 
 	const request = (itemIndex: number) => {
-		const url = validateUrl(read<string>('url', itemIndex, ''));
+		const url = validateUrl(read<string>('url', itemIndex, ''), 'URL', secretQueryNames);
 		const query = (read<IDataObject>('queryParameters', itemIndex, {}).parameters as FieldEntry[] | undefined) ?? [];
 		for (const { name, value } of query) {
 			if (String(name ?? '').trim() === '') throw new OutboundConfigError('Query Parameters', 'A query parameter has no name', 'Fill in the name or remove the row');
@@ -91,9 +93,20 @@ export function prepareJobs(
 		for (const [name, value] of Object.entries(settings.auth.query)) url.searchParams.set(name, value);
 		const custom: HeaderEntry[] =
 			settings.headerMode === 'lines'
-				? parseHeaderLines(read<string>('headerLines', itemIndex, ''))
+				? headerLines(itemIndex)
 				: ((read<IDataObject>('headers', itemIndex, {}).parameters as HeaderEntry[] | undefined) ?? []);
 		return { url, headers: validateHeaders(custom) };
+	};
+
+	/**
+	 * Pasted lines with expressions are resolved one line of the template at a time: resolving the
+	 * whole text first would let a line break inside item data start a header of its own.
+	 */
+	const headerLines = (itemIndex: number): HeaderEntry[] => {
+		const template = raw.headerLines;
+		if (!isDynamic(template)) return parseHeaderLines(read<string>('headerLines', itemIndex, ''));
+		const lines = headerTemplateLines(String(template).slice(1));
+		return parseResolvedHeaderLines(lines.map((line) => (line.includes('{{') ? String(context.evaluateExpression(line, itemIndex) ?? '') : line)));
 	};
 
 	const content = (item: INodeExecutionData, itemIndex: number): ContentSpec => {
@@ -122,8 +135,8 @@ export function prepareJobs(
 		return custom === '' ? hashKey(`${executionId}:${settings.nodeId}:${runIndex}:${itemIndex}`) : checkKey(custom);
 	};
 	/** One key for a JSON Array request: the shared custom key, a hash of the items' keys, or one derived from the run. */
-	const batchKey = () => {
-		const custom = items.map((_, index) => customKey(index));
+	const batchKey = (indexes: number[]) => {
+		const custom = indexes.map(customKey);
 		if (custom.every((key) => key === '')) return hashKey(`${executionId}:${settings.nodeId}:${runIndex}:batch`);
 		const keys = custom.map(checkKey);
 		return keys.every((key) => key === keys[0]) ? keys[0] : hashKey(keys.join('\n'));
@@ -139,14 +152,24 @@ export function prepareJobs(
 		signing: settings.signing,
 		idempotencyKey: key,
 		sensitiveHeaders: settings.sensitiveHeaders,
+		secretQueryNames,
 		resume,
 	});
+
+	/** The item's URL as far as it can be read, redacted like a sent one; the raw parameter if even that fails. */
+	const shownUrl = (itemIndex: number) => {
+		try {
+			return redactUrl(String(read<string>('url', itemIndex, '')).trim(), secretQueryNames);
+		} catch {
+			return redactText(String(raw.url ?? ''), secretQueryNames);
+		}
+	};
 
 	const failing = (itemIndexes: number[], error: OutboundConfigError): DeliveryJob => ({
 		itemIndexes,
 		method,
 		url: new URL('http://invalid.invalid/'),
-		redactedUrl: redactText(String(context.getNode().parameters.url ?? '')),
+		redactedUrl: shownUrl(itemIndexes[0]),
 		headers: {},
 		build: () => {
 			throw error;
@@ -158,24 +181,32 @@ export function prepareJobs(
 		try {
 			return fn();
 		} catch (error) {
-			if (!(error instanceof OutboundConfigError)) return failing(itemIndexes, new OutboundConfigError('Parameters', (error as Error).message));
-			onItemError(error, itemIndexes[0]);
-			return failing(itemIndexes, error);
+			// An expression error is as much a reason to stop before sending as a bad setting.
+			const problem = error instanceof OutboundConfigError ? error : new OutboundConfigError('Parameters', (error as Error).message);
+			onItemError(problem, itemIndexes[0]);
+			return failing(itemIndexes, problem);
 		}
 	};
 
 	if (settings.encoding === 'jsonArray' && settings.hasBody) {
-		const indexes = items.map((_, index) => index);
-		const single = attempt(indexes, () => {
-			const parts = request(0);
-			const resumed = items.map((item) => resumeOf(item.json, settings.nodeId));
-			// The batch resumes only when every item came back from the same Retry Later request.
-			const loop = resumed.every((entry) => entry?.key === resumed[0]?.key) ? resumed[0] : undefined;
-			const key = loop?.key ?? batchKey();
-			const body = buildArrayBody(items.map((item, index) => content(item, index)));
-			return job(indexes, parts, key, body, loop?.resume);
-		});
-		return [single as DeliveryJob];
+		// Items back from one Retry Later request go out together again with its key and attempts;
+		// fresh items get a request (and key) of their own.
+		const resumed = items.map((item) => resumeOf(item.json, settings.nodeId));
+		const groups = new Map<string | undefined, number[]>();
+		for (const [index, entry] of resumed.entries()) {
+			const group = groups.get(entry?.key);
+			if (group) group.push(index);
+			else groups.set(entry?.key, [index]);
+		}
+		return [...groups].map(
+			([resumeKey, indexes]) =>
+				attempt(indexes, () => {
+					const parts = request(indexes[0]);
+					const loop = resumeKey === undefined ? undefined : resumed[indexes[0]];
+					const body = buildArrayBody(indexes.map((index) => content(items[index], index)));
+					return job(indexes, parts, loop?.key ?? batchKey(indexes), body, loop?.resume);
+				}) as DeliveryJob,
+		);
 	}
 
 	return items.map((item, itemIndex) =>

@@ -12,7 +12,10 @@ const OUTPUT_INDEX: Record<DeliveryStatus, number> = { delivered: 0, retry_later
  */
 export function routeResults(items: INodeExecutionData[], jobs: DeliveryJob[], results: DeliveryResult[]): INodeExecutionData[][] {
 	const byItem = new Array<DeliveryResult>(items.length);
-	for (const [index, job] of jobs.entries()) for (const itemIndex of job.itemIndexes) byItem[itemIndex] = results[index];
+	for (const [index, job] of jobs.entries()) {
+		// A JSON Array request answers for several items: each gets its own copy, so changing one downstream changes no other.
+		for (const [position, itemIndex] of job.itemIndexes.entries()) byItem[itemIndex] = position === 0 ? results[index] : structuredClone(results[index]);
+	}
 	const outputs: INodeExecutionData[][] = [[], [], []];
 	for (const [itemIndex, item] of items.entries()) {
 		const result = byItem[itemIndex];

@@ -60,12 +60,16 @@ const crmWorkflow = workflow(
 	[],
 );
 
+type Pair = 'out-plain' | 'out-jsonpath' | 'out-xpath' | 'out-lines';
+
 /** One Webhook → Outbound Webhook pair per configuration; the URL and header come from the request. */
 const outboundWorkflow: WorkflowJson = (() => {
 	const pairs: Array<[string, Json]> = [
 		['out-plain', {}],
 		['out-jsonpath', { captureLanguage: 'jsonPath', captureOnSuccess: { values: [{ name: 'value', expression: '={{ $json.body.capture }}' }] } }],
 		['out-xpath', { captureLanguage: 'xPath', captureOnSuccess: { values: [{ name: 'value', expression: '={{ $json.body.capture }}' }] } }],
+		// Headers pasted as lines, as Freshsales users write them, with item data in one of them.
+		['out-lines', { headerMode: 'lines', headerLines: '=X-Note: {{ $json.body.headerValue }}\nX-Static: yes' }],
 	];
 	const nodes = pairs.flatMap(([path, parameters]) => [
 		coreNode('webhook', { name: `Webhook ${path}`, typeVersion: 2, webhookId: randomUUID(), parameters: { httpMethod: 'POST', path, options: {} } }),
@@ -119,6 +123,7 @@ function startHostileReceiver(): Promise<void> {
 		req.on('end', () => {
 			const route = (req.url ?? '').split('?')[0];
 			if (route === '/json') return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"order":{"id":"o-1"}}');
+			if (route === '/echo-headers') return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ headers: req.headers }));
 			if (route === '/latin1-xml' || route === '/latin1-xml-charset') {
 				const body = Buffer.from('<?xml version="1.0" encoding="ISO-8859-1"?><contact><name>Zoë Müller</name><city>Köln</city></contact>', 'latin1');
 				const type = route === '/latin1-xml' ? 'application/xml' : 'text/xml; charset=ISO-8859-1';
@@ -358,7 +363,7 @@ describe('Hostile settings and answers for the Outbound Webhook node', () => {
 	let executionCount = 0;
 
 	/** Runs one execution of a Webhook → Outbound pair and returns the Outbound node's single result. */
-	async function deliver(pair: 'out-plain' | 'out-jsonpath' | 'out-xpath', body: Json): Promise<{ output: string; item?: Json; error?: string }> {
+	async function deliver(pair: Pair, body: Json): Promise<{ output: string; item?: Json; error?: string }> {
 		const response = await fetch(n8n.webhookUrl(pair), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 		expect(response.status).toBe(200);
 		executionCount++;
@@ -392,7 +397,7 @@ describe('Hostile settings and answers for the Outbound Webhook node', () => {
 	const cases: Array<{
 		input: string;
 		expected: string;
-		pair?: 'out-plain' | 'out-jsonpath' | 'out-xpath';
+		pair?: Pair;
 		body: () => Json;
 		check: (result: Awaited<ReturnType<typeof deliver>>) => { seen: string; ok: boolean };
 	}> = [
@@ -401,6 +406,26 @@ describe('Hostile settings and answers for the Outbound Webhook node', () => {
 			expected: 'Failed ERR_INVALID_REQUEST naming X-Test, nothing sent',
 			body: () => ({ url: `${receiverUrl}/json`, headerValue: 'ok\r\nX-Injected: yes' }),
 			check: failedWith('ERR_INVALID_REQUEST', /X-Test/),
+		},
+		{
+			input: 'CR/LF from item data in a pasted header line',
+			expected: 'Failed ERR_INVALID_REQUEST naming X-Note, nothing sent',
+			pair: 'out-lines',
+			body: () => ({ url: `${receiverUrl}/echo-headers`, headerValue: 'ok\r\nX-Injected: yes' }),
+			check: failedWith('ERR_INVALID_REQUEST', /X-Note/),
+		},
+		{
+			input: 'pasted header lines with clean item data',
+			expected: 'Delivered, X-Note resolved per line, X-Static sent',
+			pair: 'out-lines',
+			body: () => ({ url: `${receiverUrl}/echo-headers`, headerValue: 'fine' }),
+			check: (result) => {
+				const received = ((result.item?.response as Json | undefined)?.body as { headers?: Record<string, string> } | undefined)?.headers ?? {};
+				return {
+					seen: `${result.output}, X-Note ${JSON.stringify(received['x-note'])}, X-Static ${JSON.stringify(received['x-static'])}, X-Injected ${JSON.stringify(received['x-injected'])}`,
+					ok: result.output === 'Delivered' && received['x-note'] === 'fine' && received['x-static'] === 'yes' && received['x-injected'] === undefined,
+				};
+			},
 		},
 		...['not a url', 'http://', '/relative/path', 'http://exa mple.com/', 'http://[::1/'].map((url) => ({
 			input: `invalid URL "${url}"`,

@@ -25,9 +25,11 @@ export interface CaptureResult {
 	values: Record<string, unknown>;
 	/** Names whose expression matched nothing (their value is null, or [] for "all matches"). */
 	unmatched: string[];
-	/** Why nothing could be captured at all, e.g. the response is not JSON. */
+	/** Why nothing (or some field) could be captured, e.g. the response is not JSON. */
 	error?: string;
 }
+
+const RESERVED_NAMES = new Set(['__proto__', 'constructor', 'prototype']);
 
 /**
  * Checks capture fields once, before any request goes out, so a typo fails fast with the field's
@@ -39,6 +41,8 @@ export function compileCapture(language: CaptureLanguage, fields: readonly Captu
 		const name = entry.name?.trim() ?? '';
 		if (name === '') throw new OutboundConfigError(field, `${field} has a row without a name`, 'Name the value, e.g. orderId');
 		if (names.has(name)) throw new OutboundConfigError(field, `${field} uses the name "${name}" twice`, 'Give each captured value its own name');
+		// `captured.__proto__ = …` would set the prototype instead of a value, and the others read as built-ins downstream.
+		if (RESERVED_NAMES.has(name)) throw new OutboundConfigError(field, `${field} cannot use the name "${name}"`, 'Choose another name, e.g. orderId');
 		names.add(name);
 		const problem = language === 'jsonPath' ? jsonPathProblem(entry.expression ?? '') : xPathProblem(entry.expression ?? '');
 		if (problem) throw new OutboundConfigError(field, `${field} "${name}": ${problem.message}`, problem.hint);
@@ -56,14 +60,42 @@ function jsonPathProblem(expression: string): { message: string; hint: string } 
 	}
 }
 
+/** The parts of xpath's runtime API its typings leave out. */
+const xpathLibrary = xpath as unknown as {
+	parse(expression: string): { expression: unknown };
+	FunctionResolver: new () => { getFunction(localName: string, namespace: string): unknown };
+};
+const standardFunctions = new xpathLibrary.FunctionResolver();
+
 function xPathProblem(expression: string): { message: string; hint: string } | undefined {
 	if (expression.trim() === '') return { message: 'the XPath is empty', hint: 'Write a path such as /order/id' };
 	try {
 		xpath.select(expression, emptyDocument());
-		return undefined;
 	} catch (error) {
 		return { message: `"${expression}" is not a valid XPath (${(error as Error).message})`, hint: 'Check brackets, quotes and axis names' };
 	}
+	// Predicates never run on the empty document above, so look for what would fail on a real answer.
+	return unresolvedName(xpathLibrary.parse(expression).expression);
+}
+
+/** An undeclared $variable or a function outside XPath 1.0 anywhere in the parsed expression. */
+function unresolvedName(node: unknown): { message: string; hint: string } | undefined {
+	if (!node || typeof node !== 'object') return undefined;
+	const { variable, functionName } = node as { variable?: unknown; functionName?: unknown };
+	if (typeof variable === 'string') {
+		return { message: `the XPath uses the variable $${variable}, but no variables are defined`, hint: 'Write the value itself, e.g. //order[@id="42"]' };
+	}
+	if (typeof functionName === 'string' && !standardFunctions.getFunction(functionName, '')) {
+		return {
+			message: `${functionName}() is not an XPath 1.0 function`,
+			hint: 'Use XPath 1.0 functions only, e.g. translate() instead of lower-case()',
+		};
+	}
+	for (const child of Object.values(node)) {
+		const problem = unresolvedName(child);
+		if (problem) return problem;
+	}
+	return undefined;
 }
 
 const emptyDocument = () => new DOMParser().parseFromString('<empty/>', 'text/xml') as unknown as Node;
@@ -82,11 +114,20 @@ const empty = (spec: CaptureSpec, error: string): CaptureResult => ({
 
 function collect(spec: CaptureSpec, select: (field: CaptureField) => unknown[]): CaptureResult {
 	const result: CaptureResult = { values: {}, unmatched: [] };
+	const problems: string[] = [];
 	for (const field of spec.fields) {
-		const matches = select(field);
+		let matches: unknown[];
+		try {
+			matches = select(field);
+		} catch (error) {
+			// The request went out already: a field that cannot run on this answer is reported, never fatal.
+			problems.push(`"${field.name}" could not run on this response (${(error as Error).message})`);
+			matches = [];
+		}
 		if (matches.length === 0) result.unmatched.push(field.name);
 		result.values[field.name] = field.all ? matches : (matches[0] ?? null);
 	}
+	if (problems.length > 0) result.error = problems.join('; ');
 	return result;
 }
 

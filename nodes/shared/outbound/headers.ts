@@ -9,6 +9,9 @@ export interface HeaderEntry {
 /** What Node's http module would refuse later with a cryptic ERR_INVALID_CHAR. */
 const INVALID_VALUE_CHAR = /[^\t\x20-\x7e\x80-\xff]/;
 
+const LINE_SPLIT = /\r\n|\r|\n/;
+const count = (text: string, part: string) => text.split(part).length - 1;
+
 /** Framing and hop-by-hop headers the transport sets itself; letting a user set them breaks the request. */
 const RESERVED = new Set([
 	'host',
@@ -29,12 +32,42 @@ const RESERVED = new Set([
  * a space before the colon is skipped, a space inside the name is an error.
  */
 export function parseHeaderLines(text: string, field = 'Custom Headers'): HeaderEntry[] {
-	const entries: HeaderEntry[] = [];
 	if (text.includes('\0')) throw new OutboundConfigError(field, `${field} contain a NUL character`, 'Remove it');
-	const lines = text.split(/\r\n|\r|\n/);
+	return parseLines(text.split(LINE_SPLIT), field);
+}
+
+/**
+ * The lines of a Header Lines expression, to be resolved one at a time. An expression may not
+ * continue on the next line: its lines could then no longer be resolved on their own.
+ */
+export function headerTemplateLines(template: string, field = 'Custom Headers'): string[] {
+	const lines = template.split(LINE_SPLIT);
+	for (const [index, line] of lines.entries()) {
+		if (count(line, '{{') !== count(line, '}}')) {
+			throw new OutboundConfigError(
+				field,
+				`Line ${index + 1} of ${field} has an expression that continues on another line`,
+				'Keep each {{ }} on the line of its header',
+			);
+		}
+	}
+	return lines;
+}
+
+/**
+ * Lines of a template resolved one by one: a line break inside one came from the data, and is
+ * refused rather than read as the start of another header.
+ */
+export function parseResolvedHeaderLines(lines: readonly string[], field = 'Custom Headers'): HeaderEntry[] {
+	return parseLines(lines, field, true);
+}
+
+function parseLines(lines: readonly string[], field: string, resolved = false): HeaderEntry[] {
+	const entries: HeaderEntry[] = [];
 	for (const [index, line] of lines.entries()) {
 		if (line.trim() === '') continue;
 		const colon = line.indexOf(':');
+		if (resolved && LINE_BREAK_OR_NUL.test(line)) throw lineBreak(field, colon > 0 ? line.slice(0, colon).trim() : line);
 		if (colon <= 0 || line.slice(0, colon).trim() === '') {
 			throw new OutboundConfigError(
 				field,
@@ -47,6 +80,13 @@ export function parseHeaderLines(text: string, field = 'Custom Headers'): Header
 	return entries;
 }
 
+const lineBreak = (field: string, name: string) =>
+	new OutboundConfigError(
+		field,
+		`Header "${preview(name)}" contains a line break or NUL character`,
+		'Header values must be a single line; line breaks would inject extra headers',
+	);
+
 /**
  * Checks names and values and refuses anything that could inject a header or break the framing.
  * Names must be RFC 7230 tokens; every error names the offending header.
@@ -58,13 +98,7 @@ export function validateHeaders(entries: readonly HeaderEntry[], field = 'Custom
 		const name = String(entry.name ?? '').trim();
 		const value = entry.value === undefined || entry.value === null ? '' : String(entry.value);
 		if (name === '') throw new OutboundConfigError(field, `${field} has a header without a name`, 'Fill in the name or remove the row');
-		if (LINE_BREAK_OR_NUL.test(name) || LINE_BREAK_OR_NUL.test(value)) {
-			throw new OutboundConfigError(
-				field,
-				`Header "${preview(name)}" contains a line break or NUL character`,
-				'Header values must be a single line; line breaks would inject extra headers',
-			);
-		}
+		if (LINE_BREAK_OR_NUL.test(name) || LINE_BREAK_OR_NUL.test(value)) throw lineBreak(field, name);
 		if (/\s/.test(name)) {
 			throw new OutboundConfigError(
 				field,

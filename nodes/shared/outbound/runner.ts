@@ -59,6 +59,8 @@ export interface DeliveryJob {
 	idempotencyKey: string;
 	/** Header names that carry credentials (dropped on cross-origin redirects). */
 	sensitiveHeaders?: string[];
+	/** Query parameter names whose values are masked wherever a URL is shown (the credential's). */
+	secretQueryNames?: string[];
 	resume?: ResumeState;
 }
 
@@ -331,7 +333,8 @@ export async function runDeliveries(jobs: readonly DeliveryJob[], options: Runne
 		if (decision.action === 'fail') {
 			log('failed');
 			const explanation = state.lastExplanation ?? explainError('ECONNRESET');
-			return finish(state, 'failed', { ...explanation, message: `${explanation.message}${failureReason(decision.exhausted, number, outcome, state.lastResponse)}` });
+			const reason = failureReason(decision.exhausted, number, outcome, state.lastResponse, job.secretQueryNames);
+			return finish(state, 'failed', { ...explanation, message: `${explanation.message}${reason}` });
 		}
 		record.delayBeforeNextMs = decision.delayMs;
 		if (decision.later) {
@@ -366,11 +369,18 @@ export async function runDeliveries(jobs: readonly DeliveryJob[], options: Runne
 			...(state.earlyReturns ? { earlyReturns: state.earlyReturns } : {}),
 		};
 		const result: DeliveryResult = { status, delivery };
-		if (state.lastResponse) {
-			const { response, captured, capture } = describeResponse(state.lastResponse, status, options);
-			result.response = response;
-			if (captured) result.captured = captured;
-			if (capture) delivery.capture = capture;
+		const response = state.lastResponse;
+		if (response) {
+			try {
+				const described = describeResponse(response, status, options, job.secretQueryNames);
+				result.response = described.response;
+				if (described.captured) result.captured = described.captured;
+				if (described.capture) delivery.capture = described.capture;
+			} catch (problem) {
+				// Reading the answer must never undo what the request did, nor lose the other items' results.
+				result.response = { statusCode: response.statusCode, statusMessage: response.statusMessage, body: null, bodyFormat: 'empty' };
+				delivery.capture = { unmatched: [], error: `the response could not be read (${(problem as Error).message})` };
+			}
 		}
 		if (error) result.error = error;
 		return result;
@@ -419,11 +429,11 @@ function invalidRequest(error: unknown): DeliveryResult['error'] {
 }
 
 /** The sentence after the explanation that says why the node stopped trying. */
-function failureReason(exhausted: boolean, attempts: number, outcome: AttemptOutcome, response?: HttpResponse): string {
+function failureReason(exhausted: boolean, attempts: number, outcome: AttemptOutcome, response?: HttpResponse, secretQueryNames?: string[]): string {
 	if (exhausted) return ` Gave up after ${attempts} attempts.`;
 	if (outcome.kind === 'response') {
 		const location = response?.headers.location;
-		if (outcome.statusCode < 400) return location && response ? ` Location: ${redactUrl(resolveUrl(location, response.url))}` : '';
+		if (outcome.statusCode < 400) return location && response ? ` Location: ${redactUrl(resolveUrl(location, response.url), secretQueryNames)}` : '';
 		return ` Not retried: ${outcome.statusCode} is not in Retry On Statuses.`;
 	}
 	if (outcome.timeout) return ' Not retried: retries after timeouts are turned off.';
@@ -440,8 +450,21 @@ function resolveUrl(location: string, base: URL): string {
 
 /** Values worth hiding even from the workflow's own output. */
 const SECRET_RESPONSE_HEADERS = new Set(['set-cookie', 'authorization', 'proxy-authenticate', 'www-authenticate']);
+/** Headers that may echo the request URL back, query secrets included. */
+const URL_RESPONSE_HEADERS = new Set(['location', 'content-location']);
 
-function describeResponse(response: HttpResponse, status: DeliveryStatus, options: RunnerOptions) {
+function responseHeaders(response: HttpResponse, secretQueryNames?: string[]): ResponseRecord['headers'] {
+	const shown = (name: string, value: string) => (URL_RESPONSE_HEADERS.has(name) ? redactUrl(resolveUrl(value, response.url), secretQueryNames) : value);
+	return Object.fromEntries(
+		Object.entries(response.headers).map(([name, value]) => {
+			if (SECRET_RESPONSE_HEADERS.has(name)) return [name, '***'];
+			if (value === undefined) return [name, value];
+			return [name, Array.isArray(value) ? value.map((entry) => shown(name, entry)) : shown(name, value)];
+		}),
+	);
+}
+
+function describeResponse(response: HttpResponse, status: DeliveryStatus, options: RunnerOptions, secretQueryNames?: string[]) {
 	const decoded = decodeBody(response.body, response.headers['content-type']);
 	const parsed = parseResponseBody(response.body, response.headers['content-type'], response.truncated, decoded);
 	const record: ResponseRecord = {
@@ -450,11 +473,7 @@ function describeResponse(response: HttpResponse, status: DeliveryStatus, option
 		body: parsed.body,
 		bodyFormat: parsed.format,
 	};
-	if (options.includeResponseHeaders) {
-		record.headers = Object.fromEntries(
-			Object.entries(response.headers).map(([name, value]) => [name, SECRET_RESPONSE_HEADERS.has(name) ? '***' : value]),
-		);
-	}
+	if (options.includeResponseHeaders) record.headers = responseHeaders(response, secretQueryNames);
 	if (response.truncated) record.truncated = true;
 	if (parsed.parseError) record.parseError = parsed.parseError;
 	const spec = status === 'delivered' ? options.captureOnSuccess : options.captureOnFailure;

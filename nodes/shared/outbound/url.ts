@@ -6,8 +6,9 @@ const ALLOWED_PROTOCOLS = new Set(['http:', 'https:']);
 /**
  * Parses a target URL and explains precisely what is wrong with it: a missing scheme, a relative
  * path, whitespace, an unsupported scheme (file:, ftp:, …) or credentials written into the URL.
+ * Every URL an error shows is redacted, with `secretQueryNames` masked as well.
  */
-export function validateUrl(raw: unknown, field = 'URL'): URL {
+export function validateUrl(raw: unknown, field = 'URL', secretQueryNames: readonly string[] = []): URL {
 	if (typeof raw !== 'string' || raw.trim() === '') {
 		throw new OutboundConfigError(field, `${field} is empty`, 'Enter the full address, e.g. https://api.example.com/hooks');
 	}
@@ -26,16 +27,16 @@ export function validateUrl(raw: unknown, field = 'URL'): URL {
 		if (/^(\/|\.\.?\/|\?|#)/.test(text)) {
 			throw new OutboundConfigError(
 				field,
-				`${field} "${redactText(text)}" is relative`,
+				`${field} "${redactText(text, secretQueryNames)}" is relative`,
 				'Use an absolute URL that starts with https:// and a host name',
 			);
 		}
-		throw missingScheme(field, text);
+		throw missingScheme(field, text, secretQueryNames);
 	}
 	const protocol = `${scheme[1].toLowerCase()}:`;
 	if (!ALLOWED_PROTOCOLS.has(protocol)) {
 		// "localhost:5678/hook" parses as the scheme "localhost:"; a port number gives it away.
-		if (/^\d+($|[/?#])/.test(text.slice(scheme[0].length))) throw missingScheme(field, text);
+		if (/^\d+($|[/?#])/.test(text.slice(scheme[0].length))) throw missingScheme(field, text, secretQueryNames);
 		throw new OutboundConfigError(
 			field,
 			`${field} uses the unsupported scheme "${protocol}"`,
@@ -43,11 +44,11 @@ export function validateUrl(raw: unknown, field = 'URL'): URL {
 		);
 	}
 	if (!text.slice(scheme[0].length).startsWith('//')) {
-		throw new OutboundConfigError(field, `${field} "${redactText(text)}" has no host`, `Write it as ${protocol}//host/path`);
+		throw new OutboundConfigError(field, `${field} "${redactText(text, secretQueryNames)}" has no host`, `Write it as ${protocol}//host/path`);
 	}
 	const url = tryParseUrl(text);
 	if (!url || url.hostname === '') {
-		throw new OutboundConfigError(field, `${field} "${redactText(text)}" is not a valid URL`, 'Check the host name and port');
+		throw new OutboundConfigError(field, `${field} "${redactText(text, secretQueryNames)}" is not a valid URL`, 'Check the host name and port');
 	}
 	if (url.username || url.password) {
 		throw new OutboundConfigError(
@@ -68,16 +69,21 @@ function tryParseUrl(text: string): URL | undefined {
 	}
 }
 
-function missingScheme(field: string, text: string) {
+function missingScheme(field: string, text: string, secretQueryNames: readonly string[]) {
 	return new OutboundConfigError(
 		field,
-		`${field} "${redactText(text)}" has no scheme`,
-		`Add https:// (or http://) in front: https://${text}`,
+		`${field} "${redactText(text, secretQueryNames)}" has no scheme`,
+		`Add https:// (or http://) in front: ${redactUrl(`https://${text}`, secretQueryNames)}`,
 	);
 }
 
 /** Query parameter names whose values are secrets even when no credential says so. */
 const SECRET_QUERY_NAME = /token|secret|passw|apikey|api_key|api-key|^key$|^sig$|^signature$|^auth$|^code$/i;
+
+function secretQueryName(secretQueryNames: readonly string[]) {
+	const names = new Set(secretQueryNames.map((name) => name.toLowerCase()));
+	return (name: string) => names.has(name.toLowerCase()) || SECRET_QUERY_NAME.test(name);
+}
 
 /**
  * The URL as it may appear in logs and output: no userinfo, and the values of the credential's query
@@ -85,13 +91,13 @@ const SECRET_QUERY_NAME = /token|secret|passw|apikey|api_key|api-key|^key$|^sig$
  */
 export function redactUrl(url: URL | string, secretQueryNames: readonly string[] = []): string {
 	const parsed = tryParseUrl(url.toString());
-	if (!parsed) return redactText(url.toString());
+	if (!parsed) return redactText(url.toString(), secretQueryNames);
 	if (parsed.username) parsed.username = '***';
 	if (parsed.password) parsed.password = '***';
-	const secretNames = new Set(secretQueryNames.map((name) => name.toLowerCase()));
+	const isSecret = secretQueryName(secretQueryNames);
 	const names = [...new Set(parsed.searchParams.keys())];
 	for (const name of names) {
-		if (secretNames.has(name.toLowerCase()) || SECRET_QUERY_NAME.test(name)) {
+		if (isSecret(name)) {
 			const count = parsed.searchParams.getAll(name).length;
 			parsed.searchParams.delete(name);
 			for (let i = 0; i < count; i++) parsed.searchParams.append(name, '***');
@@ -100,7 +106,18 @@ export function redactUrl(url: URL | string, secretQueryNames: readonly string[]
 	return parsed.toString();
 }
 
-/** Best-effort redaction of text that may not even parse as a URL. */
-export function redactText(text: string): string {
-	return text.replace(/\/\/[^/@\s]*@/g, '//***@');
+/** Best-effort redaction of text that may not even parse as a URL: userinfo and secret query values. */
+export function redactText(text: string, secretQueryNames: readonly string[] = []): string {
+	const isSecret = secretQueryName(secretQueryNames);
+	return text
+		.replace(/\/\/[^/@\s]*@/g, '//***@')
+		.replace(/([?&])([^=&#\s]+)=([^&#\s]*)/g, (pair, separator: string, name: string) => (isSecret(decodeName(name)) ? `${separator}${name}=***` : pair));
+}
+
+function decodeName(name: string): string {
+	try {
+		return decodeURIComponent(name.replace(/\+/g, ' '));
+	} catch {
+		return name;
+	}
 }

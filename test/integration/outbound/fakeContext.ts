@@ -1,7 +1,8 @@
 /**
  * The smallest IExecuteFunctions the Outbound Webhook node needs, for driving execute() against a
  * real receiver. Parameters given as functions act like expressions: they are evaluated per item
- * and marked with a leading "=" in the raw node parameters, as n8n stores expressions.
+ * and marked with a leading "=" in the raw node parameters, as n8n stores expressions. Strings
+ * starting with "=" are expressions too, kept as written, with `{{ $json.path }}` as the only syntax.
  */
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
@@ -31,10 +32,18 @@ function rawParameters(value: unknown): unknown {
 	return value;
 }
 
-function evaluate(value: unknown, itemIndex: number): unknown {
+/** n8n's template resolution, reduced to `{{ $json.path }}`: enough to see where item data lands. */
+function resolveTemplate(template: string, item: INodeExecutionData | undefined): string {
+	const resolved = template.replace(/\{\{\s*\$json\.([\w.]+)\s*\}\}/g, (_, path: string) => String(at(item?.json, path) ?? ''));
+	if (resolved.includes('{{')) throw new Error(`The fake context cannot evaluate "${template}"`);
+	return resolved;
+}
+
+function evaluate(value: unknown, itemIndex: number, items: INodeExecutionData[]): unknown {
 	if (typeof value === 'function') return (value as (index: number) => unknown)(itemIndex);
-	if (Array.isArray(value)) return value.map((child) => evaluate(child, itemIndex));
-	if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, child]) => [key, evaluate(child, itemIndex)]));
+	if (typeof value === 'string' && value.startsWith('=')) return resolveTemplate(value.slice(1), items[itemIndex]);
+	if (Array.isArray(value)) return value.map((child) => evaluate(child, itemIndex, items));
+	if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, child]) => [key, evaluate(child, itemIndex, items)]));
 	return value;
 }
 
@@ -53,9 +62,11 @@ export function fakeContext(parameters: Record<string, ParamValue>, items: INode
 		getInputData: () => items,
 		getNode: () => node,
 		getNodeParameter: (name: string, itemIndex: number, fallback?: unknown) => {
-			const value = evaluate(at(parameters, name), itemIndex);
+			const value = evaluate(at(parameters, name), itemIndex, items);
 			return value === undefined ? fallback : value;
 		},
+		// Like n8n's, without the leading "=".
+		evaluateExpression: (expression: string, itemIndex: number) => resolveTemplate(expression, items[itemIndex]),
 		getCredentials: async (type: string) => {
 			const data = options.credentials?.[type];
 			if (!data) throw new Error(`No credential of type ${type}`);

@@ -133,6 +133,76 @@ describe('Outbound Webhook node', () => {
 		});
 	});
 
+	it('never lets a line break from item data add a header to Pasted Lines', async () => {
+		receiver.script({ status: 200 });
+		const input = items({ note: 'hello' }, { note: 'hello\r\nX-Injected: evil' });
+		const parameters = { headerMode: 'lines', headerLines: '=X-Note: {{ $json.note }}\nX-Api-Version: 2' };
+		const [delivered, , failed] = await execute(parameters, input).run();
+		expect(receiver.requests).toHaveLength(1);
+		expect(receiver.requests[0].headers).toMatchObject({ 'x-note': 'hello', 'x-api-version': '2' });
+		expect(receiver.requests[0].headers['x-injected']).toBeUndefined();
+		expect(delivered).toHaveLength(1);
+		expect(failed[0].json.error).toMatchObject({
+			code: 'ERR_INVALID_REQUEST',
+			field: 'Custom Headers',
+			message: expect.stringMatching(/^Header "X-Note" contains a line break or NUL character/),
+		});
+
+		receiver.script({ status: 200 });
+		await expect(execute({ ...parameters, failedItems: 'stop' }, input).run()).rejects.toMatchObject({
+			message: 'Header "X-Note" contains a line break or NUL character',
+			context: { itemIndex: 1 },
+		});
+		expect(receiver.requests).toHaveLength(0);
+	});
+
+	it('shows the URL of an item that fails before sending without its query secrets', async () => {
+		receiver.script({ status: 200 });
+		const input = items({ url: 'example.com/hook?api_code=K3Y&token=T0K' }, { url: receiver.url('/hook?token=T0K'), header: 'Bad Name' });
+		const [, , failed] = await execute(
+			{
+				authentication: 'apiKey',
+				url: (i: number) => input[i].json.url,
+				headers: { parameters: [{ name: (i: number) => input[i].json.header ?? 'X-Ok', value: 'v' }] },
+			},
+			input,
+			{ credentials: { webhookApiKeyApi: { location: 'query', name: 'api_code', apiKey: 'cred-key' } } },
+		).run();
+		expect(receiver.requests).toHaveLength(0);
+		expect(failed.map((item) => (item.json.delivery as IDataObject).url)).toEqual(['example.com/hook?api_code=***&token=***', receiver.url('/hook?token=***')]);
+		expect((failed[0].json.error as IDataObject).message).toBe(
+			'URL "example.com/hook?api_code=***&token=***" has no scheme. Add https:// (or http://) in front: https://example.com/hook?api_code=***&token=***',
+		);
+		// The item's own data keeps its URL; what the node adds does not repeat the secrets.
+		expect(JSON.stringify(failed.map((item) => [item.json.delivery, item.json.error]))).not.toMatch(/K3Y|T0K/);
+	});
+
+	it('stops before sending anything when an expression fails for one item', async () => {
+		receiver.script({ status: 200 });
+		const idempotencyKey = (i: number) => {
+			if (i === 1) throw new Error("Cannot read properties of undefined (reading 'id')");
+			return `key-${i}`;
+		};
+		await expect(execute({ failedItems: 'stop', options: { idempotencyKey } }, items({}, {}, {})).run()).rejects.toMatchObject({
+			message: "Cannot read properties of undefined (reading 'id')",
+			context: { itemIndex: 1 },
+		});
+		expect(receiver.requests).toHaveLength(0);
+	});
+
+	it("keeps the API key out of a redirect's Location, in the error and the response headers", async () => {
+		receiver.script((request, res) => res.writeHead(301, { location: `https://example.com${request.url}` }).end());
+		const [, , failed] = await execute({ authentication: 'apiKey', options: { includeResponseHeaders: true } }, items({}), {
+			credentials: { webhookApiKeyApi: { location: 'query', name: 'api_code', apiKey: 'K3YSECRET' } },
+		}).run();
+		expect(receiver.requests[0].url).toBe('/hook?api_code=K3YSECRET');
+		expect(failed[0].json).toMatchObject({
+			response: { headers: { location: 'https://example.com/hook?api_code=***' } },
+			error: { code: 'HTTP_301', message: expect.stringMatching(/Location: https:\/\/example\.com\/hook\?api_code=\*\*\*$/) },
+		});
+		expect(JSON.stringify(failed)).not.toContain('K3YSECRET');
+	});
+
 	it('sends XML built from fields, with query parameters and a redacted API key in the URL', async () => {
 		receiver.script({ status: 200 });
 		const [delivered] = await execute(
@@ -162,6 +232,39 @@ describe('Outbound Webhook node', () => {
 		expect(new Set(delivered.map((item) => (item.json.delivery as IDataObject).idempotencyKey)).size).toBe(1);
 	});
 
+	it('keeps the key and attempts of JSON Array items back from Retry Later when fresh items come with them', async () => {
+		receiver.script({ status: 503 });
+		const parameters = { encoding: 'jsonArray', retry: { retryLaterThreshold: 0, baseDelay: 0.05, maxAttempts: 3 } };
+		const [, retryLater] = await execute(parameters, items({ a: 1 }, { a: 2 })).run();
+		const first = retryLater[0].json.delivery as IDataObject;
+
+		receiver.script({ status: 200 });
+		const [delivered] = await execute(parameters, [retryLater[0], ...items({ a: 3 }), retryLater[1]], { runIndex: 1 }).run();
+		// The fresh item goes alone, under a key of its own; the resumed ones go together again, under theirs.
+		const keyOf = (body: string) => receiver.requests.find((request) => request.body.toString() === body)?.headers['idempotency-key'];
+		expect(receiver.requests).toHaveLength(2);
+		expect(keyOf('[{"a":1},{"a":2}]')).toBe(first.idempotencyKey);
+		expect(keyOf('[{"a":3}]')).toMatch(/^msg_/);
+		expect(keyOf('[{"a":3}]')).not.toBe(first.idempotencyKey);
+		expect(delivered.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+		const resumed = { idempotencyKey: first.idempotencyKey, attemptCount: 2, firstAttemptAt: first.firstAttemptAt };
+		expect(delivered.map((item) => item.json.delivery)).toEqual([
+			expect.objectContaining(resumed),
+			expect.objectContaining({ idempotencyKey: keyOf('[{"a":3}]'), attemptCount: 1 }),
+			expect.objectContaining(resumed),
+		]);
+	});
+
+	it('gives every item of a JSON Array request its own copy of the results', async () => {
+		receiver.script({ status: 200, headers: { 'content-type': 'application/json' }, body: '{"ok":true}' });
+		const [delivered] = await execute({ encoding: 'jsonArray' }, items({ a: 1 }, { a: 2 })).run();
+		(delivered[0].json.delivery as IDataObject).status = 'changed';
+		((delivered[0].json.delivery as IDataObject).attempts as IDataObject[]).push({ number: 99 });
+		((delivered[0].json.response as IDataObject).body as IDataObject).ok = false;
+		expect(delivered[1].json).toMatchObject({ delivery: { status: 'delivered', attemptCount: 1 }, response: { body: { ok: true } } });
+		expect((delivered[1].json.delivery as IDataObject).attempts).toHaveLength(1);
+	});
+
 	it('renders templates with values escaped for JSON', async () => {
 		receiver.script({ status: 200 });
 		await execute({ content: 'template', template: '{"email": "{{contact.email}}", "vip": {{contact.vip}}}' }, items({ contact: { email: 'x"}, "admin": true, "y": "', vip: true } })).run();
@@ -175,6 +278,17 @@ describe('Outbound Webhook node', () => {
 			items({}),
 		).run();
 		expect(delivered[0].json.captured).toEqual({ invoiceId: 'inv_1' });
+	});
+
+	it('keeps items delivered when a capture expression fails on the real response, on success and failure alike', async () => {
+		receiver.script({ status: 200, headers: { 'content-type': 'application/xml' }, body: '<r><a>1</a></r>' });
+		const capture = { values: [{ name: 'x', expression: '//a[substring()]' }] };
+		const outputs = await execute({ captureLanguage: 'xPath', captureOnSuccess: capture, captureOnFailure: capture }, items({}, {})).run();
+		expect(outputs.map((output) => output.length)).toEqual([2, 0, 0]);
+		expect(outputs[0][1].json).toMatchObject({
+			captured: { x: null },
+			delivery: { status: 'delivered', capture: { unmatched: ['x'], error: expect.stringContaining('"x" could not run on this response') } },
+		});
 	});
 
 	it('logs every attempt without secrets', async () => {
@@ -194,6 +308,7 @@ describe('Outbound Webhook node', () => {
 			[{ retry: { retryOnStatuses: '5xx' } }, /"5xx" is not an HTTP status/],
 			[{ encoding: 'xml', xmlRootElement: '1root' }, /not a valid XML element name/],
 			[{ captureLanguage: 'xPath', captureOnSuccess: { values: [{ name: 'a', expression: '//a[' }] } }, /not a valid XPath/],
+			[{ captureLanguage: 'xPath', captureOnSuccess: { values: [{ name: 'x', expression: '//a[$x]' }] } }, /^Capture On Success "x": the XPath uses the variable \$x/],
 			[{ options: { idempotencyHeader: 'Bad Header' } }, /not a valid header name/],
 		];
 		for (const [parameters, message] of cases) {

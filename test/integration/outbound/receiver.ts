@@ -30,7 +30,7 @@ export type Scripted =
 export interface Receiver {
 	url: (pathname?: string) => string;
 	requests: Received[];
-	/** Answers for the next requests in order; after the last one, the last answer repeats. */
+	/** Answers for the next requests in order; after the last one, the last answer repeats. Clears what was recorded. */
 	script: (...answers: Scripted[]) => void;
 	maxInFlight: () => number;
 	close: () => Promise<void>;
@@ -61,12 +61,23 @@ export async function startReceiver(options: { tls?: boolean } = {}): Promise<Re
 	let answers: Scripted[] = [{ status: 200, headers: { 'content-type': 'application/json' }, body: '{"ok":true}' }];
 	let inFlight = 0;
 	let maxInFlight = 0;
+	// Requests left over from an earlier script (a hung one) must not count for the next.
+	let generation = 0;
 	const requests: Received[] = [];
 	const handler = (req: http.IncomingMessage, res: http.ServerResponse) => {
 		const chunks: Buffer[] = [];
+		const mine = generation;
 		inFlight++;
 		maxInFlight = Math.max(maxInFlight, inFlight);
-		res.on('close', () => inFlight--);
+		let settled = false;
+		// 'finish' comes before the client can see the answer and send its next request.
+		const settle = () => {
+			if (settled || mine !== generation) return;
+			settled = true;
+			inFlight--;
+		};
+		res.on('finish', settle);
+		res.on('close', settle);
 		req.on('data', (chunk: Buffer) => chunks.push(chunk));
 		req.on('end', () => {
 			const received: Received = {
@@ -95,6 +106,9 @@ export async function startReceiver(options: { tls?: boolean } = {}): Promise<Re
 		script: (...next) => {
 			answers = next;
 			requests.length = 0;
+			generation++;
+			inFlight = 0;
+			maxInFlight = 0;
 		},
 		maxInFlight: () => maxInFlight,
 		close: () => closeServer(server, tracker.sockets),

@@ -37,6 +37,12 @@ describe('JSONPath capture', () => {
 		expect(() => compileCapture('jsonPath', [{ name: 'a', expression: '$.a' }, { name: 'a', expression: '$.b' }], 'Capture')).toThrow(/twice/);
 		expect(() => compileCapture('jsonPath', [{ name: ' ', expression: '$.a' }], 'Capture')).toThrow(/without a name/);
 	});
+
+	it('refuses names that would set or shadow the prototype of `captured`', () => {
+		for (const name of ['__proto__', 'constructor', 'prototype']) {
+			expect(() => compileCapture('jsonPath', [{ name, expression: '$.a' }], 'Capture On Success')).toThrow(`Capture On Success cannot use the name "${name}"`);
+		}
+	});
 });
 
 describe('XPath capture', () => {
@@ -72,5 +78,25 @@ describe('XPath capture', () => {
 	it('refuses an invalid XPath up front', () => {
 		expect(() => compileCapture('xPath', [{ name: 'a', expression: '//a[' }], 'Capture On Failure')).toThrow(/Capture On Failure "a": "\/\/a\[" is not a valid XPath/);
 		expect(() => compileCapture('xPath', [{ name: 'a', expression: ' ' }], 'Capture')).toThrow(/empty/);
+	});
+
+	it('refuses variables and functions outside XPath 1.0 up front, even inside predicates that never ran', () => {
+		expect(() => compileCapture('xPath', [{ name: 'id', expression: '//a[$x]' }], 'Capture On Success')).toThrow(
+			'Capture On Success "id": the XPath uses the variable $x, but no variables are defined',
+		);
+		expect(() => compileCapture('xPath', [{ name: 'id', expression: '//a[name() = lower-case("A")]' }], 'Capture On Success')).toThrow(
+			'Capture On Success "id": lower-case() is not an XPath 1.0 function',
+		);
+		expect(() => compileCapture('xPath', [{ name: 'n', expression: 'count(//line[translate(@sku, "AB", "ab") = "a"])' }], 'Capture')).not.toThrow();
+	});
+
+	it('reports a field that fails on the response and still captures the others', () => {
+		// Wrong arity only shows when the predicate runs on a matching element.
+		const partly = compileCapture('xPath', [{ name: 'bad', expression: '//line[substring()]' }, { name: 'status', expression: '//status' }], 'Capture');
+		expect(runCapture(partly, xml)).toEqual({
+			values: { bad: null, status: 'paid' },
+			unmatched: ['bad'],
+			error: expect.stringMatching(/^"bad" could not run on this response \(Function substring expects/),
+		});
 	});
 });

@@ -1,4 +1,4 @@
-import { mergeHeaders, parseHeaderLines, validateHeaders } from '../../../../nodes/shared/outbound/headers';
+import { headerTemplateLines, mergeHeaders, parseHeaderLines, parseResolvedHeaderLines, validateHeaders } from '../../../../nodes/shared/outbound/headers';
 
 const errorOf = (fn: () => unknown) => {
 	try {
@@ -32,6 +32,28 @@ describe('parseHeaderLines (Freshsales rules)', () => {
 
 	it('refuses NUL characters', () => {
 		expect(errorOf(() => parseHeaderLines('X-A: a\0b')).message).toMatch(/NUL/);
+	});
+});
+
+describe('Header Lines with expressions, resolved line by line', () => {
+	it('splits the template into the lines to resolve', () => {
+		expect(headerTemplateLines('X-Note: {{ $json.note }}\r\nX-Api-Version: 2')).toEqual(['X-Note: {{ $json.note }}', 'X-Api-Version: 2']);
+	});
+
+	it('refuses an expression that continues on another line, naming the line', () => {
+		expect(errorOf(() => headerTemplateLines('X-A: 1\nX-Note: {{ $json\n.note }}')).message).toBe('Line 2 of Custom Headers has an expression that continues on another line');
+	});
+
+	it('refuses a line break that item data put inside a line, naming the header', () => {
+		for (const line of ['X-Note: hello\r\nX-Injected: evil', 'X-Note: \nX-Injected: evil', 'X-Note: a\0b']) {
+			const error = errorOf(() => parseResolvedHeaderLines(['X-Api-Version: 2', line]));
+			expect(error.message).toBe('Header "X-Note" contains a line break or NUL character');
+			expect(error.field).toBe('Custom Headers');
+		}
+		expect(parseResolvedHeaderLines(['X-Note: hello', '', 'X-Api-Version : 2'])).toEqual([
+			{ name: 'X-Note', value: 'hello' },
+			{ name: 'X-Api-Version', value: '2' },
+		]);
 	});
 });
 

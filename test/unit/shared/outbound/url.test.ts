@@ -51,6 +51,21 @@ describe('validateUrl', () => {
 		expect(JSON.stringify(problem('https://user:s3cret@exa mple.com'))).not.toContain('s3cret');
 		expect(JSON.stringify(problem('//user:s3cret@example.com/x'))).not.toContain('s3cret');
 	});
+
+	it('masks secret query values in its errors and hints, the credential\'s names included', () => {
+		for (const raw of ['example.com/hook?token=T0K&api_code=K3Y', 'localhost:5678/hook?api_code=K3Y&token=T0K', '/hook?token=T0K&api_code=K3Y', 'https:example.com?token=T0K&api_code=K3Y']) {
+			let error: unknown;
+			try {
+				validateUrl(raw, 'URL', ['api_code']);
+			} catch (caught) {
+				error = caught;
+			}
+			const shown = JSON.stringify({ ...(error as object), message: (error as Error).message });
+			expect(shown).toMatch(/token=\*\*\*/);
+			expect(shown).not.toMatch(/T0K|K3Y/);
+		}
+		expect(problem('example.com/hook?page=2').hint).toContain('https://example.com/hook?page=2');
+	});
 });
 
 describe('redactUrl', () => {
@@ -73,5 +88,6 @@ describe('redactUrl', () => {
 	it('falls back to text redaction for something that is not a URL', () => {
 		expect(redactUrl('not a url //me:pw@host')).toBe('not a url //***@host');
 		expect(redactText('x //a@b')).toBe('x //***@b');
+		expect(redactUrl('example.com/h?Api_Code=1&access%5Ftoken=2&page=3', ['api_code'])).toBe('example.com/h?Api_Code=***&access%5Ftoken=***&page=3');
 	});
 });
