@@ -30,6 +30,15 @@ export class WebhookBasicAuthApi implements ICredentialType {
 			default: '',
 			required: true,
 		},
+		{
+			displayName: 'Previous Password',
+			name: 'previousPassword',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			description:
+				'Still accepted by the triggers while a sender switches to the new password, so it can be rotated without downtime. Leave empty otherwise.',
+		},
 		testUrlProperty,
 	];
 }

@@ -163,10 +163,9 @@ export function verifyInboundAuth(
 			const match = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header ?? '');
 			if (!match) return fail(header ? 'malformed' : 'missing', 'Missing or malformed Basic Authorization header');
 			const received = Buffer.from(match[1], 'base64').toString('utf8');
-			const expected = `${text(data, 'user')}:${text(data, 'password')}`;
-			return constantTimeIncludes([expected], received)
-				? { valid: true, scheme: 'basic-auth', secretIndex: 0 }
-				: fail('mismatch', 'Wrong username or password');
+			const passwords = nonEmpty([text(data, 'password'), text(data, 'previousPassword')]);
+			const verified = matchSecret(passwords.map((password) => `${text(data, 'user')}:${password}`), received, 'basic-auth');
+			return verified.valid ? verified : fail('mismatch', 'Wrong username or password');
 		}
 		case 'bearerToken': {
 			const header = singleHeader(request.headers, 'authorization');

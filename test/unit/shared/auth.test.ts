@@ -48,6 +48,15 @@ describe('inbound authentication', () => {
 		});
 	});
 
+	it('accepts the current and the previous Basic password during a rotation, for the same user only', () => {
+		const rotating = { user: 'vtiger', password: 'new-pass', previousPassword: 's3cret' };
+		const header = (pair: string) => request({ authorization: `Basic ${Buffer.from(pair).toString('base64')}` });
+		expect(verifyInboundAuth('basicAuth', rotating, header('vtiger:new-pass'), options)).toMatchObject({ valid: true, secretIndex: 0 });
+		expect(verifyInboundAuth('basicAuth', rotating, header('vtiger:s3cret'), options)).toMatchObject({ valid: true, secretIndex: 1 });
+		expect(verifyInboundAuth('basicAuth', rotating, header('other:s3cret'), options)).toMatchObject({ reason: 'mismatch' });
+		expect(verifyInboundAuth('basicAuth', { ...rotating, previousPassword: '' }, header('vtiger:s3cret'), options)).toMatchObject({ reason: 'mismatch' });
+	});
+
 	it('accepts the current and the previous bearer token during a rotation', () => {
 		const credential = { token: 'new-token', previousToken: 'old-token' };
 		expect(verifyInboundAuth('bearerToken', credential, request({ authorization: 'Bearer new-token' }), options)).toMatchObject({
