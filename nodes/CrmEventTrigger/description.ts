@@ -117,6 +117,7 @@ const userBuiltProperties: INodeProperties[] = [
 		default: '',
 		placeholder: 'updated_at',
 		description: 'Body field holding when the change happened; leave empty to use the time the request arrived',
+		hint: 'With a time field, a later change with the same values is never mistaken for a retry',
 		...forCrm(...userBuiltCrms),
 	},
 	{

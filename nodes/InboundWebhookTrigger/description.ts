@@ -232,6 +232,7 @@ const outputProperties: INodeProperties[] = [
 		placeholder: 'Add Field',
 		default: {},
 		description: 'Output fields taken from the request by JSONPath over { body, headers, query }',
+		hint: 'Paths start at $.body, $.headers or $.query; header names are lowercase',
 		options: [
 			{
 				displayName: 'Field',

@@ -71,6 +71,7 @@ export const properties: INodeProperties[] = [
 		required: true,
 		placeholder: 'https://example.com/webhooks/crm',
 		description: 'The callback URL; must start with https:// or http://',
+		hint: 'Query parameters and API keys sent in the query are added from the settings below',
 	},
 	{
 		displayName: 'Authentication',
@@ -384,6 +385,7 @@ export const properties: INodeProperties[] = [
 				placeholder: '={{ $json.eventId }}',
 				description:
 					'Stays the same on every retry of an item, so the receiver can drop duplicates. Empty: derived from the execution and the item. Use an expression such as the CRM event ID to keep it stable across executions too.',
+				hint: 'After a CRM Event Trigger, {{ $json.eventId }} makes a re-run of the whole workflow send the same key',
 			},
 			{
 				displayName: 'Ignore TLS Errors',

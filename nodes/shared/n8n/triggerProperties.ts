@@ -12,6 +12,7 @@ export const ipAllowlistProperty: INodeProperties = {
 	placeholder: '203.0.113.0/24, 2001:db8::/32',
 	description:
 		'Addresses or CIDR ranges allowed to call the webhook, separated by commas. Leave empty to allow all. Others are answered 403.',
+	hint: 'Behind a reverse proxy, also fill in Trusted Proxies, or every request seems to come from the proxy',
 };
 
 export const trustedProxiesProperty: INodeProperties = {
