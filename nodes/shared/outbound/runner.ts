@@ -111,6 +111,8 @@ export interface DeliveryRecord {
 	finalStatusCode: number | null;
 	/** Time spent in this run, waits included. */
 	durationMs: number;
+	/** From the first attempt, in this or an earlier run (Retry Later loops), to now. */
+	totalDurationMs: number;
 	firstAttemptAt: string | null;
 	lastAttemptAt: string | null;
 	nextAttemptAt?: string;
@@ -352,6 +354,8 @@ export async function runDeliveries(jobs: readonly DeliveryJob[], options: Runne
 	function finish(state: JobState, status: DeliveryStatus, error?: DeliveryResult['error'], nextAttemptMs?: number): DeliveryResult {
 		const { job, attempts } = state;
 		const last = attempts[attempts.length - 1];
+		const firstAttemptAt = job.resume?.firstAttemptAt ?? attempts[0]?.startedAt ?? null;
+		const durationMs = Math.max(0, now() - state.startedMs);
 		const delivery: DeliveryRecord = {
 			status,
 			method: job.method,
@@ -360,8 +364,9 @@ export async function runDeliveries(jobs: readonly DeliveryJob[], options: Runne
 			attemptCount: attempts.length,
 			maxAttempts: options.policy.maxAttempts,
 			finalStatusCode: last?.statusCode ?? null,
-			durationMs: Math.max(0, now() - state.startedMs),
-			firstAttemptAt: job.resume?.firstAttemptAt ?? attempts[0]?.startedAt ?? null,
+			durationMs,
+			totalDurationMs: firstAttemptAt ? Math.max(durationMs, now() - Date.parse(firstAttemptAt)) : durationMs,
+			firstAttemptAt,
 			lastAttemptAt: last?.startedAt ?? null,
 			...(nextAttemptMs !== undefined ? { nextAttemptAt: new Date(nextAttemptMs).toISOString() } : {}),
 			attempts,
@@ -411,6 +416,7 @@ export async function runDeliveries(jobs: readonly DeliveryJob[], options: Runne
 					maxAttempts: options.policy.maxAttempts,
 					finalStatusCode: null,
 					durationMs: Math.max(0, now() - start),
+					totalDurationMs: job.resume?.firstAttemptAt ? Math.max(0, now() - Date.parse(job.resume.firstAttemptAt)) : Math.max(0, now() - start),
 					firstAttemptAt: job.resume?.firstAttemptAt ?? null,
 					lastAttemptAt: null,
 					attempts: job.resume?.attempts ?? [],

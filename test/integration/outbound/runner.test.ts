@@ -264,6 +264,8 @@ describe('delivery runner against a real receiver', () => {
 		receiver.script({ status: 200 });
 		const resume = { attempts: retryLater.delivery.attempts, firstAttemptAt: retryLater.delivery.firstAttemptAt ?? undefined, nextAttemptAt: retryLater.delivery.nextAttemptAt };
 		const second = await run([job({ resume })], { policy, now: () => nextAttemptAt + 5 });
+		expect(second.results[0].delivery.totalDurationMs).toBeGreaterThanOrEqual(121_000);
+		expect(second.results[0].delivery.durationMs).toBeLessThan(1_000);
 		expect(second.results[0].delivery).toMatchObject({
 			status: 'delivered',
 			attemptCount: 3,
