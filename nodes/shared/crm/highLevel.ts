@@ -249,7 +249,7 @@ export const highLevel: CrmProfile = {
 	// Marketplace webhooks POST; a workflow Webhook action may use GET, PUT or DELETE (seed 004).
 	httpMethods: ['POST', 'GET', 'PUT', 'DELETE'],
 	setupHint:
-		'Marketplace app: in your app’s Advanced Settings > Webhooks, paste this URL against the events you want; keep Authentication on HighLevel Signature, which checks X-GHL-Signature (or the legacy x-wh-signature) with HighLevel’s published keys, and webhookId drops repeats. Workflow Webhook action (Automation > Workflows): paste this URL, choose POST and JSON or Form, and authenticate with a header, e.g. Authorization: Bearer (Webhook Bearer Token credential) or an X-Hmac-Signature HMAC (Webhook Signing Secret credential). If your platform confirms an API v2 subscription by sending a token to this URL, set Options > Answer Verification Handshake From (body field or query parameter) and Handshake Field to where the token arrives.',
+		'Marketplace app: in your app’s Advanced Settings > Webhooks, paste this URL against the events you want; keep Authentication on HighLevel Signature, which checks X-GHL-Signature (or the legacy x-wh-signature) with HighLevel’s published keys, and webhookId drops repeats. Workflow Webhook action (Automation > Workflows): paste this URL, choose POST and JSON or Form, and authenticate with a header, e.g. Authorization: Bearer (Webhook Bearer Token credential) or an X-Hmac-Signature HMAC (Webhook Signing Secret credential). If your platform confirms an API v2 subscription by sending a token to this URL, set Options > Answer Verification Handshake From (body field or query parameter) and Challenge Field to where the token arrives.',
 	settings: ['highLevelEd25519PublicKey', 'highLevelRsaPublicKey'],
 	normalise,
 };
