@@ -300,7 +300,7 @@ export const properties: INodeProperties[] = [
 				typeOptions: { minValue: 0 },
 				default: 65,
 				description:
-					"Longer waits are not slept inside the execution: the item goes to the Retry Later output with delivery.nextAttemptAt. Loop it through a Wait node back into this node, with Resume: At Specified Time set to the item's delivery.nextAttemptAt. The wait counts from when the batch leaves the node; at 65 s or more (where n8n's Wait node starts to persist waits) it is at least this threshold plus 5 s, so a restart does not lose it.",
+					"Longer waits are not slept inside the execution: the item goes to the Retry Later output with delivery.nextAttemptAt. Loop it through a Wait node back into this node, with Resume: At Specified Time set to the item's delivery.nextAttemptAt. At 65 s or more (where n8n's Wait node starts to persist waits), nextAttemptAt is kept at least this threshold plus 5 s after the batch leaves the node, so a restart does not lose the wait.",
 			},
 			{
 				displayName: 'Retry On Network Errors',

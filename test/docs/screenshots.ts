@@ -44,11 +44,13 @@ function examples(): Array<{ file: string; workflow: WorkflowJson }> {
 
 /**
  * The parameter panels to show: one per node type, opened in the example that configures it best.
- * `scrollTo` scrolls the parameter list to a parameter; `showUrls` expands the trigger's webhook URLs.
+ * `scrollTo` scrolls the parameter list to a parameter; `showUrls` expands the trigger's webhook URLs;
+ * `mustShow` lists parameters the editor must display (it once hid the CRM selector, see
+ * test/unit/nodes/editorVisibility.test.ts), and the script fails if one is missing.
  */
-const PANELS: Array<{ image: string; example: string; node: string; scrollTo?: string; showUrls?: boolean }> = [
-	{ image: 'node-crm-event-trigger', example: 'salesos-invoice-on-deal-won', node: 'SalesOS Deal Won', showUrls: true },
-	{ image: 'node-outbound-webhook', example: 'salesos-invoice-on-deal-won', node: 'Request Invoice' },
+const PANELS: Array<{ image: string; example: string; node: string; scrollTo?: string; showUrls?: boolean; mustShow?: string[] }> = [
+	{ image: 'node-crm-event-trigger', example: 'salesos-invoice-on-deal-won', node: 'SalesOS Deal Won', showUrls: true, mustShow: ['crm', 'authentication'] },
+	{ image: 'node-outbound-webhook', example: 'salesos-invoice-on-deal-won', node: 'Request Invoice', mustShow: ['authentication', 'signRequests'] },
 	{ image: 'node-outbound-webhook-body-and-capture', example: 'salesos-invoice-on-deal-won', node: 'Request Invoice', scrollTo: 'encoding' },
 	{ image: 'node-inbound-webhook-trigger', example: 'inbound-field-mapping', node: 'Contact Webhook', showUrls: true },
 	{ image: 'node-inbound-webhook-trigger-field-mapping', example: 'inbound-field-mapping', node: 'Contact Webhook', scrollTo: 'fieldMapping' },
@@ -105,6 +107,10 @@ async function main(): Promise<void> {
 			await page.locator(`[data-test-id="canvas-node"][data-node-name="${panel.node}"]`).dblclick();
 			await page.waitForSelector('[data-test-id="ndv"]', { timeout: 30_000 });
 			await page.waitForTimeout(800);
+			for (const name of panel.mustShow ?? []) {
+				const visible = await page.locator(`[data-test-id="ndv"] [data-test-id="parameter-input-${name}"]`).first().isVisible();
+				if (!visible) throw new Error(`${panel.node}: n8n's editor does not show the parameter "${name}"`);
+			}
 			if (panel.showUrls) await page.locator('[data-test-id="ndv"]').getByText('Webhook URLs').click();
 			if (panel.scrollTo) {
 				await page

@@ -25,12 +25,11 @@ const RETRY_LATER_ABOVE_S = 1;
 const RETRY_AFTER_MS = 1000;
 const CONCURRENCY = 20;
 /**
- * How late an attempt may come after its wait. Inside one execution a due item may wait for a free
- * slot, which a stalled attempt holds for the whole timeout; across a Wait-node loop, n8n resumes
- * the execution and starts a new run.
+ * How late an attempt may come after it is due. A due item may wait for a free slot, which a stalled
+ * attempt holds for the whole timeout; across a Wait-node loop, n8n also has to resume the execution.
  */
 const LATE_IN_RUN_MS = TIMEOUT_S * 1000 + 300;
-const LATE_ACROSS_RUNS_MS = 1000;
+const LATE_ACROSS_RUNS_MS = TIMEOUT_S * 1000 + 800;
 /** Date.now() is read at slightly different points by the node and the receiver. */
 const EARLY_MS = 5;
 
@@ -212,8 +211,9 @@ describe('Outbound Webhook against a faulty receiver in real n8n', () => {
 	});
 
 	it("records every attempt as the receiver saw it, waiting the policy's delays within tolerance", () => {
-		// A run hands its outputs on only when all its items are done, and a Retry Later wait counts
-		// from then: the next attempt is due at the run's end plus the delay, which nextAttemptAt says.
+		// A run hands its outputs on only when all its items are done, so a Retry Later item's next
+		// attempt is due at its nextAttemptAt (the attempt's end plus the wait) or at the run's end,
+		// whichever is later. The time spent waiting for the batch is reported as such.
 		const runEnds = runs.map((run) => Math.max(...run.outputs.flat().map((item) => endOf(deliveryOf(item).attempts.at(-1) as AttemptRecord))));
 		const parked = new Map<string, { runEnd: number; nextAttemptAt: number }>();
 		runs.forEach((run, index) => {
@@ -223,7 +223,7 @@ describe('Outbound Webhook against a faulty receiver in real n8n', () => {
 			}
 		});
 		const finals = runs.flatMap((run) => [...run.outputs[0], ...run.outputs[2]]);
-		const late = { inRun: 0, acrossRuns: 0 };
+		const late = { inRun: 0, acrossRuns: 0, batchWait: 0 };
 		let worstEarly = Infinity;
 		const problems: string[] = [];
 		for (const item of finals) {
@@ -249,21 +249,24 @@ describe('Outbound Webhook against a faulty receiver in real n8n', () => {
 				if ((left !== undefined) !== policyDelay > RETRY_LATER_ABOVE_S * 1000) {
 					problems.push(`item ${itemId(item)} attempt ${attempt.number}: a ${policyDelay} ms wait ${left === undefined ? 'stayed in' : 'left'} the execution`);
 				}
-				if (left && left.nextAttemptAt < left.runEnd + policyDelay) {
-					problems.push(`item ${itemId(item)} attempt ${attempt.number}: nextAttemptAt is ${left.runEnd + policyDelay - left.nextAttemptAt} ms before the run's end plus the wait`);
+				const planned = endOf(attempt) + policyDelay;
+				if (left && left.nextAttemptAt < planned - EARLY_MS) {
+					problems.push(`item ${itemId(item)} attempt ${attempt.number}: nextAttemptAt is ${planned - left.nextAttemptAt} ms before the attempt's end plus the wait`);
 				}
-				const due = left ? left.nextAttemptAt : endOf(attempt) + policyDelay;
+				const due = left ? Math.max(left.nextAttemptAt, left.runEnd) : planned;
 				const lateness = next.at - due;
-				worstEarly = Math.min(worstEarly, lateness);
-				if (left) late.acrossRuns = Math.max(late.acrossRuns, lateness);
-				else late.inRun = Math.max(late.inRun, lateness);
-				if (lateness < -EARLY_MS || lateness > (left ? LATE_ACROSS_RUNS_MS : LATE_IN_RUN_MS)) {
+				worstEarly = Math.min(worstEarly, next.at - planned);
+				if (left) {
+					late.acrossRuns = Math.max(late.acrossRuns, lateness);
+					late.batchWait = Math.max(late.batchWait, left.runEnd - left.nextAttemptAt);
+				} else late.inRun = Math.max(late.inRun, lateness);
+				if (next.at < planned - EARLY_MS || lateness > (left ? LATE_ACROSS_RUNS_MS : LATE_IN_RUN_MS)) {
 					problems.push(`item ${itemId(item)} attempt ${attempt.number + 1} came ${lateness} ms after it was due (${policyDelay} ms wait${left ? ', across runs' : ''})`);
 				}
 			}
 		}
 		expect(problems.slice(0, 10)).toEqual([]);
-		deviation = `never early (≥ ${worstEarly} ms); late ≤ ${late.inRun} ms in a run, ≤ ${late.acrossRuns} ms after a Wait loop (waits counted from the run's end)`;
+		deviation = `never early (≥ ${worstEarly} ms); late ≤ ${late.inRun} ms in a run, ≤ ${late.acrossRuns} ms after a Wait loop (+ up to ${(late.batchWait / 1000).toFixed(1)} s for the batch to finish)`;
 	});
 
 	it('prints the figures', () => {

@@ -165,14 +165,14 @@ interface JobState {
 	earlyReturns?: number;
 	/** Headers of every attempt but the signature, merged once. */
 	baseHeaders?: Record<string, string>;
-	/** The delay that sent the item to Retry Later. */
-	laterDelayMs?: number;
 }
 
 /**
- * A Retry Later item's wait counts from when the node hands it on. With a threshold at n8n's 65 s
- * persistence limit or above, it is also never under the threshold plus this margin: n8n runs the
- * Delivered branch before the Wait node, and a Wait under 65 s stays in memory, where a restart loses it.
+ * Outputs leave a node only when its whole batch is done, so a Retry Later wait planned early in a
+ * long batch reaches the Wait node shortened. With a threshold at n8n's 65 s persistence limit or
+ * above, nextAttemptAt is therefore never under the threshold plus this margin after the hand-off:
+ * n8n runs the Delivered branch before the Wait node, and a wait under 65 s stays in memory, where a
+ * restart loses it.
  */
 export const HANDOFF_MARGIN_MS = 5_000;
 
@@ -341,7 +341,6 @@ export async function runDeliveries(jobs: readonly DeliveryJob[], options: Runne
 		record.delayBeforeNextMs = decision.delayMs;
 		if (decision.later) {
 			log('retry_later', decision.delayMs);
-			state.laterDelayMs = decision.delayMs;
 			deferred.push(state);
 			return finish(state, 'retry_later', state.lastExplanation, now() + decision.delayMs);
 		}
@@ -393,14 +392,16 @@ export async function runDeliveries(jobs: readonly DeliveryJob[], options: Runne
 
 	const workers = Array.from({ length: Math.max(1, Math.min(options.concurrency, jobs.length)) }, worker);
 	await Promise.all(workers);
-	// Outputs leave only when the whole batch is done, so a wait planned mid-batch would be cut short.
-	const handOff = now();
-	for (const state of deferred) {
-		const threshold = options.policy.retryLaterThresholdMs;
-		const durableFloor = threshold >= DEFAULT_RETRY_LATER_THRESHOLD_MS ? threshold + HANDOFF_MARGIN_MS : 0;
-		const waitMs = Math.max(state.laterDelayMs as number, durableFloor);
-		const delivery = results[state.index]?.delivery;
-		if (delivery?.status === 'retry_later') delivery.nextAttemptAt = new Date(handOff + waitMs).toISOString();
+	// A wait planned mid-batch is cut short by the rest of the batch; keep a durable one durable.
+	const threshold = options.policy.retryLaterThresholdMs;
+	if (threshold >= DEFAULT_RETRY_LATER_THRESHOLD_MS && deferred.length > 0) {
+		const earliest = now() + threshold + HANDOFF_MARGIN_MS;
+		for (const state of deferred) {
+			const delivery = results[state.index]?.delivery;
+			if (delivery?.status === 'retry_later' && Date.parse(delivery.nextAttemptAt as string) < earliest) {
+				delivery.nextAttemptAt = new Date(earliest).toISOString();
+			}
+		}
 	}
 	// Cancelled executions leave jobs unfinished; they still get an answer.
 	for (const [index, job] of jobs.entries()) {

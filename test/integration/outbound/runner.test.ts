@@ -275,33 +275,35 @@ describe('delivery runner against a real receiver', () => {
 		expect(receiver.requests[0].headers['idempotency-key']).toBe('msg_key_1');
 	});
 
-	describe('counts a Retry Later wait from the end of the batch, when the item actually leaves the node', () => {
+	describe('keeps a Retry Later wait durable when the rest of the batch delays its hand-off', () => {
 		// Item 1 is deferred at once; item 2 then takes 40 s (on a virtual clock) before the batch ends.
 		async function deferredWhileBatchRuns(policy: Partial<RetryPolicy>) {
-			let clock = Date.parse('2026-01-01T00:00:00Z');
+			const started = Date.parse('2026-01-01T00:00:00Z');
+			let clock = started;
 			receiver.script({ status: 503 }, (_request, response) => {
 				clock += 40_000;
 				response.writeHead(200).end();
 			});
 			const { results } = await run([job(), job({ idempotencyKey: 'msg_key_2' })], { policy, concurrency: 1, now: () => clock });
 			expect(results.map((result) => result.status)).toEqual(['retry_later', 'delivered']);
-			return { waitMs: Date.parse(results[0].delivery.nextAttemptAt as string) - clock, attempts: results[0].delivery.attempts };
+			const nextAttemptAt = Date.parse(results[0].delivery.nextAttemptAt as string);
+			return { fromAttempt: nextAttemptAt - started, fromHandOff: nextAttemptAt - clock, attempts: results[0].delivery.attempts };
 		}
 
-		it('so the Wait node gets the whole planned delay', async () => {
-			const { waitMs, attempts } = await deferredWhileBatchRuns({ backoff: 'schedule', scheduleMs: [120_000], maxAttempts: 2 });
-			expect(waitMs).toBe(120_000);
+		it('leaves a wait that still reaches the Wait node long enough as planned', async () => {
+			const { fromAttempt, attempts } = await deferredWhileBatchRuns({ backoff: 'schedule', scheduleMs: [120_000], maxAttempts: 2 });
+			expect(fromAttempt).toBe(120_000);
 			expect(attempts[0].delayBeforeNextMs).toBe(120_000);
 		});
 
-		it('and never less than a 65 s+ threshold plus the hand-off margin, so n8n persists the wait', async () => {
-			const { waitMs } = await deferredWhileBatchRuns({ backoff: 'schedule', scheduleMs: [66_000], maxAttempts: 2 });
-			expect(waitMs).toBe(65_000 + HANDOFF_MARGIN_MS);
+		it('moves one the batch cut under 65 s to the threshold plus the hand-off margin, so n8n persists it', async () => {
+			const { fromHandOff } = await deferredWhileBatchRuns({ backoff: 'schedule', scheduleMs: [66_000], maxAttempts: 2 });
+			expect(fromHandOff).toBe(65_000 + HANDOFF_MARGIN_MS);
 		});
 
-		it('but adds no margin to a threshold under 65 s, where the user chose in-memory waits', async () => {
-			const { waitMs } = await deferredWhileBatchRuns({ backoff: 'schedule', scheduleMs: [6_000], maxAttempts: 2, retryLaterThresholdMs: 5_000 });
-			expect(waitMs).toBe(6_000);
+		it('changes nothing under a threshold below 65 s, where the user chose in-memory waits', async () => {
+			const { fromAttempt } = await deferredWhileBatchRuns({ backoff: 'schedule', scheduleMs: [6_000], maxAttempts: 2, retryLaterThresholdMs: 5_000 });
+			expect(fromAttempt).toBe(6_000);
 		});
 	});
 
