@@ -22,7 +22,7 @@ import { machineMeta, renderTable, writeResults } from './lib/report';
 import { handlerSection } from './sections/handler';
 import { inboundSection, inboundWorkflows } from './sections/inbound';
 import { memorySection } from './sections/memory';
-import { outboundSection, outboundWorkflows } from './sections/outbound';
+import { COST_ROUNDS, outboundSection, outboundWorkflows } from './sections/outbound';
 import { transportSection } from './sections/transport';
 import { CREDENTIALS } from './workflows';
 
@@ -133,7 +133,7 @@ async function main() {
 	meta.durationSeconds = Math.round((Date.now() - started) / 1000);
 	meta.loadAverageAtEnd = os.loadavg().map((value) => Math.round(value * 100) / 100);
 	const file = writeResults(path.join(__dirname, 'results'), meta, rows, Object.fromEntries(Object.entries(sections).map(([name, section]) => [name, section.details])));
-	console.log(`\nn8n ${meta.n8nVersion} on Node ${meta.n8nNode}, ${meta.cpus} × ${meta.cpuModel}, medians of ${meta.rounds} rounds (outbound ${Math.max(meta.rounds, 5)}), ${meta.date}\n`);
+	console.log(`\nn8n ${meta.n8nVersion} on Node ${meta.n8nNode}, ${meta.cpus} × ${meta.cpuModel}, medians of ${meta.rounds} rounds (outbound ${Math.max(meta.rounds, 5)}, signing cost ${Math.max(meta.rounds, COST_ROUNDS)}), ${meta.date}\n`);
 	console.log(renderTable(rows));
 	console.log(`\n${rows.filter((row) => row.met === false).length} target(s) missed; took ${meta.durationSeconds} s; results in ${path.relative(process.cwd(), file)} and bench/results/latest.json`);
 }

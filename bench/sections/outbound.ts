@@ -20,7 +20,7 @@ export interface ClientRuntime {
 export const ITEMS = 5_000;
 const HIGH_CONCURRENCY = 100;
 /** Single rounds of the cost comparison vary by ±25 %, so it takes more rounds than the rest. */
-const COST_ROUNDS = 11;
+export const COST_ROUNDS = 11;
 
 export interface OutboundRun {
 	/** Webhook POST to answer: the execution from start to finish (0 for the raw client). */
