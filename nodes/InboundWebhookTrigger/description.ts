@@ -1,5 +1,6 @@
 import type { INodeProperties, IWebhookDescription } from 'n8n-workflow';
 
+import { HTTP_METHOD_OPTIONS } from '../shared/http/methods';
 import { PARSING_TAKEOVER_PROPERTY } from '../shared/n8n/inboundWebhook';
 import {
 	duplicateResponseProperty,
@@ -23,14 +24,7 @@ const requestProperties: INodeProperties[] = [
 		displayName: 'HTTP Methods',
 		name: 'httpMethod',
 		type: 'multiOptions',
-		options: [
-			{ name: 'DELETE', value: 'DELETE' },
-			{ name: 'GET', value: 'GET' },
-			{ name: 'HEAD', value: 'HEAD' },
-			{ name: 'PATCH', value: 'PATCH' },
-			{ name: 'POST', value: 'POST' },
-			{ name: 'PUT', value: 'PUT' },
-		],
+		options: HTTP_METHOD_OPTIONS,
 		default: ['POST'],
 		required: true,
 		description: 'The HTTP methods to listen to; n8n registers the URL once per method',

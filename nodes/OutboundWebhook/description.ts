@@ -1,5 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { HTTP_METHOD_OPTIONS } from '../shared/http/methods';
 import { DEFAULT_RETRY_STATUSES } from '../shared/outbound/retry';
 
 /** A list of rows titled by their name. */
@@ -52,14 +53,7 @@ export const properties: INodeProperties[] = [
 		displayName: 'Method',
 		name: 'method',
 		type: 'options',
-		options: [
-			{ name: 'DELETE', value: 'DELETE' },
-			{ name: 'GET', value: 'GET' },
-			{ name: 'HEAD', value: 'HEAD' },
-			{ name: 'PATCH', value: 'PATCH' },
-			{ name: 'POST', value: 'POST' },
-			{ name: 'PUT', value: 'PUT' },
-		],
+		options: HTTP_METHOD_OPTIONS,
 		default: 'POST',
 		description: 'HTTP method of the callback request',
 	},

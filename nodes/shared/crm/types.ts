@@ -6,6 +6,7 @@ import type { AuthKind } from '../auth';
 import type { BodyKind } from '../inbound/contentType';
 import type { SigningConfig } from '../signatures';
 import type { HeaderBag, VerificationResult, VerifyOptions } from '../signatures/types';
+import type { HttpMethod } from '../http/methods';
 
 export type JsonObject = Record<string, unknown>;
 
@@ -109,7 +110,7 @@ export interface BuiltInVerification {
 /** What the node offers in Authentication: a credential kind, or the profile's built-in check. */
 export type CrmAuthentication = AuthKind | 'builtIn';
 
-export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+export type { HttpMethod };
 
 /** A response the CRM requires to count a delivery as successful. */
 export interface CrmResponse {

@@ -350,6 +350,11 @@ export async function runDeliveries(jobs: readonly DeliveryJob[], options: Runne
 		return undefined;
 	};
 
+	/** From the first attempt, of this run or an earlier one, to now; from `runStartedMs` before any attempt. */
+	function sinceFirstAttempt(firstAttemptAt: string | null | undefined, runStartedMs: number): number {
+		return Math.max(0, now() - (firstAttemptAt ? Date.parse(firstAttemptAt) : runStartedMs));
+	}
+
 	function finish(state: JobState, status: DeliveryStatus, error?: DeliveryResult['error'], nextAttemptMs?: number): DeliveryResult {
 		const { job, attempts } = state;
 		const last = attempts[attempts.length - 1];
@@ -364,7 +369,7 @@ export async function runDeliveries(jobs: readonly DeliveryJob[], options: Runne
 			maxAttempts: options.policy.maxAttempts,
 			finalStatusCode: last?.statusCode ?? null,
 			durationMs,
-			totalDurationMs: firstAttemptAt ? Math.max(durationMs, now() - Date.parse(firstAttemptAt)) : durationMs,
+			totalDurationMs: Math.max(durationMs, sinceFirstAttempt(firstAttemptAt, state.startedMs)),
 			firstAttemptAt,
 			lastAttemptAt: last?.startedAt ?? null,
 			...(nextAttemptMs !== undefined ? { nextAttemptAt: new Date(nextAttemptMs).toISOString() } : {}),
@@ -417,7 +422,7 @@ export async function runDeliveries(jobs: readonly DeliveryJob[], options: Runne
 					maxAttempts: options.policy.maxAttempts,
 					finalStatusCode: null,
 					durationMs: Math.max(0, now() - start),
-					totalDurationMs: job.resume?.firstAttemptAt ? Math.max(0, now() - Date.parse(job.resume.firstAttemptAt)) : Math.max(0, now() - start),
+					totalDurationMs: sinceFirstAttempt(job.resume?.firstAttemptAt, start),
 					firstAttemptAt: job.resume?.firstAttemptAt ?? null,
 					lastAttemptAt: null,
 					attempts: job.resume?.attempts ?? [],
