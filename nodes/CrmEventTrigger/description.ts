@@ -203,6 +203,16 @@ export const crmEventTriggerProperties: INodeProperties[] = [
 	...customProperties,
 	publicKeyProperty('Ed25519 Public Key', 'highLevelEd25519PublicKey', 'X-GHL-Signature'),
 	publicKeyProperty('RSA Public Key', 'highLevelRsaPublicKey', 'the legacy x-wh-signature'),
+	{
+		displayName: 'Accept Signatures Over Re-Serialised JSON',
+		name: 'highLevelAcceptReserialisedJson',
+		type: 'boolean',
+		default: false,
+		description:
+			'Whether to also accept a signature over JSON.stringify of the body, as HighLevel’s sample code computes it. Off, the signature must cover the exact bytes received, which is what HighLevel sends.',
+		hint: 'On: a body that names a key twice is refused, the workflow sees only the signed form, and a forged request costs a JSON parse',
+		displayOptions: { show: { crm: highLevelKeyCrms, authentication: ['builtIn'] } },
+	},
 ];
 
 /** Settings shared by every CRM, named as in the Inbound Webhook Trigger: dedupe, output, response, network, handshake. */

@@ -10,11 +10,15 @@
  * and an `X-Hmac-Signature` HMAC header; both are supported. Its API v2 confirmation-token handshake could
  * not be confirmed in HighLevel's documentation.
  */
+import { isUtf8 } from 'node:buffer';
 import { createPublicKey } from 'node:crypto';
 
 import type { PublicKeyScheme, SigningConfig } from '../signatures';
 import { verifyPublicKeySignature } from '../signatures';
-import type { VerificationResult } from '../signatures/types';
+import { jsonHasDuplicateKeys, parseJson } from '../inbound/json';
+import { DEFAULT_PARSE_LIMITS } from '../inbound/parseBody';
+import { isRejection } from '../inbound/rejection';
+import type { VerificationResult, VerificationSuccess } from '../signatures/types';
 import { fail, singleHeader } from '../signatures/types';
 import {
 	buildEvent,
@@ -158,26 +162,52 @@ function normalise(input: NormaliseInput): NormaliseResult {
 
 const keyOrDefault = (override: string | undefined, published: string) => override?.trim() || published;
 
-/** Re-serialised JSON: HighLevel's own sample code signs `JSON.stringify(body)`, not the bytes sent. */
-function reserialised(rawBody: Buffer): Buffer | undefined {
-	try {
-		const again = Buffer.from(JSON.stringify(JSON.parse(rawBody.toString('utf8'))));
-		return again.equals(rawBody) ? undefined : again;
-	} catch {
-		return undefined;
-	}
+/** The body as JSON, within the parser's depth limit; undefined when it is not UTF-8 JSON. */
+function parsedJson(bytes: Buffer): { text: string; json: unknown } | undefined {
+	if (!isUtf8(bytes)) return undefined;
+	const text = bytes.toString('utf8');
+	const parsed = parseJson(bytes, text, DEFAULT_PARSE_LIMITS.maxDepth);
+	return isRejection(parsed) ? undefined : { text, json: parsed.value };
 }
 
 /**
- * The signed body's `timestamp` in unix seconds. HighLevel advises refusing deliveries more than about
- * 5 minutes old; returning it lets the trigger's replay window apply, as for any signed timestamp.
+ * The body as `JSON.stringify` writes it, for the opt-in check: HighLevel's sample code signs the
+ * re-serialised body, not the bytes sent. A body naming a key twice is refused, or a value the
+ * signature never covered could reach a reader of the raw text.
  */
-function bodyTimestampSeconds(rawBody: Buffer): number | undefined {
+function reserialised(rawBody: Buffer): VerifiedBody | undefined {
+	const parsed = parsedJson(rawBody);
+	if (!parsed || jsonHasDuplicateKeys(parsed.text)) return undefined;
+	const bytes = Buffer.from(JSON.stringify(parsed.json));
+	return bytes.equals(rawBody) ? undefined : { bytes, json: parsed.json };
+}
+
+type VerifiedBody = NonNullable<VerificationSuccess['signedBody']>;
+
+/**
+ * The signed body with its `timestamp` in unix seconds. HighLevel advises refusing deliveries more
+ * than about 5 minutes old; returning it lets the trigger's replay window apply, as for any signed
+ * timestamp. The parsed body goes along, so the trigger does not parse it again.
+ */
+function withBodyTimestamp(result: VerificationSuccess, algorithm: string, body: VerifiedBody | undefined): VerificationSuccess {
+	const json = body?.json;
+	const iso = isRecord(json) ? isoTime(json.timestamp) : undefined;
+	return {
+		...result,
+		scheme: `highlevel-${algorithm}`,
+		...(iso ? { timestampSeconds: Math.floor(Date.parse(iso) / 1000) } : {}),
+		...(body ? { signedBody: body } : {}),
+	};
+}
+
+const KEY_UNREADABLE = fail('mismatch', 'The HighLevel public key in the node settings cannot be read');
+
+/** One scheme over one candidate body; a key that does not parse is reported as the settings' problem. */
+function check(scheme: PublicKeyScheme, headers: VerificationInput['headers'], body: Buffer): VerificationResult {
 	try {
-		const iso = isoTime((JSON.parse(rawBody.toString('utf8')) as JsonObject).timestamp);
-		return iso ? Math.floor(Date.parse(iso) / 1000) : undefined;
+		return verifyPublicKeySignature(scheme, headers, body);
 	} catch {
-		return undefined;
+		return KEY_UNREADABLE;
 	}
 }
 
@@ -192,22 +222,23 @@ function verify(input: VerificationInput): VerificationResult {
 	].filter((scheme) => singleHeader(input.headers, scheme.headerName) !== undefined) as PublicKeyScheme[];
 	if (schemes.length === 0) return fail('missing', 'Missing X-GHL-Signature header (or the legacy x-wh-signature)');
 
-	const bodies = [input.rawBody, reserialised(input.rawBody)].filter((body): body is Buffer => body !== undefined);
 	let failure: VerificationResult = fail('mismatch', 'The HighLevel signature does not match the body');
 	for (const scheme of schemes) {
-		for (const body of bodies) {
-			let result: VerificationResult;
-			try {
-				result = verifyPublicKeySignature(scheme, input.headers, body);
-			} catch {
-				return fail('mismatch', 'The HighLevel public key in the node settings cannot be read');
-			}
-			if (result.valid) {
-				const timestampSeconds = bodyTimestampSeconds(input.rawBody);
-				return { ...result, scheme: `highlevel-${scheme.algorithm}`, ...(timestampSeconds ? { timestampSeconds } : {}) };
-			}
-			if (result.reason !== 'mismatch') failure = result;
+		const result = check(scheme, input.headers, input.rawBody);
+		if (result.valid) {
+			const parsed = parsedJson(input.rawBody);
+			return withBodyTimestamp(result, scheme.algorithm, parsed && { bytes: input.rawBody, json: parsed.json });
 		}
+		if (result === KEY_UNREADABLE) return result;
+		if (result.reason !== 'mismatch') failure = result;
+	}
+	if (failure.valid || failure.reason !== 'mismatch' || input.settings.highLevelAcceptReserialisedJson !== true) return failure;
+	// Opt-in, and only after the exact bytes failed: parsing costs far more than a signature check.
+	const again = reserialised(input.rawBody);
+	if (!again) return failure;
+	for (const scheme of schemes) {
+		const result = check(scheme, input.headers, again.bytes);
+		if (result.valid) return withBodyTimestamp(result, scheme.algorithm, again);
 	}
 	return failure;
 }
@@ -250,6 +281,6 @@ export const highLevel: CrmProfile = {
 	httpMethods: ['POST', 'GET', 'PUT', 'DELETE'],
 	setupHint:
 		'Marketplace app: in your app’s Advanced Settings > Webhooks, paste this URL against the events you want; keep Authentication on HighLevel Signature, which checks X-GHL-Signature (or the legacy x-wh-signature) with HighLevel’s published keys, and webhookId drops repeats. Workflow Webhook action (Automation > Workflows): paste this URL, choose POST and JSON or Form, and authenticate with a header, e.g. Authorization: Bearer (Webhook Bearer Token credential) or an X-Hmac-Signature HMAC (Webhook Signing Secret credential). If your platform confirms an API v2 subscription by sending a token to this URL, set Options > Answer Verification Handshake From (body field or query parameter) and Challenge Field to where the token arrives.',
-	settings: ['highLevelEd25519PublicKey', 'highLevelRsaPublicKey'],
+	settings: ['highLevelEd25519PublicKey', 'highLevelRsaPublicKey', 'highLevelAcceptReserialisedJson'],
 	normalise,
 };

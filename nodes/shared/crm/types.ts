@@ -49,6 +49,8 @@ export interface CrmSettings {
 	/** HighLevel: PEM public keys that replace the published ones (key rotation, tests). */
 	highLevelEd25519PublicKey?: string;
 	highLevelRsaPublicKey?: string;
+	/** HighLevel: also accept a signature over `JSON.stringify` of the body (off: the exact bytes only). */
+	highLevelAcceptReserialisedJson?: boolean;
 }
 
 export interface NormaliseInput {

@@ -47,3 +47,53 @@ export function parseJson(bytes: Buffer, text: string, maxDepth: number): Parsed
 		return reject(400, 'malformed_body', `Malformed JSON${position ? ` at position ${position[1]}` : ''}`);
 	}
 }
+
+const isJsonSpace = (char: string) => char === ' ' || char === '\n' || char === '\r' || char === '\t';
+
+/** The end (index after the closing quote) of the string literal that opens at `start`. */
+function stringEnd(text: string, start: number): number {
+	for (let index = start + 1; index < text.length; index++) {
+		const char = text[index];
+		if (char === '\\') index++;
+		else if (char === '"') return index + 1;
+	}
+	return text.length;
+}
+
+/**
+ * True when an object in well-formed JSON text names a key twice. JSON.parse keeps the last copy
+ * silently, so a body can show one value to a signature check over re-serialised JSON and another
+ * to a reader of the raw text. Keys are compared decoded (`"a"` and `"\u0061"` are the same key).
+ */
+export function jsonHasDuplicateKeys(text: string): boolean {
+	// One entry per open container: the keys seen so far for an object, undefined for an array.
+	const open: Array<Set<string> | undefined> = [];
+	let expectKey = false;
+	for (let index = 0; index < text.length; index++) {
+		const char = text[index];
+		if (char === '"') {
+			const end = stringEnd(text, index);
+			const keys = open[open.length - 1];
+			if (expectKey && keys) {
+				const literal = text.slice(index, end);
+				const key = literal.includes('\\') ? (JSON.parse(literal) as string) : literal.slice(1, -1);
+				if (keys.has(key)) return true;
+				keys.add(key);
+			}
+			expectKey = false;
+			index = end - 1;
+		} else if (char === '{') {
+			open.push(new Set());
+			expectKey = true;
+		} else if (char === '[') {
+			open.push(undefined);
+		} else if (char === '}' || char === ']') {
+			open.pop();
+		} else if (char === ',') {
+			expectKey = open[open.length - 1] !== undefined;
+		} else if (!isJsonSpace(char)) {
+			expectKey = false;
+		}
+	}
+	return false;
+}

@@ -40,6 +40,7 @@ export interface AcceptedRequest {
 	/** The request's headers and query, as received (redact headers before output). */
 	headers: HeaderBag;
 	query: Record<string, unknown>;
+	/** The signed bytes: the bytes received, unless the check verified a re-serialised form of them. */
 	rawBody: Buffer;
 	bodyKind: BodyKind;
 	/** Parsed body; a Buffer for binary bodies. */
@@ -137,10 +138,15 @@ export async function runInboundPipeline(
 	const replay = checkReplayWindow(verification.timestampSeconds, policy.replayWindowSeconds, nowSeconds);
 	if (replay) return rejected(replay, clientIp);
 
+	// From here on only the signed bytes count (they differ from the bytes received for re-serialised JSON).
+	const signedBytes = verification.signedBody?.bytes ?? rawBody;
 	const contentType = parseContentType(request.headers['content-type']);
-	const bodyKind = resolveBodyKind(contentType, policy.bodyType, rawBody.length);
+	const bodyKind = resolveBodyKind(contentType, policy.bodyType, signedBytes.length);
 	if (isRejection(bodyKind)) return rejected(bodyKind, clientIp);
-	const parsed = parseBody(rawBody, bodyKind, contentType, policy.parseLimits);
+	const parsed =
+		bodyKind === 'json' && verification.signedBody
+			? { value: verification.signedBody.json }
+			: parseBody(signedBytes, bodyKind, contentType, policy.parseLimits);
 	if (isRejection(parsed)) return rejected(parsed, clientIp);
 	const body = parsed.value;
 
@@ -163,7 +169,7 @@ export async function runInboundPipeline(
 		outcome: 'accepted',
 		headers: request.headers,
 		query: request.query,
-		rawBody,
+		rawBody: signedBytes,
 		bodyKind,
 		body,
 		contentType,

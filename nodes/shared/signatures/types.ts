@@ -18,6 +18,12 @@ export type VerificationSuccess = {
 	timestampSeconds?: number;
 	/** The signed message id, for schemes that carry one (Standard Webhooks `webhook-id`). */
 	messageId?: string;
+	/**
+	 * The signed bytes and their JSON value, when the check had to parse the body: everything after
+	 * the check reads these instead of the bytes received, so the body is parsed once and what the
+	 * workflow sees is exactly what was signed (HighLevel's re-serialised JSON, its body timestamp).
+	 */
+	signedBody?: { bytes: Buffer; json: unknown };
 };
 
 export type VerificationResult = VerificationSuccess | VerificationFailure;

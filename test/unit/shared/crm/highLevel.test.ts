@@ -180,9 +180,35 @@ describe('HighLevel profile: signatures', () => {
 		expect(verify({ 'x-wh-signature': signRsa(contactCreate) })).toMatchObject({ valid: true, scheme: 'highlevel-rsa-sha256' });
 	});
 
-	it('accepts a signature HighLevel made over JSON.stringify of the body, as its sample code does', () => {
-		const compact = Buffer.from(JSON.stringify(JSON.parse(contactCreate.toString())));
-		expect(verify({ 'x-ghl-signature': signEd25519(compact) })).toMatchObject({ valid: true });
+	describe('signatures over re-serialised JSON', () => {
+		const signed = Buffer.from(JSON.stringify({ type: 'ContactCreate', webhookId: 'w1', email: 'owner@example.com' }));
+		const headers = { 'x-ghl-signature': signEd25519(signed) };
+		// Each re-serialises to the signed bytes; none of them is what was signed.
+		const smuggled = Buffer.from('{"type":"ContactCreate","webhookId":"w1","email":"attacker@evil.example","email":"owner@example.com"}');
+		const reindented = Buffer.from(JSON.stringify(JSON.parse(signed.toString()), null, 2));
+		const optIn: CrmSettings = { ...settings, highLevelAcceptReserialisedJson: true };
+
+		it('are refused by default: only the exact bytes received verify', () => {
+			expect(verify(headers, signed)).toMatchObject({ valid: true, signedBody: { bytes: signed } });
+			expect(verify(headers, reindented)).toMatchObject({ valid: false, reason: 'mismatch' });
+			expect(verify(headers, smuggled)).toMatchObject({ valid: false, reason: 'mismatch' });
+		});
+
+		it('verify when the option is on, and hand on only the signed form', () => {
+			const result = verify(headers, reindented, optIn);
+			expect(result).toMatchObject({ valid: true, signedBody: { bytes: signed, json: JSON.parse(signed.toString()) } });
+		});
+
+		it('never verify a body that names a key twice, even with the option on', () => {
+			expect(verify(headers, smuggled, optIn)).toMatchObject({ valid: false, reason: 'mismatch' });
+		});
+
+		it('do not parse a body that is not JSON, and say nothing about it to the sender', () => {
+			expect(verify(headers, Buffer.from('email=owner%40example.com'), optIn)).toMatchObject({
+				valid: false,
+				message: 'The HighLevel signature does not match the body',
+			});
+		});
 	});
 
 	it('rejects a forged, tampered or missing signature', () => {

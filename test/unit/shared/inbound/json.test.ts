@@ -1,4 +1,4 @@
-import { jsonNestsDeeperThan, parseJson } from '../../../../nodes/shared/inbound/json';
+import { jsonHasDuplicateKeys, jsonNestsDeeperThan, parseJson } from '../../../../nodes/shared/inbound/json';
 
 const parse = (text: string, maxDepth = 1000) => parseJson(Buffer.from(text), text, maxDepth);
 
@@ -31,5 +31,23 @@ describe('JSON', () => {
 	it('keeps a parsed body that looks like a rejection as data', () => {
 		const result = parse('{"rejected":true,"status":200,"code":"x","message":"y"}');
 		expect(result).toEqual({ value: { rejected: true, status: 200, code: 'x', message: 'y' } });
+	});
+});
+
+describe('jsonHasDuplicateKeys', () => {
+	it.each([
+		['{"a":1,"a":2}', true],
+		['{"a":1,"b":{"a":2}}', false],
+		['{"a":{"b":1,"b":2}}', true],
+		['[{"a":1},{"a":2}]', false],
+		['{"a":"\\u0062","b":1}', false],
+		['{"a":1,"\\u0061":2}', true],
+		['{ "a" : [ "a", "a" ] , "b" : "a" }', false],
+		['{"k":"x\\"y","k\\"":1,"k":2}', true],
+		['{"":1,"":2}', true],
+		['{}', false],
+		['"a"', false],
+	])('%s → %s', (text, expected) => {
+		expect(jsonHasDuplicateKeys(text)).toBe(expected);
 	});
 });

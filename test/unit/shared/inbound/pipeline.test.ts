@@ -253,3 +253,15 @@ describe('runInboundPipeline: handshake and duplicates', () => {
 		});
 	});
 });
+
+describe('runInboundPipeline: a check that verified other bytes than those received', () => {
+	it('hands on only the signed bytes and their JSON, without parsing the received body', async () => {
+		const signed = Buffer.from('{"email":"owner@example.com"}');
+		const result = await run(
+			request({ headers: { 'content-type': 'application/json' }, bodyText: '{"email":"attacker@evil.example","email":"owner@example.com"}' }),
+			{},
+			{ authenticate: () => ({ valid: true, scheme: 'test', secretIndex: 0, signedBody: { bytes: signed, json: { email: 'owner@example.com' } } }) },
+		);
+		expect(result).toMatchObject({ outcome: 'accepted', rawBody: signed, body: { email: 'owner@example.com' } });
+	});
+});
