@@ -2,6 +2,7 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { CRM_PROFILES } from '../shared/crm';
 import { CUSTOM_PATH_DEFAULTS } from '../shared/crm/custom';
+import { DEFAULT_UNTYPED_EVENT } from '../shared/crm/standardWebhooks';
 import type { CrmProfile } from '../shared/crm/types';
 import {
 	duplicateResponseProperty,
@@ -201,6 +202,16 @@ export const crmEventTriggerProperties: INodeProperties[] = [
 	},
 	...userBuiltProperties,
 	...customProperties,
+	{
+		displayName: 'Event Name When Type Is Missing',
+		name: 'untypedEventName',
+		type: 'string',
+		default: DEFAULT_UNTYPED_EVENT,
+		placeholder: DEFAULT_UNTYPED_EVENT,
+		description:
+			'Standard Webhooks only recommends a "type" field. A payload without one gets this canonical event name; list it in Events if you filter.',
+		...forCrm(...profilesWith((profile) => profile.settings.includes('untypedEventName'))),
+	},
 	publicKeyProperty('Ed25519 Public Key', 'highLevelEd25519PublicKey', 'X-GHL-Signature'),
 	publicKeyProperty('RSA Public Key', 'highLevelRsaPublicKey', 'the legacy x-wh-signature'),
 	{

@@ -76,14 +76,16 @@ const highLevelBody = Buffer.from(
 	JSON.stringify({ ...JSON.parse(fixture('highLevel', 'contact-create.json').toString()), timestamp: new Date().toISOString() }),
 );
 const standardBody = fixture('standardWebhooks', 'contact-created.json').toString();
-const standardHeaders = (secret: string) => {
+const standardHeaders = (secret: string, body = standardBody, id = 'msg_e2e_1') => {
 	const now = new Date();
 	return {
-		'webhook-id': 'msg_e2e_1',
+		'webhook-id': id,
 		'webhook-timestamp': String(Math.floor(now.getTime() / 1000)),
-		'webhook-signature': new Webhook(secret).sign('msg_e2e_1', now, standardBody),
+		'webhook-signature': new Webhook(secret).sign(id, now, body),
 	};
 };
+// The spec's own test-vector body: no `type`, which the spec only recommends.
+const untypedStandardBody = '{"test": 2432232314}';
 const customBody = JSON.stringify({
 	event: { name: 'TicketClosed', id: 'evt-custom-1', at: '2025-02-01T08:00:00Z' },
 	record: { id: 'T-77', subject: 'Refund', status: 'closed' },
@@ -192,6 +194,13 @@ const cases: Record<string, Case> = {
 		valid: () => json(standardBody, standardHeaders(SW_SECRET)),
 		forged: () => json(standardBody, standardHeaders('whsec_' + Buffer.from('not-the-secret-at-all!!').toString('base64'))),
 		expected: [{ event: 'contact.created', crm: 'standardWebhooks', eventId: 'msg_e2e_1', object: { type: 'contact', id: 'cont_2xY9' } }],
+	},
+	'Standard Webhooks without a type': {
+		workflow: crmWorkflow('crmStandardUntyped', { path: 'crm-standard-untyped', crm: 'standardWebhooks', authentication: 'signingSecret' }, 'crmStandard00001'),
+		path: 'crm-standard-untyped',
+		valid: () => json(untypedStandardBody, standardHeaders(SW_SECRET, untypedStandardBody, 'msg_p5jXN8AQM9LWM0D4loKWxJek')),
+		forged: () => json(untypedStandardBody, standardHeaders('whsec_' + Buffer.from('not-the-secret-at-all!!').toString('base64'), untypedStandardBody)),
+		expected: [{ event: 'webhook.received', crm: 'standardWebhooks', eventId: 'msg_p5jXN8AQM9LWM0D4loKWxJek', data: { test: 2432232314 } }],
 	},
 	Custom: {
 		workflow: crmWorkflow('crmCustom', {

@@ -1,13 +1,13 @@
 /**
  * Any CRM that follows Standard Webhooks (standard-webhooks/standard-webhooks spec/standard-webhooks.md,
  * v1.0.0): `webhook-id`, `webhook-timestamp` and `webhook-signature` headers (or Svix's `svix-*`), and the
- * recommended payload `{type, timestamp, data}`. The shared verifier checks the signature and the 5-minute
+ * recommended payload `{type, timestamp, data}` (a payload without `type` is named by a setting). The shared verifier checks the signature and the 5-minute
  * tolerance; `webhook-id` is the idempotency key.
  */
 import { singleHeader } from '../signatures/types';
 import { buildEvent, eventIdOf, idText, isoTime, isRecord, objectTypeOf, resolveEvent, without } from './events';
 import { bodyValue } from './records';
-import type { CrmProfile, NormaliseInput, NormaliseResult } from './types';
+import type { CrmProfile, CrmSettings, NormaliseInput, NormaliseResult } from './types';
 
 const header = (input: NormaliseInput, suffix: string): string | undefined => {
 	for (const prefix of ['webhook-', 'svix-']) {
@@ -17,13 +17,17 @@ const header = (input: NormaliseInput, suffix: string): string | undefined => {
 	return undefined;
 };
 
+/** What an event without `type` is called: the node's setting, else `webhook.received`. */
+export const DEFAULT_UNTYPED_EVENT = 'webhook.received';
+const untypedEventName = (settings: CrmSettings) => settings.untypedEventName?.trim() || DEFAULT_UNTYPED_EVENT;
+
 function normalise(input: NormaliseInput): NormaliseResult {
 	const body = bodyValue(input);
 	if (body === undefined) return { events: [] };
 	if (!isRecord(body)) return { error: 'A Standard Webhooks payload must be a JSON object' };
+	// The spec only recommends `type`; its own test vectors have none, and a sender retries a 400 until it gives up.
 	const type = idText(body.type);
-	if (!type) return { error: 'The payload has no "type" field naming the event' };
-	const { event, sourceEvent } = resolveEvent([], type);
+	const { event, sourceEvent } = resolveEvent([], type ?? untypedEventName(input.settings));
 	const data = isRecord(body.data) ? body.data : without(body, ['type', 'timestamp']);
 	const occurredAt = isoTime(body.timestamp) ?? isoTime(header(input, 'timestamp'));
 	return {
@@ -56,6 +60,6 @@ export const standardWebhooks: CrmProfile = {
 	httpMethods: ['POST'],
 	setupHint:
 		'For any sender that follows standardwebhooks.com (Svix and others): paste this URL as the endpoint, then copy the endpoint’s signing secret (whsec_…) into a Webhook Signing Secret credential; the Standard Webhooks scheme is applied whatever scheme the credential names. webhook-id drops repeats, and the timestamp must be within the replay window.',
-	settings: [],
+	settings: ['untypedEventName'],
 	normalise,
 };

@@ -49,6 +49,8 @@ export interface CrmSettings {
 	/** HighLevel: PEM public keys that replace the published ones (key rotation, tests). */
 	highLevelEd25519PublicKey?: string;
 	highLevelRsaPublicKey?: string;
+	/** Standard Webhooks: the event name of a payload without `type` (default `webhook.received`). */
+	untypedEventName?: string;
 	/** HighLevel: also accept a signature over `JSON.stringify` of the body (off: the exact bytes only). */
 	highLevelAcceptReserialisedJson?: boolean;
 }

@@ -57,7 +57,39 @@ describe('Standard Webhooks profile', () => {
 		expect(event.eventId).toBe('msg_svix');
 	});
 
-	it('requires a type', () => {
-		expect(standardWebhooks.normalise(requestInput('{"data":{}}'))).toEqual({ error: 'The payload has no "type" field naming the event' });
+	describe('payloads without a type (the spec only recommends one)', () => {
+		// The published vector (standard-webhooks libraries/javascript/src/webhook.test.ts, "sign function works").
+		const vector = {
+			id: 'msg_p5jXN8AQM9LWM0D4loKWxJek',
+			timestamp: 1614265330,
+			body: Buffer.from('{"test": 2432232314}'),
+			headers: {
+				'webhook-id': 'msg_p5jXN8AQM9LWM0D4loKWxJek',
+				'webhook-timestamp': '1614265330',
+				'webhook-signature': 'v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=',
+			},
+		};
+
+		it('verify and become one event named webhook.received, with webhook-id as the event id', () => {
+			const request = { headers: vector.headers, query: {}, rawBody: vector.body };
+			const at = { toleranceSeconds: 300, nowSeconds: vector.timestamp };
+			expect(verifyCrmRequest(standardWebhooks, 'signingSecret', credential, request, {}, at)).toMatchObject({ valid: true });
+			const [event] = eventsOf(standardWebhooks.normalise(requestInput(vector.body, { headers: vector.headers })));
+			expect(event).toMatchObject({
+				event: 'webhook.received',
+				sourceEvent: 'webhook.received',
+				eventId: vector.id,
+				occurredAt: '2021-02-25T15:02:10.000Z',
+				data: { test: 2432232314 },
+			});
+		});
+
+		it('take the name the node sets, and still prefer a type when one is sent', () => {
+			const untyped = Buffer.from(JSON.stringify({ email: 'ada@example.com', username: 'ada' }));
+			const settings = { untypedEventName: 'user.signed_up' };
+			const [event] = eventsOf(standardWebhooks.normalise(requestInput(untyped, { headers: signed('msg_2', untyped), settings })));
+			expect(event).toMatchObject({ event: 'user.signed_up', eventId: 'msg_2', data: { email: 'ada@example.com', username: 'ada' } });
+			expect(eventsOf(standardWebhooks.normalise(requestInput(body, { headers: signed(), settings })))[0].event).toBe('contact.created');
+		});
 	});
 });
