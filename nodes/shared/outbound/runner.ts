@@ -200,8 +200,11 @@ export async function runDeliveries(jobs: readonly DeliveryJob[], options: Runne
 		await sleep(options.initialDelayMs as number, options.signal);
 	}
 	const start = now();
-	for (const [index, job] of jobs.entries()) {
-		const state: JobState = { index, job, attempts: [...(job.resume?.attempts ?? [])], startedMs: start, readyAt: start };
+	const states = jobs.map(
+		(job, index): JobState => ({ index, job, attempts: [...(job.resume?.attempts ?? [])], startedMs: start, readyAt: start }),
+	);
+	for (const state of states) {
+		const { index, job } = state;
 		const resumeAt = job.resume?.nextAttemptAt ? Date.parse(job.resume.nextAttemptAt) : NaN;
 		if (resumeAt - start > earlyReturnLimit) {
 			// Not due yet: back to Retry Later unchanged, unless it keeps coming back without waiting.
@@ -408,30 +411,8 @@ export async function runDeliveries(jobs: readonly DeliveryJob[], options: Runne
 			}
 		}
 	}
-	// Cancelled executions leave jobs unfinished; they still get an answer.
-	for (const [index, job] of jobs.entries()) {
-		if (!results[index]) {
-			results[index] = {
-				status: 'failed',
-				delivery: {
-					status: 'failed',
-					method: job.method,
-					url: job.redactedUrl,
-					idempotencyKey: job.idempotencyKey,
-					attemptCount: job.resume?.attempts.length ?? 0,
-					maxAttempts: options.policy.maxAttempts,
-					finalStatusCode: null,
-					durationMs: Math.max(0, now() - start),
-					totalDurationMs: sinceFirstAttempt(job.resume?.firstAttemptAt, start),
-					firstAttemptAt: job.resume?.firstAttemptAt ?? null,
-					lastAttemptAt: null,
-					attempts: job.resume?.attempts ?? [],
-					node: options.nodeId,
-				},
-				error: explainError('ERR_ABORTED'),
-			};
-		}
-	}
+	// A cancelled execution leaves jobs unfinished; they end like any other, with the attempts they made.
+	for (const state of states) results[state.index] ??= finish(state, 'failed', explainError('ERR_ABORTED'));
 	return results;
 }
 

@@ -417,4 +417,19 @@ describe('delivery runner against a real receiver', () => {
 		const { results } = await run([job(), job()], { signal: controller.signal, concurrency: 1 });
 		expect(results.map((r) => r.error?.code)).toEqual(['ERR_ABORTED', 'ERR_ABORTED']);
 	});
+
+	it('reports the attempt a job made before it was cancelled during its backoff wait', async () => {
+		receiver.script({ status: 503 });
+		const controller = new AbortController();
+		// The execution is cancelled while the job waits for its second attempt.
+		const { results } = await run([job()], { signal: controller.signal, sleep: async () => controller.abort() });
+		expect(receiver.requests).toHaveLength(1);
+		expect(results[0]).toMatchObject({
+			status: 'failed',
+			error: { code: 'ERR_ABORTED' },
+			response: { statusCode: 503 },
+			delivery: { attemptCount: 1, finalStatusCode: 503, attempts: [{ number: 1, statusCode: 503 }] },
+		});
+		expect(results[0].delivery.firstAttemptAt).toBe(results[0].delivery.attempts[0].startedAt);
+	});
 });
