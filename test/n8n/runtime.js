@@ -173,7 +173,8 @@ async function ensureN8n() {
 						private: true,
 						dependencies: { n8n: version },
 						// n8n-nodes-base otherwise pulls xlsx from a CDN that is unreachable from CI.
-						overrides: { xlsx: '0.18.5' },
+						// n8n 2.41.3 asks for @n8n/agents 0.26.2, which the registry lacks; 2.41.1 ships 0.26.1.
+						overrides: { xlsx: '0.18.5', '@n8n/agents': '0.26.1' },
 					},
 					null,
 					2,
@@ -357,21 +358,18 @@ async function waitForHealthy(url, timeoutMs, isAlive) {
 }
 
 /**
- * Starts `n8n start` and resolves once /healthz answers. The returned handle stops the whole
- * process group (n8n and its task runner), so no process outlives the caller.
- * @param {N8nRuntime} runtime
- * @param {{ userFolder: string, port: number, brokerPort?: number, extra?: Record<string, string>, inheritOutput?: boolean, logFile?: string }} options
+ * Runs a command under supervise.js, which leads its own process group and stops the command when
+ * this process goes away, however it goes. Collects the output (and appends it to logFile).
+ * @param {string} command
+ * @param {string[]} args
+ * @param {{ env: NodeJS.ProcessEnv, inheritOutput?: boolean, logFile?: string }} options
  */
-async function startN8n(runtime, options) {
-	const env = n8nEnv({ ...options, brokerPort: options.brokerPort ?? (await freePort()) }, runtime);
-	// n8n 1.x says it is ready (below) at log level info only.
-	const announcesReady = runtime.version.startsWith('1.') && !options.inheritOutput;
-	if (announcesReady && ['warn', 'error', 'silent'].includes(String(env.N8N_LOG_LEVEL))) env.N8N_LOG_LEVEL = 'info';
-	// n8n runs under a supervisor that stops it when this process goes away, however it goes.
-	const child = spawn(process.execPath, [path.join(__dirname, 'supervise.js'), runtime.node.nodeBin, runtime.n8nBin, 'start'], {
-		env,
+function spawnSupervised(command, args, options) {
+	const piped = options.inheritOutput ? 'inherit' : 'pipe';
+	const child = spawn(process.execPath, [path.join(__dirname, 'supervise.js'), command, ...args], {
+		env: options.env,
 		detached: true,
-		stdio: ['pipe', options.inheritOutput ? 'inherit' : 'pipe', options.inheritOutput ? 'inherit' : 'pipe'],
+		stdio: ['pipe', piped, piped],
 	});
 	let output = '';
 	const logStream = options.logFile ? fs.createWriteStream(options.logFile, { flags: 'a' }) : null;
@@ -389,15 +387,12 @@ async function startN8n(runtime, options) {
 		logStream?.end();
 		resolve({ code, signal });
 	}));
-
-	const handle = {
-		baseUrl: `http://127.0.0.1:${options.port}`,
-		port: options.port,
-		userFolder: options.userFolder,
+	return {
 		process: child,
 		output: () => output,
 		exited: () => exited,
-		/** Stops n8n gracefully (SIGTERM; the supervisor escalates to SIGKILL after 15 s) and waits for it. */
+		exitPromise,
+		/** Stops the command gracefully (the supervisor escalates to SIGKILL after 15 s) and waits for it. */
 		async stop() {
 			if (!exited) {
 				child.kill('SIGTERM');
@@ -406,23 +401,63 @@ async function startN8n(runtime, options) {
 			killGroup(child.pid, 'SIGKILL');
 			child.stdin?.destroy();
 		},
-		/** Kills n8n at once, as a crash or power cut would. */
+		/** Kills the command and everything it started at once, as a crash or power cut would. */
 		async kill() {
 			killGroup(child.pid, 'SIGKILL');
 			await exitPromise;
+			child.stdin?.destroy();
 		},
 	};
+}
+
+/**
+ * The line an n8n process logs once it is ready, where its HTTP readiness is not enough: a worker
+ * serves no HTTP, and n8n 1.x is "ready" once its database is, before its routes and workflows are
+ * (commands/start.js logs this line when they are).
+ * @param {N8nRuntime} runtime
+ * @param {string} command
+ */
+function readyMarkerOf(runtime, command) {
+	if (command === 'worker') return 'n8n worker is now ready';
+	if (command === 'start' && runtime.version.startsWith('1.')) return 'Editor is now accessible via';
+	return undefined;
+}
+
+/**
+ * Starts an n8n process (`n8n start` by default; `webhook` and `worker` for queue mode) and resolves
+ * once it is ready. The returned handle stops the whole process group (n8n and its task runner),
+ * so no process outlives the caller.
+ * @param {N8nRuntime} runtime
+ * @param {{ userFolder: string, port: number, brokerPort?: number, extra?: Record<string, string>, inheritOutput?: boolean, logFile?: string, command?: 'start' | 'webhook' | 'worker' }} options
+ */
+async function startN8n(runtime, options) {
+	const command = options.command ?? 'start';
+	const env = n8nEnv({ ...options, brokerPort: options.brokerPort ?? (await freePort()) }, runtime);
+	// Output passed straight to a terminal cannot be watched for the marker.
+	const readyMarker = options.inheritOutput ? undefined : readyMarkerOf(runtime, command);
+	// The markers are logged at level info.
+	if (readyMarker && ['warn', 'error', 'silent'].includes(String(env.N8N_LOG_LEVEL))) env.N8N_LOG_LEVEL = 'info';
+	const supervised = spawnSupervised(runtime.node.nodeBin, [runtime.n8nBin, command], {
+		env,
+		inheritOutput: options.inheritOutput,
+		logFile: options.logFile,
+	});
+	const handle = {
+		...supervised,
+		baseUrl: `http://127.0.0.1:${options.port}`,
+		port: options.port,
+		userFolder: options.userFolder,
+	};
+	const isAlive = () => !supervised.exited();
 	try {
 		// /healthz answers before routes are registered; /healthz/readiness once the server is up, but
 		// before the published workflows' triggers are (2.x publishes them in the background: the
-		// harness waits for their publication status).
-		await waitForHealthy(`${handle.baseUrl}/healthz/readiness`, 120_000, () => !exited);
-		// n8n 1.x is "ready" once its database is, before its routes and workflows are; it logs this
-		// line when they are (commands/start.js).
-		if (announcesReady) await waitForOutput(() => output, 'Editor is now accessible via', 120_000, () => !exited);
+		// harness waits for their publication status). A worker serves no HTTP here.
+		if (command !== 'worker') await waitForHealthy(`${handle.baseUrl}/healthz/readiness`, 120_000, isAlive);
+		if (readyMarker) await waitForOutput(supervised.output, readyMarker, 120_000, isAlive);
 	} catch (error) {
 		await handle.kill();
-		throw new Error(`${/** @type {Error} */ (error).message}\n--- n8n output ---\n${output.slice(-4000)}`);
+		throw new Error(`${/** @type {Error} */ (error).message}\n--- n8n output ---\n${supervised.output().slice(-4000)}`);
 	}
 	return handle;
 }
@@ -465,5 +500,7 @@ module.exports = {
 	n8nVersion,
 	packPackage,
 	publishWorkflowArgs,
+	spawnSupervised,
 	startN8n,
+	withLock,
 };

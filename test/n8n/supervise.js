@@ -5,12 +5,16 @@
  * and its task runner. We lead our own process group, so the whole tree is stopped together.
  *
  *   node supervise.js <node binary> <n8n bin> start
+ *
+ * SUPERVISE_STOP_SIGNAL picks the signal that asks the child to stop (default SIGTERM; PostgreSQL
+ * needs SIGINT, its fast shutdown, because SIGTERM waits for every client to disconnect).
  */
 const { spawn } = require('node:child_process');
 
 const [nodeBin, ...args] = process.argv.slice(2);
 const child = spawn(nodeBin, args, { stdio: ['ignore', 'inherit', 'inherit'] });
 const GRACE_MS = 15_000;
+const STOP_SIGNAL = /** @type {NodeJS.Signals} */ (process.env.SUPERVISE_STOP_SIGNAL || 'SIGTERM');
 
 let stopping = false;
 /** @param {NodeJS.Signals} signal */
@@ -29,9 +33,9 @@ function killGroup() {
 	}
 }
 
-process.on('SIGTERM', () => stop('SIGTERM'));
-process.on('SIGINT', () => stop('SIGTERM'));
-process.stdin.on('close', () => stop('SIGTERM'));
+process.on('SIGTERM', () => stop(STOP_SIGNAL));
+process.on('SIGINT', () => stop(STOP_SIGNAL));
+process.stdin.on('close', () => stop(STOP_SIGNAL));
 process.stdin.resume();
 child.on('exit', (code) => {
 	// n8n is gone; take its task runner (same group) with it, then ourselves.
