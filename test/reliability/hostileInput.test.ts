@@ -1,4 +1,4 @@
-import { createHmac, randomUUID } from 'node:crypto';
+import { createHmac, generateKeyPairSync, randomUUID, sign as signWithKey } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -55,6 +55,27 @@ const crmWorkflow = workflow(
 			webhookId: 'hostile-crm-id',
 			parameters: { path: 'hostile-crm', crm: 'salesOs', authentication: 'signingSecret' },
 			credentials: signing,
+		}),
+	],
+	[],
+);
+
+// HighLevel's private key is not ours: a test key stands in, as a key rotation would.
+const highLevelKeys = generateKeyPairSync('ed25519');
+const highLevelSigned = Buffer.from('{"type":"ContactCreate","webhookId":"hl-hostile-1","email":"owner@example.com"}');
+const highLevelSignature = signWithKey(null, highLevelSigned, highLevelKeys.privateKey).toString('base64');
+const highLevelWorkflow = workflow(
+	'hostileHighLevel',
+	[
+		pkgNode('crmEventTrigger', {
+			name: 'HighLevel',
+			webhookId: 'hostile-highlevel-id',
+			parameters: {
+				path: 'hostile-highlevel',
+				crm: 'highLevel',
+				authentication: 'builtIn',
+				highLevelEd25519PublicKey: highLevelKeys.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+			},
 		}),
 	],
 	[],
@@ -176,11 +197,11 @@ beforeAll(async () => {
 		return true;
 	});
 	n8n = await startN8n({
-		workflows: [inboundWorkflow, crmWorkflow, outboundWorkflow],
+		workflows: [inboundWorkflow, crmWorkflow, highLevelWorkflow, outboundWorkflow],
 		credentials,
 		env: { HTTP_PROXY: proxy.url, NO_PROXY: '127.0.0.1,localhost,::1' },
 	});
-	for (const webhookPath of ['hostile-inbound', 'hostile-crm']) {
+	for (const webhookPath of ['hostile-inbound', 'hostile-crm', 'hostile-highlevel']) {
 		const deadline = Date.now() + 60_000;
 		while ((await fetch(n8n.webhookUrl(webhookPath), { method: 'POST' })).status === 404 && Date.now() < deadline) await sleep(250);
 	}
@@ -300,6 +321,25 @@ describe('Hostile input into the triggers', () => {
 			send: () => post('hostile-inbound', '{"id":"evt"}', { 'x-webhook-signature': [sign('{"id":"evt"}'), sign('{"id":"evt"}')] }),
 		},
 		{
+			input: 'HighLevel: the signed bytes as sent (control: the key and path are right)',
+			target: 'CRM Event Trigger',
+			expected: [200],
+			send: () => post('hostile-highlevel', highLevelSigned, { 'x-ghl-signature': highLevelSignature }, false),
+		},
+		{
+			input: 'HighLevel: a second "email" key placed before the signed one (re-serialises to the signed bytes)',
+			target: 'CRM Event Trigger',
+			expected: [401, 'unauthorized'],
+			send: () =>
+				post('hostile-highlevel', '{"type":"ContactCreate","webhookId":"hl-hostile-1","email":"attacker@evil.example","email":"owner@example.com"}', { 'x-ghl-signature': highLevelSignature }, false),
+		},
+		{
+			input: 'HighLevel: the signed body re-indented',
+			target: 'CRM Event Trigger',
+			expected: [401, 'unauthorized'],
+			send: () => post('hostile-highlevel', JSON.stringify(JSON.parse(highLevelSigned.toString()), null, 2), { 'x-ghl-signature': highLevelSignature }, false),
+		},
+		{
 			input: '64 KB header',
 			expected: [431],
 			orClosed: true,
@@ -342,6 +382,8 @@ describe('Hostile input into the triggers', () => {
 		const executions = await waitForSettled(n8n, inboundWorkflow.id, 1, 60_000);
 		expect(executions).toHaveLength(1);
 		expect(await n8n.executions(crmWorkflow.id)).toHaveLength(0);
+		// The control request only: neither forged HighLevel body started anything.
+		expect(await n8n.executions(highLevelWorkflow.id)).toHaveLength(1);
 		const data = JSON.stringify(await n8n.executionData(executions[0].id));
 		expect(data.length).toBeGreaterThan(TEN_MB);
 		expect(data).not.toContain(XXE_MARKER);
