@@ -173,8 +173,7 @@ async function ensureN8n() {
 						private: true,
 						dependencies: { n8n: version },
 						// n8n-nodes-base otherwise pulls xlsx from a CDN that is unreachable from CI.
-						// n8n 2.41.3 asks for @n8n/agents 0.26.2, which the registry lacks; 2.41.1 ships 0.26.1.
-						overrides: { xlsx: '0.18.5', '@n8n/agents': '0.26.1' },
+						overrides: { xlsx: '0.18.5' },
 					},
 					null,
 					2,
