@@ -3,7 +3,9 @@ import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { CREDENTIAL_TYPES } from '../shared/auth';
 import { webhookCredentialTest } from '../shared/n8n/credentialTests';
+import { isOutputConnected } from '../shared/n8n/connections';
 import { runDeliveries } from '../shared/outbound/runner';
+import { summarizeRun } from '../shared/outbound/summary';
 import { properties } from './description';
 import { prepareJobs } from './jobs';
 import { failedItem, routeResults } from './outputs';
@@ -50,15 +52,18 @@ export class OutboundWebhook implements INodeType {
 			// n8n would put the error on the first output, which reads as "Delivered"; Failed is where it belongs.
 			return [[], [], items.map((item, itemIndex) => failedItem(item, itemIndex, settings))];
 		}
-		const stopOnFailure = settings.failedItems === 'stop' && !this.continueOnFail();
-		const jobs = prepareJobs(this, settings, items, (error, itemIndex) => {
-			// Stop before anything is sent: the configuration is wrong for this item.
-			if (stopOnFailure) throw configError(this, error, itemIndex);
-		});
 		// Read once: n8n's getNode() deep-copies the node, which per attempt cost more than the request's own client work.
 		const nodeName = this.getNode().name;
+		// A configuration error is never a delivery result: it fails the node whatever Failed Items says.
+		const jobs = prepareJobs(this, settings, items, (error, itemIndex) => {
+			if (!this.continueOnFail()) throw configError(this, error, itemIndex);
+		});
+		// Someone clicking "Execute step" waits for an answer: one attempt, and the hint says what production does.
+		const manual = this.getMode() === 'manual';
+		const policy = manual ? { ...settings.policy, maxAttempts: Math.min(settings.policy.maxAttempts, 1) } : settings.policy;
 		const results = await runDeliveries(jobs, {
 			...settings,
+			policy,
 			signal: this.getExecutionCancelSignal(),
 			log: (event) => {
 				const message = `Outbound Webhook: ${event.method} ${event.url} attempt ${event.attempt}/${event.maxAttempts} → ${event.statusCode ?? event.errorCode} (${event.outcome})`;
@@ -69,15 +74,27 @@ export class OutboundWebhook implements INodeType {
 			},
 		});
 		const outputs = routeResults(items, jobs, results);
-		if (stopOnFailure && outputs[2].length > 0) {
-			const failed = outputs[2][0];
-			const itemIndex = (failed.pairedItem as { item: number }).item;
-			const error = failed.json.error as { code: string; message: string };
-			throw new NodeOperationError(this.getNode(), `Item ${itemIndex} could not be delivered: ${error.message}`, {
-				itemIndex,
-				description: `${outputs[2].length} of ${items.length} items failed (first: ${error.code}). Items delivered before the failure keep their idempotency key if the node is retried.`,
-			});
-		}
+		const hint = summarizeRun(
+			{ delivered: outputs[0].length, retryLater: outputs[1].length, failed: outputs[2].length },
+			{ retryLaterConnected: isOutputConnected(this, nodeName, 1), manualRunOf: manual ? settings.policy.maxAttempts : undefined },
+		);
+		// A failure nobody handles must not look like success: without a Failed branch the node fails.
+		const failedHandled = settings.failedItems === 'output' && isOutputConnected(this, nodeName, 2) !== false;
+		if (outputs[2].length > 0 && !failedHandled && !this.continueOnFail()) throw deliveryError(this, outputs, items.length, hint.message);
+		this.addExecutionHints?.({ message: hint.message, type: hint.type, location: 'outputPane' });
 		return outputs;
 	}
+}
+
+/** The error for undelivered items: the first item and its reason, then the counts and what to change. */
+function deliveryError(context: IExecuteFunctions, outputs: INodeExecutionData[][], itemCount: number, summary: string): NodeOperationError {
+	const failed = outputs[2][0];
+	const itemIndex = (failed.pairedItem as { item: number }).item;
+	const error = failed.json.error as { code: string; message: string };
+	const handle =
+		'To handle failures in the workflow instead, connect the Failed output (Failed Items: Send to the Failed Output) or turn on Settings › On Error: Continue.';
+	return new NodeOperationError(context.getNode(), `Item ${itemIndex} could not be delivered: ${error.message}`, {
+		itemIndex,
+		description: `${outputs[2].length} of ${itemCount} items failed (first: ${error.code}). ${summary} Items delivered before the failure keep their idempotency key if the node is retried. ${handle}`,
+	});
 }

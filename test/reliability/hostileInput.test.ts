@@ -96,6 +96,8 @@ const outboundWorkflow: WorkflowJson = (() => {
 		coreNode('webhook', { name: `Webhook ${path}`, typeVersion: 2, webhookId: randomUUID(), parameters: { httpMethod: 'POST', path, options: {} } }),
 		pkgNode('outboundWebhook', {
 			name: `Send ${path}`,
+			// Without it, a refused setting or answer fails the node; here every refusal should be a Failed item to inspect.
+			onError: 'continueRegularOutput',
 			parameters: {
 				method: 'POST',
 				url: '={{ $json.body.url }}',

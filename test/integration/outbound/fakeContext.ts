@@ -14,6 +14,10 @@ export interface FakeOptions {
 	executionId?: string;
 	runIndex?: number;
 	nodeId?: string;
+	/** n8n's execution mode; 'manual' is the editor's Execute step. */
+	mode?: string;
+	/** Outputs with a node connected, as n8n reports them; left out, the context does not say (an older n8n). */
+	connectedOutputs?: number[];
 }
 
 export interface LogLine {
@@ -47,8 +51,19 @@ function evaluate(value: unknown, itemIndex: number, items: INodeExecutionData[]
 	return value;
 }
 
+/** n8n-core's getChildNodes and getConnections for a node with one child per connected output. */
+function connectionsOf(nodeName: string, outputs: number[]) {
+	const child = (output: number) => `Child of output ${output}`;
+	return {
+		getChildNodes: () => outputs.map((output) => ({ name: child(output), type: 'n8n-nodes-base.noOp', typeVersion: 1, disabled: false })),
+		getConnections: (destination: { name: string }) =>
+			outputs.filter((output) => child(output) === destination.name).map((output) => [{ node: nodeName, type: 'main', index: output }]),
+	};
+}
+
 export function fakeContext(parameters: Record<string, ParamValue>, items: INodeExecutionData[], options: FakeOptions = {}) {
 	const logs: LogLine[] = [];
+	const hints: Array<{ message: string; type?: string }> = [];
 	const log = (level: string) => (message: string, meta?: unknown) => logs.push({ level, message, meta });
 	const node = {
 		id: options.nodeId ?? 'node-1',
@@ -76,7 +91,10 @@ export function fakeContext(parameters: Record<string, ParamValue>, items: INode
 		getExecutionId: () => options.executionId ?? 'exec-1',
 		getWorkflowDataProxy: () => ({ $runIndex: options.runIndex ?? 0 }),
 		getExecutionCancelSignal: () => undefined,
+		getMode: () => options.mode ?? 'trigger',
+		addExecutionHints: (...added: Array<{ message: string; type?: string }>) => hints.push(...added),
+		...(options.connectedOutputs ? connectionsOf(node.name, options.connectedOutputs) : {}),
 		logger: { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') },
 	};
-	return { context: context as unknown as IExecuteFunctions, logs };
+	return { context: context as unknown as IExecuteFunctions, logs, hints };
 }

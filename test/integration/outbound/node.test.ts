@@ -16,8 +16,8 @@ useReceiver((started) => (receiver = started));
 const items = (...json: IDataObject[]): INodeExecutionData[] => json.map((entry) => ({ json: entry }));
 
 function execute(parameters: Record<string, unknown>, input: INodeExecutionData[], options?: FakeOptions) {
-	const { context, logs } = fakeContext({ method: 'POST', url: receiver.url(), ...parameters }, input, options);
-	return { run: () => node.execute.call(context), logs };
+	const { context, logs, hints } = fakeContext({ method: 'POST', url: receiver.url(), ...parameters }, input, options);
+	return { run: () => node.execute.call(context), logs, hints };
 }
 
 const bodies = () => receiver.requests.map((request) => JSON.parse(request.body.toString()));
@@ -108,6 +108,52 @@ describe('Outbound Webhook node', () => {
 		expect(failed).toHaveLength(1);
 	});
 
+	it('fails the node for an undelivered item when nothing is connected to the Failed output', async () => {
+		answerByBody();
+		const input = items({ answer: 200 }, { answer: 400 });
+		await expect(execute({}, input, { connectedOutputs: [0] }).run()).rejects.toMatchObject({
+			message: expect.stringMatching(/^Item 1 could not be delivered: 400 Bad request/),
+			description: expect.stringMatching(/1 of 2 items failed \(first: HTTP_400\)\. Outbound Webhook: 1 delivered, 0 waiting in Retry Later, 1 failed\..*connect the Failed output/),
+			context: { itemIndex: 1 },
+		});
+		// Wired to a Failed branch, the item goes there and the output panel counts it.
+		const wired = execute({}, input, { connectedOutputs: [0, 2] });
+		const [delivered, , failed] = await wired.run();
+		expect([delivered.length, failed.length]).toEqual([1, 1]);
+		expect(wired.hints).toEqual([{ message: 'Outbound Webhook: 1 delivered, 0 waiting in Retry Later, 1 failed.', type: 'warning', location: 'outputPane' }]);
+	});
+
+	it('fails the node for an invalid URL whatever Failed Items says', async () => {
+		receiver.script({ status: 200 });
+		const input = items({ url: 'example.com/hook' });
+		await expect(execute({ url: () => 'example.com/hook' }, input, { connectedOutputs: [0, 1, 2] }).run()).rejects.toMatchObject({
+			message: 'URL "example.com/hook" has no scheme',
+			context: { itemIndex: 0 },
+		});
+		expect(receiver.requests).toHaveLength(0);
+	});
+
+	it('makes one attempt in a manual run and says what a published run would do', async () => {
+		receiver.script({ status: 503 });
+		const manual = execute({ retry: { baseDelay: 0.01, maxAttempts: 4 } }, items({}), { mode: 'manual', connectedOutputs: [0, 1, 2] });
+		const [, retryLater, failed] = await manual.run();
+		expect(receiver.requests).toHaveLength(1);
+		expect([retryLater.length, failed.length]).toEqual([0, 1]);
+		expect(manual.hints[0].message).toMatch(/A manual run makes one attempt per item; published runs make up to 4 \(Retry Policy\)\.$/);
+		// A production run keeps the whole policy.
+		receiver.script({ status: 503 });
+		await execute({ retry: { baseDelay: 0.01, maxAttempts: 4 } }, items({}), { connectedOutputs: [0, 1, 2] }).run();
+		expect(receiver.requests).toHaveLength(4);
+	});
+
+	it('warns when Retry Later items have nowhere to go', async () => {
+		receiver.script({ status: 503 });
+		const run = execute({ retry: { retryLaterThreshold: 0, baseDelay: 0.5 } }, items({}), { connectedOutputs: [0, 2] });
+		const [, retryLater] = await run.run();
+		expect(retryLater).toHaveLength(1);
+		expect(run.hints[0]).toMatchObject({ type: 'warning', message: expect.stringContaining('Nothing is connected to the Retry Later output, so 1 item will not be sent again') });
+	});
+
 	it('refuses a bad URL before sending anything, naming the field', async () => {
 		receiver.script({ status: 200 });
 		const input = items({ url: receiver.url() }, { url: 'example.com/hook' });
@@ -119,7 +165,8 @@ describe('Outbound Webhook node', () => {
 		});
 		expect(receiver.requests).toHaveLength(0);
 
-		const [delivered, , failed] = await execute({ url }, input).run();
+		// With Continue On Fail the item goes to the Failed output, and the others are still sent.
+		const [delivered, , failed] = await execute({ url }, input, { continueOnFail: true }).run();
 		expect(delivered).toHaveLength(1);
 		expect(failed[0].json.error).toMatchObject({ code: 'ERR_INVALID_REQUEST', field: 'URL' });
 	});
@@ -137,7 +184,7 @@ describe('Outbound Webhook node', () => {
 		receiver.script({ status: 200 });
 		const input = items({ note: 'hello' }, { note: 'hello\r\nX-Injected: evil' });
 		const parameters = { headerMode: 'lines', headerLines: '=X-Note: {{ $json.note }}\nX-Api-Version: 2' };
-		const [delivered, , failed] = await execute(parameters, input).run();
+		const [delivered, , failed] = await execute(parameters, input, { continueOnFail: true }).run();
 		expect(receiver.requests).toHaveLength(1);
 		expect(receiver.requests[0].headers).toMatchObject({ 'x-note': 'hello', 'x-api-version': '2' });
 		expect(receiver.requests[0].headers['x-injected']).toBeUndefined();
@@ -166,7 +213,7 @@ describe('Outbound Webhook node', () => {
 				headers: { parameters: [{ name: (i: number) => input[i].json.header ?? 'X-Ok', value: 'v' }] },
 			},
 			input,
-			{ credentials: { webhookApiKeyApi: { location: 'query', name: 'api_code', apiKey: 'cred-key' } } },
+			{ credentials: { webhookApiKeyApi: { location: 'query', name: 'api_code', apiKey: 'cred-key' } }, continueOnFail: true },
 		).run();
 		expect(receiver.requests).toHaveLength(0);
 		expect(failed.map((item) => (item.json.delivery as IDataObject).url)).toEqual(['example.com/hook?api_code=***&token=***', receiver.url('/hook?token=***')]);
