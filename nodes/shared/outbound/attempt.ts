@@ -1,0 +1,128 @@
+/**
+ * One attempt of one job: sign, send, record what came back, and decide what happens next
+ * (delivered, retried in this run, deferred to Retry Later, or failed).
+ */
+import { signRequest } from '../signatures';
+import type { DeliveryQueue, JobState } from './deliveryQueue';
+import type { RecordContext } from './deliveryRecord';
+import { failureReason, finish } from './deliveryRecord';
+import type { AttemptLog, AttemptRecord, DeliveryResult } from './deliveryTypes';
+import { explainError, explainStatus } from './explanations';
+import { mergeHeaders } from './headers';
+import type { AttemptOutcome, Decision } from './retry';
+import { decide, parseRetryAfter } from './retry';
+import type { ProxyEnv } from './transport';
+import { request, toTransportError } from './transport';
+
+export interface AttemptContext extends RecordContext {
+	env: ProxyEnv;
+	queue: DeliveryQueue;
+}
+
+const DEFAULT_HEADERS = { 'User-Agent': 'n8n-nodes-crm-webhooks', Accept: 'application/json, application/xml;q=0.9, */*;q=0.8' };
+
+/** Makes one attempt; returns the job's result when it is finished, undefined when it waits for a retry in this run. */
+export async function attemptDelivery(context: AttemptContext, state: JobState): Promise<DeliveryResult | undefined> {
+	const { record, outcome } = await send(context, state);
+	state.attempts.push(record);
+	const decision = decide(context.options.policy, record.number, outcome, context.options.random);
+	return settle(context, state, record, outcome, decision);
+}
+
+/** Headers of this attempt: the merged base, plus a signature over this attempt's timestamp. */
+function attemptHeaders(state: JobState, startedMs: number): Record<string, string> {
+	const { job, body } = state;
+	state.baseHeaders ??= mergeHeaders(DEFAULT_HEADERS, body ? { 'Content-Type': body.contentType } : {}, job.headers);
+	if (!job.signing) return state.baseHeaders;
+	const signature = signRequest(job.signing.config, job.signing.secret, {
+		body: body?.body ?? Buffer.alloc(0),
+		timestampSeconds: Math.floor(startedMs / 1000),
+		messageId: job.idempotencyKey,
+	});
+	return mergeHeaders(state.baseHeaders, signature);
+}
+
+async function send(context: AttemptContext, state: JobState): Promise<{ record: AttemptRecord; outcome: AttemptOutcome }> {
+	const { options, now } = context;
+	const { job } = state;
+	const startedMs = now();
+	const headers = attemptHeaders(state, startedMs);
+	const record: AttemptRecord = { number: state.attempts.length + 1, startedAt: new Date(startedMs).toISOString(), durationMs: 0 };
+	let outcome: AttemptOutcome;
+	try {
+		const response = await (options.send ?? request)({
+			method: job.method,
+			url: job.url,
+			headers,
+			body: state.body?.body,
+			timeoutMs: options.timeoutMs,
+			maxResponseBytes: options.maxResponseBytes,
+			followRedirects: options.followRedirects,
+			ignoreTlsErrors: options.ignoreTlsErrors,
+			blockPrivateNetworks: options.blockPrivateNetworks,
+			sensitiveHeaders: job.sensitiveHeaders,
+			env: context.env,
+			signal: options.signal,
+		});
+		state.lastResponse = response;
+		record.statusCode = response.statusCode;
+		outcome = { kind: 'response', statusCode: response.statusCode, retryAfterMs: parseRetryAfter(response.headers['retry-after'], now()) };
+		state.lastExplanation = response.statusCode >= 300 ? explainStatus(response.statusCode) : undefined;
+	} catch (error) {
+		const failure = toTransportError(error);
+		state.lastResponse = undefined;
+		record.errorCode = failure.code;
+		outcome = { kind: 'error', code: failure.code, timeout: failure.code === 'ETIMEDOUT', retryable: failure.retryable };
+		state.lastExplanation = explainError(failure.code, failure.code === 'ERR_BLOCKED_ADDRESS' ? failure.message : undefined);
+	}
+	record.durationMs = now() - startedMs;
+	return { record, outcome };
+}
+
+function settle(
+	context: AttemptContext,
+	state: JobState,
+	record: AttemptRecord,
+	outcome: AttemptOutcome,
+	decision: Decision,
+): DeliveryResult | undefined {
+	const { options, now, queue } = context;
+	if (decision.action === 'delivered') {
+		logAttempt(context, state, record, 'delivered');
+		return finish(context, state, 'delivered');
+	}
+	if (options.signal?.aborted) {
+		logAttempt(context, state, record, 'failed');
+		return finish(context, state, 'failed', explainError('ERR_ABORTED'));
+	}
+	if (decision.action === 'fail') {
+		logAttempt(context, state, record, 'failed');
+		const explanation = state.lastExplanation ?? explainError('ECONNRESET');
+		const reason = failureReason(decision.exhausted, record.number, outcome, state.lastResponse, state.job.secretQueryNames);
+		return finish(context, state, 'failed', { ...explanation, message: `${explanation.message}${reason}` });
+	}
+	record.delayBeforeNextMs = decision.delayMs;
+	if (decision.later) {
+		logAttempt(context, state, record, 'retry_later', decision.delayMs);
+		queue.defer(state);
+		return finish(context, state, 'retry_later', state.lastExplanation, now() + decision.delayMs);
+	}
+	logAttempt(context, state, record, 'retry', decision.delayMs);
+	queue.waitUntil(state, now() + decision.delayMs);
+	return undefined;
+}
+
+function logAttempt(context: AttemptContext, state: JobState, record: AttemptRecord, outcome: AttemptLog['outcome'], delayMs?: number): void {
+	context.options.log?.({
+		itemIndexes: state.job.itemIndexes,
+		attempt: record.number,
+		maxAttempts: context.options.policy.maxAttempts,
+		method: state.job.method,
+		url: state.job.redactedUrl,
+		statusCode: record.statusCode,
+		errorCode: record.errorCode,
+		durationMs: record.durationMs,
+		outcome,
+		delayMs,
+	});
+}

@@ -1,0 +1,142 @@
+/**
+ * The result of one job: the delivery record (attempts, times, status) and, when an answer came,
+ * the response as the workflow sees it, with captured fields.
+ */
+import { runCapture } from './capture';
+import type { JobState } from './deliveryQueue';
+import type { DeliveryJob, DeliveryRecord, DeliveryResult, DeliveryStatus, ResponseRecord, RunnerOptions } from './deliveryTypes';
+import { isOutboundConfigError } from './errors';
+import { decodeBody, parseResponseBody } from './responseBody';
+import type { AttemptOutcome } from './retry';
+import type { HttpResponse } from './transport';
+import { redactUrl } from './url';
+
+/** What a result needs from the run. */
+export interface RecordContext {
+	options: RunnerOptions;
+	now: () => number;
+}
+
+/** What a result is made from: the job as it is shown, and what its attempts left behind. */
+export interface FinishingState extends Pick<JobState, 'attempts' | 'startedMs' | 'lastResponse' | 'earlyReturns'> {
+	job: Pick<DeliveryJob, 'method' | 'redactedUrl' | 'idempotencyKey' | 'resume' | 'secretQueryNames'>;
+}
+
+/** Ends a job: its record, and the response it got last, if any. */
+export function finish(
+	context: RecordContext,
+	state: FinishingState,
+	status: DeliveryStatus,
+	error?: DeliveryResult['error'],
+	nextAttemptMs?: number,
+): DeliveryResult {
+	const delivery = deliveryRecord(context, state, status, nextAttemptMs);
+	const result: DeliveryResult = { status, delivery };
+	if (state.lastResponse) attachResponse(result, state.lastResponse, context.options, state.job.secretQueryNames);
+	if (error) result.error = error;
+	return result;
+}
+
+function deliveryRecord(context: RecordContext, state: FinishingState, status: DeliveryStatus, nextAttemptMs?: number): DeliveryRecord {
+	const { job, attempts } = state;
+	const last = attempts[attempts.length - 1];
+	const firstAttemptAt = job.resume?.firstAttemptAt ?? attempts[0]?.startedAt ?? null;
+	const now = context.now();
+	const durationMs = Math.max(0, now - state.startedMs);
+	// From the first attempt, of this run or an earlier one, to now; from the run's start before any attempt.
+	const sinceFirstAttempt = Math.max(0, now - (firstAttemptAt ? Date.parse(firstAttemptAt) : state.startedMs));
+	return {
+		status,
+		method: job.method,
+		url: job.redactedUrl,
+		idempotencyKey: job.idempotencyKey,
+		attemptCount: attempts.length,
+		maxAttempts: context.options.policy.maxAttempts,
+		finalStatusCode: last?.statusCode ?? null,
+		durationMs,
+		totalDurationMs: Math.max(durationMs, sinceFirstAttempt),
+		firstAttemptAt,
+		lastAttemptAt: last?.startedAt ?? null,
+		...(nextAttemptMs !== undefined ? { nextAttemptAt: new Date(nextAttemptMs).toISOString() } : {}),
+		attempts,
+		node: context.options.nodeId,
+		...(state.earlyReturns ? { earlyReturns: state.earlyReturns } : {}),
+	};
+}
+
+function attachResponse(result: DeliveryResult, response: HttpResponse, options: RunnerOptions, secretQueryNames?: string[]): void {
+	try {
+		const described = describeResponse(response, result.status, options, secretQueryNames);
+		result.response = described.response;
+		if (described.captured) result.captured = described.captured;
+		if (described.capture) result.delivery.capture = described.capture;
+	} catch (problem) {
+		// Reading the answer must never undo what the request did, nor lose the other items' results.
+		result.response = { statusCode: response.statusCode, statusMessage: response.statusMessage, body: null, bodyFormat: 'empty' };
+		result.delivery.capture = { unmatched: [], error: `the response could not be read (${(problem as Error).message})` };
+	}
+}
+
+/** The error of a job whose request could not be built: the field and the fix, when the problem is a setting. */
+export function invalidRequest(error: unknown): DeliveryResult['error'] {
+	if (!isOutboundConfigError(error)) return { code: 'ERR_INVALID_REQUEST', message: `The request could not be built: ${(error as Error).message}` };
+	return { code: 'ERR_INVALID_REQUEST', message: `${error.message}${error.hint ? `. ${error.hint}` : ''}`, field: error.field };
+}
+
+/** The sentence after the explanation that says why the node stopped trying. */
+export function failureReason(exhausted: boolean, attempts: number, outcome: AttemptOutcome, response?: HttpResponse, secretQueryNames?: string[]): string {
+	if (exhausted) return ` Gave up after ${attempts} attempts.`;
+	if (outcome.kind === 'response') {
+		const location = response?.headers.location;
+		if (outcome.statusCode < 400) return location && response ? ` Location: ${redactUrl(resolveUrl(location, response.url), secretQueryNames)}` : '';
+		return ` Not retried: ${outcome.statusCode} is not in Retry On Statuses.`;
+	}
+	if (outcome.timeout) return ' Not retried: retries after timeouts are turned off.';
+	return outcome.retryable ? ' Not retried: retries after network errors are turned off.' : ' Not retried: waiting would not fix this.';
+}
+
+function resolveUrl(location: string, base: URL): string {
+	try {
+		return new URL(location, base).toString();
+	} catch {
+		return location;
+	}
+}
+
+/** Values worth hiding even from the workflow's own output. */
+const SECRET_RESPONSE_HEADERS = new Set(['set-cookie', 'authorization', 'proxy-authenticate', 'www-authenticate']);
+/** Headers that may echo the request URL back, query secrets included. */
+const URL_RESPONSE_HEADERS = new Set(['location', 'content-location']);
+
+function responseHeaders(response: HttpResponse, secretQueryNames?: string[]): ResponseRecord['headers'] {
+	const shown = (name: string, value: string) => (URL_RESPONSE_HEADERS.has(name) ? redactUrl(resolveUrl(value, response.url), secretQueryNames) : value);
+	return Object.fromEntries(
+		Object.entries(response.headers).map(([name, value]) => {
+			if (SECRET_RESPONSE_HEADERS.has(name)) return [name, '***'];
+			if (value === undefined) return [name, value];
+			return [name, Array.isArray(value) ? value.map((entry) => shown(name, entry)) : shown(name, value)];
+		}),
+	);
+}
+
+function describeResponse(response: HttpResponse, status: DeliveryStatus, options: RunnerOptions, secretQueryNames?: string[]) {
+	const decoded = decodeBody(response.body, response.headers['content-type']);
+	const parsed = parseResponseBody(response.body, response.headers['content-type'], response.truncated, decoded);
+	const record: ResponseRecord = {
+		statusCode: response.statusCode,
+		statusMessage: response.statusMessage,
+		body: parsed.body,
+		bodyFormat: parsed.format,
+	};
+	if (options.includeResponseHeaders) record.headers = responseHeaders(response, secretQueryNames);
+	if (response.truncated) record.truncated = true;
+	if (parsed.parseError) record.parseError = parsed.parseError;
+	const spec = status === 'delivered' ? options.captureOnSuccess : options.captureOnFailure;
+	if (!spec || spec.fields.length === 0) return { response: record };
+	const result = runCapture(spec, decoded.text, parsed.format === 'json' ? { value: parsed.body } : undefined);
+	const capture =
+		result.unmatched.length > 0 || result.error
+			? { unmatched: result.unmatched, ...(result.error ? { error: result.error } : {}) }
+			: undefined;
+	return { response: record, captured: result.values, capture };
+}
