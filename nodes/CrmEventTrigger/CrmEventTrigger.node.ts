@@ -7,9 +7,10 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { CREDENTIAL_TYPES } from '../shared/auth';
 import { CRM_PROFILES } from '../shared/crm';
 import { webhookCredentialTest } from '../shared/n8n/credentialTests';
+import { dedupeStoreProblems, leaveDedupeStore } from '../shared/n8n/dedupe';
+import { dedupeStoreCredentialTest } from '../shared/n8n/dedupeCredentialTest';
 import { PARSING_TAKEOVER_PROPERTY, validatingLifecycle, withoutThrowing } from '../shared/n8n/inboundWebhook';
 import { configProblems, readConfig } from './config';
 import { crmEventTriggerProperties, crmSettingsProperty } from './description';
@@ -34,12 +35,45 @@ export class CrmEventTrigger implements INodeType {
 		defaults: { name: 'CRM Event Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: Object.entries(CREDENTIAL_TYPES).map(([kind, name]) => ({
-			name,
-			required: true,
-			displayOptions: { show: { authentication: [kind] } },
-			testedBy: 'webhookCredentialTest',
-		})),
+		credentials: [
+			// Literal entries, one per choice (n8n's lint reads testedBy from here).
+			{
+				name: 'webhookBasicAuthApi',
+				required: true,
+				displayOptions: { show: { authentication: ['basicAuth'] } },
+				testedBy: 'webhookCredentialTest',
+			},
+			{
+				name: 'webhookApiKeyApi',
+				required: true,
+				displayOptions: { show: { authentication: ['apiKey'] } },
+				testedBy: 'webhookCredentialTest',
+			},
+			{
+				name: 'webhookBearerTokenApi',
+				required: true,
+				displayOptions: { show: { authentication: ['bearerToken'] } },
+				testedBy: 'webhookCredentialTest',
+			},
+			{
+				name: 'webhookSigningSecretApi',
+				required: true,
+				displayOptions: { show: { authentication: ['signingSecret'] } },
+				testedBy: 'webhookCredentialTest',
+			},
+			{
+				name: 'webhookDedupeRedisApi',
+				required: true,
+				displayOptions: { show: { dedupeStore: ['redis'] } },
+				testedBy: 'dedupeStoreCredentialTest',
+			},
+			{
+				name: 'webhookDedupePostgresApi',
+				required: true,
+				displayOptions: { show: { dedupeStore: ['postgres'] } },
+				testedBy: 'dedupeStoreCredentialTest',
+			},
+		],
 		webhooks: [
 			{
 				name: 'default',
@@ -69,18 +103,17 @@ export class CrmEventTrigger implements INodeType {
 		],
 	};
 
-	methods = { credentialTest: { webhookCredentialTest } };
+	methods = { credentialTest: { webhookCredentialTest, dedupeStoreCredentialTest } };
 
 	// Nothing is registered in the CRM (the user pastes the URL, see the setup notice); publishing
 	// checks the configuration instead.
-	webhookMethods = validatingLifecycle(async (context: IHookFunctions) =>
-		configProblems(
-			await readConfig({
-				getNodeParameter: (name, fallback) => context.getNodeParameter(name, fallback),
-				getCredentials: async (type) => await context.getCredentials(type),
-			}),
-		),
-	);
+	webhookMethods = validatingLifecycle(async (context: IHookFunctions) => {
+		const config = await readConfig({
+			getNodeParameter: (name, fallback) => context.getNodeParameter(name, fallback),
+			getCredentials: async (type) => await context.getCredentials(type),
+		});
+		return [...configProblems(config), ...(await dedupeStoreProblems(context, config.options.deduplicate !== false))];
+	}, leaveDedupeStore);
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		return await withoutThrowing(this, async () => await handleCrmWebhook(this));

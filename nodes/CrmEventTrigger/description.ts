@@ -5,6 +5,8 @@ import { CUSTOM_PATH_DEFAULTS } from '../shared/crm/custom';
 import { DEFAULT_UNTYPED_EVENT } from '../shared/crm/standardWebhooks';
 import type { CrmProfile } from '../shared/crm/types';
 import {
+	dedupeStoreProperty,
+	dedupeStoreQueueNotice,
 	duplicateResponseProperty,
 	handshakeAnswerProperty,
 	handshakeFieldProperty,
@@ -224,6 +226,9 @@ export const crmEventTriggerProperties: INodeProperties[] = [
 		hint: 'On: a body that names a key twice is refused, the workflow sees only the signed form, and a forged request costs a JSON parse',
 		displayOptions: { show: { crm: highLevelKeyCrms, authentication: ['builtIn'] } },
 	},
+	// Deduplication is on by default (Options › Deduplicate Events), so the store is chosen for every CRM.
+	dedupeStoreProperty,
+	dedupeStoreQueueNotice,
 ];
 
 /** Settings shared by every CRM, named as in the Inbound Webhook Trigger: dedupe, output, response, network, handshake. */

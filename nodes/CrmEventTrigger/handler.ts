@@ -5,7 +5,9 @@ import { crmAuthenticator, crmSecretHeaders } from '../shared/crm';
 import type { NormalisedEvent } from '../shared/crm/types';
 import type { AcceptedRequest } from '../shared/inbound';
 import { cachedInboundPolicy, redactHeaders, redactionList } from '../shared/inbound';
-import { answer, dedupeScopeOf, receive, startWorkflow } from '../shared/n8n/inboundWebhook';
+import { dedupeStoreUnavailable } from '../shared/inbound/pipeline';
+import { dedupeScopeOf } from '../shared/n8n/dedupe';
+import { answer, receive, startWorkflow } from '../shared/n8n/inboundWebhook';
 import type { CrmTriggerConfig } from './config';
 import { dedupeWindows, readConfig } from './config';
 
@@ -14,15 +16,24 @@ const JSON_TYPE = 'application/json; charset=utf-8';
 const content = (body: unknown) =>
 	typeof body === 'string' ? { contentType: 'text/plain; charset=utf-8', body } : { contentType: JSON_TYPE, body: JSON.stringify(body) };
 
-function reply(context: IWebhookFunctions, status: number, body: unknown) {
+function reply(context: IWebhookFunctions, status: number, body: unknown, headers?: Record<string, string>) {
 	const { contentType, body: text } = content(body);
-	answer(context, status, contentType, text);
+	answer(context, status, contentType, text, headers);
 }
 
 /** A refusal after the pipeline accepted the request: logged with its reason, never a secret or the body. */
-function refuse(context: IWebhookFunctions, config: CrmTriggerConfig, status: number, code: string, message: string, clientIp?: string) {
+function refuse(
+	context: IWebhookFunctions,
+	config: CrmTriggerConfig,
+	status: number,
+	code: string,
+	message: string,
+	clientIp?: string,
+	extra: { headers?: Record<string, string>; logDetail?: string } = {},
+) {
 	const node = context.getNode().name;
-	context.logger.warn(`${node}: request rejected with ${status} (${code}): ${message}`, {
+	const detail = extra.logDetail ? ` (${extra.logDetail})` : '';
+	context.logger.warn(`${node}: request rejected with ${status} (${code}): ${message}${detail}`, {
 		workflowId: context.getWorkflow().id,
 		node,
 		crm: config.profile.id,
@@ -30,7 +41,7 @@ function refuse(context: IWebhookFunctions, config: CrmTriggerConfig, status: nu
 		code,
 		clientIp,
 	});
-	reply(context, status, { error: code, message });
+	reply(context, status, { error: code, message }, extra.headers);
 }
 
 /** The answer to an accepted delivery: the node's Response settings, else what the CRM requires, else `{received: true}`. */
@@ -48,16 +59,23 @@ function successBody(config: CrmTriggerConfig): { status: number; body: unknown 
 	return { status: options.responseCode ?? profile.defaultResponse?.status ?? 200, body };
 }
 
-/** Whether an event was received before (and records it if not); undefined when deduplication is off. */
-function repeatCheck(context: IWebhookFunctions, config: CrmTriggerConfig): ((event: NormalisedEvent) => boolean) | undefined {
+/**
+ * The events not received before (now recorded), checked in one call to the node's dedupe store
+ * after normalising. Two windows: a hash without the change's time is kept only for the CRM's retry
+ * window. Rejects when the store cannot answer.
+ */
+async function freshEvents(context: IWebhookFunctions, config: CrmTriggerConfig, wanted: NormalisedEvent[]): Promise<NormalisedEvent[]> {
 	const windows = dedupeWindows(config.options, config.profile);
-	if (!windows) return undefined;
-	// The inbound trigger's store; CRM events are checked one by one, after normalising. One memory,
-	// two windows: a hash without the change's time is kept only for the CRM's retry window.
-	const { maxEntries } = windows;
-	const bySentId = dedupeScopeOf(context, { windowSeconds: windows.windowSeconds, maxEntries });
-	const byHash = dedupeScopeOf(context, { windowSeconds: windows.hashedIdWindowSeconds, maxEntries });
-	return (event) => (event.eventIdSource === 'hash' ? byHash : bySentId)?.seenBefore(event.eventId) === true;
+	if (!windows || wanted.length === 0) return wanted;
+	const dedupe = dedupeScopeOf(context, { windowSeconds: windows.windowSeconds, maxEntries: windows.maxEntries });
+	if (!dedupe) return wanted;
+	const seen = await dedupe.seenBefore(
+		wanted.map((event) => ({
+			eventId: event.eventId,
+			windowSeconds: event.eventIdSource === 'hash' ? windows.hashedIdWindowSeconds : windows.windowSeconds,
+		})),
+	);
+	return wanted.filter((_, index) => !seen[index]);
 }
 
 function item(event: NormalisedEvent, accepted: AcceptedRequest, receivedAt: Date, request?: IDataObject): INodeExecutionData {
@@ -118,8 +136,15 @@ export async function handleCrmWebhook(context: IWebhookFunctions): Promise<IWeb
 	}
 
 	const wanted = normalised.events.filter((event) => config.eventFilter.size === 0 || config.eventFilter.has(event.event));
-	const seenBefore = repeatCheck(context, config);
-	const fresh = seenBefore ? wanted.filter((event) => !seenBefore(event)) : wanted;
+	let fresh: NormalisedEvent[];
+	try {
+		fresh = await freshEvents(context, config, wanted);
+	} catch (error) {
+		// Nothing passes unchecked: the CRM retries later.
+		const unavailable = dedupeStoreUnavailable(error);
+		refuse(context, config, unavailable.status, unavailable.code, unavailable.message, outcome.clientIp, unavailable);
+		return { noWebhookResponse: true };
+	}
 	const success = successBody(config);
 	if (fresh.length === 0 && wanted.length > 0) {
 		context.logger.info(`${context.getNode().name}: dropped a repeated delivery`, { crm: config.profile.id, clientIp: outcome.clientIp });

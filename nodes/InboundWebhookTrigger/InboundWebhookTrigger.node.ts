@@ -17,6 +17,8 @@ import type { AcceptedRequest } from '../shared/inbound/pipeline';
 import { cachedInboundPolicy, compileInboundPolicy } from '../shared/inbound/policy';
 import { redactHeaders, redactionList } from '../shared/inbound/redact';
 import { webhookCredentialTest } from '../shared/n8n/credentialTests';
+import { dedupeStoreProblems, leaveDedupeStore } from '../shared/n8n/dedupe';
+import { dedupeStoreCredentialTest } from '../shared/n8n/dedupeCredentialTest';
 import { inboundAuthOf, receive, startWorkflow, validatingLifecycle, withoutThrowing } from '../shared/n8n/inboundWebhook';
 import { inboundWebhookTriggerProperties, inboundWebhookTriggerWebhooks } from './description';
 import type { TriggerSettings } from './settings';
@@ -38,6 +40,7 @@ async function configurationProblems(context: IHookFunctions): Promise<string[]>
 		const data = await context.getCredentials<CredentialData>(CREDENTIAL_TYPES[kind]);
 		problems.push(...credentialProblems(kind, data).map((problem) => `Credential: ${problem}`));
 	}
+	problems.push(...(await dedupeStoreProblems(context, settings.inbound.dedupe !== undefined)));
 	return problems;
 }
 
@@ -136,14 +139,26 @@ export class InboundWebhookTrigger implements INodeType {
 				displayOptions: { show: { authentication: ['signingSecret'] } },
 				testedBy: 'webhookCredentialTest',
 			},
+			{
+				name: 'webhookDedupeRedisApi',
+				required: true,
+				displayOptions: { show: { deduplicate: [true], dedupeStore: ['redis'] } },
+				testedBy: 'dedupeStoreCredentialTest',
+			},
+			{
+				name: 'webhookDedupePostgresApi',
+				required: true,
+				displayOptions: { show: { deduplicate: [true], dedupeStore: ['postgres'] } },
+				testedBy: 'dedupeStoreCredentialTest',
+			},
 		],
 		webhooks: inboundWebhookTriggerWebhooks,
 		properties: inboundWebhookTriggerProperties,
 	};
 
-	methods = { credentialTest: { webhookCredentialTest } };
+	methods = { credentialTest: { webhookCredentialTest, dedupeStoreCredentialTest } };
 
-	webhookMethods = validatingLifecycle(configurationProblems);
+	webhookMethods = validatingLifecycle(configurationProblems, leaveDedupeStore);
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		return await withoutThrowing(this, async () => await handleRequest(this));

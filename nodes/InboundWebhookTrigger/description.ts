@@ -3,6 +3,8 @@ import type { INodeProperties, IWebhookDescription } from 'n8n-workflow';
 import { HTTP_METHOD_OPTIONS } from '../shared/http/methods';
 import { PARSING_TAKEOVER_PROPERTY } from '../shared/n8n/inboundWebhook';
 import {
+	dedupeStoreProperty,
+	dedupeStoreQueueNotice,
 	duplicateResponseProperty,
 	handshakeAnswerProperty,
 	handshakeFieldProperty,
@@ -182,6 +184,8 @@ const dedupeProperties: INodeProperties[] = [
 		...show({ deduplicate: [true] }),
 	},
 	{ ...duplicateResponseProperty, ...show({ deduplicate: [true] }) },
+	{ ...dedupeStoreProperty, ...show({ deduplicate: [true] }) },
+	{ ...dedupeStoreQueueNotice, ...show({ deduplicate: [true], dedupeStore: ['staticData'] }) },
 ];
 
 const handshakeProperties: INodeProperties[] = [

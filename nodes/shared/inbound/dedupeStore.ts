@@ -1,30 +1,34 @@
 import { createHash, randomBytes } from 'node:crypto';
 
+import type { CompactIds } from '../dedupe/compactIds';
+import type { EventDedupe } from '../dedupe/types';
+import { appendRecord, findExpiry, rebuild, readCompact, recordCount, records, shortHash } from '../dedupe/compactIds';
+
 /**
- * Remembers event ids for a window so a redelivered event starts no second execution.
+ * Remembers event ids for a window so a redelivered event starts no second execution. This is the
+ * static-data store, for a single n8n process; the shared stores (nodes/shared/dedupe) serve queue mode.
  *
  * Why not n8n's own deduplication (the helpers behind the Remove Duplicates node,
  * `checkProcessedAndRecord` and friends): n8n 2.41 gives them only to the execute and supply-data
- * contexts (n8n-core execute-context.js, supply-data-context.js); `webhook()` runs in a
- * WebhookContext, which has no such helpers, and a duplicate must be refused before an execution
- * starts. So this store persists in the node's workflow static data instead, which n8n loads fresh
- * for every webhook request and saves after it, even when no execution starts.
+ * contexts; `webhook()` runs in a WebhookContext, which has no such helpers, and a duplicate must be
+ * refused before an execution starts. So this store persists in the node's workflow static data,
+ * which n8n loads fresh for every webhook request and saves after it, even when no execution starts.
  *
  * Static data alone races: two requests load the same old copy and the last save wins, dropping
  * the other's id. So an in-process map per workflow node is the authority (the check-and-record is
  * synchronous, so two requests in one process can never both pass), and every request also repairs
  * the copy it writes: each process numbers the ids it records and leaves a mark in static data,
  * "this copy holds my ids up to N". A request whose loaded copy carries an older mark writes back
- * the ids recorded since, so a later save restores whatever an earlier concurrent one dropped. That
- * costs one step per id recorded since the copy was saved, however many ids are kept.
+ * the ids recorded since, so a later save restores whatever an earlier concurrent one dropped.
+ *
+ * The map is filled from static data once per process (after a start), and again only when another
+ * process's mark moved; a request otherwise reads nothing but its own id in memory.
  *
  * Ids are stored as truncated SHA-256 hashes, never raw: an id can be an e-mail address or carry data.
  *
  * Queue mode (several webhook processes): each process has its own map, and static data is the
- * shared database copy. A redelivery that arrives after the first request's save (retries come
- * seconds to hours later) is caught by whichever process gets it; two copies that reach two
- * processes within the same few milliseconds can both pass. Exactly-once across processes would
- * need a shared lock n8n does not offer to webhook().
+ * shared database copy, rewritten whole by each request: copies that reach two processes close
+ * together can both pass. Use a shared store there.
  */
 export interface DedupeOptions {
 	/** How long an id is remembered. */
@@ -41,21 +45,15 @@ const PRUNE_INTERVAL_SECONDS = 60;
 /** Marks of this many processes are kept; beyond that they are reset (costing one full repair). */
 const MAX_MARKS = 16;
 
-interface Persisted {
-	v: 1;
-	/** hashed id → expiry (unix seconds) */
-	ids: Record<string, number>;
-	/** process → the last of its record numbers this copy holds */
-	marks?: Record<string, number>;
-}
-
 interface ScopeState {
-	/** hashed id → expiry, oldest first */
+	/** hash prefix → expiry, oldest first */
 	seen: Map<string, number>;
 	/** ids in the order this process recorded them, numbered */
 	log: Array<{ seq: number; hash: string }>;
 	counter: number;
 	nextPruneAt: number;
+	/** Other processes' marks as of the last time static data was read into `seen`; undefined: never read. */
+	merged?: Record<string, number>;
 }
 
 export type StaticData = Record<string, unknown>;
@@ -64,9 +62,17 @@ export const hashEventId = (eventId: string): string =>
 	createHash('sha256').update(eventId).digest('base64url').slice(0, 22);
 
 export interface DedupeScope {
-	/** True when the id was seen within the window; otherwise records it and returns false. */
-	seenBefore(eventId: string): boolean;
+	/**
+	 * True when the id was seen within the window; otherwise records it (for `windowSeconds`, by
+	 * default the scope's window) and returns false.
+	 */
+	seenBefore(eventId: string, windowSeconds?: number): boolean;
 }
+
+/** A scope behind the batched, asynchronous interface the pipeline and the CRM trigger call. */
+export const batched = (scope: DedupeScope): EventDedupe => ({
+	seenBefore: async (checks) => checks.map(({ eventId, windowSeconds }) => scope.seenBefore(eventId, windowSeconds)),
+});
 
 export class DedupeStore {
 	private readonly scopes = new Map<string, ScopeState>();
@@ -87,83 +93,101 @@ export class DedupeStore {
 			this.scopes.set(scopeKey, state);
 		}
 		const scope = state;
-		return { seenBefore: (eventId) => this.seenBefore(scope, staticData, options, hashEventId(eventId)) };
+		return {
+			seenBefore: (eventId, windowSeconds = options.windowSeconds) =>
+				this.seenBefore(scope, staticData, options.maxEntries, shortHash(hashEventId(eventId)), windowSeconds),
+		};
 	}
 
-	private seenBefore(state: ScopeState, staticData: StaticData | undefined, options: DedupeOptions, hash: string): boolean {
+	private seenBefore(state: ScopeState, staticData: StaticData | undefined, maxEntries: number, hash: string, windowSeconds: number): boolean {
 		const now = Math.floor(this.clock());
-		const persisted = staticData ? persistedIds(staticData) : undefined;
-		if (now >= state.nextPruneAt) {
-			prune(state, persisted, now, options.maxEntries);
+		let persisted = staticData ? compactIdsOf(staticData, now, maxEntries) : undefined;
+		if (persisted) this.readOthers(state, persisted, now, maxEntries);
+		if (now >= state.nextPruneAt || (persisted && recordCount(persisted) > maxEntries + slack(maxEntries))) {
+			persisted = prune(state, staticData, persisted, now, maxEntries);
 			state.nextPruneAt = now + PRUNE_INTERVAL_SECONDS;
 		}
-		if (persisted) this.repair(state, persisted, now);
+		if (persisted) persisted = this.repair(state, staticData as StaticData, persisted, now, maxEntries);
 
-		const known = state.seen.get(hash) ?? persisted?.ids[hash];
-		if (typeof known === 'number' && known > now) {
-			if (!state.seen.has(hash)) state.seen.set(hash, known);
-			return true;
-		}
-		const expiresAt = now + options.windowSeconds;
-		state.seen.delete(hash);
-		state.seen.set(hash, expiresAt);
-		if (state.seen.size > options.maxEntries) state.seen.delete(state.seen.keys().next().value as string);
+		const known = state.seen.get(hash);
+		if (known !== undefined && known > now) return true;
+		const expiresAt = now + windowSeconds;
+		remember(state, hash, expiresAt, maxEntries);
 		state.log.push({ seq: ++state.counter, hash });
 		// Trimmed in batches; a copy marked before the oldest kept entry gets a full repair instead.
-		if (state.log.length > 2 * options.maxEntries) state.log.splice(0, state.log.length - options.maxEntries);
+		if (state.log.length > 2 * maxEntries) state.log.splice(0, state.log.length - maxEntries);
 		if (persisted) {
-			persisted.ids[hash] = expiresAt;
+			appendRecord(persisted, hash, expiresAt);
 			this.mark(persisted, state.counter);
 		}
 		return false;
 	}
 
-	/** Writes the ids this process recorded after the loaded copy's mark (a concurrent save dropped them). */
-	private repair(state: ScopeState, persisted: Persisted, now: number) {
-		const mark = persisted.marks?.[this.processId] ?? 0;
-		if (mark >= state.counter) return;
-		const restore = (hash: string) => {
-			const expiresAt = state.seen.get(hash);
-			if (expiresAt !== undefined && expiresAt > now && persisted.ids[hash] !== expiresAt) persisted.ids[hash] = expiresAt;
-		};
-		if (state.log.length === 0 || state.log[0].seq > mark + 1) {
-			for (const hash of state.seen.keys()) restore(hash);
-		} else {
-			for (let index = state.log.length - 1; index >= 0 && state.log[index].seq > mark; index--) restore(state.log[index].hash);
+	/** Reads static data into memory after a start, and when another process recorded ids since. */
+	private readOthers(state: ScopeState, persisted: CompactIds, now: number, maxEntries: number) {
+		const others = { ...persisted.marks };
+		delete others[this.processId];
+		const moved = !state.merged || Object.entries(others).some(([process, seq]) => seq > (state.merged?.[process] ?? 0));
+		if (!moved) return;
+		for (const [hash, expiresAt] of records(persisted)) {
+			if (expiresAt > now && !((state.seen.get(hash) ?? 0) >= expiresAt)) remember(state, hash, expiresAt, maxEntries);
 		}
-		this.mark(persisted, state.counter);
+		state.merged = others;
 	}
 
-	private mark(persisted: Persisted, seq: number) {
+	/** Writes the ids this process recorded after the loaded copy's mark (a concurrent save dropped them). */
+	private repair(state: ScopeState, staticData: StaticData, persisted: CompactIds, now: number, maxEntries: number): CompactIds {
+		const mark = persisted.marks?.[this.processId] ?? 0;
+		if (mark >= state.counter) return persisted;
+		if (state.log.length === 0 || state.log[0].seq > mark + 1) {
+			const union = rebuild([...records(persisted), ...state.seen], now, maxEntries, persisted.marks);
+			staticData[STATIC_DATA_KEY] = union;
+			this.mark(union, state.counter);
+			return union;
+		}
+		for (let index = state.log.length - 1; index >= 0 && state.log[index].seq > mark; index--) {
+			const { hash } = state.log[index];
+			const expiresAt = state.seen.get(hash);
+			if (expiresAt !== undefined && expiresAt > now && findExpiry(persisted, hash) === undefined) appendRecord(persisted, hash, expiresAt);
+		}
+		this.mark(persisted, state.counter);
+		return persisted;
+	}
+
+	private mark(persisted: CompactIds, seq: number) {
 		const marks = persisted.marks;
 		if (!marks || (!(this.processId in marks) && Object.keys(marks).length >= MAX_MARKS)) persisted.marks = {};
 		(persisted.marks as Record<string, number>)[this.processId] = seq;
 	}
 }
 
-function persistedIds(staticData: StaticData): Persisted {
-	const current = staticData[STATIC_DATA_KEY] as Persisted | undefined;
-	if (current && current.v === 1 && typeof current.ids === 'object' && current.ids !== null) return current;
-	staticData[STATIC_DATA_KEY] = { v: 1, ids: {} } satisfies Persisted;
-	return staticData[STATIC_DATA_KEY] as Persisted;
+/** How far the stored records may run past maxEntries between prunes. */
+const slack = (maxEntries: number) => Math.ceil(maxEntries / 10) + 100;
+
+function remember(state: ScopeState, hash: string, expiresAt: number, maxEntries: number) {
+	state.seen.delete(hash);
+	state.seen.set(hash, expiresAt);
+	if (state.seen.size > maxEntries) state.seen.delete(state.seen.keys().next().value as string);
 }
 
-function prune(state: ScopeState, persisted: Persisted | undefined, now: number, maxEntries: number) {
+/** The node's stored ids in the compact form; an older form is converted, anything else replaced. */
+function compactIdsOf(staticData: StaticData, now: number, maxEntries: number): CompactIds {
+	const current = staticData[STATIC_DATA_KEY];
+	const compact = readCompact(current, now, maxEntries) ?? rebuild([], now, maxEntries);
+	if (compact !== current) staticData[STATIC_DATA_KEY] = compact;
+	return compact;
+}
+
+function prune(state: ScopeState, staticData: StaticData | undefined, persisted: CompactIds | undefined, now: number, maxEntries: number) {
 	for (const [hash, expiresAt] of state.seen) if (expiresAt <= now) state.seen.delete(hash);
 	state.log = state.log.filter(({ hash }) => state.seen.has(hash));
-	if (!persisted) return;
-	const live: Array<[string, number]> = [];
-	let changed = false;
-	for (const [hash, expiresAt] of Object.entries(persisted.ids)) {
-		if (typeof expiresAt === 'number' && expiresAt > now) live.push([hash, expiresAt]);
-		else changed = true;
-	}
-	if (live.length > maxEntries) {
-		live.sort((a, b) => b[1] - a[1]);
-		live.length = maxEntries;
-		changed = true;
-	}
-	if (changed) persisted.ids = Object.fromEntries(live);
+	if (!persisted || !staticData) return persisted;
+	let stale = recordCount(persisted) > maxEntries;
+	if (!stale) for (const [, expiresAt] of records(persisted)) if (expiresAt <= now) stale = true;
+	if (!stale) return persisted;
+	const pruned = rebuild(records(persisted), now, maxEntries, persisted.marks);
+	staticData[STATIC_DATA_KEY] = pruned;
+	return pruned;
 }
 
 /** The store both triggers share, one per n8n process. */

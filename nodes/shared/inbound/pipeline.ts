@@ -5,7 +5,8 @@ import type { Authenticator } from './authenticator';
 import { readBody, tooLarge } from './bodyReader';
 import type { BodyKind, ContentType } from './contentType';
 import { parseContentType } from './contentType';
-import type { DedupeScope } from './dedupeStore';
+import type { EventDedupe } from '../dedupe/types';
+import { RETRY_AFTER_SECONDS } from '../dedupe/types';
 import type { HandshakeAnswer } from './handshake';
 import { clientAddress, inRanges } from './ipAccess';
 import { parseBody, resolveBodyKind } from './parseBody';
@@ -30,7 +31,7 @@ export interface InboundRequest {
 export interface PipelineContext {
 	authenticate: Authenticator;
 	/** Required when the policy deduplicates. */
-	dedupe?: DedupeScope;
+	dedupe?: EventDedupe;
 	/** Unix seconds; injectable for tests. */
 	nowSeconds?: number;
 }
@@ -89,12 +90,25 @@ const DUPLICATE_ACK: HandshakeAnswer = {
 };
 
 /**
+ * The dedupe store could not answer: the sender is asked to retry later and nothing starts, so no
+ * event passes unchecked. The log says why; the sender is not told the store's address.
+ */
+export function dedupeStoreUnavailable(error: unknown): Rejection {
+	return {
+		...reject(503, 'dedupe_store_unavailable', 'The dedupe store is unavailable; retry later'),
+		headers: { 'Retry-After': String(RETRY_AFTER_SECONDS) },
+		logDetail: (error as Error).message,
+	};
+}
+
+/**
  * Decides what happens to one request, cheapest checks first, and parses nothing that is not
  * authenticated:
  *
  *   method (405) → client IP (403) → [query handshake before auth] → body size (413) →
  *   authentication over the raw bytes (401) → replay window (401) → content type (415) →
- *   parse (400) → handshake (200) → duplicate (409, or 200 with `duplicate: true`) → accepted.
+ *   parse (400) → handshake (200) → dedupe store down (503) → duplicate (409, or 200 with
+ *   `duplicate: true`) → accepted.
  *
  * It never throws for anything a sender controls; the caller answers rejections and logs their
  * code and message (both safe: no secret, no body).
@@ -157,8 +171,14 @@ export async function runInboundPipeline(
 
 	// A Standard Webhooks message id is signed, so it serves as the event id when none is configured.
 	const eventId = policy.dedupe?.readEventId({ headers: request.headers, body }) ?? verification.messageId;
-	if (policy.dedupe && eventId !== undefined) {
-		if (context.dedupe?.seenBefore(eventId)) {
+	if (policy.dedupe && eventId !== undefined && context.dedupe) {
+		let seen: boolean[];
+		try {
+			seen = await context.dedupe.seenBefore([{ eventId, windowSeconds: policy.dedupe.options.windowSeconds }]);
+		} catch (error) {
+			return rejected(dedupeStoreUnavailable(error), clientIp, eventId);
+		}
+		if (seen[0]) {
 			return policy.dedupe.onDuplicate === 'acknowledge'
 				? answered('duplicate', DUPLICATE_ACK, clientIp, eventId)
 				: rejected(reject(409, 'duplicate', 'This event was already received'), clientIp, eventId);

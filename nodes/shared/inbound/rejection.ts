@@ -8,6 +8,10 @@ export interface Rejection {
 	status: number;
 	code: RejectionCode;
 	message: string;
+	/** Extra response headers, e.g. Retry-After for a 503. */
+	headers?: Record<string, string>;
+	/** Logged after the message, never sent: why a dependency failed (host and port, never a password). */
+	logDetail?: string;
 }
 
 export type RejectionCode =
@@ -20,7 +24,8 @@ export type RejectionCode =
 	| 'replayed'
 	| 'unsupported_media_type'
 	| 'malformed_body'
-	| 'duplicate';
+	| 'duplicate'
+	| 'dedupe_store_unavailable';
 
 export const reject = (status: number, code: RejectionCode, message: string): Rejection => ({
 	rejected: true,

@@ -6,7 +6,7 @@
 import type { ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 
-import type { IDataObject, IHookFunctions, INodeExecutionData, INodeProperties, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import type { IHookFunctions, INodeExecutionData, INodeProperties, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { AuthKind, CredentialData } from '../auth';
@@ -14,12 +14,12 @@ import { isSafeHeader } from '../http/headerRules';
 import { CREDENTIAL_TYPES } from '../auth';
 import type { Authenticator, InboundAuth } from '../inbound/authenticator';
 import { inboundAuthFromCredential } from '../inbound/authenticator';
-import type { DedupeOptions, DedupeScope } from '../inbound/dedupeStore';
-import { hashEventId, sharedDedupeStore } from '../inbound/dedupeStore';
+import { hashEventId } from '../inbound/dedupeStore';
 import type { AcceptedRequest, InboundRequest, PipelineResult } from '../inbound/pipeline';
 import { runInboundPipeline } from '../inbound/pipeline';
 import type { InboundPolicy } from '../inbound/policy';
 import { headerBagOf } from '../inbound/request';
+import { dedupeScopeOf } from './dedupe';
 
 /**
  * Parsing takeover. n8n parses JSON, XML, form and text bodies before webhook() runs and answers a
@@ -62,44 +62,6 @@ export async function inboundAuthOf(context: IWebhookFunctions): Promise<Inbound
 	const data = await context.getCredentials<CredentialData>(CREDENTIAL_TYPES[kind]);
 	return inboundAuthFromCredential(kind, data);
 }
-
-/** The node's dedupe memory: per workflow and node, test and production runs kept apart. */
-export function dedupeScopeOf(context: IWebhookFunctions, options: DedupeOptions | undefined): DedupeScope | undefined {
-	if (!options) return undefined;
-	const scopeKey = `${context.getWorkflow().id ?? ''}:${context.getNode().id}:${context.getMode()}`;
-	const staticData = context.getWorkflowStaticData('node');
-	const scope = sharedDedupeStore.open(scopeKey, staticData, options);
-	let marked = false;
-	return {
-		seenBefore(eventId) {
-			const seen = scope.seenBefore(eventId);
-			if (!marked) {
-				marked = true;
-				markChangedAfterExecutionStart(staticData);
-			}
-			return seen;
-		},
-	};
-}
-
-/**
- * Makes n8n save static data changed in webhook() although the request starts an execution.
- * live-webhooks.js saves it only if its "changed" flag is set when it answers, and n8n 2.41 clears
- * that flag in between: WorkflowRunner.run() wraps the same static data object in a second Workflow
- * (establishContextForPersistence), whose ObservableObject.create() redefines `__dataChanged` as
- * false. Without this, ids recorded by an accepted request were never written, so a restart forgot
- * them (found by the reliability suite: a redelivery after a restart started a second execution).
- * n8n reaches that point within the same tick (only microtask hops after webhook() returns) and
- * saves after database round trips, so marking again on the next turn of the event loop lands in
- * between; a later mark is harmless (the request's workflow is discarded after its answer).
- */
-export function markChangedAfterExecutionStart(staticData: IDataObject) {
-	setImmediate(() => {
-		// Assigning through n8n's observable proxy sets the flag; the values stay the same.
-		for (const [key, value] of Object.entries(staticData)) staticData[key] = value;
-	});
-}
-
 
 /** Writes a complete answer with plain node:http calls (an Express response is a ServerResponse too). */
 export function answer(
@@ -181,7 +143,7 @@ export async function receive(
 			result.status,
 			'application/json; charset=utf-8',
 			JSON.stringify({ error: result.code, message: result.message }),
-			{},
+			result.headers ?? {},
 			unread,
 		);
 	}
@@ -203,7 +165,8 @@ function logOutcome(context: IWebhookFunctions, result: Exclude<PipelineResult, 
 		...(result.eventId ? { eventIdHash: hashEventId(result.eventId) } : {}),
 	};
 	if (result.outcome === 'rejected') {
-		context.logger.warn(`${node.name}: request rejected with ${result.status} (${result.code}): ${result.message}`, meta);
+		const detail = result.logDetail ? ` (${result.logDetail})` : '';
+		context.logger.warn(`${node.name}: request rejected with ${result.status} (${result.code}): ${result.message}${detail}`, meta);
 	} else {
 		context.logger.info(`${node.name}: answered a ${result.code} without starting the workflow`, meta);
 	}
@@ -234,7 +197,10 @@ export async function withoutThrowing(
  * so publishing is where the configuration is checked. A bad CIDR, JSONPath or credential then
  * stops the publish with a message naming the parameter, instead of refusing deliveries later.
  */
-export function validatingLifecycle(problemsOf: (context: IHookFunctions) => Promise<string[]>) {
+export function validatingLifecycle(
+	problemsOf: (context: IHookFunctions) => Promise<string[]>,
+	onDeactivate: (context: IHookFunctions) => Promise<void> = async () => undefined,
+) {
 	return {
 		default: {
 			async checkExists(this: IHookFunctions): Promise<boolean> {
@@ -246,6 +212,7 @@ export function validatingLifecycle(problemsOf: (context: IHookFunctions) => Pro
 				return true;
 			},
 			async delete(this: IHookFunctions): Promise<boolean> {
+				await onDeactivate(this);
 				return true;
 			},
 		},

@@ -110,3 +110,40 @@ export const handshakeAnswerProperty = (displayName: string): INodeProperties =>
 	],
 	default: 'text',
 });
+
+/** Where event ids are kept; a top-level parameter because the store credentials' display options read it. */
+export const dedupeStoreProperty: INodeProperties = {
+	displayName: 'Dedupe Store',
+	name: 'dedupeStore',
+	type: 'options',
+	noDataExpression: true,
+	options: [
+		{
+			name: 'Workflow Static Data (Single Process)',
+			value: 'staticData',
+			description: 'No setup. Exactly once for a single n8n process; not for queue mode.',
+		},
+		{
+			name: 'Redis (Shared)',
+			value: 'redis',
+			description: 'One atomic SET NX per event ID: exactly once across every n8n process that uses it',
+		},
+		{
+			name: 'PostgreSQL (Shared)',
+			value: 'postgres',
+			description: 'One atomic INSERT … ON CONFLICT per event ID; can be n8n’s own database',
+		},
+	],
+	default: 'staticData',
+	description:
+		'Where received event IDs are kept. When a shared store cannot answer within 2 seconds, requests are answered 503 with Retry-After and start nothing.',
+};
+
+export const dedupeStoreQueueNotice: INodeProperties = {
+	displayName:
+		'In queue mode (EXECUTIONS_MODE=queue, several webhook processes) this store lets duplicates through: each process has its own memory and n8n rewrites static data whole after each request. Choose Redis or PostgreSQL as the Dedupe Store there.',
+	name: 'dedupeStoreQueueNotice',
+	type: 'notice',
+	default: '',
+	displayOptions: { show: { dedupeStore: ['staticData'] } },
+};

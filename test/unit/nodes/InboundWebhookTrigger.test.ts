@@ -296,6 +296,17 @@ describe('Inbound Webhook Trigger: bad input is answered and starts nothing', ()
 		startsNothing(streamed);
 	});
 
+	it('XML past Options › Max XML Elements → 413 naming the limit', async () => {
+		const xml = (count: number) => `<r>${'<a>1</a>'.repeat(count - 1)}</r>`;
+		const setup = { parameters: { settings: { maxXmlElements: 3 } } };
+		const within = await send(xml(3), { 'content-type': 'application/xml' }, { setup });
+		expect(within.result?.workflowData?.[0][0].json.body).toEqual({ r: { a: ['1', '1'] } });
+		const over = await send(xml(4), { 'content-type': 'application/xml' }, { setup });
+		expect(over.status).toBe(413);
+		expect(JSON.parse(over.text)).toMatchObject({ error: 'xml_too_many_elements', message: expect.stringContaining('more than 3 elements') });
+		startsNothing(over);
+	});
+
 	it('a wrong Content-Type → 415', async () => {
 		const received = await sendSigned('a,b,c', { 'content-type': 'application/x-custom' });
 		expect(received.status).toBe(415);
@@ -405,11 +416,20 @@ describe('Inbound Webhook Trigger: handshakes and duplicates', () => {
 
 describe('Inbound Webhook Trigger: description', () => {
 	it('offers one tested credential per authentication choice', () => {
-		const credentials = node.description.credentials ?? [];
+		const credentials = (node.description.credentials ?? []).filter((entry) => entry.displayOptions?.show?.authentication);
 		expect(Object.fromEntries(credentials.map((entry) => [entry.displayOptions?.show?.authentication?.[0], entry.name]))).toEqual(
 			CREDENTIAL_TYPES,
 		);
 		expect(credentials.every((entry) => entry.testedBy === 'webhookCredentialTest')).toBe(true);
+	});
+
+	it('offers a tested credential per shared dedupe store, shown only when deduplicating with it', () => {
+		const stores = (node.description.credentials ?? []).filter((entry) => entry.displayOptions?.show?.dedupeStore);
+		expect(stores.map((entry) => [entry.name, entry.displayOptions?.show, entry.testedBy])).toEqual([
+			['webhookDedupeRedisApi', { deduplicate: [true], dedupeStore: ['redis'] }, 'dedupeStoreCredentialTest'],
+			['webhookDedupePostgresApi', { deduplicate: [true], dedupeStore: ['postgres'] }, 'dedupeStoreCredentialTest'],
+		]);
+		expect(node.methods.credentialTest.dedupeStoreCredentialTest).toBeInstanceOf(Function);
 	});
 
 	it('takes body parsing over from n8n with a hidden options.binaryData default', () => {
@@ -427,9 +447,40 @@ describe('Inbound Webhook Trigger: publish-time validation', () => {
 			getNodeParameter: (name: string, fallback?: unknown) => (name in parameters ? parameters[name] : fallback),
 			getCredentials: async () => credential,
 			getNode: () => ({ id: 'node1', name: 'Inbound', type: 't', typeVersion: 1, position: [0, 0], parameters: {} }),
+			getWorkflow: () => ({ id: 'wf-publish' }),
+			logger: { warn: (message: string) => warnings.push(message) },
 		}) as unknown as IHookFunctions;
+	let warnings: string[] = [];
+	beforeEach(() => (warnings = []));
 	const create = (parameters: Parameters, credential?: Record<string, unknown>) =>
 		node.webhookMethods.default.create.call(hook(parameters, credential));
+
+	const dedupeWith = (dedupeStore: string) => ({ authentication: 'signingSecret', deduplicate: true, dedupeStore });
+
+	it('refuses a dedupe table or key prefix that is not a plain name, naming the field', async () => {
+		const postgres = { host: 'db', port: 5432, database: 'n8n', user: 'n8n', table: 'x; DROP TABLE users' };
+		await expect(node.webhookMethods.default.create.call(hook(dedupeWith('postgres'), postgres))).rejects.toThrow(
+			/Dedupe Store credential: Table "x; DROP TABLE users" is not a plain name/,
+		);
+		const redis = { host: 'cache', port: 6379, keyPrefix: 'bad prefix*' };
+		await expect(node.webhookMethods.default.create.call(hook(dedupeWith('redis'), redis))).rejects.toThrow(/Key Prefix "bad prefix\*"/);
+	});
+
+	it('warns once per node when it deduplicates with static data in queue mode', async () => {
+		const previous = process.env.EXECUTIONS_MODE;
+		process.env.EXECUTIONS_MODE = 'queue';
+		try {
+			await create(dedupeWith('staticData'));
+			await create(dedupeWith('staticData'));
+		} finally {
+			if (previous === undefined) delete process.env.EXECUTIONS_MODE;
+			else process.env.EXECUTIONS_MODE = previous;
+		}
+		expect(warnings).toHaveLength(1);
+		expect(warnings[0]).toMatch(/queue mode.*Redis or PostgreSQL/);
+		await create(dedupeWith('staticData'));
+		expect(warnings).toHaveLength(1);
+	});
 
 	it('accepts a valid configuration', async () => {
 		await expect(create({ authentication: 'signingSecret', settings: { ipAllowlist: '10.0.0.0/8' } })).resolves.toBe(true);

@@ -1,9 +1,13 @@
+import * as compactIds from '../../../../nodes/shared/dedupe/compactIds';
+import type { CompactIds } from '../../../../nodes/shared/dedupe/compactIds';
 import { DedupeStore, STATIC_DATA_KEY, hashEventId } from '../../../../nodes/shared/inbound/dedupeStore';
 
 type StaticData = Record<string, unknown>;
 const options = { windowSeconds: 3600, maxEntries: 100 };
 const clone = (data: StaticData): StaticData => JSON.parse(JSON.stringify(data));
-const persistedIds = (data: StaticData) => Object.keys((data[STATIC_DATA_KEY] as { ids: object }).ids);
+const persistedIds = (data: StaticData) => [...compactIds.records(data[STATIC_DATA_KEY] as CompactIds)].map(([hash]) => hash);
+/** How an id is stored: a prefix of its hash. */
+const stored = (id: string) => compactIds.shortHash(hashEventId(id));
 
 function fakeClock(start = 1_700_000_000) {
 	const clock = { now: start };
@@ -23,7 +27,7 @@ describe('DedupeStore', () => {
 		const staticData: StaticData = {};
 		new DedupeStore().open('wf:node', staticData, options).seenBefore('ada@example.com');
 		expect(JSON.stringify(staticData)).not.toContain('ada');
-		expect(persistedIds(staticData)).toEqual([hashEventId('ada@example.com')]);
+		expect(persistedIds(staticData)).toEqual([stored('ada@example.com')]);
 	});
 
 	it('survives a restart through static data', () => {
@@ -67,15 +71,15 @@ describe('DedupeStore', () => {
 		store.open('s', copyA, options).seenBefore('a');
 		store.open('s', copyB, options).seenBefore('b');
 		// B's copy also carries a: a later save never drops an earlier id.
-		expect(persistedIds(copyB).sort()).toEqual([hashEventId('a'), hashEventId('b')].sort());
+		expect(persistedIds(copyB).sort()).toEqual([stored('a'), stored('b')].sort());
 		// Saves land in the other order: A's copy (without b) wins.
 		database = copyB;
 		database = copyA;
-		expect(persistedIds(database)).toEqual([hashEventId('a')]);
+		expect(persistedIds(database)).toEqual([stored('a')]);
 		// The next request restores b.
 		const copyC = clone(database);
 		store.open('s', copyC, options).seenBefore('c');
-		expect(persistedIds(copyC).sort()).toEqual([hashEventId('a'), hashEventId('b'), hashEventId('c')].sort());
+		expect(persistedIds(copyC).sort()).toEqual([stored('a'), stored('b'), stored('c')].sort());
 		// After a restart, b is still known.
 		expect(new DedupeStore().open('s', clone(copyC), options).seenBefore('b')).toBe(true);
 	});
@@ -94,25 +98,61 @@ describe('DedupeStore', () => {
 		// A minute later the slow request records its id and its stale copy is saved last.
 		store.open('s', slowCopy, options).seenBefore('slow');
 		database = slowCopy;
-		expect(persistedIds(database).sort()).toEqual(['a', 'b', 'c', 'slow'].map(hashEventId).sort());
+		expect(persistedIds(database).sort()).toEqual(['a', 'b', 'c', 'slow'].map(stored).sort());
 	});
 
-	it('repairs only what changed since the loaded copy: cost does not grow with the ids kept', () => {
+	it('reads static data in full only after a start or another process’s save: cost does not grow with the ids kept', () => {
 		const store = new DedupeStore();
 		const staticData: StaticData = {};
 		const large = { windowSeconds: 3600, maxEntries: 50_000 };
 		const scope = () => store.open('s', staticData, large);
 		scope().seenBefore('evt_first');
-		// Count every read and write of the persisted id map: a full repair per request would touch all ids kept.
-		const persisted = staticData[STATIC_DATA_KEY] as { ids: Record<string, number> };
-		let touched = 0;
-		persisted.ids = new Proxy(persisted.ids, {
-			get: (target, key, receiver) => (touched++, Reflect.get(target, key, receiver)),
-			set: (target, key, value, receiver) => (touched++, Reflect.set(target, key, value, receiver)),
-		});
+		const fullReads = jest.spyOn(compactIds, 'records');
+		const lookups = jest.spyOn(compactIds, 'findExpiry');
 		for (let index = 0; index < 20_000; index++) scope().seenBefore(`evt_${index}`);
+		const calls = [fullReads.mock.calls.length, lookups.mock.calls.length];
+		fullReads.mockRestore();
+		lookups.mockRestore();
+		expect(calls).toEqual([0, 0]);
 		expect(persistedIds(staticData)).toHaveLength(20_001);
-		expect(touched / 20_000).toBeLessThanOrEqual(3);
+	});
+
+	it('keeps 100,000 ids in about 15 characters each', () => {
+		const staticData: StaticData = {};
+		const store = new DedupeStore();
+		const large = { windowSeconds: 3600, maxEntries: 100_000 };
+		for (let index = 0; index < 100_000; index++) store.open('s', staticData, large).seenBefore(`evt_${index}`);
+		const size = JSON.stringify(staticData).length;
+		expect(size).toBeLessThan(100_000 * 16);
+		expect(new DedupeStore().open('s', clone(staticData), large).seenBefore('evt_99999')).toBe(true);
+		expect(new DedupeStore().open('s', clone(staticData), large).seenBefore('evt_100000')).toBe(false);
+	});
+
+	it('reads the old form (an object of hashed ids) and rewrites it compactly', () => {
+		const { read } = fakeClock();
+		const legacy = {
+			[STATIC_DATA_KEY]: { v: 1, ids: { [hashEventId('old_1')]: 1_700_003_600, [hashEventId('expired')]: 1_699_999_000 }, marks: { p: 3 } },
+		};
+		const store = new DedupeStore(read);
+		expect(store.open('s', legacy, options).seenBefore('old_1')).toBe(true);
+		expect(store.open('s', legacy, options).seenBefore('expired')).toBe(false);
+		expect((legacy[STATIC_DATA_KEY] as { v: number }).v).toBe(2);
+		expect(persistedIds(legacy).sort()).toEqual([stored('old_1'), stored('expired')].sort());
+	});
+
+	it('keeps each id’s own window (the CRM trigger’s two windows share one scope)', () => {
+		const { clock, read } = fakeClock();
+		const store = new DedupeStore(read);
+		const staticData: StaticData = {};
+		store.open('s', staticData, options).seenBefore('short', 60);
+		store.open('s', staticData, options).seenBefore('long', 3600);
+		clock.now += 61;
+		expect(store.open('s', staticData, options).seenBefore('short', 60)).toBe(false);
+		expect(store.open('s', staticData, options).seenBefore('long', 3600)).toBe(true);
+		// After a restart, from static data alone.
+		clock.now += 120;
+		const restarted = new DedupeStore(read);
+		expect(restarted.open('s', clone(staticData), options).seenBefore('long', 3600)).toBe(true);
 	});
 
 	it('sees ids another process recorded (queue mode), once they are saved', () => {
@@ -133,7 +173,7 @@ describe('DedupeStore', () => {
 		const next = clone(database);
 		processA.open('s', next, options).seenBefore('c');
 		database = next;
-		expect(persistedIds(database).sort()).toEqual(['a', 'b', 'c'].map(hashEventId).sort());
+		expect(persistedIds(database).sort()).toEqual(['a', 'b', 'c'].map(stored).sort());
 	});
 
 	it('bounds memory and static data to maxEntries, forgetting the oldest', () => {
@@ -148,7 +188,7 @@ describe('DedupeStore', () => {
 		clock.now += 120; // past the prune interval
 		store.open('s', staticData, small).seenBefore('6');
 		expect(persistedIds(staticData).length).toBeLessThanOrEqual(4);
-		expect(persistedIds(staticData)).not.toContain(hashEventId('1'));
+		expect(persistedIds(staticData)).not.toContain(stored('1'));
 		expect(store.open('s', {}, small).seenBefore('1')).toBe(false);
 	});
 
@@ -159,13 +199,13 @@ describe('DedupeStore', () => {
 		store.open('s', staticData, options).seenBefore('old');
 		clock.now += 7200;
 		store.open('s', staticData, options).seenBefore('new');
-		expect(persistedIds(staticData)).toEqual([hashEventId('new')]);
+		expect(persistedIds(staticData)).toEqual([stored('new')]);
 	});
 
 	it('replaces static data it does not understand', () => {
 		const staticData: StaticData = { [STATIC_DATA_KEY]: 'garbage' };
 		expect(new DedupeStore().open('s', staticData, options).seenBefore('x')).toBe(false);
-		expect(persistedIds(staticData)).toEqual([hashEventId('x')]);
+		expect(persistedIds(staticData)).toEqual([stored('x')]);
 	});
 
 	it('works without static data (memory only)', () => {

@@ -3,7 +3,8 @@ import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 
 import { inboundAuthFromCredential } from '../../../../nodes/shared/inbound/authenticator';
-import { DedupeStore } from '../../../../nodes/shared/inbound/dedupeStore';
+import { DedupeStore, batched } from '../../../../nodes/shared/inbound/dedupeStore';
+import { DedupeStoreUnavailable } from '../../../../nodes/shared/dedupe/types';
 import type { InboundRequest, PipelineContext } from '../../../../nodes/shared/inbound/pipeline';
 import { runInboundPipeline } from '../../../../nodes/shared/inbound/pipeline';
 import type { InboundSettings } from '../../../../nodes/shared/inbound/policy';
@@ -236,7 +237,7 @@ describe('runInboundPipeline: handshake and duplicates', () => {
 		const settings: InboundSettings = { dedupe: { eventId: { from: 'jsonPath', path: '$.id' }, onDuplicate } };
 		const send = () =>
 			run(request({ headers: { 'content-type': 'application/json' }, bodyText: '{"id":"evt_1"}' }), settings, {
-				dedupe: store.open('wf:node', staticData, { windowSeconds: 60, maxEntries: 10 }),
+				dedupe: batched(store.open('wf:node', staticData, { windowSeconds: 60, maxEntries: 10 })),
 			});
 		expect(await send()).toMatchObject({ outcome: 'accepted', eventId: 'evt_1' });
 		expect(await send()).toMatchObject({ ...expected, eventId: 'evt_1' });
@@ -244,13 +245,37 @@ describe('runInboundPipeline: handshake and duplicates', () => {
 
 	it('records nothing for requests that fail authentication', async () => {
 		const store = new DedupeStore();
-		const dedupe = store.open('s', {}, { windowSeconds: 60, maxEntries: 10 });
+		const dedupe = batched(store.open('s', {}, { windowSeconds: 60, maxEntries: 10 }));
 		const settings: InboundSettings = { dedupe: { eventId: { from: 'jsonPath', path: '$.id' }, onDuplicate: 'reject' } };
 		const body = '{"id":"evt_9"}';
 		await run(request({ headers: { 'content-type': 'application/json' }, bodyText: body }), settings, { authenticate: hmac, dedupe });
 		expect(await run(request({ headers: hmacHeaders(body), bodyText: body }), settings, { authenticate: hmac, dedupe })).toMatchObject({
 			outcome: 'accepted',
 		});
+	});
+});
+
+describe('runInboundPipeline: a dedupe store that cannot answer', () => {
+	const settings: InboundSettings = { dedupe: { eventId: { from: 'jsonPath', path: '$.id' }, onDuplicate: 'reject' } };
+	const send = (dedupe: { seenBefore: () => Promise<boolean[]> }) =>
+		run(request({ headers: { 'content-type': 'application/json' }, bodyText: '{"id":"evt_1"}' }), settings, { dedupe });
+
+	it('answers 503 with Retry-After and accepts nothing', async () => {
+		const result = await send({ seenBefore: async () => Promise.reject(new DedupeStoreUnavailable('Redis at 127.0.0.1:1: connect ECONNREFUSED')) });
+		expect(result).toMatchObject({ outcome: 'rejected', status: 503, code: 'dedupe_store_unavailable', headers: { 'Retry-After': '5' } });
+		// The reason is logged, not sent.
+		expect(result).toMatchObject({ logDetail: expect.stringContaining('ECONNREFUSED') });
+		expect((result as { message: string }).message).not.toContain('127.0.0.1');
+	});
+
+	it('treats any failure of the check as the store being unavailable', async () => {
+		expect(await send({ seenBefore: async () => Promise.reject(new Error('credential not found')) })).toMatchObject({ status: 503 });
+	});
+
+	it('asks the store once, with the id and the window', async () => {
+		const calls: unknown[] = [];
+		await send({ seenBefore: async (...args: unknown[]) => (calls.push(args), [false]) } as never);
+		expect(calls).toEqual([[[{ eventId: 'evt_1', windowSeconds: 86400 }]]]);
 	});
 });
 

@@ -1,7 +1,7 @@
 import type { IDataObject, INodeTypes, IWebhookFunctions } from 'n8n-workflow';
 import { Workflow } from 'n8n-workflow';
 
-import { dedupeScopeOf } from '../../../../nodes/shared/n8n/inboundWebhook';
+import { dedupeScopeOf } from '../../../../nodes/shared/n8n/dedupe';
 
 /**
  * Static data recorded in webhook() must be saved although n8n starts an execution, which (n8n
@@ -23,6 +23,7 @@ const contextOf = (workflow: Workflow) =>
 		getWorkflow: () => ({ id: workflow.id }),
 		getNode: () => node,
 		getMode: () => 'webhook',
+		getNodeParameter: (_name: string, fallback: unknown) => fallback,
 		getWorkflowStaticData: () => workflow.getStaticData('node', node),
 	}) as unknown as IWebhookFunctions;
 
@@ -34,12 +35,12 @@ describe('dedupeScopeOf: ids recorded in webhook() survive n8n starting the exec
 		// As loaded from the database: ids of an earlier request are already there.
 		const fromDatabase: IDataObject = {};
 		const first = workflowOver(fromDatabase);
-		dedupeScopeOf(contextOf(first), options)?.seenBefore('evt_earlier');
+		await dedupeScopeOf(contextOf(first), options)?.seenBefore([{ eventId: 'evt_earlier', windowSeconds: 3600 }]);
 		await nextTurn();
 		const saved = JSON.parse(JSON.stringify(first.staticData)) as IDataObject;
 
 		const webhookWorkflow = workflowOver(saved);
-		expect(dedupeScopeOf(contextOf(webhookWorkflow), options)?.seenBefore('evt_new')).toBe(false);
+		expect(await dedupeScopeOf(contextOf(webhookWorkflow), options)?.seenBefore([{ eventId: 'evt_new', windowSeconds: 3600 }])).toEqual([false]);
 		expect(webhookWorkflow.staticData.__dataChanged).toBe(true);
 		// What WorkflowRunner.run() does with the same object when the execution starts.
 		workflowOver(saved);
@@ -52,7 +53,7 @@ describe('dedupeScopeOf: ids recorded in webhook() survive n8n starting the exec
 
 	it('changes no value when it marks', async () => {
 		const workflow = workflowOver({});
-		dedupeScopeOf(contextOf(workflow), options)?.seenBefore('evt_1');
+		await dedupeScopeOf(contextOf(workflow), options)?.seenBefore([{ eventId: 'evt_1', windowSeconds: 3600 }]);
 		const before = JSON.stringify(workflow.staticData);
 		await nextTurn();
 		expect(JSON.stringify(workflow.staticData)).toBe(before);

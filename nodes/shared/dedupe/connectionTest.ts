@@ -1,0 +1,98 @@
+import { randomBytes } from 'node:crypto';
+
+import Redis from 'ioredis';
+import { Client } from 'pg';
+
+import { poolConfig, statements } from './postgresStore';
+import { clientOptions } from './redisStore';
+import type { PostgresSettings, RedisSettings, SharedStoreSettings } from './settings';
+import { storeSettingsProblems } from './settings';
+
+export interface ConnectionTestResult {
+	ok: boolean;
+	message: string;
+}
+
+const TEST_TIMEOUT_MS = 5_000;
+
+type ErrorLike = Error & { code?: string; errno?: string };
+
+/** The network and TLS failures both stores share, named by the setting to check. */
+function networkProblem(error: ErrorLike, host: string, port: number, tlsField: string): string | undefined {
+	const text = `${error.code ?? ''} ${error.message}`;
+	if (/ENOTFOUND|EAI_AGAIN/.test(text)) return `Host: "${host}" could not be resolved`;
+	if (/ECONNREFUSED/.test(text)) return `Host/Port: nothing accepts connections at ${host}:${port}`;
+	if (/ETIMEDOUT|timeout|timed out/i.test(text)) return `Host/Port: ${host}:${port} did not answer within ${TEST_TIMEOUT_MS / 1000} s`;
+	if (/EHOSTUNREACH|ENETUNREACH/.test(text)) return `Host: ${host} is unreachable`;
+	if (/SSL|TLS|certificate|self.signed|EPROTO|wrong version number/i.test(text)) return `${tlsField}: the TLS handshake failed (${error.message})`;
+	return undefined;
+}
+
+export function explainRedisError(error: ErrorLike, settings: RedisSettings): string {
+	const message = error.message;
+	if (/WRONGPASS|invalid username-password/i.test(message)) return 'Password (or Username): Redis refused them';
+	if (/NOAUTH/i.test(message)) return 'Password: Redis requires one';
+	if (/NOPERM/i.test(message)) return 'Username: this user may not run SET on the key prefix';
+	if (/DB index is out of range|invalid DB index/i.test(message)) return `Database Index: Redis has no database ${settings.database}`;
+	return networkProblem(error, settings.host, settings.port, 'TLS') ?? `Redis: ${message}`;
+}
+
+export function explainPostgresError(error: ErrorLike, settings: PostgresSettings): string {
+	switch (error.code) {
+		case '28P01':
+			return `Password (or User): PostgreSQL refused them for user "${settings.user}"`;
+		case '28000':
+			return `User: PostgreSQL does not let "${settings.user}" connect to "${settings.database}" from here`;
+		case '3D000':
+			return `Database: "${settings.database}" does not exist`;
+		case '3F000':
+			return `Table: the schema of "${settings.table}" does not exist`;
+		case '42501':
+			return `User: "${settings.user}" may not create or write the table "${settings.table}"`;
+	}
+	if (/server does not support SSL/i.test(error.message)) return 'SSL: the server does not support SSL; choose Disable';
+	return networkProblem(error, settings.host, settings.port, 'SSL') ?? `PostgreSQL: ${error.message}`;
+}
+
+async function testRedis(settings: RedisSettings): Promise<ConnectionTestResult> {
+	// The options a claim uses, but one attempt, no reconnecting, and a longer wait.
+	const client = new Redis({
+		...clientOptions(settings),
+		connectTimeout: TEST_TIMEOUT_MS,
+		commandTimeout: TEST_TIMEOUT_MS,
+		retryStrategy: () => null,
+	});
+	let lastError: ErrorLike | undefined;
+	client.on('error', (error: ErrorLike) => (lastError ??= error));
+	try {
+		await client.connect();
+		// The same command a claim sends, on a key of the prefix, held for a second.
+		await client.set(`${settings.keyPrefix}credential-test:${randomBytes(6).toString('hex')}`, '1', 'PX', 1000, 'NX');
+		return { ok: true, message: `Connected to Redis at ${settings.host}:${settings.port} and wrote a test key` };
+	} catch (error) {
+		return { ok: false, message: explainRedisError(lastError ?? (error as ErrorLike), settings) };
+	} finally {
+		client.disconnect();
+	}
+}
+
+async function testPostgres(settings: PostgresSettings): Promise<ConnectionTestResult> {
+	const client = new Client({ ...poolConfig(settings), connectionTimeoutMillis: TEST_TIMEOUT_MS, statement_timeout: TEST_TIMEOUT_MS });
+	client.on('error', () => undefined);
+	try {
+		await client.connect();
+		for (const statement of statements(settings.table).create) await client.query(statement);
+		return { ok: true, message: `Connected to PostgreSQL at ${settings.host}:${settings.port}; table "${settings.table}" is ready` };
+	} catch (error) {
+		return { ok: false, message: explainPostgresError(error as ErrorLike, settings) };
+	} finally {
+		await client.end().catch(() => undefined);
+	}
+}
+
+/** Really connects, with the same settings a claim uses, and names the setting that is wrong. */
+export async function testStoreConnection(settings: SharedStoreSettings): Promise<ConnectionTestResult> {
+	const problems = storeSettingsProblems(settings);
+	if (problems.length > 0) return { ok: false, message: problems.join('; ') };
+	return settings.kind === 'redis' ? await testRedis(settings) : await testPostgres(settings);
+}

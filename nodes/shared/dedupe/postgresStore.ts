@@ -1,0 +1,150 @@
+import { randomBytes } from 'node:crypto';
+
+import { Pool } from 'pg';
+import type { PoolConfig } from 'pg';
+
+import { quotedTableName } from './identifiers';
+import type { PostgresSettings } from './settings';
+import type { DedupeClaim, SharedDedupeStore } from './types';
+import { DedupeStoreUnavailable, STORE_TIMEOUT_MS, distinctKeys, perClaim, withinDeadline } from './types';
+
+const CLEANUP_INTERVAL_MS = 60_000;
+const CLEANUP_BATCH = 1_000;
+
+export function poolConfig(settings: PostgresSettings): PoolConfig {
+	return {
+		host: settings.host,
+		port: settings.port,
+		database: settings.database,
+		user: settings.user,
+		password: settings.password,
+		ssl: settings.ssl === 'disable' ? false : { rejectUnauthorized: settings.ssl === 'verify', servername: settings.host },
+		max: 10,
+		connectionTimeoutMillis: STORE_TIMEOUT_MS,
+		idleTimeoutMillis: 30_000,
+		allowExitOnIdle: true,
+		// The server abandons (and rolls back) a claim the request no longer waits for.
+		statement_timeout: STORE_TIMEOUT_MS,
+		query_timeout: STORE_TIMEOUT_MS + 500,
+		application_name: 'n8n-webhook-dedupe',
+	};
+}
+
+/** The SQL, with the validated, quoted table name; ids and windows are always parameters. */
+export function statements(table: string) {
+	const name = quotedTableName(table);
+	const bare = table.split('.').pop() as string;
+	const index = `"${bare.slice(0, 50)}_expires_at_idx"`;
+	return {
+		create: [
+			`CREATE TABLE IF NOT EXISTS ${name} (key text PRIMARY KEY, token text NOT NULL, expires_at timestamptz NOT NULL)`,
+			`CREATE INDEX IF NOT EXISTS ${index} ON ${name} (expires_at)`,
+		],
+		// An expired row counts as absent: the conflict branch takes it over, and RETURNING lists what was claimed now.
+		claim:
+			`INSERT INTO ${name} AS held (key, token, expires_at) ` +
+			`SELECT claim.key, $3, now() + make_interval(secs => claim.window_seconds) FROM unnest($1::text[], $2::float8[]) AS claim(key, window_seconds) ` +
+			`ON CONFLICT (key) DO UPDATE SET token = EXCLUDED.token, expires_at = EXCLUDED.expires_at WHERE held.expires_at <= now() ` +
+			`RETURNING key`,
+		release: `DELETE FROM ${name} WHERE key = ANY($1::text[]) AND token = $2`,
+		cleanup: `DELETE FROM ${name} WHERE ctid IN (SELECT ctid FROM ${name} WHERE expires_at <= now() LIMIT ${CLEANUP_BATCH})`,
+	};
+}
+
+/**
+ * One `INSERT … ON CONFLICT` for all ids of a request. The primary key makes it atomic: of any
+ * number of concurrent claims of one key, exactly one inserts (or takes over an expired row); the
+ * others wait for its row lock, see a live row and return nothing.
+ */
+export class PostgresDedupeStore implements SharedDedupeStore {
+	private readonly pool: Pool;
+	private readonly sql: ReturnType<typeof statements>;
+	private tableReady?: Promise<void>;
+	private nextCleanupAt = 0;
+	private cleaning = false;
+
+	constructor(private readonly settings: PostgresSettings) {
+		this.sql = statements(settings.table);
+		this.pool = new Pool(poolConfig(settings));
+		// An idle connection that breaks must not crash n8n; the next claim reconnects.
+		this.pool.on('error', () => undefined);
+	}
+
+	private get where() {
+		return `PostgreSQL at ${this.settings.host}:${this.settings.port}`;
+	}
+
+	async claim(claims: DedupeClaim[]): Promise<boolean[]> {
+		if (claims.length === 0) return [];
+		const unique = distinctKeys(claims);
+		const token = randomBytes(9).toString('base64url');
+		const work = this.insert(unique, token);
+		try {
+			const claimed = await withinDeadline(work, STORE_TIMEOUT_MS, this.where);
+			this.cleanupNowAndThen();
+			return perClaim(claims, claimed);
+		} catch (error) {
+			// A claim that lands after the request was answered 503 is given back, so the sender's retry is not a duplicate.
+			work
+				.then(async (keys) => {
+					if (keys.size > 0) await this.pool.query(this.sql.release, [[...keys], token]);
+				})
+				.catch(() => undefined);
+			throw error instanceof DedupeStoreUnavailable ? error : new DedupeStoreUnavailable(`${this.where}: ${(error as Error).message}`);
+		}
+	}
+
+	private async insert(unique: DedupeClaim[], token: string): Promise<Set<string>> {
+		await this.ensureTable();
+		const keys = unique.map(({ key }) => key);
+		const result = await this.pool.query<{ key: unknown }>(this.sql.claim, [keys, unique.map(({ windowSeconds }) => windowSeconds), token]);
+		const asked = new Set(keys);
+		const claimed = new Set<string>();
+		for (const row of result.rows ?? []) {
+			if (typeof row.key !== 'string' || !asked.has(row.key)) throw new DedupeStoreUnavailable(`${this.where} answered with a key it was not asked for`);
+			claimed.add(row.key);
+		}
+		return claimed;
+	}
+
+	/** CREATE … IF NOT EXISTS once per process; a failed attempt is tried again by the next request. */
+	private async ensureTable(): Promise<void> {
+		this.tableReady ??= this.createTable();
+		this.tableReady.catch(() => (this.tableReady = undefined));
+		await this.tableReady;
+	}
+
+	/** Two processes creating the table at once may collide (a duplicate type or relation), so one retry. */
+	private async createTable(): Promise<void> {
+		let failure: unknown;
+		for (let attempt = 1; attempt <= 2; attempt++) {
+			failure = await this.pool.query(this.sql.create[0]).then(async () => await this.pool.query(this.sql.create[1])).then(
+				() => undefined,
+				(error: unknown) => error ?? new Error('unknown error'),
+			);
+			if (failure === undefined) return;
+			const code = (failure as { code?: string }).code;
+			if (code !== '23505' && code !== '42P07') break;
+		}
+		throw new DedupeStoreUnavailable(`${this.where}: creating the table ${this.settings.table} failed: ${(failure as Error).message}`);
+	}
+
+	/**
+	 * Deletes expired rows in bounded batches off the request path: once a minute per process, and
+	 * again on the next claim while a batch comes back full, so cleanup keeps up with any rate.
+	 */
+	private cleanupNowAndThen() {
+		const now = Date.now();
+		if (this.cleaning || now < this.nextCleanupAt) return;
+		this.cleaning = true;
+		this.pool
+			.query(this.sql.cleanup)
+			.then((result) => (this.nextCleanupAt = (result.rowCount ?? 0) >= CLEANUP_BATCH ? 0 : now + CLEANUP_INTERVAL_MS))
+			.catch(() => (this.nextCleanupAt = now + CLEANUP_INTERVAL_MS))
+			.finally(() => (this.cleaning = false));
+	}
+
+	async close(): Promise<void> {
+		await withinDeadline(this.pool.end(), STORE_TIMEOUT_MS, this.where).catch(() => undefined);
+	}
+}

@@ -1,0 +1,130 @@
+import { randomBytes } from 'node:crypto';
+
+import Redis from 'ioredis';
+
+import type { RedisSettings } from './settings';
+import type { DedupeClaim, SharedDedupeStore } from './types';
+import { DedupeStoreUnavailable, STORE_TIMEOUT_MS, distinctKeys, perClaim, withinDeadline } from './types';
+
+/** Deletes each key still holding this request's token: undoes claims whose answer never came. */
+const RELEASE_SCRIPT = `for i, key in ipairs(KEYS) do if redis.call('GET', key) == ARGV[1] then redis.call('DEL', key) end end return 0`;
+const MAX_PENDING_RELEASES = 1_000;
+
+/** ioredis options: fail fast instead of queueing while disconnected, reconnect for as long as it takes. */
+export function clientOptions(settings: RedisSettings) {
+	return {
+		host: settings.host,
+		port: settings.port,
+		username: settings.username || undefined,
+		password: settings.password || undefined,
+		db: settings.database,
+		tls: settings.tls ? { servername: settings.host } : undefined,
+		lazyConnect: true,
+		connectTimeout: STORE_TIMEOUT_MS,
+		// A claim that waited in a queue could land after its request was answered 503.
+		enableOfflineQueue: false,
+		autoResendUnfulfilledCommands: false,
+		maxRetriesPerRequest: 0,
+		retryStrategy: (attempt: number) => Math.min(attempt * 200, 2_000),
+		enableReadyCheck: true,
+	};
+}
+
+/**
+ * `SET key token NX PX window` per id, all ids of a request in one pipeline. SET NX is atomic in
+ * Redis: of any number of concurrent claims of one key, exactly one gets OK.
+ */
+export class RedisDedupeStore implements SharedDedupeStore {
+	private readonly client: Redis;
+	private lastError = '';
+	private readonly pendingReleases: Array<{ keys: string[]; token: string }> = [];
+	private waiting?: Promise<void>;
+
+	constructor(private readonly settings: RedisSettings) {
+		this.client = new Redis(clientOptions(settings));
+		// Without a listener ioredis prints every connection error; the last one explains the next 503.
+		this.client.on('error', (error: Error) => (this.lastError = error.message));
+		this.client.on('ready', () => this.flushReleases());
+	}
+
+	private get where() {
+		return `Redis at ${this.settings.host}:${this.settings.port}`;
+	}
+
+	async claim(claims: DedupeClaim[]): Promise<boolean[]> {
+		if (claims.length === 0) return [];
+		const unique = distinctKeys(claims);
+		const keys = unique.map(({ key }) => this.settings.keyPrefix + key);
+		const token = randomBytes(9).toString('base64url');
+		try {
+			const replies = await withinDeadline(this.send(unique, keys, token), STORE_TIMEOUT_MS, this.where);
+			return perClaim(claims, new Set(unique.filter((_, index) => replies[index]).map(({ key }) => key)));
+		} catch (error) {
+			// The SETs may still be applied (a slow server); undo them so the sender's retry is not taken for a duplicate.
+			this.release(keys, token);
+			throw error instanceof DedupeStoreUnavailable ? error : new DedupeStoreUnavailable(`${this.where}: ${(error as Error).message}`);
+		}
+	}
+
+	private async send(unique: DedupeClaim[], keys: string[], token: string): Promise<boolean[]> {
+		await this.ready();
+		const pipeline = this.client.pipeline();
+		unique.forEach(({ windowSeconds }, index) => pipeline.set(keys[index], token, 'PX', Math.max(1, Math.round(windowSeconds * 1000)), 'NX'));
+		const results = (await pipeline.exec()) ?? [];
+		if (results.length !== keys.length) throw new DedupeStoreUnavailable(`${this.where} answered ${results.length} replies for ${keys.length} commands`);
+		return results.map(([error, reply]) => {
+			if (error) throw new DedupeStoreUnavailable(`${this.where}: ${error.message}`);
+			if (reply === 'OK') return true;
+			if (reply === null) return false;
+			throw new DedupeStoreUnavailable(`${this.where} answered SET NX with an unexpected reply`);
+		});
+	}
+
+	/** Connects on first use and after the client gave up; one wait shared by every request (bounded by each caller). */
+	private async ready(): Promise<void> {
+		const { status } = this.client;
+		if (status === 'ready') return;
+		if (status === 'wait' || status === 'end') this.client.connect().catch(() => undefined);
+		this.waiting ??= new Promise<void>((resolve, reject) => {
+			const settle = (error?: Error) => {
+				this.client.off('ready', onReady);
+				this.client.off('end', onEnd);
+				this.waiting = undefined;
+				if (error) reject(error);
+				else resolve();
+			};
+			const onReady = () => settle();
+			const onEnd = () => settle(new DedupeStoreUnavailable(`${this.where}: ${this.lastError || 'connection closed'}`));
+			this.client.on('ready', onReady);
+			this.client.on('end', onEnd);
+		});
+		await this.waiting;
+	}
+
+	private release(keys: string[], token: string) {
+		if (this.client.status !== 'ready') {
+			if (this.pendingReleases.length < MAX_PENDING_RELEASES) this.pendingReleases.push({ keys, token });
+			return;
+		}
+		this.client.eval(RELEASE_SCRIPT, keys.length, ...keys, token).catch(() => {
+			if (this.pendingReleases.length < MAX_PENDING_RELEASES) this.pendingReleases.push({ keys, token });
+		});
+	}
+
+	private flushReleases() {
+		for (const { keys, token } of this.pendingReleases.splice(0)) this.release(keys, token);
+	}
+
+	/** The last connection error, for the credential test. */
+	get lastConnectionError(): string {
+		return this.lastError;
+	}
+
+	async close(): Promise<void> {
+		try {
+			await withinDeadline(this.client.quit(), STORE_TIMEOUT_MS, this.where);
+		} catch {
+			this.client.disconnect();
+		}
+	}
+}

@@ -1,0 +1,120 @@
+/**
+ * n8n glue for deduplication: which store a node uses (its `dedupeStore` parameter and credential),
+ * the node's memory for one request, the queue-mode warning, and closing shared connections when a
+ * workflow is deactivated.
+ */
+import type { IDataObject, IHookFunctions, IWebhookFunctions, Logger } from 'n8n-workflow';
+
+import { batched, hashEventId, sharedDedupeStore } from '../inbound/dedupeStore';
+import type { DedupeOptions } from '../inbound/dedupeStore';
+import { leave, sharedStoreFor } from '../dedupe/registry';
+import type { DedupeStoreKind, SharedStoreSettings } from '../dedupe/settings';
+import { DEDUPE_CREDENTIAL_TYPES, storeSettingsOf, storeSettingsProblems } from '../dedupe/settings';
+import type { EventDedupe } from '../dedupe/types';
+import { DedupeStoreUnavailable } from '../dedupe/types';
+
+type NodeContext = IWebhookFunctions | IHookFunctions;
+
+export function dedupeStoreKindOf(context: Pick<NodeContext, 'getNodeParameter'>): DedupeStoreKind {
+	const kind = context.getNodeParameter('dedupeStore', 'staticData');
+	return kind === 'redis' || kind === 'postgres' ? kind : 'staticData';
+}
+
+/** The node across its test and production webhooks: a user of a shared store. */
+const nodeKey = (context: NodeContext) => `${context.getWorkflow().id ?? ''}:${context.getNode().id}`;
+
+async function sharedSettingsOf(context: NodeContext, kind: 'redis' | 'postgres'): Promise<SharedStoreSettings> {
+	return storeSettingsOf(kind, (await context.getCredentials(DEDUPE_CREDENTIAL_TYPES[kind])) as Record<string, unknown>);
+}
+
+const warnedNodes = new Set<string>();
+
+/**
+ * In queue mode each webhook process keeps its own memory and static data is rewritten whole by each
+ * request, so the static-data store lets copies through. Said once per node and process.
+ */
+export function warnIfQueueMode(context: NodeContext & { logger: Logger }, kind: DedupeStoreKind) {
+	if (kind !== 'staticData' || process.env.EXECUTIONS_MODE !== 'queue') return;
+	const key = nodeKey(context);
+	if (warnedNodes.has(key)) return;
+	warnedNodes.add(key);
+	const node = context.getNode().name;
+	context.logger.warn(
+		`${node}: deduplicates with this n8n process's workflow static data, but n8n runs in queue mode (EXECUTIONS_MODE=queue): ` +
+			'copies of an event that reach different webhook processes can both start the workflow. Set the node’s Dedupe Store to Redis or PostgreSQL.',
+		{ workflowId: context.getWorkflow().id, node },
+	);
+}
+
+/** Publish-time problems of the node's dedupe store, naming the credential field. */
+export async function dedupeStoreProblems(context: IHookFunctions, deduplicates: boolean): Promise<string[]> {
+	if (!deduplicates) return [];
+	const kind = dedupeStoreKindOf(context);
+	warnIfQueueMode(context, kind);
+	if (kind === 'staticData') return [];
+	const settings = await sharedSettingsOf(context, kind);
+	return storeSettingsProblems(settings).map((problem) => `Dedupe Store credential: ${problem}`);
+}
+
+/** The workflow is deactivated: its node stops using its shared store (closed when no other node uses it). */
+export async function leaveDedupeStore(context: IHookFunctions): Promise<void> {
+	await leave(nodeKey(context));
+}
+
+/** The node's memory in workflow static data (one process), with n8n's save forced after the request. */
+function staticDataDedupe(context: IWebhookFunctions, options: DedupeOptions): EventDedupe {
+	const scopeKey = `${nodeKey(context)}:${context.getMode()}`;
+	const staticData = context.getWorkflowStaticData('node');
+	const scope = batched(sharedDedupeStore.open(scopeKey, staticData, options));
+	let marked = false;
+	return {
+		async seenBefore(checks) {
+			const seen = await scope.seenBefore(checks);
+			if (!marked) {
+				marked = true;
+				markChangedAfterExecutionStart(staticData);
+			}
+			return seen;
+		},
+	};
+}
+
+/**
+ * The node's memory for one request; undefined when it does not deduplicate. A shared store's
+ * credential is read only when an event is checked, so refused requests cost nothing here.
+ */
+export function dedupeScopeOf(context: IWebhookFunctions, options: DedupeOptions | undefined): EventDedupe | undefined {
+	if (!options) return undefined;
+	const kind = dedupeStoreKindOf(context);
+	warnIfQueueMode(context, kind);
+	if (kind === 'staticData') return staticDataDedupe(context, options);
+	const scope = `${nodeKey(context)}:${context.getMode()}:`;
+	return {
+		async seenBefore(checks) {
+			const settings = await sharedSettingsOf(context, kind);
+			const problems = storeSettingsProblems(settings);
+			if (problems.length > 0) throw new DedupeStoreUnavailable(`Dedupe Store credential: ${problems.join('; ')}`);
+			const store = sharedStoreFor(settings, nodeKey(context));
+			const claimed = await store.claim(checks.map(({ eventId, windowSeconds }) => ({ key: scope + hashEventId(eventId), windowSeconds })));
+			return claimed.map((isNew) => !isNew);
+		},
+	};
+}
+
+/**
+ * Makes n8n save static data changed in webhook() although the request starts an execution.
+ * live-webhooks.js saves it only if its "changed" flag is set when it answers, and n8n 2.41 clears
+ * that flag in between: WorkflowRunner.run() wraps the same static data object in a second Workflow
+ * (establishContextForPersistence), whose ObservableObject.create() redefines `__dataChanged` as
+ * false. Without this, ids recorded by an accepted request were never written, so a restart forgot
+ * them (found by the reliability suite: a redelivery after a restart started a second execution).
+ * n8n reaches that point within the same tick (only microtask hops after webhook() returns) and
+ * saves after database round trips, so marking again on the next turn of the event loop lands in
+ * between; a later mark is harmless (the request's workflow is discarded after its answer).
+ */
+export function markChangedAfterExecutionStart(staticData: IDataObject) {
+	setImmediate(() => {
+		// Assigning through n8n's observable proxy sets the flag; the values stay the same.
+		for (const [key, value] of Object.entries(staticData)) staticData[key] = value;
+	});
+}
