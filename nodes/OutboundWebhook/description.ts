@@ -340,6 +340,7 @@ export const properties: INodeProperties[] = [
 				default: false,
 				description:
 					'Whether to refuse loopback, private, link-local (cloud metadata such as 169.254.169.254) and other non-public addresses, checked on the resolved address of every connection and redirect',
+				hint: "Always on while n8n's SSRF protection (N8N_SSRF_PROTECTION_ENABLED) is on; then n8n's allowed hosts and ranges apply",
 			},
 			{
 				displayName: 'Concurrency',
@@ -362,7 +363,8 @@ export const properties: INodeProperties[] = [
 				name: 'followRedirects',
 				type: 'boolean',
 				default: false,
-				description: 'Whether to follow up to 5 redirects. Off: a 3xx answer fails the item with the new location.',
+				description:
+					'Whether to follow up to 5 redirects. A redirect to another origin carries no custom, signature or authentication header. Off: a 3xx answer fails the item with the new location.',
 			},
 			{
 				displayName: 'Idempotency Header Name',

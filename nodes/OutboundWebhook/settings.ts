@@ -14,6 +14,7 @@ import type { Backoff, RetryPolicy } from '../shared/outbound/retry';
 import { DEFAULT_RETRY_POLICY, DEFAULT_RETRY_STATUSES, parseSchedule, parseStatusList } from '../shared/outbound/retry';
 import type { MissingTagPolicy } from '../shared/outbound/template';
 import { validateXmlRootName } from '../shared/outbound/xml';
+import { n8nSsrfPolicy } from '../shared/outbound/transport';
 
 /** Everything that is the same for every item of a run (read from the first item). */
 export interface NodeSettings {
@@ -155,7 +156,8 @@ export async function readSettings(context: IExecuteFunctions): Promise<NodeSett
 			initialDelayMs: seconds(options.delayBeforeSending ?? 0, 'Options › Delay Before Sending', 0, 300) * 1000,
 			followRedirects: options.followRedirects === true,
 			ignoreTlsErrors: options.ignoreTlsErrors === true,
-			blockPrivateNetworks: options.blockPrivateNetworks === true,
+			// n8n's own SSRF protection, when on, keeps the check on whatever the node says.
+			blockPrivateNetworks: options.blockPrivateNetworks === true || n8nSsrfPolicy() !== undefined,
 			includeResponseHeaders: options.includeResponseHeaders === true,
 		};
 	} catch (error) {

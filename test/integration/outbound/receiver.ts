@@ -135,13 +135,23 @@ export interface Proxy {
 	close: () => Promise<void>;
 }
 
+export interface ProxyOptions {
+	/** Serve the proxy itself over TLS (an https:// proxy), with the localhost test certificate. */
+	tls?: boolean;
+	/** Answer every CONNECT with this status instead of opening the tunnel. */
+	refuseConnect?: number;
+}
+
 /**
  * A tiny forward proxy: absolute-form requests for http targets, CONNECT tunnels for https.
  * `answer` lets a test answer an absolute-form request itself instead of forwarding it.
  */
-export async function startProxy(answer?: (req: http.IncomingMessage, res: http.ServerResponse) => boolean): Promise<Proxy> {
+export async function startProxy(
+	answer?: (req: http.IncomingMessage, res: http.ServerResponse) => boolean,
+	options: ProxyOptions = {},
+): Promise<Proxy> {
 	const seen: string[] = [];
-	const server = http.createServer((req, res) => {
+	const handler = (req: http.IncomingMessage, res: http.ServerResponse) => {
 		seen.push(`${req.method} ${req.url}${req.headers['proxy-authorization'] ? ' (auth)' : ''}`);
 		if (answer?.(req, res)) return;
 		const target = new URL(req.url ?? '');
@@ -154,11 +164,15 @@ export async function startProxy(answer?: (req: http.IncomingMessage, res: http.
 		);
 		upstream.on('error', () => res.destroy());
 		req.pipe(upstream);
-	});
+	};
+	const server = options.tls ? https.createServer(TLS, handler) : http.createServer(handler);
 	server.on('connect', (req: http.IncomingMessage, client: Socket, head: Buffer) => {
 		seen.push(`CONNECT ${req.url}`);
-		const [host, port] = (req.url ?? '').split(':');
-		const upstream = net.connect(Number(port), host, () => {
+		if (options.refuseConnect) return void client.end(`HTTP/1.1 ${options.refuseConnect} Refused\r\nContent-Length: 0\r\n\r\n`);
+		const target = req.url ?? '';
+		const colon = target.lastIndexOf(':');
+		const host = target.slice(0, colon).replace(/^\[|\]$/g, '');
+		const upstream = net.connect(Number(target.slice(colon + 1)), host, () => {
 			client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
 			upstream.write(head);
 			upstream.pipe(client);
@@ -170,5 +184,5 @@ export async function startProxy(answer?: (req: http.IncomingMessage, res: http.
 	const tracker = trackSockets(server);
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 	const { port } = server.address() as AddressInfo;
-	return { url: `http://127.0.0.1:${port}`, seen, close: () => closeServer(server, tracker.sockets) };
+	return { url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`, seen, close: () => closeServer(server, tracker.sockets) };
 }

@@ -1,8 +1,10 @@
+import { execFile } from 'node:child_process';
 import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 
-import { guardedLookup } from '../../../nodes/shared/outbound/transport/agents';
 import { destroyAgents, request } from '../../../nodes/shared/outbound/transport';
-import type { Proxy, Receiver } from './receiver';
+import type { Proxy, ProxyOptions, Receiver } from './receiver';
 import { startProxy, startReceiver, useReceiver } from './receiver';
 
 const failure = (promise: Promise<unknown>) =>
@@ -12,6 +14,30 @@ const failure = (promise: Promise<unknown>) =>
 		},
 		(error: { code: string; message: string; retryable: boolean }) => error,
 	);
+
+/** Runs one request in a child process that trusts the loopback test certificate. */
+function inChildProcess(url: string, env: Record<string, string>): Promise<unknown> {
+	const script = path.join(__dirname, 'throughProxy.ts');
+	const childEnv = { ...process.env, NODE_EXTRA_CA_CERTS: path.join(__dirname, '../../fixtures/outbound/localhost.cert.pem') };
+	return new Promise((resolve, reject) =>
+		execFile(process.execPath, ['--import', 'tsx', script, url, JSON.stringify(env)], { env: childEnv, timeout: 50_000 }, (error, stdout, stderr) =>
+			error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(JSON.parse(stdout)),
+		),
+	);
+}
+
+/** A plain and a TLS receiver and a proxy, started for the enclosing describe block. */
+function useProxyRig(proxyOptions: ProxyOptions = {}) {
+	const rig = {} as { receiver: Receiver; tlsReceiver: Receiver; proxy: Proxy };
+	beforeAll(async () => {
+		Object.assign(rig, { receiver: await startReceiver(), tlsReceiver: await startReceiver({ tls: true }), proxy: await startProxy(undefined, proxyOptions) });
+	});
+	afterAll(async () => {
+		await Promise.all([rig.receiver?.close(), rig.tlsReceiver?.close(), rig.proxy?.close()]);
+		destroyAgents();
+	});
+	return rig;
+}
 
 describe('transport against a real server', () => {
 	let receiver: Receiver;
@@ -128,20 +154,34 @@ describe('transport against a real server', () => {
 		expect(receiver.requests).toHaveLength(6);
 	});
 
-	it('drops credentials when a redirect leaves the origin', async () => {
+	it('sends no custom header, signature or credential to another origin', async () => {
 		const other = await startReceiver();
 		try {
-			receiver.script({ status: 302, headers: { location: other.url('/elsewhere') } });
+			receiver.script({ status: 307, headers: { location: other.url('/elsewhere') } });
+			other.script({ status: 200 });
 			await request({
-				method: 'GET',
+				method: 'POST',
 				url: new URL(receiver.url()),
-				headers: { Authorization: 'Basic x', 'X-Api-Key': 'k', 'X-Keep': '1' },
-				sensitiveHeaders: ['X-Api-Key'],
+				headers: {
+					'User-Agent': 'n8n-nodes-crm-webhooks',
+					'Content-Type': 'application/json',
+					Authorization: 'Basic x',
+					'X-Api-Token': 'custom-secret',
+					'X-Webhook-Signature': 'sha256=abc',
+					'webhook-signature': 'v1,xyz',
+					'Idempotency-Key': 'k-1',
+				},
+				body: Buffer.from('{}'),
 				followRedirects: true,
 			});
-			expect(other.requests[0].headers).toMatchObject({ 'x-keep': '1' });
-			expect(other.requests[0].headers.authorization).toBeUndefined();
-			expect(other.requests[0].headers['x-api-key']).toBeUndefined();
+			// Same host, another port: another origin.
+			const { headers, body } = other.requests[0];
+			expect(body.toString()).toBe('{}');
+			expect(headers).toMatchObject({ 'user-agent': 'n8n-nodes-crm-webhooks', 'content-type': 'application/json' });
+			for (const name of ['authorization', 'x-api-token', 'x-webhook-signature', 'webhook-signature', 'idempotency-key']) {
+				expect([name, headers[name]]).toEqual([name, undefined]);
+			}
+			expect(receiver.requests[0].headers['x-api-token']).toBe('custom-secret');
 		} finally {
 			await other.close();
 		}
@@ -178,12 +218,43 @@ describe('private-network blocking', () => {
 		expect(receiver.requests).toHaveLength(0);
 	});
 
-	it('checks what the lookup resolves at connect time', (done) => {
-		guardedLookup('localhost', { all: true }, (error, addresses) => {
-			expect(error).toMatchObject({ code: 'ERR_BLOCKED_ADDRESS', message: expect.stringMatching(/localhost resolves to .*loopback/) });
-			expect(addresses).toBe('');
-			done();
+	it('refuses every IPv6 spelling of a private IPv4 address without connecting', async () => {
+		// Dual-stack, so a mapped or compatible address that slipped through would reach it.
+		let connections = 0;
+		const server = http.createServer((_req, res) => res.end('reached'));
+		server.on('connection', () => connections++);
+		await new Promise<void>((resolve) => server.listen(0, '::', resolve));
+		const { port } = server.address() as AddressInfo;
+		try {
+			for (const host of ['[::127.0.0.1]', '[::ffff:127.0.0.1]', '[::ffff:7f00:1]', '[64:ff9b::127.0.0.1]', '[2002:7f00:1::]', '[::1]', '0x7f.1']) {
+				const error = await failure(request({ method: 'GET', url: new URL(`http://${host}:${port}/`), blockPrivateNetworks: true }));
+				expect([host, error.code]).toEqual([host, 'ERR_BLOCKED_ADDRESS']);
+			}
+			expect(connections).toBe(0);
+		} finally {
+			await new Promise((resolve) => server.close(resolve));
+		}
+	});
+
+	it('applies n8n’s SSRF protection even with Block Private Networks off, and its allowed ranges and names', async () => {
+		receiver.script({ status: 200 });
+		const on = { N8N_SSRF_PROTECTION_ENABLED: 'true' };
+		const error = await failure(request({ method: 'GET', url: new URL(receiver.url()), blockPrivateNetworks: false, env: on }));
+		expect(error).toMatchObject({ code: 'ERR_BLOCKED_ADDRESS', message: expect.stringMatching(/cannot be switched off in the node/) });
+		expect(receiver.requests).toHaveLength(0);
+
+		const byRange = await request({ method: 'GET', url: new URL(receiver.url()), env: { ...on, N8N_SSRF_ALLOWED_IP_RANGES: '127.0.0.1/32' } });
+		const byName = await request({
+			method: 'GET',
+			url: new URL(receiver.url().replace('127.0.0.1', 'localhost')),
+			env: { ...on, N8N_SSRF_ALLOWED_HOSTNAMES: 'localhost' },
 		});
+		expect([byRange.statusCode, byName.statusCode]).toEqual([200, 200]);
+		const blockedName = await failure(
+			request({ method: 'GET', url: new URL(receiver.url().replace('127.0.0.1', 'localhost')), env: { ...on, N8N_SSRF_ALLOWED_IP_RANGES: '127.0.0.1/32', N8N_SSRF_BLOCKED_HOSTNAMES: 'localhost' } }),
+		);
+		expect(blockedName.message).toMatch(/N8N_SSRF_BLOCKED_HOSTNAMES/);
+		expect(receiver.requests).toHaveLength(2);
 	});
 
 	it('checks every redirect hop: a public first hop may not redirect to cloud metadata', async () => {
@@ -207,50 +278,112 @@ describe('private-network blocking', () => {
 });
 
 describe('proxies', () => {
-	let receiver: Receiver;
-	let tlsReceiver: Receiver;
-	let proxy: Proxy;
-	beforeAll(async () => {
-		receiver = await startReceiver();
-		tlsReceiver = await startReceiver({ tls: true });
-		proxy = await startProxy();
-	});
-	afterAll(async () => {
-		await Promise.all([receiver.close(), tlsReceiver.close(), proxy.close()]);
-		destroyAgents();
-	});
+	const rig = useProxyRig();
 
 	it('sends http requests in absolute form, with proxy credentials', async () => {
-		receiver.script({ status: 200, body: 'via proxy' });
-		const proxyUrl = proxy.url.replace('http://', 'http://user:p%40ss@');
-		const response = await request({ method: 'POST', url: new URL(receiver.url('/p?q=1')), body: Buffer.from('x'), env: { http_proxy: proxyUrl } });
+		rig.receiver.script({ status: 200, body: 'via proxy' });
+		const proxyUrl = rig.proxy.url.replace('http://', 'http://user:p%40ss@');
+		const response = await request({ method: 'POST', url: new URL(rig.receiver.url('/p?q=1')), body: Buffer.from('x'), env: { http_proxy: proxyUrl } });
 		expect(response.body.toString()).toBe('via proxy');
-		expect(proxy.seen.pop()).toBe(`POST ${receiver.url('/p?q=1')} (auth)`);
-		expect(receiver.requests[0].headers['proxy-authorization']).toBe(`Basic ${Buffer.from('user:p@ss').toString('base64')}`);
+		expect(rig.proxy.seen.pop()).toBe(`POST ${rig.receiver.url('/p?q=1')} (auth)`);
+		expect(rig.receiver.requests[0].headers['proxy-authorization']).toBe(`Basic ${Buffer.from('user:p@ss').toString('base64')}`);
 	});
 
 	it('tunnels https with CONNECT and keeps the tunnel alive', async () => {
-		tlsReceiver.script({ status: 200, body: 'secret channel' });
-		const env = { HTTPS_PROXY: proxy.url };
+		rig.tlsReceiver.script({ status: 200, body: 'secret channel' });
+		const env = { HTTPS_PROXY: rig.proxy.url };
 		for (let i = 0; i < 3; i++) {
-			const response = await request({ method: 'GET', url: new URL(tlsReceiver.url()), ignoreTlsErrors: true, env });
+			const response = await request({ method: 'GET', url: new URL(rig.tlsReceiver.url()), ignoreTlsErrors: true, env });
 			expect(response.body.toString()).toBe('secret channel');
 		}
-		const host = new URL(tlsReceiver.url()).host;
-		expect(proxy.seen.filter((line) => line === `CONNECT ${host}`)).toHaveLength(1);
-		expect(new Set(tlsReceiver.requests.map((r) => r.connection)).size).toBe(1);
+		const host = new URL(rig.tlsReceiver.url()).host;
+		expect(rig.proxy.seen.filter((line) => line === `CONNECT ${host}`)).toHaveLength(1);
+		expect(new Set(rig.tlsReceiver.requests.map((r) => r.connection)).size).toBe(1);
 	});
 
 	it('bypasses the proxy for NO_PROXY hosts', async () => {
-		receiver.script({ status: 200 });
-		const before = proxy.seen.length;
-		await request({ method: 'GET', url: new URL(receiver.url()), env: { HTTP_PROXY: proxy.url, NO_PROXY: '127.0.0.1' } });
-		expect(proxy.seen.length).toBe(before);
+		rig.receiver.script({ status: 200 });
+		const before = rig.proxy.seen.length;
+		await request({ method: 'GET', url: new URL(rig.receiver.url()), env: { HTTP_PROXY: rig.proxy.url, NO_PROXY: '127.0.0.1' } });
+		expect(rig.proxy.seen.length).toBe(before);
 	});
 
 	it('reports a proxy that cannot be reached', async () => {
-		const error = await failure(request({ method: 'GET', url: new URL(tlsReceiver.url()), env: { HTTPS_PROXY: 'http://127.0.0.1:1' } }));
+		const error = await failure(request({ method: 'GET', url: new URL(rig.tlsReceiver.url()), env: { HTTPS_PROXY: 'http://127.0.0.1:1' } }));
 		expect(error).toMatchObject({ code: 'ERR_PROXY', retryable: true });
+	});
+
+	it('falls back to ALL_PROXY', async () => {
+		const allProxy = await startProxy();
+		try {
+			rig.receiver.script({ status: 200 });
+			rig.tlsReceiver.script({ status: 200 });
+			await request({ method: 'GET', url: new URL(rig.receiver.url('/all')), env: { ALL_PROXY: allProxy.url } });
+			await request({ method: 'GET', url: new URL(rig.tlsReceiver.url('/all')), ignoreTlsErrors: true, env: { all_proxy: allProxy.url } });
+			expect(allProxy.seen).toEqual([`GET ${rig.receiver.url('/all')}`, `CONNECT ${new URL(rig.tlsReceiver.url()).host}`]);
+		} finally {
+			await allProxy.close();
+		}
+	});
+
+	it('reports a refused tunnel as the proxy’s error, not as the receiver’s answer', async () => {
+		const refusing = await startProxy(undefined, { refuseConnect: 403 });
+		try {
+			const error = await failure(request({ method: 'GET', url: new URL(rig.tlsReceiver.url()), env: { HTTPS_PROXY: refusing.url } }));
+			expect(error).toMatchObject({ code: 'ERR_PROXY', message: expect.stringMatching(/answered CONNECT with 403/), retryable: false });
+		} finally {
+			await refusing.close();
+		}
+	});
+});
+
+describe('an https:// proxy', () => {
+	const rig = useProxyRig({ tls: true });
+
+	it('is spoken to over TLS, and its certificate is checked even with Ignore TLS Errors on', async () => {
+		const error = await failure(request({ method: 'GET', url: new URL(rig.receiver.url()), ignoreTlsErrors: true, env: { HTTP_PROXY: rig.proxy.url } }));
+		expect(error).toMatchObject({ code: 'ERR_PROXY', message: expect.stringMatching(/certificate/) });
+		expect(rig.proxy.seen).toEqual([]);
+	});
+
+	it('carries http and https requests once its certificate is trusted (NODE_EXTRA_CA_CERTS)', async () => {
+		rig.receiver.script({ status: 200, body: 'plain via tls proxy' });
+		rig.tlsReceiver.script({ status: 200, body: 'tls via tls proxy' });
+		const plain = await inChildProcess(rig.receiver.url('/plain'), { HTTP_PROXY: rig.proxy.url });
+		const secure = await inChildProcess(rig.tlsReceiver.url('/secure'), { HTTPS_PROXY: rig.proxy.url });
+		expect([plain, secure]).toEqual([
+			{ status: 200, body: 'plain via tls proxy' },
+			{ status: 200, body: 'tls via tls proxy' },
+		]);
+		expect(rig.proxy.seen).toEqual([`GET ${rig.receiver.url('/plain')}`, `CONNECT ${new URL(rig.tlsReceiver.url()).host}`]);
+	}, 60_000);
+});
+
+describe('Block Private Networks through a proxy', () => {
+	const rig = useProxyRig();
+	const byName = (url: string) => new URL(url.replace('127.0.0.1', 'localhost'));
+
+	it('refuses a name that resolves to a private address before the proxy hears of it', async () => {
+		const env = { HTTP_PROXY: rig.proxy.url, HTTPS_PROXY: rig.proxy.url };
+		for (const url of [rig.receiver.url(), rig.tlsReceiver.url()]) {
+			const error = await failure(request({ method: 'GET', url: byName(url), blockPrivateNetworks: true, env }));
+			expect(error).toMatchObject({ code: 'ERR_BLOCKED_ADDRESS', message: expect.stringMatching(/localhost resolves to 127\.0\.0\.1/) });
+		}
+		expect(rig.proxy.seen).toEqual([]);
+	});
+
+	it('asks the proxy for a tunnel to the address it checked, never for the name', async () => {
+		// n8n's allowed range lets the loopback receivers pass the check; the name is still resolved here.
+		const env = { HTTP_PROXY: rig.proxy.url, HTTPS_PROXY: rig.proxy.url, N8N_SSRF_PROTECTION_ENABLED: 'true', N8N_SSRF_ALLOWED_IP_RANGES: '127.0.0.0/8' };
+		rig.receiver.script({ status: 200, body: 'plain' });
+		rig.tlsReceiver.script({ status: 200, body: 'secure' });
+		const plain = await request({ method: 'GET', url: byName(rig.receiver.url('/p')), blockPrivateNetworks: true, env });
+		const secure = await request({ method: 'GET', url: byName(rig.tlsReceiver.url('/s')), blockPrivateNetworks: true, ignoreTlsErrors: true, env });
+		expect([plain.body.toString(), secure.body.toString()]).toEqual(['plain', 'secure']);
+		expect(rig.proxy.seen).toEqual([`CONNECT ${new URL(rig.receiver.url()).host}`, `CONNECT ${new URL(rig.tlsReceiver.url()).host}`]);
+		// The receiver still sees its name.
+		expect(rig.receiver.requests[0].headers.host).toBe(byName(rig.receiver.url()).host);
+		expect(rig.tlsReceiver.requests[0].headers.host).toBe(byName(rig.tlsReceiver.url()).host);
 	});
 });
 

@@ -1,50 +1,60 @@
+import { getProxyForUrl } from 'proxy-from-env';
+
+import { TransportError } from './errors';
+import { N8N_SSRF_VARIABLES } from './n8nSsrf';
+
 /**
- * The proxy for a URL from HTTP_PROXY / HTTPS_PROXY / NO_PROXY (either case), as curl and n8n's own
- * HTTP stack read them. NO_PROXY holds host names, domain suffixes (`.corp` or `corp`), `host:port`,
- * IP addresses, or `*`.
+ * The environment the transport reads: the proxy variables (HTTP_PROXY, HTTPS_PROXY, ALL_PROXY,
+ * NO_PROXY and npm's npm_config_* forms, either case) and n8n's N8N_SSRF_* settings.
  */
 export type ProxyEnv = Record<string, string | undefined>;
 
-const read = (env: ProxyEnv, name: string) => env[name.toLowerCase()] ?? env[name.toUpperCase()];
+/** What proxy-from-env reads (it accepts the lower- and upper-case form of each). */
+const PROXY_VARIABLES = ['http_proxy', 'https_proxy', 'all_proxy', 'no_proxy', 'npm_config_http_proxy', 'npm_config_https_proxy', 'npm_config_proxy', 'npm_config_no_proxy'];
+const VARIABLES = [
+	...PROXY_VARIABLES.flatMap((name) => [name, name.toUpperCase()]),
+	...N8N_SSRF_VARIABLES.flatMap((name) => [name, `${name}_FILE`]),
+];
 
-const PROXY_VARIABLES = ['http_proxy', 'https_proxy', 'no_proxy'];
-
-/** The proxy variables of the environment, read once: process.env lookups are slow on a hot path. */
+/** The transport's variables, read once per run: process.env lookups are slow on a hot path. */
 export function proxyEnvironment(env: ProxyEnv = process.env): ProxyEnv {
 	const snapshot: ProxyEnv = {};
-	for (const name of PROXY_VARIABLES) {
-		const value = read(env, name);
-		if (value !== undefined) snapshot[name] = value;
-	}
+	for (const name of VARIABLES) if (env[name] !== undefined) snapshot[name] = env[name];
 	return snapshot;
 }
 
-export function proxyFor(target: URL, env: ProxyEnv = process.env): URL | undefined {
-	const raw = target.protocol === 'https:' ? read(env, 'https_proxy') : read(env, 'http_proxy');
-	if (!raw || bypassesProxy(target, read(env, 'no_proxy') ?? '')) return undefined;
+/**
+ * proxy-from-env reads process.env only; the given variables stand in for it during this
+ * synchronous call, so nothing else can observe the swap.
+ */
+function withEnvironment<T>(env: ProxyEnv, read: () => T): T {
+	if (env === process.env) return read();
+	const real = process.env;
+	process.env = env as NodeJS.ProcessEnv;
 	try {
-		return new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(raw) ? raw : `http://${raw}`);
-	} catch {
-		return undefined;
+		return read();
+	} finally {
+		process.env = real;
 	}
 }
 
-const defaultPort = (url: URL) => url.port || (url.protocol === 'https:' ? '443' : '80');
-
-export function bypassesProxy(target: URL, noProxy: string): boolean {
-	const host = target.hostname.replace(/^\[|\]$/g, '').toLowerCase();
-	const port = defaultPort(target);
-	for (const rawEntry of noProxy.split(/[,\s]+/)) {
-		const entry = rawEntry.trim().toLowerCase();
-		if (entry === '') continue;
-		if (entry === '*') return true;
-		const match = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(entry);
-		if (!match) continue;
-		const entryHost = match[1].replace(/^\[|\]$/g, '').replace(/^\*?\./, '.');
-		if (match[2] && match[2] !== port) continue;
-		if (entryHost.startsWith('.') ? host.endsWith(entryHost) || host === entryHost.slice(1) : host === entryHost || host.endsWith(`.${entryHost}`)) {
-			return true;
-		}
+/**
+ * The proxy for a URL, as n8n's own HTTP helpers choose it (proxy-from-env): the scheme's variable,
+ * then ALL_PROXY; NO_PROXY holds exact host names, `.example.com` or `*.example.com` suffixes,
+ * `host:port`, or `*`. A proxy given without a scheme speaks the target's scheme. A proxy that
+ * cannot be used fails the request rather than being skipped, so traffic never bypasses it unseen.
+ */
+export function proxyFor(target: URL, env: ProxyEnv = process.env): URL | undefined {
+	const raw = withEnvironment(env, () => getProxyForUrl(target.href));
+	if (!raw) return undefined;
+	let proxy: URL | undefined;
+	try {
+		proxy = new URL(raw);
+	} catch {
+		proxy = undefined;
 	}
-	return false;
+	if (proxy?.protocol === 'http:' || proxy?.protocol === 'https:') return proxy;
+	// The value may hold a password, so the message names the variables, not the value.
+	const variable = `${target.protocol === 'https:' ? 'HTTPS_PROXY' : 'HTTP_PROXY'} or ALL_PROXY`;
+	throw new TransportError('ERR_PROXY', `The proxy set in ${variable} is not an http:// or https:// URL`, false);
 }

@@ -1,12 +1,17 @@
-import { lookup } from 'node:dns/promises';
 import * as http from 'node:http';
 import * as https from 'node:https';
 
-import { blockedAddressReason, isIpLiteral } from './addresses';
-import { agentFor, blockedError, proxyAuthorization } from './agents';
+import { isIpLiteral } from './addresses';
+import type { Route } from './agents';
+import { agentFor } from './agents';
 import { TransportError, toTransportError } from './errors';
+import type { Guard } from './guard';
+import { hostVerdict, resolveChecked } from './guard';
+import { n8nSsrfPolicy } from './n8nSsrf';
 import type { ProxyEnv } from './proxy';
 import { proxyFor } from './proxy';
+import type { Hop } from './redirects';
+import { REDIRECT_STATUSES, redirectHop } from './redirects';
 
 export interface RequestOptions {
 	method: string;
@@ -17,15 +22,20 @@ export interface RequestOptions {
 	timeoutMs?: number;
 	/** Bytes of the response body kept; the rest is discarded unread. Default 1 MiB. */
 	maxResponseBytes?: number;
+	/** Redirects to another origin carry only Accept, User-Agent and (with the body) Content-Type. */
 	followRedirects?: boolean;
 	/** Default 5. */
 	maxRedirects?: number;
+	/** For the target's certificate only; an https:// proxy's certificate is always checked. */
 	ignoreTlsErrors?: boolean;
-	/** Refuse loopback, private, link-local (cloud metadata) and other non-public targets, on every hop. */
+	/**
+	 * Refuse loopback, private, link-local (cloud metadata) and other non-public targets, on every
+	 * hop. Always on while n8n's SSRF protection (N8N_SSRF_PROTECTION_ENABLED) is.
+	 */
 	blockPrivateNetworks?: boolean;
-	/** Header names (credentials) dropped when a redirect leaves the original origin. */
+	/** Not needed any more: a redirect to another origin drops every header outside a short safe list. */
 	sensitiveHeaders?: readonly string[];
-	/** Where HTTP_PROXY / HTTPS_PROXY / NO_PROXY are read from; default process.env. */
+	/** Where the proxy variables and n8n's N8N_SSRF_* settings are read from; default process.env. */
 	env?: ProxyEnv;
 	signal?: AbortSignal;
 }
@@ -42,11 +52,11 @@ export interface HttpResponse {
 	redirects: number;
 }
 
+type Answer = Omit<HttpResponse, 'url' | 'redirects'>;
+
 export const DEFAULT_TIMEOUT_MS = 30_000;
 export const DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024;
 export const DEFAULT_MAX_REDIRECTS = 5;
-const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
-const ALWAYS_SENSITIVE = ['authorization', 'cookie', 'proxy-authorization'];
 /** A pooled socket the server closed while idle fails at once; such a request usually never reached it. */
 const STALE_SOCKET_CODES = new Set(['ECONNRESET', 'EPIPE']);
 /**
@@ -63,178 +73,160 @@ const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
 export async function request(options: RequestOptions): Promise<HttpResponse> {
 	const deadline = Date.now() + (options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
 	const maxRedirects = options.followRedirects ? (options.maxRedirects ?? DEFAULT_MAX_REDIRECTS) : 0;
-	let url = options.url;
-	let method = options.method.toUpperCase();
-	let headers = { ...(options.headers ?? {}) };
-	let body = options.body;
+	const ssrf = n8nSsrfPolicy(options.env ?? process.env);
+	const guard: Guard | undefined = options.blockPrivateNetworks || ssrf ? { ssrf } : undefined;
+	let hop: Hop = { url: options.url, method: options.method.toUpperCase(), headers: { ...(options.headers ?? {}) }, body: options.body };
 	for (let redirects = 0; ; redirects++) {
-		const response = await sendOnce(options, url, method, headers, body, deadline);
+		const response = await sendOnce(options, hop, guard, deadline);
 		const location = response.headers.location;
 		if (!options.followRedirects || !REDIRECT_STATUSES.has(response.statusCode) || !location) {
-			return { ...response, url, redirects };
+			return { ...response, url: hop.url, redirects };
 		}
 		if (redirects >= maxRedirects) {
 			throw new TransportError('ERR_TOO_MANY_REDIRECTS', `More than ${maxRedirects} redirects`, false);
 		}
-		const next = new URL(location, url);
-		if (next.protocol !== 'http:' && next.protocol !== 'https:') {
-			throw new TransportError('ERR_BAD_REDIRECT', `Redirect to the unsupported scheme ${next.protocol}`, false);
-		}
-		// As browsers and follow-redirects do: 303, and 301/302 after POST, continue as GET without a body.
-		if (response.statusCode === 303 ? method !== 'HEAD' : (response.statusCode === 301 || response.statusCode === 302) && method === 'POST') {
-			method = 'GET';
-			body = undefined;
-			headers = withoutHeaders(headers, ['content-type', 'content-length']);
-		}
-		if (next.origin !== url.origin) {
-			headers = withoutHeaders(headers, [...ALWAYS_SENSITIVE, ...(options.sensitiveHeaders ?? [])]);
-		}
-		url = next;
+		hop = redirectHop(hop, response.statusCode, location);
 	}
 }
 
-function withoutHeaders(headers: Record<string, string>, names: readonly string[]) {
-	const drop = new Set(names.map((name) => name.toLowerCase()));
-	return Object.fromEntries(Object.entries(headers).filter(([name]) => !drop.has(name.toLowerCase())));
+/**
+ * How to reach a URL. Through a proxy the proxy would resolve the name again, after any check made
+ * here; so with the guard on, a name is resolved and checked here and the proxy is asked for a
+ * tunnel to that checked address (TLS still verifies the name). IP literals and names n8n allows
+ * need no resolving.
+ */
+async function routeFor(url: URL, env: ProxyEnv, guard: Guard | undefined): Promise<{ route: Route; address?: string }> {
+	const proxy = proxyFor(url, env);
+	const verdict = guard ? hostVerdict(guard, url.hostname) : 'skip';
+	if (verdict instanceof TransportError) throw verdict;
+	if (!proxy) return { route: { kind: 'direct', guard: verdict === 'resolve' ? guard : undefined } };
+	if (verdict === 'resolve') return { route: { kind: 'tunnel', proxy }, address: await resolveChecked(guard as Guard, url.hostname) };
+	return { route: { kind: url.protocol === 'https:' ? 'tunnel' : 'forward', proxy } };
 }
 
-async function sendOnce(
-	options: RequestOptions,
-	url: URL,
-	method: string,
-	headers: Record<string, string>,
-	body: Buffer | undefined,
-	deadline: number,
-): Promise<Omit<HttpResponse, 'url' | 'redirects'>> {
-	const proxy = proxyFor(url, options.env);
-	if (options.blockPrivateNetworks) await assertPublicTarget(url, proxy !== undefined);
+async function sendOnce(options: RequestOptions, hop: Hop, guard: Guard | undefined, deadline: number): Promise<Answer> {
+	const { route, address } = await routeFor(hop.url, options.env ?? process.env, guard);
 	for (let staleRetries = 0; ; staleRetries++) {
 		try {
-			return await exchange(options, url, proxy, method, headers, body, deadline);
+			return await exchange(options, hop, requestOptionsFor(options, hop, route, address), deadline);
 		} catch (error) {
 			const failure = toTransportError(error);
 			const stale = (error as { reusedSocket?: boolean }).reusedSocket === true;
-			if (!(stale && IDEMPOTENT_METHODS.has(method) && STALE_SOCKET_CODES.has(failure.code) && staleRetries < 2)) {
+			if (!(stale && IDEMPOTENT_METHODS.has(hop.method) && STALE_SOCKET_CODES.has(failure.code) && staleRetries < 2)) {
 				return Promise.reject(failure);
 			}
 		}
 	}
 }
 
-/** Through a proxy the proxy resolves the name, so the target is resolved and checked here first. */
-async function assertPublicTarget(url: URL, viaProxy: boolean) {
-	const host = url.hostname.replace(/^\[|\]$/g, '');
-	if (isIpLiteral(host)) {
-		const reason = blockedAddressReason(host);
-		if (reason) throw blockedError(host, host, reason);
-		return;
-	}
-	if (!viaProxy) return; // the agent's lookup checks the addresses it connects to
-	const addresses = await lookup(host, { all: true }).catch((error: unknown) => Promise.reject(toTransportError(error)));
-	for (const { address } of addresses) {
-		const reason = blockedAddressReason(address);
-		if (reason) throw blockedError(host, address, reason);
-	}
+/** Node's request options, plus the proxy in use, if any. */
+type Prepared = https.RequestOptions & { proxy?: { url: URL; tunnel: boolean } };
+
+function requestOptionsFor(options: RequestOptions, hop: Hop, route: Route, address?: string): Prepared {
+	const { url } = hop;
+	const secure = url.protocol === 'https:';
+	const hostname = url.hostname.replace(/^\[|\]$/g, '');
+	const headers: Record<string, string> = { ...hop.headers, Host: url.host };
+	if (hop.body !== undefined) headers['Content-Length'] = String(hop.body.length);
+	return {
+		protocol: url.protocol,
+		host: address ?? hostname,
+		port: Number(url.port || (secure ? 443 : 80)),
+		path: `${url.pathname}${url.search}`,
+		method: hop.method,
+		headers,
+		agent: agentFor(url.protocol, route),
+		...(secure ? { rejectUnauthorized: options.ignoreTlsErrors !== true } : {}),
+		// The certificate is checked against the name even when the connection goes to a checked address.
+		...(secure && !isIpLiteral(hostname) ? { servername: hostname } : {}),
+		proxy: route.kind === 'direct' ? undefined : { url: route.proxy, tunnel: route.kind === 'tunnel' },
+	};
 }
 
-function exchange(
-	options: RequestOptions,
-	url: URL,
-	proxy: URL | undefined,
-	method: string,
-	headers: Record<string, string>,
-	body: Buffer | undefined,
-	deadline: number,
-): Promise<Omit<HttpResponse, 'url' | 'redirects'>> {
-	const maxBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
-	const settings = { ignoreTlsErrors: options.ignoreTlsErrors ?? false, blockPrivateNetworks: options.blockPrivateNetworks ?? false };
-	const secure = url.protocol === 'https:';
-	const outgoing: Record<string, string> = { ...headers };
-	if (body !== undefined) outgoing['Content-Length'] = String(body.length);
-	let requestOptions: http.RequestOptions;
-	if (proxy && !secure) {
-		// Absolute-form request to the proxy (RFC 9112 §3.2.2).
-		requestOptions = {
-			hostname: proxy.hostname.replace(/^\[|\]$/g, ''),
-			port: proxy.port || 80,
-			path: url.href,
-			method,
-			headers: { ...outgoing, Host: url.host, ...proxyAuthorization(proxy) },
-			agent: agentFor('http:', { ...settings, proxy }),
-		};
-	} else {
-		requestOptions = {
-			hostname: url.hostname.replace(/^\[|\]$/g, ''),
-			port: url.port || (secure ? 443 : 80),
-			path: `${url.pathname}${url.search}`,
-			method,
-			headers: outgoing,
-			agent: agentFor(url.protocol, { ...settings, proxy }),
-		};
-	}
+const proxyError = (proxy: URL, detail: string, retryable = true) =>
+	new TransportError('ERR_PROXY', `The proxy ${proxy.host} ${detail}`, retryable);
 
+/**
+ * Sends one request and reads the answer, keeping at most maxBytes: past that the socket is closed
+ * rather than drained, so a huge body costs nothing more.
+ */
+function exchange(options: RequestOptions, hop: Hop, requestOptions: Prepared, deadline: number): Promise<Answer> {
+	const { proxy, ...nodeOptions } = requestOptions;
 	return new Promise((resolve, reject) => {
 		let settled = false;
-		const finish = (error: Error | undefined, value?: Omit<HttpResponse, 'url' | 'redirects'>) => {
+		let socketAssigned = false;
+		let tunnelOpen = false;
+		let responded = false;
+		const finish = (error: Error | undefined, value?: Answer) => {
 			if (settled) return;
 			settled = true;
 			clearTimeout(timer);
 			options.signal?.removeEventListener('abort', onAbort);
 			if (error) reject(error);
-			else resolve(value as Omit<HttpResponse, 'url' | 'redirects'>);
+			else resolve(value as Answer);
 		};
-		const req = (secure ? https : http).request(requestOptions);
+		const req = (hop.url.protocol === 'https:' ? https : http).request(nodeOptions);
 		const fail = (error: Error) => {
 			const reused = req.reusedSocket && !responded;
 			req.destroy();
-			finish(Object.assign(toTransportError(error), reused ? { reusedSocket: true } : {}));
+			const failure = toTransportError(error);
+			// Before the request has its socket, and TLS before the tunnel is open, failures are the proxy's.
+			const proxyFailed = proxy && !(error instanceof TransportError) && (!socketAssigned || (failure.code.startsWith('ERR_TLS_') && !tunnelOpen));
+			finish(Object.assign(proxyFailed ? proxyError(proxy.url, `could not be used: ${error.message}`) : failure, reused ? { reusedSocket: true } : {}));
 		};
-		let responded = false;
-		const remaining = Math.max(1, deadline - Date.now());
 		const timer = setTimeout(
 			() => fail(new TransportError('ETIMEDOUT', `No complete answer within ${Math.round((options.timeoutMs ?? DEFAULT_TIMEOUT_MS) / 100) / 10} s`, true)),
-			remaining,
+			Math.max(1, deadline - Date.now()),
 		);
 		const onAbort = () => fail(new TransportError('ERR_ABORTED', 'The execution was cancelled', false));
 		if (options.signal?.aborted) return onAbort();
 		options.signal?.addEventListener('abort', onAbort, { once: true });
 
+		req.on('socket', () => (socketAssigned = true));
+		// A refused CONNECT would otherwise look like the receiver's own answer.
+		req.on('proxyConnect', ({ statusCode }: { statusCode: number }) => {
+			tunnelOpen = statusCode === 200 && proxy?.tunnel === true;
+			if (proxy && statusCode !== 200) fail(proxyError(proxy.url, `answered CONNECT with ${statusCode}`, statusCode >= 500));
+		});
 		req.on('error', fail);
 		req.on('response', (res) => {
 			responded = true;
-			const chunks: Buffer[] = [];
-			let kept = 0;
-			let truncated = false;
-			const done = () =>
-				finish(undefined, {
-					statusCode: res.statusCode ?? 0,
-					statusMessage: res.statusMessage ?? '',
-					headers: res.headers,
-					body: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, kept),
-					truncated,
-				});
-			res.on('data', (chunk: Buffer) => {
-				if (truncated) return;
-				if (kept + chunk.length > maxBytes) {
-					chunks.push(chunk.subarray(0, maxBytes - kept));
-					kept = maxBytes;
-					truncated = true;
-					// Stop reading: the socket is closed rather than drained, so a huge body costs nothing more.
-					res.destroy();
-					done();
-					return;
-				}
-				chunks.push(chunk);
-				kept += chunk.length;
-			});
-			res.on('end', done);
-			res.on('error', (error) => (truncated ? undefined : fail(error)));
-			res.on('close', () => {
-				if (!res.complete && !truncated) {
-					fail(Object.assign(new Error('The connection closed before the whole answer arrived'), { code: 'ECONNRESET' }));
-				}
-			});
+			readAnswer(res, options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES, finish, fail);
 		});
-		req.end(body);
+		req.end(hop.body);
+	});
+}
+
+function readAnswer(res: http.IncomingMessage, maxBytes: number, finish: (error: undefined, value: Answer) => void, fail: (error: Error) => void) {
+	const chunks: Buffer[] = [];
+	let kept = 0;
+	let truncated = false;
+	const done = () =>
+		finish(undefined, {
+			statusCode: res.statusCode ?? 0,
+			statusMessage: res.statusMessage ?? '',
+			headers: res.headers,
+			body: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, kept),
+			truncated,
+		});
+	res.on('data', (chunk: Buffer) => {
+		if (truncated) return;
+		if (kept + chunk.length > maxBytes) {
+			chunks.push(chunk.subarray(0, maxBytes - kept));
+			kept = maxBytes;
+			truncated = true;
+			res.destroy();
+			done();
+			return;
+		}
+		chunks.push(chunk);
+		kept += chunk.length;
+	});
+	res.on('end', done);
+	res.on('error', (error) => (truncated ? undefined : fail(error)));
+	res.on('close', () => {
+		if (!res.complete && !truncated) {
+			fail(Object.assign(new Error('The connection closed before the whole answer arrived'), { code: 'ECONNRESET' }));
+		}
 	});
 }
