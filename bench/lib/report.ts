@@ -6,7 +6,7 @@ import { formatNumber, round } from './stats';
 
 /** One line of the results table. */
 export interface Row {
-	/** Comparison number from issue 6, e.g. "1a". */
+	/** Comparison number, as in the table, e.g. "1a". */
 	id: string;
 	comparison: string;
 	ours: string;

@@ -1,5 +1,5 @@
 /**
- * Comparison 7 (issue 3's transport decision): the same 5,000 keep-alive POSTs of 1 KB, at equal
+ * Comparison 7 (the choice of the outbound transport): the same 5,000 keep-alive POSTs of 1 KB, at equal
  * concurrency, through our node:http transport, through axios (the copy installed with n8n, which
  * n8n's helpers.httpRequest and the HTTP Request node wrap) with a keep-alive agent, and through a
  * bare node:http client. Each runs in its own process on n8n's Node, without n8n: this isolates

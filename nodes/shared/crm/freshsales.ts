@@ -1,6 +1,6 @@
 /**
- * Freshsales (Freshworks CRM): a workflow's "Trigger Webhook" action (seed 000;
- * crmsupport.freshworks.com/en/support/solutions/articles/50000002418). The user picks the request type,
+ * Freshsales (Freshworks CRM): a workflow's "Trigger Webhook" action
+ * (crmsupport.freshworks.com/en/support/solutions/articles/50000002418). The user picks the request type,
  * the encoding (JSON, XML or X-FORM-ENCODED) and the fields sent, so there is no event field, id or
  * signature: the event comes from the node's settings, and the sender authenticates with Basic auth or a
  * custom header. Freshsales retries a failed request for an hour, then for two days; identical retries
@@ -38,9 +38,9 @@ export const freshsales: CrmProfile = {
 	events: EVENTS,
 	defaultAuthentication: 'basicAuth',
 	supportedAuthentications: ['basicAuth', 'apiKey', 'bearerToken', 'none'],
-	// The Trigger Webhook action's request types (seed 000).
+	// The Trigger Webhook action's request types (Freshsales' help page).
 	httpMethods: ['POST', 'PUT', 'GET', 'DELETE'],
-	// Retries for an hour, then for the next 2 days (seed 000).
+	// Retries for an hour, then for the next 2 days (Freshsales' help page).
 	retryWindowHours: 49,
 	setupHint:
 		'In Freshsales open Admin Settings > Workflows, create a workflow for the record type and trigger you want, and add the action Trigger Webhook: Request type POST, Callback URL = this URL, Authentication with the username and password of your Webhook Basic Auth credential (or add a custom header such as X-Api-Key: <key> for a Webhook Key Auth API credential), Encoding JSON, XML or X-FORM-ENCODED, and Content Simple with the fields to send, including the record id. Use one URL per event, or send the event name in a field or query parameter and name it below.',

@@ -6,7 +6,7 @@
  * Sources: GoHighLevel/highlevel-api-docs toc.json (event names), the Webhook Integration Guide
  * (signatures, `webhookId`, 5-minute timestamp advice) and captured deliveries (see test/fixtures/crm/highLevel).
  *
- * Seed 004 (a "HighLevel-style platform") also describes workflow Webhook actions with user-built bodies
+ * A HighLevel-style platform's help page also describes workflow Webhook actions with user-built bodies
  * and an `X-Hmac-Signature` HMAC header; both are supported. Its API v2 confirmation-token handshake could
  * not be confirmed in HighLevel's documentation.
  */
@@ -277,7 +277,7 @@ export const highLevel: CrmProfile = {
 		settingsProblems,
 	},
 	adaptSigning,
-	// Marketplace webhooks POST; a workflow Webhook action may use GET, PUT or DELETE (seed 004).
+	// Marketplace webhooks POST; a workflow Webhook action may use GET, PUT or DELETE (the help page above).
 	httpMethods: ['POST', 'GET', 'PUT', 'DELETE'],
 	setupHint:
 		'Marketplace app: in your app’s Advanced Settings > Webhooks, paste this URL against the events you want; keep Authentication on HighLevel Signature, which checks X-GHL-Signature (or the legacy x-wh-signature) with HighLevel’s published keys, and webhookId drops repeats. Workflow Webhook action (Automation > Workflows): paste this URL, choose POST and JSON or Form, and authenticate with a header, e.g. Authorization: Bearer (Webhook Bearer Token credential) or an X-Hmac-Signature HMAC (Webhook Signing Secret credential). If your platform confirms an API v2 subscription by sending a token to this URL, set Options > Answer Verification Handshake From (body field or query parameter) and Challenge Field to where the token arrives.',

@@ -1,5 +1,5 @@
 /**
- * LeadSquared (apidocs.leadsquared.com/webhooks, seed 002). LeadSquared appends `entityType`, `entityId` and
+ * LeadSquared (apidocs.leadsquared.com/webhooks). LeadSquared appends `entityType`, `entityId` and
  * `eventType` to the URL; the body is JSON, form or text/plain. Activities of one minute arrive together as a
  * JSON array, so each element becomes its own event. There is no signature: the user adds a custom header
  * and secret. LeadSquared counts only HTTP 200 as delivered and expects `{"Status":"Success","StatusReason":""}`
@@ -26,7 +26,7 @@ import {
 import { bodyValue, recordsOf } from './records';
 import type { CrmEventType, CrmProfile, JsonObject, NormaliseInput, NormaliseResult, NormalisedEvent } from './types';
 
-/** The 36 events of seed 002 (display names as LeadSquared lists them), then the documented sales activity events. */
+/** The 36 events of the LeadSquared webhook docs (display names as LeadSquared lists them), then the documented sales activity events. */
 const EVENTS: CrmEventType[] = [
 	eventType('account_activity.created', 'Account Activity Create', 'AccountActivity_Post_Create'), // assumed
 	eventType('account_activity.updated', 'Account Activity Update', 'AccountActivity_Post_Update'), // assumed

@@ -1,5 +1,5 @@
 /**
- * SalesOS (docs.salesos.org/docs/webhooks, seed 003): a JSON envelope `{id, type, timestamp, organizationId,
+ * SalesOS (docs.salesos.org/docs/webhooks): a JSON envelope `{id, type, timestamp, organizationId,
  * data}` signed with HMAC-SHA256 in `X-Webhook-Signature`, retried up to 5 times, so `id` is the dedupe key.
  * The docs do not say whether the digest is hex or base64 or carries a `sha256=` prefix, so both encodings
  * and the prefix are recognised from the header itself.
@@ -11,7 +11,7 @@ import { buildEvent, eventIdOf, eventType, idText, isoTime, isRecord, objectType
 import { bodyValue } from './records';
 import type { CrmEventType, CrmProfile, NormaliseInput, NormaliseResult } from './types';
 
-/** The 20 events of seed 003, whose names are already canonical. */
+/** The 20 events of the SalesOS webhook docs, whose names are already canonical. */
 const EVENTS: CrmEventType[] = [
 	eventType('lead.created', 'Lead Created'),
 	eventType('lead.updated', 'Lead Updated'),
@@ -86,7 +86,7 @@ export const salesOs: CrmProfile = {
 	supportedAuthentications: ['signingSecret', 'none'],
 	adaptSigning,
 	httpMethods: ['POST'],
-	// Five retries, after 1 min, 5 min, 30 min, 2 h and 24 h (seed 003), read as gaps: the longer reading.
+	// Five retries, after 1 min, 5 min, 30 min, 2 h and 24 h (the SalesOS webhook docs), read as gaps: the longer reading.
 	retryWindowHours: 27,
 	setupHint:
 		'In SalesOS open Settings > Webhooks, click Add Webhook, paste this URL and select the events. Copy the webhook secret into a Webhook Signing Secret credential (scheme HMAC Signature Header, header X-Webhook-Signature, SHA-256); hex or base64 digests are both recognised. SalesOS retries failed deliveries up to 5 times, and repeats are dropped by their event id.',

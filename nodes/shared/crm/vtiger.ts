@@ -1,5 +1,5 @@
 /**
- * Vtiger CRM: a workflow's "Webhook" action (seed 001; help.vtiger.com/article/146775672). The user maps
+ * Vtiger CRM: a workflow's "Webhook" action (help.vtiger.com/article/146775672). The user maps
  * parameters to field values and picks the content type (XML, JSON, JSONARRAY or FORM) and Basic or no
  * authorisation; up to five related modules' records can travel in the same request, and array
  * parameters are mapped with dots (`deals.0.name`). The wire shapes of JSONARRAY and XML are not
@@ -38,9 +38,9 @@ export const vtiger: CrmProfile = {
 	events: EVENTS,
 	defaultAuthentication: 'basicAuth',
 	supportedAuthentications: ['basicAuth', 'none'],
-	// URL to Notify methods (seed 001).
+	// URL to Notify methods (Vtiger's help page).
 	httpMethods: ['POST', 'PUT', 'GET'],
-	// Three retries, after 1, 2 and 4 hours (seed 001), read as gaps: the longer reading.
+	// Three retries, after 1, 2 and 4 hours (Vtiger's help page), read as gaps: the longer reading.
 	retryWindowHours: 7,
 	setupHint:
 		'In Vtiger open the User Menu > Settings > Automation > Workflows, click +New Workflow > Standard, set the module, trigger and conditions, then Add Action > Webhook: URL to Notify = this URL, method POST, Content Type JSON (or JSONARRAY, XML, FORM), Authorization Type Basic Authentication with the username and password of your Webhook Basic Auth credential, and Parameters for the fields to send, including the record id (e.g. id → Record Id). Enable Related Modules to send related records in the same request.',
