@@ -3,6 +3,7 @@
  * - unit:        pure modules, node handlers and loopback HTTP integration tests (`npm test`)
  * - e2e:         scenarios in a real n8n started by test/n8n (`npm run test:e2e`)
  * - reliability: fault, load, hostile-input and restart suites in real n8n (`npm run test:reliability`)
+ * - editor:      what a person sees in n8n's editor, driven in Debian's Chromium (`npm run test:editor`)
  */
 const tsJest = { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] };
 
@@ -26,6 +27,13 @@ module.exports = {
 			transform: tsJest,
 			testEnvironment: 'node',
 			testMatch: ['<rootDir>/test/reliability/**/*.test.ts'],
+			globalSetup: '<rootDir>/test/n8n/globalSetup.ts',
+		},
+		{
+			displayName: 'editor',
+			transform: tsJest,
+			testEnvironment: 'node',
+			testMatch: ['<rootDir>/test/editor/**/*.test.ts'],
 			globalSetup: '<rootDir>/test/n8n/globalSetup.ts',
 		},
 	],

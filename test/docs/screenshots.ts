@@ -12,24 +12,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-import type { Browser, Page } from 'playwright-core';
-import { chromium } from 'playwright-core';
-
 import type { CredentialJson, TestN8n, WorkflowJson } from '../n8n/harness';
 import { startN8n } from '../n8n/harness';
+import type { Editor } from '../editor/browser';
+import { dismissPopups, openEditor } from '../editor/browser';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 const EXAMPLES_DIR = path.join(REPO_ROOT, 'examples');
 const OUTPUT_DIR = path.join(REPO_ROOT, 'docs', 'images');
-const VIEWPORT = { width: 1400, height: 800 };
-const CHROMIUM_ARGS = [
-	'--no-sandbox',
-	'--disable-gpu',
-	'--disable-background-networking',
-	'--disable-component-update',
-	'--disable-sync',
-	'--no-first-run',
-];
 
 const readJson = <T>(file: string): T => JSON.parse(fs.readFileSync(path.join(EXAMPLES_DIR, file), 'utf8')) as T;
 
@@ -58,26 +48,9 @@ const PANELS: Array<{ image: string; example: string; node: string; scrollTo?: s
 
 const CREDENTIAL_DIALOGS = [{ image: 'credential-webhook-signing-secret-api', name: 'Example SalesOS Signing Secret' }];
 
-/** Closes the popups n8n shows on a first visit, so they do not cover the canvas. */
-async function dismissPopups(page: Page): Promise<void> {
-	for (const label of ['Production Checklist', 'Got it', 'Dismiss']) {
-		const close = page.locator(`[role="dialog"]:has-text("${label}") button[aria-label="Close"], button:has-text("${label}")`);
-		if (await close.first().isVisible().catch(() => false)) await close.first().click().catch(() => undefined);
-	}
-	await page.keyboard.press('Escape');
-}
-
-async function openWorkflow(page: Page, n8n: TestN8n, workflowId: string): Promise<void> {
-	await page.goto(`${n8n.baseUrl}/workflow/${workflowId}`, { waitUntil: 'networkidle' });
-	await page.waitForSelector('[data-test-id="canvas-node"]', { timeout: 60_000 });
-	await page.waitForTimeout(1000);
-	await dismissPopups(page);
-	await page.waitForTimeout(300);
-}
-
-async function save(page: Page, image: string): Promise<void> {
+async function save(editor: Editor, image: string): Promise<void> {
 	const file = path.join(OUTPUT_DIR, `${image}.png`);
-	await page.screenshot({ path: file });
+	await editor.screenshot(file);
 	process.stdout.write(`  ${path.relative(REPO_ROOT, file)}\n`);
 }
 
@@ -86,27 +59,22 @@ async function main(): Promise<void> {
 	const all = examples();
 	const credentials = readJson<CredentialJson[]>('credentials.json');
 	let n8n: TestN8n | undefined;
-	let browser: Browser | undefined;
+	let editor: Editor | undefined;
 	try {
 		n8n = await startN8n({ workflows: all.map((example) => example.workflow), credentials });
-		browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
-		const context = await browser.newContext({ viewport: VIEWPORT, deviceScaleFactor: 1, colorScheme: 'light' });
-		const [name, value] = n8n.ownerCookie.split('=');
-		await context.addCookies([{ name, value, url: n8n.baseUrl }]);
-		const page = await context.newPage();
+		editor = await openEditor(n8n);
+		const { page } = editor;
 
 		for (const { file, workflow } of all) {
-			await openWorkflow(page, n8n, workflow.id);
-			await save(page, `example-${file}`);
+			await editor.openWorkflow(workflow.id);
+			await save(editor, `example-${file}`);
 		}
 
 		for (const panel of PANELS) {
 			const example = all.find((candidate) => candidate.file === panel.example);
 			if (!example) throw new Error(`No example ${panel.example}`);
-			await openWorkflow(page, n8n, example.workflow.id);
-			await page.locator(`[data-test-id="canvas-node"][data-node-name="${panel.node}"]`).dblclick();
-			await page.waitForSelector('[data-test-id="ndv"]', { timeout: 30_000 });
-			await page.waitForTimeout(800);
+			await editor.openWorkflow(example.workflow.id);
+			await editor.openNode(panel.node);
 			for (const name of panel.mustShow ?? []) {
 				const visible = await page.locator(`[data-test-id="ndv"] [data-test-id="parameter-input-${name}"]`).first().isVisible();
 				if (!visible) throw new Error(`${panel.node}: n8n's editor does not show the parameter "${name}"`);
@@ -119,7 +87,7 @@ async function main(): Promise<void> {
 					.evaluate((input) => (input.closest('[data-test-id="parameter-item"]') ?? input).scrollIntoView({ block: 'start' }));
 			}
 			await page.waitForTimeout(500);
-			await save(page, panel.image);
+			await save(editor, panel.image);
 			await page.keyboard.press('Escape');
 		}
 
@@ -129,11 +97,11 @@ async function main(): Promise<void> {
 			await page.locator(`[data-test-id="resources-list-item"]:has-text("${dialog.name}")`).first().click();
 			await page.waitForSelector('[data-test-id="editCredential-modal"]', { timeout: 30_000 });
 			await page.waitForTimeout(800);
-			await save(page, dialog.image);
+			await save(editor, dialog.image);
 			await page.keyboard.press('Escape');
 		}
 	} finally {
-		await browser?.close();
+		await editor?.close();
 		await n8n?.stop();
 	}
 }

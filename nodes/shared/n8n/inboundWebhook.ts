@@ -20,6 +20,7 @@ import { runInboundPipeline } from '../inbound/pipeline';
 import type { InboundPolicy } from '../inbound/policy';
 import { headerBagOf } from '../inbound/request';
 import { dedupeScopeOf } from './dedupe';
+import { isTestRun, RejectedTestRequest, testRejection } from './testRejection';
 
 /**
  * Parsing takeover. n8n parses JSON, XML, form and text bodies before webhook() runs and answers a
@@ -146,6 +147,8 @@ export async function receive(
 			result.headers ?? {},
 			unread,
 		);
+		// While the editor listens for a test event, the refusal ends the test run with its reason.
+		if (result.outcome === 'rejected' && isTestRun(context)) throw await testRejection(context, result);
 	}
 	return NO_EXECUTION;
 }
@@ -183,6 +186,7 @@ export async function withoutThrowing(
 	try {
 		return await handler();
 	} catch (error) {
+		if (error instanceof RejectedTestRequest) throw error;
 		context.logger.error(`${context.getNode().name}: webhook failed: ${(error as Error).message}`, {
 			workflowId: context.getWorkflow().id,
 			node: context.getNode().name,

@@ -87,6 +87,8 @@ export async function serveWebhook(node: WebhookNode, setup: WebhookSetup): Prom
 			})
 			.catch((error: Error) => {
 				logs.push({ level: 'thrown', message: error.message });
+				// A node may answer first and throw after, as a refused test request does.
+				if (res.writableEnded) return;
 				res.statusCode = 599;
 				res.end(error.message);
 			});
