@@ -186,7 +186,8 @@ export async function withoutThrowing(
 	try {
 		return await handler();
 	} catch (error) {
-		if (error instanceof RejectedTestRequest) throw error;
+		// Meant for n8n: it ends the editor's test run with the reason.
+		if (error instanceof RejectedTestRequest) throw new NodeOperationError(context.getNode(), error);
 		context.logger.error(`${context.getNode().name}: webhook failed: ${(error as Error).message}`, {
 			workflowId: context.getWorkflow().id,
 			node: context.getNode().name,
