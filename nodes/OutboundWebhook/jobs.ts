@@ -7,7 +7,7 @@ import type { EncodedBody } from '../shared/outbound/encoders';
 import { OutboundConfigError } from '../shared/outbound/errors';
 import type { HeaderEntry } from '../shared/outbound/headers';
 import { headerTemplateLines, mergeHeaders, parseHeaderLines, parseResolvedHeaderLines, validateHeaders } from '../shared/outbound/headers';
-import type { AttemptRecord, DeliveryJob, ResumeState } from '../shared/outbound/runner';
+import type { AttemptRecord, DeliveryJob, InvalidJob, PreparedJob, ResumeState } from '../shared/outbound/runner';
 import type { CompiledTemplate } from '../shared/outbound/template';
 import { compileTemplate } from '../shared/outbound/template';
 import { redactText, redactUrl, validateUrl } from '../shared/outbound/url';
@@ -39,8 +39,13 @@ function parameterReader(context: IExecuteFunctions, raw: INodeParameters) {
 
 const hashKey = (text: string) => `msg_${createHash('sha256').update(text).digest('hex').slice(0, 32)}`;
 
+interface Resumed {
+	key: string;
+	resume: ResumeState;
+}
+
 /** What a Retry Later item of this node carries back in. */
-function resumeOf(json: IDataObject, nodeId: string): { key: string; resume: ResumeState } | undefined {
+function resumeOf(json: IDataObject, nodeId: string): Resumed | undefined {
 	if (!hasDeliveryRecord(json)) return undefined;
 	const delivery = json.delivery as IDataObject;
 	if (delivery.status !== 'retry_later' || delivery.node !== nodeId) return undefined;
@@ -67,155 +72,195 @@ function checkKey(raw: unknown): string {
 	return key;
 }
 
-/** Turns input items into delivery jobs; a per-item problem becomes a job that fails without sending. */
-export function prepareJobs(
-	context: IExecuteFunctions,
-	settings: NodeSettings,
-	items: INodeExecutionData[],
-	onItemError: (error: OutboundConfigError, itemIndex: number) => void,
-): DeliveryJob[] {
-	// Read once: n8n's getNode() deep-copies the node.
+/** What every job of one run shares, read once per run. */
+interface RunInputs {
+	context: IExecuteFunctions;
+	settings: NodeSettings;
+	/** Read once: n8n's getNode() deep-copies the node. */
+	raw: INodeParameters;
+	read: ReturnType<typeof parameterReader>;
+	secretQueryNames: string[];
+	method: string;
+	/** Execution, node and run: what keys derived from the run are made of. */
+	runId: string;
+	templates: Map<string, CompiledTemplate>;
+}
+
+function readRun(context: IExecuteFunctions, settings: NodeSettings): RunInputs {
 	const raw = context.getNode().parameters as INodeParameters;
-	const read = parameterReader(context, raw);
-	const secretQueryNames = Object.keys(settings.auth.query);
 	const executionId = context.getExecutionId() ?? `local-${Date.now()}`;
 	const runIndex = context.getWorkflowDataProxy(0).$runIndex ?? 0;
-	const templates = new Map<string, CompiledTemplate>();
-	const method = String(context.getNodeParameter('method', 0, 'POST')).toUpperCase();
-
-	const request = (itemIndex: number) => {
-		const url = validateUrl(read<string>('url', itemIndex, ''), 'URL', secretQueryNames);
-		const query = (read<IDataObject>('queryParameters', itemIndex, {}).parameters as FieldEntry[] | undefined) ?? [];
-		for (const { name, value } of query) {
-			if (String(name ?? '').trim() === '') throw new OutboundConfigError('Query Parameters', 'A query parameter has no name', 'Fill in the name or remove the row');
-			url.searchParams.append(String(name).trim(), value === undefined || value === null ? '' : String(value));
-		}
-		for (const [name, value] of Object.entries(settings.auth.query)) url.searchParams.set(name, value);
-		const custom: HeaderEntry[] =
-			settings.headerMode === 'lines'
-				? headerLines(itemIndex)
-				: ((read<IDataObject>('headers', itemIndex, {}).parameters as HeaderEntry[] | undefined) ?? []);
-		return { url, headers: validateHeaders(custom) };
+	return {
+		context,
+		settings,
+		raw,
+		read: parameterReader(context, raw),
+		secretQueryNames: Object.keys(settings.auth.query),
+		method: String(context.getNodeParameter('method', 0, 'POST')).toUpperCase(),
+		runId: `${executionId}:${settings.nodeId}:${runIndex}`,
+		templates: new Map(),
 	};
+}
 
-	/**
-	 * Pasted lines with expressions are resolved one line of the template at a time: resolving the
-	 * whole text first would let a line break inside item data start a header of its own.
-	 */
-	const headerLines = (itemIndex: number): HeaderEntry[] => {
-		const template = raw.headerLines;
-		if (!isDynamic(template)) return parseHeaderLines(read<string>('headerLines', itemIndex, ''));
-		const lines = headerTemplateLines(String(template).slice(1));
-		return parseResolvedHeaderLines(lines.map((line) => (line.includes('{{') ? String(context.evaluateExpression(line, itemIndex) ?? '') : line)));
-	};
+interface RequestParts {
+	url: URL;
+	headers: HeaderEntry[];
+}
 
-	const content = (item: INodeExecutionData, itemIndex: number): ContentSpec => {
-		switch (settings.contentMode) {
-			case 'fields':
-				return { mode: 'fields', fields: (read<IDataObject>('fields', itemIndex, {}).values as FieldEntry[] | undefined) ?? [] };
-			case 'template': {
-				const source = read<string>('template', itemIndex, '');
-				let template = templates.get(source);
-				if (!template) {
-					template = compileTemplate(source, settings.encoding);
-					templates.set(source, template);
-				}
-				return { mode: 'template', template, json: item.json, missing: settings.missingTags };
+/** The item's URL with its query parameters and the credential's, and its custom headers. */
+function requestParts(run: RunInputs, itemIndex: number): RequestParts {
+	const { read, settings } = run;
+	const url = validateUrl(read<string>('url', itemIndex, ''), 'URL', run.secretQueryNames);
+	const query = (read<IDataObject>('queryParameters', itemIndex, {}).parameters as FieldEntry[] | undefined) ?? [];
+	for (const { name, value } of query) {
+		if (String(name ?? '').trim() === '') throw new OutboundConfigError('Query Parameters', 'A query parameter has no name', 'Fill in the name or remove the row');
+		url.searchParams.append(String(name).trim(), value === undefined || value === null ? '' : String(value));
+	}
+	for (const [name, value] of Object.entries(settings.auth.query)) url.searchParams.set(name, value);
+	const custom: HeaderEntry[] =
+		settings.headerMode === 'lines'
+			? headerLines(run, itemIndex)
+			: ((read<IDataObject>('headers', itemIndex, {}).parameters as HeaderEntry[] | undefined) ?? []);
+	return { url, headers: validateHeaders(custom) };
+}
+
+/**
+ * Pasted lines with expressions are resolved one line of the template at a time: resolving the
+ * whole text first would let a line break inside item data start a header of its own.
+ */
+function headerLines(run: RunInputs, itemIndex: number): HeaderEntry[] {
+	const template = run.raw.headerLines;
+	if (!isDynamic(template)) return parseHeaderLines(run.read<string>('headerLines', itemIndex, ''));
+	const lines = headerTemplateLines(String(template).slice(1));
+	return parseResolvedHeaderLines(lines.map((line) => (line.includes('{{') ? String(run.context.evaluateExpression(line, itemIndex) ?? '') : line)));
+}
+
+function contentSpec(run: RunInputs, item: INodeExecutionData, itemIndex: number): ContentSpec {
+	const { read, settings } = run;
+	switch (settings.contentMode) {
+		case 'fields':
+			return { mode: 'fields', fields: (read<IDataObject>('fields', itemIndex, {}).values as FieldEntry[] | undefined) ?? [] };
+		case 'template': {
+			const source = read<string>('template', itemIndex, '');
+			let template = run.templates.get(source);
+			if (!template) {
+				template = compileTemplate(source, settings.encoding);
+				run.templates.set(source, template);
 			}
-			case 'wholeItem':
-				return { mode: 'wholeItem', json: item.json };
-			default:
-				return { mode: 'none' };
+			return { mode: 'template', template, json: item.json, missing: settings.missingTags };
 		}
-	};
+		case 'wholeItem':
+			return { mode: 'wholeItem', json: item.json };
+		default:
+			return { mode: 'none' };
+	}
+}
 
-	const customKey = (itemIndex: number) => read<string>('options.idempotencyKey', itemIndex, '');
-	const keyFor = (itemIndex: number) => {
-		const custom = customKey(itemIndex);
-		return custom === '' ? hashKey(`${executionId}:${settings.nodeId}:${runIndex}:${itemIndex}`) : checkKey(custom);
-	};
-	/** One key for a JSON Array request: the shared custom key, a hash of the items' keys, or one derived from the run. */
-	const batchKey = (indexes: number[]) => {
-		const custom = indexes.map(customKey);
-		if (custom.every((key) => key === '')) return hashKey(`${executionId}:${settings.nodeId}:${runIndex}:batch`);
-		const keys = custom.map(checkKey);
-		return keys.every((key) => key === keys[0]) ? keys[0] : hashKey(keys.join('\n'));
-	};
+const customKey = (run: RunInputs, itemIndex: number) => run.read<string>('options.idempotencyKey', itemIndex, '');
 
-	const job = (itemIndexes: number[], parts: ReturnType<typeof request>, key: string, body: EncodedBody | undefined, resume?: ResumeState): DeliveryJob => ({
+function itemKey(run: RunInputs, itemIndex: number): string {
+	const custom = customKey(run, itemIndex);
+	return custom === '' ? hashKey(`${run.runId}:${itemIndex}`) : checkKey(custom);
+}
+
+/** One key for a JSON Array request: the shared custom key, a hash of the items' keys, or one derived from the run. */
+function batchKey(run: RunInputs, itemIndexes: number[]): string {
+	const custom = itemIndexes.map((itemIndex) => customKey(run, itemIndex));
+	if (custom.every((key) => key === '')) return hashKey(`${run.runId}:batch`);
+	const keys = custom.map(checkKey);
+	return keys.every((key) => key === keys[0]) ? keys[0] : hashKey(keys.join('\n'));
+}
+
+/** The item's URL as far as it can be read, redacted like a sent one; the raw parameter if even that fails. */
+function shownUrl(run: RunInputs, itemIndex: number): string {
+	try {
+		return redactUrl(String(run.read<string>('url', itemIndex, '')).trim(), run.secretQueryNames);
+	} catch {
+		return redactText(String(run.raw.url ?? ''), run.secretQueryNames);
+	}
+}
+
+function deliveryJob(run: RunInputs, itemIndexes: number[], parts: RequestParts, key: string, body: EncodedBody | undefined, resume?: ResumeState): DeliveryJob {
+	const { settings } = run;
+	return {
 		itemIndexes,
-		method,
+		method: run.method,
 		url: parts.url,
-		redactedUrl: redactUrl(parts.url, Object.keys(settings.auth.query)),
+		redactedUrl: redactUrl(parts.url, run.secretQueryNames),
 		headers: mergeHeaders(parts.headers, settings.auth.headers, settings.idempotencyHeader ? { [settings.idempotencyHeader]: key } : {}),
 		build: () => body,
 		signing: settings.signing,
 		idempotencyKey: key,
 		sensitiveHeaders: settings.sensitiveHeaders,
-		secretQueryNames,
+		secretQueryNames: run.secretQueryNames,
 		resume,
-	});
-
-	/** The item's URL as far as it can be read, redacted like a sent one; the raw parameter if even that fails. */
-	const shownUrl = (itemIndex: number) => {
-		try {
-			return redactUrl(String(read<string>('url', itemIndex, '')).trim(), secretQueryNames);
-		} catch {
-			return redactText(String(raw.url ?? ''), secretQueryNames);
-		}
 	};
+}
 
-	const failing = (itemIndexes: number[], error: OutboundConfigError): DeliveryJob => ({
-		itemIndexes,
-		method,
-		url: new URL('http://invalid.invalid/'),
-		redactedUrl: shownUrl(itemIndexes[0]),
-		headers: {},
-		build: () => {
-			throw error;
+/** Builds the jobs of one run; made once per run, as it reads what all items share once. */
+export interface JobFactory {
+	/** One request for one item. Throws when the item's parameters or data are invalid. */
+	single(item: INodeExecutionData, itemIndex: number): DeliveryJob;
+	/** One JSON Array request for several items; `resumed` when they come back from one Retry Later request. Throws like `single`. */
+	batch(items: INodeExecutionData[], itemIndexes: number[], resumed?: Resumed): DeliveryJob;
+	/** Items that fail without sending, with the reason. */
+	invalid(itemIndexes: number[], error: OutboundConfigError): InvalidJob;
+}
+
+export function createJobFactory(context: IExecuteFunctions, settings: NodeSettings): JobFactory {
+	const run = readRun(context, settings);
+	return {
+		single: (item, itemIndex) => {
+			const parts = requestParts(run, itemIndex);
+			const resumed = resumeOf(item.json, settings.nodeId);
+			const key = resumed?.key ?? itemKey(run, itemIndex);
+			const body = settings.hasBody ? buildBody(contentSpec(run, item, itemIndex), settings.encoding, settings.encodeOptions) : undefined;
+			return deliveryJob(run, [itemIndex], parts, key, body, resumed?.resume);
 		},
-		idempotencyKey: '',
-	});
+		batch: (items, itemIndexes, resumed) => {
+			const parts = requestParts(run, itemIndexes[0]);
+			const body = buildArrayBody(itemIndexes.map((index) => contentSpec(run, items[index], index)));
+			return deliveryJob(run, itemIndexes, parts, resumed?.key ?? batchKey(run, itemIndexes), body, resumed?.resume);
+		},
+		invalid: (itemIndexes, error) => ({ kind: 'invalid', itemIndexes, method: run.method, redactedUrl: shownUrl(run, itemIndexes[0]), error }),
+	};
+}
 
-	const attempt = <T>(itemIndexes: number[], fn: () => T): T | DeliveryJob => {
+/**
+ * Items back from one Retry Later request go out together again with its key and attempts; fresh
+ * items get a request (and key) of their own.
+ */
+function batchGroups(items: INodeExecutionData[], nodeId: string): Array<{ itemIndexes: number[]; resumed?: Resumed }> {
+	const groups = new Map<string | undefined, { itemIndexes: number[]; resumed?: Resumed }>();
+	for (const [index, item] of items.entries()) {
+		const resumed = resumeOf(item.json, nodeId);
+		const group = groups.get(resumed?.key);
+		if (group) group.itemIndexes.push(index);
+		else groups.set(resumed?.key, { itemIndexes: [index], resumed });
+	}
+	return [...groups.values()];
+}
+
+/** Turns input items into delivery jobs; a per-item problem becomes an invalid job, which fails without sending. */
+export function prepareJobs(
+	context: IExecuteFunctions,
+	settings: NodeSettings,
+	items: INodeExecutionData[],
+	onItemError: (error: OutboundConfigError, itemIndex: number) => void,
+): PreparedJob[] {
+	const factory = createJobFactory(context, settings);
+	const prepare = (itemIndexes: number[], build: () => DeliveryJob): PreparedJob => {
 		try {
-			return fn();
+			return build();
 		} catch (error) {
 			// An expression error is as much a reason to stop before sending as a bad setting.
 			const problem = error instanceof OutboundConfigError ? error : new OutboundConfigError('Parameters', (error as Error).message);
 			onItemError(problem, itemIndexes[0]);
-			return failing(itemIndexes, problem);
+			return factory.invalid(itemIndexes, problem);
 		}
 	};
-
 	if (settings.encoding === 'jsonArray' && settings.hasBody) {
-		// Items back from one Retry Later request go out together again with its key and attempts;
-		// fresh items get a request (and key) of their own.
-		const resumed = items.map((item) => resumeOf(item.json, settings.nodeId));
-		const groups = new Map<string | undefined, number[]>();
-		for (const [index, entry] of resumed.entries()) {
-			const group = groups.get(entry?.key);
-			if (group) group.push(index);
-			else groups.set(entry?.key, [index]);
-		}
-		return [...groups].map(
-			([resumeKey, indexes]) =>
-				attempt(indexes, () => {
-					const parts = request(indexes[0]);
-					const loop = resumeKey === undefined ? undefined : resumed[indexes[0]];
-					const body = buildArrayBody(indexes.map((index) => content(items[index], index)));
-					return job(indexes, parts, loop?.key ?? batchKey(indexes), body, loop?.resume);
-				}) as DeliveryJob,
-		);
+		return batchGroups(items, settings.nodeId).map(({ itemIndexes, resumed }) => prepare(itemIndexes, () => factory.batch(items, itemIndexes, resumed)));
 	}
-
-	return items.map((item, itemIndex) =>
-		attempt([itemIndex], () => {
-			const parts = request(itemIndex);
-			const resumed = resumeOf(item.json, settings.nodeId);
-			const key = resumed?.key ?? keyFor(itemIndex);
-			const body = settings.hasBody ? buildBody(content(item, itemIndex), settings.encoding, settings.encodeOptions) : undefined;
-			return job([itemIndex], parts, key, body, resumed?.resume);
-		}) as DeliveryJob,
-	);
+	return items.map((item, itemIndex) => prepare([itemIndex], () => factory.single(item, itemIndex)));
 }

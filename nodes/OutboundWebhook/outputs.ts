@@ -1,7 +1,7 @@
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { withoutOwnKeys } from '../shared/outbound/content';
-import type { DeliveryJob, DeliveryResult, DeliveryStatus } from '../shared/outbound/runner';
+import type { DeliveryResult, DeliveryStatus, PreparedJob } from '../shared/outbound/runner';
 
 const OUTPUT_INDEX: Record<DeliveryStatus, number> = { delivered: 0, retry_later: 1, failed: 2 };
 
@@ -10,7 +10,7 @@ const OUTPUT_INDEX: Record<DeliveryStatus, number> = { delivered: 0, retry_later
  * its own data (without this node's keys from an earlier pass) plus delivery, response, captured
  * and error. Binary data passes through.
  */
-export function routeResults(items: INodeExecutionData[], jobs: DeliveryJob[], results: DeliveryResult[]): INodeExecutionData[][] {
+export function routeResults(items: INodeExecutionData[], jobs: PreparedJob[], results: DeliveryResult[]): INodeExecutionData[][] {
 	const byItem = new Array<DeliveryResult>(items.length);
 	for (const [index, job] of jobs.entries()) {
 		// A JSON Array request answers for several items: each gets its own copy, so changing one downstream changes no other.
