@@ -5,7 +5,7 @@
  */
 import { isHeaderName, LINE_BREAK_OR_NUL } from './http/headerRules';
 import type { SigningConfig } from './signatures';
-import { constantTimeIncludes, verifyRequestSignature } from './signatures';
+import { matchingSecretIndex, verifyRequestSignature } from './signatures';
 import type { HeaderBag, VerificationResult, VerifyOptions } from './signatures/types';
 import { fail, isFailure, singleHeader } from './signatures/types';
 import { standardWebhooksKey } from './signatures/standardWebhooks';
@@ -193,10 +193,8 @@ export function verifyInboundAuth(
 }
 
 function matchSecret(secrets: string[], received: string, scheme: string): VerificationResult {
-	for (const [secretIndex, secret] of secrets.entries()) {
-		if (constantTimeIncludes([secret], received)) return { valid: true, scheme, secretIndex };
-	}
-	return fail('mismatch', 'Wrong credentials');
+	const secretIndex = matchingSecretIndex(secrets, [received], (secret) => secret);
+	return secretIndex < 0 ? fail('mismatch', 'Wrong credentials') : { valid: true, scheme, secretIndex };
 }
 
 /**

@@ -15,11 +15,20 @@ export function constantTimeEqual(expected: string, received: string): boolean {
 	return timingSafeEqual(a, b);
 }
 
-/** True when `received` equals any of `candidates`; every candidate is compared, never short-circuited. */
-export function constantTimeIncludes(candidates: readonly string[], received: string): boolean {
+/** True when `expected` is among the `received` values; every one is compared, never short-circuited. */
+export function constantTimeIncludes(received: readonly string[], expected: string): boolean {
 	let found = false;
-	for (const candidate of candidates) {
-		if (constantTimeEqual(candidate, received)) found = true;
+	for (const value of received) {
+		if (constantTimeEqual(expected, value)) found = true;
 	}
 	return found;
+}
+
+/**
+ * Which of the active secrets (current first, then those kept for rotation) the sender used: the
+ * index of the first secret whose expected value is among the `received` ones (a header may carry
+ * several signatures), or -1 when none is. Every received value is compared in constant time.
+ */
+export function matchingSecretIndex(secrets: readonly string[], received: readonly string[], expectedFor: (secret: string) => string): number {
+	return secrets.findIndex((secret) => constantTimeIncludes(received, expectedFor(secret)));
 }

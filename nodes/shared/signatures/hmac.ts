@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 
-import { constantTimeIncludes } from './constantTime';
+import { matchingSecretIndex } from './constantTime';
 import { hmacKey } from './hmacKey';
 import type { HeaderBag, VerificationResult, VerifyOptions } from './types';
 import { checkTimestamp, fail, isFailure, singleHeader } from './types';
@@ -89,16 +89,12 @@ export function verifyHmac(
 	const normalise = (digest: string) => (scheme.encoding === 'hex' ? digest.toLowerCase() : digest);
 	const received = normalise(value.slice(scheme.prefix.length));
 	const payload = signedPayload(scheme, rawBody, signedTimestamp);
-	for (const [secretIndex, secret] of secrets.entries()) {
-		const expected = normalise(computeHmac(secret, scheme.algorithm, payload, scheme.encoding));
-		if (constantTimeIncludes([expected], received)) {
-			return {
-				valid: true,
-				scheme: `hmac-${scheme.algorithm}`,
-				secretIndex,
-				...(scheme.signedContent === 'timestampDotBody' ? { timestampSeconds } : {}),
-			};
-		}
-	}
-	return fail('mismatch', `Signature in ${scheme.headerName} does not match the body`);
+	const secretIndex = matchingSecretIndex(secrets, [received], (secret) => normalise(computeHmac(secret, scheme.algorithm, payload, scheme.encoding)));
+	if (secretIndex < 0) return fail('mismatch', `Signature in ${scheme.headerName} does not match the body`);
+	return {
+		valid: true,
+		scheme: `hmac-${scheme.algorithm}`,
+		secretIndex,
+		...(scheme.signedContent === 'timestampDotBody' ? { timestampSeconds } : {}),
+	};
 }

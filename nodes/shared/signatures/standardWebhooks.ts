@@ -1,6 +1,6 @@
 import { createHmac, randomUUID } from 'node:crypto';
 
-import { constantTimeEqual } from './constantTime';
+import { matchingSecretIndex } from './constantTime';
 import { hmacKey } from './hmacKey';
 import type { HeaderBag, VerificationResult, VerifyOptions } from './types';
 import { checkTimestamp, fail, isFailure, singleHeader } from './types';
@@ -12,7 +12,6 @@ import { checkTimestamp, fail, isFailure, singleHeader } from './types';
  * Svix, which the spec grew out of, sends the same values under `svix-*` names; both are accepted.
  */
 const SECRET_PREFIX = 'whsec_';
-export const STANDARD_WEBHOOKS_TOLERANCE_SECONDS = 300;
 
 /** The HMAC key of a Standard Webhooks secret. Throws a plain-language error for a secret that is not base64. */
 export function standardWebhooksKey(secret: string): Buffer {
@@ -76,13 +75,9 @@ export function verifyStandardWebhook(
 		.filter((entry) => entry.startsWith('v1,'));
 	if (received.length === 0) return fail('malformed', 'webhook-signature holds no v1 signature');
 
-	for (const [secretIndex, secret] of secrets.entries()) {
-		const expected = computeStandardWebhookSignature(secret, messageId as string, rawTimestamp as string, rawBody);
-		let matched = false;
-		for (const candidate of received) if (constantTimeEqual(expected, candidate)) matched = true;
-		if (matched) {
-			return { valid: true, scheme: 'standard-webhooks', secretIndex, timestampSeconds, messageId: messageId as string };
-		}
-	}
-	return fail('mismatch', 'webhook-signature does not match the body');
+	const secretIndex = matchingSecretIndex(secrets, received, (secret) =>
+		computeStandardWebhookSignature(secret, messageId as string, rawTimestamp as string, rawBody),
+	);
+	if (secretIndex < 0) return fail('mismatch', 'webhook-signature does not match the body');
+	return { valid: true, scheme: 'standard-webhooks', secretIndex, timestampSeconds, messageId: messageId as string };
 }

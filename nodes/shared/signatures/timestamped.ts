@@ -1,15 +1,13 @@
-import { createHmac } from 'node:crypto';
-
-import { constantTimeEqual } from './constantTime';
-import { hmacKey } from './hmacKey';
-import type { HeaderBag, VerificationResult, VerifyOptions } from './types';
-import { checkTimestamp, fail, isFailure, singleHeader } from './types';
-
 /**
  * The Stripe-style scheme: `t=<unix>,v1=<hex>` in one header, HMAC-SHA256 over `<t>.<raw body>`.
  * As in stripe-node, the whole secret string (including any `whsec_` prefix) is the key.
  */
-export const DEFAULT_TIMESTAMPED_HEADER = 'Webhook-Signature';
+import { createHmac } from 'node:crypto';
+
+import { matchingSecretIndex } from './constantTime';
+import { hmacKey } from './hmacKey';
+import type { HeaderBag, VerificationResult, VerifyOptions } from './types';
+import { checkTimestamp, fail, isFailure, singleHeader } from './types';
 
 /** `timestamp` is signed as the header's `t=` carries it: verifying passes that text, not the seconds read from it. */
 export function computeTimestampedSignature(secret: string, timestamp: number | string, body: Buffer): string {
@@ -50,11 +48,7 @@ export function verifyTimestamped(
 	const timestampSeconds = checkTimestamp(timestamp, `${headerName} t=`, options);
 	if (isFailure(timestampSeconds)) return timestampSeconds;
 
-	for (const [secretIndex, secret] of secrets.entries()) {
-		const expected = computeTimestampedSignature(secret, timestamp as string, rawBody);
-		let matched = false;
-		for (const candidate of signatures) if (constantTimeEqual(expected, candidate)) matched = true;
-		if (matched) return { valid: true, scheme: 'timestamped-hmac-sha256', secretIndex, timestampSeconds };
-	}
-	return fail('mismatch', `Signature in ${headerName} does not match the body`);
+	const secretIndex = matchingSecretIndex(secrets, signatures, (secret) => computeTimestampedSignature(secret, timestamp as string, rawBody));
+	if (secretIndex < 0) return fail('mismatch', `Signature in ${headerName} does not match the body`);
+	return { valid: true, scheme: 'timestamped-hmac-sha256', secretIndex, timestampSeconds };
 }

@@ -1,4 +1,4 @@
-import { constantTimeEqual, constantTimeIncludes } from '../../../../nodes/shared/signatures/constantTime';
+import { constantTimeEqual, constantTimeIncludes, matchingSecretIndex } from '../../../../nodes/shared/signatures/constantTime';
 
 describe('constant-time comparison', () => {
 	it('is true only for equal strings', () => {
@@ -13,5 +13,15 @@ describe('constant-time comparison', () => {
 		expect(constantTimeIncludes(['one', 'two'], 'two')).toBe(true);
 		expect(constantTimeIncludes(['one', 'two'], 'three')).toBe(false);
 		expect(constantTimeIncludes([], 'x')).toBe(false);
+	});
+
+	it('tells which secret made one of the received signatures, the current one first', () => {
+		const sign = (secret: string) => `sig:${secret}`;
+		expect(matchingSecretIndex(['new', 'old'], ['sig:old'], sign)).toBe(1);
+		expect(matchingSecretIndex(['new', 'old'], ['sig:other', 'sig:new'], sign)).toBe(0);
+		expect(matchingSecretIndex(['same', 'same'], ['sig:same'], sign)).toBe(0);
+		expect(matchingSecretIndex(['new', 'old'], ['sig:gone'], sign)).toBe(-1);
+		expect(matchingSecretIndex([], ['sig:new'], sign)).toBe(-1);
+		expect(matchingSecretIndex(['new'], [], sign)).toBe(-1);
 	});
 });
