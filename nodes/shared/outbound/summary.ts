@@ -8,7 +8,7 @@ export interface RunCounts {
 export interface RunSummaryOptions {
 	/** False when nothing is connected to Retry Later, so waiting items would not come back. */
 	retryLaterConnected?: boolean;
-	/** Set in a manual run, which makes one attempt: the attempts a production run would make. */
+	/** Set in a manual run, which makes one attempt: the attempts a production run would make (said when an item was not delivered). */
 	manualRunOf?: number;
 }
 
@@ -28,7 +28,7 @@ export function summarizeRun(counts: RunCounts, options: RunSummaryOptions = {})
 		message += ` Nothing is connected to the Retry Later output, so ${items(counts.retryLater)} will not be sent again: loop it through a Wait node back into this node.`;
 		type = 'warning';
 	}
-	if (options.manualRunOf !== undefined && options.manualRunOf > 1) {
+	if (options.manualRunOf !== undefined && options.manualRunOf > 1 && counts.retryLater + counts.failed > 0) {
 		message += ` A manual run makes one attempt per item; published runs make up to ${options.manualRunOf} (Retry Policy).`;
 	}
 	return { message, type };

@@ -15,5 +15,6 @@ describe('summarizeRun', () => {
 	it('says that a manual run made one attempt of the several a published run makes', () => {
 		expect(summarizeRun({ delivered: 0, retryLater: 0, failed: 1 }, { manualRunOf: 5 }).message).toMatch(/published runs make up to 5 \(Retry Policy\)\.$/);
 		expect(summarizeRun({ delivered: 0, retryLater: 0, failed: 1 }, { manualRunOf: 1 }).message).not.toContain('manual');
+		expect(summarizeRun({ delivered: 1, retryLater: 0, failed: 0 }, { manualRunOf: 5 }).message).not.toContain('manual');
 	});
 });
