@@ -31,7 +31,11 @@ const XXE_MARKER = `XXE-SECRET-${randomUUID()}`;
 const xxeFile = path.join(xxeDir, 'secret.txt');
 fs.writeFileSync(xxeFile, XXE_MARKER);
 
-const credentials = [{ id: 'hostileHmac00001', name: 'Hostile HMAC', type: 'webhookSigningSecretApi', data: { scheme: 'hmac', secret: SECRET } }];
+const BEARER = 'hostile-bearer-token';
+const credentials = [
+	{ id: 'hostileHmac00001', name: 'Hostile HMAC', type: 'webhookSigningSecretApi', data: { scheme: 'hmac', secret: SECRET } },
+	{ id: 'hostileBearer001', name: 'Hostile Bearer', type: 'webhookBearerTokenApi', data: { token: BEARER } },
+];
 const signing = { webhookSigningSecretApi: { id: 'hostileHmac00001', name: 'Hostile HMAC' } };
 
 const inboundWorkflow = workflow(
@@ -121,6 +125,31 @@ const outboundWorkflow: WorkflowJson = (() => {
 	);
 })();
 
+/** Signed, with a bearer token and a secret custom header, following redirects: for the cross-origin row. */
+const CUSTOM_SECRET = 'hostile-custom-header-secret';
+const redirectWorkflow = workflow(
+	'hostileRedirect',
+	[
+		coreNode('webhook', { name: 'Webhook out-redirect', typeVersion: 2, webhookId: randomUUID(), parameters: { httpMethod: 'POST', path: 'out-redirect', options: {} } }),
+		pkgNode('outboundWebhook', {
+			name: 'Send redirected',
+			parameters: {
+				method: 'POST',
+				url: '={{ $json.body.url }}',
+				authentication: 'bearerToken',
+				signRequests: true,
+				content: 'fields',
+				fields: { values: [{ name: 'event', value: 'hostile.redirect' }] },
+				headers: { parameters: [{ name: 'X-Api-Token', value: CUSTOM_SECRET }] },
+				retry: { maxAttempts: 1 },
+				options: { followRedirects: true, timeout: 20 },
+			},
+			credentials: { ...signing, webhookBearerTokenApi: { id: 'hostileBearer001', name: 'Hostile Bearer' } },
+		}),
+	],
+	[['Webhook out-redirect', 'Send redirected']],
+);
+
 interface Row {
 	target: string;
 	input: string;
@@ -199,7 +228,7 @@ beforeAll(async () => {
 		return true;
 	});
 	n8n = await startN8n({
-		workflows: [inboundWorkflow, crmWorkflow, highLevelWorkflow, outboundWorkflow],
+		workflows: [inboundWorkflow, crmWorkflow, highLevelWorkflow, outboundWorkflow, redirectWorkflow],
 		credentials,
 		env: { HTTP_PROXY: proxy.url, NO_PROXY: '127.0.0.1,localhost,::1' },
 	});
@@ -589,5 +618,45 @@ describe('Hostile settings and answers for the Outbound Webhook node', () => {
 		expect((await fetch(`${n8n.baseUrl}/healthz`)).status).toBe(200);
 		expect(n8n.output()).not.toContain(XXE_MARKER);
 		expect(n8n.output()).not.toContain(SECRET);
+	});
+});
+
+describe('A redirect from the Outbound Webhook node to another origin', () => {
+	/** A loopback server that records the headers of each request and answers with `answer`. */
+	async function headerRecorder(answer: (res: http.ServerResponse) => void) {
+		const seen: http.IncomingHttpHeaders[] = [];
+		const server = http.createServer((req, res) => {
+			seen.push(req.headers);
+			req.resume();
+			req.on('end', () => answer(res));
+		});
+		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+		const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+		return { origin, seen, close: () => new Promise((resolve) => server.close(resolve)) };
+	}
+
+	it('sends the second origin no custom header, no signature and no credential', async () => {
+		// Same host, another port: another origin, which could replay a valid signature against the first.
+		const second = await headerRecorder((res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}'));
+		const first = await headerRecorder((res) => res.writeHead(307, { location: `${second.origin}/landing` }).end());
+		try {
+			const response = await fetch(n8n.webhookUrl('out-redirect'), {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify({ url: `${first.origin}/hook` }),
+			});
+			expect(response.status).toBe(200);
+			const [execution] = await waitForSettled(n8n, redirectWorkflow.id, 1, 60_000);
+			const [delivered] = await n8n.outputItems(execution.id, 'Send redirected', 0);
+			const secrets = ['authorization', 'x-api-token', 'x-webhook-signature', 'idempotency-key'];
+			const leaked = secrets.filter((name) => second.seen[0]?.[name] !== undefined);
+			const sentFirst = secrets.filter((name) => first.seen[0]?.[name] !== undefined);
+			const ok = delivered !== undefined && second.seen.length === 1 && leaked.length === 0 && sentFirst.length === secrets.length;
+			const seen = `${delivered ? 'Delivered' : 'not delivered'}; first origin got ${sentFirst.join(', ')}; second origin got ${leaked.length > 0 ? leaked.join(', ') : 'none of them'}`;
+			const input = '307 to another origin, with a custom header, HMAC signature and bearer token';
+			expect(record({ target: 'Outbound Webhook', input, expected: 'second origin gets none of the four', seen }, ok)).toBe(true);
+		} finally {
+			await Promise.all([first.close(), second.close()]);
+		}
 	});
 });
