@@ -75,7 +75,7 @@ function ipv6Reason(address: ipaddr.IPv6): string | undefined {
 	if (embedded.length > 0) {
 		for (const { form, ipv4 } of embedded) {
 			const reason = ipv4Reason(ipv4);
-			if (reason) return `${reason} (${ipv4.toString()} inside a ${form} IPv6 address)`;
+			if (reason) return `${reason} (${ipv4.toString()}, carried in IPv6 as ${form})`;
 		}
 		return undefined;
 	}

@@ -39,7 +39,7 @@ describe('blockedAddressReason, every spelling of a URL host', () => {
 		['http://[::169.254.169.254]/', /IPv4-compatible/],
 		['http://[::8.8.8.8]/', /IPv4-compatible/],
 		// IPv4-mapped
-		['http://[::ffff:127.0.0.1]/', /loopback.*127\.0\.0\.1 inside a IPv4-mapped/],
+		['http://[::ffff:127.0.0.1]/', /loopback.*127\.0\.0\.1, carried in IPv6 as IPv4-mapped/],
 		['http://[0:0:0:0:0:ffff:7f00:1]/', /loopback/],
 		['http://[::ffff:169.254.169.254]/', /link-local/],
 		['http://[::ffff:10.1.2.3]/', /private/],
