@@ -4,7 +4,10 @@
  *
  *   npm run bench                       all comparisons, 3 rounds each (outbound: 5)
  *   npm run bench -- --rounds=5         more rounds
- *   npm run bench -- --only=outbound,handler   some sections: handler, memory, outbound, inbound, legacy, transport
+ *   npm run bench -- --only=outbound,handler   some sections: handler, memory, outbound, inbound, legacy, transport, chain
+ *   npm run bench -- --only=chain --engines=lazy,legacy --phase-ms=1000
+ *       ours vs the hand-built chain, one n8n per engine setting (default, lazy, legacy); --phase-ms
+ *       shortens each timed phase (default 3000) for a quick check
  *
  * Traffic goes only to 127.0.0.1. Every n8n started here is stopped before exit.
  */
@@ -19,14 +22,17 @@ import { waitForWebhooks, webhookPaths } from './lib/n8nBench';
 import { startReceiver } from './lib/receiver';
 import type { Row, Section } from './lib/report';
 import { machineMeta, renderTable, writeResults } from './lib/report';
+import { chainSection } from './sections/chain';
+import type { EngineName } from './sections/chainSetup';
+import { chainWorkflows, ENGINES } from './sections/chainSetup';
 import { handlerSection } from './sections/handler';
 import { inboundSection, inboundWorkflows } from './sections/inbound';
 import { memorySection } from './sections/memory';
 import { COST_ROUNDS, outboundSection, outboundWorkflows } from './sections/outbound';
 import { transportSection } from './sections/transport';
-import { CREDENTIALS } from './workflows';
+import { CHAIN_CREDENTIALS, CREDENTIALS } from './workflows';
 
-const SECTIONS = ['handler', 'memory', 'outbound', 'inbound', 'legacy', 'transport'] as const;
+const SECTIONS = ['handler', 'memory', 'outbound', 'inbound', 'legacy', 'transport', 'chain'] as const;
 type SectionName = (typeof SECTIONS)[number];
 
 function parseOptions() {
@@ -36,7 +42,12 @@ function parseOptions() {
 	const only = argument('only')?.split(',') ?? [...SECTIONS];
 	const unknown = only.filter((name) => !SECTIONS.includes(name as SectionName));
 	if (unknown.length > 0) throw new Error(`Unknown section(s) ${unknown.join(', ')}; choose from ${SECTIONS.join(', ')}`);
-	return { rounds, only: new Set(only as SectionName[]) };
+	const engines = (argument('engines')?.split(',') ?? Object.keys(ENGINES)) as EngineName[];
+	const badEngine = engines.filter((name) => !(name in ENGINES));
+	if (badEngine.length > 0) throw new Error(`Unknown engine(s) ${badEngine.join(', ')}; choose from ${Object.keys(ENGINES).join(', ')}`);
+	const phaseMs = Number(argument('phase-ms') ?? 3_000);
+	if (!Number.isInteger(phaseMs) || phaseMs < 500 || phaseMs > 30_000) throw new Error('--phase-ms must be an integer from 500 to 30000');
+	return { rounds, only: new Set(only as SectionName[]), engines, phaseMs };
 }
 
 /** n8n keeps the first 16 characters of a workflow id; two workflows must never share them. */
@@ -116,6 +127,17 @@ async function main() {
 			await stopN8n();
 		}
 
+		if (only.has('chain')) {
+			for (const engine of options.engines) {
+				const workflows = chainWorkflows();
+				console.error(`[bench] starting n8n for the hand-built chain, engine ${engine} ${JSON.stringify(ENGINES[engine])} … ${elapsed(started)}`);
+				n8n = await startN8n({ workflows: Object.values(workflows), credentials: [...CREDENTIALS, ...CHAIN_CREDENTIALS], env: ENGINES[engine] });
+				await waitForWebhooks(n8n, webhookPaths(Object.values(workflows)));
+				sections[`chain-${engine}`] = await chainSection(n8n, workflows, rounds, engine, options.phaseMs);
+				await stopN8n();
+			}
+		}
+
 		if (only.has('transport')) {
 			console.error(`[bench] transport (no n8n) … ${elapsed(started)}`);
 			// The most connections any round opened (later rounds reuse the pool, so their count is lower).
@@ -128,7 +150,7 @@ async function main() {
 		await receiver.close();
 	}
 
-	const order: SectionName[] = ['outbound', 'inbound', 'legacy', 'handler', 'memory', 'transport'];
+	const order = ['outbound', 'inbound', 'legacy', ...Object.keys(ENGINES).map((engine) => `chain-${engine}`), 'handler', 'memory', 'transport'];
 	const rows: Row[] = order.flatMap((name) => sections[name]?.rows ?? []);
 	meta.durationSeconds = Math.round((Date.now() - started) / 1000);
 	meta.loadAverageAtEnd = os.loadavg().map((value) => Math.round(value * 100) / 100);

@@ -178,3 +178,81 @@ export function itemJson(i: number): string {
 		notes: 'x'.repeat(ITEM_PADDING),
 	});
 }
+
+export const BASIC_AUTH = { user: 'bench-user', password: 'bench-password' };
+
+/** Credentials of n8n's own nodes in the hand-built chain and the rejection floor. */
+export const CHAIN_CREDENTIALS: CredentialJson[] = [
+	{ id: 'benchCrypto00001', name: 'Bench Crypto', type: 'crypto', data: { hmacSecret: HMAC_SECRET } },
+	{ id: 'benchBasic000001', name: 'Bench Basic Auth', type: 'httpBasicAuth', data: BASIC_AUTH },
+];
+
+/**
+ * What a user builds without this package: Webhook (Raw Body) → Crypto (HMAC-SHA256 of the binary
+ * body) → IF (equals the signature header) → Remove Duplicates (processed in previous executions, by
+ * event id) → Done. Every request becomes an execution; forged and repeated events stop inside it.
+ */
+export function handBuiltChainWorkflow(id: string, path: string): WorkflowJson {
+	return workflow(
+		id,
+		[
+			coreNode('webhook', {
+				name: 'Webhook',
+				typeVersion: 2,
+				webhookId: randomUUID(),
+				parameters: { httpMethod: 'POST', path, options: { rawBody: true } },
+			}),
+			coreNode('crypto', {
+				name: 'HMAC',
+				typeVersion: 2,
+				parameters: { action: 'hmac', binaryData: true, binaryPropertyName: 'data', type: 'SHA256', dataPropertyName: 'computedSignature', encoding: 'hex' },
+				credentials: { crypto: { id: 'benchCrypto00001', name: 'Bench Crypto' } },
+			}),
+			coreNode('if', {
+				name: 'Signature OK?',
+				typeVersion: 2.2,
+				parameters: {
+					conditions: {
+						options: { caseSensitive: true, leftValue: '', typeValidation: 'strict', version: 2 },
+						conditions: [
+							{
+								id: randomUUID(),
+								leftValue: '={{ $json.computedSignature }}',
+								rightValue: '={{ $json.headers["x-webhook-signature"] }}',
+								operator: { type: 'string', operation: 'equals' },
+							},
+						],
+						combinator: 'and',
+					},
+					options: {},
+				},
+			}),
+			coreNode('removeDuplicates', {
+				name: 'New Event?',
+				typeVersion: 2,
+				parameters: { operation: 'removeItemsSeenInPreviousExecutions', dedupeValue: '={{ $json.body.id }}', options: {} },
+			}),
+			done(),
+		],
+		[
+			['Webhook', 'HMAC'],
+			['HMAC', 'Signature OK?'],
+			['Signature OK?', 'New Event?', 0],
+			['New Event?', 'Done'],
+		],
+	);
+}
+
+/** n8n's Webhook node with Basic Auth: a wrong password is refused before any execution (n8n's own floor). */
+export function basicAuthWebhookWorkflow(id: string, path: string): WorkflowJson {
+	return triggered(
+		id,
+		coreNode('webhook', {
+			name: 'Webhook',
+			typeVersion: 2,
+			webhookId: randomUUID(),
+			parameters: { httpMethod: 'POST', path, authentication: 'basicAuth', options: {} },
+			credentials: { httpBasicAuth: { id: 'benchBasic000001', name: 'Bench Basic Auth' } },
+		}),
+	);
+}

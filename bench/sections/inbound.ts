@@ -72,7 +72,7 @@ async function waitForCount(n8n: TestN8n, workflowId: string, count: number) {
  * One load phase. Every answer must carry `status` (401 for forged, 200 otherwise): a phase whose
  * requests failed some other way would otherwise count as fast rejections.
  */
-async function phase(
+export async function phase(
 	n8n: TestN8n,
 	workflow: WorkflowJson,
 	path: string,
@@ -80,9 +80,10 @@ async function phase(
 	build: (index: number) => LoadRequest,
 	expectExecutions: boolean,
 	status = 200,
+	durationMs = PHASE_MS,
 ): Promise<Phase> {
 	const before = await executionCount(n8n, workflow.id);
-	const load = await runLoad({ url: n8n.webhookUrl(path), concurrency, requests: PHASE_MAX_REQUESTS, maxDurationMs: PHASE_MS, build });
+	const load = await runLoad({ url: n8n.webhookUrl(path), concurrency, requests: PHASE_MAX_REQUESTS, maxDurationMs: durationMs, build });
 	const unexpected = Object.entries(load.statuses).filter(([answered]) => answered !== String(status));
 	if (unexpected.length > 0 || load.errors > 0) {
 		throw new Error(`${workflow.name}: expected every answer to be ${status}, got ${JSON.stringify(load.statuses)} and ${load.errors} errors`);
