@@ -25,6 +25,7 @@ export interface CrmOptions {
 	trustedProxies?: string;
 	replayWindowSeconds?: number;
 	maxBodySizeKb?: number;
+	maxXmlElements?: number;
 	handshakeSource?: 'none' | HandshakeSettings['source'];
 	handshakeField?: string;
 	handshakeResponse?: HandshakeSettings['respondAs'];
@@ -101,6 +102,7 @@ function inboundSettings(profile: CrmProfile, options: CrmOptions): InboundSetti
 		ipAllowlist: options.ipAllowlist,
 		trustedProxies: options.trustedProxies,
 		maxBodyBytes: options.maxBodySizeKb ? options.maxBodySizeKb * 1024 : undefined,
+		parseLimits: { maxXmlElements: options.maxXmlElements },
 		replayWindowSeconds: options.replayWindowSeconds,
 		// Each profile reads the body as the CRM sends it; the Content-Type decides.
 		bodyType: 'auto',

@@ -13,6 +13,7 @@ import {
 	ipAllowlistProperty,
 	maxBodySizeProperty,
 	maxRememberedEventsProperty,
+	maxXmlElementsProperty,
 	rememberEventsProperty,
 	replayWindowProperty,
 	TRIGGER_AUTHENTICATION_OPTIONS,
@@ -280,6 +281,7 @@ export const crmSettingsProperty: INodeProperties = {
 		ipAllowlistProperty,
 		maxBodySizeProperty,
 		maxRememberedEventsProperty,
+		maxXmlElementsProperty,
 		rememberEventsProperty(
 			72,
 			'Covers every retry schedule these CRMs document (Freshsales retries for an hour, then for 2 days). Where the CRM sends no event ID and the record holds no time of the change, the ID is a hash of the content and is kept only for the CRM’s retry window, so a later change with the same content still starts the workflow.',

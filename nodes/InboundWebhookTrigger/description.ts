@@ -11,6 +11,7 @@ import {
 	ipAllowlistProperty,
 	maxBodySizeProperty,
 	maxRememberedEventsProperty,
+	maxXmlElementsProperty,
 	rememberEventsProperty,
 	replayWindowProperty,
 	TRIGGER_AUTHENTICATION_OPTIONS,
@@ -308,6 +309,7 @@ const optionsCollection: INodeProperties = {
 		ipAllowlistProperty,
 		maxBodySizeProperty,
 		maxRememberedEventsProperty,
+		maxXmlElementsProperty,
 		{
 			displayName: 'Output Mapped Fields Only',
 			name: 'mappedFieldsOnly',

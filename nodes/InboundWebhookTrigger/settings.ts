@@ -29,6 +29,7 @@ interface OptionsCollection {
 	trustedProxies?: string;
 	replayWindowSeconds?: number;
 	maxBodySizeKb?: number;
+	maxXmlElements?: number;
 	bodyType?: BodyType;
 	binaryPropertyName?: string;
 	redactHeaders?: string;
@@ -48,6 +49,7 @@ export function readSettings(node: ParameterSource): TriggerSettings {
 		trustedProxies: options.trustedProxies,
 		replayWindowSeconds: options.replayWindowSeconds,
 		maxBodyBytes: (options.maxBodySizeKb ?? 1024) * 1024,
+		parseLimits: { maxXmlElements: options.maxXmlElements },
 		bodyType: options.bodyType ?? 'auto',
 	};
 	if (get('deduplicate', false)) {

@@ -7,15 +7,18 @@ import { parseJson } from './json';
 import type { Parsed, Rejection } from './rejection';
 import { reject } from './rejection';
 import { parseXml } from './xml';
+import { DEFAULT_MAX_XML_ELEMENTS } from './xmlTree';
 
 export interface ParseLimits {
 	/** Deepest nesting accepted in JSON and XML. */
 	maxDepth: number;
 	/** Most fields accepted in a form body. */
 	maxFormFields: number;
+	/** Most elements accepted in an XML body; attributes and text nodes are limited in proportion. */
+	maxXmlElements: number;
 }
 
-export const DEFAULT_PARSE_LIMITS: ParseLimits = { maxDepth: 1000, maxFormFields: 1000 };
+export const DEFAULT_PARSE_LIMITS: ParseLimits = { maxDepth: 1000, maxFormFields: 1000, maxXmlElements: DEFAULT_MAX_XML_ELEMENTS };
 
 const UTF8_CHARSETS = new Set(['utf-8', 'utf8', 'us-ascii', 'ascii']);
 const LATIN1_CHARSETS = new Set(['iso-8859-1', 'latin1', 'windows-1252']);
@@ -64,7 +67,7 @@ export function parseBody(bytes: Buffer, kind: BodyKind, contentType: ContentTyp
 		case 'json':
 			return parseJson(bytes, text, limits.maxDepth);
 		case 'xml':
-			return parseXml(text, limits.maxDepth);
+			return parseXml(text, limits.maxDepth, limits.maxXmlElements);
 		case 'form':
 			return parseForm(bytes, text, limits.maxFormFields);
 		case 'text':

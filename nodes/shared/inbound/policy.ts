@@ -82,6 +82,7 @@ export function compileInboundPolicy(settings: InboundSettings, labels: Partial<
 		parseLimits: {
 			maxDepth: positive(settings.parseLimits?.maxDepth, DEFAULT_PARSE_LIMITS.maxDepth),
 			maxFormFields: positive(settings.parseLimits?.maxFormFields, DEFAULT_PARSE_LIMITS.maxFormFields),
+			maxXmlElements: Math.floor(positive(settings.parseLimits?.maxXmlElements, DEFAULT_PARSE_LIMITS.maxXmlElements)),
 		},
 	};
 	if (settings.handshake) policy.handshake = compileHandshake(settings.handshake, label.handshakeField);

@@ -24,6 +24,10 @@ export type RejectionCode =
 	| 'replayed'
 	| 'unsupported_media_type'
 	| 'malformed_body'
+	| 'xml_too_many_elements'
+	| 'xml_too_many_attributes'
+	| 'xml_too_many_text_nodes'
+	| 'xml_attributes_too_long'
 	| 'duplicate'
 	| 'dedupe_store_unavailable';
 

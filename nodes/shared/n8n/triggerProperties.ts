@@ -34,6 +34,16 @@ export const maxBodySizeProperty: INodeProperties = {
 	description: 'Larger bodies are answered 413; for gzip or deflate bodies, the size after decoding counts',
 };
 
+export const maxXmlElementsProperty: INodeProperties = {
+	displayName: 'Max XML Elements',
+	name: 'maxXmlElements',
+	type: 'number',
+	typeOptions: { minValue: 1, maxValue: 1000000 },
+	default: 100000,
+	description:
+		'XML bodies with more elements are answered 413, as are bodies with more than twice as many attributes or more text nodes. Each 100,000 elements cost n8n about 0.1 s of parsing.',
+};
+
 export const maxRememberedEventsProperty: INodeProperties = {
 	displayName: 'Max Remembered Events',
 	name: 'dedupeMaxEntries',

@@ -293,6 +293,19 @@ describe('CRM Event Trigger webhook(): user-built and standard senders', () => {
 		expect(lastItems(server)?.[0]).toMatchObject({ event: 'opportunity.won', sourceEvent: 'Deal Won', object: { id: '70001234567' } });
 	});
 
+	it('answers 413 to XML past Options › Max XML Elements, before any execution', async () => {
+		const server = await serve({
+			parameters: { crm: 'freshsales', authentication: 'basicAuth', eventSource: 'field', eventField: 'event', settings: { maxXmlElements: 5 } },
+			credentials: basic,
+		});
+		// The fixture holds 10 elements.
+		expect(await post(server, fixture('freshsales', 'deal-won.xml'), { authorization, 'content-type': 'application/xml' })).toMatchObject({
+			status: 413,
+			json: { error: 'xml_too_many_elements' },
+		});
+		expect(server.results.every((result) => result.workflowData === undefined)).toBe(true);
+	});
+
 	it('verifies Standard Webhooks with the reference signer and dedupes on webhook-id', async () => {
 		const secret = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 		const server = await serve({

@@ -53,6 +53,14 @@ describe('parseBody', () => {
 		},
 	);
 
+	it('limits XML elements as the limits say', () => {
+		const limits = { ...DEFAULT_PARSE_LIMITS, maxXmlElements: 3 };
+		const xml = (count: number) => Buffer.from(`<r>${'<a/>'.repeat(count - 1)}</r>`);
+		expect(parseBody(xml(3), 'xml', type('application/xml'), limits)).toEqual({ value: { r: { a: ['', ''] } } });
+		expect(parseBody(xml(4), 'xml', type('application/xml'), limits)).toMatchObject({ status: 413, code: 'xml_too_many_elements' });
+		expect(DEFAULT_PARSE_LIMITS.maxXmlElements).toBe(100_000);
+	});
+
 	it('decodes Latin-1 when the charset says so', () => {
 		expect(parse(Buffer.from([0x63, 0x61, 0x66, 0xe9]), 'text/plain; charset=ISO-8859-1')).toEqual({ value: 'café' });
 	});

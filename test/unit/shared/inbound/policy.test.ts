@@ -7,7 +7,7 @@ describe('compileInboundPolicy', () => {
 			maxBodyBytes: 1024 * 1024,
 			replayWindowSeconds: 300,
 			bodyType: 'auto',
-			parseLimits: { maxDepth: 1000, maxFormFields: 1000 },
+			parseLimits: { maxDepth: 1000, maxFormFields: 1000, maxXmlElements: 100_000 },
 			ipAccess: { allow: [], trustedProxies: [] },
 		});
 		expect(policy.methods).toBeUndefined();
@@ -21,7 +21,9 @@ describe('compileInboundPolicy', () => {
 			replayWindowSeconds: 0,
 			dedupe: { eventId: { from: 'header', name: 'webhook-id' }, onDuplicate: 'acknowledge', windowSeconds: 60 },
 			handshake: { source: 'query', field: 'challenge', respondAs: 'text' },
+			parseLimits: { maxXmlElements: 250_000 },
 		});
+		expect(policy.parseLimits.maxXmlElements).toBe(250_000);
 		expect([...(policy.methods ?? [])]).toEqual(['POST', 'PUT']);
 		expect(policy.ipAccess.allow).toHaveLength(1);
 		expect(policy.replayWindowSeconds).toBe(0);

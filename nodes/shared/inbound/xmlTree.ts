@@ -1,0 +1,165 @@
+import sax from 'sax';
+
+import type { Rejection, RejectionCode } from './rejection';
+import { reject } from './rejection';
+
+/**
+ * What an XML body may hold. Counted while sax reads the text, so a hostile body is dropped after
+ * at most this much work instead of first becoming millions of objects that block n8n's event
+ * loop for seconds.
+ */
+export interface XmlLimits {
+	maxDepth: number;
+	maxElements: number;
+	maxAttributes: number;
+	/** Text runs and CDATA sections with content, comments and processing instructions. */
+	maxTextNodes: number;
+	/** All attribute names and values together: sax reads them several times slower than element text. */
+	maxAttributeChars: number;
+}
+
+/**
+ * The default, far above what CRMs send: a Salesforce outbound message holds at most 100
+ * notifications of one record each (a few thousand elements, even with hundreds of fields), and
+ * Vtiger and Freshsales send one small record. Reaching any one limit costs sax tens of
+ * milliseconds (bench/, comparison 8), so a hostile body is dropped quickly at any body size.
+ */
+export const DEFAULT_MAX_XML_ELEMENTS = 100_000;
+
+/**
+ * The other counts follow the element limit, so one setting raises them together: SOAP and
+ * metadata-style XML carry up to two attributes per element, data-style XML has at most one text
+ * run per element, and the attributes of CRM XML (namespace URIs, ids, types) come to far less than
+ * twenty characters per element.
+ */
+export const xmlLimitsFor = (maxElements: number, maxDepth: number): XmlLimits => ({
+	maxDepth,
+	maxElements,
+	maxAttributes: 2 * maxElements,
+	maxTextNodes: maxElements,
+	maxAttributeChars: 20 * maxElements,
+});
+
+/** Thrown from inside sax's callbacks to stop reading at once; carries the answer to send. */
+export class XmlRefused extends Error {
+	constructor(readonly rejection: Rejection) {
+		super(rejection.message);
+	}
+}
+
+const DANGEROUS_NAMES = new Set(['__proto__', 'constructor', 'prototype']);
+export const safeName = (name: string) => (DANGEROUS_NAMES.has(name) ? `sanitized_${name}` : name);
+
+const WHITESPACE_ONLY = /^\s*$/;
+const HAS_CONTENT = /\S/;
+const TEXT_KEY = '_';
+const ATTRIBUTES_KEY = '$';
+
+type XmlObject = Record<string, unknown>;
+
+/** One open element: its attributes and children (made on first need), and its text so far. */
+interface Frame {
+	name: string;
+	node: XmlObject | undefined;
+	text: string;
+	hadCdata: boolean;
+}
+
+const RAISE = "raise the trigger's Max XML Elements option";
+/** A 413 naming the limit and the way past it. */
+const tooMany = (code: RejectionCode, what: string, limit: number, fix = `${RAISE} or send smaller batches`) =>
+	new XmlRefused(reject(413, code, `XML has more than ${limit.toLocaleString('en-US')} ${what}; ${fix}`));
+const malformed = (message: string) => new XmlRefused(reject(400, 'malformed_body', message));
+
+/** A repeated child name turns the value into a list, as xml2js does with explicitArray off. */
+function addChild(parent: XmlObject, name: string, value: unknown) {
+	if (!Object.prototype.hasOwnProperty.call(parent, name)) parent[name] = value;
+	else if (Array.isArray(parent[name])) (parent[name] as unknown[]).push(value);
+	else parent[name] = [parent[name], value];
+}
+
+/**
+ * An element's value, shaped like xml2js with n8n's options: text alone becomes a string
+ * (whitespace runs squeezed, then trimmed); text next to attributes or children goes under `_`,
+ * first; whitespace-only text is dropped, and an element with nothing else keeps it raw.
+ */
+function valueOf({ node, text, hadCdata }: Frame): unknown {
+	if (!hadCdata && WHITESPACE_ONLY.test(text)) return node ?? text;
+	const normalized = text.replace(/\s{2,}/g, ' ').trim();
+	return node ? { [TEXT_KEY]: normalized, ...node } : normalized;
+}
+
+function attributesOf(attributes: Record<string, string>): XmlObject | undefined {
+	const names = Object.keys(attributes);
+	if (names.length === 0) return undefined;
+	const values: XmlObject = {};
+	for (const name of names) values[safeName(name)] = attributes[name];
+	return { [ATTRIBUTES_KEY]: values };
+}
+
+/**
+ * Builds the object xml2js would (explicitArray false, lower-case tag names, normalized text,
+ * attributes under `$`, text under `_`), straight from sax's events. Throws XmlRefused for a
+ * limit or a structure it refuses, and sax's own Error for malformed XML.
+ */
+export function buildXmlTree(text: string, limits: XmlLimits): unknown {
+	const stack: Frame[] = [];
+	const counts = { elements: 0, attributes: 0, attributeChars: 0, textNodes: 0 };
+	let result: XmlObject | undefined;
+	const countTextNode = () => {
+		if (++counts.textNodes > limits.maxTextNodes) {
+			throw tooMany('xml_too_many_text_nodes', 'text nodes', limits.maxTextNodes);
+		}
+	};
+	const parser = sax.parser(true, { trim: false, normalize: false });
+	parser.onerror = (error) => {
+		throw error;
+	};
+	parser.onattribute = ({ name, value }) => {
+		if (++counts.attributes > limits.maxAttributes) {
+			throw tooMany('xml_too_many_attributes', 'attributes', limits.maxAttributes);
+		}
+		counts.attributeChars += name.length + value.length;
+		if (counts.attributeChars > limits.maxAttributeChars) {
+			throw tooMany('xml_attributes_too_long', 'characters in attributes', limits.maxAttributeChars, `send long values as element text, or ${RAISE}`);
+		}
+	};
+	parser.onopentag = (tag) => {
+		if (++counts.elements > limits.maxElements) {
+			throw tooMany('xml_too_many_elements', 'elements', limits.maxElements);
+		}
+		if (stack.length >= limits.maxDepth) throw malformed(`XML nests deeper than ${limits.maxDepth} levels`);
+		// xml2js would stop at the first root's end and drop a second root unnoticed.
+		if (result) throw malformed('Malformed XML: More than one root element');
+		const name = safeName(tag.name.toLowerCase());
+		// `_` holds an element's text; xml2js failed on such a child, so it stays refused.
+		if (name === TEXT_KEY && stack.length > 0) throw malformed('Malformed XML: an element named "_" inside another is not supported');
+		stack.push({ name, node: attributesOf(tag.attributes as Record<string, string>), text: '', hadCdata: false });
+	};
+	parser.ontext = (chunk) => {
+		const frame = stack[stack.length - 1];
+		if (!frame) return;
+		frame.text += chunk;
+		if (HAS_CONTENT.test(chunk)) countTextNode();
+	};
+	// Counted when the section opens: sax reports no event for an empty one.
+	parser.onopencdata = countTextNode;
+	parser.oncdata = (chunk) => {
+		const frame = stack[stack.length - 1];
+		frame.text += chunk;
+		frame.hadCdata = true;
+	};
+	// Cheap one by one, but free to repeat: counted so that millions of them stay bounded.
+	parser.oncomment = countTextNode;
+	parser.onprocessinginstruction = countTextNode;
+	parser.onclosetag = () => {
+		const frame = stack.pop() as Frame;
+		const value = valueOf(frame);
+		const parent = stack[stack.length - 1];
+		if (!parent) result = { [frame.name]: value };
+		else addChild((parent.node ??= {}), frame.name, value);
+	};
+	parser.write(text).close();
+	// A document of whitespace, comments or a bare declaration has no root: xml2js gave it an empty object.
+	return result ?? {};
+}
