@@ -1,5 +1,6 @@
 import type {
 	IHookFunctions,
+	INodeParameters,
 	INodeType,
 	INodeTypeDescription,
 	IWebhookFunctions,
@@ -11,13 +12,21 @@ import { CRM_PROFILES } from '../shared/crm';
 import { webhookCredentialTest } from '../shared/n8n/credentialTests';
 import { dedupeStoreProblems, leaveDedupeStore } from '../shared/n8n/dedupe';
 import { dedupeStoreCredentialTest } from '../shared/n8n/dedupeCredentialTest';
+import { triggerPanel } from '../shared/n8n/triggerPanel';
 import { PARSING_TAKEOVER_PROPERTY, validatingLifecycle, withoutThrowing } from '../shared/n8n/inboundWebhook';
+import { fromParameter, nativeField, webhookDescriptionFields } from '../shared/n8n/nativeWebhookFields';
+import { crmActionsProperty } from './actions';
 import { configProblems, readConfig } from './config';
 import { crmEventTriggerProperties, crmSettingsProperty } from './description';
 import { handleCrmWebhook } from './handler';
 
 /** Each CRM's methods, so the webhook is registered for exactly what that CRM sends. */
 const METHODS_BY_CRM = Object.fromEntries(CRM_PROFILES.map((profile) => [profile.id, profile.httpMethods]));
+/** The resolver twin of the httpMethod template below. */
+const methodsOfCrm = (parameters: INodeParameters) => {
+	const crm = String(parameters.crm);
+	return (Object.prototype.hasOwnProperty.call(METHODS_BY_CRM, crm) && METHODS_BY_CRM[crm]) || 'POST';
+};
 const NAME_BY_CRM = Object.fromEntries(CRM_PROFILES.map((profile) => [profile.id, profile.displayName]));
 
 export class CrmEventTrigger implements INodeType {
@@ -74,17 +83,20 @@ export class CrmEventTrigger implements INodeType {
 				testedBy: 'dedupeStoreCredentialTest',
 			},
 		],
+		// Native resolvers: n8n 2.41+ reads these from the parameters without the expression engine.
 		webhooks: [
 			{
 				name: 'default',
-				httpMethod: `={{ (${JSON.stringify(METHODS_BY_CRM)})[$parameter["crm"]] || "POST" }}`,
 				responseMode: 'onReceived',
-				// n8n sends accepted deliveries' answer with this status (every profile's default is 200), and
-				// the node's own body because responseData is empty (see startWorkflow).
-				responseCode: '={{$parameter["settings"]["responseCode"] || 200}}',
+				// Empty: n8n sends the node's own body (see startWorkflow) with the status below.
 				responseData: '',
-				path: '={{$parameter["path"] || ""}}',
 				isFullPath: true,
+				...webhookDescriptionFields({
+					httpMethod: nativeField(`={{ (${JSON.stringify(METHODS_BY_CRM)})[$parameter["crm"]] || "POST" }}`, methodsOfCrm),
+					// Every profile's default is 200.
+					responseCode: fromParameter(['settings', 'responseCode'], 200),
+					path: fromParameter('path', ''),
+				}),
 			},
 		],
 		properties: [

@@ -2,6 +2,7 @@ import type { INodeProperties, IWebhookDescription } from 'n8n-workflow';
 
 import { HTTP_METHOD_OPTIONS } from '../shared/http/methods';
 import { PARSING_TAKEOVER_PROPERTY } from '../shared/n8n/inboundWebhook';
+import { fromParameter, nativeField, webhookDescriptionFields } from '../shared/n8n/nativeWebhookFields';
 import {
 	dedupeStoreProperty,
 	dedupeStoreQueueNotice,
@@ -322,17 +323,25 @@ const optionsCollection: INodeProperties = {
 	],
 };
 
-/** One webhook; httpMethod evaluates to the selected methods, and n8n registers one URL per method. */
+/**
+ * One webhook; httpMethod is the selected methods, and n8n registers one URL per method. Every
+ * field has a native resolver, so n8n 2.41+ reads them from the parameters without the expression
+ * engine (unless the user put an expression into a parameter); older n8n evaluates the templates.
+ */
 export const inboundWebhookTriggerWebhooks: IWebhookDescription[] = [
 	{
 		name: 'default',
-		httpMethod: '={{$parameter["httpMethod"]}}',
 		isFullPath: true,
-		path: '={{$parameter["path"]}}',
-		responseMode: '={{$parameter["responseMode"]}}',
-		responseCode: '={{$parameter["responseCode"]}}',
-		// Empty in the Immediately mode: n8n then sends the node's own answer (webhookResponse), not this.
-		responseData: '={{$parameter["responseMode"] === "lastNode" ? $parameter["lastNodeResponseData"] : ""}}',
+		...webhookDescriptionFields({
+			httpMethod: fromParameter('httpMethod'),
+			path: fromParameter('path'),
+			responseMode: fromParameter('responseMode'),
+			responseCode: fromParameter('responseCode'),
+			// Empty in the Immediately mode: n8n then sends the node's own answer (webhookResponse), not this.
+			responseData: nativeField('={{$parameter["responseMode"] === "lastNode" ? $parameter["lastNodeResponseData"] : ""}}', (parameters) =>
+				parameters.responseMode === 'lastNode' ? parameters.lastNodeResponseData : '',
+			),
+		}),
 	},
 ];
 
