@@ -4,7 +4,8 @@
  * credential, static data, a request whose bytes n8n has already read, a response that goes nowhere):
  * authentication over the raw bytes, the inbound pipeline, parsing, the CRM profile's normalise,
  * the event filter and the dedupe store, and building the output items. Side by side: the least a
- * handler could do, a bare verify + parse of the same bytes.
+ * handler could do, a bare verify + parse of the same bytes. Then the XML parser alone against
+ * xml2js, per MB (xmlParse.ts).
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import fs from 'node:fs';
@@ -19,6 +20,7 @@ import { withoutThrowing } from '../../nodes/shared/n8n/inboundWebhook';
 import type { Row, Section } from '../lib/report';
 import { formatNumber, median, round } from '../lib/stats';
 import { HMAC_SECRET } from '../workflows';
+import { xmlParseRows } from './xmlParse';
 
 interface Case {
 	name: string;
@@ -253,5 +255,6 @@ export async function handlerSection(): Promise<Section> {
 			baselineMicroseconds: baseline.map((value) => round(value, 2)),
 		};
 	}
+	rows.push(...xmlParseRows(ROUNDS, details));
 	return { rows, details };
 }
