@@ -12,8 +12,10 @@ import { CRM_PROFILES } from '../shared/crm';
 import { webhookCredentialTest } from '../shared/n8n/credentialTests';
 import { dedupeStoreProblems, leaveDedupeStore } from '../shared/n8n/dedupe';
 import { dedupeStoreCredentialTest } from '../shared/n8n/dedupeCredentialTest';
+import { triggerPanel } from '../shared/n8n/triggerPanel';
 import { PARSING_TAKEOVER_PROPERTY, validatingLifecycle, withoutThrowing } from '../shared/n8n/inboundWebhook';
 import { fromParameter, nativeField, webhookDescriptionFields } from '../shared/n8n/nativeWebhookFields';
+import { crmActionsProperty } from './actions';
 import { configProblems, readConfig } from './config';
 import { crmEventTriggerProperties, crmSettingsProperty } from './description';
 import { handleCrmWebhook } from './handler';
@@ -37,7 +39,8 @@ export class CrmEventTrigger implements INodeType {
 		subtitle: `={{ (${JSON.stringify(NAME_BY_CRM)})[$parameter["crm"]] }}`,
 		description:
 			'Starts the workflow on verified CRM webhooks (SalesOS, LeadSquared, Freshsales, Vtiger, HighLevel, Standard Webhooks), normalised into one event model',
-		eventTriggerDescription: 'Waiting for the CRM to call the Test URL',
+		eventTriggerDescription: 'Waiting for a request to the Test URL (Webhook URLs, top of Parameters)',
+		triggerPanel: triggerPanel('the CRM', 'Include the signature or key header that the setup notice names; with Authentication: None no header is needed.'),
 		activationMessage: 'Paste the production URL into your CRM as the setup notice describes.',
 		defaults: { name: 'CRM Event Trigger' },
 		inputs: [],
@@ -106,6 +109,7 @@ export class CrmEventTrigger implements INodeType {
 				placeholder: 'crm-events',
 				description: 'The webhook URL path; leave empty for a generated one. Copy the URL above into the CRM.',
 			},
+			crmActionsProperty,
 			...crmEventTriggerProperties,
 			crmSettingsProperty,
 			// n8n leaves the body unread, so the pipeline verifies and parses the exact bytes itself.

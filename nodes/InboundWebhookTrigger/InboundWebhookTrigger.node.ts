@@ -20,6 +20,7 @@ import { webhookCredentialTest } from '../shared/n8n/credentialTests';
 import { dedupeStoreProblems, leaveDedupeStore } from '../shared/n8n/dedupe';
 import { dedupeStoreCredentialTest } from '../shared/n8n/dedupeCredentialTest';
 import { inboundAuthOf, receive, startWorkflow, validatingLifecycle, withoutThrowing } from '../shared/n8n/inboundWebhook';
+import { triggerPanel } from '../shared/n8n/triggerPanel';
 import { inboundWebhookTriggerProperties, inboundWebhookTriggerWebhooks } from './description';
 import type { TriggerSettings } from './settings';
 import { LABELS, readSettings, responseContent, responseProblems } from './settings';
@@ -108,7 +109,8 @@ export class InboundWebhookTrigger implements INodeType {
 		version: 1,
 		subtitle: `={{ (${JSON.stringify(SUBTITLE_BY_AUTHENTICATION)})[$parameter["authentication"]] }}`,
 		description: 'Starts the workflow when a verified webhook request arrives',
-		eventTriggerDescription: 'Waiting for you to call the Test URL',
+		eventTriggerDescription: 'Waiting for a request to the Test URL (Webhook URLs, top of Parameters)',
+		triggerPanel: triggerPanel('the sender', 'Include the header that the Authentication credential names (a signature, API key, bearer token or Basic Auth); with Authentication: None no header is needed.'),
 		activationMessage: 'You can now make calls to your production webhook URL.',
 		defaults: { name: 'Inbound Webhook Trigger' },
 		inputs: [],

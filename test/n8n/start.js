@@ -13,6 +13,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 
+const { EXAMPLE_CREDENTIALS_FILE, exampleCredentials } = require('./exampleCredentials.js');
 const runtime = require('./runtime.js');
 
 const EXAMPLES_DIR = path.join(runtime.REPO_ROOT, 'examples');
@@ -68,9 +69,8 @@ async function main() {
 
 	const examples = readExamples();
 	const imported = importedIds(userFolder);
-	const credentialsFile = path.join(EXAMPLES_DIR, 'credentials.json');
-	/** @type {Array<{ id: string }>} */
-	const credentials = fs.existsSync(credentialsFile) ? JSON.parse(fs.readFileSync(credentialsFile, 'utf8')) : [];
+	// Stamped old, so n8n never picks a demo credential for a node the user adds.
+	const credentials = exampleCredentials(EXAMPLE_CREDENTIALS_FILE);
 	const newCredentials = credentials.filter((credential) => !imported.has(credential.id));
 	if (newCredentials.length > 0) {
 		const file = path.join(userFolder, 'example-credentials.json');
