@@ -43,7 +43,7 @@ export const freshsales: CrmProfile = {
 	// Retries for an hour, then for the next 2 days (Freshsales' help page).
 	retryWindowHours: 49,
 	setupHint:
-		'In Freshsales open Admin Settings > Workflows, create a workflow for the record type and trigger you want, and add the action Trigger Webhook: Request type POST, Callback URL = this URL, Authentication with the username and password of your Webhook Basic Auth credential (or add a custom header such as X-Api-Key: <key> for a Webhook Key Auth API credential), Encoding JSON, XML or X-FORM-ENCODED, and Content Simple with the fields to send, including the record id. Use one URL per event, or send the event name in a field or query parameter and name it below.',
+		'In Freshsales open Admin Settings > Workflows, create a workflow for the record type and trigger you want, and add the action Trigger Webhook: Request type POST, Callback URL = this URL, Authentication with the username and password of your Webhook Basic Auth credential (or add a custom header such as X-Api-Key with the key of a Webhook Key Auth API credential), Encoding JSON, XML or X-FORM-ENCODED, and Content Simple with the fields to send, including the record id. Use one URL per event, or send the event name in a field or query parameter and name it below.',
 	settings: USER_BUILT_SETTINGS,
 	normalise: (input) => normaliseUserBuilt(input, { crm: 'freshsales', events: EVENTS, expandDottedKeys: false }),
 };
