@@ -238,11 +238,15 @@ export const properties: INodeProperties[] = [
 		name: 'failedItems',
 		type: 'options',
 		options: [
-			{ name: 'Send to the Failed Output', value: 'output' },
+			{
+				name: 'Send to the Failed Output',
+				value: 'output',
+				description: 'Items go to the Failed branch; with nothing connected to Failed the node fails instead, so a failure never looks like success',
+			},
 			{ name: 'Stop the Workflow', value: 'stop', description: 'Fail the node with an error naming the item and why (unless the node is set to continue on error)' },
 		],
 		default: 'output',
-		description: 'What to do with items that could not be delivered: a non-retryable answer, or all attempts used up',
+		description: 'What to do with items that could not be delivered: a non-retryable answer, or all attempts used up. Invalid settings (URL, headers, an expression without a valid value) always fail the node.',
 	},
 	{
 		displayName: 'Retry Policy',
