@@ -11,6 +11,7 @@ import type { Proxy } from '../integration/outbound/receiver';
 import { startProxy } from '../integration/outbound/receiver';
 import type { RawAnswer } from './support';
 import { mb, monitorHealth, printTable, rawRequest, sleep, waitForSettled } from './support';
+import { parseWithXml2js } from '../unit/shared/inbound/xml2jsReference';
 
 /**
  * Hostile input against a real n8n: every row sends one hostile request to a trigger, or has the
@@ -406,6 +407,42 @@ describe('Hostile input into the triggers', () => {
 		const leaked = /versionCli|"results"|"data":\{/.test(answer.body) || answer.body.includes('root:');
 		const ok = answer.status === 404 && !leaked;
 		expect(record({ target: 'n8n webhook route', input: `path ${requestPath}`, expected: '404, no API data', seen: `${answer.status}` }, ok)).toBe(true);
+	});
+
+	/** The slowest /healthz answer, sampled back to back until `work` settles. */
+	async function slowestHealthzWhile<T>(work: Promise<T>): Promise<{ result: T; slowestMs: number; samples: number }> {
+		let done = false;
+		let slowestMs = 0;
+		let samples = 0;
+		const sampling = (async () => {
+			while (!done) {
+				const started = performance.now();
+				await fetch(`${n8n.baseUrl}/healthz`, { signal: AbortSignal.timeout(30_000) }).then((response) => response.arrayBuffer());
+				slowestMs = Math.max(slowestMs, performance.now() - started);
+				samples++;
+				await sleep(20);
+			}
+		})();
+		const result = await work.finally(() => (done = true));
+		await sampling;
+		return { result, slowestMs, samples };
+	}
+
+	// Before the limits, xml2js turned these bodies into millions of objects and blocked n8n's event
+	// loop for seconds (9.2 s and 13.6 s in the review). Machines differ and this one is shared, so
+	// the bound is relative: /healthz must never wait half as long as xml2js alone needs for the
+	// same body here and now (seen on a 2-core machine at load 19: 0.2-0.6 s, xml2js 3.3-3.8 s).
+	it.each([
+		['16 MB XML, 2 million sibling elements', `<r>${'<a>1</a>'.repeat(2_000_000)}</r>`, 'xml_too_many_elements'],
+		['7 MB XML, one element with 600,000 attributes', `<r ${Array.from({ length: 600_000 }, (_, index) => `a${index}="1"`).join(' ')}/>`, 'xml_too_many_attributes'],
+	])('%s: 413 at the limit, nothing started, /healthz never held up for long', async (input, body, code) => {
+		const started = performance.now();
+		parseWithXml2js(body);
+		const xml2jsMs = performance.now() - started;
+		const { result: answer, slowestMs, samples } = await slowestHealthzWhile(post('hostile-inbound', body, { 'content-type': 'application/xml' }));
+		const seen = `${answer.status} ${errorOf(answer)}, slowest /healthz ${Math.round(slowestMs)} ms of ${samples} (xml2js alone: ${Math.round(xml2jsMs)} ms)`;
+		const ok = answer.status === 413 && errorOf(answer) === code && slowestMs < xml2jsMs / 2 && samples > 0;
+		expect(record({ target: 'Inbound Webhook Trigger', input, expected: `413 ${code}, /healthz < ½ of xml2js`, seen }, ok)).toBe(true);
 	});
 
 	it('started exactly one execution (the 10 MB body) and leaked the XXE file nowhere', async () => {
