@@ -12,7 +12,7 @@ export function triggerPanel(sender: string, header: string): TriggerPanelDefini
 		`${header} ` +
 		'A refused request (401 or 403) ends the test run here with its reason.';
 	return {
-		header: `Send a test request from ${sender}`,
+		header: `Send a test request from ${sender} to the Test URL`,
 		executionsHelp: {
 			inactive: `<b>To test:</b> click "Listen for test event", then send one request to the Test URL. ${where}<br /><br /><b>To run for real:</b> publish the workflow and give ${sender} the <b>Production URL</b> instead. Those executions show in the executions list, not here.`,
 			active: `<b>To test:</b> click "Listen for test event", then send one request to the Test URL. ${where}<br /><br />The workflow is published: requests to the <b>Production URL</b> show in the <a data-key="executions">executions list</a>.`,
