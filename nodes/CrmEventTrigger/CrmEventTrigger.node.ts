@@ -42,6 +42,8 @@ export class CrmEventTrigger implements INodeType {
 		eventTriggerDescription: 'Waiting for a request to the Test URL (Webhook URLs, top of Parameters)',
 		triggerPanel: triggerPanel('the CRM', 'Include the signature or key header that the setup notice names; with Authentication: None no header is needed.'),
 		activationMessage: 'Paste the production URL into your CRM as the setup notice describes.',
+		// n8n opens an http(s) documentationUrl as it is; the codex link gets its tracking query appended after the #.
+		documentationUrl: 'https://www.npmjs.com/package/n8n-nodes-crm-webhooks#crm-event-trigger',
 		defaults: { name: 'CRM Event Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],

@@ -112,6 +112,8 @@ export class InboundWebhookTrigger implements INodeType {
 		eventTriggerDescription: 'Waiting for a request to the Test URL (Webhook URLs, top of Parameters)',
 		triggerPanel: triggerPanel('the sender', 'Include the header that the Authentication credential names (a signature, API key, bearer token or Basic Auth); with Authentication: None no header is needed.'),
 		activationMessage: 'You can now make calls to your production webhook URL.',
+		// n8n opens an http(s) documentationUrl as it is; the codex link gets its tracking query appended after the #.
+		documentationUrl: 'https://www.npmjs.com/package/n8n-nodes-crm-webhooks#inbound-webhook-trigger',
 		defaults: { name: 'Inbound Webhook Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],

@@ -27,6 +27,8 @@ export class OutboundWebhook implements INodeType {
 		version: 1,
 		subtitle: '={{$parameter["method"] + " " + $parameter["url"]}}',
 		description: 'Send CRM data to a callback URL: signed, captured, and retried durably',
+		// n8n opens an http(s) documentationUrl as it is; the codex link gets its tracking query appended after the #.
+		documentationUrl: 'https://www.npmjs.com/package/n8n-nodes-crm-webhooks#outbound-webhook',
 		defaults: { name: 'Outbound Webhook' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

@@ -109,6 +109,9 @@ describe('The Outbound Webhook node in the editor', () => {
 		await editor.openNode('Deliver');
 		await expect(editor.page.locator('[data-test-id="ndv"]').getByText('1 delivered, 0 waiting in Retry Later, 0 failed').first().isVisible()).resolves.toBe(true);
 		await editor.screenshot(path.join(SCREENSHOT_DIR, 'outbound-delivered.png'));
+		// The Docs link lands on the node's section: no tracking query after the #.
+		const docs = await editor.page.locator('[data-test-id="ndv"] a', { hasText: 'Docs' }).first().getAttribute('href');
+		expect(docs).toBe('https://www.npmjs.com/package/n8n-nodes-crm-webhooks#outbound-webhook');
 		await editor.closePanel();
 	});
 
