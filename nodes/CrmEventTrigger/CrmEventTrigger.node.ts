@@ -108,7 +108,7 @@ export class CrmEventTrigger implements INodeType {
 				name: 'path',
 				type: 'string',
 				default: '',
-				placeholder: 'crm-events',
+				placeholder: 'e.g. salesos-deals (empty: a generated path)',
 				description: 'The webhook URL path; leave empty for a generated one. Copy the URL above into the CRM.',
 			},
 			crmActionsProperty,

@@ -38,7 +38,7 @@ const requestProperties: INodeProperties[] = [
 		name: 'path',
 		type: 'string',
 		default: '',
-		placeholder: 'crm-events',
+		placeholder: 'e.g. contact-updates (empty: a generated path)',
 		description: 'The URL path after /webhook/. Leave empty for a unique random path.',
 	},
 	{
