@@ -21,21 +21,22 @@ export interface XmlLimits {
 /**
  * The default, far above what CRMs send: a Salesforce outbound message holds at most 100
  * notifications of one record each (about 30,000 elements even for records of 300 fields), and
- * Vtiger and Freshsales send one small record. Reaching any one limit costs sax tens of
- * milliseconds (bench/, rows 5d–5h), so a hostile body is dropped quickly at any body size.
+ * Vtiger and Freshsales send one small record. sax reaches any one limit within about 0.1 s on a
+ * quiet 2-core machine (bench/, rows 5f and 5g), so a hostile body is dropped quickly at any size.
  */
 export const DEFAULT_MAX_XML_ELEMENTS = 100_000;
 
 /**
- * The other counts follow the element limit, so one setting raises them together: SOAP and
- * metadata-style XML carry up to two attributes per element, data-style XML has at most one text
- * run per element, and the attributes of CRM XML (namespace URIs, ids, types) come to far less than
- * twenty characters per element.
+ * The other counts follow the element limit, so one setting raises them together. CRM XML holds
+ * fewer attributes than elements (a Salesforce notification: two in about twenty-five elements),
+ * at most one text run per element, and attributes (namespace URIs, ids, types) that come to far
+ * less than twenty characters per element. Each attribute costs sax more than an element, so the
+ * attribute limit is no higher than the element limit.
  */
 export const xmlLimitsFor = (maxElements: number, maxDepth: number): XmlLimits => ({
 	maxDepth,
 	maxElements,
-	maxAttributes: 2 * maxElements,
+	maxAttributes: maxElements,
 	maxTextNodes: maxElements,
 	maxAttributeChars: 20 * maxElements,
 });

@@ -41,7 +41,7 @@ export const maxXmlElementsProperty: INodeProperties = {
 	typeOptions: { minValue: 1, maxValue: 1000000 },
 	default: 100000,
 	description:
-		'XML bodies with more elements are answered 413, as are bodies with more than twice as many attributes or more text nodes. Each 100,000 elements cost n8n about 0.1 s of parsing.',
+		'XML bodies with more elements than this, or more attributes or text nodes, are answered 413. Parsing 100,000 of them costs n8n up to about 0.1 s.',
 };
 
 export const maxRememberedEventsProperty: INodeProperties = {

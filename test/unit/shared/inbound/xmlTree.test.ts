@@ -72,7 +72,7 @@ describe('buildXmlTree limits', () => {
 		expect(xmlLimitsFor(100_000, 1000)).toEqual({
 			maxDepth: 1000,
 			maxElements: 100_000,
-			maxAttributes: 200_000,
+			maxAttributes: 100_000,
 			maxTextNodes: 100_000,
 			maxAttributeChars: 2_000_000,
 		});
