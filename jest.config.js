@@ -1,9 +1,10 @@
 /**
- * Three projects, so each command runs only what it promises:
+ * Projects, so each command runs only what it promises:
  * - unit:        pure modules, node handlers and loopback HTTP integration tests (`npm test`)
  * - e2e:         scenarios in a real n8n started by test/n8n (`npm run test:e2e`)
  * - reliability: fault, load, hostile-input and restart suites in real n8n (`npm run test:reliability`)
  * - editor:      what a person sees in n8n's editor, driven in Debian's Chromium (`npm run test:editor`)
+ * - queue:       n8n in queue mode: main, webhook processors, workers, PostgreSQL, Redis (`npm run test:queue`)
  */
 const tsJest = { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] };
 
@@ -34,6 +35,13 @@ module.exports = {
 			transform: tsJest,
 			testEnvironment: 'node',
 			testMatch: ['<rootDir>/test/editor/**/*.test.ts'],
+			globalSetup: '<rootDir>/test/n8n/globalSetup.ts',
+		},
+		{
+			displayName: 'queue',
+			transform: tsJest,
+			testEnvironment: 'node',
+			testMatch: ['<rootDir>/test/queue/**/*.test.ts'],
 			globalSetup: '<rootDir>/test/n8n/globalSetup.ts',
 		},
 	],

@@ -11,7 +11,7 @@
  *   N8N_TEST_VERSION    n8n version to run (default 2.41.1)
  *   N8N_NODE_MAJOR      Node major for n8n (default 24)
  */
-const { spawn, spawnSync } = require('node:child_process');
+const { execFile, spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const http = require('node:http');
 const net = require('node:net');
@@ -322,6 +322,23 @@ function n8nCli(runtime, args, options) {
 }
 
 /**
+ * n8nCli without blocking, so several commands (publishing many workflows) run at once.
+ * @param {N8nRuntime} runtime
+ * @param {string[]} args
+ * @param {{ userFolder: string, port?: number, extra?: Record<string, string> }} options
+ * @returns {Promise<string>}
+ */
+function n8nCliAsync(runtime, args, options) {
+	return new Promise((resolve, reject) => {
+		const env = n8nEnv({ port: 5678, ...options }, runtime);
+		execFile(runtime.node.nodeBin, [runtime.n8nBin, ...args], { env, timeout: 180_000, maxBuffer: 32 * 1024 * 1024 }, (error, stdout, stderr) => {
+			if (error) reject(new Error(`n8n ${args.join(' ')} failed (${error.code}):\n${stdout}\n${stderr}`));
+			else resolve(stdout);
+		});
+	});
+}
+
+/**
  * The CLI arguments that activate an imported workflow: `publish:workflow` in n8n 2.x, which
  * n8n 1.x does not have; there `update:workflow --active=true` does the same.
  * @param {N8nRuntime} runtime
@@ -496,6 +513,7 @@ module.exports = {
 	installPackageLikeN8n,
 	log,
 	n8nCli,
+	n8nCliAsync,
 	n8nVersion,
 	packPackage,
 	publishWorkflowArgs,

@@ -130,7 +130,12 @@ async function main() {
 	});
 }
 
-main().catch((error) => {
-	process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
-	process.exit(1);
-});
+// `npm run start:queue` reuses how the examples are read.
+if (require.main === module) {
+	main().catch((error) => {
+		process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+		process.exit(1);
+	});
+}
+
+module.exports = { EXAMPLES_DIR, TRIGGER_TYPES, readExamples };

@@ -1,10 +1,11 @@
-import { createHmac, randomUUID } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
 import type { Json, TestN8n } from '../n8n/harness';
-import { coreNode, pkgNode, startN8n, workflow } from '../n8n/harness';
+import { pkgNode, startN8n, workflow } from '../n8n/harness';
+import { retryLaterWorkflow } from '../n8n/retryLaterWorkflow';
 import type { Receiver } from '../integration/outbound/receiver';
 import { startReceiver } from '../integration/outbound/receiver';
 import { countByStatus, printTable, sleep, waitForSettled } from './support';
@@ -36,37 +37,7 @@ const attempts = new Map<string, number[]>();
 let slowAttempts = 0;
 
 const outboundWorkflow = () =>
-	workflow(
-		'restartOutbound',
-		[
-			coreNode('webhook', { name: 'Webhook', typeVersion: 2, webhookId: randomUUID(), parameters: { httpMethod: 'POST', path: 'restart-outbound', options: {} } }),
-			coreNode('splitOut', { name: 'Items', parameters: { fieldToSplitOut: 'body.items', include: 'noOtherFields' } }),
-			pkgNode('outboundWebhook', {
-				name: 'Deliver',
-				parameters: {
-					method: 'POST',
-					url: receiver.url('/restart'),
-					content: 'wholeItem',
-					// The default Retry Later threshold (65 s): this wait leaves the execution through a persisted Wait.
-					retry: { backoff: 'schedule', schedule: `${RETRY_WAIT_S}s` },
-				},
-			}),
-			coreNode('wait', {
-				name: 'Wait',
-				typeVersion: 1.1,
-				webhookId: randomUUID(),
-				parameters: { resume: 'specificTime', dateTime: '={{ $input.all().map(item => item.json.delivery.nextAttemptAt).sort()[0] }}' },
-			}),
-			coreNode('noOp', { name: 'Delivered' }),
-		],
-		[
-			['Webhook', 'Items'],
-			['Items', 'Deliver'],
-			['Deliver', 'Delivered', 0],
-			['Deliver', 'Wait', 1],
-			['Wait', 'Deliver'],
-		],
-	);
+	retryLaterWorkflow({ id: 'restartOutbound', path: 'restart-outbound', url: receiver.url('/restart'), retryWaitSeconds: RETRY_WAIT_S });
 
 const inboundWorkflow = workflow(
 	'restartInbound',
