@@ -20,6 +20,9 @@ export interface ParseLimits {
 
 export const DEFAULT_PARSE_LIMITS: ParseLimits = { maxDepth: 1000, maxFormFields: 1000, maxXmlElements: DEFAULT_MAX_XML_ELEMENTS };
 
+/** How a sender's user gets past an XML count limit: both triggers offer the option. */
+const XML_LIMIT_ADVICE = "raise the trigger's Max XML Elements option or send smaller batches";
+
 const UTF8_CHARSETS = new Set(['utf-8', 'utf8', 'us-ascii', 'ascii']);
 const LATIN1_CHARSETS = new Set(['iso-8859-1', 'latin1', 'windows-1252']);
 
@@ -67,7 +70,7 @@ export function parseBody(bytes: Buffer, kind: BodyKind, contentType: ContentTyp
 		case 'json':
 			return parseJson(bytes, text, limits.maxDepth);
 		case 'xml':
-			return parseXml(text, limits.maxDepth, limits.maxXmlElements);
+			return parseXml(text, limits.maxDepth, limits.maxXmlElements, XML_LIMIT_ADVICE);
 		case 'form':
 			return parseForm(bytes, text, limits.maxFormFields);
 		case 'text':

@@ -20,14 +20,19 @@ function describe(error: unknown): string {
 	return `Malformed XML: ${lines[0].slice(0, 80)}${where ? ` (${where})` : ''}`;
 }
 
-/** Parses XML text; past `maxElements`, attributes and text nodes are refused in proportion (xmlLimitsFor). */
-export function parseXml(text: string, maxDepth: number, maxElements = DEFAULT_MAX_XML_ELEMENTS): Parsed {
+/**
+ * Parses XML text; past `maxElements`, attributes and text nodes are refused in proportion
+ * (xmlLimitsFor). `limitAdvice` is added to a 413's message: how the reader can get past it.
+ */
+export function parseXml(text: string, maxDepth: number, maxElements = DEFAULT_MAX_XML_ELEMENTS, limitAdvice?: string): Parsed {
 	if (hasDtdOrEntity(text)) {
 		return reject(400, 'malformed_body', 'XML with a DOCTYPE or ENTITY declaration is refused');
 	}
 	try {
 		return { value: buildXmlTree(text, xmlLimitsFor(maxElements, maxDepth)) };
 	} catch (error) {
-		return error instanceof XmlRefused ? error.rejection : reject(400, 'malformed_body', describe(error));
+		if (!(error instanceof XmlRefused)) return reject(400, 'malformed_body', describe(error));
+		const { rejection } = error;
+		return rejection.status === 413 && limitAdvice ? { ...rejection, message: `${rejection.message}; ${limitAdvice}` } : rejection;
 	}
 }

@@ -66,10 +66,9 @@ interface Frame {
 	hadCdata: boolean;
 }
 
-const RAISE = "raise the trigger's Max XML Elements option";
-/** A 413 naming the limit and the way past it. */
-const tooMany = (code: RejectionCode, what: string, limit: number, fix = `${RAISE} or send smaller batches`) =>
-	new XmlRefused(reject(413, code, `XML has more than ${limit.toLocaleString('en-US')} ${what}; ${fix}`));
+/** A 413 naming the limit; the caller adds how to get past it (the triggers name their option). */
+const tooMany = (code: RejectionCode, what: string, limit: number, advice?: string) =>
+	new XmlRefused(reject(413, code, `XML has more than ${limit.toLocaleString('en-US')} ${what}${advice ? `; ${advice}` : ''}`));
 const malformed = (message: string) => new XmlRefused(reject(400, 'malformed_body', message));
 
 const hasOwn = (object: object, key: string) => Object.prototype.hasOwnProperty.call(object, key);
@@ -130,7 +129,7 @@ export function buildXmlTree(text: string, limits: XmlLimits): unknown {
 		}
 		counts.attributeChars += name.length + value.length;
 		if (counts.attributeChars > limits.maxAttributeChars) {
-			throw tooMany('xml_attributes_too_long', 'characters in attributes', limits.maxAttributeChars, `send long values as element text, or ${RAISE}`);
+			throw tooMany('xml_attributes_too_long', 'characters in attributes', limits.maxAttributeChars, 'send long values as element text');
 		}
 	};
 	parser.onopentag = (tag) => {

@@ -57,7 +57,11 @@ describe('parseBody', () => {
 		const limits = { ...DEFAULT_PARSE_LIMITS, maxXmlElements: 3 };
 		const xml = (count: number) => Buffer.from(`<r>${'<a/>'.repeat(count - 1)}</r>`);
 		expect(parseBody(xml(3), 'xml', type('application/xml'), limits)).toEqual({ value: { r: { a: ['', ''] } } });
-		expect(parseBody(xml(4), 'xml', type('application/xml'), limits)).toMatchObject({ status: 413, code: 'xml_too_many_elements' });
+		expect(parseBody(xml(4), 'xml', type('application/xml'), limits)).toMatchObject({
+			status: 413,
+			code: 'xml_too_many_elements',
+			message: "XML has more than 3 elements; raise the trigger's Max XML Elements option or send smaller batches",
+		});
 		expect(DEFAULT_PARSE_LIMITS.maxXmlElements).toBe(100_000);
 	});
 
