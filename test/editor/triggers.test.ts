@@ -34,7 +34,8 @@ let n8n: TestN8n;
 let editor: Editor;
 
 beforeAll(async () => {
-	const credentials = [...(exampleCredentials(EXAMPLE_CREDENTIALS_FILE) as unknown as CredentialJson[]), OWN_CREDENTIAL];
+	// The user's credential first: imported unstamped after it, the demo ones would be the newest and win.
+	const credentials = [OWN_CREDENTIAL, ...(exampleCredentials(EXAMPLE_CREDENTIALS_FILE) as unknown as CredentialJson[])];
 	n8n = await startN8n({ workflows: [listening], credentials });
 	editor = await openEditor(n8n);
 });
