@@ -66,6 +66,8 @@ async function testRedis(settings: RedisSettings): Promise<ConnectionTestResult>
 	client.on('error', (error: ErrorLike) => (lastError ??= error));
 	try {
 		await client.connect();
+		// ioredis only warns when the SELECT of a missing database fails; ask again to see the answer.
+		await client.select(settings.database);
 		// The same command a claim sends, on a key of the prefix, held for a second.
 		await client.set(`${settings.keyPrefix}credential-test:${randomBytes(6).toString('hex')}`, '1', 'PX', 1000, 'NX');
 		return { ok: true, message: `Connected to Redis at ${settings.host}:${settings.port} and wrote a test key` };

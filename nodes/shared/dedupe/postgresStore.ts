@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
 
 import { Pool } from 'pg';
 import type { PoolConfig } from 'pg';
@@ -18,7 +19,10 @@ export function poolConfig(settings: PostgresSettings): PoolConfig {
 		database: settings.database,
 		user: settings.user,
 		password: settings.password,
-		ssl: settings.ssl === 'disable' ? false : { rejectUnauthorized: settings.ssl === 'verify', servername: settings.host },
+		ssl:
+			settings.ssl === 'disable'
+				? false
+				: { rejectUnauthorized: settings.ssl === 'verify', servername: isIP(settings.host) ? undefined : settings.host },
 		max: 10,
 		connectionTimeoutMillis: STORE_TIMEOUT_MS,
 		idleTimeoutMillis: 30_000,

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
 
 import Redis from 'ioredis';
 
@@ -18,7 +19,7 @@ export function clientOptions(settings: RedisSettings) {
 		username: settings.username || undefined,
 		password: settings.password || undefined,
 		db: settings.database,
-		tls: settings.tls ? { servername: settings.host } : undefined,
+		tls: settings.tls ? { servername: isIP(settings.host) ? undefined : settings.host } : undefined,
 		lazyConnect: true,
 		connectTimeout: STORE_TIMEOUT_MS,
 		// A claim that waited in a queue could land after its request was answered 503.

@@ -1,0 +1,265 @@
+/**
+ * The shared dedupe stores against real servers: Debian's redis-server and PostgreSQL, started on
+ * loopback on free ports by test/services (installed with apt when missing).
+ */
+import { createServer } from 'node:net';
+import type { AddressInfo, Server } from 'node:net';
+
+import Redis from 'ioredis';
+import { Client } from 'pg';
+
+import { testStoreConnection } from '../../../nodes/shared/dedupe/connectionTest';
+import { PostgresDedupeStore } from '../../../nodes/shared/dedupe/postgresStore';
+import { RedisDedupeStore } from '../../../nodes/shared/dedupe/redisStore';
+import type { PostgresSettings, RedisSettings } from '../../../nodes/shared/dedupe/settings';
+import type { SharedDedupeStore } from '../../../nodes/shared/dedupe/types';
+import { DedupeStoreUnavailable } from '../../../nodes/shared/dedupe/types';
+
+const { startPostgres, startRedis } = require('../../services/index.js');
+
+jest.setTimeout(60_000);
+
+type Servers = { redis: Awaited<ReturnType<typeof startRedis>>; postgres: Awaited<ReturnType<typeof startPostgres>> };
+let servers: Servers;
+const opened: SharedDedupeStore[] = [];
+
+beforeAll(async () => {
+	const [redis, postgres] = await Promise.all([startRedis(), startPostgres()]);
+	servers = { redis, postgres };
+}, 180_000);
+
+afterAll(async () => {
+	await Promise.all(opened.map(async (store) => await store.close()));
+	await Promise.all([servers?.redis?.stop(), servers?.postgres?.stop()]);
+});
+
+const redisSettings = (overrides: Partial<RedisSettings> = {}): RedisSettings => ({
+	kind: 'redis',
+	host: '127.0.0.1',
+	port: servers.redis.port,
+	username: '',
+	password: '',
+	database: 0,
+	tls: false,
+	keyPrefix: 'test-dedupe:',
+	...overrides,
+});
+
+const postgresSettings = (overrides: Partial<PostgresSettings> = {}): PostgresSettings => ({
+	kind: 'postgres',
+	host: '127.0.0.1',
+	port: servers.postgres.port,
+	database: servers.postgres.database,
+	user: servers.postgres.user,
+	password: servers.postgres.password,
+	ssl: 'disable',
+	table: 'n8n_webhook_dedupe',
+	...overrides,
+});
+
+function open<T extends SharedDedupeStore>(store: T): T {
+	opened.push(store);
+	return store;
+}
+
+const stores: Array<[string, () => SharedDedupeStore]> = [
+	['Redis', () => open(new RedisDedupeStore(redisSettings()))],
+	['PostgreSQL', () => open(new PostgresDedupeStore(postgresSettings()))],
+];
+
+let unique = 0;
+const freshKey = (label: string) => `wf:node:webhook:${label}-${++unique}-${Date.now()}`;
+const sleep = async (ms: number) => await new Promise((resolve) => setTimeout(resolve, ms));
+
+describe.each(stores)('%s dedupe store', (_name, makeStore) => {
+	it('lets exactly one of many concurrent claims of one id through, across several clients', async () => {
+		const clients = [makeStore(), makeStore(), makeStore(), makeStore()];
+		const key = freshKey('race');
+		const claims = Array.from({ length: 40 }, (_, index) => clients[index % clients.length].claim([{ key, windowSeconds: 60 }]));
+		const results = (await Promise.all(claims)).map(([isNew]) => isNew);
+		expect(results.filter(Boolean)).toHaveLength(1);
+	});
+
+	it('checks a batch in one call: new ids claimed, held ids and repeats within the batch refused', async () => {
+		const store = makeStore();
+		const [a, b, c] = [freshKey('a'), freshKey('b'), freshKey('c')];
+		expect(await store.claim([a, b, a].map((key) => ({ key, windowSeconds: 60 })))).toEqual([true, true, false]);
+		expect(await store.claim([c, a, b].map((key) => ({ key, windowSeconds: 60 })))).toEqual([true, false, false]);
+		const bulk = Array.from({ length: 100 }, (_, index) => ({ key: `${a}-bulk-${index}`, windowSeconds: 60 }));
+		expect((await store.claim(bulk)).every(Boolean)).toBe(true);
+		expect((await store.claim(bulk)).some(Boolean)).toBe(false);
+	});
+
+	it('forgets an id after its window', async () => {
+		const store = makeStore();
+		const key = freshKey('expiry');
+		expect(await store.claim([{ key, windowSeconds: 0.3 }])).toEqual([true]);
+		expect(await store.claim([{ key, windowSeconds: 0.3 }])).toEqual([false]);
+		await sleep(1_100);
+		expect(await store.claim([{ key, windowSeconds: 60 }])).toEqual([true]);
+	});
+
+	it('keeps ids of different windows apart in one batch', async () => {
+		const store = makeStore();
+		const [short, long] = [freshKey('short'), freshKey('long')];
+		await store.claim([
+			{ key: short, windowSeconds: 0.3 },
+			{ key: long, windowSeconds: 60 },
+		]);
+		await sleep(1_100);
+		expect(await store.claim([{ key: short, windowSeconds: 60 }, { key: long, windowSeconds: 60 }])).toEqual([true, false]);
+	});
+});
+
+describe('Redis dedupe store', () => {
+	it('writes one key per id under the prefix, expiring with the window', async () => {
+		const store = open(new RedisDedupeStore(redisSettings({ keyPrefix: 'custom/prefix:' })));
+		const key = freshKey('prefix');
+		await store.claim([{ key, windowSeconds: 30 }]);
+		const direct = new Redis({ host: '127.0.0.1', port: servers.redis.port });
+		try {
+			const ttl = await direct.pttl(`custom/prefix:${key}`);
+			expect(ttl).toBeGreaterThan(25_000);
+			expect(ttl).toBeLessThanOrEqual(30_000);
+		} finally {
+			direct.disconnect();
+		}
+	});
+});
+
+describe('PostgreSQL dedupe store', () => {
+	const query = async (sql: string, values: unknown[] = []) => {
+		const client = new Client({ ...postgresSettings(), ssl: false });
+		await client.connect();
+		try {
+			return await client.query(sql, values);
+		} finally {
+			await client.end();
+		}
+	};
+
+	it('creates its table on first use, also in a schema', async () => {
+		await query('CREATE SCHEMA IF NOT EXISTS hooks');
+		const store = open(new PostgresDedupeStore(postgresSettings({ table: 'hooks.dedupe_ids' })));
+		expect(await store.claim([{ key: freshKey('schema'), windowSeconds: 60 }])).toEqual([true]);
+		const { rows } = await query(`SELECT count(*)::int AS n FROM hooks.dedupe_ids`);
+		expect(rows[0].n).toBe(1);
+	});
+
+	it('deletes expired rows in batches, off the request path', async () => {
+		const table = `cleanup_${Date.now()}`;
+		const first = open(new PostgresDedupeStore(postgresSettings({ table })));
+		await first.claim(Array.from({ length: 50 }, (_, index) => ({ key: `old-${index}`, windowSeconds: 0.2 })));
+		await sleep(500);
+		// A new process's first claim runs the cleanup.
+		const second = open(new PostgresDedupeStore(postgresSettings({ table })));
+		await second.claim([{ key: 'new', windowSeconds: 60 }]);
+		let left = 51;
+		for (let attempt = 0; attempt < 50 && left > 1; attempt++) {
+			await sleep(100);
+			left = (await query(`SELECT count(*)::int AS n FROM ${table}`)).rows[0].n;
+		}
+		expect(left).toBe(1);
+	});
+});
+
+describe.each([
+	['Redis', () => servers.redis, () => open(new RedisDedupeStore(redisSettings()))],
+	['PostgreSQL', () => servers.postgres, () => open(new PostgresDedupeStore(postgresSettings()))],
+] as const)('%s store down and back', (_name, server, makeStore) => {
+	it('fails the claim (never passes it) while the server is down, and works again once it is back', async () => {
+		const store = makeStore();
+		expect(await store.claim([{ key: freshKey('before'), windowSeconds: 60 }])).toEqual([true]);
+		await server().stopServer();
+		try {
+			await expect(store.claim([{ key: freshKey('down'), windowSeconds: 60 }])).rejects.toBeInstanceOf(DedupeStoreUnavailable);
+		} finally {
+			await server().startServer();
+		}
+		let result: boolean[] | undefined;
+		for (let attempt = 0; attempt < 30 && !result; attempt++) {
+			result = await store.claim([{ key: freshKey('back'), windowSeconds: 60 }]).catch(async () => {
+				await sleep(200);
+				return undefined;
+			});
+		}
+		expect(result).toEqual([true]);
+	});
+});
+
+describe('a store that answers garbage, drops the connection or never answers', () => {
+	const fakeServers: Server[] = [];
+	const sockets = new Set<import('node:net').Socket>();
+	afterAll(async () => {
+		for (const socket of sockets) socket.destroy();
+		await Promise.all(fakeServers.map(async (server) => await new Promise((resolve) => server.close(resolve))));
+	});
+
+	async function fakeServer(onData: (socket: import('node:net').Socket) => void): Promise<number> {
+		const server = createServer((socket) => {
+			sockets.add(socket);
+			socket.on('error', () => undefined);
+			socket.on('data', () => onData(socket));
+		});
+		fakeServers.push(server);
+		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+		return (server.address() as AddressInfo).port;
+	}
+
+	it.each([
+		['garbage', (socket: import('node:net').Socket) => socket.write('%%% not a redis reply\r\n')],
+		['a dropped connection', (socket: import('node:net').Socket) => socket.destroy()],
+		['a well-formed but unexpected reply', (socket: import('node:net').Socket) => socket.write('+PONG\r\n')],
+		['silence', () => undefined],
+	])('Redis: %s → unavailable, within the bound', async (_case, behaviour) => {
+		const port = await fakeServer(behaviour);
+		const store = new RedisDedupeStore(redisSettings({ port }));
+		await expect(store.claim([{ key: 'k', windowSeconds: 60 }])).rejects.toBeInstanceOf(DedupeStoreUnavailable);
+		await store.close();
+	});
+
+	it.each([
+		['garbage', (socket: import('node:net').Socket) => socket.write('garbage, not the PostgreSQL protocol')],
+		['a dropped connection', (socket: import('node:net').Socket) => socket.destroy()],
+		['silence', () => undefined],
+	])('PostgreSQL: %s → unavailable, within the bound', async (_case, behaviour) => {
+		const port = await fakeServer(behaviour);
+		const store = new PostgresDedupeStore(postgresSettings({ port }));
+		await expect(store.claim([{ key: 'k', windowSeconds: 60 }])).rejects.toBeInstanceOf(DedupeStoreUnavailable);
+		await store.close();
+	});
+});
+
+describe('the credential test connects and names the wrong setting', () => {
+	beforeAll(async () => {
+		const admin = new Redis({ host: '127.0.0.1', port: servers.redis.port });
+		await admin.call('ACL', 'SETUSER', 'dedupe', 'on', '>right-password', '~*', '+@all');
+		admin.disconnect();
+	});
+
+	it('passes with the right values', async () => {
+		expect(await testStoreConnection(redisSettings({ username: 'dedupe', password: 'right-password' }))).toMatchObject({ ok: true });
+		expect(await testStoreConnection(redisSettings())).toMatchObject({ ok: true });
+		expect(await testStoreConnection(postgresSettings({ table: 'credential_test_table' }))).toMatchObject({ ok: true });
+	});
+
+	it.each([
+		['Redis: nothing listening', () => redisSettings({ port: 1 }), /^Host\/Port: nothing accepts connections at 127\.0\.0\.1:1/],
+		['Redis: unknown database index', () => redisSettings({ database: 999 }), /^Database Index: Redis has no database 999/],
+		['Redis: wrong password of an ACL user', () => redisSettings({ username: 'dedupe', password: 'wrong' }), /^Password \(or Username\): Redis refused them/],
+		['Redis: TLS against a plain server', () => redisSettings({ tls: true }), /^(TLS|Host\/Port)/],
+		['Redis: a key prefix that is not plain', () => redisSettings({ keyPrefix: 'a b' }), /^Key Prefix "a b"/],
+		['PostgreSQL: wrong password', () => postgresSettings({ password: 'wrong' }), /^Password \(or User\)/],
+		['PostgreSQL: unknown user', () => postgresSettings({ user: 'nobody' }), /^Password \(or User\)|^User/],
+		['PostgreSQL: unknown database', () => postgresSettings({ database: 'no_such_db' }), /^Database: "no_such_db" does not exist/],
+		['PostgreSQL: nothing listening', () => postgresSettings({ port: 1 }), /^Host\/Port: nothing accepts connections/],
+		['PostgreSQL: SSL against a server without it', () => postgresSettings({ ssl: 'require' }), /^SSL/],
+		['PostgreSQL: unknown schema', () => postgresSettings({ table: 'missing_schema.t' }), /^Table: the schema of "missing_schema.t" does not exist/],
+		['PostgreSQL: a table name that is not plain', () => postgresSettings({ table: 't; DROP TABLE x' }), /^Table "t; DROP TABLE x" is not a plain name/],
+	])('%s', async (_case, settings, message) => {
+		const result = await testStoreConnection(settings());
+		expect(result.ok).toBe(false);
+		expect(result.message).toMatch(message);
+		expect(result.message).not.toContain(servers.postgres.password);
+	});
+});

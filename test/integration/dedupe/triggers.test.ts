@@ -1,0 +1,119 @@
+/**
+ * Both triggers' webhook() with a shared dedupe store, over real HTTP, against real Redis and
+ * PostgreSQL (test/services): duplicates refused, a bulk checked in one call, the store down → 503
+ * with Retry-After and nothing started, the store back → accepted again without a restart.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { CrmEventTrigger } from '../../../nodes/CrmEventTrigger/CrmEventTrigger.node';
+import { InboundWebhookTrigger } from '../../../nodes/InboundWebhookTrigger/InboundWebhookTrigger.node';
+import { PostgresDedupeStore } from '../../../nodes/shared/dedupe/postgresStore';
+import { RedisDedupeStore } from '../../../nodes/shared/dedupe/redisStore';
+import { closeAllStores } from '../../../nodes/shared/dedupe/registry';
+import type { WebhookServer, WebhookSetup } from '../../unit/nodes/webhookServer';
+import { serveWebhook } from '../../unit/nodes/webhookServer';
+
+const { startPostgres, startRedis } = require('../../services/index.js');
+
+jest.setTimeout(60_000);
+
+let redis: Awaited<ReturnType<typeof startRedis>>;
+let postgres: Awaited<ReturnType<typeof startPostgres>>;
+const servers: WebhookServer[] = [];
+
+beforeAll(async () => {
+	[redis, postgres] = await Promise.all([startRedis(), startPostgres()]);
+}, 180_000);
+
+afterAll(async () => {
+	await Promise.all(servers.map(async (server) => await server.close()));
+	await closeAllStores();
+	await Promise.all([redis?.stop(), postgres?.stop()]);
+});
+
+const stores = [
+	['redis', 'webhookDedupeRedisApi', () => ({ host: '127.0.0.1', port: redis.port, keyPrefix: `it-${Date.now()}:` }), () => redis],
+	[
+		'postgres',
+		'webhookDedupePostgresApi',
+		() => ({ host: '127.0.0.1', port: postgres.port, database: postgres.database, user: postgres.user, password: postgres.password, table: 'trigger_dedupe' }),
+		() => postgres,
+	],
+] as const;
+
+async function serve(node: InboundWebhookTrigger | CrmEventTrigger, setup: WebhookSetup) {
+	const server = await serveWebhook(node, setup);
+	servers.push(server);
+	return server;
+}
+
+const post = async (server: WebhookServer, body: string | Buffer, headers: Record<string, string> = {}, path = '/') => {
+	const response = await fetch(`${server.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+	return { status: response.status, retryAfter: response.headers.get('retry-after'), body: await response.text() };
+};
+const started = (server: WebhookServer) => server.results.filter((result) => result.workflowData).length;
+
+describe.each(stores)('Inbound Webhook Trigger with the %s store', (dedupeStore, credentialType, credential, service) => {
+	const setup = (): WebhookSetup => ({
+		parameters: { authentication: 'none', deduplicate: true, dedupeStore, eventIdPath: '$.id', duplicateResponse: 'reject' },
+		credentials: { [credentialType]: credential() },
+	});
+
+	it('refuses a duplicate and starts the workflow once', async () => {
+		const first = await serve(new InboundWebhookTrigger(), setup());
+		const id = `evt-${dedupeStore}-${Date.now()}`;
+		expect((await post(first, JSON.stringify({ id }))).status).toBe(200);
+		expect((await post(first, JSON.stringify({ id }))).status).toBe(409);
+		expect(started(first)).toBe(1);
+	});
+
+	it('answers 503 with Retry-After while the store is down, starts nothing, logs why, and accepts again once it is back', async () => {
+		const server = await serve(new InboundWebhookTrigger(), setup());
+		await service().stopServer();
+		let down;
+		try {
+			down = await post(server, JSON.stringify({ id: `down-${Date.now()}` }));
+		} finally {
+			await service().startServer();
+		}
+		expect(down).toMatchObject({ status: 503, retryAfter: '5' });
+		expect(JSON.parse(down.body)).toMatchObject({ error: 'dedupe_store_unavailable' });
+		expect(started(server)).toBe(0);
+		const warning = server.logs.find((line) => line.message.includes('dedupe_store_unavailable'));
+		expect(warning?.message).toMatch(/PostgreSQL at|Redis at/);
+		expect(JSON.stringify(server.logs)).not.toContain(postgres.password);
+
+		let status = 0;
+		for (let attempt = 0; attempt < 40 && status !== 200; attempt++) {
+			status = (await post(server, JSON.stringify({ id: `back-${Date.now()}-${attempt}` }))).status;
+			if (status !== 200) await new Promise((resolve) => setTimeout(resolve, 250));
+		}
+		expect(status).toBe(200);
+	});
+});
+
+describe.each(stores)('CRM Event Trigger with the %s store', (dedupeStore, credentialType, credential) => {
+	const activities = readFileSync(join(__dirname, '../../fixtures/crm/leadSquared/activities-bulk.json'));
+	const query = '/?entityType=Webhook&entityId=b329c2b2&eventType=LeadActivity_Post_Create';
+
+	it('checks a bulk of events in one call to the store and drops the redelivery', async () => {
+		const claim = jest.spyOn(dedupeStore === 'redis' ? RedisDedupeStore.prototype : PostgresDedupeStore.prototype, 'claim');
+		const server = await serve(new CrmEventTrigger(), {
+			parameters: { crm: 'leadSquared', authentication: 'apiKey', events: [], dedupeStore },
+			credentials: {
+				webhookApiKeyApi: { location: 'header', name: 'X-LSQ-Secret', apiKey: 'lsq-secret' },
+				[credentialType]: { ...credential(), keyPrefix: `crm-${Date.now()}:`, table: `crm_dedupe_${Date.now()}` },
+			},
+		});
+		try {
+			expect((await post(server, activities, { 'x-lsq-secret': 'lsq-secret' }, query)).status).toBe(200);
+			expect(claim).toHaveBeenCalledTimes(1);
+			expect(claim.mock.calls[0][0]).toHaveLength(3);
+			expect((await post(server, activities, { 'x-lsq-secret': 'lsq-secret' }, query)).status).toBe(200);
+			expect(started(server)).toBe(1);
+		} finally {
+			claim.mockRestore();
+		}
+	});
+});
