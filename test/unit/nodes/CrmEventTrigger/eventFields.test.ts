@@ -4,13 +4,12 @@ import { NodeHelpers } from 'n8n-workflow';
 import { CrmEventTrigger } from '../../../../nodes/CrmEventTrigger/CrmEventTrigger.node';
 
 const { properties } = new CrmEventTrigger().description;
-const node = { name: 'CRM', type: 'crmEventTrigger', typeVersion: 1, position: [0, 0] as [number, number], parameters: {} };
 
 /** The labels of the event fields n8n's editor shows for these parameters. */
 function eventFieldsShown(parameters: INodeParameters): string[] {
 	return properties
 		.filter((property) => ['eventNames', 'fixedEvent', 'events'].some((name) => property.name.startsWith(name)))
-		.filter((property) => NodeHelpers.displayParameter(parameters, property, { ...node, parameters }, { properties } as never))
+		.filter((property) => NodeHelpers.displayParameter(parameters, property, { typeVersion: 1 }, { properties } as never))
 		.map((property) => property.displayName);
 }
 
