@@ -4,7 +4,7 @@
  *
  *   npm run bench                       all comparisons, 3 rounds each (outbound: 5)
  *   npm run bench -- --rounds=5         more rounds
- *   npm run bench -- --only=outbound,handler   some sections: handler, memory, outbound, inbound, legacy, transport, chain
+ *   npm run bench -- --only=outbound,handler   some sections: handler, dedupe, memory, outbound, inbound, legacy, transport, chain
  *   npm run bench -- --only=chain --engines=lazy,legacy --phase-ms=1000
  *       ours vs the hand-built chain, one n8n per engine setting (default, lazy, legacy); --phase-ms
  *       shortens each timed phase (default 3000) for a quick check
@@ -25,6 +25,7 @@ import { machineMeta, renderTable, writeResults } from './lib/report';
 import { chainSection } from './sections/chain';
 import type { EngineName } from './sections/chainSetup';
 import { chainWorkflows, ENGINES } from './sections/chainSetup';
+import { dedupeSection } from './sections/dedupe';
 import { handlerSection } from './sections/handler';
 import { inboundSection, inboundWorkflows } from './sections/inbound';
 import { memorySection } from './sections/memory';
@@ -32,7 +33,7 @@ import { COST_ROUNDS, outboundSection, outboundWorkflows } from './sections/outb
 import { transportSection } from './sections/transport';
 import { CHAIN_CREDENTIALS, CREDENTIALS } from './workflows';
 
-const SECTIONS = ['handler', 'memory', 'outbound', 'inbound', 'legacy', 'transport', 'chain'] as const;
+const SECTIONS = ['handler', 'dedupe', 'memory', 'outbound', 'inbound', 'legacy', 'transport', 'chain'] as const;
 type SectionName = (typeof SECTIONS)[number];
 
 function parseOptions() {
@@ -86,6 +87,11 @@ async function main() {
 		if (only.has('handler')) {
 			console.error(`[bench] handler cost (no n8n) … ${elapsed(started)}`);
 			sections.handler = await handlerSection();
+		}
+
+		if (only.has('dedupe')) {
+			console.error(`[bench] dedupe stores (Redis and PostgreSQL on loopback, no n8n) … ${elapsed(started)}`);
+			sections.dedupe = await dedupeSection();
 		}
 
 		if (only.has('memory')) {
@@ -150,7 +156,7 @@ async function main() {
 		await receiver.close();
 	}
 
-	const order = ['outbound', 'inbound', 'legacy', ...Object.keys(ENGINES).map((engine) => `chain-${engine}`), 'handler', 'memory', 'transport'];
+	const order = ['outbound', 'inbound', 'legacy', ...Object.keys(ENGINES).map((engine) => `chain-${engine}`), 'handler', 'dedupe', 'memory', 'transport'];
 	const rows: Row[] = order.flatMap((name) => sections[name]?.rows ?? []);
 	meta.durationSeconds = Math.round((Date.now() - started) / 1000);
 	meta.loadAverageAtEnd = os.loadavg().map((value) => Math.round(value * 100) / 100);
