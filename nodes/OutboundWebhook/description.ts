@@ -255,6 +255,8 @@ export const properties: INodeProperties[] = [
 		placeholder: 'Change Retry Setting',
 		default: {},
 		description: `By default: 5 attempts, exponential backoff from 1 s, retrying ${DEFAULT_RETRY_STATUSES.join(', ')}, network errors and timeouts; waits over 65 s go to Retry Later`,
+		// Shown under the empty collection, which n8n otherwise labels "No properties".
+		hint: `Defaults: 5 attempts, exponential backoff from 1 s, retry on ${DEFAULT_RETRY_STATUSES.join(', ')}, network errors and timeouts, Retry Later above 65 s. A manual run (Execute step) makes one attempt.`,
 		options: [
 			{
 				displayName: 'Backoff',
