@@ -82,13 +82,15 @@ export class PostgresDedupeStore implements SharedDedupeStore {
 		if (claims.length === 0) return [];
 		const unique = distinctKeys(claims);
 		const token = randomBytes(9).toString('base64url');
-		const work = this.insert(unique, token);
+		const attempt = { abandoned: false };
+		const work = this.insert(unique, token, attempt);
 		try {
 			const claimed = await withinDeadline(work, STORE_TIMEOUT_MS, this.where);
 			this.cleanupNowAndThen();
 			return perClaim(claims, claimed);
 		} catch (error) {
 			// A claim that lands after the request was answered 503 is given back, so the sender's retry is not a duplicate.
+			attempt.abandoned = true;
 			work
 				.then(async (keys) => {
 					if (keys.size > 0) await this.pool.query(this.sql.release, [[...keys], token]);
@@ -98,8 +100,10 @@ export class PostgresDedupeStore implements SharedDedupeStore {
 		}
 	}
 
-	private async insert(unique: DedupeClaim[], token: string): Promise<Set<string>> {
+	private async insert(unique: DedupeClaim[], token: string, attempt: { abandoned: boolean }): Promise<Set<string>> {
 		await this.ensureTable();
+		// The request was answered 503 while the table was being created: claim nothing.
+		if (attempt.abandoned) return new Set();
 		const keys = unique.map(({ key }) => key);
 		const result = await this.pool.query<{ key: unknown }>(this.sql.claim, [keys, unique.map(({ windowSeconds }) => windowSeconds), token]);
 		const asked = new Set(keys);

@@ -57,18 +57,23 @@ export class RedisDedupeStore implements SharedDedupeStore {
 		const unique = distinctKeys(claims);
 		const keys = unique.map(({ key }) => this.settings.keyPrefix + key);
 		const token = randomBytes(9).toString('base64url');
+		const attempt = { abandoned: false };
 		try {
-			const replies = await withinDeadline(this.send(unique, keys, token), STORE_TIMEOUT_MS, this.where);
+			const replies = await withinDeadline(this.send(unique, keys, token, attempt), STORE_TIMEOUT_MS, this.where);
 			return perClaim(claims, new Set(unique.filter((_, index) => replies[index]).map(({ key }) => key)));
 		} catch (error) {
-			// The SETs may still be applied (a slow server); undo them so the sender's retry is not taken for a duplicate.
+			// Not sent after this point; if already sent, the SETs may still be applied (a slow server):
+			// undo them, after them on the same connection, so the sender's retry is not taken for a duplicate.
+			attempt.abandoned = true;
 			this.release(keys, token);
 			throw error instanceof DedupeStoreUnavailable ? error : new DedupeStoreUnavailable(`${this.where}: ${(error as Error).message}`);
 		}
 	}
 
-	private async send(unique: DedupeClaim[], keys: string[], token: string): Promise<boolean[]> {
+	private async send(unique: DedupeClaim[], keys: string[], token: string, attempt: { abandoned: boolean }): Promise<boolean[]> {
 		await this.ready();
+		// The request was answered 503 while the connection came back: claiming now would hold ids nobody accepted.
+		if (attempt.abandoned) return [];
 		const pipeline = this.client.pipeline();
 		unique.forEach(({ windowSeconds }, index) => pipeline.set(keys[index], token, 'PX', Math.max(1, Math.round(windowSeconds * 1000)), 'NX'));
 		const results = (await pipeline.exec()) ?? [];

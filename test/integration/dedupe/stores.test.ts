@@ -171,14 +171,16 @@ describe.each([
 		const store = makeStore();
 		expect(await store.claim([{ key: freshKey('before'), windowSeconds: 60 }])).toEqual([true]);
 		await server().stopServer();
+		const retried = freshKey('down');
 		try {
-			await expect(store.claim([{ key: freshKey('down'), windowSeconds: 60 }])).rejects.toBeInstanceOf(DedupeStoreUnavailable);
+			await expect(store.claim([{ key: retried, windowSeconds: 60 }])).rejects.toBeInstanceOf(DedupeStoreUnavailable);
 		} finally {
 			await server().startServer();
 		}
+		// The sender retries the refused event: it must be new, not held by the claim that was answered 503.
 		let result: boolean[] | undefined;
 		for (let attempt = 0; attempt < 30 && !result; attempt++) {
-			result = await store.claim([{ key: freshKey('back'), windowSeconds: 60 }]).catch(async () => {
+			result = await store.claim([{ key: retried, windowSeconds: 60 }]).catch(async () => {
 				await sleep(200);
 				return undefined;
 			});
