@@ -249,14 +249,19 @@ export const properties: INodeProperties[] = [
 		description: 'What to do with items that could not be delivered: a non-retryable answer, or all attempts used up. Invalid settings (URL, headers, an expression without a valid value) always fail the node.',
 	},
 	{
+		// n8n shows an empty collection as "No properties" and renders no hint under it: the defaults go above it.
+		displayName: `Retry Policy defaults: 5 attempts, exponential backoff from 1 s, retry on ${DEFAULT_RETRY_STATUSES.join(', ')}, network errors and timeouts, Retry Later above 65 s. A manual run (Execute step) makes one attempt.`,
+		name: 'retryDefaultsNotice',
+		type: 'notice',
+		default: '',
+	},
+	{
 		displayName: 'Retry Policy',
 		name: 'retry',
 		type: 'collection',
 		placeholder: 'Change Retry Setting',
 		default: {},
 		description: `By default: 5 attempts, exponential backoff from 1 s, retrying ${DEFAULT_RETRY_STATUSES.join(', ')}, network errors and timeouts; waits over 65 s go to Retry Later`,
-		// Shown under the empty collection, which n8n otherwise labels "No properties".
-		hint: `Defaults: 5 attempts, exponential backoff from 1 s, retry on ${DEFAULT_RETRY_STATUSES.join(', ')}, network errors and timeouts, Retry Later above 65 s. A manual run (Execute step) makes one attempt.`,
 		options: [
 			{
 				displayName: 'Backoff',

@@ -112,6 +112,11 @@ describe('The Outbound Webhook node in the editor', () => {
 		// The Docs link lands on the node's section: no tracking query after the #.
 		const docs = await editor.page.locator('[data-test-id="ndv"] a', { hasText: 'Docs' }).first().getAttribute('href');
 		expect(docs).toBe('https://www.npmjs.com/package/n8n-nodes-crm-webhooks#outbound-webhook');
+		// Above the empty Retry Policy ("No properties"), what it does by default.
+		const retryHint = editor.page.locator('[data-test-id="ndv"]').getByText('Retry Policy defaults: 5 attempts, exponential backoff from 1 s').first();
+		await retryHint.scrollIntoViewIfNeeded();
+		await expect(retryHint.isVisible()).resolves.toBe(true);
+		await editor.screenshot(path.join(SCREENSHOT_DIR, 'outbound-retry-policy.png'));
 		await editor.closePanel();
 	});
 
