@@ -7,6 +7,7 @@ import type { AcceptedRequest } from '../shared/inbound';
 import { cachedInboundPolicy, redactHeaders, redactionList } from '../shared/inbound';
 import { dedupeStoreUnavailable } from '../shared/inbound/pipeline';
 import { dedupeScopeOf } from '../shared/n8n/dedupe';
+import { webhookCredentials } from '../shared/n8n/credentialCache';
 import { answer, receive, startWorkflow } from '../shared/n8n/inboundWebhook';
 import type { CrmTriggerConfig } from './config';
 import { dedupeWindows, readConfig } from './config';
@@ -113,7 +114,7 @@ export async function handleCrmWebhook(context: IWebhookFunctions): Promise<IWeb
 	const receivedAt = new Date();
 	const config = await readConfig({
 		getNodeParameter: (name, fallback) => context.getNodeParameter(name, fallback),
-		getCredentials: async (type) => await context.getCredentials(type),
+		getCredentials: async (type) => await webhookCredentials.get(context, type),
 	});
 	const authenticate = crmAuthenticator(config.profile, config.authentication, config.credential, config.settings);
 	const outcome = await receive(context, cachedInboundPolicy(config.inbound), authenticate);

@@ -19,6 +19,7 @@ import type { AcceptedRequest, InboundRequest, PipelineResult } from '../inbound
 import { runInboundPipeline } from '../inbound/pipeline';
 import type { InboundPolicy } from '../inbound/policy';
 import { headerBagOf } from '../inbound/request';
+import { webhookCredentials } from './credentialCache';
 import { dedupeScopeOf } from './dedupe';
 import { isTestRun, RejectedTestRequest, testRejection } from './testRejection';
 
@@ -60,7 +61,7 @@ export function requestOf(context: IWebhookFunctions): InboundRequest {
 export async function inboundAuthOf(context: IWebhookFunctions): Promise<InboundAuth> {
 	const kind = context.getNodeParameter('authentication', 'none') as AuthKind;
 	if (kind === 'none') return inboundAuthFromCredential('none', undefined);
-	const data = await context.getCredentials<CredentialData>(CREDENTIAL_TYPES[kind]);
+	const data = await webhookCredentials.get<CredentialData>(context, CREDENTIAL_TYPES[kind]);
 	return inboundAuthFromCredential(kind, data);
 }
 
