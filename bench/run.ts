@@ -8,6 +8,7 @@
  *   npm run bench -- --only=chain --engines=lazy,legacy --phase-ms=1000
  *       ours vs the hand-built chain, one n8n per engine setting (default, lazy, legacy); --phase-ms
  *       shortens each timed phase (default 3000) for a quick check
+ *   npm run bench -- --only=settings --settings=default,lazy   n8n settings that change the trigger's rate, one n8n each
  *
  * Traffic goes only to 127.0.0.1. Every n8n started here is stopped before exit.
  */
@@ -27,13 +28,15 @@ import type { EngineName } from './sections/chainSetup';
 import { chainWorkflows, ENGINES } from './sections/chainSetup';
 import { dedupeSection } from './sections/dedupe';
 import { handlerSection } from './sections/handler';
+import type { SettingName } from './sections/settings';
+import { settingRun, SETTINGS, settingsSection } from './sections/settings';
 import { inboundSection, inboundWorkflows } from './sections/inbound';
 import { memorySection } from './sections/memory';
 import { COST_ROUNDS, outboundSection, outboundWorkflows } from './sections/outbound';
 import { transportSection } from './sections/transport';
 import { CHAIN_CREDENTIALS, CREDENTIALS } from './workflows';
 
-const SECTIONS = ['handler', 'dedupe', 'memory', 'outbound', 'inbound', 'legacy', 'transport', 'chain'] as const;
+const SECTIONS = ['handler', 'dedupe', 'memory', 'outbound', 'inbound', 'legacy', 'transport', 'chain', 'settings'] as const;
 type SectionName = (typeof SECTIONS)[number];
 
 function parseOptions() {
@@ -48,7 +51,10 @@ function parseOptions() {
 	if (badEngine.length > 0) throw new Error(`Unknown engine(s) ${badEngine.join(', ')}; choose from ${Object.keys(ENGINES).join(', ')}`);
 	const phaseMs = Number(argument('phase-ms') ?? 3_000);
 	if (!Number.isInteger(phaseMs) || phaseMs < 500 || phaseMs > 30_000) throw new Error('--phase-ms must be an integer from 500 to 30000');
-	return { rounds, only: new Set(only as SectionName[]), engines, phaseMs };
+	const settings = (argument('settings')?.split(',') ?? Object.keys(SETTINGS)) as SettingName[];
+	const badSetting = settings.filter((name) => !(name in SETTINGS));
+	if (badSetting.length > 0) throw new Error(`Unknown setting(s) ${badSetting.join(', ')}; choose from ${Object.keys(SETTINGS).join(', ')}`);
+	return { rounds, only: new Set(only as SectionName[]), engines, phaseMs, settings };
 }
 
 /** n8n keeps the first 16 characters of a workflow id; two workflows must never share them. */
@@ -144,6 +150,19 @@ async function main() {
 			}
 		}
 
+		if (only.has('settings')) {
+			const { ours, bare } = chainWorkflows();
+			const runs: Parameters<typeof settingsSection>[0] = {};
+			for (const setting of options.settings) {
+				console.error(`[bench] starting n8n with setting ${setting} ${JSON.stringify(SETTINGS[setting])} … ${elapsed(started)}`);
+				n8n = await startN8n({ workflows: [ours, bare], credentials: CREDENTIALS, env: SETTINGS[setting] });
+				await waitForWebhooks(n8n, webhookPaths([ours, bare]));
+				runs[setting] = await settingRun(n8n, setting, rounds, options.phaseMs);
+				await stopN8n();
+			}
+			sections.settings = settingsSection(runs);
+		}
+
 		if (only.has('transport')) {
 			console.error(`[bench] transport (no n8n) … ${elapsed(started)}`);
 			// The most connections any round opened (later rounds reuse the pool, so their count is lower).
@@ -156,7 +175,7 @@ async function main() {
 		await receiver.close();
 	}
 
-	const order = ['outbound', 'inbound', 'legacy', ...Object.keys(ENGINES).map((engine) => `chain-${engine}`), 'handler', 'dedupe', 'memory', 'transport'];
+	const order = ['outbound', 'inbound', 'legacy', ...Object.keys(ENGINES).map((engine) => `chain-${engine}`), 'settings', 'handler', 'dedupe', 'memory', 'transport'];
 	const rows: Row[] = order.flatMap((name) => sections[name]?.rows ?? []);
 	meta.durationSeconds = Math.round((Date.now() - started) / 1000);
 	meta.loadAverageAtEnd = os.loadavg().map((value) => Math.round(value * 100) / 100);

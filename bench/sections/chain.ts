@@ -69,7 +69,7 @@ export async function chainSection(n8n: TestN8n, workflows: ReturnType<typeof ch
 	for (const concurrency of CONCURRENCIES) {
 		Object.assign(results, await alternate<Phase>(rounds, variants(n8n, workflows, concurrency, repeats, phaseMs), log));
 	}
-	const trials = await chainTrials(n8n, workflows);
+	const trials = await chainTrials(n8n, workflows, engine);
 	return { rows: [...chainRows(results, engine), ...trials.rows], details: { engine, phaseMs, medians: mediansOf(results), rounds: results, trials: trials.details } };
 }
 

@@ -53,17 +53,17 @@ async function resend(n8n: TestN8n, side: Side, workflow: WorkflowJson): Promise
 	return { first, again };
 }
 
-export async function chainTrials(n8n: TestN8n, workflows: ReturnType<typeof chainWorkflows>): Promise<{ rows: Row[]; details: Record<string, unknown> }> {
+export async function chainTrials(n8n: TestN8n, workflows: ReturnType<typeof chainWorkflows>, engine: string): Promise<{ rows: Row[]; details: Record<string, unknown> }> {
 	const bursts: Record<Side, number[]> = { ours: [], chain: [] };
 	for (let trial = 0; trial < BURST_TRIALS; trial++) {
 		for (const side of ['ours', 'chain'] as const) bursts[side].push(await burst(n8n, side, workflows[side]));
 	}
 	const resends = { ours: await resend(n8n, 'ours', workflows.ours), chain: await resend(n8n, 'chain', workflows.chain) };
-	console.error(`  [chain trials] burst of ${BURST_COPIES}: ${JSON.stringify(bursts)}; resend of ${RESEND_EVENTS}: ${JSON.stringify(resends)}`);
+	console.error(`  [chain ${engine} trials] burst of ${BURST_COPIES}: ${JSON.stringify(bursts)}; resend of ${RESEND_EVENTS}: ${JSON.stringify(resends)}`);
 	const span = (values: number[]) => (Math.min(...values) === Math.max(...values) ? `${values[0]}` : `${Math.min(...values)}–${Math.max(...values)}`);
 	const rows: Row[] = [
 		{
-			id: '8f',
+			id: `8f-${engine}`,
 			comparison: `${BURST_COPIES} identical signed copies at once (${BURST_TRIALS} trials): executions past dedupe`,
 			ours: span(bursts.ours),
 			baseline: span(bursts.chain),
@@ -72,7 +72,7 @@ export async function chainTrials(n8n: TestN8n, workflows: ReturnType<typeof cha
 			met: bursts.ours.every((count) => count === 1),
 		},
 		{
-			id: '8g',
+			id: `8g-${engine}`,
 			comparison: `${RESEND_EVENTS} ids at c${RESEND_CONCURRENCY}, then each resent: resent copies treated as new`,
 			ours: String(resends.ours.again),
 			baseline: String(resends.chain.again),
