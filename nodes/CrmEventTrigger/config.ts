@@ -1,6 +1,7 @@
 import type { CredentialData } from '../shared/auth';
 import { CREDENTIAL_TYPES, credentialProblems, signingFromCredential } from '../shared/auth';
 import { crmProfile } from '../shared/crm';
+import { signingMismatch } from '../shared/crm/signingFit';
 import { pathProblems } from '../shared/crm/paths';
 import type { CrmAuthentication, CrmProfile, CrmSettings } from '../shared/crm/types';
 import type { DuplicateHandling, HandshakeSettings, InboundSettings } from '../shared/inbound';
@@ -148,6 +149,8 @@ export function configProblems(config: CrmTriggerConfig): string[] {
 		const forced = authentication === 'signingSecret' ? profile.adaptSigning?.(signingFromCredential(credential).config, {}) : undefined;
 		const checked = forced?.scheme === 'standardWebhooks' ? { ...credential, scheme: 'standardWebhooks' } : credential;
 		problems.push(...credentialProblems(authentication, checked).map((problem) => `Credential: ${problem}`));
+		const mismatch = authentication === 'signingSecret' ? signingMismatch(profile, credential) : undefined;
+		if (mismatch) problems.push(`Credential: ${mismatch}`);
 	}
 	// The event filter is shared by all CRMs in the editor; a choice left from another CRM would match nothing.
 	if (profile.events.length > 0) {

@@ -1,4 +1,4 @@
-import { dedupeWindows } from '../../../../nodes/CrmEventTrigger/config';
+import { configProblems, dedupeWindows, readConfig } from '../../../../nodes/CrmEventTrigger/config';
 import { crmProfile } from '../../../../nodes/shared/crm';
 
 const HOUR = 3600;
@@ -23,5 +23,22 @@ describe('dedupeWindows', () => {
 			maxEntries: 5,
 		});
 		expect(dedupeWindows({ deduplicate: false }, crmProfile('freshsales'))).toBeUndefined();
+	});
+});
+
+describe('configProblems: a signing credential that cannot fit the CRM', () => {
+	const configWith = async (credential: Record<string, unknown>) =>
+		await readConfig({
+			getNodeParameter: ((name: string, fallback?: unknown) => ({ crm: 'salesOs', authentication: 'signingSecret' })[name] ?? fallback) as never,
+			getCredentials: async () => credential as never,
+		});
+
+	it('stops publishing with what SalesOS sends and what the credential expects', async () => {
+		const problems = configProblems(await configWith({ scheme: 'standardWebhooks', secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' }));
+		expect(problems).toContainEqual(expect.stringMatching(/^Credential: SalesOS signs with HMAC SHA256 of the body in X-Webhook-Signature; this credential's scheme is standardWebhooks/));
+	});
+
+	it('has nothing to say about a credential set up as SalesOS signs', async () => {
+		expect(configProblems(await configWith({ scheme: 'hmac', secret: 'salesos-secret', hmacHeaderName: 'X-Webhook-Signature' }))).toEqual([]);
 	});
 });
