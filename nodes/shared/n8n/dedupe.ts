@@ -12,6 +12,7 @@ import type { DedupeStoreKind, SharedStoreSettings } from '../dedupe/settings';
 import { DEDUPE_CREDENTIAL_TYPES, storeSettingsOf, storeSettingsProblems } from '../dedupe/settings';
 import type { EventDedupe } from '../dedupe/types';
 import { DedupeStoreUnavailable } from '../dedupe/types';
+import { webhookCredentials } from './credentialCache';
 
 type NodeContext = IWebhookFunctions | IHookFunctions;
 
@@ -91,7 +92,9 @@ export function dedupeScopeOf(context: IWebhookFunctions, options: DedupeOptions
 	const scope = `${nodeKey(context)}:${context.getMode()}:`;
 	return {
 		async seenBefore(checks) {
-			const settings = await sharedSettingsOf(context, kind);
+			// Per request, through the triggers' one-second credential cache (each read costs n8n an isolate).
+			const credential = await webhookCredentials.get<Record<string, unknown>>(context, DEDUPE_CREDENTIAL_TYPES[kind]);
+			const settings = storeSettingsOf(kind, credential);
 			const problems = storeSettingsProblems(settings);
 			if (problems.length > 0) throw new DedupeStoreUnavailable(`Dedupe Store credential: ${problems.join('; ')}`);
 			const store = sharedStoreFor(settings, nodeKey(context));
