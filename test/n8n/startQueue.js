@@ -71,7 +71,8 @@ function summary(topology, examples, folder) {
 			.filter((node) => TRIGGER_TYPES.has(node.type))
 			.map((node) => `  ${example.name} → ${node.name}: ${webhook.baseUrl}/webhook/${String(node.parameters?.path ?? '')}`),
 	);
-	lines.push('', '  Production webhook URLs of the examples (served by the webhook processor):', ...webhookLines);
+	lines.push('', '  Production webhook URLs of the examples on the webhook processor (the main answers them too):', ...webhookLines);
+	lines.push('', `  Send the examples their events: N8N_URL=${webhook.baseUrl} node examples/send-example-events.js`);
 	lines.push('', `  Logs of the webhook processor and worker: ${folder}`, '  Everything is removed when you stop. Press Ctrl-C to stop.', '');
 	return lines.join('\n');
 }
@@ -95,8 +96,9 @@ async function main() {
 			mainPort,
 			webhookPort: mainPort + 1,
 			inheritOutput: true,
-			// The editor shows production URLs on the webhook processor, where they are answered.
-			env: { WEBHOOK_URL: `http://127.0.0.1:${mainPort + 1}/`, N8N_LOG_LEVEL: process.env.N8N_LOG_LEVEL || 'info' },
+			// Without a load balancer in front, the production URLs the editor shows (on the main's port)
+			// must answer too; the main then queues the execution for the worker like the processor does.
+			env: { N8N_DISABLE_PRODUCTION_MAIN_PROCESS: 'false', N8N_LOG_LEVEL: process.env.N8N_LOG_LEVEL || 'info' },
 		});
 	} catch (error) {
 		await dedupeRedis.stop();

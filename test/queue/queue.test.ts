@@ -52,6 +52,13 @@ afterAll(async () => {
 	if (report.length > 0) printTable(`Queue mode: main, 2 webhook processors, 2 workers (logs: ${QUEUE_LOGS})`, ['scenario', 'seen'], report);
 });
 
+/**
+ * Final answers other than "accepted" and "duplicate". Under load an attempt can end in a 503 or no
+ * answer although its execution started; its sender's retry is then answered "duplicate", so the
+ * number of "accepted" answers may be lower than the number of executions.
+ */
+const unsettled = (answers: Partial<Record<string, number>>) => Object.keys(answers).filter((outcome) => !['accepted', 'duplicate'].includes(outcome));
+
 describe('n8n in queue mode with the packed package', () => {
 	let outboundExecution = '';
 
@@ -105,8 +112,9 @@ describe('n8n in queue mode with the packed package', () => {
 			TARGETS.map((target) => simultaneousCopies(queue, target, eventIds(`sim${target.trigger}${target.store}`, 50), 4, queue.webhooks)),
 		);
 		TARGETS.forEach((target, index) => note(`50 ids × 4 simultaneous copies, ${label(target)}`, results[index]));
-		for (const { refused, ...figures } of results) {
-			expect(figures).toEqual({ answers: { accepted: 50, duplicate: 150 }, missing: 0, duplicated: 0, executions: 50 });
+		for (const { refused, answers, ...figures } of results) {
+			expect(figures).toEqual({ missing: 0, duplicated: 0, executions: 50 });
+			expect(unsettled(answers)).toEqual([]);
 		}
 	});
 
@@ -116,8 +124,11 @@ describe('n8n in queue mode with the packed package', () => {
 		);
 		TARGETS.forEach((target, index) => note(`30 ids × 4 copies 100 ms apart under load, ${label(target)}`, results[index]));
 		for (const { copies, background } of results) {
-			expect(copies).toEqual({ answers: { accepted: 30, duplicate: 90 }, missing: 0, duplicated: 0, executions: 30 });
-			expect(background).toMatchObject({ missing: 0, duplicated: 0 });
+			const { answers, ...figures } = copies;
+			expect(figures).toEqual({ missing: 0, duplicated: 0, executions: 30 });
+			expect(unsettled(answers)).toEqual([]);
+			// Background events are sent once, without retries: one refused with 503 started nothing, none may run twice.
+			expect(background.duplicated).toBe(0);
 		}
 	});
 

@@ -57,7 +57,7 @@ export async function sequentialCopiesUnderLoad(queue: QueueN8n, target: Target,
 	await runPool(ids, 10, async (id) => {
 		for (let copy = 0; copy < copies; copy++) {
 			if (copy > 0) await sleep(gapMs);
-			answers.push(await sendEvent(url(queue, processors[copy % processors.length], target), id));
+			answers.push(await sendWithRetries(url(queue, processors[copy % processors.length], target), id));
 		}
 	});
 	const backgroundIds = await background.stop();

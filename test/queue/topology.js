@@ -40,6 +40,10 @@ function queueEnv(postgres, redis) {
 		DB_POSTGRESDB_DATABASE: N8N_DATABASE,
 		DB_POSTGRESDB_USER: postgres.user,
 		DB_POSTGRESDB_PASSWORD: postgres.password,
+		// With n8n's default pool of 2 connections, shared by every request, its 5 s database health ping
+		// timed out under tens of concurrent webhook requests; n8n then resets the connection and answers
+		// the requests in flight 500 or 503. A larger pool made that rarer here (not gone on a starved CPU).
+		DB_POSTGRESDB_POOL_SIZE: '10',
 	};
 }
 

@@ -4,7 +4,7 @@
  */
 import { eventBody, sign } from './workflows';
 
-export type Outcome = 'accepted' | 'duplicate' | 'unauthorized' | 'unavailable' | 'other';
+export type Outcome = 'accepted' | 'duplicate' | 'unauthorized' | 'unavailable' | 'timeout' | 'other';
 
 export interface Answer {
 	status: number;
@@ -22,18 +22,23 @@ export function outcomeOf(status: number, body: string): Outcome {
 	return 'other';
 }
 
-/** POSTs one event, signed (or signed with the wrong secret when `forged`), and waits for the answer. */
+/** POSTs one event, signed (or signed with the wrong secret when `forged`); no answer within 30 s is a `timeout`. */
 export async function sendEvent(url: string, id: string, options: { forged?: boolean } = {}): Promise<Answer> {
 	const body = eventBody(id);
 	const signature = options.forged ? sign(body, 'a-guessed-secret') : sign(body);
-	const response = await fetch(url, {
-		method: 'POST',
-		body,
-		headers: { 'content-type': 'application/json', 'x-webhook-signature': signature },
-		signal: AbortSignal.timeout(60_000),
-	});
-	const text = await response.text();
-	return { status: response.status, outcome: outcomeOf(response.status, text), retryAfter: response.headers.get('retry-after'), body: text };
+	try {
+		const response = await fetch(url, {
+			method: 'POST',
+			body,
+			headers: { 'content-type': 'application/json', 'x-webhook-signature': signature },
+			signal: AbortSignal.timeout(30_000),
+		});
+		const text = await response.text();
+		return { status: response.status, outcome: outcomeOf(response.status, text), retryAfter: response.headers.get('retry-after'), body: text };
+	} catch (error) {
+		if ((error as Error).name !== 'TimeoutError') throw error;
+		return { status: 0, outcome: 'timeout', retryAfter: null, body: '' };
+	}
 }
 
 /** How often each value occurs, e.g. { 'worker-1': 260, 'worker-2': 240 }. */
@@ -43,19 +48,22 @@ export function countValues<T extends string>(values: readonly T[]): Partial<Rec
 	return counts;
 }
 
-/** Counts answers by outcome, e.g. { accepted: 50, duplicate: 150 }; an unexpected answer by its status ("other 500"). */
+/** Counts answers by outcome, e.g. { accepted: 50, duplicate: 150 }; an unexpected answer by its status and body. */
 export const tally = (answers: ReadonlyArray<Answer>) =>
-	countValues(answers.map(({ outcome, status }) => (outcome === 'other' ? `other ${status}` : outcome)));
+	countValues(answers.map(({ outcome, status, body }) => (outcome === 'other' ? `other ${status} ${body.slice(0, 80)}` : outcome)));
+
+const isFinal = ({ outcome, status }: Answer) => !['unavailable', 'timeout'].includes(outcome) && status < 500;
 
 /**
- * Sends an event as a webhook sender does: an answer that asks to retry (503 with Retry-After, as
- * the triggers answer when the dedupe store cannot answer in time) is retried after `delayMs`, up to
- * `attempts` times. Resolves to the last answer and the number of refused attempts.
+ * Sends an event as a webhook sender does: an answer that is not final (a 503 with Retry-After, as
+ * the triggers answer when the dedupe store cannot answer in time, another server error, or no
+ * answer) is retried after `delayMs`, up to `attempts` times. Resolves to the last answer and the
+ * number of attempts that were not final.
  */
-export async function sendWithRetries(url: string, id: string, attempts = 5, delayMs = 1000): Promise<Answer & { refused: number }> {
+export async function sendWithRetries(url: string, id: string, attempts = 8, delayMs = 2000): Promise<Answer & { refused: number }> {
 	for (let attempt = 1; ; attempt++) {
 		const answer = await sendEvent(url, id);
-		if (answer.outcome !== 'unavailable' || attempt === attempts) return { ...answer, refused: attempt - 1 };
+		if (isFinal(answer) || attempt === attempts) return { ...answer, refused: attempt - 1 };
 		await new Promise((resolve) => setTimeout(resolve, delayMs));
 	}
 }
