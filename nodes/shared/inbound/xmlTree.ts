@@ -105,6 +105,26 @@ function attributesOf(attributes: Record<string, string>): XmlObject | undefined
 	return { [ATTRIBUTES_KEY]: renamed };
 }
 
+/** The counts, each checked the moment it grows, so sax stops right at the first one past its limit. */
+function limitCounter(limits: XmlLimits) {
+	const counts = { elements: 0, attributes: 0, attributeChars: 0, textNodes: 0 };
+	return {
+		element() {
+			if (++counts.elements > limits.maxElements) throw tooMany('xml_too_many_elements', 'elements', limits.maxElements);
+		},
+		attribute(name: string, value: string) {
+			if (++counts.attributes > limits.maxAttributes) throw tooMany('xml_too_many_attributes', 'attributes', limits.maxAttributes);
+			counts.attributeChars += name.length + value.length;
+			if (counts.attributeChars > limits.maxAttributeChars) {
+				throw tooMany('xml_attributes_too_long', 'characters in attributes', limits.maxAttributeChars, 'send long values as element text');
+			}
+		},
+		textNode() {
+			if (++counts.textNodes > limits.maxTextNodes) throw tooMany('xml_too_many_text_nodes', 'text nodes', limits.maxTextNodes);
+		},
+	};
+}
+
 /**
  * Builds the object xml2js would (explicitArray false, lower-case tag names, normalized text,
  * attributes under `$`, text under `_`), straight from sax's events. Throws XmlRefused for a
@@ -112,30 +132,15 @@ function attributesOf(attributes: Record<string, string>): XmlObject | undefined
  */
 export function buildXmlTree(text: string, limits: XmlLimits): unknown {
 	const stack: Frame[] = [];
-	const counts = { elements: 0, attributes: 0, attributeChars: 0, textNodes: 0 };
+	const count = limitCounter(limits);
 	let result: XmlObject | undefined;
-	const countTextNode = () => {
-		if (++counts.textNodes > limits.maxTextNodes) {
-			throw tooMany('xml_too_many_text_nodes', 'text nodes', limits.maxTextNodes);
-		}
-	};
 	const parser = sax.parser(true, { trim: false, normalize: false });
 	parser.onerror = (error) => {
 		throw error;
 	};
-	parser.onattribute = ({ name, value }) => {
-		if (++counts.attributes > limits.maxAttributes) {
-			throw tooMany('xml_too_many_attributes', 'attributes', limits.maxAttributes);
-		}
-		counts.attributeChars += name.length + value.length;
-		if (counts.attributeChars > limits.maxAttributeChars) {
-			throw tooMany('xml_attributes_too_long', 'characters in attributes', limits.maxAttributeChars, 'send long values as element text');
-		}
-	};
+	parser.onattribute = ({ name, value }) => count.attribute(name, value);
 	parser.onopentag = (tag) => {
-		if (++counts.elements > limits.maxElements) {
-			throw tooMany('xml_too_many_elements', 'elements', limits.maxElements);
-		}
+		count.element();
 		if (stack.length >= limits.maxDepth) throw malformed(`XML nests deeper than ${limits.maxDepth} levels`);
 		// xml2js would stop at the first root's end and drop a second root unnoticed.
 		if (result) throw malformed('Malformed XML: More than one root element');
@@ -148,18 +153,20 @@ export function buildXmlTree(text: string, limits: XmlLimits): unknown {
 		const frame = stack[stack.length - 1];
 		if (!frame) return;
 		frame.text += chunk;
-		if (HAS_CONTENT.test(chunk)) countTextNode();
+		if (HAS_CONTENT.test(chunk)) count.textNode();
 	};
 	// Counted when the section opens: sax reports no event for an empty one.
-	parser.onopencdata = countTextNode;
+	parser.onopencdata = count.textNode;
 	parser.oncdata = (chunk) => {
 		const frame = stack[stack.length - 1];
+		// Outside the root element, as xml2js did (sax lets CDATA there pass).
+		if (!frame) return;
 		frame.text += chunk;
 		frame.hadCdata = true;
 	};
 	// Cheap one by one, but free to repeat: counted so that millions of them stay bounded.
-	parser.oncomment = countTextNode;
-	parser.onprocessinginstruction = countTextNode;
+	parser.oncomment = count.textNode;
+	parser.onprocessinginstruction = count.textNode;
 	parser.onclosetag = () => {
 		const frame = stack.pop() as Frame;
 		const value = valueOf(frame);

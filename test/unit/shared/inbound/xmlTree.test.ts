@@ -90,6 +90,10 @@ describe('buildXmlTree shape', () => {
 		expect(build('<a><cdata>x</cdata><![CDATA[y]]></a>')).toEqual({ a: { _: 'y', cdata: 'x' } });
 	});
 
+	it('passes over CDATA outside the root element, as xml2js did', () => {
+		expect(build('<![CDATA[x]]><a>1</a><![CDATA[y]]>')).toEqual({ a: '1' });
+	});
+
 	it('refuses a child named "_", which would collide with the text key', () => {
 		expect(refusal('<a><_>x</_></a>', {})).toMatchObject({ status: 400, code: 'malformed_body' });
 		expect(build('<_>x</_>')).toEqual({ _: 'x' });
