@@ -24,6 +24,8 @@ export function poolConfig(settings: PostgresSettings): PoolConfig {
 				? false
 				: { rejectUnauthorized: settings.ssl === 'verify', servername: isIP(settings.host) ? undefined : settings.host },
 		max: 10,
+		// Opening a connection is the slow part under load; keep two open once a burst has opened them.
+		min: 2,
 		connectionTimeoutMillis: STORE_TIMEOUT_MS,
 		idleTimeoutMillis: 30_000,
 		allowExitOnIdle: true,
