@@ -44,6 +44,23 @@ function authenticationProperty(profile: CrmProfile): INodeProperties {
 	};
 }
 
+/** The CRM's setup steps: one notice per way of setting it up, chosen by Authentication. */
+function setupNotices(profile: CrmProfile): INodeProperties[] {
+	const paths = profile.setupPaths ?? [];
+	const otherPaths = paths.flatMap((path) => path.authentications);
+	const notice = (name: string, text: string, displayOptions: INodeProperties['displayOptions']): INodeProperties => ({
+		displayName: text,
+		name,
+		type: 'notice',
+		default: '',
+		displayOptions,
+	});
+	return [
+		notice(`setupNotice_${profile.id}`, profile.setupHint, otherPaths.length > 0 ? { show: { crm: [profile.id] }, hide: { authentication: otherPaths } } : forCrm(profile.id).displayOptions),
+		...paths.map((path, index) => notice(`setupNotice_${profile.id}_${index + 1}`, path.hint, { show: { crm: [profile.id], authentication: path.authentications } })),
+	];
+}
+
 function eventFilterProperty(profile: CrmProfile): INodeProperties {
 	return {
 		displayName: 'Events',
@@ -184,15 +201,7 @@ export const crmEventTriggerProperties: INodeProperties[] = [
 		default: firstCrm,
 		description: 'The CRM that sends events to this URL',
 	},
-	...CRM_PROFILES.map(
-		(profile): INodeProperties => ({
-			displayName: profile.setupHint,
-			name: `setupNotice_${profile.id}`,
-			type: 'notice',
-			default: '',
-			...forCrm(profile.id),
-		}),
-	),
+	...CRM_PROFILES.flatMap(setupNotices),
 	...CRM_PROFILES.map(authenticationProperty),
 	...CRM_PROFILES.filter((profile) => profile.events.length > 0).map(eventFilterProperty),
 	{

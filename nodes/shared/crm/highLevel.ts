@@ -279,8 +279,15 @@ export const highLevel: CrmProfile = {
 	adaptSigning,
 	// Marketplace webhooks POST; a workflow Webhook action may use GET, PUT or DELETE (the help page above).
 	httpMethods: ['POST', 'GET', 'PUT', 'DELETE'],
+	// One path per notice, as numbered steps (n8n renders notices as HTML).
 	setupHint:
-		'Marketplace app: in your app’s Advanced Settings > Webhooks, paste this URL against the events you want; keep Authentication on HighLevel Signature, which checks X-GHL-Signature (or the legacy x-wh-signature) with HighLevel’s published keys, and webhookId drops repeats. Workflow Webhook action (Automation > Workflows): paste this URL, choose POST and JSON or Form, and authenticate with a header, e.g. Authorization: Bearer (Webhook Bearer Token credential) or an X-Hmac-Signature HMAC (Webhook Signing Secret credential). If your platform confirms an API v2 subscription by sending a token to this URL, set Options > Answer Verification Handshake From (body field or query parameter) and Challenge Field to where the token arrives.',
+		'Marketplace app:<br>1. In your app’s Advanced Settings > Webhooks, paste this URL against the events you want.<br>2. Keep Authentication on HighLevel Signature: it checks X-GHL-Signature (or the legacy x-wh-signature) with HighLevel’s published keys.<br>3. If your platform confirms an API v2 subscription by sending a token to this URL, set Options > Answer Verification Handshake From (body field or query parameter) and Challenge Field to where the token arrives.<br>Repeats are dropped by their webhookId.',
+	setupPaths: [
+		{
+			authentications: ['signingSecret', 'bearerToken', 'apiKey', 'none'],
+			hint: 'Workflow Webhook action (Automation > Workflows):<br>1. Add a Webhook action, paste this URL and choose POST with JSON or Form.<br>2. Add a header that proves the request is yours: Authorization: Bearer (a Webhook Bearer Token credential) or an X-Hmac-Signature HMAC (a Webhook Signing Secret credential).<br>3. Choose the matching Authentication here. HighLevel Signature is for Marketplace app webhooks only.',
+		},
+	],
 	settings: ['highLevelEd25519PublicKey', 'highLevelRsaPublicKey', 'highLevelAcceptReserialisedJson'],
 	normalise,
 };

@@ -137,6 +137,8 @@ export interface CrmProfile {
 	adaptSigning?(config: SigningConfig, headers: HeaderBag): SigningConfig;
 	/** Where to paste the webhook URL in the CRM and which options to pick. */
 	setupHint: string;
+	/** Another way to set the CRM up, shown instead of setupHint while Authentication is one of `authentications`. */
+	setupPaths?: Array<{ authentications: CrmAuthentication[]; hint: string }>;
 	/** Methods the CRM sends with; the webhook is registered for each. */
 	httpMethods: HttpMethod[];
 	/**

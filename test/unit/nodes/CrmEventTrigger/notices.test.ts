@@ -1,8 +1,28 @@
+import { NodeHelpers } from 'n8n-workflow';
+
+import { CrmEventTrigger } from '../../../../nodes/CrmEventTrigger/CrmEventTrigger.node';
 import { CRM_PROFILES } from '../../../../nodes/shared/crm';
 
 describe('CRM setup notices', () => {
 	// n8n renders a notice as HTML: "X-Api-Key: <key>" showed as "X-Api-Key:".
-	it.each(CRM_PROFILES.map((profile) => [profile.displayName, profile.setupHint]))('%s: has no text n8n would read as an HTML tag', (_name, hint) => {
-		expect(hint).not.toMatch(/<[^>]*>/);
+	const hints = CRM_PROFILES.flatMap((profile) => [profile.setupHint, ...(profile.setupPaths ?? []).map((path) => path.hint)].map((hint) => [profile.displayName, hint]));
+
+	it.each(hints)('%s: has no text n8n would read as an HTML tag, other than the line breaks between steps', (_name, hint) => {
+		expect(hint.replace(/<br>/g, '')).not.toMatch(/<[^>]*>/);
+	});
+});
+
+describe('HighLevel setup notices', () => {
+	const { properties } = new CrmEventTrigger().description;
+	const shown = (authentication: string) =>
+		properties
+			.filter((property) => property.type === 'notice' && property.name.startsWith('setupNotice_'))
+			.filter((property) => NodeHelpers.displayParameter({ crm: 'highLevel', authentication }, property, { typeVersion: 1 }, { properties } as never))
+			.map((property) => property.displayName.split('<br>')[0]);
+
+	it('shows one setup path at a time, the one the chosen Authentication belongs to', () => {
+		expect(shown('builtIn')).toEqual(['Marketplace app:']);
+		expect(shown('bearerToken')).toEqual(['Workflow Webhook action (Automation > Workflows):']);
+		expect(shown('signingSecret')).toEqual(['Workflow Webhook action (Automation > Workflows):']);
 	});
 });
