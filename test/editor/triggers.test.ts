@@ -130,6 +130,12 @@ describe('The node panel', () => {
 		await editor.page.waitForTimeout(800);
 		const selected = await ndv().locator('[data-test-id="parameter-input-crm"] input').first().inputValue();
 		expect(selected).toBe(crm);
+		if (crm === 'HighLevel') {
+			// The setup notice is numbered steps on lines of their own, not a wall of text with markup showing.
+			await expect(ndv().getByText('Marketplace app:').first().isVisible()).resolves.toBe(true);
+			expect(await ndv().innerText()).not.toContain('<br>');
+			await editor.screenshot(path.join(SCREENSHOT_DIR, 'node-added-highlevel.png'));
+		}
 		if (crm === 'SalesOS') {
 			// n8n fills in the most recently updated credential of the type: the user's own, never a demo one.
 			const credential = await ndv().locator('[data-test-id="node-credentials-select"] input').first().inputValue();
