@@ -25,7 +25,8 @@ export function dedupeStoreKindOf(context: Pick<NodeContext, 'getNodeParameter'>
 const nodeKey = (context: NodeContext) => `${context.getWorkflow().id ?? ''}:${context.getNode().id}`;
 
 async function sharedSettingsOf(context: NodeContext, kind: 'redis' | 'postgres'): Promise<SharedStoreSettings> {
-	return storeSettingsOf(kind, (await context.getCredentials(DEDUPE_CREDENTIAL_TYPES[kind])) as Record<string, unknown>);
+	// Read through the per-process reuse: under n8n's default engine every read builds an expression isolate.
+	return storeSettingsOf(kind, (await webhookCredentials.get(context, DEDUPE_CREDENTIAL_TYPES[kind])) as Record<string, unknown>);
 }
 
 const warnedNodes = new Set<string>();
