@@ -101,8 +101,6 @@ const outboundWorkflow: WorkflowJson = (() => {
 		coreNode('webhook', { name: `Webhook ${path}`, typeVersion: 2, webhookId: randomUUID(), parameters: { httpMethod: 'POST', path, options: {} } }),
 		pkgNode('outboundWebhook', {
 			name: `Send ${path}`,
-			// Without it, a refused setting or answer fails the node; here every refusal should be a Failed item to inspect.
-			onError: 'continueRegularOutput',
 			parameters: {
 				method: 'POST',
 				url: '={{ $json.body.url }}',
@@ -118,11 +116,16 @@ const outboundWorkflow: WorkflowJson = (() => {
 				...parameters,
 			},
 		}),
+		// A refused delivery lands here; with nothing connected to Failed the node would fail instead.
+		coreNode('noOp', { name: `Failed ${path}` }),
 	]);
 	return workflow(
 		'hostileOutbound',
 		nodes,
-		pairs.map(([path]) => [`Webhook ${path}`, `Send ${path}`] as [string, string]),
+		pairs.flatMap(([path]) => [
+			[`Webhook ${path}`, `Send ${path}`],
+			[`Send ${path}`, `Failed ${path}`, 2],
+		]) as Array<[string, string, number?]>,
 	);
 })();
 
@@ -507,6 +510,12 @@ describe('Hostile settings and answers for the Outbound Webhook node', () => {
 		};
 	};
 
+	/** An invalid setting for this item fails the node before anything is sent, naming it. */
+	const refusedWith = (pattern: RegExp) => (result: Awaited<ReturnType<typeof deliver>>) => ({
+		seen: `${result.output}: ${String(result.error).slice(0, 90)}`,
+		ok: result.output === 'error' && pattern.test(String(result.error)),
+	});
+
 	/** Delivered, with the capture field null and listed as unmatched. */
 	const capturedNothing = (result: Awaited<ReturnType<typeof deliver>>) => {
 		const delivery = result.item?.delivery as { capture?: { unmatched?: string[] } } | undefined;
@@ -526,16 +535,16 @@ describe('Hostile settings and answers for the Outbound Webhook node', () => {
 	}> = [
 		{
 			input: 'CR/LF in a header value',
-			expected: 'Failed ERR_INVALID_REQUEST naming X-Test, nothing sent',
+			expected: 'node error naming X-Test, nothing sent',
 			body: () => ({ url: `${receiverUrl}/json`, headerValue: 'ok\r\nX-Injected: yes' }),
-			check: failedWith('ERR_INVALID_REQUEST', /X-Test/),
+			check: refusedWith(/X-Test/),
 		},
 		{
 			input: 'CR/LF from item data in a pasted header line',
-			expected: 'Failed ERR_INVALID_REQUEST naming X-Note, nothing sent',
+			expected: 'node error naming X-Note, nothing sent',
 			pair: 'out-lines',
 			body: () => ({ url: `${receiverUrl}/echo-headers`, headerValue: 'ok\r\nX-Injected: yes' }),
-			check: failedWith('ERR_INVALID_REQUEST', /X-Note/),
+			check: refusedWith(/X-Note/),
 		},
 		{
 			input: 'pasted header lines with clean item data',
@@ -552,15 +561,15 @@ describe('Hostile settings and answers for the Outbound Webhook node', () => {
 		},
 		...['not a url', 'http://', '/relative/path', 'http://exa mple.com/', 'http://[::1/'].map((url) => ({
 			input: `invalid URL "${url}"`,
-			expected: 'Failed ERR_INVALID_REQUEST',
+			expected: 'node error naming the URL, nothing sent',
 			body: () => ({ url }),
-			check: failedWith('ERR_INVALID_REQUEST', /URL/),
+			check: refusedWith(/URL/),
 		})),
 		...['file:///etc/passwd', 'ftp://127.0.0.1/file.txt'].map((url) => ({
 			input: `scheme ${url.split(':')[0]}: (${url})`,
-			expected: 'Failed ERR_INVALID_REQUEST, unsupported scheme',
+			expected: 'node error: unsupported scheme, nothing sent',
 			body: () => ({ url }),
-			check: failedWith('ERR_INVALID_REQUEST', /unsupported scheme/),
+			check: refusedWith(/unsupported scheme/),
 		})),
 		{
 			input: 'loopback target, Block Private Networks on',
