@@ -132,8 +132,8 @@ describe('The node panel', () => {
 		expect(selected).toBe(crm);
 		if (crm === 'HighLevel') {
 			// The setup notice is numbered steps on lines of their own, not a wall of text with markup showing.
-			await expect(ndv().getByText('Marketplace app:').first().isVisible()).resolves.toBe(true);
-			expect(await ndv().innerText()).not.toContain('<br>');
+			await expect(ndv().locator('li', { hasText: /^1\. In your app/ }).first().isVisible()).resolves.toBe(true);
+			expect(await ndv().innerText()).not.toMatch(/<\/?(ul|li|br)>/);
 			await editor.screenshot(path.join(SCREENSHOT_DIR, 'node-added-highlevel.png'));
 		}
 		if (crm === 'SalesOS') {
