@@ -11,6 +11,8 @@ import { DedupeStoreUnavailable, STORE_TIMEOUT_MS, distinctKeys, perClaim, withi
 
 const CLEANUP_INTERVAL_MS = 60_000;
 const CLEANUP_BATCH = 1_000;
+/** Give-backs kept for a later try when the store could not take them; the oldest are dropped past this. */
+const MAX_PENDING_RELEASES = 1_000;
 
 export function poolConfig(settings: PostgresSettings): PoolConfig {
 	return {
@@ -68,6 +70,7 @@ export class PostgresDedupeStore implements SharedDedupeStore {
 	private tableReady?: Promise<void>;
 	private nextCleanupAt = 0;
 	private cleaning = false;
+	private readonly pendingReleases: Array<{ keys: string[]; token: string }> = [];
 
 	constructor(private readonly settings: PostgresSettings) {
 		this.sql = statements(settings.table);
@@ -89,16 +92,38 @@ export class PostgresDedupeStore implements SharedDedupeStore {
 		try {
 			const claimed = await withinDeadline(work, STORE_TIMEOUT_MS, this.where);
 			this.cleanupNowAndThen();
+			if (this.pendingReleases.length > 0) void this.flushReleases();
 			return perClaim(claims, claimed);
 		} catch (error) {
-			// A claim that lands after the request was answered 503 is given back, so the sender's retry is not a duplicate.
 			attempt.abandoned = true;
-			work
-				.then(async (keys) => {
-					if (keys.size > 0) await this.pool.query(this.sql.release, [[...keys], token]);
-				})
-				.catch(() => undefined);
+			await this.giveBack(work, unique, token);
 			throw error instanceof DedupeStoreUnavailable ? error : new DedupeStoreUnavailable(`${this.where}: ${(error as Error).message}`);
+		}
+	}
+
+	/**
+	 * Undoes a claim whose request is answered 503, before that answer goes out: otherwise the
+	 * sender's retry could find the row and be taken for a duplicate, and the event would be lost.
+	 * The INSERT may still commit after the client gave up on it (a late answer, a client-side
+	 * timeout), and a DELETE on another pooled connection could run first; so this waits until the
+	 * INSERT has settled (the statement and query timeouts bound that), then deletes whatever holds
+	 * this request's token, whether or not the INSERT reported rows. A DELETE that fails is kept and
+	 * tried again with the next requests.
+	 */
+	private async giveBack(work: Promise<unknown>, unique: DedupeClaim[], token: string): Promise<void> {
+		await work.catch(() => undefined);
+		this.pendingReleases.push({ keys: unique.map(({ key }) => key), token });
+		if (this.pendingReleases.length > MAX_PENDING_RELEASES) this.pendingReleases.shift();
+		await this.flushReleases();
+	}
+
+	private async flushReleases(): Promise<void> {
+		for (const release of this.pendingReleases.splice(0)) {
+			try {
+				await withinDeadline(this.pool.query(this.sql.release, [release.keys, release.token]), STORE_TIMEOUT_MS, this.where);
+			} catch {
+				if (this.pendingReleases.length < MAX_PENDING_RELEASES) this.pendingReleases.push(release);
+			}
 		}
 	}
 

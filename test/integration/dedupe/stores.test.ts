@@ -146,6 +146,28 @@ describe('PostgreSQL dedupe store', () => {
 		expect(rows[0].n).toBe(1);
 	});
 
+	it('gives back a claim whose answer came after the deadline before the request is answered 503', async () => {
+		const store = open(new PostgresDedupeStore(postgresSettings()));
+		await store.claim([{ key: freshKey('warm'), windowSeconds: 60 }]);
+		// The INSERT commits at once but its answer comes late, as on a loaded server or network.
+		const pool = (store as unknown as { pool: { query: (...args: unknown[]) => Promise<unknown> } }).pool;
+		const original = pool.query.bind(pool);
+		pool.query = async (...args: unknown[]) => {
+			const result = await original(...args);
+			if (String(args[0]).startsWith('INSERT')) await sleep(2_500);
+			return result;
+		};
+		const key = freshKey('late');
+		try {
+			await expect(store.claim([{ key, windowSeconds: 60 }])).rejects.toBeInstanceOf(DedupeStoreUnavailable);
+		} finally {
+			pool.query = original;
+		}
+		// By the time the sender could retry, the row is gone, so the retry is new and not a duplicate.
+		expect((await query('SELECT count(*)::int AS n FROM n8n_webhook_dedupe WHERE key = $1', [key])).rows[0].n).toBe(0);
+		expect(await store.claim([{ key, windowSeconds: 60 }])).toEqual([true]);
+	});
+
 	it('deletes expired rows in batches, off the request path', async () => {
 		const table = `cleanup_${Date.now()}`;
 		const first = open(new PostgresDedupeStore(postgresSettings({ table })));
