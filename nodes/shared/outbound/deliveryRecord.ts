@@ -85,7 +85,7 @@ export function invalidRequest(error: unknown): DeliveryResult['error'] {
 
 /** The sentence after the explanation that says why the node stopped trying. */
 export function failureReason(exhausted: boolean, attempts: number, outcome: AttemptOutcome, response?: HttpResponse, secretQueryNames?: string[]): string {
-	if (exhausted) return ` Gave up after ${attempts} attempts.`;
+	if (exhausted) return ` Gave up after ${attempts} attempt${attempts === 1 ? '' : 's'}.`;
 	if (outcome.kind === 'response') {
 		const location = response?.headers.location;
 		if (outcome.statusCode < 400) return location && response ? ` Location: ${redactUrl(resolveUrl(location, response.url), secretQueryNames)}` : '';

@@ -418,6 +418,12 @@ describe('delivery runner against a real receiver', () => {
 		expect(results.map((r) => r.error?.code)).toEqual(['ERR_ABORTED', 'ERR_ABORTED']);
 	});
 
+	it('says "1 attempt" when a single attempt was all the policy allowed (a manual run)', async () => {
+		receiver.script({ status: 503 });
+		const { results } = await run([job()], { policy: { maxAttempts: 1 } });
+		expect(results[0].error?.message).toMatch(/ Gave up after 1 attempt\.$/);
+	});
+
 	it('reports the attempt a job made before it was cancelled during its backoff wait', async () => {
 		receiver.script({ status: 503 });
 		const controller = new AbortController();
