@@ -13,6 +13,8 @@ const CREDENTIALS = {
 	webhookApiKeyApi: 'Webhook Key Auth API',
 	webhookBearerTokenApi: 'Webhook Bearer Token API',
 	webhookSigningSecretApi: 'Webhook Signing Secret API',
+	webhookDedupeRedisApi: 'Webhook Dedupe Redis API',
+	webhookDedupePostgresApi: 'Webhook Dedupe PostgreSQL API',
 };
 
 describe('the installed package in real n8n', () => {
