@@ -9,6 +9,7 @@
  *       ours vs the hand-built chain, one n8n per engine setting (default, lazy, legacy); --phase-ms
  *       shortens each timed phase (default 3000) for a quick check
  *   npm run bench -- --only=settings --settings=default,lazy   n8n settings that change the trigger's rate, one n8n each
+ *   npm run bench -- --only=queue --phase-ms=2000   queue mode (Redis dedupe store) vs a regular n8n, side by side
  *
  * Traffic goes only to 127.0.0.1. Every n8n started here is stopped before exit.
  */
@@ -33,10 +34,13 @@ import { settingRun, SETTINGS, settingsSection } from './sections/settings';
 import { inboundSection, inboundWorkflows } from './sections/inbound';
 import { memorySection } from './sections/memory';
 import { COST_ROUNDS, outboundSection, outboundWorkflows } from './sections/outbound';
+import { queueRateSection, queueRateWorkflows, redisDedupeCredential } from './sections/queueRate';
 import { transportSection } from './sections/transport';
 import { CHAIN_CREDENTIALS, CREDENTIALS } from './workflows';
+import { startQueueN8n } from '../test/queue/harness';
+import { startRedis } from '../test/services/index.js';
 
-const SECTIONS = ['handler', 'dedupe', 'memory', 'outbound', 'inbound', 'legacy', 'transport', 'chain', 'settings'] as const;
+const SECTIONS = ['handler', 'dedupe', 'memory', 'outbound', 'inbound', 'legacy', 'transport', 'chain', 'settings', 'queue'] as const;
 type SectionName = (typeof SECTIONS)[number];
 
 function parseOptions() {
@@ -67,6 +71,30 @@ function checkIds(workflows: WorkflowJson[]) {
 }
 
 const elapsed = (since: number) => `${Math.round((Date.now() - since) / 1000)} s`;
+
+/**
+ * Queue mode and a regular n8n, both up for the whole section so rounds can alternate; the dedupe
+ * Redis is apart from the queue's own. The regular n8n is handed back so main's cleanup stops it too.
+ */
+async function queueRun(options: { rounds: number; phaseMs: number }, keep: (n8n: TestN8n) => void, started: number): Promise<Section> {
+	const redis = await startRedis();
+	const credentials = [...CREDENTIALS, redisDedupeCredential(redis)];
+	const workflows = queueRateWorkflows();
+	let queue: Awaited<ReturnType<typeof startQueueN8n>> | undefined;
+	try {
+		console.error(`[bench] starting n8n in queue mode (main, 1 webhook processor, 1 worker) … ${elapsed(started)}`);
+		queue = await startQueueN8n({ credentials, workflows: [workflows.redis], webhookProcessors: 1, workers: 1 });
+		console.error(`[bench] starting a regular n8n … ${elapsed(started)}`);
+		const regular = await startN8n({ workflows: Object.values(workflows), credentials });
+		keep(regular);
+		await waitForWebhooks(regular, webhookPaths(Object.values(workflows)));
+		console.error(`[bench] queue mode vs regular … ${elapsed(started)}`);
+		return await queueRateSection(regular, queue, options.rounds, options.phaseMs);
+	} finally {
+		await queue?.stop();
+		await redis.stop();
+	}
+}
 
 async function main() {
 	const options = parseOptions();
@@ -163,6 +191,8 @@ async function main() {
 			sections.settings = settingsSection(runs);
 		}
 
+		if (only.has('queue')) sections.queue = await queueRun(options, (started) => (n8n = started), started);
+
 		if (only.has('transport')) {
 			console.error(`[bench] transport (no n8n) … ${elapsed(started)}`);
 			// The most connections any round opened (later rounds reuse the pool, so their count is lower).
@@ -175,7 +205,7 @@ async function main() {
 		await receiver.close();
 	}
 
-	const order = ['outbound', 'inbound', 'legacy', ...Object.keys(ENGINES).map((engine) => `chain-${engine}`), 'settings', 'handler', 'dedupe', 'memory', 'transport'];
+	const order = ['outbound', 'inbound', 'legacy', ...Object.keys(ENGINES).map((engine) => `chain-${engine}`), 'settings', 'queue', 'handler', 'dedupe', 'memory', 'transport'];
 	const rows: Row[] = order.flatMap((name) => sections[name]?.rows ?? []);
 	meta.durationSeconds = Math.round((Date.now() - started) / 1000);
 	meta.loadAverageAtEnd = os.loadavg().map((value) => Math.round(value * 100) / 100);

@@ -99,8 +99,8 @@ const done = () => coreNode('noOp', { name: 'Done' });
 /** A trigger followed by a No-Op. */
 const triggered = (id: string, trigger: WorkflowNode) => workflow(id, [trigger, done()], [[trigger.name, 'Done']]);
 
-/** Our Inbound Webhook Trigger checking an HMAC, optionally deduplicating by $.id. */
-export function inboundWorkflow(id: string, path: string, dedupe = false): WorkflowJson {
+/** Our Inbound Webhook Trigger checking an HMAC, optionally deduplicating by $.id (in static data, or in Redis with the credential given). */
+export function inboundWorkflow(id: string, path: string, dedupe = false, redisCredential?: { id: string; name: string }): WorkflowJson {
 	return triggered(
 		id,
 		pkgNode('inboundWebhookTrigger', {
@@ -111,9 +111,10 @@ export function inboundWorkflow(id: string, path: string, dedupe = false): Workf
 				path,
 				authentication: 'signingSecret',
 				...(dedupe ? { deduplicate: true, eventIdPath: '$.id' } : {}),
+				...(redisCredential ? { dedupeStore: 'redis' } : {}),
 				settings: { maxBodySizeKb: 16384 },
 			},
-			credentials: SIGNING('benchHmac0000001'),
+			credentials: { ...SIGNING('benchHmac0000001'), ...(redisCredential ? { webhookDedupeRedisApi: redisCredential } : {}) },
 		}),
 	);
 }
