@@ -9,6 +9,7 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { CRM_PROFILES } from '../shared/crm';
+import { hasOwn } from '../shared/prototypeKeys';
 import { webhookCredentialTest } from '../shared/n8n/credentialTests';
 import { dedupeStoreProblems, leaveDedupeStore } from '../shared/n8n/dedupe';
 import { dedupeStoreCredentialTest } from '../shared/n8n/dedupeCredentialTest';
@@ -25,7 +26,7 @@ const METHODS_BY_CRM = Object.fromEntries(CRM_PROFILES.map((profile) => [profile
 /** The resolver twin of the httpMethod template below. */
 const methodsOfCrm = (parameters: INodeParameters) => {
 	const crm = String(parameters.crm);
-	return (Object.prototype.hasOwnProperty.call(METHODS_BY_CRM, crm) && METHODS_BY_CRM[crm]) || 'POST';
+	return (hasOwn(METHODS_BY_CRM, crm) && METHODS_BY_CRM[crm]) || 'POST';
 };
 const NAME_BY_CRM = Object.fromEntries(CRM_PROFILES.map((profile) => [profile.id, profile.displayName]));
 

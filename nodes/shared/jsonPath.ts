@@ -1,5 +1,8 @@
 import { JSONPath } from 'jsonpath-plus';
 
+import { BoundedCache } from './boundedCache';
+import { hasOwn } from './prototypeKeys';
+
 /**
  * JSONPath compiled once per distinct expression. Plain member paths (`$.data.contact['e-mail'][0]`),
  * by far the most common, are walked directly; anything else (wildcards, slices, filters) goes to
@@ -29,13 +32,12 @@ function memberKeys(path: string): string[] | undefined {
 	return keys;
 }
 
-const hasOwn = (value: unknown, key: string) =>
-	typeof value === 'object' && value !== null && Object.prototype.hasOwnProperty.call(value, key);
+const hasOwnKey = (value: unknown, key: string) => typeof value === 'object' && value !== null && hasOwn(value, key);
 
 function walk(json: unknown, keys: readonly string[]): unknown {
 	let current = json;
 	for (const key of keys) {
-		if (!hasOwn(current, key)) return undefined;
+		if (!hasOwnKey(current, key)) return undefined;
 		current = (current as Record<string, unknown>)[key];
 	}
 	return current;
@@ -75,8 +77,7 @@ function expressionProblem(path: string): string | undefined {
 	}
 }
 
-const cache = new Map<string, CompiledJsonPath>();
-const CACHE_LIMIT = 1000;
+const cache = new BoundedCache<string, CompiledJsonPath>(1000);
 
 /**
  * Compiles a JSONPath. Throws an Error naming `label` when the expression is invalid, so the node
@@ -96,7 +97,6 @@ export function compileJsonPath(path: string, label = 'JSONPath'): CompiledJsonP
 		if (problem) throw new Error(`${label}: "${source.slice(0, 80)}" is not a valid JSONPath (${problem})`);
 		compiled = evaluatedPath(source);
 	}
-	if (cache.size >= CACHE_LIMIT) cache.clear();
 	cache.set(source, compiled);
 	return compiled;
 }

@@ -2,6 +2,7 @@
  * Turning a parsed body into records: text that holds JSON, XML's root element, JSON arrays, and the
  * dotted form keys Vtiger uses for nested values.
  */
+import { hasOwn, isPrototypeKey } from '../prototypeKeys';
 import { isRecord } from './events';
 import type { JsonObject, NormaliseInput } from './types';
 
@@ -68,7 +69,6 @@ export function recordsOf(value: unknown): JsonObject[] {
 	return items.map((item) => (isRecord(item) ? item : { value: item }));
 }
 
-const UNSAFE_SEGMENTS = new Set(['__proto__', 'constructor', 'prototype']);
 const MAX_SEGMENTS = 10;
 const MAX_INDEX = 999;
 
@@ -79,7 +79,7 @@ function pathSegments(key: string): string[] | undefined {
 		.split('.')
 		.filter((segment) => segment !== '');
 	if (segments.length < 2 || segments.length > MAX_SEGMENTS) return undefined;
-	if (segments.some((segment) => UNSAFE_SEGMENTS.has(segment))) return undefined;
+	if (segments.some(isPrototypeKey)) return undefined;
 	return segments;
 }
 
@@ -95,7 +95,7 @@ export function expandDottedKeys(record: JsonObject): JsonObject {
 	for (const [key, value] of Object.entries(record)) {
 		const segments = pathSegments(key);
 		if (segments) dotted.push([key, segments, value]);
-		else if (!UNSAFE_SEGMENTS.has(key)) result[key] = value;
+		else if (!isPrototypeKey(key)) result[key] = value;
 	}
 	const created = new WeakSet<object>([result]);
 	for (const [key, segments, value] of dotted) {
@@ -110,7 +110,7 @@ function place(target: JsonObject, segments: string[], value: unknown, created: 
 	for (const [position, segment] of segments.entries()) {
 		if (Array.isArray(node) && !isIndex(segment)) return false;
 		// Own values only: a sender's `toString.a` key must not find Object.prototype.toString.
-		const existing = Object.prototype.hasOwnProperty.call(node, segment) ? node[segment] : undefined;
+		const existing = hasOwn(node, segment) ? node[segment] : undefined;
 		if (position === segments.length - 1) {
 			if (existing !== undefined) return false;
 			node[segment] = value;

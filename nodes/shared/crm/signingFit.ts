@@ -1,5 +1,6 @@
 import type { CredentialData } from '../auth';
 import { signingFromCredential } from '../auth';
+import { hasOwn } from '../prototypeKeys';
 
 /** How a CRM signs, where it allows no choice: a credential set up another way can never verify its requests. */
 interface FixedSigning {
@@ -18,7 +19,7 @@ const FIXED_SIGNING: Record<string, FixedSigning> = {
  * credential picked in the editor is caught before the CRM's first request is refused.
  */
 export function signingMismatch(crm: { id: string; displayName: string }, credential: CredentialData): string | undefined {
-	const expected = Object.prototype.hasOwnProperty.call(FIXED_SIGNING, crm.id) ? FIXED_SIGNING[crm.id] : undefined;
+	const expected = hasOwn(FIXED_SIGNING, crm.id) ? FIXED_SIGNING[crm.id] : undefined;
 	if (!expected) return undefined;
 	const { config } = signingFromCredential(credential);
 	const wanted = `${crm.displayName} signs with HMAC ${expected.algorithm.toUpperCase()} of the body in ${expected.headerName}`;

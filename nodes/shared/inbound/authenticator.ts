@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 
 import type { AuthKind, CredentialData, InboundRequestParts } from '../auth';
 import { queryWithoutSecret, secretHeaderNames, signingFromCredential, verifyInboundAuth } from '../auth';
+import { BoundedCache } from '../boundedCache';
 import { verifyRequestSignature } from '../signatures';
 import type { VerificationResult, VerifyOptions } from '../signatures/types';
 
@@ -24,8 +25,7 @@ const NO_AUTH: InboundAuth = {
 	queryWithoutSecret: (query) => query,
 };
 
-const cache = new Map<string, InboundAuth>();
-const CACHE_LIMIT = 100;
+const cache = new BoundedCache<string, InboundAuth>(100);
 
 /**
  * The authenticator for a credential of this package, derived once per distinct credential value
@@ -50,7 +50,6 @@ export function inboundAuthFromCredential(kind: AuthKind, data: CredentialData |
 			secretHeaders: secretHeaderNames(kind, data),
 			queryWithoutSecret: (query) => queryWithoutSecret(kind, data, query),
 		};
-		if (cache.size >= CACHE_LIMIT) cache.clear();
 		cache.set(key, auth);
 	}
 	return auth;

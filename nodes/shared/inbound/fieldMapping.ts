@@ -1,5 +1,6 @@
 import type { CompiledJsonPath } from '../jsonPath';
 import { compileJsonPath } from '../jsonPath';
+import { isPrototypeKey } from '../prototypeKeys';
 import { memoizeByJson } from './memo';
 
 /**
@@ -23,7 +24,6 @@ export interface CompiledFieldMapping {
 	split?: CompiledJsonPath;
 }
 
-const RESERVED = new Set(['__proto__', 'constructor', 'prototype']);
 
 /** Throws an Error naming the field when a name or path is unusable. */
 export function compileFieldMapping(settings: FieldMappingSettings, label = 'Field Mapping'): CompiledFieldMapping {
@@ -31,7 +31,7 @@ export function compileFieldMapping(settings: FieldMappingSettings, label = 'Fie
 	const fields = (settings.fields ?? []).map(({ name, path }) => {
 		const field = name.trim();
 		if (field === '') throw new Error(`${label}: a field has no name`);
-		if (RESERVED.has(field)) throw new Error(`${label}: "${field}" cannot be used as a field name`);
+		if (isPrototypeKey(field)) throw new Error(`${label}: "${field}" cannot be used as a field name`);
 		if (names.has(field)) throw new Error(`${label}: the field "${field}" is mapped twice`);
 		names.add(field);
 		const compiled = compileJsonPath(path, `${label} "${field}"`);

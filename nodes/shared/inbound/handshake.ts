@@ -1,5 +1,6 @@
 import type { CompiledJsonPath } from '../jsonPath';
 import { compileJsonPath } from '../jsonPath';
+import { hasOwn } from '../prototypeKeys';
 import type { Rejection } from './rejection';
 import { reject } from './rejection';
 
@@ -45,7 +46,7 @@ export function compileHandshake(settings: HandshakeSettings, label = 'Handshake
 	const read = (query: Record<string, unknown>, body: unknown): unknown => {
 		if (settings.source === 'query') return query[field];
 		if (path) return path.first(body);
-		return typeof body === 'object' && body !== null && Object.prototype.hasOwnProperty.call(body, field)
+		return typeof body === 'object' && body !== null && hasOwn(body, field)
 			? (body as Record<string, unknown>)[field]
 			: undefined;
 	};

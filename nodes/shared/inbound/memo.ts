@@ -1,3 +1,5 @@
+import { BoundedCache } from '../boundedCache';
+
 /**
  * Memoises a compile step on its input's JSON: a node's settings rarely change between requests,
  * so parsing CIDRs and JSONPaths once per distinct configuration keeps them off the request path.
@@ -6,13 +8,12 @@ export function memoizeByJson<Args extends unknown[], Result>(
 	compile: (...args: Args) => Result,
 	limit = 200,
 ): (...args: Args) => Result {
-	const cache = new Map<string, Result>();
+	const cache = new BoundedCache<string, Result>(limit);
 	return (...args) => {
 		const key = JSON.stringify(args);
 		let result = cache.get(key);
 		if (result === undefined) {
 			result = compile(...args);
-			if (cache.size >= limit) cache.clear();
 			cache.set(key, result);
 		}
 		return result;

@@ -1,5 +1,6 @@
 import sax from 'sax';
 
+import { hasOwn, isPrototypeKey } from '../prototypeKeys';
 import type { Rejection, RejectionCode } from './rejection';
 import { reject } from './rejection';
 
@@ -48,8 +49,7 @@ export class XmlRefused extends Error {
 	}
 }
 
-const DANGEROUS_NAMES = new Set(['__proto__', 'constructor', 'prototype']);
-export const safeName = (name: string) => (DANGEROUS_NAMES.has(name) ? `sanitized_${name}` : name);
+export const safeName = (name: string) => (isPrototypeKey(name) ? `sanitized_${name}` : name);
 
 const WHITESPACE_ONLY = /^\s*$/;
 const HAS_CONTENT = /\S/;
@@ -70,8 +70,6 @@ interface Frame {
 const tooMany = (code: RejectionCode, what: string, limit: number, advice?: string) =>
 	new XmlRefused(reject(413, code, `XML has more than ${limit.toLocaleString('en-US')} ${what}${advice ? `; ${advice}` : ''}`));
 const malformed = (message: string) => new XmlRefused(reject(400, 'malformed_body', message));
-
-const hasOwn = (object: object, key: string) => Object.prototype.hasOwnProperty.call(object, key);
 
 /** A repeated child name turns the value into a list, as xml2js does with explicitArray off. */
 function addChild(parent: XmlObject, name: string, value: unknown) {

@@ -10,6 +10,8 @@
  */
 import type { ICredentialDataDecryptedObject, IWebhookFunctions } from 'n8n-workflow';
 
+import { BoundedCache } from '../boundedCache';
+
 export const CREDENTIAL_REUSE_MS = 1_000;
 const MAX_ENTRIES = 256;
 
@@ -19,7 +21,7 @@ interface Entry {
 }
 
 export class CredentialCache {
-	private readonly entries = new Map<string, Entry>();
+	private readonly entries = new BoundedCache<string, Entry>(MAX_ENTRIES);
 
 	constructor(
 		private readonly reuseMs = CREDENTIAL_REUSE_MS,
@@ -38,13 +40,11 @@ export class CredentialCache {
 		if (cached && this.now() - cached.readAt < this.reuseMs) return (await cached.data) as T;
 
 		const data = context.getCredentials<ICredentialDataDecryptedObject>(type);
-		this.entries.delete(key);
 		this.entries.set(key, { data, readAt: this.now() });
 		// A failed read (credential deleted, database down) is not kept: the next request asks again.
 		data.catch(() => {
 			if (this.entries.get(key)?.data === data) this.entries.delete(key);
 		});
-		if (this.entries.size > MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value as string);
 		return (await data) as T;
 	}
 }

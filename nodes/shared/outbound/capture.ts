@@ -2,6 +2,7 @@ import { DOMParser, onErrorStopParsing } from '@xmldom/xmldom';
 import * as xpath from 'xpath';
 
 import { compileJsonPath } from '../jsonPath';
+import { isPrototypeKey } from '../prototypeKeys';
 import { OutboundConfigError } from './errors';
 import { parseStructured } from './responseBody';
 import { xmlSafetyProblem } from '../xmlSafety';
@@ -29,7 +30,6 @@ export interface CaptureResult {
 	error?: string;
 }
 
-const RESERVED_NAMES = new Set(['__proto__', 'constructor', 'prototype']);
 
 /**
  * Checks capture fields once, before any request goes out, so a typo fails fast with the field's
@@ -42,7 +42,7 @@ export function compileCapture(language: CaptureLanguage, fields: readonly Captu
 		if (name === '') throw new OutboundConfigError(field, `${field} has a row without a name`, 'Name the value, e.g. orderId');
 		if (names.has(name)) throw new OutboundConfigError(field, `${field} uses the name "${name}" twice`, 'Give each captured value its own name');
 		// `captured.__proto__ = …` would set the prototype instead of a value, and the others read as built-ins downstream.
-		if (RESERVED_NAMES.has(name)) throw new OutboundConfigError(field, `${field} cannot use the name "${name}"`, 'Choose another name, e.g. orderId');
+		if (isPrototypeKey(name)) throw new OutboundConfigError(field, `${field} cannot use the name "${name}"`, 'Choose another name, e.g. orderId');
 		names.add(name);
 		const problem = language === 'jsonPath' ? jsonPathProblem(entry.expression ?? '') : xPathProblem(entry.expression ?? '');
 		if (problem) throw new OutboundConfigError(field, `${field} "${name}": ${problem.message}`, problem.hint);

@@ -1,10 +1,10 @@
+import { hasOwn, isPrototypeKey } from '../prototypeKeys';
 import { OutboundConfigError } from './errors';
 
 /** One step of a path: an object key, or an array index written as `[0]`. */
 export type PathSegment = string | number;
 
 /** Keys that would reach Object.prototype through a crafted field name or CRM payload. */
-const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 /**
  * Parses the dotted paths used by field names and merge tags: `deal.amount`, `items[0].name`,
@@ -17,7 +17,7 @@ export function parsePath(path: string, field: string): PathSegment[] {
 	const fail = (problem: string, hint: string) => new OutboundConfigError(field, `"${path}" ${problem}`, hint);
 	const pushKey = () => {
 		if (current === '') throw fail('has an empty part', 'Remove the extra dot, or start with a name');
-		if (UNSAFE_KEYS.has(current)) throw fail(`uses the reserved name "${current}"`, 'Rename it');
+		if (isPrototypeKey(current)) throw fail(`uses the reserved name "${current}"`, 'Rename it');
 		segments.push(current);
 		current = '';
 	};
@@ -74,7 +74,7 @@ export function getPath(source: unknown, segments: readonly PathSegment[]): { fo
 	for (const segment of segments) {
 		if (!isContainer(node)) return { found: false, value: undefined };
 		const key = Array.isArray(node) && typeof segment === 'string' && /^\d+$/.test(segment) ? Number(segment) : segment;
-		if (!Object.prototype.hasOwnProperty.call(node, key)) return { found: false, value: undefined };
+		if (!hasOwn(node, key)) return { found: false, value: undefined };
 		node = (node as Record<PathSegment, unknown>)[key];
 	}
 	return { found: true, value: node };

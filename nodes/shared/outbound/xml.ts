@@ -1,5 +1,6 @@
 import { Builder } from 'xml2js';
 
+import { hasOwn } from '../prototypeKeys';
 import { OutboundConfigError } from './errors';
 
 /** Keys xml2js would read as attributes or text; the `@` keeps them apart from every sanitised name. */
@@ -53,7 +54,7 @@ function toXmlTree(value: unknown): XmlTree {
 		for (const [key, child] of Object.entries(value as Record<string, unknown>)) {
 			let name = safeXmlName(key);
 			// Two keys that sanitise to the same name keep both values.
-			for (let n = 2; Object.prototype.hasOwnProperty.call(tree, name); n++) name = `${safeXmlName(key)}_${n}`;
+			for (let n = 2; hasOwn(tree, name); n++) name = `${safeXmlName(key)}_${n}`;
 			tree[name] = Array.isArray(child) ? child.map(toXmlTree) : toXmlTree(child);
 		}
 		return tree;

@@ -1,6 +1,8 @@
 import { createSecretKey } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 
+import { BoundedCache } from '../boundedCache';
+
 /**
  * HMAC keys as KeyObjects, made once per secret. On Node 24 (n8n 2.x), createHmac spends about 6 µs
  * validating a raw string or Buffer key on every call, more than the HMAC of a 1 KB body; a
@@ -10,17 +12,11 @@ export const MAX_CACHED_KEYS = 16;
 
 type Decoder = (secret: string) => Buffer;
 const utf8: Decoder = (secret) => Buffer.from(secret, 'utf8');
-const cachesByDecoder = new Map<Decoder, Map<string, KeyObject>>();
+const cachesByDecoder = new Map<Decoder, BoundedCache<string, KeyObject>>();
 
 /** The key for `secret`, decoded by `toBytes` (UTF-8 by default; Standard Webhooks decodes base64). */
 export function hmacKey(secret: string, toBytes: Decoder = utf8): KeyObject {
 	let keys = cachesByDecoder.get(toBytes);
-	if (!keys) cachesByDecoder.set(toBytes, (keys = new Map()));
-	let key = keys.get(secret);
-	if (!key) {
-		key = createSecretKey(toBytes(secret));
-		if (keys.size >= MAX_CACHED_KEYS) keys.delete(keys.keys().next().value as string);
-		keys.set(secret, key);
-	}
-	return key;
+	if (!keys) cachesByDecoder.set(toBytes, (keys = new BoundedCache(MAX_CACHED_KEYS)));
+	return keys.getOrCreate(secret, () => createSecretKey(toBytes(secret)));
 }

@@ -1,6 +1,7 @@
 import { createPublicKey, verify as cryptoVerify } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 
+import { BoundedCache } from '../boundedCache';
 import type { HeaderBag, VerificationResult } from './types';
 import { fail, isFailure, singleHeader } from './types';
 
@@ -18,18 +19,13 @@ export interface PublicKeyScheme {
 	publicKey: string;
 }
 
-const keyCache = new Map<string, KeyObject>();
+/** A workflow checks one or two public keys; a few recent ones are kept, parsed. */
+const keyCache = new BoundedCache<string, KeyObject>(16);
 
-function loadKey(text: string): KeyObject {
-	let key = keyCache.get(text);
-	if (!key) {
-		key = text.includes('BEGIN')
-			? createPublicKey(text)
-			: createPublicKey({ key: Buffer.from(text, 'base64'), format: 'der', type: 'spki' });
-		keyCache.set(text, key);
-	}
-	return key;
-}
+const loadKey = (text: string): KeyObject =>
+	keyCache.getOrCreate(text, () =>
+		text.includes('BEGIN') ? createPublicKey(text) : createPublicKey({ key: Buffer.from(text, 'base64'), format: 'der', type: 'spki' }),
+	);
 
 export function verifyPublicKeySignature(
 	scheme: PublicKeyScheme,

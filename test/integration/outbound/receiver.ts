@@ -10,6 +10,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import net from 'node:net';
 import path from 'node:path';
 
+import { withoutBrackets } from '../../../nodes/shared/http/hosts';
 import { destroyAgents } from '../../../nodes/shared/outbound/transport';
 
 export interface Received {
@@ -171,7 +172,7 @@ export async function startProxy(
 		if (options.refuseConnect) return void client.end(`HTTP/1.1 ${options.refuseConnect} Refused\r\nContent-Length: 0\r\n\r\n`);
 		const target = req.url ?? '';
 		const colon = target.lastIndexOf(':');
-		const host = target.slice(0, colon).replace(/^\[|\]$/g, '');
+		const host = withoutBrackets(target.slice(0, colon));
 		const upstream = net.connect(Number(target.slice(colon + 1)), host, () => {
 			client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
 			upstream.write(head);

@@ -1,5 +1,7 @@
 import * as ipaddr from 'ipaddr.js';
 
+import { bareAddress, withoutBrackets } from '../../http/hosts';
+
 const LABELS: Record<string, string> = {
 	loopback: 'a loopback address',
 	private: 'a private network address (RFC 1918)',
@@ -50,7 +52,7 @@ const EMBEDDINGS: Embedding[] = [
 
 /** Parses an address as DNS or a URL gives it: brackets and a zone index (`%eth0`) are ignored. */
 export function parseAddress(address: string): ipaddr.IPv4 | ipaddr.IPv6 | undefined {
-	const bare = address.replace(/^\[|\]$/g, '').replace(/%.*$/, '');
+	const bare = bareAddress(address);
 	return ipaddr.isValid(bare) ? ipaddr.parse(bare) : undefined;
 }
 
@@ -94,4 +96,4 @@ export function blockedAddressReason(address: string): string | undefined {
 	return parsed.kind() === 'ipv4' ? ipv4Reason(parsed as ipaddr.IPv4) : ipv6Reason(parsed as ipaddr.IPv6);
 }
 
-export const isIpLiteral = (host: string) => ipaddr.isValid(host.replace(/^\[|\]$/g, ''));
+export const isIpLiteral = (host: string) => ipaddr.isValid(withoutBrackets(host));

@@ -4,6 +4,7 @@ import * as https from 'node:https';
 import { HttpProxyAgent } from 'http-proxy-agent';
 import { HttpsProxyAgent } from 'https-proxy-agent';
 
+import { BoundedCache } from '../../boundedCache';
 import type { Guard } from './guard';
 import { guardedLookup } from './guard';
 
@@ -20,7 +21,12 @@ const FREE_SOCKET_TIMEOUT_MS = 4_000;
 
 const baseOptions = { keepAlive: true, keepAliveMsecs: 1_000, scheduling: 'lifo' as const, timeout: FREE_SOCKET_TIMEOUT_MS };
 
-const agents = new Map<string, http.Agent>();
+/**
+ * One agent per scheme, route and guard policy; a proxy URL or SSRF setting that changes makes a new
+ * one. A dropped agent is not destroyed: requests in flight on it finish, and its idle sockets close
+ * after FREE_SOCKET_TIMEOUT_MS.
+ */
+const agents = new BoundedCache<string, http.Agent>(64);
 
 function createAgent(protocol: string, route: Route): http.Agent {
 	if (route.kind === 'direct') {
@@ -36,23 +42,18 @@ function createAgent(protocol: string, route: Route): http.Agent {
 }
 
 /**
- * Keep-alive agents, one per scheme and route (and guard policy), kept for the life of the process
- * so connections and proxy tunnels are reused across items and executions.
+ * Keep-alive agents, one per scheme and route (and guard policy), the most recently used kept across
+ * items and executions so connections and proxy tunnels are reused.
  */
 export function agentFor(protocol: string, route: Route): http.Agent {
 	const key =
 		route.kind === 'direct'
 			? `${protocol} direct ${route.guard ? `guarded ${route.guard.ssrf?.key ?? ''}` : ''}`
 			: `${protocol} ${route.kind} ${route.proxy.href}`;
-	let agent = agents.get(key);
-	if (!agent) {
-		agent = createAgent(protocol, route);
-		agents.set(key, agent);
-	}
-	return agent;
+	return agents.getOrCreate(key, () => createAgent(protocol, route));
 }
 
-/** Closes every pooled socket (tests, and n8n shutting down). */
+/** Closes every pooled socket of the agents kept (tests, and n8n shutting down). */
 export function destroyAgents() {
 	for (const agent of agents.values()) agent.destroy();
 	agents.clear();

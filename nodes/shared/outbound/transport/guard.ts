@@ -1,6 +1,7 @@
 import * as dns from 'node:dns';
 import type { LookupFunction } from 'node:net';
 
+import { withoutBrackets } from '../../http/hosts';
 import { blockedAddressReason, isIpLiteral } from './addresses';
 import { TransportError, toTransportError } from './errors';
 import type { N8nSsrfPolicy } from './n8nSsrf';
@@ -35,7 +36,7 @@ export function addressRefusal(guard: Guard, address: string): string | undefine
  * then checks no address either), an error for a refused IP literal or blocked name, else `resolve`.
  */
 export function hostVerdict(guard: Guard, hostname: string): 'skip' | 'resolve' | TransportError {
-	const host = hostname.replace(/^\[|\]$/g, '');
+	const host = withoutBrackets(hostname);
 	if (isIpLiteral(host)) {
 		const reason = addressRefusal(guard, host);
 		return reason ? blockedError(guard, host, host, reason) : 'skip';

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { BlockList, isIP } from 'node:net';
 
+import { bareAddress } from '../../http/hosts';
 import { embeddedIpv4, parseAddress } from './addresses';
 
 /**
@@ -91,7 +92,7 @@ export function hostnameMatcher(patterns: readonly string[]): (hostname: string)
 }
 
 const inList = (ranges: BlockList, address: string) => {
-	const bare = address.replace(/^\[|\]$/g, '').replace(/%.*$/, '');
+	const bare = bareAddress(address);
 	const family = isIP(bare);
 	return family !== 0 && ranges.check(bare, family === 4 ? 'ipv4' : 'ipv6');
 };

@@ -1,6 +1,7 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
 
+import { withoutBrackets } from '../../http/hosts';
 import { isIpLiteral } from './addresses';
 import type { Route } from './agents';
 import { agentFor } from './agents';
@@ -125,7 +126,7 @@ type Prepared = https.RequestOptions & { proxy?: { url: URL; tunnel: boolean } }
 function requestOptionsFor(options: RequestOptions, hop: Hop, route: Route, address?: string): Prepared {
 	const { url } = hop;
 	const secure = url.protocol === 'https:';
-	const hostname = url.hostname.replace(/^\[|\]$/g, '');
+	const hostname = withoutBrackets(url.hostname);
 	const headers: Record<string, string> = { ...hop.headers, Host: url.host };
 	if (hop.body !== undefined) headers['Content-Length'] = String(hop.body.length);
 	return {

@@ -1,0 +1,62 @@
+/**
+ * A map that holds at most `capacity` entries and drops the least recently used one when a new entry
+ * would exceed it. Every in-process cache of this package uses it, so none can grow with input it
+ * does not control (new secrets, paths, configurations, proxies) for the life of an n8n process.
+ */
+export class BoundedCache<K, V> {
+	private readonly entries = new Map<K, V>();
+
+	constructor(readonly capacity: number) {
+		if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`A cache needs a capacity of 1 or more, not ${capacity}`);
+	}
+
+	get size(): number {
+		return this.entries.size;
+	}
+
+	has(key: K): boolean {
+		return this.entries.has(key);
+	}
+
+	/** The value for `key`, which becomes the most recently used entry. */
+	get(key: K): V | undefined {
+		const value = this.entries.get(key);
+		if (value === undefined && !this.entries.has(key)) return undefined;
+		this.entries.delete(key);
+		this.entries.set(key, value as V);
+		return value;
+	}
+
+	/** Stores `value` as the most recently used entry; returns the entries it evicted, oldest first. */
+	set(key: K, value: V): Array<[K, V]> {
+		this.entries.delete(key);
+		this.entries.set(key, value);
+		const evicted: Array<[K, V]> = [];
+		for (const [oldest, old] of this.entries) {
+			if (this.entries.size <= this.capacity) break;
+			this.entries.delete(oldest);
+			evicted.push([oldest, old]);
+		}
+		return evicted;
+	}
+
+	/** The cached value, or a new one from `create` (a throw caches nothing). */
+	getOrCreate(key: K, create: (key: K) => V): V {
+		if (this.has(key)) return this.get(key) as V;
+		const value = create(key);
+		this.set(key, value);
+		return value;
+	}
+
+	delete(key: K): boolean {
+		return this.entries.delete(key);
+	}
+
+	clear(): void {
+		this.entries.clear();
+	}
+
+	values(): IterableIterator<V> {
+		return this.entries.values();
+	}
+}
