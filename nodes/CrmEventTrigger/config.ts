@@ -1,6 +1,7 @@
 import type { CredentialData } from '../shared/auth';
 import { CREDENTIAL_TYPES, credentialProblems, signingFromCredential } from '../shared/auth';
 import { crmProfile } from '../shared/crm';
+import { parseJsonText } from '../shared/http/jsonText';
 import { signingMismatch } from '../shared/crm/signingFit';
 import { pathProblems } from '../shared/crm/paths';
 import type { CrmAuthentication, CrmProfile, CrmSettings } from '../shared/crm/types';
@@ -174,12 +175,8 @@ export function configProblems(config: CrmTriggerConfig): string[] {
 	if (settings.eventSource === 'field' && !settings.eventField?.trim()) problems.push('Event Field is empty');
 	if (settings.eventSource === 'query' && !settings.eventQueryParameter?.trim()) problems.push('Event Query Parameter is empty');
 	if (profile.settings.includes('eventTypePath') && !settings.eventTypePath?.trim()) problems.push('Event Type Path is empty');
-	if (options.responseBody?.trim().startsWith('{')) {
-		try {
-			JSON.parse(options.responseBody);
-		} catch {
-			problems.push('Response Body starts with { but is not valid JSON');
-		}
+	if (options.responseBody?.trim().startsWith('{') && !parseJsonText(options.responseBody)) {
+		problems.push('Response Body starts with { but is not valid JSON');
 	}
 	try {
 		cachedInboundPolicy(config.inbound, { handshakeField: 'Handshake Field' });

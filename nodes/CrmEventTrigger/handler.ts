@@ -1,6 +1,7 @@
 import type { IDataObject, INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
 import { queryWithoutSecret } from '../shared/auth';
+import { answerContent, parseJsonText } from '../shared/http/jsonText';
 import { crmAuthenticator, crmSecretHeaders } from '../shared/crm';
 import type { NormalisedEvent } from '../shared/crm/types';
 import type { AcceptedRequest } from '../shared/inbound';
@@ -8,42 +9,19 @@ import { cachedInboundPolicy, redactHeaders, redactionList } from '../shared/inb
 import { dedupeStoreUnavailable } from '../shared/inbound/pipeline';
 import { dedupeScopeOf } from '../shared/n8n/dedupe';
 import { webhookCredentials } from '../shared/n8n/credentialCache';
-import { answer, receive, startWorkflow } from '../shared/n8n/inboundWebhook';
+import type { Refusal } from '../shared/n8n/inboundWebhook';
+import { answer, receive, refuse, startWorkflow } from '../shared/n8n/inboundWebhook';
 import type { CrmTriggerConfig } from './config';
 import { dedupeWindows, readConfig } from './config';
 
-const JSON_TYPE = 'application/json; charset=utf-8';
-
-const content = (body: unknown) =>
-	typeof body === 'string' ? { contentType: 'text/plain; charset=utf-8', body } : { contentType: JSON_TYPE, body: JSON.stringify(body) };
-
-function reply(context: IWebhookFunctions, status: number, body: unknown, headers?: Record<string, string>) {
-	const { contentType, body: text } = content(body);
-	answer(context, status, contentType, text, headers);
+function reply(context: IWebhookFunctions, status: number, body: unknown) {
+	const { contentType, body: text } = answerContent(body);
+	answer(context, status, contentType, text);
 }
 
-/** A refusal after the pipeline accepted the request: logged with its reason, never a secret or the body. */
-function refuse(
-	context: IWebhookFunctions,
-	config: CrmTriggerConfig,
-	status: number,
-	code: string,
-	message: string,
-	clientIp?: string,
-	extra: { headers?: Record<string, string>; logDetail?: string } = {},
-) {
-	const node = context.getNode().name;
-	const detail = extra.logDetail ? ` (${extra.logDetail})` : '';
-	context.logger.warn(`${node}: request rejected with ${status} (${code}): ${message}${detail}`, {
-		workflowId: context.getWorkflow().id,
-		node,
-		crm: config.profile.id,
-		status,
-		code,
-		clientIp,
-	});
-	reply(context, status, { error: code, message }, extra.headers);
-}
+/** A refusal after the pipeline accepted the request, logged with the CRM it was meant for. */
+const refuseFor = (context: IWebhookFunctions, config: CrmTriggerConfig, refusal: Refusal) =>
+	refuse(context, refusal, { meta: { crm: config.profile.id } });
 
 /** The answer to an accepted delivery: the node's Response settings, else what the CRM requires, else `{received: true}`. */
 function successBody(config: CrmTriggerConfig): { status: number; body: unknown } {
@@ -51,11 +29,8 @@ function successBody(config: CrmTriggerConfig): { status: number; body: unknown 
 	const configured = options.responseBody?.trim();
 	let body: unknown = profile.defaultResponse?.body ?? { received: true };
 	if (configured) {
-		try {
-			body = configured.startsWith('{') || configured.startsWith('[') ? JSON.parse(configured) : configured;
-		} catch {
-			body = configured;
-		}
+		const json = parseJsonText(configured);
+		body = json ? json.value : configured;
 	}
 	return { status: options.responseCode ?? profile.defaultResponse?.status ?? 200, body };
 }
@@ -132,7 +107,7 @@ export async function handleCrmWebhook(context: IWebhookFunctions): Promise<IWeb
 		settings: config.settings,
 	});
 	if ('error' in normalised) {
-		refuse(context, config, 400, 'malformed_body', normalised.error, outcome.clientIp);
+		refuseFor(context, config, { status: 400, code: 'malformed_body', message: normalised.error, clientIp: outcome.clientIp });
 		return { noWebhookResponse: true };
 	}
 
@@ -143,14 +118,14 @@ export async function handleCrmWebhook(context: IWebhookFunctions): Promise<IWeb
 	} catch (error) {
 		// Nothing passes unchecked: the CRM retries later.
 		const unavailable = dedupeStoreUnavailable(error);
-		refuse(context, config, unavailable.status, unavailable.code, unavailable.message, outcome.clientIp, unavailable);
+		refuseFor(context, config, { ...unavailable, clientIp: outcome.clientIp });
 		return { noWebhookResponse: true };
 	}
 	const success = successBody(config);
 	if (fresh.length === 0 && wanted.length > 0) {
 		context.logger.info(`${context.getNode().name}: dropped a repeated delivery`, { crm: config.profile.id, clientIp: outcome.clientIp });
 		if (config.options.duplicateResponse === 'reject') {
-			refuse(context, config, 409, 'duplicate', 'This event was already received', outcome.clientIp);
+			refuseFor(context, config, { status: 409, code: 'duplicate', message: 'This event was already received', clientIp: outcome.clientIp });
 		} else {
 			// A CRM with a required answer (LeadSquared) gets it; others see the duplicate flag.
 			reply(context, success.status, config.profile.defaultResponse ? success.body : { received: true, duplicate: true });
@@ -164,5 +139,5 @@ export async function handleCrmWebhook(context: IWebhookFunctions): Promise<IWeb
 	}
 	const request = config.options.includeRawRequest ? rawRequest(context, config, outcome, query) : undefined;
 	// n8n answers (status: the description's responseCode) once it has recorded the execution.
-	return startWorkflow(context, content(success.body), [fresh.map((event) => item(event, outcome, receivedAt, request))]);
+	return startWorkflow(context, answerContent(success.body), [fresh.map((event) => item(event, outcome, receivedAt, request))]);
 }

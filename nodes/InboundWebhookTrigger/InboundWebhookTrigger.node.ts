@@ -11,6 +11,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import type { AuthKind, CredentialData } from '../shared/auth';
 import { CREDENTIAL_TYPES, credentialProblems } from '../shared/auth';
+import { answerContent } from '../shared/http/jsonText';
 import type { InboundAuth } from '../shared/inbound/authenticator';
 import { cachedFieldMapping, compileFieldMapping, mapFields, splitBodies } from '../shared/inbound/fieldMapping';
 import type { AcceptedRequest } from '../shared/inbound/pipeline';
@@ -23,7 +24,7 @@ import { inboundAuthOf, receive, startWorkflow, validatingLifecycle, withoutThro
 import { triggerPanel } from '../shared/n8n/triggerPanel';
 import { inboundWebhookTriggerProperties, inboundWebhookTriggerWebhooks } from './description';
 import type { TriggerSettings } from './settings';
-import { LABELS, readSettings, responseContent, responseProblems } from './settings';
+import { LABELS, readSettings, responseProblems } from './settings';
 
 /** Every configuration problem, named by parameter; checked when the workflow is published. */
 async function configurationProblems(context: IHookFunctions): Promise<string[]> {
@@ -86,7 +87,7 @@ async function handleRequest(context: IWebhookFunctions): Promise<IWebhookRespon
 	const workflowData = [await itemsOf(context, outcome, settings, auth, receivedAt)];
 	if (settings.response.mode !== 'onReceived') return { workflowData };
 	// The 2xx goes out before the workflow runs, but only once n8n has recorded the execution.
-	const content = responseContent(settings.response.body);
+	const content = answerContent(settings.response.body);
 	const headers = Object.fromEntries(settings.response.headers.map(({ name, value }) => [name, value ?? '']));
 	return startWorkflow(context, { ...content, headers }, workflowData);
 }

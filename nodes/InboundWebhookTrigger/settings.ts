@@ -106,15 +106,3 @@ export function responseProblems(response: TriggerSettings['response']): string[
 	}
 	return problems;
 }
-
-/** The answer body and its type: JSON when the text is JSON, otherwise plain text. */
-export function responseContent(body: string): { contentType: string; body: string } {
-	const text = body.trim();
-	if (text === '') return { contentType: 'text/plain; charset=utf-8', body: '' };
-	try {
-		JSON.parse(text);
-		return { contentType: 'application/json; charset=utf-8', body: text };
-	} catch {
-		return { contentType: 'text/plain; charset=utf-8', body };
-	}
-}

@@ -2,6 +2,7 @@
  * Turning a parsed body into records: text that holds JSON, XML's root element, JSON arrays, and the
  * dotted form keys Vtiger uses for nested values.
  */
+import { parseJsonText } from '../http/jsonText';
 import { hasOwn, isPrototypeKey } from '../prototypeKeys';
 import { isRecord } from './events';
 import type { JsonObject, NormaliseInput } from './types';
@@ -16,14 +17,8 @@ export function bodyValue({ body, bodyKind, rawBody }: Pick<NormaliseInput, 'bod
 	if (typeof body !== 'string') return body;
 	const text = body.trim();
 	if (text === '') return undefined;
-	if (bodyKind === 'text' && (text.startsWith('{') || text.startsWith('['))) {
-		try {
-			return JSON.parse(text) as unknown;
-		} catch {
-			return body;
-		}
-	}
-	return body;
+	const json = bodyKind === 'text' ? parseJsonText(text) : undefined;
+	return json ? json.value : body;
 }
 
 /** `records`/`record`, `entries`/`entry`, `addresses`/`address`: a root named as a list of its child. */

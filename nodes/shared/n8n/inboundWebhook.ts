@@ -11,11 +11,12 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import type { AuthKind, CredentialData } from '../auth';
 import { isSafeHeader } from '../http/headerRules';
+import { JSON_CONTENT_TYPE } from '../http/jsonText';
 import { CREDENTIAL_TYPES } from '../auth';
 import type { Authenticator, InboundAuth } from '../inbound/authenticator';
 import { inboundAuthFromCredential } from '../inbound/authenticator';
 import { hashEventId } from '../inbound/dedupeStore';
-import type { AcceptedRequest, InboundRequest, PipelineResult } from '../inbound/pipeline';
+import type { AcceptedRequest, InboundRequest } from '../inbound/pipeline';
 import { runInboundPipeline } from '../inbound/pipeline';
 import type { InboundPolicy } from '../inbound/policy';
 import { headerBagOf } from '../inbound/request';
@@ -135,45 +136,51 @@ export async function receive(
 		dedupe: dedupeScopeOf(context, policy.dedupe?.options),
 	});
 	if (result.outcome === 'accepted') return result;
-	logOutcome(context, result);
+	// A duplicate's event id can be an e-mail address, so it is logged as the dedupe store keeps it: hashed.
+	const meta = result.eventId ? { eventIdHash: hashEventId(result.eventId) } : {};
 	if (result.outcome === 'answered') {
+		context.logger.info(`${context.getNode().name}: answered a ${result.code} without starting the workflow`, logMeta(context, result, meta));
 		answer(context, result.status, result.contentType, result.body);
-	} else {
-		const unread = !Buffer.isBuffer(request.body) && !(request.body as Readable).readableEnded;
-		answer(
-			context,
-			result.status,
-			'application/json; charset=utf-8',
-			JSON.stringify({ error: result.code, message: result.message }),
-			result.headers ?? {},
-			unread,
-		);
-		// While the editor listens for a test event, the refusal ends the test run with its reason.
-		if (result.outcome === 'rejected' && isTestRun(context)) throw await testRejection(context, result);
+		return NO_EXECUTION;
 	}
+	const unread = !Buffer.isBuffer(request.body) && !(request.body as Readable).readableEnded;
+	refuse(context, result, { meta, closeConnection: unread });
+	// While the editor listens for a test event, the refusal ends the test run with its reason.
+	if (isTestRun(context)) throw await testRejection(context, result);
 	return NO_EXECUTION;
 }
 
+/** A refused request as logged and answered: the pipeline's rejections and the CRM trigger's own. */
+export interface Refusal {
+	status: number;
+	code: string;
+	message: string;
+	clientIp?: string;
+	/** Logged after the message, never sent: why a dependency failed (host and port, never a password). */
+	logDetail?: string;
+	/** Extra response headers, e.g. Retry-After for a 503. */
+	headers?: Record<string, string>;
+}
+
+/** Reason, status and client only: never a secret, a signature or the body. */
+const logMeta = (context: IWebhookFunctions, outcome: Pick<Refusal, 'status' | 'code' | 'clientIp'>, meta: Record<string, unknown>) => ({
+	workflowId: context.getWorkflow().id,
+	node: context.getNode().name,
+	...meta,
+	status: outcome.status,
+	code: outcome.code,
+	clientIp: outcome.clientIp,
+});
+
 /**
- * Reason, status and client only: never a secret, a signature or the body. A duplicate's event id
- * can be an e-mail address, so it is logged as the dedupe store keeps it: hashed.
+ * Logs a refusal and answers it as `{ error, message }`, without starting an execution. `meta` adds
+ * fields to the log entry (the CRM, a hashed event id); `closeConnection` is for a body left unread.
  */
-function logOutcome(context: IWebhookFunctions, result: Exclude<PipelineResult, AcceptedRequest>) {
-	const node = context.getNode();
-	const meta = {
-		workflowId: context.getWorkflow().id,
-		node: node.name,
-		status: result.status,
-		code: result.code,
-		clientIp: result.clientIp,
-		...(result.eventId ? { eventIdHash: hashEventId(result.eventId) } : {}),
-	};
-	if (result.outcome === 'rejected') {
-		const detail = result.logDetail ? ` (${result.logDetail})` : '';
-		context.logger.warn(`${node.name}: request rejected with ${result.status} (${result.code}): ${result.message}${detail}`, meta);
-	} else {
-		context.logger.info(`${node.name}: answered a ${result.code} without starting the workflow`, meta);
-	}
+export function refuse(context: IWebhookFunctions, refusal: Refusal, options: { meta?: Record<string, unknown>; closeConnection?: boolean } = {}) {
+	const { status, code, message } = refusal;
+	const detail = refusal.logDetail ? ` (${refusal.logDetail})` : '';
+	context.logger.warn(`${context.getNode().name}: request rejected with ${status} (${code}): ${message}${detail}`, logMeta(context, refusal, options.meta ?? {}));
+	answer(context, status, JSON_CONTENT_TYPE, JSON.stringify({ error: code, message }), refusal.headers ?? {}, options.closeConnection);
 }
 
 /**
