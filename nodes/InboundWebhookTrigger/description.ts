@@ -106,7 +106,7 @@ const responseProperties: INodeProperties[] = [
 		type: 'string',
 		typeOptions: { rows: 3 },
 		default: DEFAULT_RESPONSE_BODY,
-		description: 'Sent as JSON when it is valid JSON, otherwise as text. Leave empty for no body.',
+		description: 'Sent as JSON when it is a JSON object or array, otherwise as text. Leave empty for no body.',
 		...show({ responseMode: ['onReceived'] }),
 	},
 	{
