@@ -1,5 +1,7 @@
 import type { ICredentialType, INodeProperties, Icon } from 'n8n-workflow';
 
+import { DEFAULT_HMAC_SCHEME, DEFAULT_TIMESTAMPED_HEADER_NAME } from '../nodes/shared/signatures/defaults';
+
 const forScheme = (...scheme: string[]) => ({ displayOptions: { show: { scheme } } });
 
 /**
@@ -64,7 +66,7 @@ export class WebhookSigningSecretApi implements ICredentialType {
 			displayName: 'Signature Header',
 			name: 'hmacHeaderName',
 			type: 'string',
-			default: 'X-Webhook-Signature',
+			default: DEFAULT_HMAC_SCHEME.headerName,
 			required: true,
 			placeholder: 'X-Hub-Signature-256',
 			description: 'The header that carries the signature, e.g. X-Webhook-Signature (SalesOS) or X-Hub-Signature-256 (GitHub)',
@@ -79,7 +81,7 @@ export class WebhookSigningSecretApi implements ICredentialType {
 				{ name: 'SHA-256', value: 'sha256' },
 				{ name: 'SHA-512', value: 'sha512' },
 			],
-			default: 'sha256',
+			default: DEFAULT_HMAC_SCHEME.algorithm,
 			...forScheme('hmac'),
 		},
 		{
@@ -90,7 +92,7 @@ export class WebhookSigningSecretApi implements ICredentialType {
 				{ name: 'Base64', value: 'base64' },
 				{ name: 'Hex', value: 'hex' },
 			],
-			default: 'hex',
+			default: DEFAULT_HMAC_SCHEME.encoding,
 			...forScheme('hmac'),
 		},
 		{
@@ -114,21 +116,21 @@ export class WebhookSigningSecretApi implements ICredentialType {
 					description: 'The unix timestamp from the timestamp header, a dot, then the body; protects against replays',
 				},
 			],
-			default: 'body',
+			default: DEFAULT_HMAC_SCHEME.signedContent,
 			...forScheme('hmac'),
 		},
 		{
 			displayName: 'Timestamp Header',
 			name: 'timestampHeaderName',
 			type: 'string',
-			default: 'X-Webhook-Timestamp',
+			default: DEFAULT_HMAC_SCHEME.timestampHeaderName,
 			displayOptions: { show: { scheme: ['hmac'], signedContent: ['timestampDotBody'] } },
 		},
 		{
 			displayName: 'Signature Header',
 			name: 'timestampedHeaderName',
 			type: 'string',
-			default: 'Webhook-Signature',
+			default: DEFAULT_TIMESTAMPED_HEADER_NAME,
 			placeholder: 'Stripe-Signature',
 			required: true,
 			...forScheme('timestamped'),

@@ -4,8 +4,8 @@
  * in the decrypted credential data they got from n8n.
  */
 import { isHeaderName, LINE_BREAK_OR_NUL } from './http/headerRules';
-import type { SigningConfig } from './signatures';
-import { matchingSecretIndex, verifyRequestSignature } from './signatures';
+import type { HmacAlgorithm, SignatureEncoding, SigningConfig } from './signatures';
+import { DEFAULT_HMAC_SCHEME, DEFAULT_TIMESTAMPED_HEADER_NAME, matchingSecretIndex, signatureHeaderNames, verifyRequestSignature } from './signatures';
 import type { HeaderBag, VerificationResult, VerifyOptions } from './signatures/types';
 import { fail, isFailure, singleHeader } from './signatures/types';
 import { standardWebhooksKey } from './signatures/standardWebhooks';
@@ -37,16 +37,16 @@ export function signingFromCredential(data: CredentialData): { config: SigningCo
 	if (scheme === 'standardWebhooks') {
 		config = { scheme: 'standardWebhooks' };
 	} else if (scheme === 'timestamped') {
-		config = { scheme: 'timestamped', headerName: text(data, 'timestampedHeaderName') || 'Webhook-Signature' };
+		config = { scheme: 'timestamped', headerName: text(data, 'timestampedHeaderName') || DEFAULT_TIMESTAMPED_HEADER_NAME };
 	} else {
 		config = {
 			scheme: 'hmac',
-			headerName: text(data, 'hmacHeaderName') || 'X-Webhook-Signature',
-			algorithm: (text(data, 'algorithm') || 'sha256') as 'sha1' | 'sha256' | 'sha512',
-			encoding: (text(data, 'encoding') || 'hex') as 'hex' | 'base64',
+			headerName: text(data, 'hmacHeaderName') || DEFAULT_HMAC_SCHEME.headerName,
+			algorithm: (text(data, 'algorithm') || DEFAULT_HMAC_SCHEME.algorithm) as HmacAlgorithm,
+			encoding: (text(data, 'encoding') || DEFAULT_HMAC_SCHEME.encoding) as SignatureEncoding,
 			prefix: text(data, 'prefix'),
 			signedContent: text(data, 'signedContent') === 'timestampDotBody' ? 'timestampDotBody' : 'body',
-			timestampHeaderName: text(data, 'timestampHeaderName') || 'X-Webhook-Timestamp',
+			timestampHeaderName: text(data, 'timestampHeaderName') || DEFAULT_HMAC_SCHEME.timestampHeaderName,
 		};
 	}
 	return { config, secrets };
@@ -221,11 +221,8 @@ export function secretHeaderNames(kind: AuthKind, data: CredentialData): string[
 			return ['authorization'];
 		case 'apiKey':
 			return text(data, 'location') === 'query' ? [] : [text(data, 'name').toLowerCase()];
-		case 'signingSecret': {
-			const { config } = signingFromCredential(data);
-			if (config.scheme === 'standardWebhooks') return ['webhook-signature', 'svix-signature'];
-			return [config.headerName.toLowerCase()];
-		}
+		case 'signingSecret':
+			return signatureHeaderNames(signingFromCredential(data).config);
 		default:
 			return [];
 	}

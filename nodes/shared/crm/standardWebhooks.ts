@@ -4,13 +4,14 @@
  * recommended payload `{type, timestamp, data}` (a payload without `type` is named by a setting). The shared verifier checks the signature and the 5-minute
  * tolerance; `webhook-id` is the idempotency key.
  */
+import { STANDARD_WEBHOOKS_HEADER_PREFIXES } from '../signatures/defaults';
 import { singleHeader } from '../signatures/types';
 import { buildEvent, eventIdOf, idText, isoTime, isRecord, objectTypeOf, resolveEvent, without } from './events';
 import { bodyValue } from './records';
 import type { CrmProfile, CrmSettings, NormaliseInput, NormaliseResult } from './types';
 
 const header = (input: NormaliseInput, suffix: string): string | undefined => {
-	for (const prefix of ['webhook-', 'svix-']) {
+	for (const prefix of STANDARD_WEBHOOKS_HEADER_PREFIXES) {
 		const value = singleHeader(input.headers, `${prefix}${suffix}`);
 		if (typeof value === 'string' && value !== '') return value;
 	}

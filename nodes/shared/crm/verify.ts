@@ -7,7 +7,7 @@ import type { CredentialData, InboundRequestParts } from '../auth';
 import { signingFromCredential } from '../auth';
 import type { Authenticator } from '../inbound/authenticator';
 import { inboundAuthFromCredential } from '../inbound/authenticator';
-import { verifyRequestSignature } from '../signatures';
+import { signatureHeaderNames, verifyRequestSignature } from '../signatures';
 import type { VerificationResult, VerifyOptions } from '../signatures/types';
 import type { CrmAuthentication, CrmProfile, CrmSettings } from './types';
 
@@ -48,8 +48,7 @@ export function crmSecretHeaders(profile: CrmProfile, authentication: CrmAuthent
 	if (authentication === 'builtIn') return profile.builtInVerification?.signatureHeaders ?? [];
 	if (authentication === 'signingSecret' && profile.adaptSigning && credential) {
 		const adapted = profile.adaptSigning(signingFromCredential(credential).config, {});
-		if (adapted.scheme === 'standardWebhooks') return ['webhook-signature', 'svix-signature'];
-		return [adapted.headerName.toLowerCase()];
+		return signatureHeaderNames(adapted);
 	}
 	return inboundAuthFromCredential(authentication, credential).secretHeaders;
 }

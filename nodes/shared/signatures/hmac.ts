@@ -21,15 +21,6 @@ export interface HmacScheme {
 	timestampHeaderName: string;
 }
 
-export const DEFAULT_HMAC_SCHEME: HmacScheme = {
-	headerName: 'X-Webhook-Signature',
-	algorithm: 'sha256',
-	encoding: 'hex',
-	prefix: '',
-	signedContent: 'body',
-	timestampHeaderName: 'X-Webhook-Timestamp',
-};
-
 /** `timestamp` is the timestamp header's text: the sender signed it as sent, milliseconds or leading zeros included. */
 function signedPayload(scheme: HmacScheme, body: Buffer, timestamp: string): Buffer {
 	return scheme.signedContent === 'timestampDotBody' ? Buffer.concat([Buffer.from(`${timestamp}.`), body]) : body;

@@ -2,6 +2,7 @@
  * One way in for every signature scheme this package speaks, used by the Outbound Webhook node
  * (to sign) and by both triggers (to verify). Each scheme lives in its own small file.
  */
+import { STANDARD_WEBHOOKS_HEADER_PREFIXES } from './defaults';
 import type { HmacScheme } from './hmac';
 import { signHmac, verifyHmac } from './hmac';
 import { signStandardWebhook, verifyStandardWebhook } from './standardWebhooks';
@@ -50,7 +51,14 @@ export function verifyRequestSignature(
 	}
 }
 
+/** Lower-case names of the headers that carry a signature under `config`: what triggers redact. */
+export function signatureHeaderNames(config: SigningConfig): string[] {
+	if (config.scheme === 'standardWebhooks') return STANDARD_WEBHOOKS_HEADER_PREFIXES.map((prefix) => `${prefix}signature`);
+	return [config.headerName.toLowerCase()];
+}
+
 export * from './constantTime';
+export * from './defaults';
 export * from './hmac';
 export * from './publicKey';
 export * from './standardWebhooks';

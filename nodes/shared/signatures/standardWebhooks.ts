@@ -1,6 +1,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
 
 import { matchingSecretIndex } from './constantTime';
+import { STANDARD_WEBHOOKS_HEADER_PREFIXES } from './defaults';
 import { hmacKey } from './hmacKey';
 import type { HeaderBag, VerificationResult, VerifyOptions } from './types';
 import { checkTimestamp, fail, isFailure, singleHeader } from './types';
@@ -50,8 +51,9 @@ export function signStandardWebhook(
 }
 
 function firstHeader(headers: HeaderBag, suffix: string) {
-	const standard = singleHeader(headers, `webhook-${suffix}`);
-	return standard === undefined ? singleHeader(headers, `svix-${suffix}`) : standard;
+	const [standard, svix] = STANDARD_WEBHOOKS_HEADER_PREFIXES;
+	const value = singleHeader(headers, `${standard}${suffix}`);
+	return value === undefined ? singleHeader(headers, `${svix}${suffix}`) : value;
 }
 
 export function verifyStandardWebhook(

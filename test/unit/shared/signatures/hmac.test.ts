@@ -1,7 +1,8 @@
 import { createHmac } from 'node:crypto';
 
 import type { HmacScheme } from '../../../../nodes/shared/signatures/hmac';
-import { DEFAULT_HMAC_SCHEME, signHmac, verifyHmac } from '../../../../nodes/shared/signatures/hmac';
+import { DEFAULT_HMAC_SCHEME } from '../../../../nodes/shared/signatures/defaults';
+import { signHmac, verifyHmac } from '../../../../nodes/shared/signatures/hmac';
 
 const body = Buffer.from('{"id":"evt_1","event":"opportunity.won","data":{"amount":1200}}');
 const secret = 'salesos-signing-secret';

@@ -1,0 +1,20 @@
+import type { HmacScheme } from './hmac';
+
+/**
+ * What the Webhook Signing Secret credential's fields default to, and so what a field left empty
+ * means when the credential is read: the credential's form and `signingFromCredential` share them.
+ */
+export const DEFAULT_HMAC_SCHEME: HmacScheme = {
+	headerName: 'X-Webhook-Signature',
+	algorithm: 'sha256',
+	encoding: 'hex',
+	prefix: '',
+	signedContent: 'body',
+	timestampHeaderName: 'X-Webhook-Timestamp',
+};
+
+/** The Stripe-style scheme's header when the credential names none. */
+export const DEFAULT_TIMESTAMPED_HEADER_NAME = 'Webhook-Signature';
+
+/** Standard Webhooks sends `webhook-*` headers; Svix, which the spec grew out of, the same values as `svix-*`. */
+export const STANDARD_WEBHOOKS_HEADER_PREFIXES = ['webhook-', 'svix-'] as const;
