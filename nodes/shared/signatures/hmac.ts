@@ -3,7 +3,7 @@ import { createHmac } from 'node:crypto';
 import { matchingSecretIndex } from './constantTime';
 import { hmacKey } from './hmacKey';
 import type { HeaderBag, VerificationResult, VerifyOptions } from './types';
-import { checkTimestamp, fail, isFailure, singleHeader } from './types';
+import { checkTimestamp, fail, isFailure, signatureHeader, singleHeader } from './types';
 
 export type HmacAlgorithm = 'sha1' | 'sha256' | 'sha512';
 export type SignatureEncoding = 'hex' | 'base64';
@@ -57,9 +57,8 @@ export function verifyHmac(
 	rawBody: Buffer,
 	options: VerifyOptions,
 ): VerificationResult {
-	const header = singleHeader(headers, scheme.headerName);
+	const header = signatureHeader(headers, scheme.headerName);
 	if (isFailure(header)) return header;
-	if (!header) return fail('missing', `Missing ${scheme.headerName} header`);
 
 	let timestampSeconds = 0;
 	let signedTimestamp = '';

@@ -3,7 +3,7 @@ import type { KeyObject } from 'node:crypto';
 
 import { BoundedCache } from '../boundedCache';
 import type { HeaderBag, VerificationResult } from './types';
-import { fail, isFailure, singleHeader } from './types';
+import { fail, isFailure, signatureHeader } from './types';
 
 /**
  * Asymmetric signatures: the sender signs with a private key and publishes the public key, so the
@@ -32,9 +32,8 @@ export function verifyPublicKeySignature(
 	headers: HeaderBag,
 	rawBody: Buffer,
 ): VerificationResult {
-	const header = singleHeader(headers, scheme.headerName);
+	const header = signatureHeader(headers, scheme.headerName);
 	if (isFailure(header)) return header;
-	if (!header) return fail('missing', `Missing ${scheme.headerName} header`);
 	const signature = Buffer.from(header.trim(), 'base64');
 	if (signature.length === 0) return fail('malformed', `Header ${scheme.headerName} is not base64`);
 	const key = loadKey(scheme.publicKey);

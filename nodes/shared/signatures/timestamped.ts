@@ -7,7 +7,7 @@ import { createHmac } from 'node:crypto';
 import { matchingSecretIndex } from './constantTime';
 import { hmacKey } from './hmacKey';
 import type { HeaderBag, VerificationResult, VerifyOptions } from './types';
-import { checkTimestamp, fail, isFailure, singleHeader } from './types';
+import { checkTimestamp, fail, isFailure, signatureHeader } from './types';
 
 /** `timestamp` is signed as the header's `t=` carries it: verifying passes that text, not the seconds read from it. */
 export function computeTimestampedSignature(secret: string, timestamp: number | string, body: Buffer): string {
@@ -30,9 +30,8 @@ export function verifyTimestamped(
 	rawBody: Buffer,
 	options: VerifyOptions,
 ): VerificationResult {
-	const header = singleHeader(headers, headerName);
+	const header = signatureHeader(headers, headerName);
 	if (isFailure(header)) return header;
-	if (!header) return fail('missing', `Missing ${headerName} header`);
 
 	let timestamp: string | undefined;
 	const signatures: string[] = [];

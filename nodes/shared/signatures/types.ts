@@ -53,6 +53,13 @@ export function singleHeader(headers: HeaderBag, name: string): string | undefin
 export const isFailure = (value: unknown): value is VerificationFailure =>
 	typeof value === 'object' && value !== null && (value as VerificationFailure).valid === false;
 
+/** The signature header's one non-empty value, or why there is none (missing, or sent twice). */
+export function signatureHeader(headers: HeaderBag, name: string): string | VerificationFailure {
+	const header = singleHeader(headers, name);
+	if (isFailure(header)) return header;
+	return header ? header : fail('missing', `Missing ${name} header`);
+}
+
 /**
  * Parses a unix timestamp header and checks it against the tolerance window in both directions.
  * Values above 1e12 are read as milliseconds, which some senders use. The number is for this check
