@@ -3,12 +3,11 @@
  * trigger's authenticators) adapted to what the CRM sends: SalesOS's detected encoding, HighLevel's
  * X-Hmac-Signature, Standard Webhooks' scheme.
  */
-import type { CredentialData, InboundRequestParts } from '../auth';
+import type { CredentialData } from '../auth';
 import { signingFromCredential } from '../auth';
 import type { Authenticator } from '../inbound/authenticator';
 import { inboundAuthFromCredential } from '../inbound/authenticator';
 import { signatureHeaderNames, verifyRequestSignature } from '../signatures';
-import type { VerificationResult, VerifyOptions } from '../signatures/types';
 import type { CrmAuthentication, CrmProfile, CrmSettings } from './types';
 
 /** The authenticator of one configured CRM Event Trigger. */
@@ -30,17 +29,6 @@ export function crmAuthenticator(
 			verifyRequestSignature(adaptSigning(config, request.headers), secrets, request.headers, request.rawBody, options);
 	}
 	return inboundAuthFromCredential(authentication, credential).authenticate;
-}
-
-export function verifyCrmRequest(
-	profile: CrmProfile,
-	authentication: CrmAuthentication,
-	credential: CredentialData,
-	request: InboundRequestParts,
-	settings: CrmSettings,
-	options: VerifyOptions,
-): VerificationResult {
-	return crmAuthenticator(profile, authentication, credential, settings)(request, options);
 }
 
 /** Lower-case header names that carry secrets or signatures, to redact from the trigger's output. */

@@ -1,4 +1,4 @@
-import { verifyCrmRequest } from '../../../../nodes/shared/crm';
+import { crmAuthenticator } from '../../../../nodes/shared/crm';
 import { freshsales } from '../../../../nodes/shared/crm/freshsales';
 import type { CrmSettings } from '../../../../nodes/shared/crm/types';
 import { eventsOf, fixture, requestInput } from './fixtures';
@@ -78,7 +78,7 @@ describe('Freshsales profile', () => {
 			query: {},
 			rawBody: fixture('freshsales', 'deal-won.json'),
 		});
-		expect(verifyCrmRequest(freshsales, 'basicAuth', credential, request('freshsales', 'p4ss'), {}, { toleranceSeconds: 0 })).toMatchObject({ valid: true });
-		expect(verifyCrmRequest(freshsales, 'basicAuth', credential, request('freshsales', 'nope'), {}, { toleranceSeconds: 0 })).toMatchObject({ valid: false });
+		expect(crmAuthenticator(freshsales, 'basicAuth', credential, {})(request('freshsales', 'p4ss'), { toleranceSeconds: 0 })).toMatchObject({ valid: true });
+		expect(crmAuthenticator(freshsales, 'basicAuth', credential, {})(request('freshsales', 'nope'), { toleranceSeconds: 0 })).toMatchObject({ valid: false });
 	});
 });

@@ -1,6 +1,6 @@
 import { createHmac, createPublicKey, generateKeyPairSync, sign } from 'node:crypto';
 
-import { crmSecretHeaders, verifyCrmRequest } from '../../../../nodes/shared/crm';
+import { crmAuthenticator, crmSecretHeaders } from '../../../../nodes/shared/crm';
 import { highLevel } from '../../../../nodes/shared/crm/highLevel';
 import { HIGHLEVEL_ED25519_PUBLIC_KEY, HIGHLEVEL_RSA_PUBLIC_KEY } from '../../../../nodes/shared/crm/highLevelKeys';
 import type { CrmSettings } from '../../../../nodes/shared/crm/types';
@@ -20,7 +20,7 @@ const contactCreate = fixture('highLevel', 'contact-create.json');
 const deliveredAt = Date.parse('2025-08-26T11:36:43.463Z') / 1000;
 const options: VerifyOptions = { toleranceSeconds: 300, nowSeconds: Math.floor(deliveredAt) + 2 };
 const verify = (headers: HeaderBag, body = contactCreate, override: CrmSettings = settings) =>
-	verifyCrmRequest(highLevel, 'builtIn', {}, { headers, query: {}, rawBody: body }, override, options);
+	crmAuthenticator(highLevel, 'builtIn', {}, override)({ headers, query: {}, rawBody: body }, options);
 const normalise = (file: string) => eventsOf(highLevel.normalise(requestInput(fixture('highLevel', file))));
 
 describe('HighLevel profile: events', () => {
@@ -252,7 +252,7 @@ describe('HighLevel profile: signatures', () => {
 		const credential = { scheme: 'hmac', secret: 'ghl-secret', algorithm: 'sha256', encoding: 'hex' };
 		const signature = createHmac('sha256', 'ghl-secret').update(body).digest('hex');
 		const request = { headers: { 'x-hmac-signature': signature }, query: {}, rawBody: body };
-		expect(verifyCrmRequest(highLevel, 'signingSecret', credential, request, {}, options)).toMatchObject({ valid: true });
+		expect(crmAuthenticator(highLevel, 'signingSecret', credential, {})(request, options)).toMatchObject({ valid: true });
 		expect(crmSecretHeaders(highLevel, 'signingSecret', credential)).toEqual(['x-hmac-signature']);
 		expect(crmSecretHeaders(highLevel, 'builtIn', {})).toEqual(['x-ghl-signature', 'x-wh-signature']);
 	});

@@ -1,4 +1,4 @@
-import { verifyCrmRequest } from '../../../../nodes/shared/crm';
+import { crmAuthenticator } from '../../../../nodes/shared/crm';
 import { leadSquared } from '../../../../nodes/shared/crm/leadSquared';
 import { eventsOf, fixture, requestInput } from './fixtures';
 
@@ -132,7 +132,7 @@ describe('LeadSquared profile', () => {
 			query: query('Lead_Post_Create'),
 			rawBody: fixture('leadSquared', 'lead-created.json'),
 		});
-		const check = (value?: string) => verifyCrmRequest(leadSquared, 'apiKey', credential, request(value), {}, { toleranceSeconds: 300 });
+		const check = (value?: string) => crmAuthenticator(leadSquared, 'apiKey', credential, {})(request(value), { toleranceSeconds: 300 });
 		expect(check('lsq-shared-secret')).toMatchObject({ valid: true });
 		expect(check('wrong')).toMatchObject({ valid: false, reason: 'mismatch' });
 		expect(check()).toMatchObject({ valid: false, reason: 'missing' });

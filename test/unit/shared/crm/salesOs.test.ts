@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 
-import { crmProfile, verifyCrmRequest } from '../../../../nodes/shared/crm';
+import { crmAuthenticator, crmProfile } from '../../../../nodes/shared/crm';
 import { salesOs } from '../../../../nodes/shared/crm/salesOs';
 import { eventsOf, fixture, requestInput } from './fixtures';
 
@@ -10,7 +10,7 @@ const options = { toleranceSeconds: 300 };
 const body = fixture('salesOs', 'opportunity-won.json');
 const digest = (encoding: 'hex' | 'base64', bytes = body) => createHmac('sha256', secret).update(bytes).digest(encoding);
 const verify = (signature: string, bytes = body, data: Record<string, unknown> = credential) =>
-	verifyCrmRequest(salesOs, 'signingSecret', data, { headers: { 'x-webhook-signature': signature }, query: {}, rawBody: bytes }, {}, options);
+	crmAuthenticator(salesOs, 'signingSecret', data, {})({ headers: { 'x-webhook-signature': signature }, query: {}, rawBody: bytes }, options);
 
 describe('SalesOS profile', () => {
 	it('offers all 20 events of the SalesOS docs under their own (already canonical) names', () => {
@@ -81,7 +81,7 @@ describe('SalesOS profile', () => {
 		expect(verify(digest('base64'), tampered)).toMatchObject({ valid: false, reason: 'mismatch' });
 		expect(verify(digest('hex'), body, { ...credential, secret: 'other' })).toMatchObject({ valid: false });
 		expect(
-			verifyCrmRequest(salesOs, 'signingSecret', credential, { headers: {}, query: {}, rawBody: body }, {}, options),
+			crmAuthenticator(salesOs, 'signingSecret', credential, {})({ headers: {}, query: {}, rawBody: body }, options),
 		).toMatchObject({ valid: false, reason: 'missing' });
 	});
 

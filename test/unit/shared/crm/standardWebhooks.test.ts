@@ -1,6 +1,6 @@
 import { Webhook } from 'standardwebhooks';
 
-import { crmSecretHeaders, verifyCrmRequest } from '../../../../nodes/shared/crm';
+import { crmAuthenticator, crmSecretHeaders } from '../../../../nodes/shared/crm';
 import { standardWebhooks } from '../../../../nodes/shared/crm/standardWebhooks';
 import { eventsOf, fixture, requestInput } from './fixtures';
 
@@ -19,7 +19,7 @@ const credential = { scheme: 'hmac', secret };
 describe('Standard Webhooks profile', () => {
 	it('verifies a request signed by the reference library, with the credential’s scheme overridden', () => {
 		const request = { headers: signed(), query: {}, rawBody: body };
-		expect(verifyCrmRequest(standardWebhooks, 'signingSecret', credential, request, {}, options)).toMatchObject({
+		expect(crmAuthenticator(standardWebhooks, 'signingSecret', credential, {})(request, options)).toMatchObject({
 			valid: true,
 			scheme: 'standard-webhooks',
 			messageId: 'msg_2Lq7cDkW0sYQ',
@@ -30,11 +30,11 @@ describe('Standard Webhooks profile', () => {
 	it('rejects a tampered body and an old timestamp', () => {
 		const tampered = Buffer.from(body.toString().replace('Ada', 'Eve'));
 		expect(
-			verifyCrmRequest(standardWebhooks, 'signingSecret', credential, { headers: signed(), query: {}, rawBody: tampered }, {}, options),
+			crmAuthenticator(standardWebhooks, 'signingSecret', credential, {})({ headers: signed(), query: {}, rawBody: tampered }, options),
 		).toMatchObject({ valid: false, reason: 'mismatch' });
 		const later = { ...options, nowSeconds: options.nowSeconds + 3600 };
 		expect(
-			verifyCrmRequest(standardWebhooks, 'signingSecret', credential, { headers: signed(), query: {}, rawBody: body }, {}, later),
+			crmAuthenticator(standardWebhooks, 'signingSecret', credential, {})({ headers: signed(), query: {}, rawBody: body }, later),
 		).toMatchObject({ valid: false, reason: 'expired' });
 	});
 
@@ -73,7 +73,7 @@ describe('Standard Webhooks profile', () => {
 		it('verify and become one event named webhook.received, with webhook-id as the event id', () => {
 			const request = { headers: vector.headers, query: {}, rawBody: vector.body };
 			const at = { toleranceSeconds: 300, nowSeconds: vector.timestamp };
-			expect(verifyCrmRequest(standardWebhooks, 'signingSecret', credential, request, {}, at)).toMatchObject({ valid: true });
+			expect(crmAuthenticator(standardWebhooks, 'signingSecret', credential, {})(request, at)).toMatchObject({ valid: true });
 			const [event] = eventsOf(standardWebhooks.normalise(requestInput(vector.body, { headers: vector.headers })));
 			expect(event).toMatchObject({
 				event: 'webhook.received',
