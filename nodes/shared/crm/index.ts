@@ -27,4 +27,4 @@ export function crmProfile(id: string): CrmProfile {
 }
 
 export * from './types';
-export { crmAuthenticator, crmSecretHeaders, verifyCrmRequest } from './verify';
+export { crmAuthenticator, crmSecretHeaders } from './verify';
