@@ -6,7 +6,7 @@ import { crmAuthenticator, crmSecretHeaders } from '../shared/crm';
 import type { NormalisedEvent } from '../shared/crm/types';
 import type { AcceptedRequest } from '../shared/inbound';
 import { cachedInboundPolicy, redactHeaders, redactionList } from '../shared/inbound';
-import { dedupeStoreUnavailable } from '../shared/inbound/pipeline';
+import { dedupeStoreUnavailable, DUPLICATE_ACK_BODY } from '../shared/inbound/pipeline';
 import { dedupeScopeOf } from '../shared/n8n/dedupe';
 import { webhookCredentials } from '../shared/n8n/credentialCache';
 import type { Refusal } from '../shared/n8n/inboundWebhook';
@@ -128,7 +128,7 @@ export async function handleCrmWebhook(context: IWebhookFunctions): Promise<IWeb
 			refuseFor(context, config, { status: 409, code: 'duplicate', message: 'This event was already received', clientIp: outcome.clientIp });
 		} else {
 			// A CRM with a required answer (LeadSquared) gets it; others see the duplicate flag.
-			reply(context, success.status, config.profile.defaultResponse ? success.body : { received: true, duplicate: true });
+			reply(context, success.status, config.profile.defaultResponse ? success.body : DUPLICATE_ACK_BODY);
 		}
 		return { noWebhookResponse: true };
 	}

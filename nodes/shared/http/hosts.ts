@@ -4,8 +4,8 @@
  */
 export const withoutBrackets = (host: string): string => host.replace(/^\[|\]$/g, '');
 
-/**
- * An address as an IP parser wants it: no brackets and no zone index (`fe80::1%eth0`), which names a
- * local interface and says nothing about where the address is.
- */
-export const bareAddress = (address: string): string => withoutBrackets(address).replace(/%.*$/, '');
+/** Drops a zone index (`fe80::1%eth0`): it names a local interface and says nothing about where the address is. */
+export const withoutZone = (address: string): string => address.replace(/%.*$/, '');
+
+/** An address as an IP parser wants it: no brackets and no zone index. */
+export const bareAddress = (address: string): string => withoutZone(withoutBrackets(address));

@@ -1,5 +1,6 @@
 import type { CompiledJsonPath } from '../jsonPath';
 import { compileJsonPath } from '../jsonPath';
+import { JSON_CONTENT_TYPE, TEXT_CONTENT_TYPE } from '../http/jsonText';
 import { hasOwn } from '../prototypeKeys';
 import type { Rejection } from './rejection';
 import { reject } from './rejection';
@@ -59,8 +60,8 @@ export function compileHandshake(settings: HandshakeSettings, label = 'Handshake
 				return reject(400, 'malformed_body', `The handshake ${field} must be text of at most ${MAX_TOKEN_LENGTH} characters`);
 			}
 			return settings.respondAs === 'json'
-				? { status: 200, contentType: 'application/json; charset=utf-8', body: JSON.stringify({ [key]: token }) }
-				: { status: 200, contentType: 'text/plain; charset=utf-8', body: String(token) };
+				? { status: 200, contentType: JSON_CONTENT_TYPE, body: JSON.stringify({ [key]: token }) }
+				: { status: 200, contentType: TEXT_CONTENT_TYPE, body: String(token) };
 		},
 	};
 }

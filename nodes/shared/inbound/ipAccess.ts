@@ -1,5 +1,7 @@
 import ipaddr from 'ipaddr.js';
 
+import { withoutZone } from '../http/hosts';
+
 /**
  * Real CIDR matching for IPv4 and IPv6 (n8n's own Webhook node compares strings). An IPv4 address
  * written as IPv4-mapped IPv6 (`::ffff:10.0.0.1`, what a dual-stack socket reports) is matched as
@@ -23,8 +25,7 @@ export function parseAddress(text: string | undefined): Address | undefined {
 	const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(value);
 	if (bracketed) value = bracketed[1];
 	else if (/^[\d.]+:\d+$/.test(value)) value = value.slice(0, value.indexOf(':'));
-	// Zone ids (fe80::1%eth0) mean nothing for access control.
-	value = value.replace(/%.*$/, '');
+	value = withoutZone(value);
 	if (!ipaddr.isValid(value)) return undefined;
 	return ipaddr.process(value);
 }

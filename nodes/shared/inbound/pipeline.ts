@@ -6,6 +6,7 @@ import { readBody, tooLarge } from './bodyReader';
 import type { BodyKind, ContentType } from './contentType';
 import { parseContentType } from './contentType';
 import type { EventDedupe } from '../dedupe/types';
+import { JSON_CONTENT_TYPE } from '../http/jsonText';
 import { RETRY_AFTER_SECONDS } from '../dedupe/types';
 import type { HandshakeAnswer } from './handshake';
 import { clientAddress, inRanges } from './ipAccess';
@@ -83,11 +84,10 @@ const answered = (
 	eventId?: string,
 ): AnsweredRequest => ({ ...answer, outcome: 'answered', code, clientIp, eventId });
 
-const DUPLICATE_ACK: HandshakeAnswer = {
-	status: 200,
-	contentType: 'application/json; charset=utf-8',
-	body: JSON.stringify({ received: true, duplicate: true }),
-};
+/** The body that acknowledges a repeated delivery without starting the workflow. */
+export const DUPLICATE_ACK_BODY = Object.freeze({ received: true, duplicate: true });
+
+const DUPLICATE_ACK: HandshakeAnswer = { status: 200, contentType: JSON_CONTENT_TYPE, body: JSON.stringify(DUPLICATE_ACK_BODY) };
 
 /**
  * The dedupe store could not answer: the sender is asked to retry later and nothing starts, so no

@@ -66,6 +66,13 @@ export async function inboundAuthOf(context: IWebhookFunctions): Promise<Inbound
 	return inboundAuthFromCredential(kind, data);
 }
 
+/** The content type, no sniffing, then the node's own headers, which may replace the content type; unsafe ones are skipped. */
+function setAnswerHeaders(res: ServerResponse, contentType: string, headers: Record<string, string>) {
+	res.setHeader('Content-Type', contentType);
+	res.setHeader('X-Content-Type-Options', 'nosniff');
+	for (const [name, value] of Object.entries(headers)) if (isSafeHeader(name, value)) res.setHeader(name, value);
+}
+
 /** Writes a complete answer with plain node:http calls (an Express response is a ServerResponse too). */
 export function answer(
 	context: IWebhookFunctions,
@@ -78,10 +85,7 @@ export function answer(
 	const res = context.getResponseObject() as unknown as ServerResponse;
 	if (res.headersSent) return;
 	res.statusCode = status;
-	res.setHeader('Content-Type', contentType);
-	res.setHeader('X-Content-Type-Options', 'nosniff');
-	// The user's headers come after, so they may set their own Content-Type.
-	for (const [name, value] of Object.entries(headers)) if (isSafeHeader(name, value)) res.setHeader(name, value);
+	setAnswerHeaders(res, contentType, headers);
 	res.setHeader('Content-Length', Buffer.byteLength(body));
 	// After a refused body, close the connection rather than read the rest of the upload.
 	if (closeConnection) res.setHeader('Connection', 'close');
@@ -109,11 +113,7 @@ export interface AcceptAnswer {
  */
 export function startWorkflow(context: IWebhookFunctions, answer: AcceptAnswer, workflowData: INodeExecutionData[][]): IWebhookResponseData {
 	const res = context.getResponseObject() as unknown as ServerResponse;
-	if (!res.headersSent) {
-		res.setHeader('Content-Type', answer.contentType);
-		res.setHeader('X-Content-Type-Options', 'nosniff');
-		for (const [name, value] of Object.entries(answer.headers ?? {})) if (isSafeHeader(name, value)) res.setHeader(name, value);
-	}
+	if (!res.headersSent) setAnswerHeaders(res, answer.contentType, answer.headers ?? {});
 	return { webhookResponse: answer.body, workflowData };
 }
 
@@ -200,7 +200,7 @@ export async function withoutThrowing(
 			workflowId: context.getWorkflow().id,
 			node: context.getNode().name,
 		});
-		answer(context, 500, 'application/json; charset=utf-8', JSON.stringify({ error: 'internal_error', message: 'The webhook could not process this request' }));
+		answer(context, 500, JSON_CONTENT_TYPE, JSON.stringify({ error: 'internal_error', message: 'The webhook could not process this request' }));
 		return NO_EXECUTION;
 	}
 }

@@ -1,4 +1,4 @@
-import { bareAddress, withoutBrackets } from '../../../../nodes/shared/http/hosts';
+import { bareAddress, withoutBrackets, withoutZone } from '../../../../nodes/shared/http/hosts';
 
 describe('withoutBrackets', () => {
 	it('takes the brackets off an IPv6 host as a URL writes it', () => {
@@ -10,6 +10,14 @@ describe('withoutBrackets', () => {
 		expect(withoutBrackets('example.com')).toBe('example.com');
 		expect(withoutBrackets('127.0.0.1')).toBe('127.0.0.1');
 		expect(withoutBrackets('fe80::1')).toBe('fe80::1');
+	});
+});
+
+describe('withoutZone', () => {
+	it('drops a zone index and leaves brackets alone', () => {
+		expect(withoutZone('fe80::1%eth0')).toBe('fe80::1');
+		expect(withoutZone('[fe80::1')).toBe('[fe80::1');
+		expect(withoutZone('10.0.0.1')).toBe('10.0.0.1');
 	});
 });
 
