@@ -5,16 +5,32 @@ import type {
 	INodeCredentialTestResult,
 } from 'n8n-workflow';
 
-import type { AuthKind } from '../auth';
 import { CREDENTIAL_TYPES, credentialProblems, outboundAuth } from '../auth';
 import { request } from '../outbound/transport';
 import { validateUrl } from '../outbound/url';
 
-const KIND_BY_TYPE = Object.fromEntries(
-	Object.entries(CREDENTIAL_TYPES).map(([kind, type]) => [type, kind as AuthKind]),
-) as Record<string, AuthKind>;
-
 const TEST_TIMEOUT_MS = 10_000;
+
+type CredentialTest = (
+	this: ICredentialTestFunctions,
+	credential: ICredentialsDecrypted<ICredentialDataDecryptedObject>,
+) => Promise<INodeCredentialTestResult>;
+
+/**
+ * An n8n credential test for the credential types in `typesByKind` (kind → type name): `test` gets
+ * the kind and the values; a credential of any other type is answered with an error naming it.
+ */
+export function credentialTestFor<Kind extends string>(
+	typesByKind: Record<Kind, string>,
+	test: (kind: Kind, data: ICredentialDataDecryptedObject) => Promise<INodeCredentialTestResult>,
+): CredentialTest {
+	const kindByType = new Map(Object.entries<string>(typesByKind).map(([kind, type]) => [type, kind as Kind]));
+	return async function (credential) {
+		const kind = kindByType.get(credential.type ?? '');
+		if (!kind) return { status: 'Error', message: `Unknown credential type ${credential.type}` };
+		return await test(kind, credential.data ?? {});
+	};
+}
 
 /**
  * The credential test of every credential in this package (`testedBy: 'webhookCredentialTest'`).
@@ -22,13 +38,7 @@ const TEST_TIMEOUT_MS = 10_000;
  * Basic Auth username, a Standard Webhooks secret that is not base64 …). When the credential has a
  * Test URL, it also sends a GET request there with the credential and expects a 2xx answer.
  */
-export async function webhookCredentialTest(
-	this: ICredentialTestFunctions,
-	credential: ICredentialsDecrypted<ICredentialDataDecryptedObject>,
-): Promise<INodeCredentialTestResult> {
-	const kind = KIND_BY_TYPE[credential.type ?? ''];
-	if (!kind) return { status: 'Error', message: `Unknown credential type ${credential.type}` };
-	const data = credential.data ?? {};
+export const webhookCredentialTest = credentialTestFor(CREDENTIAL_TYPES, async (kind, data) => {
 	const problems = credentialProblems(kind, data);
 	if (problems.length > 0) return { status: 'Error', message: problems.join('; ') };
 
@@ -51,7 +61,6 @@ export async function webhookCredentialTest(
 			headers: { Accept: '*/*', ...auth.headers },
 			timeoutMs: TEST_TIMEOUT_MS,
 			maxResponseBytes: 16 * 1024,
-			sensitiveHeaders: Object.keys(auth.headers),
 		});
 		if (response.statusCode >= 200 && response.statusCode < 300) {
 			return { status: 'OK', message: `The Test URL accepted the credential (HTTP ${response.statusCode})` };
@@ -63,4 +72,4 @@ export async function webhookCredentialTest(
 	} catch (error) {
 		return { status: 'Error', message: `Could not reach the Test URL: ${(error as Error).message}` };
 	}
-}
+});

@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ICredentialDataDecryptedObject, ICredentialTestFunctions } from 'n8n-workflow';
 
-import { webhookCredentialTest } from '../../../../nodes/shared/n8n/credentialTests';
+import { credentialTestFor, webhookCredentialTest } from '../../../../nodes/shared/n8n/credentialTests';
 
 // The credential-test context is n8n's; the test function does not use it.
 const context = {} as ICredentialTestFunctions;
@@ -76,5 +76,21 @@ describe('webhookCredentialTest', () => {
 			status: 'Error',
 			message: expect.stringContaining('Could not reach the Test URL'),
 		});
+	});
+});
+
+describe('credentialTestFor', () => {
+	const echo = credentialTestFor({ first: 'firstCredentialApi', second: 'secondCredentialApi' }, async (kind, data) => ({
+		status: 'OK',
+		message: `${kind} ${JSON.stringify(data)}`,
+	}));
+
+	it('hands the kind behind the credential type and its values to the test', async () => {
+		expect(await echo.call(context, { id: '1', name: 'a', type: 'secondCredentialApi', data: { x: 1 } })).toEqual({ status: 'OK', message: 'second {"x":1}' });
+		expect(await echo.call(context, { id: '1', name: 'a', type: 'firstCredentialApi' })).toEqual({ status: 'OK', message: 'first {}' });
+	});
+
+	it('answers a credential of another type with an error naming it', async () => {
+		expect(await echo.call(context, { id: '1', name: 'a', type: 'otherApi', data: {} })).toEqual({ status: 'Error', message: 'Unknown credential type otherApi' });
 	});
 });
