@@ -1,10 +1,35 @@
 /**
- * The smallest IExecuteFunctions the Outbound Webhook node needs, for driving execute() against a
- * real receiver. Parameters given as functions act like expressions: they are evaluated per item
- * and marked with a leading "=" in the raw node parameters, as n8n stores expressions. Strings
- * starting with "=" are expressions too, kept as written, with `{{ $json.path }}` as the only syntax.
+ * n8n-core's real execute context for the Outbound Webhook node, so execute() runs against a real
+ * receiver with n8n's own parameter resolution, expression evaluation, credential checks (the type
+ * must be declared and shown for the node's parameters), connections and hints. Only two things are
+ * supplied by the test: the decrypted credentials (no database) and a logger that records lines.
+ *
+ * Parameters given as functions are evaluated per item: n8n stores them as expressions (a leading
+ * "=" in the raw parameters) whose value the function supplies. Strings starting with "=" are real
+ * n8n expressions.
  */
-import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import os from 'node:os';
+import path from 'node:path';
+
+import { ExecuteContext } from 'n8n-core';
+import type {
+	ICredentialDataDecryptedObject,
+	IExecuteData,
+	IExecuteFunctions,
+	INode,
+	INodeExecutionData,
+	INodeType,
+	INodeTypes,
+	IRunExecutionData,
+	IWorkflowExecuteAdditionalData,
+	WorkflowExecuteMode,
+} from 'n8n-workflow';
+import { Workflow } from 'n8n-workflow';
+
+import { OutboundWebhook } from '../../../nodes/OutboundWebhook/OutboundWebhook.node';
+
+// n8n-core keeps an instance key in its user folder: keep it out of the developer's ~/.n8n.
+process.env.N8N_USER_FOLDER ??= path.join(os.tmpdir(), 'crm-webhooks-n8n-core');
 
 type ParamValue = unknown | ((itemIndex: number) => unknown);
 
@@ -15,8 +40,8 @@ export interface FakeOptions {
 	runIndex?: number;
 	nodeId?: string;
 	/** n8n's execution mode; 'manual' is the editor's Execute step. */
-	mode?: string;
-	/** Outputs with a node connected, as n8n reports them; left out, the context does not say (an older n8n). */
+	mode?: WorkflowExecuteMode;
+	/** Outputs with a node connected to them; every output when left out. */
 	connectedOutputs?: number[];
 }
 
@@ -26,75 +51,104 @@ export interface LogLine {
 	meta?: unknown;
 }
 
-const at = (source: unknown, path: string) =>
-	path.split('.').reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], source);
+const NODE_TYPE = 'n8n-nodes-crm-webhooks.outboundWebhook';
+const NO_OP: INodeType = {
+	description: { displayName: 'No Operation', name: 'noOp', group: ['transform'], version: 1, description: '', defaults: {}, inputs: ['main'], outputs: ['main'], properties: [] },
+} as unknown as INodeType;
+const FUNCTION_MARK = /^__item_function_(\d+)__$/;
 
-function rawParameters(value: unknown): unknown {
-	if (typeof value === 'function') return '={{ expression }}';
-	if (Array.isArray(value)) return value.map(rawParameters);
-	if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, child]) => [key, rawParameters(child)]));
+/** Functions become expressions whose resolved value names the function; `substitute` calls it per item. */
+function storedParameters(value: unknown, functions: Array<(itemIndex: number) => unknown>): unknown {
+	if (typeof value === 'function') {
+		functions.push(value as (itemIndex: number) => unknown);
+		return `={{ "__item_function_${functions.length - 1}__" }}`;
+	}
+	if (Array.isArray(value)) return value.map((child) => storedParameters(child, functions));
+	if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, child]) => [key, storedParameters(child, functions)]));
 	return value;
 }
 
-/** n8n's template resolution, reduced to `{{ $json.path }}`: enough to see where item data lands. */
-function resolveTemplate(template: string, item: INodeExecutionData | undefined): string {
-	const resolved = template.replace(/\{\{\s*\$json\.([\w.]+)\s*\}\}/g, (_, path: string) => String(at(item?.json, path) ?? ''));
-	if (resolved.includes('{{')) throw new Error(`The fake context cannot evaluate "${template}"`);
-	return resolved;
-}
-
-function evaluate(value: unknown, itemIndex: number, items: INodeExecutionData[]): unknown {
-	if (typeof value === 'function') return (value as (index: number) => unknown)(itemIndex);
-	if (typeof value === 'string' && value.startsWith('=')) return resolveTemplate(value.slice(1), items[itemIndex]);
-	if (Array.isArray(value)) return value.map((child) => evaluate(child, itemIndex, items));
-	if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, child]) => [key, evaluate(child, itemIndex, items)]));
+function substitute(value: unknown, itemIndex: number, functions: Array<(itemIndex: number) => unknown>): unknown {
+	const mark = typeof value === 'string' ? FUNCTION_MARK.exec(value) : null;
+	if (mark) return functions[Number(mark[1])](itemIndex);
+	if (Array.isArray(value)) return value.map((child) => substitute(child, itemIndex, functions));
+	if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, child]) => [key, substitute(child, itemIndex, functions)]));
 	return value;
 }
 
-/** n8n-core's getChildNodes and getConnections for a node with one child per connected output. */
-function connectionsOf(nodeName: string, outputs: number[]) {
-	const child = (output: number) => `Child of output ${output}`;
-	return {
-		getChildNodes: () => outputs.map((output) => ({ name: child(output), type: 'n8n-nodes-base.noOp', typeVersion: 1, disabled: false })),
-		getConnections: (destination: { name: string }) =>
-			outputs.filter((output) => child(output) === destination.name).map((output) => [{ node: nodeName, type: 'main', index: output }]),
+/** A workflow of the node and one No Operation child per connected output, as the editor would wire it. */
+function workflowWith(node: INode, connectedOutputs: number[]): Workflow {
+	const nodeType = new OutboundWebhook();
+	const nodeTypes = {
+		getByName: (type: string) => (type === NODE_TYPE ? nodeType : NO_OP),
+		getByNameAndVersion: (type: string) => (type === NODE_TYPE ? nodeType : NO_OP),
+		getKnownTypes: () => ({}),
+	} as unknown as INodeTypes;
+	const children = connectedOutputs.map((output, index) => ({
+		id: `child-${output}`,
+		name: `Child of output ${output}`,
+		type: 'n8n-nodes-base.noOp',
+		typeVersion: 1,
+		position: [300, index * 100] as [number, number],
+		parameters: {},
+	}));
+	const main = [0, 1, 2].map((output) => (connectedOutputs.includes(output) ? [{ node: `Child of output ${output}`, type: 'main' as const, index: 0 }] : []));
+	return new Workflow({ id: 'workflow-1', nodes: [node, ...children], connections: { [node.name]: { main } }, active: false, nodeTypes, settings: {} });
+}
+
+function additionalDataFor(options: FakeOptions): IWorkflowExecuteAdditionalData {
+	const getDecrypted = async (_data: unknown, _nodeCredentials: unknown, type: string) => {
+		const data = options.credentials?.[type];
+		if (!data) throw new Error(`No credential of type ${type}`);
+		return data as ICredentialDataDecryptedObject;
 	};
+	return {
+		executionId: options.executionId ?? 'exec-1',
+		credentialsHelper: { getDecrypted },
+		restApiUrl: 'http://127.0.0.1:5678/rest',
+		instanceBaseUrl: 'http://127.0.0.1:5678',
+		webhookBaseUrl: 'http://127.0.0.1:5678/webhook',
+		webhookWaitingBaseUrl: 'http://127.0.0.1:5678/webhook-waiting',
+		webhookTestBaseUrl: 'http://127.0.0.1:5678/webhook-test',
+		formWaitingBaseUrl: 'http://127.0.0.1:5678/form-waiting',
+		variables: {},
+	} as unknown as IWorkflowExecuteAdditionalData;
 }
 
 export function fakeContext(parameters: Record<string, ParamValue>, items: INodeExecutionData[], options: FakeOptions = {}) {
 	const logs: LogLine[] = [];
-	const hints: Array<{ message: string; type?: string }> = [];
-	const log = (level: string) => (message: string, meta?: unknown) => logs.push({ level, message, meta });
-	const node = {
+	const functions: Array<(itemIndex: number) => unknown> = [];
+	const node: INode = {
 		id: options.nodeId ?? 'node-1',
 		name: 'Outbound Webhook',
-		type: 'n8n-nodes-crm-webhooks.outboundWebhook',
+		type: NODE_TYPE,
 		typeVersion: 1,
-		position: [0, 0] as [number, number],
-		parameters: rawParameters(parameters) as Record<string, never>,
+		position: [0, 0],
+		parameters: storedParameters(parameters, functions) as INode['parameters'],
+		credentials: Object.fromEntries(Object.keys(options.credentials ?? {}).map((type) => [type, { id: type, name: type }])),
+		...(options.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
 	};
-	const context = {
-		getInputData: () => items,
-		getNode: () => node,
-		getNodeParameter: (name: string, itemIndex: number, fallback?: unknown) => {
-			const value = evaluate(at(parameters, name), itemIndex, items);
-			return value === undefined ? fallback : value;
-		},
-		// Like n8n's, without the leading "=".
-		evaluateExpression: (expression: string, itemIndex: number) => resolveTemplate(expression, items[itemIndex]),
-		getCredentials: async (type: string) => {
-			const data = options.credentials?.[type];
-			if (!data) throw new Error(`No credential of type ${type}`);
-			return data;
-		},
-		continueOnFail: () => options.continueOnFail ?? false,
-		getExecutionId: () => options.executionId ?? 'exec-1',
-		getWorkflowDataProxy: () => ({ $runIndex: options.runIndex ?? 0 }),
-		getExecutionCancelSignal: () => undefined,
-		getMode: () => options.mode ?? 'trigger',
-		addExecutionHints: (...added: Array<{ message: string; type?: string }>) => hints.push(...added),
-		...(options.connectedOutputs ? connectionsOf(node.name, options.connectedOutputs) : {}),
-		logger: { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') },
-	};
-	return { context: context as unknown as IExecuteFunctions, logs, hints };
+	const workflow = workflowWith(node, options.connectedOutputs ?? [0, 1, 2]);
+	const runExecutionData = { resultData: { runData: {} } } as unknown as IRunExecutionData;
+	const executeData: IExecuteData = { node, data: { main: [items] }, source: null };
+	const context = new ExecuteContext(
+		workflow,
+		node,
+		additionalDataFor(options),
+		options.mode ?? 'trigger',
+		runExecutionData,
+		options.runIndex ?? 0,
+		items,
+		{ main: [items] },
+		executeData,
+		[],
+		new AbortController().signal,
+	);
+	const resolve = context.getNodeParameter.bind(context) as (...args: unknown[]) => unknown;
+	Object.assign(context, {
+		getNodeParameter: (name: string, itemIndex: number, ...rest: unknown[]) => substitute(resolve(name, itemIndex, ...rest), itemIndex, functions),
+	});
+	const log = (level: string) => (message: string, meta?: unknown) => logs.push({ level, message, meta });
+	Object.defineProperty(context, 'logger', { value: { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') } });
+	return { context: context as IExecuteFunctions, logs, hints: context.hints };
 }
