@@ -1,8 +1,8 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 
 import type { CompactIds } from '../dedupe/compactIds';
 import type { EventDedupe } from '../dedupe/types';
-import { appendRecord, findExpiry, rebuild, readCompact, recordCount, records, shortHash } from '../dedupe/compactIds';
+import { appendRecord, rebuild, readCompact, recordCount, records, shortHash } from '../dedupe/compactIds';
 
 /**
  * Remembers event ids for a window so a redelivered event starts no second execution. This is the
@@ -22,7 +22,8 @@ import { appendRecord, findExpiry, rebuild, readCompact, recordCount, records, s
  * the ids recorded since, so a later save restores whatever an earlier concurrent one dropped.
  *
  * The map is filled from static data once per process (after a start), and again only when another
- * process's mark moved; a request otherwise reads nothing but its own id in memory.
+ * process's mark moved; a request otherwise reads nothing but its own id in memory. With many ids
+ * kept, n8n is asked to save only every few new ids (FLUSH_BYTES), as its save rewrites them all.
  *
  * Ids are stored as truncated SHA-256 hashes, never raw: an id can be an e-mail address or carry data.
  *
@@ -58,8 +59,8 @@ interface ScopeState {
 
 export type StaticData = Record<string, unknown>;
 
-export const hashEventId = (eventId: string): string =>
-	createHash('sha256').update(eventId).digest('base64url').slice(0, 22);
+// The one-shot hash: a Hash object per id cost about as much as the rest of the check.
+export const hashEventId = (eventId: string): string => hash('sha256', eventId, 'base64url').slice(0, 22);
 
 export interface DedupeScope {
 	/**
@@ -67,12 +68,27 @@ export interface DedupeScope {
 	 * default the scope's window) and returns false.
 	 */
 	seenBefore(eventId: string, windowSeconds?: number): boolean;
+	/** True once this request changed static data in a way n8n has to save (see FLUSH_BYTES). */
+	readonly needsSave: boolean;
 }
 
 /** A scope behind the batched, asynchronous interface the pipeline and the CRM trigger call. */
 export const batched = (scope: DedupeScope): EventDedupe => ({
 	seenBefore: async (checks) => checks.map(({ eventId, windowSeconds }) => scope.seenBefore(eventId, windowSeconds)),
 });
+
+/**
+ * n8n rewrites a workflow's whole static data whenever a request changed it, so with many ids kept
+ * every save is large (about 1.5 MB at 100,000). Up to this many stored characters every new id is
+ * saved with its own request; beyond, a save is asked for once the loaded copy lacks one id per
+ * FLUSH_BYTES stored (22 ids at 100,000), so each accepted event costs at most about this many bytes
+ * of writing on average. The ids in between live in this process's memory, which is the authority
+ * anyway, and every request writes them into the copy it loaded; a restart before the next save can
+ * forget them (at most that many recent ids).
+ */
+export const FLUSH_BYTES = 64 * 1024;
+
+const unsavedIdsAllowed = (persisted: CompactIds) => Math.max(1, Math.floor(persisted.ids.length / FLUSH_BYTES));
 
 export class DedupeStore {
 	private readonly scopes = new Map<string, ScopeState>();
@@ -92,66 +108,91 @@ export class DedupeStore {
 			state = { seen: new Map(), log: [], counter: 0, nextPruneAt: 0 };
 			this.scopes.set(scopeKey, state);
 		}
-		const scope = state;
+		const request: RequestState = { state, staticData, maxEntries: options.maxEntries, needsSave: false };
 		return {
 			seenBefore: (eventId, windowSeconds = options.windowSeconds) =>
-				this.seenBefore(scope, staticData, options.maxEntries, shortHash(hashEventId(eventId)), windowSeconds),
+				this.seenBefore(request, shortHash(hashEventId(eventId)), windowSeconds),
+			get needsSave() {
+				return request.needsSave;
+			},
 		};
 	}
 
-	private seenBefore(state: ScopeState, staticData: StaticData | undefined, maxEntries: number, hash: string, windowSeconds: number): boolean {
+	private seenBefore(request: RequestState, hash: string, windowSeconds: number): boolean {
+		const { state, staticData, maxEntries } = request;
 		const now = Math.floor(this.clock());
-		let persisted = staticData ? compactIdsOf(staticData, now, maxEntries) : undefined;
+		let persisted = staticData ? compactIdsOf(request, now) : undefined;
 		if (persisted) this.readOthers(state, persisted, now, maxEntries);
 		if (now >= state.nextPruneAt || (persisted && recordCount(persisted) > maxEntries + slack(maxEntries))) {
-			persisted = prune(state, staticData, persisted, now, maxEntries);
+			const pruned = prune(state, staticData, persisted, now, maxEntries);
+			if (pruned !== persisted) request.needsSave = true;
+			persisted = pruned;
 			state.nextPruneAt = now + PRUNE_INTERVAL_SECONDS;
 		}
-		if (persisted) persisted = this.repair(state, staticData as StaticData, persisted, now, maxEntries);
 
 		const known = state.seen.get(hash);
-		if (known !== undefined && known > now) return true;
-		const expiresAt = now + windowSeconds;
-		remember(state, hash, expiresAt, maxEntries);
-		state.log.push({ seq: ++state.counter, hash });
-		// Trimmed in batches; a copy marked before the oldest kept entry gets a full repair instead.
-		if (state.log.length > 2 * maxEntries) state.log.splice(0, state.log.length - maxEntries);
-		if (persisted) {
-			appendRecord(persisted, hash, expiresAt);
-			this.mark(persisted, state.counter);
+		const duplicate = known !== undefined && known > now;
+		if (!duplicate) {
+			remember(state, hash, now + windowSeconds, maxEntries);
+			state.log.push({ seq: ++state.counter, hash });
+			// Trimmed in batches; a copy marked before the oldest kept entry gets a full repair instead.
+			if (state.log.length > 2 * maxEntries) state.log.splice(0, state.log.length - maxEntries);
 		}
-		return false;
+		if (persisted && staticData) {
+			const unsaved = state.counter - (persisted.marks?.[this.processId] ?? 0);
+			const saveDue = unsaved >= unsavedIdsAllowed(persisted);
+			// A duplicate leaves the copy alone unless a save is due, so n8n has nothing to write.
+			if (!duplicate || saveDue || request.needsSave) this.repair(request, persisted, now);
+			if (saveDue) request.needsSave = true;
+		}
+		return duplicate;
 	}
 
 	/** Reads static data into memory after a start, and when another process recorded ids since. */
 	private readOthers(state: ScopeState, persisted: CompactIds, now: number, maxEntries: number) {
-		const others = { ...persisted.marks };
-		delete others[this.processId];
-		const moved = !state.merged || Object.entries(others).some(([process, seq]) => seq > (state.merged?.[process] ?? 0));
-		if (!moved) return;
+		if (state.merged && !this.othersMoved(state.merged, persisted.marks)) return;
 		for (const [hash, expiresAt] of records(persisted)) {
 			if (expiresAt > now && !((state.seen.get(hash) ?? 0) >= expiresAt)) remember(state, hash, expiresAt, maxEntries);
 		}
+		const others = { ...persisted.marks };
+		delete others[this.processId];
 		state.merged = others;
 	}
 
-	/** Writes the ids this process recorded after the loaded copy's mark (a concurrent save dropped them). */
-	private repair(state: ScopeState, staticData: StaticData, persisted: CompactIds, now: number, maxEntries: number): CompactIds {
+	private othersMoved(merged: Record<string, number>, marks: Record<string, number> | undefined): boolean {
+		if (!marks) return false;
+		for (const process in marks) if (process !== this.processId && marks[process] > (merged[process] ?? 0)) return true;
+		return false;
+	}
+
+	/**
+	 * Writes the ids this process recorded after the loaded copy's mark: those of requests whose
+	 * copies were not saved, or were overwritten by a concurrent save. A copy never holds ids past its
+	 * own mark (each is appended with the mark), so nothing needs looking up.
+	 */
+	private repair(request: RequestState, persisted: CompactIds, now: number) {
+		const { state, staticData, maxEntries } = request;
 		const mark = persisted.marks?.[this.processId] ?? 0;
-		if (mark >= state.counter) return persisted;
+		if (mark >= state.counter) return;
 		if (state.log.length === 0 || state.log[0].seq > mark + 1) {
 			const union = rebuild([...records(persisted), ...state.seen], now, maxEntries, persisted.marks);
-			staticData[STATIC_DATA_KEY] = union;
+			(staticData as StaticData)[STATIC_DATA_KEY] = union;
 			this.mark(union, state.counter);
-			return union;
+			request.needsSave = true;
+			return;
 		}
-		for (let index = state.log.length - 1; index >= 0 && state.log[index].seq > mark; index--) {
+		let first = state.log.length;
+		while (first > 0 && state.log[first - 1].seq > mark) first--;
+		// The same id twice in the log (recorded again after it expired) is written once.
+		const written = state.log.length - first > 1 ? new Set<string>() : undefined;
+		for (let index = first; index < state.log.length; index++) {
 			const { hash } = state.log[index];
 			const expiresAt = state.seen.get(hash);
-			if (expiresAt !== undefined && expiresAt > now && findExpiry(persisted, hash) === undefined) appendRecord(persisted, hash, expiresAt);
+			if (expiresAt === undefined || expiresAt <= now || written?.has(hash)) continue;
+			written?.add(hash);
+			appendRecord(persisted, hash, expiresAt);
 		}
 		this.mark(persisted, state.counter);
-		return persisted;
 	}
 
 	private mark(persisted: CompactIds, seq: number) {
@@ -159,6 +200,14 @@ export class DedupeStore {
 		if (!marks || (!(this.processId in marks) && Object.keys(marks).length >= MAX_MARKS)) persisted.marks = {};
 		(persisted.marks as Record<string, number>)[this.processId] = seq;
 	}
+}
+
+interface RequestState {
+	state: ScopeState;
+	/** The node's static data as n8n loaded it for this request. */
+	staticData: StaticData | undefined;
+	maxEntries: number;
+	needsSave: boolean;
 }
 
 /** How far the stored records may run past maxEntries between prunes. */
@@ -171,10 +220,14 @@ function remember(state: ScopeState, hash: string, expiresAt: number, maxEntries
 }
 
 /** The node's stored ids in the compact form; an older form is converted, anything else replaced. */
-function compactIdsOf(staticData: StaticData, now: number, maxEntries: number): CompactIds {
+function compactIdsOf(request: RequestState, now: number): CompactIds {
+	const staticData = request.staticData as StaticData;
 	const current = staticData[STATIC_DATA_KEY];
-	const compact = readCompact(current, now, maxEntries) ?? rebuild([], now, maxEntries);
-	if (compact !== current) staticData[STATIC_DATA_KEY] = compact;
+	const compact = readCompact(current, now, request.maxEntries) ?? rebuild([], now, request.maxEntries);
+	if (compact !== current) {
+		staticData[STATIC_DATA_KEY] = compact;
+		request.needsSave = true;
+	}
 	return compact;
 }
 

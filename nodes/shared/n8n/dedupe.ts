@@ -67,12 +67,14 @@ export async function leaveDedupeStore(context: IHookFunctions): Promise<void> {
 function staticDataDedupe(context: IWebhookFunctions, options: DedupeOptions): EventDedupe {
 	const scopeKey = `${nodeKey(context)}:${context.getMode()}`;
 	const staticData = context.getWorkflowStaticData('node');
-	const scope = batched(sharedDedupeStore.open(scopeKey, staticData, options));
+	const memory = sharedDedupeStore.open(scopeKey, staticData, options);
+	const scope = batched(memory);
 	let marked = false;
 	return {
 		async seenBefore(checks) {
 			const seen = await scope.seenBefore(checks);
-			if (!marked) {
+			// Only when the store asks for it: each save rewrites the workflow's whole static data.
+			if (!marked && memory.needsSave) {
 				marked = true;
 				markChangedAfterExecutionStart(staticData);
 			}
