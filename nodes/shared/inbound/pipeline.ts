@@ -101,6 +101,22 @@ export function dedupeStoreUnavailable(error: unknown): Rejection {
 	};
 }
 
+type ParsedAddress = ReturnType<typeof clientAddress>;
+let lastClient: { peer: string | undefined; client: ParsedAddress; clientIp: string | undefined } | undefined;
+
+/**
+ * The client address. A sender without X-Forwarded-For comes back from the same peer address
+ * request after request (a kept-alive connection, one proxy), and without that header the peer
+ * alone decides, so its parsed form is reused.
+ */
+function clientOf(peer: string | undefined, forwardedFor: HeaderBag[string], trustedProxies: InboundPolicy['ipAccess']['trustedProxies']) {
+	if (forwardedFor === undefined && lastClient !== undefined && lastClient.peer === peer) return lastClient;
+	const client = clientAddress(peer, forwardedFor, trustedProxies);
+	const found = { peer, client, clientIp: client?.toString() };
+	if (forwardedFor === undefined) lastClient = found;
+	return found;
+}
+
 /**
  * Decides what happens to one request, cheapest checks first, and parses nothing that is not
  * authenticated:
@@ -123,8 +139,7 @@ export async function runInboundPipeline(
 	}
 
 	const { allow, trustedProxies } = policy.ipAccess;
-	const client = clientAddress(request.peerAddress, request.headers['x-forwarded-for'], trustedProxies);
-	const clientIp = client?.toString();
+	const { client, clientIp } = clientOf(request.peerAddress, request.headers['x-forwarded-for'], trustedProxies);
 	if (allow.length > 0 && (!client || !inRanges(client, allow))) {
 		return rejected(reject(403, 'ip_not_allowed', 'This client address is not allowed'), clientIp);
 	}
