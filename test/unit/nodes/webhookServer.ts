@@ -1,11 +1,30 @@
 /**
- * Runs a trigger's webhook() behind a real node:http server, with the parts of n8n's webhook context a
- * trigger uses (parameters, credentials, static data, logger). Requests and responses are real HTTP;
- * only n8n itself is left out (the e2e tests cover it).
+ * Runs a trigger's webhook() behind a real node:http server in n8n-core's real webhook context: n8n's
+ * own parameter resolution (defaults filled in, hidden parameters absent), credential checks (the
+ * type must be declared and shown for the parameters) and static data. The test supplies only the
+ * decrypted credentials and a logger that records lines; n8n's server is left out (the e2e tests
+ * cover it).
  */
-import type { IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+import { WebhookContext } from 'n8n-core';
+import type {
+	ICredentialDataDecryptedObject,
+	INode,
+	INodeType,
+	INodeTypes,
+	IWebhookData,
+	IWebhookFunctions,
+	IWebhookResponseData,
+	IWorkflowExecuteAdditionalData,
+} from 'n8n-workflow';
+import { Workflow } from 'n8n-workflow';
+
+// n8n-core keeps an instance key in its user folder: keep it out of the developer's ~/.n8n.
+process.env.N8N_USER_FOLDER ??= path.join(os.tmpdir(), 'crm-webhooks-n8n-core');
 
 export interface WebhookSetup {
 	parameters: Record<string, unknown>;
@@ -32,45 +51,56 @@ export interface WebhookServer {
 	close(): Promise<void>;
 }
 
-type WebhookNode = { webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> };
+type WebhookNode = INodeType & { webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> };
 
 /** Each server is its own node, so process-wide state keyed by node (the dedupe store) never leaks between tests. */
 let servers = 0;
+
+/** A one-node workflow as n8n builds it from the stored JSON: the static data under `node:<name>`. */
+function workflowOf(nodeType: WebhookNode, setup: WebhookSetup, staticData: Record<string, unknown>) {
+	const id = ++servers;
+	const node: INode = {
+		id: `node-${id}`,
+		name: 'Trigger',
+		type: `n8n-nodes-crm-webhooks.${nodeType.description.name}`,
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: setup.parameters as INode['parameters'],
+		// Each server's credentials are credentials of their own, as n8n's ids would say.
+		credentials: Object.fromEntries(Object.keys(setup.credentials ?? {}).map((type) => [type, { id: `${type}-${id}`, name: type }])),
+	};
+	const nodeTypes = { getByName: () => nodeType, getByNameAndVersion: () => nodeType, getKnownTypes: () => ({}) } as unknown as INodeTypes;
+	const workflow = new Workflow({ id: 'workflow-1', name: 'Test', nodes: [node], connections: {}, active: true, nodeTypes, staticData: { [`node:${node.name}`]: staticData } });
+	return { workflow, node: workflow.getNode(node.name) as INode };
+}
+
+function additionalDataFor(setup: WebhookSetup, logs: LogEntry[]) {
+	const getDecrypted = async (_data: unknown, _nodeCredentials: unknown, type: string) => {
+		const data = setup.credentials?.[type];
+		if (!data) throw new Error(`No credential of type ${type}`);
+		return data as ICredentialDataDecryptedObject;
+	};
+	const log = (level: string) => (message: string, meta?: Record<string, unknown>) => logs.push({ level, message, meta });
+	const logger = { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
+	const data = { executionId: undefined, credentialsHelper: { getDecrypted }, webhookBaseUrl: 'http://127.0.0.1:5678/webhook', webhookTestBaseUrl: 'http://127.0.0.1:5678/webhook-test', variables: {} };
+	return { data: data as unknown as IWorkflowExecuteAdditionalData, logger };
+}
 
 export async function serveWebhook(node: WebhookNode, setup: WebhookSetup): Promise<WebhookServer> {
 	const results: IWebhookResponseData[] = [];
 	const logs: LogEntry[] = [];
 	const staticData = setup.staticData ?? {};
-	const nodeId = `node-${++servers}`;
-	const log = (level: string) => (message: string, meta?: Record<string, unknown>) => logs.push({ level, message, meta });
+	const { workflow, node: workflowNode } = workflowOf(node, setup, staticData);
+	const { data: additionalData, logger } = additionalDataFor(setup, logs);
+	const webhookData = { webhookDescription: { name: 'default', httpMethod: 'POST', path: '' }, node: workflowNode.name, workflowId: 'workflow-1' } as unknown as IWebhookData;
 	const server = createServer((req, res) => {
 		const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-		const query = Object.fromEntries(url.searchParams);
 		// Express, in front of every n8n webhook, puts the parsed query string on the request.
-		Object.assign(req, { query });
-		const context = {
-			getRequestObject: () => req,
-			getResponseObject: () => res,
-			getQueryData: () => query,
-			getNodeParameter: (name: string, fallback?: unknown) => {
-				const value = name in setup.parameters ? setup.parameters[name] : fallback;
-				// As n8n does for a parameter that is absent (hidden) when no fallback is given.
-				if (value === undefined) throw new Error(`Could not get parameter ${name}`);
-				return value;
-			},
-			getCredentials: async (type: string) => {
-				const data = setup.credentials?.[type];
-				if (!data) throw new Error(`No credential of type ${type}`);
-				return data;
-			},
-			getWorkflowStaticData: () => staticData,
-			getNode: () => ({ id: nodeId, name: 'Trigger', type: 'test', typeVersion: 1, position: [0, 0], parameters: {} }),
-			getWorkflow: () => ({ id: 'workflow-1', name: 'Test', active: true }),
-			getMode: () => setup.mode ?? 'webhook',
-			logger: { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') },
-		} as unknown as IWebhookFunctions;
+		Object.assign(req, { query: Object.fromEntries(url.searchParams) });
+		const context = new WebhookContext(workflow, workflowNode, { ...additionalData, httpRequest: req, httpResponse: res } as unknown as IWorkflowExecuteAdditionalData, setup.mode ?? 'webhook', webhookData, [], null);
+		Object.defineProperty(context, 'logger', { value: logger });
 		node.webhook
-			.call(context)
+			.call(context as unknown as IWebhookFunctions)
 			.then((result) => {
 				results.push(result);
 				if (!res.headersSent && !result.noWebhookResponse && result.workflowData && result.webhookResponse !== undefined) {
