@@ -6,6 +6,9 @@
 export class BoundedCache<K, V> {
 	private readonly entries = new Map<K, V>();
 
+	/** The most recently used key: a repeated hit on it leaves the order as it is (the common case on a request path). */
+	private newest: { key: K } | undefined;
+
 	constructor(readonly capacity: number) {
 		if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`A cache needs a capacity of 1 or more, not ${capacity}`);
 	}
@@ -21,9 +24,11 @@ export class BoundedCache<K, V> {
 	/** The value for `key`, which becomes the most recently used entry. */
 	get(key: K): V | undefined {
 		const value = this.entries.get(key);
+		if (this.newest !== undefined && this.newest.key === key) return value;
 		if (value === undefined && !this.entries.has(key)) return undefined;
 		this.entries.delete(key);
 		this.entries.set(key, value as V);
+		this.newest = { key };
 		return value;
 	}
 
@@ -31,6 +36,7 @@ export class BoundedCache<K, V> {
 	set(key: K, value: V): Array<[K, V]> {
 		this.entries.delete(key);
 		this.entries.set(key, value);
+		this.newest = { key };
 		const evicted: Array<[K, V]> = [];
 		for (const [oldest, old] of this.entries) {
 			if (this.entries.size <= this.capacity) break;
@@ -49,10 +55,12 @@ export class BoundedCache<K, V> {
 	}
 
 	delete(key: K): boolean {
+		if (this.newest !== undefined && this.newest.key === key) this.newest = undefined;
 		return this.entries.delete(key);
 	}
 
 	clear(): void {
+		this.newest = undefined;
 		this.entries.clear();
 	}
 

@@ -43,6 +43,21 @@ describe('BoundedCache', () => {
 		expect(create).toHaveBeenCalledTimes(2);
 	});
 
+	it('answers repeated hits on the newest entry, and forgets it once deleted or cleared', () => {
+		const cache = new BoundedCache<string, number>(2);
+		cache.set('a', 1);
+		cache.set('b', 2);
+		expect(cache.get('b')).toBe(2);
+		expect(cache.get('b')).toBe(2);
+		cache.set('c', 3);
+		expect([...cache.values()]).toEqual([2, 3]);
+		cache.delete('c');
+		expect(cache.get('c')).toBeUndefined();
+		cache.set('c', 4);
+		cache.clear();
+		expect(cache.get('c')).toBeUndefined();
+	});
+
 	it('deletes and clears', () => {
 		const cache = new BoundedCache<number, string>(3);
 		cache.set(1, 'one');
