@@ -1,5 +1,6 @@
 import { hash, randomBytes } from 'node:crypto';
 
+import { BoundedCache } from '../boundedCache';
 import type { CompactIds } from '../dedupe/compactIds';
 import type { EventDedupe } from '../dedupe/types';
 import { appendRecord, rebuild, readCompact, recordCount, records, shortHash } from '../dedupe/compactIds';
@@ -45,6 +46,11 @@ export const STATIC_DATA_KEY = 'dedupe';
 const PRUNE_INTERVAL_SECONDS = 60;
 /** Marks of this many processes are kept; beyond that they are reset (costing one full repair). */
 const MAX_MARKS = 16;
+/**
+ * Trigger nodes (production and test) whose ids this process keeps in memory; the least recently
+ * used beyond that is dropped and read back from its static data on its next request.
+ */
+const MAX_SCOPES = 1_000;
 
 interface ScopeState {
 	/** hash prefix → expiry, oldest first */
@@ -91,12 +97,17 @@ export const FLUSH_BYTES = 64 * 1024;
 const unsavedIdsAllowed = (persisted: CompactIds) => Math.max(1, Math.floor(persisted.ids.length / FLUSH_BYTES));
 
 export class DedupeStore {
-	private readonly scopes = new Map<string, ScopeState>();
+	private readonly scopes: BoundedCache<string, ScopeState>;
 
 	/** Tells this process's marks apart from other processes' (queue mode) and from before a restart. */
 	private readonly processId = randomBytes(6).toString('base64url');
 
-	constructor(private readonly clock: () => number = () => Date.now() / 1000) {}
+	constructor(
+		private readonly clock: () => number = () => Date.now() / 1000,
+		maxScopes = MAX_SCOPES,
+	) {
+		this.scopes = new BoundedCache(maxScopes);
+	}
 
 	/**
 	 * A scope for one request. `scopeKey` identifies the node (workflow id, node id, production or
@@ -151,6 +162,8 @@ export class DedupeStore {
 	/** Reads static data into memory after a start, and when another process recorded ids since. */
 	private readOthers(state: ScopeState, persisted: CompactIds, now: number, maxEntries: number) {
 		if (state.merged && !this.othersMoved(state.merged, persisted.marks)) return;
+		// A scope made again after it was dropped numbers on from its earlier ids, so they still count as saved.
+		if (!state.merged) state.counter = Math.max(state.counter, persisted.marks?.[this.processId] ?? 0);
 		for (const [hash, expiresAt] of records(persisted)) {
 			if (expiresAt > now && !((state.seen.get(hash) ?? 0) >= expiresAt)) remember(state, hash, expiresAt, maxEntries);
 		}
