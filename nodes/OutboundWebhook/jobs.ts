@@ -191,7 +191,6 @@ function deliveryJob(run: RunInputs, itemIndexes: number[], parts: RequestParts,
 		build: () => body,
 		signing: settings.signing,
 		idempotencyKey: key,
-		sensitiveHeaders: settings.sensitiveHeaders,
 		secretQueryNames: run.secretQueryNames,
 		resume,
 	};
