@@ -85,12 +85,11 @@ export const batched = (scope: DedupeScope): EventDedupe => ({
 
 /**
  * n8n rewrites a workflow's whole static data whenever a request changed it, so with many ids kept
- * every save is large (about 1.5 MB at 100,000). Up to this many stored characters every new id is
- * saved with its own request; beyond, a save is asked for once the loaded copy lacks one id per
- * FLUSH_BYTES stored (22 ids at 100,000), so each accepted event costs at most about this many bytes
- * of writing on average. The ids in between live in this process's memory, which is the authority
- * anyway, and every request writes them into the copy it loaded; a restart before the next save can
- * forget them (at most that many recent ids).
+ * every save is large (about 1.5 MB at 100,000). A save is asked for once the loaded copy lacks one
+ * id per FLUSH_BYTES stored (every id below twice that, about 8,700 ids; every 22nd at 100,000), so
+ * an accepted event costs at most about this many bytes of writing on average. The ids in between
+ * live in this process's memory, which is the authority anyway, and every request writes them into
+ * the copy it loaded; a restart before the next save can forget them (at most 21 at 100,000).
  */
 export const FLUSH_BYTES = 64 * 1024;
 
