@@ -1,14 +1,16 @@
 /**
  * The Inbound trigger's accepted rate in a real n8n with 0, 10,000 and 100,000 event ids already kept
- * by the static-data store (issue 14's target: at 100,000, ≥ 0.9× the rate at 0). One n8n, three
- * workflows whose static data is seeded before import, concurrency 1, alternating rounds.
+ * by the static-data store (target: at 100,000, ≥ 0.9× the rate at 0). One n8n, three workflows
+ * whose static data is seeded before import, concurrency 1, alternating rounds. Part of
+ * `npm run bench -- --only=dedupe` (rows 14d–14f); alone:
  *
  *   npx tsx bench/dedupeRate.ts [--rounds=3] [--seconds=8]
  */
 import { rebuild } from '../nodes/shared/dedupe/compactIds';
 import { STATIC_DATA_KEY, hashEventId } from '../nodes/shared/inbound/dedupeStore';
 import { pkgNode, startN8n, workflow } from '../test/n8n/harness';
-import { median, round } from './lib/stats';
+import type { Row } from './lib/report';
+import { formatNumber, median, round } from './lib/stats';
 
 const argument = (name: string, fallback: number) => Number(process.argv.find((arg) => arg.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
 const ROUNDS = argument('rounds', 3);
@@ -45,30 +47,59 @@ async function acceptedPerSecond(url: string): Promise<number> {
 	return accepted / SECONDS;
 }
 
-async function main() {
+export interface DedupeRate {
+	storedIds: number;
+	acceptedPerSecond: number;
+	ratioToZero: number;
+	rounds: number[];
+}
+
+/** The accepted rate per size: medians of alternating rounds in one n8n. */
+export async function measureDedupeRates(rounds = ROUNDS): Promise<DedupeRate[]> {
 	const workflows = SIZES.map(seededWorkflow);
 	const n8n = await startN8n({ workflows });
 	try {
 		const rates: Record<number, number[]> = Object.fromEntries(SIZES.map((size) => [size, []]));
 		for (const size of SIZES) await acceptedPerSecond(n8n.webhookUrl(`rate-${size}`)); // warm-up: loads each store once
-		for (let roundIndex = 0; roundIndex < ROUNDS; roundIndex++) {
+		for (let roundIndex = 0; roundIndex < rounds; roundIndex++) {
 			const order = roundIndex % 2 === 0 ? SIZES : [...SIZES].reverse();
 			for (const size of order) rates[size].push(await acceptedPerSecond(n8n.webhookUrl(`rate-${size}`)));
 		}
 		const base = median(rates[0]);
-		for (const size of SIZES) {
-			const rate = median(rates[size]);
-			console.log(JSON.stringify({ storedIds: size, acceptedPerSecond: round(rate, 1), ratioToZero: round(rate / base, 2), rounds: rates[size] }));
-		}
+		return SIZES.map((size) => ({
+			storedIds: size,
+			acceptedPerSecond: round(median(rates[size]), 1),
+			ratioToZero: round(median(rates[size]) / base, 2),
+			rounds: rates[size].map((rate) => round(rate, 2)),
+		}));
 	} finally {
 		await n8n.stop();
 	}
 }
 
-main().then(
-	() => process.exit(0),
-	(error) => {
-		console.error(error);
-		process.exit(1);
-	},
-);
+/** Rows 14d–14f: the rate at each size against the rate at 0 in the same rounds. */
+export function dedupeRateRows(rates: DedupeRate[]): Row[] {
+	const atZero = rates.find((rate) => rate.storedIds === 0) as DedupeRate;
+	return rates.map((rate, index) => ({
+		id: `14${'def'[index]}`,
+		comparison: `Inbound accepted rate, c1, static-data store with ${rate.storedIds.toLocaleString('en-US')} ids kept vs none kept (same n8n, alternating)`,
+		ours: `${formatNumber(rate.acceptedPerSecond)}/s`,
+		baseline: `${formatNumber(atZero.acceptedPerSecond)}/s`,
+		ratio: rate.ratioToZero,
+		target: rate.storedIds === 100_000 ? '≥ 0.9×' : '—',
+		met: rate.storedIds === 100_000 ? rate.ratioToZero >= 0.9 : null,
+	}));
+}
+
+if (require.main === module) {
+	measureDedupeRates().then(
+		(rates) => {
+			for (const rate of rates) console.log(JSON.stringify(rate));
+			process.exit(0);
+		},
+		(error) => {
+			console.error(error);
+			process.exit(1);
+		},
+	);
+}
