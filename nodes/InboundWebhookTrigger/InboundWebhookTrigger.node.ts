@@ -62,9 +62,10 @@ async function itemsOf(
 	if (accepted.eventId) meta.eventId = accepted.eventId;
 	const mapping = cachedFieldMapping(settings.mapping);
 	const item = (body: unknown): IDataObject => {
-		const fields = mapping.fields.length > 0 ? mapFields(mapping, { body, headers, query }) : undefined;
-		if (settings.output.mappedFieldsOnly) return { ...fields, meta };
-		return { body: body as IDataObject, headers, query: query as IDataObject, ...(fields ? { fields } : {}), meta };
+		const mapped = mapping.fields.length > 0 ? mapFields(mapping, { body, headers, query }) : undefined;
+		const itemMeta = mapped?.unmatched.length ? { ...meta, unmatchedPaths: mapped.unmatched as unknown as IDataObject[] } : meta;
+		if (settings.output.mappedFieldsOnly) return { ...mapped?.fields, meta: itemMeta };
+		return { body: body as IDataObject, headers, query: query as IDataObject, ...(mapped ? { fields: mapped.fields } : {}), meta: itemMeta };
 	};
 
 	if (accepted.bodyKind === 'binary') {

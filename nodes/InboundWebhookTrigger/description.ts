@@ -245,7 +245,7 @@ const outputProperties: INodeProperties[] = [
 						type: 'string',
 						default: '',
 						placeholder: '$.body.contact.email',
-						description: "JSONPath over { body, headers, query }, e.g. $.body.contact.email or $.headers['user-agent']",
+						description: "JSONPath starting at $.body, $.headers or $.query, e.g. $.body.contact.email or $.headers['user-agent']. A path that matches nothing gives null and is listed in the item's meta.unmatchedPaths.",
 					},
 				],
 			},

@@ -44,13 +44,25 @@ export function compileFieldMapping(settings: FieldMappingSettings, label = 'Fie
 /** compileFieldMapping, memoised on the settings' JSON. */
 export const cachedFieldMapping = memoizeByJson(compileFieldMapping);
 
-/** A path with wildcards or filters yields an array of every match; a plain path yields its value or null. */
-export function mapFields(mapping: CompiledFieldMapping, scope: MappingScope): Record<string, unknown> {
-	const result: Record<string, unknown> = {};
+/** A mapped field whose path matched nothing in the request. */
+export interface UnmatchedPath {
+	field: string;
+	path: string;
+}
+
+/**
+ * A path with wildcards or filters yields an array of every match; a plain path yields its value or null.
+ * Paths that matched nothing are listed, so a typo shows in the item instead of as a silent null.
+ */
+export function mapFields(mapping: CompiledFieldMapping, scope: MappingScope): { fields: Record<string, unknown>; unmatched: UnmatchedPath[] } {
+	const fields: Record<string, unknown> = {};
+	const unmatched: UnmatchedPath[] = [];
 	for (const { name, path, wildcard } of mapping.fields) {
-		result[name] = wildcard ? path.all(scope) : (path.first(scope) ?? null);
+		const value = wildcard ? path.all(scope) : path.first(scope);
+		if (value === undefined || (wildcard && (value as unknown[]).length === 0)) unmatched.push({ field: name, path: path.source });
+		fields[name] = value ?? null;
 	}
-	return result;
+	return { fields, unmatched };
 }
 
 /** The bodies to emit: the elements of the split array, or the whole body when there is no array there. */

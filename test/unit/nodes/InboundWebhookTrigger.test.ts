@@ -178,6 +178,16 @@ describe('Inbound Webhook Trigger: accepted requests', () => {
 			meta: { verifiedBy: 'hmac-sha256', clientIp: '127.0.0.1' },
 		});
 		expect(Date.parse((items[0].json.meta as { receivedAt: string }).receivedAt)).not.toBeNaN();
+		expect(items[0].json.meta).not.toHaveProperty('unmatchedPaths');
+	});
+
+	it('names in meta.unmatchedPaths a mapped path that matched nothing, instead of a silent null', async () => {
+		const body = '{ "id": "evt_2", "contact": { "email": "ada@example.com" } }';
+		const received = await sendSigned(body, {}, {
+			fieldMapping: { field: [{ name: 'email', path: '$.contact.email' }, { name: 'id', path: '$.body.id' }] },
+		});
+		const [item] = received.result?.workflowData?.[0] ?? [];
+		expect(item.json).toMatchObject({ fields: { email: null, id: 'evt_2' }, meta: { unmatchedPaths: [{ field: 'email', path: '$.contact.email' }] } });
 	});
 
 	it('uses the configured status, body and headers for the Immediately answer', async () => {

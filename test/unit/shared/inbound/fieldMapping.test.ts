@@ -17,13 +17,32 @@ describe('field mapping', () => {
 				{ name: 'eventIds', path: '$.body.events[*].id' },
 			],
 		});
-		expect(mapFields(mapping, scope)).toEqual({
+		expect(mapFields(mapping, scope).fields).toEqual({
 			email: 'ada@example.com',
 			source: 'crm',
 			list: '7',
 			missing: null,
 			eventIds: ['e1', 'e2'],
 		});
+	});
+
+	it('lists the paths that matched nothing, a plain path or a wildcard, but not one that matched a null value', () => {
+		const mapping = compileFieldMapping({
+			fields: [
+				{ name: 'email', path: '$.body.contact.email' },
+				{ name: 'typo', path: '$.body.contakt.email' },
+				{ name: 'noEvents', path: '$.body.missing[*].id' },
+				{ name: 'empty', path: '$.body.nothing' },
+				{ name: 'withoutPrefix', path: '$.contact.email' },
+			],
+		});
+		const { fields, unmatched } = mapFields(mapping, { ...scope, body: { ...scope.body, nothing: null } });
+		expect(fields).toMatchObject({ typo: null, noEvents: [], empty: null, withoutPrefix: null });
+		expect(unmatched).toEqual([
+			{ field: 'typo', path: '$.body.contakt.email' },
+			{ field: 'noEvents', path: '$.body.missing[*].id' },
+			{ field: 'withoutPrefix', path: '$.contact.email' },
+		]);
 	});
 
 	it('splits an array into one body per element, else keeps the body whole', () => {
