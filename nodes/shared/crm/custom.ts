@@ -7,6 +7,7 @@ import { buildEvent, eventIdOf, idText, isoTime, isRecord, objectTypeOf, resolve
 import { readPath } from './paths';
 import { bodyValue, recordsOf } from './records';
 import type { CrmProfile, JsonObject, NormaliseInput, NormaliseResult, NormalisedEvent } from './types';
+import { setupSteps } from './setupSteps';
 
 /** Used where a setting is absent; an empty setting turns that path off. */
 export const CUSTOM_PATH_DEFAULTS = {
@@ -66,8 +67,15 @@ export const custom: CrmProfile = {
 	defaultAuthentication: 'signingSecret',
 	supportedAuthentications: ['signingSecret', 'apiKey', 'bearerToken', 'basicAuth', 'none'],
 	httpMethods: ['POST', 'PUT', 'PATCH'],
-	setupHint:
-		'For any other CRM: paste this URL where the CRM sends webhooks, choose the Authentication it supports, and set the JSONPath of the event type, event id, time, object and record below (evaluated on the body, or on each element of a JSON array). Event names become lowercase and dotted (ContactCreated → contact.created).',
+	setupHint: setupSteps(
+		'Any other CRM',
+		[
+			'Paste this URL where the CRM sends webhooks.',
+			'Choose the Authentication it supports and pick the matching credential.',
+			'Set the JSONPath of the event type, event id, time, object and record below (evaluated on the body, or on each element of a JSON array).',
+		],
+		'Event names become lowercase and dotted (ContactCreated → contact.created).',
+	),
 	settings: ['eventTypePath', 'eventIdPath', 'eventIdHeader', 'timestampPath', 'objectTypePath', 'objectIdPath', 'dataPath'],
 	normalise,
 };

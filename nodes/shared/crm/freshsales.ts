@@ -9,6 +9,7 @@
 import { eventType } from './events';
 import type { CrmEventType, CrmProfile } from './types';
 import { normaliseUserBuilt, USER_BUILT_SETTINGS } from './userBuilt';
+import { setupSteps } from './setupSteps';
 
 /** Freshsales calls opportunities deals; both names are recognised in an event field. */
 const EVENTS: CrmEventType[] = [
@@ -42,8 +43,26 @@ export const freshsales: CrmProfile = {
 	httpMethods: ['POST', 'PUT', 'GET', 'DELETE'],
 	// Retries for an hour, then for the next 2 days (Freshsales' help page).
 	retryWindowHours: 49,
-	setupHint:
-		'In Freshsales open Admin Settings > Workflows, create a workflow for the record type and trigger you want, and add the action Trigger Webhook: Request type POST, Callback URL = this URL, Authentication with the username and password of your Webhook Basic Auth credential (or add a custom header such as X-Api-Key with the key of a Webhook Key Auth API credential), Encoding JSON, XML or X-FORM-ENCODED, and Content Simple with the fields to send, including the record id. Use one URL per event, or send the event name in a field or query parameter and name it below.',
+	setupHint: setupSteps(
+		'Freshsales workflow, Basic authentication',
+		[
+			'In Freshsales open Admin Settings > Workflows and create a workflow for the record type and trigger you want.',
+			'Add the action Trigger Webhook: Request type POST, Callback URL = this URL, Encoding JSON, XML or X-FORM-ENCODED, Content Simple with the fields to send, including the record id.',
+			'Under Authentication enter the username and password of your Webhook Basic Auth credential, and pick that credential here.',
+			'Use one URL per event (Event From: This URL), or send the event name in a field or query parameter and name it below.',
+		],
+	),
+	setupPaths: [
+		{
+			authentications: ['apiKey', 'bearerToken', 'none'],
+			hint: setupSteps('Freshsales workflow, header key', [
+				'In Freshsales open Admin Settings > Workflows and create a workflow for the record type and trigger you want.',
+				'Add the action Trigger Webhook: Request type POST, Callback URL = this URL, Encoding JSON, XML or X-FORM-ENCODED, Content Simple with the fields to send, including the record id.',
+				'Under Add custom headers add X-Api-Key: <key> with the name and key of your Webhook Key Auth API credential (or Authorization: Bearer <token> for a bearer token), and pick that credential here.',
+				'Use one URL per event (Event From: This URL), or send the event name in a field or query parameter and name it below.',
+			]),
+		},
+	],
 	settings: USER_BUILT_SETTINGS,
 	normalise: (input) => normaliseUserBuilt(input, { crm: 'freshsales', events: EVENTS, expandDottedKeys: false }),
 };

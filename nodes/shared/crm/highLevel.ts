@@ -36,6 +36,7 @@ import {
 import { HIGHLEVEL_ED25519_PUBLIC_KEY, HIGHLEVEL_RSA_PUBLIC_KEY } from './highLevelKeys';
 import { bodyValue, queryRecord } from './records';
 import type { CrmEventType, CrmProfile, CrmSettings, JsonObject, NormaliseInput, NormaliseResult, VerificationInput } from './types';
+import { setupSteps } from './setupSteps';
 
 /** A workflow Webhook action sends no event name; this label stands in for one. */
 const WORKFLOW_WEBHOOK = 'WorkflowWebhook';
@@ -280,12 +281,23 @@ export const highLevel: CrmProfile = {
 	// Marketplace webhooks POST; a workflow Webhook action may use GET, PUT or DELETE (the help page above).
 	httpMethods: ['POST', 'GET', 'PUT', 'DELETE'],
 	// One path per notice, as numbered steps: n8n's notices keep only <a>, <ul> and <li> of their HTML.
-	setupHint:
-		'Marketplace app:<ul><li>1. In your app’s Advanced Settings > Webhooks, paste this URL against the events you want.</li><li>2. Keep Authentication on HighLevel Signature: it checks X-GHL-Signature (or the legacy x-wh-signature) with HighLevel’s published keys.</li><li>3. If your platform confirms an API v2 subscription by sending a token to this URL, set Options > Answer Verification Handshake From (body field or query parameter) and Challenge Field to where the token arrives.</li></ul>Repeats are dropped by their webhookId.',
+	setupHint: setupSteps(
+		'Marketplace app',
+		[
+			'In your app’s Advanced Settings > Webhooks, paste this URL against the events you want.',
+			'Keep Authentication on HighLevel Signature: it checks X-GHL-Signature (or the legacy x-wh-signature) with HighLevel’s published keys.',
+			'If your platform confirms an API v2 subscription by sending a token to this URL, set Options > Answer Verification Handshake From (body field or query parameter) and Challenge Field to where the token arrives.',
+		],
+		'Repeats are dropped by their webhookId.',
+	),
 	setupPaths: [
 		{
 			authentications: ['signingSecret', 'bearerToken', 'apiKey', 'none'],
-			hint: 'Workflow Webhook action (Automation > Workflows):<ul><li>1. Add a Webhook action, paste this URL and choose POST with JSON or Form.</li><li>2. Add a header that proves the request is yours: Authorization: Bearer (a Webhook Bearer Token credential) or an X-Hmac-Signature HMAC (a Webhook Signing Secret credential).</li><li>3. Choose the matching Authentication here. HighLevel Signature is for Marketplace app webhooks only.</li></ul>',
+			hint: setupSteps('Workflow Webhook action (Automation > Workflows)', [
+				'Add a Webhook action, paste this URL and choose POST with JSON or Form.',
+				'Add a header that proves the request is yours: Authorization: Bearer (a Webhook Bearer Token credential) or an X-Hmac-Signature HMAC (a Webhook Signing Secret credential).',
+				'Choose the matching Authentication here. HighLevel Signature is for Marketplace app webhooks only.',
+			]),
 		},
 	],
 	settings: ['highLevelEd25519PublicKey', 'highLevelRsaPublicKey', 'highLevelAcceptReserialisedJson'],

@@ -25,6 +25,7 @@ import {
 } from './events';
 import { bodyValue, recordsOf } from './records';
 import type { CrmEventType, CrmProfile, JsonObject, NormaliseInput, NormaliseResult, NormalisedEvent } from './types';
+import { setupSteps } from './setupSteps';
 
 /** The 36 events of the LeadSquared webhook docs (display names as LeadSquared lists them), then the documented sales activity events. */
 const EVENTS: CrmEventType[] = [
@@ -139,8 +140,15 @@ export const leadSquared: CrmProfile = {
 	events: EVENTS,
 	defaultAuthentication: 'apiKey',
 	supportedAuthentications: ['apiKey', 'bearerToken', 'basicAuth', 'none'],
-	setupHint:
-		'In LeadSquared open My Account > Settings > API and Webhooks > Webhooks and create a webhook: pick the Event, paste this URL as Webhook URL (LeadSquared adds entityType, entityId and eventType to it), choose Content Type application/json, and under Custom Headers add the header name and secret of your Webhook Key Auth API credential. Activities of one minute arrive together and become one event each. Every accepted delivery is answered 200 {"Status":"Success","StatusReason":""} as LeadSquared requires.',
+	setupHint: setupSteps(
+		'LeadSquared webhook',
+		[
+			'In LeadSquared open My Account > Settings > API and Webhooks > Webhooks and create a webhook for the Event you want.',
+			'Paste this URL as Webhook URL (LeadSquared adds entityType, entityId and eventType to it) and choose Content Type application/json.',
+			'Under Custom Headers add the header name and secret of your Webhook Key Auth API credential, and pick that credential here.',
+		],
+		'Activities of one minute arrive together and become one event each. Every accepted delivery is answered 200 {"Status":"Success","StatusReason":""} as LeadSquared requires.',
+	),
 	// LeadSquared posts; its best practices ask endpoints to answer HEAD "handshakes" too.
 	httpMethods: ['POST', 'HEAD'],
 	defaultResponse: { status: 200, body: { Status: 'Success', StatusReason: '' } },

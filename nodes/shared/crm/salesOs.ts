@@ -10,6 +10,7 @@ import { singleHeader } from '../signatures/types';
 import { buildEvent, eventIdOf, eventType, idText, isoTime, isRecord, objectTypeOf, presentValues, resolveEvent, without } from './events';
 import { bodyValue } from './records';
 import type { CrmEventType, CrmProfile, NormaliseInput, NormaliseResult } from './types';
+import { setupSteps } from './setupSteps';
 
 /** The 20 events of the SalesOS webhook docs, whose names are already canonical. */
 const EVENTS: CrmEventType[] = [
@@ -88,8 +89,15 @@ export const salesOs: CrmProfile = {
 	httpMethods: ['POST'],
 	// Five retries, after 1 min, 5 min, 30 min, 2 h and 24 h (the SalesOS webhook docs), read as gaps: the longer reading.
 	retryWindowHours: 27,
-	setupHint:
-		'In SalesOS open Settings > Webhooks, click Add Webhook, paste this URL and select the events. Copy the webhook secret into a Webhook Signing Secret credential (scheme HMAC Signature Header, header X-Webhook-Signature, SHA-256); hex or base64 digests are both recognised. SalesOS retries failed deliveries up to 5 times, and repeats are dropped by their event id.',
+	setupHint: setupSteps(
+		'SalesOS webhook',
+		[
+			'In SalesOS open Settings > Webhooks, click Add Webhook, paste this URL and select the events.',
+			'Copy the webhook secret into a Webhook Signing Secret credential: scheme HMAC Signature Header, header X-Webhook-Signature, SHA-256 (hex and base64 digests are both recognised).',
+			'Pick that credential here and publish the workflow.',
+		],
+		'SalesOS retries a failed delivery up to 5 times; repeats are dropped by their event id.',
+	),
 	settings: [],
 	normalise,
 };

@@ -9,6 +9,7 @@ import { singleHeader } from '../signatures/types';
 import { buildEvent, eventIdOf, idText, isoTime, isRecord, objectTypeOf, resolveEvent, without } from './events';
 import { bodyValue } from './records';
 import type { CrmProfile, CrmSettings, NormaliseInput, NormaliseResult } from './types';
+import { setupSteps } from './setupSteps';
 
 const header = (input: NormaliseInput, suffix: string): string | undefined => {
 	for (const prefix of STANDARD_WEBHOOKS_HEADER_PREFIXES) {
@@ -59,8 +60,14 @@ export const standardWebhooks: CrmProfile = {
 	supportedAuthentications: ['signingSecret', 'none'],
 	adaptSigning: () => ({ scheme: 'standardWebhooks' }),
 	httpMethods: ['POST'],
-	setupHint:
-		'For any sender that follows standardwebhooks.com (Svix and others): paste this URL as the endpoint, then copy the endpoint’s signing secret (whsec_…) into a Webhook Signing Secret credential; the Standard Webhooks scheme is applied whatever scheme the credential names. webhook-id drops repeats, and the timestamp must be within the replay window.',
+	setupHint: setupSteps(
+		'Any Standard Webhooks sender (Svix and others)',
+		[
+			'Paste this URL as the endpoint in the sender.',
+			'Copy the endpoint signing secret (whsec_…) into a Webhook Signing Secret credential and pick it here; the Standard Webhooks scheme applies whatever scheme the credential names.',
+		],
+		'webhook-id drops repeats, and the timestamp must be within the replay window.',
+	),
 	settings: ['untypedEventName'],
 	normalise,
 };

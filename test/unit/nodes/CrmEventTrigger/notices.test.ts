@@ -11,6 +11,27 @@ describe('CRM setup notices', () => {
 	it.each(hints)('%s: has no text n8n would read as an HTML tag, other than a list of steps', (_name, hint) => {
 		expect(hint.replace(/<\/?(ul|li)>/g, '')).not.toMatch(/<[^>]*>/);
 	});
+
+	it.each(hints)('%s: is a title and numbered steps, one per line', (_name, hint) => {
+		expect(hint).toMatch(/^[^<]+:<ul><li>1\. /);
+		const numbers = [...hint.matchAll(/<li>(\d+)\. /g)].map((match) => Number(match[1]));
+		expect(numbers).toEqual(numbers.map((_, index) => index + 1));
+	});
+});
+
+describe('Freshsales setup notices', () => {
+	const { properties } = new CrmEventTrigger().description;
+	const shown = (authentication: string) =>
+		properties
+			.filter((property) => property.type === 'notice' && property.name.startsWith('setupNotice_'))
+			.filter((property) => NodeHelpers.displayParameter({ crm: 'freshsales', authentication }, property, { typeVersion: 1 }, { properties } as never))
+			.map((property) => property.displayName);
+
+	it('shows the Basic or the header-key path, never both, and keeps a <key> placeholder visible', () => {
+		expect(shown('basicAuth').map((notice) => notice.split('<ul>')[0])).toEqual(['Freshsales workflow, Basic authentication:']);
+		expect(shown('apiKey').map((notice) => notice.split('<ul>')[0])).toEqual(['Freshsales workflow, header key:']);
+		expect(shown('apiKey')[0]).toContain('X-Api-Key: &lt;key>');
+	});
 });
 
 describe('HighLevel setup notices', () => {
