@@ -130,10 +130,11 @@ describe('The node panel', () => {
 		await editor.page.waitForTimeout(800);
 		const selected = await ndv().locator('[data-test-id="parameter-input-crm"] input').first().inputValue();
 		expect(selected).toBe(crm);
+		// Every setup notice is numbered steps on lines of their own, not a wall of text with markup showing.
+		await expect(ndv().locator('li', { hasText: /^1\. / }).first().isVisible()).resolves.toBe(true);
+		expect(await ndv().innerText()).not.toMatch(/<\/?(ul|li|br)>/);
 		if (crm === 'HighLevel') {
-			// The setup notice is numbered steps on lines of their own, not a wall of text with markup showing.
 			await expect(ndv().locator('li', { hasText: /^1\. In your app/ }).first().isVisible()).resolves.toBe(true);
-			expect(await ndv().innerText()).not.toMatch(/<\/?(ul|li|br)>/);
 			await editor.screenshot(path.join(SCREENSHOT_DIR, 'node-added-highlevel.png'));
 		}
 		if (crm === 'SalesOS') {
