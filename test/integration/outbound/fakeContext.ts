@@ -11,7 +11,10 @@
 import os from 'node:os';
 import path from 'node:path';
 
+import { Container } from '@n8n/di';
 import { ExecuteContext } from 'n8n-core';
+// Not re-exported by n8n-core's index; the execute context creates it on first use.
+import { SSHClientsManager } from 'n8n-core/dist/execution-engine/ssh-clients-manager';
 import type {
 	ICredentialDataDecryptedObject,
 	IExecuteData,
@@ -30,6 +33,12 @@ import { OutboundWebhook } from '../../../nodes/OutboundWebhook/OutboundWebhook.
 
 // n8n-core keeps an instance key in its user folder: keep it out of the developer's ~/.n8n.
 process.env.N8N_USER_FOLDER ??= path.join(os.tmpdir(), 'crm-webhooks-n8n-core');
+
+// The SSH client manager starts a one-minute cleanup interval that n8n stops only at shutdown;
+// stop it after each test file so Jest can exit.
+afterAll(() => {
+	if (Container.has(SSHClientsManager)) Container.get(SSHClientsManager).onShutdown();
+});
 
 type ParamValue = unknown | ((itemIndex: number) => unknown);
 
