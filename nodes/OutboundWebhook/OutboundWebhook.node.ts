@@ -88,7 +88,7 @@ export class OutboundWebhook implements INodeType {
 				else this.logger.info(message, meta);
 			},
 		});
-		const outputs = routeResults(items, jobs, results);
+		const outputs = routeResults(items, jobs, results, settings.output);
 		const hint = summarizeRun(
 			{ delivered: outputs[0].length, retryLater: outputs[1].length, failed: outputs[2].length },
 			{ retryLaterConnected: isOutputConnected(this, nodeName, 1), manualRunOf: manual ? settings.policy.maxAttempts : undefined },

@@ -417,6 +417,25 @@ export const properties: INodeProperties[] = [
 				description: 'Bytes of the response body kept; the rest is discarded unread',
 			},
 			{
+				displayName: 'Output',
+				name: 'output',
+				type: 'options',
+				options: [
+					{
+						name: 'Input Fields and Delivery Result',
+						value: 'inputAndDelivery',
+						description: "The delivery result first (delivery, error, response, captured), then the item's own fields",
+					},
+					{
+						name: 'Delivery Result Only',
+						value: 'deliveryOnly',
+						description: 'Only delivery, error, response and captured, for a short output',
+					},
+				],
+				default: 'inputAndDelivery',
+				description: 'What each output item holds. delivery.message says in one line what happened.',
+			},
+			{
 				displayName: 'Timeout (Seconds)',
 				name: 'timeout',
 				type: 'number',

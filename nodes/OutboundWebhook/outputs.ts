@@ -2,15 +2,30 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { withoutOwnKeys } from '../shared/outbound/content';
 import type { DeliveryResult, DeliveryStatus, PreparedJob } from '../shared/outbound/runner';
+import type { OutputContent } from './settings';
 
 const OUTPUT_INDEX: Record<DeliveryStatus, number> = { delivered: 0, retry_later: 1, failed: 2 };
 
+/** This node's part of an output item, in the order a person reads it: the delivery summary first. */
+function resultFields(result: DeliveryResult): IDataObject {
+	const fields: IDataObject = { delivery: result.delivery as unknown as IDataObject };
+	if (result.error) fields.error = result.error as unknown as IDataObject;
+	if (result.response) fields.response = result.response as unknown as IDataObject;
+	if (result.captured) fields.captured = result.captured as IDataObject;
+	return fields;
+}
+
 /**
- * Every input item lands in exactly one output (Delivered, Retry Later, Failed), in input order, as
- * its own data (without this node's keys from an earlier pass) plus delivery, response, captured
- * and error. Binary data passes through.
+ * Every input item lands in exactly one output (Delivered, Retry Later, Failed), in input order: the
+ * delivery result (delivery, error, response, captured) and, unless Output is Delivery Result Only, the
+ * item's own fields after it (without this node's keys from an earlier pass). Binary data passes through.
  */
-export function routeResults(items: INodeExecutionData[], jobs: PreparedJob[], results: DeliveryResult[]): INodeExecutionData[][] {
+export function routeResults(
+	items: INodeExecutionData[],
+	jobs: PreparedJob[],
+	results: DeliveryResult[],
+	output: OutputContent = 'inputAndDelivery',
+): INodeExecutionData[][] {
 	const byItem = new Array<DeliveryResult>(items.length);
 	for (const [index, job] of jobs.entries()) {
 		// A JSON Array request answers for several items: each gets its own copy, so changing one downstream changes no other.
@@ -19,10 +34,9 @@ export function routeResults(items: INodeExecutionData[], jobs: PreparedJob[], r
 	const outputs: INodeExecutionData[][] = [[], [], []];
 	for (const [itemIndex, item] of items.entries()) {
 		const result = byItem[itemIndex];
-		const json: IDataObject = { ...withoutOwnKeys(item.json), delivery: result.delivery as unknown as IDataObject };
-		if (result.response) json.response = result.response as unknown as IDataObject;
-		if (result.captured) json.captured = result.captured as IDataObject;
-		if (result.error) json.error = result.error as unknown as IDataObject;
+		const own = resultFields(result);
+		// Spread twice: this node's keys come first, and win over an input field of the same name.
+		const json: IDataObject = output === 'deliveryOnly' ? own : { ...own, ...(withoutOwnKeys(item.json) as IDataObject), ...own };
 		outputs[OUTPUT_INDEX[result.status]].push({
 			json,
 			...(item.binary ? { binary: item.binary } : {}),

@@ -43,7 +43,11 @@ export interface NodeSettings {
 	ignoreTlsErrors: boolean;
 	blockPrivateNetworks: boolean;
 	includeResponseHeaders: boolean;
+	/** What an output item holds: the input's fields after the delivery result, or the delivery result only. */
+	output: OutputContent;
 }
+
+export type OutputContent = 'inputAndDelivery' | 'deliveryOnly';
 
 const METHODS_WITH_BODY = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -159,6 +163,7 @@ export async function readSettings(context: IExecuteFunctions): Promise<NodeSett
 			// n8n's own SSRF protection, when on, keeps the check on whatever the node says.
 			blockPrivateNetworks: options.blockPrivateNetworks === true || n8nSsrfPolicy() !== undefined,
 			includeResponseHeaders: options.includeResponseHeaders === true,
+			output: options.output === 'deliveryOnly' ? 'deliveryOnly' : 'inputAndDelivery',
 		};
 	} catch (error) {
 		if (error instanceof OutboundConfigError) throw configError(context, error);

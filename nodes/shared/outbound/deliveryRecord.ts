@@ -31,10 +31,26 @@ export function finish(
 	nextAttemptMs?: number,
 ): DeliveryResult {
 	const delivery = deliveryRecord(context, state, status, nextAttemptMs);
+	delivery.message = deliveryMessage(delivery, error);
 	const result: DeliveryResult = { status, delivery };
 	if (state.lastResponse) attachResponse(result, state.lastResponse, context.options, state.job.secretQueryNames);
 	if (error) result.error = error;
 	return result;
+}
+
+const attemptsText = (count: number) => `${count} attempt${count === 1 ? '' : 's'}`;
+
+/** The record's first line: "Delivered: 200 after 1 attempt", "Failed after 5 attempts: 400 Bad Request: …". */
+export function deliveryMessage(delivery: Pick<DeliveryRecord, 'status' | 'finalStatusCode' | 'attemptCount' | 'nextAttemptAt'>, error?: DeliveryResult['error']): string {
+	const reason = error?.message ?? (delivery.finalStatusCode !== null ? `answered ${delivery.finalStatusCode}` : 'no answer');
+	switch (delivery.status) {
+		case 'delivered':
+			return `Delivered: ${delivery.finalStatusCode ?? 'answered'} after ${attemptsText(delivery.attemptCount)}`;
+		case 'retry_later':
+			return `Waiting to retry at ${delivery.nextAttemptAt ?? 'the next run'} after ${attemptsText(delivery.attemptCount)}: ${reason}`;
+		case 'failed':
+			return delivery.attemptCount === 0 ? `Failed before sending: ${reason}` : `Failed after ${attemptsText(delivery.attemptCount)}: ${reason}`;
+	}
 }
 
 function deliveryRecord(context: RecordContext, state: FinishingState, status: DeliveryStatus, nextAttemptMs?: number): DeliveryRecord {
@@ -45,14 +61,16 @@ function deliveryRecord(context: RecordContext, state: FinishingState, status: D
 	const durationMs = Math.max(0, now - state.startedMs);
 	// From the first attempt, of this run or an earlier one, to now; from the run's start before any attempt.
 	const sinceFirstAttempt = Math.max(0, now - (firstAttemptAt ? Date.parse(firstAttemptAt) : state.startedMs));
+	// The summary first (status, code, message), so the output panel's table shows it before the details.
 	return {
 		status,
+		finalStatusCode: last?.statusCode ?? null,
+		message: '',
 		method: job.method,
 		url: job.redactedUrl,
 		idempotencyKey: job.idempotencyKey,
 		attemptCount: attempts.length,
 		maxAttempts: context.options.policy.maxAttempts,
-		finalStatusCode: last?.statusCode ?? null,
 		durationMs,
 		totalDurationMs: Math.max(durationMs, sinceFirstAttempt),
 		firstAttemptAt,

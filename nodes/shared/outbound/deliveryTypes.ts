@@ -108,6 +108,8 @@ export interface RunnerOptions {
 
 export interface DeliveryRecord {
 	status: DeliveryStatus;
+	/** One line a person reads first: what happened, the status code, and what comes next. */
+	message: string;
 	method: string;
 	url: string;
 	idempotencyKey: string;
@@ -122,6 +124,7 @@ export interface DeliveryRecord {
 	lastAttemptAt: string | null;
 	nextAttemptAt?: string;
 	attempts: AttemptRecord[];
+	/** The id of the Outbound Webhook node that sent the item: only that node resumes it from Retry Later. */
 	node: string;
 	/** Set while the item keeps coming back before nextAttemptAt. */
 	earlyReturns?: number;

@@ -93,7 +93,17 @@ describe('Outbound Webhook node', () => {
 		expect(receiver.requests[0].headers['idempotency-key']).toBe(key.idempotencyKey);
 		// The body is the item's own data again, without delivery/response/error from the first pass.
 		expect(bodies()).toEqual([{ contact: { email: 'a@b.c' } }]);
-		expect(Object.keys(delivered[0].json)).toEqual(['contact', 'delivery', 'response']);
+		// The delivery summary comes first, so the output table shows it before the item's own fields.
+		expect(Object.keys(delivered[0].json)).toEqual(['delivery', 'response', 'contact']);
+		expect(Object.keys(delivered[0].json.delivery as object).slice(0, 3)).toEqual(['status', 'finalStatusCode', 'message']);
+		expect((delivered[0].json.delivery as { message: string }).message).toMatch(/^Delivered: 200 after 2 attempts$/);
+	});
+
+	it('outputs only the delivery result when Output is Delivery Result Only', async () => {
+		receiver.script({ status: 400 });
+		const [, , failed] = await execute({ options: { output: 'deliveryOnly' } }, items({ contact: { email: 'a@b.c' } })).run();
+		expect(Object.keys(failed[0].json)).toEqual(['delivery', 'error', 'response']);
+		expect((failed[0].json.delivery as { message: string }).message).toMatch(/^Failed after 1 attempt: 400 Bad request: /);
 	});
 
 	it('stops the workflow with an error naming the item when asked to', async () => {
