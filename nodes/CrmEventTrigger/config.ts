@@ -4,8 +4,8 @@ import { crmProfile } from '../shared/crm';
 import { parseJsonText } from '../shared/http/jsonText';
 import { signingMismatch } from '../shared/crm/signingFit';
 import { pathProblems } from '../shared/crm/paths';
-import type { CrmAuthentication, CrmProfile, CrmSettings } from '../shared/crm/types';
-import type { DuplicateHandling, HandshakeSettings, InboundSettings } from '../shared/inbound';
+import type { CrmAuthentication, CrmProfile, ProfileParameters } from '../shared/crm/types';
+import type { DuplicateHandling, HandshakeOptions, InboundPolicyOptions } from '../shared/inbound';
 import { cachedInboundPolicy, DEFAULT_DEDUPE_OPTIONS } from '../shared/inbound';
 
 /** The part of n8n's node contexts this module reads, so webhook() and the publish-time check share it. */
@@ -28,9 +28,9 @@ export interface CrmOptions {
 	replayWindowSeconds?: number;
 	maxBodySizeKb?: number;
 	maxXmlElements?: number;
-	handshakeSource?: 'none' | HandshakeSettings['source'];
+	handshakeSource?: 'none' | HandshakeOptions['source'];
 	handshakeField?: string;
-	handshakeResponse?: HandshakeSettings['respondAs'];
+	handshakeResponse?: HandshakeOptions['respondAs'];
 	handshakeBeforeAuth?: boolean;
 }
 
@@ -69,11 +69,11 @@ export interface CrmTriggerConfig {
 	profile: CrmProfile;
 	authentication: CrmAuthentication;
 	credential: CredentialData | undefined;
-	settings: CrmSettings;
+	settings: ProfileParameters;
 	/** Canonical event names that start the workflow; empty = all. */
 	eventFilter: ReadonlySet<string>;
 	options: CrmOptions;
-	inbound: InboundSettings;
+	inbound: InboundPolicyOptions;
 }
 
 const isCredentialKind = (kind: CrmAuthentication): kind is keyof typeof CREDENTIAL_TYPES => kind in CREDENTIAL_TYPES;
@@ -89,8 +89,8 @@ function eventFilter(source: ParameterSource, profile: CrmProfile): Set<string> 
 	);
 }
 
-function inboundSettings(profile: CrmProfile, options: CrmOptions): InboundSettings {
-	const handshake: HandshakeSettings | undefined =
+function inboundPolicyOptions(profile: CrmProfile, options: CrmOptions): InboundPolicyOptions {
+	const handshake: HandshakeOptions | undefined =
 		options.handshakeSource && options.handshakeSource !== 'none'
 			? {
 					source: options.handshakeSource,
@@ -117,7 +117,7 @@ export async function readConfig(source: ParameterSource): Promise<CrmTriggerCon
 	const profile = crmProfile(source.getNodeParameter('crm') as string);
 	const authentication = source.getNodeParameter('authentication', profile.defaultAuthentication) as CrmAuthentication;
 	const credential = isCredentialKind(authentication) ? await source.getCredentials(CREDENTIAL_TYPES[authentication]) : undefined;
-	const settings: CrmSettings = {};
+	const settings: ProfileParameters = {};
 	for (const key of profile.settings) {
 		// A parameter hidden by its display options is absent; n8n throws unless a fallback is given.
 		const value = source.getNodeParameter(key, null);
@@ -131,7 +131,7 @@ export async function readConfig(source: ParameterSource): Promise<CrmTriggerCon
 		settings,
 		eventFilter: eventFilter(source, profile),
 		options,
-		inbound: inboundSettings(profile, options),
+		inbound: inboundPolicyOptions(profile, options),
 	};
 }
 

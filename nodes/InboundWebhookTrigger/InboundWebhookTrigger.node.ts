@@ -23,12 +23,12 @@ import { dedupeStoreCredentialTest } from '../shared/n8n/dedupeCredentialTest';
 import { inboundAuthOf, receive, startWorkflow, validatingLifecycle, withoutThrowing } from '../shared/n8n/inboundWebhook';
 import { triggerPanel } from '../shared/n8n/triggerPanel';
 import { inboundWebhookTriggerProperties, inboundWebhookTriggerWebhooks } from './description';
-import type { TriggerSettings } from './settings';
-import { LABELS, readSettings, responseProblems } from './settings';
+import type { InboundTriggerConfig } from './config';
+import { LABELS, readConfig, responseProblems } from './config';
 
 /** Every configuration problem, named by parameter; checked when the workflow is published. */
 async function configurationProblems(context: IHookFunctions): Promise<string[]> {
-	const settings = readSettings(context);
+	const settings = readConfig(context);
 	const problems = responseProblems(settings.response);
 	for (const compile of [() => compileInboundPolicy(settings.inbound, LABELS), () => compileFieldMapping(settings.mapping)]) {
 		try {
@@ -50,7 +50,7 @@ async function configurationProblems(context: IHookFunctions): Promise<string[]>
 async function itemsOf(
 	context: IWebhookFunctions,
 	accepted: AcceptedRequest,
-	settings: TriggerSettings,
+	settings: InboundTriggerConfig,
 	auth: InboundAuth,
 	receivedAt: string,
 ): Promise<INodeExecutionData[]> {
@@ -80,7 +80,7 @@ async function itemsOf(
 
 async function handleRequest(context: IWebhookFunctions): Promise<IWebhookResponseData> {
 	const receivedAt = new Date().toISOString();
-	const settings = readSettings(context);
+	const settings = readConfig(context);
 	const auth = await inboundAuthOf(context);
 	const outcome = await receive(context, cachedInboundPolicy(settings.inbound, LABELS), auth.authenticate);
 	if (!('outcome' in outcome)) return outcome;

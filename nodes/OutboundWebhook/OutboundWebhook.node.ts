@@ -8,7 +8,7 @@ import { summarizeRun } from '../shared/outbound/summary';
 import { properties } from './description';
 import { prepareJobs } from './jobs';
 import { failedItem, routeResults } from './outputs';
-import { configError, readSettings } from './settings';
+import { configError, readConfig } from './config';
 
 export class OutboundWebhook implements INodeType {
 	description: INodeTypeDescription = {
@@ -61,7 +61,7 @@ export class OutboundWebhook implements INodeType {
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const items = this.getInputData();
 		if (items.length === 0) return [[], [], []];
-		const settings = await readSettings(this).catch((error: Error) => error);
+		const settings = await readConfig(this).catch((error: Error) => error);
 		if (settings instanceof Error) {
 			if (!this.continueOnFail()) throw settings;
 			// n8n would put the error on the first output, which reads as "Delivered"; Failed is where it belongs.

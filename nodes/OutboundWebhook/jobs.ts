@@ -11,7 +11,7 @@ import type { AttemptRecord, DeliveryJob, InvalidJob, PreparedJob, ResumeState }
 import type { CompiledTemplate } from '../shared/outbound/template';
 import { compileTemplate } from '../shared/outbound/template';
 import { redactText, redactUrl, validateUrl } from '../shared/outbound/url';
-import type { NodeSettings } from './settings';
+import type { OutboundConfig } from './config';
 
 const MAX_KEY_LENGTH = 255;
 
@@ -75,7 +75,7 @@ function checkKey(raw: unknown): string {
 /** What every job of one run shares, read once per run. */
 interface RunInputs {
 	context: IExecuteFunctions;
-	settings: NodeSettings;
+	settings: OutboundConfig;
 	/** Read once: n8n's getNode() deep-copies the node. */
 	raw: INodeParameters;
 	read: ReturnType<typeof parameterReader>;
@@ -86,7 +86,7 @@ interface RunInputs {
 	templates: Map<string, CompiledTemplate>;
 }
 
-function readRun(context: IExecuteFunctions, settings: NodeSettings): RunInputs {
+function readRun(context: IExecuteFunctions, settings: OutboundConfig): RunInputs {
 	const raw = context.getNode().parameters as INodeParameters;
 	const executionId = context.getExecutionId() ?? `local-${Date.now()}`;
 	const runIndex = context.getWorkflowDataProxy(0).$runIndex ?? 0;
@@ -206,7 +206,7 @@ export interface JobFactory {
 	invalid(itemIndexes: number[], error: OutboundConfigError): InvalidJob;
 }
 
-export function createJobFactory(context: IExecuteFunctions, settings: NodeSettings): JobFactory {
+export function createJobFactory(context: IExecuteFunctions, settings: OutboundConfig): JobFactory {
 	const run = readRun(context, settings);
 	return {
 		single: (item, itemIndex) => {
@@ -243,7 +243,7 @@ function batchGroups(items: INodeExecutionData[], nodeId: string): Array<{ itemI
 /** Turns input items into delivery jobs; a per-item problem becomes an invalid job, which fails without sending. */
 export function prepareJobs(
 	context: IExecuteFunctions,
-	settings: NodeSettings,
+	settings: OutboundConfig,
 	items: INodeExecutionData[],
 	onItemError: (error: OutboundConfigError, itemIndex: number) => void,
 ): PreparedJob[] {

@@ -2,7 +2,7 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { withoutOwnKeys } from '../shared/outbound/content';
 import type { DeliveryResult, DeliveryStatus, PreparedJob } from '../shared/outbound/runner';
-import type { OutputContent } from './settings';
+import type { OutputContent } from './config';
 
 const OUTPUT_INDEX: Record<DeliveryStatus, number> = { delivered: 0, retry_later: 1, failed: 2 };
 

@@ -35,7 +35,7 @@ import {
 } from './events';
 import { HIGHLEVEL_ED25519_PUBLIC_KEY, HIGHLEVEL_RSA_PUBLIC_KEY } from './highLevelKeys';
 import { bodyValue, queryRecord } from './records';
-import type { CrmEventType, CrmProfile, CrmSettings, JsonObject, NormaliseInput, NormaliseResult, VerificationInput } from './types';
+import type { CrmEventType, CrmProfile, ProfileParameters, JsonObject, NormaliseInput, NormaliseResult, VerificationInput } from './types';
 import { setupSteps } from './setupSteps';
 
 /** A workflow Webhook action sends no event name; this label stands in for one. */
@@ -254,7 +254,7 @@ function keyProblems(label: string, pem: string | undefined, type: 'ed25519' | '
 	}
 }
 
-const settingsProblems = (settings: CrmSettings) => [
+const settingsProblems = (settings: ProfileParameters) => [
 	...keyProblems('Ed25519 Public Key', settings.highLevelEd25519PublicKey, 'ed25519'),
 	...keyProblems('RSA Public Key', settings.highLevelRsaPublicKey, 'rsa'),
 ];

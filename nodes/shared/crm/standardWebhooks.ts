@@ -8,7 +8,7 @@ import { STANDARD_WEBHOOKS_HEADER_PREFIXES } from '../signatures/defaults';
 import { singleHeader } from '../signatures/types';
 import { buildEvent, eventIdOf, idText, isoTime, isRecord, objectTypeOf, resolveEvent, without } from './events';
 import { bodyValue } from './records';
-import type { CrmProfile, CrmSettings, NormaliseInput, NormaliseResult } from './types';
+import type { CrmProfile, ProfileParameters, NormaliseInput, NormaliseResult } from './types';
 import { setupSteps } from './setupSteps';
 
 const header = (input: NormaliseInput, suffix: string): string | undefined => {
@@ -21,7 +21,7 @@ const header = (input: NormaliseInput, suffix: string): string | undefined => {
 
 /** What an event without `type` is called: the node's setting, else `webhook.received`. */
 export const DEFAULT_UNTYPED_EVENT = 'webhook.received';
-const untypedEventName = (settings: CrmSettings) => settings.untypedEventName?.trim() || DEFAULT_UNTYPED_EVENT;
+const untypedEventName = (settings: ProfileParameters) => settings.untypedEventName?.trim() || DEFAULT_UNTYPED_EVENT;
 
 function normalise(input: NormaliseInput): NormaliseResult {
 	const body = bodyValue(input);

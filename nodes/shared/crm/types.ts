@@ -22,7 +22,7 @@ export interface CrmEventType {
 
 
 /** Node parameters a profile may read. Each profile documents the ones it uses. */
-export interface CrmSettings {
+export interface ProfileParameters {
 	/** Freshsales, Vtiger: where the event name comes from. */
 	eventSource?: 'fixed' | 'field' | 'query';
 	/** Freshsales, Vtiger: the event of every request to this URL (eventSource `fixed`). */
@@ -65,7 +65,7 @@ export interface NormaliseInput {
 	query: Record<string, unknown>;
 	headers: HeaderBag;
 	receivedAt: Date;
-	settings: CrmSettings;
+	settings: ProfileParameters;
 }
 
 /** One CRM event, as the trigger emits it (the node adds `meta`). */
@@ -95,7 +95,7 @@ export type NormaliseResult = { events: NormalisedEvent[] } | { error: string };
 export interface VerificationInput {
 	headers: HeaderBag;
 	rawBody: Buffer;
-	settings: CrmSettings;
+	settings: ProfileParameters;
 	options: VerifyOptions;
 }
 
@@ -108,7 +108,7 @@ export interface BuiltInVerification {
 	/** Header names to redact from the output. */
 	signatureHeaders: string[];
 	/** Problems with the settings this check uses, in plain language; empty when usable. */
-	settingsProblems(settings: CrmSettings): string[];
+	settingsProblems(settings: ProfileParameters): string[];
 }
 
 /** What the node offers in Authentication: a credential kind, or the profile's built-in check. */
@@ -148,7 +148,7 @@ export interface CrmProfile {
 	retryWindowHours?: number;
 	/** The answer the CRM expects for a delivery; otherwise the node's own response settings apply. */
 	defaultResponse?: CrmResponse;
-	/** Settings of CrmSettings this profile reads; the node shows only these. */
-	settings: Array<keyof CrmSettings>;
+	/** Which fields of the node's Settings parameter (ProfileParameters) this profile reads; the node shows only these. */
+	settings: Array<keyof ProfileParameters>;
 	normalise(input: NormaliseInput): NormaliseResult;
 }

@@ -6,10 +6,10 @@
 import { buildEvent, eventIdOf, idText, isoTime, isRecord, objectTypeOf, resolveEvent } from './events';
 import { readPath } from './paths';
 import { bodyValue, expandDottedKeys, queryRecord, recordsOf } from './records';
-import type { CrmEventType, CrmSettings, JsonObject, NormaliseInput, NormaliseResult, NormalisedEvent } from './types';
+import type { CrmEventType, ProfileParameters, JsonObject, NormaliseInput, NormaliseResult, NormalisedEvent } from './types';
 
 /** The settings both profiles show. */
-export const USER_BUILT_SETTINGS: Array<keyof CrmSettings> = [
+export const USER_BUILT_SETTINGS: Array<keyof ProfileParameters> = [
 	'eventSource',
 	'fixedEvent',
 	'eventField',
@@ -32,7 +32,7 @@ const queryText = (value: unknown): string | undefined => {
 };
 
 /** The records of a request; a GET request carries its parameters in the query string instead of a body. */
-function requestRecords(input: NormaliseInput, arrayMode: CrmSettings['arrayMode']): JsonObject[] {
+function requestRecords(input: NormaliseInput, arrayMode: ProfileParameters['arrayMode']): JsonObject[] {
 	const value = bodyValue(input);
 	if (value === undefined || (typeof value === 'string' && value.trim() === '')) {
 		const record = queryRecord(input.query, [input.settings.eventQueryParameter]);

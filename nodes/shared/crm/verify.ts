@@ -8,14 +8,14 @@ import { signingFromCredential } from '../auth';
 import type { Authenticator } from '../inbound/authenticator';
 import { inboundAuthFromCredential } from '../inbound/authenticator';
 import { signatureHeaderNames, verifyRequestSignature } from '../signatures';
-import type { CrmAuthentication, CrmProfile, CrmSettings } from './types';
+import type { CrmAuthentication, CrmProfile, ProfileParameters } from './types';
 
 /** The authenticator of one configured CRM Event Trigger. */
 export function crmAuthenticator(
 	profile: CrmProfile,
 	authentication: CrmAuthentication,
 	credential: CredentialData | undefined,
-	settings: CrmSettings,
+	settings: ProfileParameters,
 ): Authenticator {
 	if (authentication === 'builtIn') {
 		const builtIn = profile.builtInVerification;

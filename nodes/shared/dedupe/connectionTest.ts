@@ -5,8 +5,8 @@ import { Client } from 'pg';
 
 import { poolConfig, statements } from './postgresStore';
 import { clientOptions } from './redisStore';
-import type { PostgresSettings, RedisSettings, SharedStoreSettings } from './settings';
-import { storeSettingsProblems } from './settings';
+import type { PostgresConnection, RedisConnection, SharedStoreConnection } from './connection';
+import { storeConnectionProblems } from './connection';
 
 export interface ConnectionTestResult {
 	ok: boolean;
@@ -28,7 +28,7 @@ function networkProblem(error: ErrorLike, host: string, port: number, tlsField: 
 	return undefined;
 }
 
-export function explainRedisError(error: ErrorLike, settings: RedisSettings): string {
+export function explainRedisError(error: ErrorLike, settings: RedisConnection): string {
 	const message = error.message;
 	if (/WRONGPASS|invalid username-password/i.test(message)) return 'Password (or Username): Redis refused them';
 	if (/NOAUTH/i.test(message)) return 'Password: Redis requires one';
@@ -37,7 +37,7 @@ export function explainRedisError(error: ErrorLike, settings: RedisSettings): st
 	return networkProblem(error, settings.host, settings.port, 'TLS') ?? `Redis: ${message}`;
 }
 
-export function explainPostgresError(error: ErrorLike, settings: PostgresSettings): string {
+export function explainPostgresError(error: ErrorLike, settings: PostgresConnection): string {
 	switch (error.code) {
 		case '28P01':
 			return `Password (or User): PostgreSQL refused them for user "${settings.user}"`;
@@ -54,7 +54,7 @@ export function explainPostgresError(error: ErrorLike, settings: PostgresSetting
 	return networkProblem(error, settings.host, settings.port, 'SSL') ?? `PostgreSQL: ${error.message}`;
 }
 
-async function testRedis(settings: RedisSettings): Promise<ConnectionTestResult> {
+async function testRedis(settings: RedisConnection): Promise<ConnectionTestResult> {
 	// The options a claim uses, but one attempt, no reconnecting, and a longer wait.
 	const client = new Redis({
 		...clientOptions(settings),
@@ -78,7 +78,7 @@ async function testRedis(settings: RedisSettings): Promise<ConnectionTestResult>
 	}
 }
 
-async function testPostgres(settings: PostgresSettings): Promise<ConnectionTestResult> {
+async function testPostgres(settings: PostgresConnection): Promise<ConnectionTestResult> {
 	const client = new Client({ ...poolConfig(settings), connectionTimeoutMillis: TEST_TIMEOUT_MS, statement_timeout: TEST_TIMEOUT_MS });
 	client.on('error', () => undefined);
 	try {
@@ -93,8 +93,8 @@ async function testPostgres(settings: PostgresSettings): Promise<ConnectionTestR
 }
 
 /** Really connects, with the same settings a claim uses, and names the setting that is wrong. */
-export async function testStoreConnection(settings: SharedStoreSettings): Promise<ConnectionTestResult> {
-	const problems = storeSettingsProblems(settings);
+export async function testStoreConnection(settings: SharedStoreConnection): Promise<ConnectionTestResult> {
+	const problems = storeConnectionProblems(settings);
 	if (problems.length > 0) return { ok: false, message: problems.join('; ') };
 	return settings.kind === 'redis' ? await testRedis(settings) : await testPostgres(settings);
 }

@@ -5,7 +5,7 @@ import { Pool } from 'pg';
 import type { PoolConfig } from 'pg';
 
 import { quotedTableName } from './identifiers';
-import type { PostgresSettings } from './settings';
+import type { PostgresConnection } from './connection';
 import type { DedupeClaim, SharedDedupeStore } from './types';
 import { DedupeStoreUnavailable, STORE_TIMEOUT_MS, distinctKeys, perClaim, withinDeadline } from './types';
 
@@ -14,7 +14,7 @@ const CLEANUP_BATCH = 1_000;
 /** Give-backs kept for a later try when the store could not take them; the oldest are dropped past this. */
 const MAX_PENDING_RELEASES = 1_000;
 
-export function poolConfig(settings: PostgresSettings): PoolConfig {
+export function poolConfig(settings: PostgresConnection): PoolConfig {
 	return {
 		host: settings.host,
 		port: settings.port,
@@ -72,7 +72,7 @@ export class PostgresDedupeStore implements SharedDedupeStore {
 	private cleaning = false;
 	private readonly pendingReleases: Array<{ keys: string[]; token: string }> = [];
 
-	constructor(private readonly settings: PostgresSettings) {
+	constructor(private readonly settings: PostgresConnection) {
 		this.sql = statements(settings.table);
 		this.pool = new Pool(poolConfig(settings));
 		// An idle connection that breaks must not crash n8n; the next claim reconnects.

@@ -3,7 +3,7 @@ import { isIP } from 'node:net';
 
 import Redis from 'ioredis';
 
-import type { RedisSettings } from './settings';
+import type { RedisConnection } from './connection';
 import type { DedupeClaim, SharedDedupeStore } from './types';
 import { DedupeStoreUnavailable, STORE_TIMEOUT_MS, distinctKeys, perClaim, withinDeadline } from './types';
 
@@ -12,7 +12,7 @@ const RELEASE_SCRIPT = `for i, key in ipairs(KEYS) do if redis.call('GET', key) 
 const MAX_PENDING_RELEASES = 1_000;
 
 /** ioredis options: fail fast instead of queueing while disconnected, reconnect for as long as it takes. */
-export function clientOptions(settings: RedisSettings) {
+export function clientOptions(settings: RedisConnection) {
 	return {
 		host: settings.host,
 		port: settings.port,
@@ -41,7 +41,7 @@ export class RedisDedupeStore implements SharedDedupeStore {
 	private readonly pendingReleases: Array<{ keys: string[]; token: string }> = [];
 	private waiting?: Promise<void>;
 
-	constructor(private readonly settings: RedisSettings) {
+	constructor(private readonly settings: RedisConnection) {
 		this.client = new Redis(clientOptions(settings));
 		// Without a listener ioredis prints every connection error; the last one explains the next 503.
 		this.client.on('error', (error: Error) => (this.lastError = error.message));

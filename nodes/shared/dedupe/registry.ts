@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 
 import { PostgresDedupeStore } from './postgresStore';
 import { RedisDedupeStore } from './redisStore';
-import type { SharedStoreSettings } from './settings';
+import type { SharedStoreConnection } from './connection';
 import type { SharedDedupeStore } from './types';
 
 /**
@@ -19,15 +19,15 @@ interface Entry {
 const entries = new Map<string, Entry>();
 const entryOfUser = new Map<string, string>();
 
-type StoreFactory = (settings: SharedStoreSettings) => SharedDedupeStore;
+type StoreFactory = (settings: SharedStoreConnection) => SharedDedupeStore;
 const openStore: StoreFactory = (settings) =>
 	settings.kind === 'redis' ? new RedisDedupeStore(settings) : new PostgresDedupeStore(settings);
 
 /** Hashed, so the map holds no password in plain text. */
-const entryKey = (settings: SharedStoreSettings) => createHash('sha256').update(JSON.stringify(settings)).digest('base64url');
+const entryKey = (settings: SharedStoreConnection) => createHash('sha256').update(JSON.stringify(settings)).digest('base64url');
 
 /** The shared store for these settings, opened on first use; `user` names the node (workflow id and node id). */
-export function sharedStoreFor(settings: SharedStoreSettings, user: string, factory: StoreFactory = openStore): SharedDedupeStore {
+export function sharedStoreFor(settings: SharedStoreConnection, user: string, factory: StoreFactory = openStore): SharedDedupeStore {
 	const key = entryKey(settings);
 	const previous = entryOfUser.get(user);
 	if (previous !== undefined && previous !== key) void leave(user);

@@ -10,7 +10,7 @@ import { reject } from './rejection';
  * query parameter, Slack's `challenge` body field, a CRM's confirmation token) and expects it back.
  * The request is answered without starting the workflow.
  */
-export interface HandshakeSettings {
+export interface HandshakeOptions {
 	/** Where the challenge arrives. */
 	source: 'query' | 'body';
 	/** Query parameter name, or for the body a top-level field name or a JSONPath over the body. */
@@ -38,7 +38,7 @@ export interface CompiledHandshake {
 
 const MAX_TOKEN_LENGTH = 1024;
 
-export function compileHandshake(settings: HandshakeSettings, label = 'Handshake Field'): CompiledHandshake {
+export function compileHandshake(settings: HandshakeOptions, label = 'Handshake Field'): CompiledHandshake {
 	const field = settings.field.trim();
 	if (field === '') throw new Error(`${label} is empty`);
 	const path: CompiledJsonPath | undefined =

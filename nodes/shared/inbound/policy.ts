@@ -3,7 +3,7 @@ import type { DedupeOptions } from './dedupeStore';
 import { DEFAULT_DEDUPE_OPTIONS } from './dedupeStore';
 import type { EventIdReader, EventIdSource } from './eventId';
 import { compileEventIdReader } from './eventId';
-import type { CompiledHandshake, HandshakeSettings } from './handshake';
+import type { CompiledHandshake, HandshakeOptions } from './handshake';
 import { compileHandshake } from './handshake';
 import type { IpAccess } from './ipAccess';
 import { parseIpList } from './ipAccess';
@@ -13,7 +13,7 @@ import { memoizeByJson } from './memo';
 import { DEFAULT_REPLAY_WINDOW_SECONDS } from './replay';
 
 /** What a trigger lets its user set, as plain data (no functions), so it can be validated and cached. */
-export interface InboundSettings {
+export interface InboundPolicyOptions {
 	/** Accepted methods, upper-case; empty or missing accepts any the webhook is registered for. */
 	methods?: string[];
 	/** Addresses and CIDR ranges, separated by commas or spaces; empty allows every client. */
@@ -24,7 +24,7 @@ export interface InboundSettings {
 	replayWindowSeconds?: number;
 	bodyType?: BodyType;
 	parseLimits?: Partial<ParseLimits>;
-	handshake?: HandshakeSettings;
+	handshake?: HandshakeOptions;
 	dedupe?: { eventId: EventIdSource; onDuplicate: DuplicateHandling } & Partial<DedupeOptions>;
 }
 
@@ -64,7 +64,7 @@ const positive = (value: number | undefined, fallback: number) =>
 	typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : fallback;
 
 /** Compiles settings; throws an Error naming the setting when one is unusable. */
-export function compileInboundPolicy(settings: InboundSettings, labels: Partial<SettingLabels> = {}): InboundPolicy {
+export function compileInboundPolicy(settings: InboundPolicyOptions, labels: Partial<SettingLabels> = {}): InboundPolicy {
 	const label = { ...DEFAULT_LABELS, ...labels };
 	const methods = (settings.methods ?? []).map((method) => method.toUpperCase());
 	const policy: InboundPolicy = {

@@ -8,8 +8,8 @@ import type { IDataObject, IHookFunctions, IWebhookFunctions, Logger } from 'n8n
 import { batched, hashEventId, sharedDedupeStore } from '../inbound/dedupeStore';
 import type { DedupeOptions } from '../inbound/dedupeStore';
 import { leave, sharedStoreFor } from '../dedupe/registry';
-import type { DedupeStoreKind, SharedStoreSettings } from '../dedupe/settings';
-import { DEDUPE_CREDENTIAL_TYPES, storeSettingsOf, storeSettingsProblems } from '../dedupe/settings';
+import type { DedupeStoreKind, SharedStoreConnection } from '../dedupe/connection';
+import { DEDUPE_CREDENTIAL_TYPES, storeConnectionOf, storeConnectionProblems } from '../dedupe/connection';
 import type { EventDedupe } from '../dedupe/types';
 import { DedupeStoreUnavailable } from '../dedupe/types';
 import { webhookCredentials } from './credentialCache';
@@ -24,9 +24,9 @@ export function dedupeStoreKindOf(context: Pick<NodeContext, 'getNodeParameter'>
 /** The node across its test and production webhooks: a user of a shared store. */
 const nodeKey = (context: NodeContext) => `${context.getWorkflow().id ?? ''}:${context.getNode().id}`;
 
-async function sharedSettingsOf(context: NodeContext, kind: 'redis' | 'postgres'): Promise<SharedStoreSettings> {
+async function sharedSettingsOf(context: NodeContext, kind: 'redis' | 'postgres'): Promise<SharedStoreConnection> {
 	// Read through the per-process reuse: under n8n's default engine every read builds an expression isolate.
-	return storeSettingsOf(kind, (await webhookCredentials.get(context, DEDUPE_CREDENTIAL_TYPES[kind])) as Record<string, unknown>);
+	return storeConnectionOf(kind, (await webhookCredentials.get(context, DEDUPE_CREDENTIAL_TYPES[kind])) as Record<string, unknown>);
 }
 
 const warnedNodes = new Set<string>();
@@ -55,7 +55,7 @@ export async function dedupeStoreProblems(context: IHookFunctions, deduplicates:
 	warnIfQueueMode(context, kind);
 	if (kind === 'staticData') return [];
 	const settings = await sharedSettingsOf(context, kind);
-	return storeSettingsProblems(settings).map((problem) => `Dedupe Store credential: ${problem}`);
+	return storeConnectionProblems(settings).map((problem) => `Dedupe Store credential: ${problem}`);
 }
 
 /** The workflow is deactivated: its node stops using its shared store (closed when no other node uses it). */
@@ -97,8 +97,8 @@ export function dedupeScopeOf(context: IWebhookFunctions, options: DedupeOptions
 		async seenBefore(checks) {
 			// Per request, through the triggers' one-second credential cache (each read costs n8n an isolate).
 			const credential = await webhookCredentials.get<Record<string, unknown>>(context, DEDUPE_CREDENTIAL_TYPES[kind]);
-			const settings = storeSettingsOf(kind, credential);
-			const problems = storeSettingsProblems(settings);
+			const settings = storeConnectionOf(kind, credential);
+			const problems = storeConnectionProblems(settings);
 			if (problems.length > 0) throw new DedupeStoreUnavailable(`Dedupe Store credential: ${problems.join('; ')}`);
 			const store = sharedStoreFor(settings, nodeKey(context));
 			const claimed = await store.claim(checks.map(({ eventId, windowSeconds }) => ({ key: scope + hashEventId(eventId), windowSeconds })));

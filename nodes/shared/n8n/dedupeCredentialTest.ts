@@ -1,5 +1,5 @@
 import { testStoreConnection } from '../dedupe/connectionTest';
-import { DEDUPE_CREDENTIAL_TYPES, storeSettingsOf } from '../dedupe/settings';
+import { DEDUPE_CREDENTIAL_TYPES, storeConnectionOf } from '../dedupe/connection';
 import { credentialTestFor } from './credentialTests';
 
 /**
@@ -8,6 +8,6 @@ import { credentialTestFor } from './credentialTests';
  * TLS/SSL, Table …).
  */
 export const dedupeStoreCredentialTest = credentialTestFor(DEDUPE_CREDENTIAL_TYPES, async (kind, data) => {
-	const result = await testStoreConnection(storeSettingsOf(kind, data));
+	const result = await testStoreConnection(storeConnectionOf(kind, data));
 	return { status: result.ok ? 'OK' : 'Error', message: result.message };
 });

@@ -11,7 +11,7 @@ import { Client } from 'pg';
 import { testStoreConnection } from '../../../nodes/shared/dedupe/connectionTest';
 import { PostgresDedupeStore } from '../../../nodes/shared/dedupe/postgresStore';
 import { RedisDedupeStore } from '../../../nodes/shared/dedupe/redisStore';
-import type { PostgresSettings, RedisSettings } from '../../../nodes/shared/dedupe/settings';
+import type { PostgresConnection, RedisConnection } from '../../../nodes/shared/dedupe/connection';
 import type { SharedDedupeStore } from '../../../nodes/shared/dedupe/types';
 import { DedupeStoreUnavailable } from '../../../nodes/shared/dedupe/types';
 
@@ -33,7 +33,7 @@ afterAll(async () => {
 	await Promise.all([servers?.redis?.stop(), servers?.postgres?.stop()]);
 });
 
-const redisSettings = (overrides: Partial<RedisSettings> = {}): RedisSettings => ({
+const redisSettings = (overrides: Partial<RedisConnection> = {}): RedisConnection => ({
 	kind: 'redis',
 	host: '127.0.0.1',
 	port: servers.redis.port,
@@ -45,7 +45,7 @@ const redisSettings = (overrides: Partial<RedisSettings> = {}): RedisSettings =>
 	...overrides,
 });
 
-const postgresSettings = (overrides: Partial<PostgresSettings> = {}): PostgresSettings => ({
+const postgresSettings = (overrides: Partial<PostgresConnection> = {}): PostgresConnection => ({
 	kind: 'postgres',
 	host: '127.0.0.1',
 	port: servers.postgres.port,

@@ -1,7 +1,7 @@
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { createJobFactory, prepareJobs } from '../../../../nodes/OutboundWebhook/jobs';
-import { readSettings } from '../../../../nodes/OutboundWebhook/settings';
+import { readConfig } from '../../../../nodes/OutboundWebhook/config';
 import type { OutboundConfigError } from '../../../../nodes/shared/outbound/errors';
 import { isInvalidJob } from '../../../../nodes/shared/outbound/runner';
 import { fakeContext } from '../../../integration/outbound/fakeContext';
@@ -11,7 +11,7 @@ const items = (...json: IDataObject[]): INodeExecutionData[] => json.map((entry)
 
 async function prepare(parameters: Record<string, unknown>, input: INodeExecutionData[]) {
 	const { context } = fakeContext({ method: 'POST', url: URL_TEXT, ...parameters }, input);
-	const settings = await readSettings(context);
+	const settings = await readConfig(context);
 	const errors: Array<[string, number]> = [];
 	const jobs = prepareJobs(context, settings, input, (error: OutboundConfigError, itemIndex) => errors.push([error.field, itemIndex]));
 	return { jobs, errors, factory: () => createJobFactory(context, settings) };

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { parseContentType } from '../../../../nodes/shared/inbound/contentType';
 import { DEFAULT_PARSE_LIMITS, parseBody, resolveBodyKind } from '../../../../nodes/shared/inbound/parseBody';
 import { isRejection } from '../../../../nodes/shared/inbound/rejection';
-import type { CrmSettings, NormaliseInput, NormalisedEvent, NormaliseResult } from '../../../../nodes/shared/crm/types';
+import type { ProfileParameters, NormaliseInput, NormalisedEvent, NormaliseResult } from '../../../../nodes/shared/crm/types';
 import type { HeaderBag } from '../../../../nodes/shared/signatures/types';
 
 export const RECEIVED_AT = new Date('2025-01-15T10:30:05.000Z');
@@ -17,7 +17,7 @@ export interface RequestParts {
 	contentType?: string;
 	query?: Record<string, unknown>;
 	headers?: HeaderBag;
-	settings?: CrmSettings;
+	settings?: ProfileParameters;
 }
 
 /** A NormaliseInput whose body went through the same shared parser the triggers use. */

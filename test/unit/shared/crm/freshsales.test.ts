@@ -1,6 +1,6 @@
 import { crmAuthenticator } from '../../../../nodes/shared/crm';
 import { freshsales } from '../../../../nodes/shared/crm/freshsales';
-import type { CrmSettings } from '../../../../nodes/shared/crm/types';
+import type { ProfileParameters } from '../../../../nodes/shared/crm/types';
 import { eventsOf, fixture, requestInput } from './fixtures';
 
 const encodings = [
@@ -9,7 +9,7 @@ const encodings = [
 	['X-FORM-ENCODED', 'deal-won.form', 'application/x-www-form-urlencoded'],
 ] as const;
 
-const normalise = (file: string, contentType: string, settings: CrmSettings, query = {}) =>
+const normalise = (file: string, contentType: string, settings: ProfileParameters, query = {}) =>
 	eventsOf(freshsales.normalise(requestInput(fixture('freshsales', file), { contentType, settings, query })));
 
 describe('Freshsales profile', () => {

@@ -3,7 +3,7 @@ import { createHmac, createPublicKey, generateKeyPairSync, sign } from 'node:cry
 import { crmAuthenticator, crmSecretHeaders } from '../../../../nodes/shared/crm';
 import { highLevel } from '../../../../nodes/shared/crm/highLevel';
 import { HIGHLEVEL_ED25519_PUBLIC_KEY, HIGHLEVEL_RSA_PUBLIC_KEY } from '../../../../nodes/shared/crm/highLevelKeys';
-import type { CrmSettings } from '../../../../nodes/shared/crm/types';
+import type { ProfileParameters } from '../../../../nodes/shared/crm/types';
 import type { HeaderBag, VerifyOptions } from '../../../../nodes/shared/signatures/types';
 import { eventsOf, fixture, requestInput } from './fixtures';
 
@@ -12,14 +12,14 @@ import { eventsOf, fixture, requestInput } from './fixtures';
 const ed25519 = generateKeyPairSync('ed25519');
 const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const pem = (key: ReturnType<typeof generateKeyPairSync>['publicKey']) => key.export({ type: 'spki', format: 'pem' }).toString();
-const settings: CrmSettings = { highLevelEd25519PublicKey: pem(ed25519.publicKey), highLevelRsaPublicKey: pem(rsa.publicKey) };
+const settings: ProfileParameters = { highLevelEd25519PublicKey: pem(ed25519.publicKey), highLevelRsaPublicKey: pem(rsa.publicKey) };
 const signEd25519 = (body: Buffer) => sign(null, body, ed25519.privateKey).toString('base64');
 const signRsa = (body: Buffer) => sign('sha256', body, rsa.privateKey).toString('base64');
 
 const contactCreate = fixture('highLevel', 'contact-create.json');
 const deliveredAt = Date.parse('2025-08-26T11:36:43.463Z') / 1000;
 const options: VerifyOptions = { toleranceSeconds: 300, nowSeconds: Math.floor(deliveredAt) + 2 };
-const verify = (headers: HeaderBag, body = contactCreate, override: CrmSettings = settings) =>
+const verify = (headers: HeaderBag, body = contactCreate, override: ProfileParameters = settings) =>
 	crmAuthenticator(highLevel, 'builtIn', {}, override)({ headers, query: {}, rawBody: body }, options);
 const normalise = (file: string) => eventsOf(highLevel.normalise(requestInput(fixture('highLevel', file))));
 
@@ -186,7 +186,7 @@ describe('HighLevel profile: signatures', () => {
 		// Each re-serialises to the signed bytes; none of them is what was signed.
 		const smuggled = Buffer.from('{"type":"ContactCreate","webhookId":"w1","email":"attacker@evil.example","email":"owner@example.com"}');
 		const reindented = Buffer.from(JSON.stringify(JSON.parse(signed.toString()), null, 2));
-		const optIn: CrmSettings = { ...settings, highLevelAcceptReserialisedJson: true };
+		const optIn: ProfileParameters = { ...settings, highLevelAcceptReserialisedJson: true };
 
 		it('are refused by default: only the exact bytes received verify', () => {
 			expect(verify(headers, signed)).toMatchObject({ valid: true, signedBody: { bytes: signed } });

@@ -1,9 +1,9 @@
 import { vtiger } from '../../../../nodes/shared/crm/vtiger';
-import type { CrmSettings } from '../../../../nodes/shared/crm/types';
+import type { ProfileParameters } from '../../../../nodes/shared/crm/types';
 import { eventsOf, fixture, requestInput } from './fixtures';
 
-const settings: CrmSettings = { eventSource: 'fixed', fixedEvent: 'contact.updated', timestampField: 'modifiedtime' };
-const normalise = (file: string, contentType: string, overrides: CrmSettings = {}) =>
+const settings: ProfileParameters = { eventSource: 'fixed', fixedEvent: 'contact.updated', timestampField: 'modifiedtime' };
+const normalise = (file: string, contentType: string, overrides: ProfileParameters = {}) =>
 	eventsOf(vtiger.normalise(requestInput(fixture('vtiger', file), { contentType, settings: { ...settings, ...overrides } })));
 
 const relatedDeals = [

@@ -1,5 +1,5 @@
 import { keyPrefixProblems, quotedTableName, tableNameProblems } from '../../../../nodes/shared/dedupe/identifiers';
-import { postgresSettingsOf, redisSettingsOf, storeSettingsProblems } from '../../../../nodes/shared/dedupe/settings';
+import { postgresConnectionOf, redisConnectionOf, storeConnectionProblems } from '../../../../nodes/shared/dedupe/connection';
 
 describe('names that reach SQL or Redis keys', () => {
 	it.each(['n8n_webhook_dedupe', 'hooks.dedupe', '_t1', 'A'.repeat(63)])('accepts the table name %s and quotes each part', (name) => {
@@ -23,14 +23,14 @@ describe('names that reach SQL or Redis keys', () => {
 
 describe('store settings from a credential', () => {
 	it('fills defaults and names each bad field', () => {
-		expect(redisSettingsOf({})).toMatchObject({ host: 'localhost', port: 6379, database: 0, tls: false, keyPrefix: 'n8n-webhook-dedupe:' });
-		expect(postgresSettingsOf({})).toMatchObject({ host: 'localhost', port: 5432, database: 'n8n', user: 'postgres', ssl: 'disable' });
-		expect(storeSettingsProblems(redisSettingsOf({ host: ' ', port: 70000, database: -1 }))).toEqual([
+		expect(redisConnectionOf({})).toMatchObject({ host: 'localhost', port: 6379, database: 0, tls: false, keyPrefix: 'n8n-webhook-dedupe:' });
+		expect(postgresConnectionOf({})).toMatchObject({ host: 'localhost', port: 5432, database: 'n8n', user: 'postgres', ssl: 'disable' });
+		expect(storeConnectionProblems(redisConnectionOf({ host: ' ', port: 70000, database: -1 }))).toEqual([
 			'Host is empty',
 			'Port 70000 is not a TCP port (1–65535)',
 			'Database Index -1 is not a whole number ≥ 0',
 		]);
-		expect(storeSettingsProblems(postgresSettingsOf({ database: '', user: '', table: 'x;y' }))).toEqual([
+		expect(storeConnectionProblems(postgresConnectionOf({ database: '', user: '', table: 'x;y' }))).toEqual([
 			'Database is empty',
 			'User is empty',
 			expect.stringMatching(/^Table "x;y" is not a plain name/),

@@ -1,12 +1,12 @@
 import { closeAllStores, leave, openStoreCount, sharedStoreFor } from '../../../../nodes/shared/dedupe/registry';
-import type { RedisSettings } from '../../../../nodes/shared/dedupe/settings';
+import type { RedisConnection } from '../../../../nodes/shared/dedupe/connection';
 import type { SharedDedupeStore } from '../../../../nodes/shared/dedupe/types';
 
-const settings = (host: string): RedisSettings => ({ kind: 'redis', host, port: 6379, username: '', password: 'p', database: 0, tls: false, keyPrefix: '' });
+const settings = (host: string): RedisConnection => ({ kind: 'redis', host, port: 6379, username: '', password: 'p', database: 0, tls: false, keyPrefix: '' });
 
 function fakeFactory() {
 	const closed: string[] = [];
-	const factory = (s: RedisSettings | { kind: string; host: string }) =>
+	const factory = (s: RedisConnection | { kind: string; host: string }) =>
 		({ claim: async () => [], close: async () => void closed.push(s.host) }) as SharedDedupeStore;
 	return { closed, factory };
 }

@@ -7,7 +7,7 @@ import { DedupeStore, batched } from '../../../../nodes/shared/inbound/dedupeSto
 import { DedupeStoreUnavailable } from '../../../../nodes/shared/dedupe/types';
 import type { InboundRequest, PipelineContext } from '../../../../nodes/shared/inbound/pipeline';
 import { runInboundPipeline } from '../../../../nodes/shared/inbound/pipeline';
-import type { InboundSettings } from '../../../../nodes/shared/inbound/policy';
+import type { InboundPolicyOptions } from '../../../../nodes/shared/inbound/policy';
 import { compileInboundPolicy } from '../../../../nodes/shared/inbound/policy';
 import { signStandardWebhook } from '../../../../nodes/shared/signatures/standardWebhooks';
 
@@ -49,7 +49,7 @@ function request(overrides: Partial<InboundRequest> & { bodyText?: string | Buff
 
 const run = (
 	req: InboundRequest,
-	settings: InboundSettings = {},
+	settings: InboundPolicyOptions = {},
 	context: Partial<PipelineContext> = {},
 ) =>
 	runInboundPipeline(req, compileInboundPolicy(settings), {
@@ -204,7 +204,7 @@ describe('runInboundPipeline: order of checks', () => {
 describe('runInboundPipeline: handshake and duplicates', () => {
 	it('answers a body challenge after authentication, without accepting the request', async () => {
 		const body = '{"type":"url_verification","challenge":"c-123"}';
-		const settings: InboundSettings = { handshake: { source: 'body', field: 'challenge', respondAs: 'json' } };
+		const settings: InboundPolicyOptions = { handshake: { source: 'body', field: 'challenge', respondAs: 'json' } };
 		expect(await run(request({ headers: hmacHeaders(body), bodyText: body }), settings, { authenticate: hmac })).toMatchObject({
 			outcome: 'answered',
 			code: 'handshake',
@@ -234,7 +234,7 @@ describe('runInboundPipeline: handshake and duplicates', () => {
 	])('handles a duplicate by %s', async (onDuplicate, expected) => {
 		const store = new DedupeStore();
 		const staticData = {};
-		const settings: InboundSettings = { dedupe: { eventId: { from: 'jsonPath', path: '$.id' }, onDuplicate } };
+		const settings: InboundPolicyOptions = { dedupe: { eventId: { from: 'jsonPath', path: '$.id' }, onDuplicate } };
 		const send = () =>
 			run(request({ headers: { 'content-type': 'application/json' }, bodyText: '{"id":"evt_1"}' }), settings, {
 				dedupe: batched(store.open('wf:node', staticData, { windowSeconds: 60, maxEntries: 10 })),
@@ -246,7 +246,7 @@ describe('runInboundPipeline: handshake and duplicates', () => {
 	it('records nothing for requests that fail authentication', async () => {
 		const store = new DedupeStore();
 		const dedupe = batched(store.open('s', {}, { windowSeconds: 60, maxEntries: 10 }));
-		const settings: InboundSettings = { dedupe: { eventId: { from: 'jsonPath', path: '$.id' }, onDuplicate: 'reject' } };
+		const settings: InboundPolicyOptions = { dedupe: { eventId: { from: 'jsonPath', path: '$.id' }, onDuplicate: 'reject' } };
 		const body = '{"id":"evt_9"}';
 		await run(request({ headers: { 'content-type': 'application/json' }, bodyText: body }), settings, { authenticate: hmac, dedupe });
 		expect(await run(request({ headers: hmacHeaders(body), bodyText: body }), settings, { authenticate: hmac, dedupe })).toMatchObject({
@@ -256,7 +256,7 @@ describe('runInboundPipeline: handshake and duplicates', () => {
 });
 
 describe('runInboundPipeline: a dedupe store that cannot answer', () => {
-	const settings: InboundSettings = { dedupe: { eventId: { from: 'jsonPath', path: '$.id' }, onDuplicate: 'reject' } };
+	const settings: InboundPolicyOptions = { dedupe: { eventId: { from: 'jsonPath', path: '$.id' }, onDuplicate: 'reject' } };
 	const send = (dedupe: { seenBefore: () => Promise<boolean[]> }) =>
 		run(request({ headers: { 'content-type': 'application/json' }, bodyText: '{"id":"evt_1"}' }), settings, { dedupe });
 

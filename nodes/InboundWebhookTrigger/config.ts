@@ -1,12 +1,12 @@
 import type { BodyType } from '../shared/inbound/contentType';
 import type { FieldMappingSettings } from '../shared/inbound/fieldMapping';
-import type { DuplicateHandling, InboundSettings, SettingLabels } from '../shared/inbound/policy';
+import type { DuplicateHandling, InboundPolicyOptions, SettingLabels } from '../shared/inbound/policy';
 import { isSafeHeader } from '../shared/http/headerRules';
 import { DEFAULT_RESPONSE_BODY } from './description';
 
 /** The node's parameters as the pure modules want them. Read the same way at publish time and per request. */
-export interface TriggerSettings {
-	inbound: InboundSettings;
+export interface InboundTriggerConfig {
+	inbound: InboundPolicyOptions;
 	mapping: FieldMappingSettings;
 	response: { mode: string; code: number; body: string; headers: Array<{ name: string; value: string }> };
 	output: { mappedFieldsOnly: boolean; binaryPropertyName: string; redactHeaders: string[] };
@@ -39,11 +39,11 @@ interface OptionsCollection {
 
 const list = (text: string | undefined) => (text ?? '').split(',').map((entry) => entry.trim()).filter((entry) => entry !== '');
 
-export function readSettings(node: ParameterSource): TriggerSettings {
+export function readConfig(node: ParameterSource): InboundTriggerConfig {
 	const get = <T>(name: string, fallback: T) => node.getNodeParameter(name, fallback) as T;
 	const options = get<OptionsCollection>('settings', {});
 	const methods = get<string[] | string>('httpMethod', ['POST']);
-	const inbound: InboundSettings = {
+	const inbound: InboundPolicyOptions = {
 		methods: Array.isArray(methods) ? methods : list(methods),
 		ipAllowlist: options.ipAllowlist,
 		trustedProxies: options.trustedProxies,
@@ -83,7 +83,7 @@ export function readSettings(node: ParameterSource): TriggerSettings {
 			mode,
 			code: mode === 'responseNode' ? 200 : get('responseCode', 200),
 			body: mode === 'onReceived' ? get('responseBody', DEFAULT_RESPONSE_BODY) : '',
-			headers: mode === 'onReceived' ? (get<{ header?: TriggerSettings['response']['headers'] }>('responseHeaders', {}).header ?? []) : [],
+			headers: mode === 'onReceived' ? (get<{ header?: InboundTriggerConfig['response']['headers'] }>('responseHeaders', {}).header ?? []) : [],
 		},
 		output: {
 			mappedFieldsOnly: options.mappedFieldsOnly ?? false,
@@ -94,7 +94,7 @@ export function readSettings(node: ParameterSource): TriggerSettings {
 }
 
 /** Problems with the response settings, naming the parameter; empty when they can be sent. */
-export function responseProblems(response: TriggerSettings['response']): string[] {
+export function responseProblems(response: InboundTriggerConfig['response']): string[] {
 	const problems: string[] = [];
 	if (!Number.isInteger(response.code) || response.code < 100 || response.code > 599) {
 		problems.push(`Response Code ${response.code} is not an HTTP status (100–599)`);

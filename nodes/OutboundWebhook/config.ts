@@ -17,7 +17,7 @@ import { validateXmlRootName } from '../shared/outbound/xml';
 import { n8nSsrfPolicy } from '../shared/outbound/transport';
 
 /** Everything that is the same for every item of a run (read from the first item). */
-export interface NodeSettings {
+export interface OutboundConfig {
 	nodeId: string;
 	authKind: AuthKind;
 	auth: OutboundAuth;
@@ -106,7 +106,7 @@ async function readCredentials(context: IExecuteFunctions) {
 		}
 		auth = outboundAuth(authKind, data);
 	}
-	let signing: NodeSettings['signing'];
+	let signing: OutboundConfig['signing'];
 	if (context.getNodeParameter('signRequests', 0, false) as boolean) {
 		const data = await context.getCredentials(CREDENTIAL_TYPES.signingSecret);
 		const problems = credentialProblems('signingSecret', data);
@@ -122,7 +122,7 @@ async function readCredentials(context: IExecuteFunctions) {
 }
 
 /** Reads and checks the node-level parameters once per run; problems become errors naming the field. */
-export async function readSettings(context: IExecuteFunctions): Promise<NodeSettings> {
+export async function readConfig(context: IExecuteFunctions): Promise<OutboundConfig> {
 	const { authKind, auth, signing } = await readCredentials(context);
 	try {
 		const method = String(context.getNodeParameter('method', 0, 'POST')).toUpperCase();

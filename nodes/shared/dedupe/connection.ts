@@ -9,7 +9,7 @@ export const DEDUPE_CREDENTIAL_TYPES = {
 	postgres: 'webhookDedupePostgresApi',
 } as const;
 
-export interface RedisSettings {
+export interface RedisConnection {
 	kind: 'redis';
 	host: string;
 	port: number;
@@ -22,7 +22,7 @@ export interface RedisSettings {
 
 export type PostgresSsl = 'disable' | 'require' | 'verify';
 
-export interface PostgresSettings {
+export interface PostgresConnection {
 	kind: 'postgres';
 	host: string;
 	port: number;
@@ -33,7 +33,7 @@ export interface PostgresSettings {
 	table: string;
 }
 
-export type SharedStoreSettings = RedisSettings | PostgresSettings;
+export type SharedStoreConnection = RedisConnection | PostgresConnection;
 
 type CredentialData = Record<string, unknown>;
 
@@ -43,7 +43,7 @@ const integer = (data: CredentialData, name: string, fallback: number) => {
 	return typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : fallback;
 };
 
-export function redisSettingsOf(data: CredentialData): RedisSettings {
+export function redisConnectionOf(data: CredentialData): RedisConnection {
 	return {
 		kind: 'redis',
 		host: text(data, 'host', 'localhost'),
@@ -56,7 +56,7 @@ export function redisSettingsOf(data: CredentialData): RedisSettings {
 	};
 }
 
-export function postgresSettingsOf(data: CredentialData): PostgresSettings {
+export function postgresConnectionOf(data: CredentialData): PostgresConnection {
 	const ssl = text(data, 'ssl', 'disable');
 	return {
 		kind: 'postgres',
@@ -73,7 +73,7 @@ export function postgresSettingsOf(data: CredentialData): PostgresSettings {
 const portProblems = (port: number) => (Number.isInteger(port) && port >= 1 && port <= 65535 ? [] : [`Port ${port} is not a TCP port (1–65535)`]);
 
 /** What is wrong with a store's settings, naming the credential field; empty when they can be tried. */
-export function storeSettingsProblems(settings: SharedStoreSettings): string[] {
+export function storeConnectionProblems(settings: SharedStoreConnection): string[] {
 	const problems = settings.host === '' ? ['Host is empty'] : [];
 	problems.push(...portProblems(settings.port));
 	if (settings.kind === 'redis') {
@@ -88,6 +88,6 @@ export function storeSettingsProblems(settings: SharedStoreSettings): string[] {
 }
 
 /** Reads a credential of either store type. */
-export function storeSettingsOf(kind: Exclude<DedupeStoreKind, 'staticData'>, data: CredentialData): SharedStoreSettings {
-	return kind === 'redis' ? redisSettingsOf(data) : postgresSettingsOf(data);
+export function storeConnectionOf(kind: Exclude<DedupeStoreKind, 'staticData'>, data: CredentialData): SharedStoreConnection {
+	return kind === 'redis' ? redisConnectionOf(data) : postgresConnectionOf(data);
 }
