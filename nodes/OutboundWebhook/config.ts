@@ -22,8 +22,6 @@ export interface OutboundConfig {
 	authKind: AuthKind;
 	auth: OutboundAuth;
 	signing?: { config: SigningConfig; secret: string };
-	/** Header names that carry the credential; dropped on a cross-origin redirect. */
-	sensitiveHeaders: string[];
 	hasBody: boolean;
 	encoding: Encoding;
 	contentMode: ContentMode;
@@ -139,7 +137,6 @@ export async function readConfig(context: IExecuteFunctions): Promise<OutboundCo
 			authKind,
 			auth,
 			signing,
-			sensitiveHeaders: Object.keys(auth.headers),
 			hasBody,
 			encoding,
 			contentMode: (hasBody ? context.getNodeParameter('content', 0, 'wholeItem') : 'none') as ContentMode,

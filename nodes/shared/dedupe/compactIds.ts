@@ -48,15 +48,6 @@ function decodeOffset(ids: string, at: number): number {
 
 export const recordCount = (compact: CompactIds) => Math.floor(compact.ids.length / RECORD_CHARS);
 
-/** The expiry of the record holding `hash`, or undefined. A match must start on a record boundary. */
-export function findExpiry(compact: CompactIds, hash: string): number | undefined {
-	const prefix = shortHash(hash);
-	for (let at = compact.ids.indexOf(prefix); at !== -1; at = compact.ids.indexOf(prefix, at + 1)) {
-		if (at % RECORD_CHARS === 0) return compact.base + decodeOffset(compact.ids, at + HASH_CHARS);
-	}
-	return undefined;
-}
-
 export function appendRecord(compact: CompactIds, hash: string, expiresAt: number) {
 	compact.ids += shortHash(hash) + encodeOffset(expiresAt - compact.base);
 }

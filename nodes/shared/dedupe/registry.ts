@@ -62,8 +62,6 @@ export async function closeAllStores(): Promise<void> {
 	await Promise.all(open.map(async ({ store }) => await store.close().catch(() => undefined)));
 }
 
-export const openStoreCount = () => entries.size;
-
 let hooked = false;
 
 /**

@@ -60,7 +60,6 @@ async function send(context: AttemptContext, state: JobState): Promise<{ record:
 			followRedirects: options.followRedirects,
 			ignoreTlsErrors: options.ignoreTlsErrors,
 			blockPrivateNetworks: options.blockPrivateNetworks,
-			sensitiveHeaders: job.sensitiveHeaders,
 			env: context.env,
 			signal: options.signal,
 		});

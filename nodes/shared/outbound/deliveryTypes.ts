@@ -45,8 +45,6 @@ export interface DeliveryJob {
 	build: () => EncodedBody | undefined;
 	signing?: { config: SigningConfig; secret: string };
 	idempotencyKey: string;
-	/** Header names that carry credentials (dropped on cross-origin redirects). */
-	sensitiveHeaders?: string[];
 	/** Query parameter names whose values are masked wherever a URL is shown (the credential's). */
 	secretQueryNames?: string[];
 	resume?: ResumeState;

@@ -34,8 +34,6 @@ export interface RequestOptions {
 	 * hop. Always on while n8n's SSRF protection (N8N_SSRF_PROTECTION_ENABLED) is.
 	 */
 	blockPrivateNetworks?: boolean;
-	/** Not needed any more: a redirect to another origin drops every header outside a short safe list. */
-	sensitiveHeaders?: readonly string[];
 	/** Where the proxy variables and n8n's N8N_SSRF_* settings are read from; default process.env. */
 	env?: ProxyEnv;
 	signal?: AbortSignal;

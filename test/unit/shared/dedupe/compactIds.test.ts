@@ -1,9 +1,11 @@
 import type { CompactIds } from '../../../../nodes/shared/dedupe/compactIds';
-import { appendRecord, findExpiry, readCompact, rebuild, recordCount, records, shortHash } from '../../../../nodes/shared/dedupe/compactIds';
+import { appendRecord, readCompact, rebuild, recordCount, records, shortHash } from '../../../../nodes/shared/dedupe/compactIds';
 import { hashEventId } from '../../../../nodes/shared/inbound/dedupeStore';
 
 const now = 1_700_000_000;
 const empty = (): CompactIds => rebuild([], now, 100);
+// The expiry kept for a full hash, as the store reads it back from static data.
+const findExpiry = (compact: CompactIds, hash: string) => new Map(records(compact)).get(shortHash(hash));
 
 describe('compact stored ids', () => {
 	it('stores each id in 15 characters and finds its expiry again', () => {
@@ -14,14 +16,6 @@ describe('compact stored ids', () => {
 		expect(findExpiry(compact, hashEventId('a'))).toBe(now + 3600);
 		expect(findExpiry(compact, hashEventId('b'))).toBe(now + 7200);
 		expect(findExpiry(compact, hashEventId('c'))).toBeUndefined();
-	});
-
-	it('matches only on record boundaries', () => {
-		const compact = empty();
-		appendRecord(compact, 'AAAAAAAAAAxx', now + 1);
-		// A hash prefix that appears across the expiry and the next record must not match.
-		const across = compact.ids.slice(5, 15);
-		expect(findExpiry(compact, across)).toBeUndefined();
 	});
 
 	it('keeps expiries decades ahead exactly', () => {
