@@ -46,6 +46,8 @@ module.exports = {
 
 	/**
 	 * https://prettier.io/docs/en/options.html#print-width
+	 * Wider than the starter's 100: the code was written to this width, and at 100 many short functions would wrap
+	 * past the 60-line limit the project keeps.
 	 */
-	printWidth: 100,
+	printWidth: 140,
 };

@@ -12,7 +12,8 @@ import { pkgNode, startN8n, workflow } from '../test/n8n/harness';
 import type { Row } from './lib/report';
 import { formatNumber, median, round } from './lib/stats';
 
-const argument = (name: string, fallback: number) => Number(process.argv.find((arg) => arg.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
+const argument = (name: string, fallback: number) =>
+	Number(process.argv.find((arg) => arg.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
 const ROUNDS = argument('rounds', 3);
 const SECONDS = argument('seconds', 8);
 const SIZES = [0, 10_000, 100_000];
@@ -27,7 +28,13 @@ function seededWorkflow(size: number) {
 			pkgNode('inboundWebhookTrigger', {
 				name: 'Inbound',
 				webhookId: `dedupe-rate-${size}`,
-				parameters: { httpMethod: ['POST'], path: `rate-${size}`, deduplicate: true, eventIdPath: '$.id', settings: { dedupeMaxEntries: 100_000 } },
+				parameters: {
+					httpMethod: ['POST'],
+					path: `rate-${size}`,
+					deduplicate: true,
+					eventIdPath: '$.id',
+					settings: { dedupeMaxEntries: 100_000 },
+				},
 			}),
 		],
 		[],
@@ -40,7 +47,11 @@ async function acceptedPerSecond(url: string): Promise<number> {
 	const until = Date.now() + SECONDS * 1000;
 	let accepted = 0;
 	while (Date.now() < until) {
-		const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id: `evt-${++sequence}` }) });
+		const response = await fetch(url, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ id: `evt-${++sequence}` }),
+		});
 		await response.text();
 		if (response.status === 200) accepted++;
 	}

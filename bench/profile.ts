@@ -50,16 +50,15 @@ async function main() {
 	const file = path.join(os.tmpdir(), `n8n-${scenario}-${engine ?? 'default'}-${Date.now()}.cpuprofile`);
 	try {
 		await waitForWebhooks(n8n, [sends ? outbound.name : 'bench-in-ours']);
-		const work =
-			sends
-				? async (runs: number) => {
-						for (let run = 0; run < runs; run++) await runWorkflow(n8n, outbound.name, { count: 5_000 });
-					}
-				: async (runs: number) => {
-						const build = scenario === 'forged' ? forgedRequest : acceptedRequest;
-						await runLoad({ url: n8n.webhookUrl('bench-in-ours'), concurrency: 10, requests: runs * 100, build });
-						await drain(n8n);
-					};
+		const work = sends
+			? async (runs: number) => {
+					for (let run = 0; run < runs; run++) await runWorkflow(n8n, outbound.name, { count: 5_000 });
+				}
+			: async (runs: number) => {
+					const build = scenario === 'forged' ? forgedRequest : acceptedRequest;
+					await runLoad({ url: n8n.webhookUrl('bench-in-ours'), concurrency: 10, requests: runs * 100, build });
+					await drain(n8n);
+				};
 		await work(2);
 		await profileProcess(findN8nPid(n8n.userFolder), file, () => work(sends ? 6 : 10));
 	} finally {

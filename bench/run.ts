@@ -57,7 +57,8 @@ function parseOptions() {
 	if (!Number.isInteger(phaseMs) || phaseMs < 500 || phaseMs > 30_000) throw new Error('--phase-ms must be an integer from 500 to 30000');
 	const settings = (argument('settings')?.split(',') ?? Object.keys(SETTINGS)) as SettingName[];
 	const badSetting = settings.filter((name) => !(name in SETTINGS));
-	if (badSetting.length > 0) throw new Error(`Unknown setting(s) ${badSetting.join(', ')}; choose from ${Object.keys(SETTINGS).join(', ')}`);
+	if (badSetting.length > 0)
+		throw new Error(`Unknown setting(s) ${badSetting.join(', ')}; choose from ${Object.keys(SETTINGS).join(', ')}`);
 	return { rounds, only: new Set(only as SectionName[]), engines, phaseMs, settings };
 }
 
@@ -170,8 +171,14 @@ async function main() {
 		if (only.has('chain')) {
 			for (const engine of options.engines) {
 				const workflows = chainWorkflows();
-				console.error(`[bench] starting n8n for the hand-built chain, engine ${engine} ${JSON.stringify(ENGINES[engine])} … ${elapsed(started)}`);
-				n8n = await startN8n({ workflows: Object.values(workflows), credentials: [...CREDENTIALS, ...CHAIN_CREDENTIALS], env: ENGINES[engine] });
+				console.error(
+					`[bench] starting n8n for the hand-built chain, engine ${engine} ${JSON.stringify(ENGINES[engine])} … ${elapsed(started)}`,
+				);
+				n8n = await startN8n({
+					workflows: Object.values(workflows),
+					credentials: [...CREDENTIALS, ...CHAIN_CREDENTIALS],
+					env: ENGINES[engine],
+				});
 				await waitForWebhooks(n8n, webhookPaths(Object.values(workflows)));
 				sections[`chain-${engine}`] = await chainSection(n8n, workflows, rounds, engine, options.phaseMs);
 				await stopN8n();
@@ -198,21 +205,44 @@ async function main() {
 			// The most connections any round opened (later rounds reuse the pool, so their count is lower).
 			const rounds = (sections.outbound?.details.rounds ?? {}) as Record<string, Array<{ connections: number }> | undefined>;
 			const most = (name: string) => Math.max(...(rounds[name] ?? [{ connections: NaN }]).map((run) => run.connections));
-			sections.transport = await transportSection(receiver, clientRuntime, options.rounds, { ours: most('ours c100'), httpRequest: most('HTTP Request node') });
+			sections.transport = await transportSection(receiver, clientRuntime, options.rounds, {
+				ours: most('ours c100'),
+				httpRequest: most('HTTP Request node'),
+			});
 		}
 	} finally {
 		await stopN8n();
 		await receiver.close();
 	}
 
-	const order = ['outbound', 'inbound', 'legacy', ...Object.keys(ENGINES).map((engine) => `chain-${engine}`), 'settings', 'queue', 'handler', 'dedupe', 'memory', 'transport'];
+	const order = [
+		'outbound',
+		'inbound',
+		'legacy',
+		...Object.keys(ENGINES).map((engine) => `chain-${engine}`),
+		'settings',
+		'queue',
+		'handler',
+		'dedupe',
+		'memory',
+		'transport',
+	];
 	const rows: Row[] = order.flatMap((name) => sections[name]?.rows ?? []);
 	meta.durationSeconds = Math.round((Date.now() - started) / 1000);
 	meta.loadAverageAtEnd = os.loadavg().map((value) => Math.round(value * 100) / 100);
-	const file = writeResults(path.join(__dirname, 'results'), meta, rows, Object.fromEntries(Object.entries(sections).map(([name, section]) => [name, section.details])));
-	console.log(`\nn8n ${meta.n8nVersion} on Node ${meta.n8nNode}, ${meta.cpus} × ${meta.cpuModel}, medians of ${meta.rounds} rounds (outbound ${Math.max(meta.rounds, 5)}, signing cost ${Math.max(meta.rounds, COST_ROUNDS)}), ${meta.date}\n`);
+	const file = writeResults(
+		path.join(__dirname, 'results'),
+		meta,
+		rows,
+		Object.fromEntries(Object.entries(sections).map(([name, section]) => [name, section.details])),
+	);
+	console.log(
+		`\nn8n ${meta.n8nVersion} on Node ${meta.n8nNode}, ${meta.cpus} × ${meta.cpuModel}, medians of ${meta.rounds} rounds (outbound ${Math.max(meta.rounds, 5)}, signing cost ${Math.max(meta.rounds, COST_ROUNDS)}), ${meta.date}\n`,
+	);
 	console.log(renderTable(rows));
-	console.log(`\n${rows.filter((row) => row.met === false).length} target(s) missed; took ${meta.durationSeconds} s; results in ${path.relative(process.cwd(), file)} and bench/results/latest.json`);
+	console.log(
+		`\n${rows.filter((row) => row.met === false).length} target(s) missed; took ${meta.durationSeconds} s; results in ${path.relative(process.cwd(), file)} and bench/results/latest.json`,
+	);
 }
 
 main().catch((error: Error) => {

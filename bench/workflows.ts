@@ -12,7 +12,12 @@ export const SW_SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 export const HMAC_SECRET = 'bench-hmac-secret';
 
 export const CREDENTIALS: CredentialJson[] = [
-	{ id: 'benchSw000000001', name: 'Bench Standard Webhooks', type: 'webhookSigningSecretApi', data: { scheme: 'standardWebhooks', secret: SW_SECRET } },
+	{
+		id: 'benchSw000000001',
+		name: 'Bench Standard Webhooks',
+		type: 'webhookSigningSecretApi',
+		data: { scheme: 'standardWebhooks', secret: SW_SECRET },
+	},
 	{ id: 'benchHmac0000001', name: 'Bench HMAC', type: 'webhookSigningSecretApi', data: { scheme: 'hmac', secret: HMAC_SECRET } },
 ];
 
@@ -42,10 +47,14 @@ const start = (path: string) =>
 const makeItems = () => coreNode('code', { name: 'Items', typeVersion: 2, parameters: { jsCode: ITEMS_CODE } });
 
 function senderWorkflow(id: string, sender: WorkflowNode): WorkflowJson {
-	return workflow(id, [start(id), makeItems(), sender], [
-		['Start', 'Items'],
-		['Items', sender.name],
-	]);
+	return workflow(
+		id,
+		[start(id), makeItems(), sender],
+		[
+			['Start', 'Items'],
+			['Items', sender.name],
+		],
+	);
 }
 
 export interface OutboundVariant {
@@ -153,7 +162,12 @@ export function webhookIfWorkflow(id: string, path: string): WorkflowJson {
 					conditions: {
 						options: { caseSensitive: true, leftValue: '', typeValidation: 'strict', version: 2 },
 						conditions: [
-							{ id: randomUUID(), leftValue: '={{ $json.body.type }}', rightValue: 'opportunity.won', operator: { type: 'string', operation: 'equals' } },
+							{
+								id: randomUUID(),
+								leftValue: '={{ $json.body.type }}',
+								rightValue: 'opportunity.won',
+								operator: { type: 'string', operation: 'equals' },
+							},
 						],
 						combinator: 'and',
 					},
@@ -206,7 +220,14 @@ export function handBuiltChainWorkflow(id: string, path: string): WorkflowJson {
 			coreNode('crypto', {
 				name: 'HMAC',
 				typeVersion: 2,
-				parameters: { action: 'hmac', binaryData: true, binaryPropertyName: 'data', type: 'SHA256', dataPropertyName: 'computedSignature', encoding: 'hex' },
+				parameters: {
+					action: 'hmac',
+					binaryData: true,
+					binaryPropertyName: 'data',
+					type: 'SHA256',
+					dataPropertyName: 'computedSignature',
+					encoding: 'hex',
+				},
 				credentials: { crypto: { id: 'benchCrypto00001', name: 'Bench Crypto' } },
 			}),
 			coreNode('if', {

@@ -25,7 +25,8 @@ export class WebhookApiKeyApi implements ICredentialType {
 				{ name: 'Query Parameter', value: 'query' },
 			],
 			default: 'header',
-			description: 'Where the key travels. A header keeps it out of server logs; use a query parameter only if the sender cannot set headers.',
+			description:
+				'Where the key travels. A header keeps it out of server logs; use a query parameter only if the sender cannot set headers.',
 		},
 		{
 			displayName: 'Name',

@@ -52,18 +52,29 @@ async function run(job: ClientJob): Promise<number> {
 	};
 	switch (job.client) {
 		case 'raw': {
-			const load = await runLoad({ url: job.url, concurrency: job.concurrency, requests: job.requests, build: (index) => ({ headers, body: bodies[index] }) });
+			const load = await runLoad({
+				url: job.url,
+				concurrency: job.concurrency,
+				requests: job.requests,
+				build: (index) => ({ headers, body: bodies[index] }),
+			});
 			if (load.completed !== job.requests) throw new Error(`raw: ${load.completed} of ${job.requests} requests completed`);
 			return load.elapsedMs;
 		}
 		case 'ours': {
 			const url = new URL(job.url);
-			return await closedLoop(job, async (index) => expectOk((await request({ method: 'POST', url, headers, body: bodies[index] })).statusCode));
+			return await closedLoop(job, async (index) =>
+				expectOk((await request({ method: 'POST', url, headers, body: bodies[index] })).statusCode),
+			);
 		}
 		case 'axios': {
 			const required = n8nRequire(job.n8nBin)('axios') as AxiosLike & { default?: AxiosLike };
 			const axios = required.default ?? required;
-			const client = axios.create({ httpAgent: new http.Agent({ keepAlive: true, maxSockets: job.concurrency }), proxy: false, timeout: 30_000 });
+			const client = axios.create({
+				httpAgent: new http.Agent({ keepAlive: true, maxSockets: job.concurrency }),
+				proxy: false,
+				timeout: 30_000,
+			});
 			return await closedLoop(job, async (index) => expectOk((await client.post(job.url, bodies[index], { headers })).status));
 		}
 	}

@@ -20,7 +20,10 @@ import { phase } from './inbound';
 const CONCURRENCIES = [1, 10] as const;
 
 const forged = (): LoadRequest => ({ headers: { ...json, 'x-webhook-signature': sign('other bytes') }, body: event() });
-const wrongPassword: LoadRequest = { headers: { ...json, authorization: `Basic ${Buffer.from('bench-user:wrong').toString('base64')}` }, body: event() };
+const wrongPassword: LoadRequest = {
+	headers: { ...json, authorization: `Basic ${Buffer.from('bench-user:wrong').toString('base64')}` },
+	body: event(),
+};
 
 /** n8n's Webhook node answers a wrong Basic Auth password with 401. */
 const FLOOR_STATUS = 401;
@@ -28,9 +31,17 @@ const FLOOR_STATUS = 401;
 type Run = () => Promise<Phase>;
 
 /** Every timed variant at one concurrency; `repeatOurs`/`repeatChain` are events each side has accepted once. */
-function variants(n8n: TestN8n, workflows: ReturnType<typeof chainWorkflows>, concurrency: number, repeats: Record<'ours' | 'chain', LoadRequest>, phaseMs: number) {
-	const run = (name: keyof typeof CHAIN_PATHS, build: () => LoadRequest, executes: boolean, status = 200): Run => () =>
-		phase(n8n, workflows[name], CHAIN_PATHS[name], concurrency, build, executes, status, phaseMs);
+function variants(
+	n8n: TestN8n,
+	workflows: ReturnType<typeof chainWorkflows>,
+	concurrency: number,
+	repeats: Record<'ours' | 'chain', LoadRequest>,
+	phaseMs: number,
+) {
+	const run =
+		(name: keyof typeof CHAIN_PATHS, build: () => LoadRequest, executes: boolean, status = 200): Run =>
+		() =>
+			phase(n8n, workflows[name], CHAIN_PATHS[name], concurrency, build, executes, status, phaseMs);
 	const fresh = () => signed(event());
 	const list: Array<{ name: string; run: Run }> = [
 		{ name: `ours accepted c${concurrency}`, run: run('ours', fresh, true) },
@@ -54,7 +65,13 @@ async function acceptOnce(n8n: TestN8n, path: string, request: LoadRequest) {
 	await drain(n8n);
 }
 
-export async function chainSection(n8n: TestN8n, workflows: ReturnType<typeof chainWorkflows>, rounds: number, engine: EngineName, phaseMs: number): Promise<Section> {
+export async function chainSection(
+	n8n: TestN8n,
+	workflows: ReturnType<typeof chainWorkflows>,
+	rounds: number,
+	engine: EngineName,
+	phaseMs: number,
+): Promise<Section> {
 	const log = (name: string, index: number, result: Phase) =>
 		console.error(
 			`  [chain ${engine}] round ${index + 1} ${name}: ${formatNumber(result.executionRate)} events/s, p50 ${formatNumber(result.load.p50Ms)} ms, ${JSON.stringify(result.load.statuses)}`,
@@ -70,7 +87,10 @@ export async function chainSection(n8n: TestN8n, workflows: ReturnType<typeof ch
 		Object.assign(results, await alternate<Phase>(rounds, variants(n8n, workflows, concurrency, repeats, phaseMs), log));
 	}
 	const trials = await chainTrials(n8n, workflows, engine);
-	return { rows: [...chainRows(results, engine), ...trials.rows], details: { engine, phaseMs, medians: mediansOf(results), rounds: results, trials: trials.details } };
+	return {
+		rows: [...chainRows(results, engine), ...trials.rows],
+		details: { engine, phaseMs, medians: mediansOf(results), rounds: results, trials: trials.details },
+	};
 }
 
 const rate = (results: Record<string, Phase[]>, name: string) => medianOf(results[name], (result) => result.executionRate);
@@ -79,7 +99,11 @@ function mediansOf(results: Record<string, Phase[]>) {
 	return Object.fromEntries(
 		Object.entries(results).map(([name, runs]) => [
 			name,
-			{ eventsPerSecond: round(rate(results, name)), p50Ms: round(medianOf(runs, (run) => run.load.p50Ms)), p99Ms: round(medianOf(runs, (run) => run.load.p99Ms)) },
+			{
+				eventsPerSecond: round(rate(results, name)),
+				p50Ms: round(medianOf(runs, (run) => run.load.p50Ms)),
+				p99Ms: round(medianOf(runs, (run) => run.load.p99Ms)),
+			},
 		]),
 	);
 }
@@ -97,18 +121,64 @@ function chainRows(results: Record<string, Phase[]>, engine: EngineName): Row[] 
 	const row = (id: string, comparison: string, ours: string, baseline: string, wanted: number | undefined): Row => {
 		const ratio = rate(results, ours) / rate(results, baseline);
 		const text = (name: string) => `${formatNumber(rate(results, name))}/s`;
-		return { id, comparison, ours: text(ours), baseline: text(baseline), ratio, target: wanted === undefined ? 'report' : `≥ ${wanted}×`, met: wanted === undefined ? null : ratio >= wanted };
+		return {
+			id,
+			comparison,
+			ours: text(ours),
+			baseline: text(baseline),
+			ratio,
+			target: wanted === undefined ? 'report' : `≥ ${wanted}×`,
+			met: wanted === undefined ? null : ratio >= wanted,
+		};
 	};
 	for (const c of CONCURRENCIES) {
 		const suffix = `c${c} [${engine}]`;
 		rows.push(
-			row(`8a-${engine}-c${c}`, `Accepted, ${suffix}: ours (HMAC + dedupe) vs hand-built chain`, `ours accepted c${c}`, `chain accepted c${c}`, target.accepted),
-			row(`8b-${engine}-c${c}`, `Forged, ${suffix}: ours refuses (401) vs chain (an execution each)`, `ours forged c${c}`, `chain forged c${c}`, target.refused),
-			row(`8c-${engine}-c${c}`, `Duplicate, ${suffix}: ours refuses vs chain (an execution each)`, `ours duplicate c${c}`, `chain duplicate c${c}`, target.refused),
-			row(`8d-${engine}-c${c}`, `Accepted, ${suffix}: ours vs bare Webhook node (no checks)`, `ours accepted c${c}`, `bare Webhook accepted c${c}`, target.bare),
-			row(`8e-${engine}-c${c}`, `Refused, ${suffix}: ours forged vs n8n's floor (Webhook refusing Basic Auth)`, `ours forged c${c}`, `Webhook Basic Auth refusal c${c}`, undefined),
+			row(
+				`8a-${engine}-c${c}`,
+				`Accepted, ${suffix}: ours (HMAC + dedupe) vs hand-built chain`,
+				`ours accepted c${c}`,
+				`chain accepted c${c}`,
+				target.accepted,
+			),
+			row(
+				`8b-${engine}-c${c}`,
+				`Forged, ${suffix}: ours refuses (401) vs chain (an execution each)`,
+				`ours forged c${c}`,
+				`chain forged c${c}`,
+				target.refused,
+			),
+			row(
+				`8c-${engine}-c${c}`,
+				`Duplicate, ${suffix}: ours refuses vs chain (an execution each)`,
+				`ours duplicate c${c}`,
+				`chain duplicate c${c}`,
+				target.refused,
+			),
+			row(
+				`8d-${engine}-c${c}`,
+				`Accepted, ${suffix}: ours vs bare Webhook node (no checks)`,
+				`ours accepted c${c}`,
+				`bare Webhook accepted c${c}`,
+				target.bare,
+			),
+			row(
+				`8e-${engine}-c${c}`,
+				`Refused, ${suffix}: ours forged vs n8n's floor (Webhook refusing Basic Auth)`,
+				`ours forged c${c}`,
+				`Webhook Basic Auth refusal c${c}`,
+				undefined,
+			),
 		);
 	}
-	rows.push(row(`8h-${engine}`, `Accepted, c10 [${engine}]: experiment, ours at typeVersion 2 (n8n parses first) vs ours as shipped`, 'ours at typeVersion 2 accepted c10', 'ours accepted c10', undefined));
+	rows.push(
+		row(
+			`8h-${engine}`,
+			`Accepted, c10 [${engine}]: experiment, ours at typeVersion 2 (n8n parses first) vs ours as shipped`,
+			'ours at typeVersion 2 accepted c10',
+			'ours accepted c10',
+			undefined,
+		),
+	);
 	return rows;
 }

@@ -13,7 +13,13 @@ export const ENGINES = {
 } satisfies Record<string, Record<string, string>>;
 export type EngineName = keyof typeof ENGINES;
 
-export const CHAIN_PATHS = { ours: 'bench-ch-ours', oursV2: 'bench-ch-ours-v2', chain: 'bench-ch-chain', bare: 'bench-ch-bare', floor: 'bench-ch-floor' };
+export const CHAIN_PATHS = {
+	ours: 'bench-ch-ours',
+	oursV2: 'bench-ch-ours-v2',
+	chain: 'bench-ch-chain',
+	bare: 'bench-ch-bare',
+	floor: 'bench-ch-floor',
+};
 
 /**
  * An experiment, not a shipped configuration: our trigger imported as typeVersion 2, which it does not
@@ -45,7 +51,15 @@ export function event(id = `evt_${randomUUID()}`): string {
 			type: 'opportunity.won',
 			timestamp: new Date().toISOString(),
 			organizationId: 'org_xyz789',
-			data: { id: 'opp_9d1e77', name: 'Acme Corp - Annual Plan', amount: 48000, currency: 'USD', stage: 'CLOSED_WON', ownerId: 'usr_51c0de', notes },
+			data: {
+				id: 'opp_9d1e77',
+				name: 'Acme Corp - Annual Plan',
+				amount: 48000,
+				currency: 'USD',
+				stage: 'CLOSED_WON',
+				ownerId: 'usr_51c0de',
+				notes,
+			},
 		});
 	return shape('x'.repeat(Math.max(0, EVENT_BYTES - shape('').length)));
 }

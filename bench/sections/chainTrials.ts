@@ -21,7 +21,8 @@ type Side = 'ours' | 'chain';
 
 /** Runs `send`, then counts what got through: executions for ours, executions that reached Done for the chain. */
 async function passedDuring(n8n: TestN8n, side: Side, workflow: WorkflowJson, send: () => Promise<void>): Promise<number> {
-	const before = side === 'ours' ? await executionCount(n8n, workflow.id) : new Set((await n8n.executions(workflow.id)).map(({ id }) => id));
+	const before =
+		side === 'ours' ? await executionCount(n8n, workflow.id) : new Set((await n8n.executions(workflow.id)).map(({ id }) => id));
 	await send();
 	await drain(n8n);
 	if (typeof before === 'number') return (await executionCount(n8n, workflow.id)) - before;
@@ -35,7 +36,9 @@ async function burst(n8n: TestN8n, side: Side, workflow: WorkflowJson): Promise<
 	const request = signed(event());
 	return await passedDuring(n8n, side, workflow, async () => {
 		const answers = await Promise.all(
-			Array.from({ length: BURST_COPIES }, () => fetch(n8n.webhookUrl(CHAIN_PATHS[side]), { method: 'POST', headers: request.headers, body: request.body })),
+			Array.from({ length: BURST_COPIES }, () =>
+				fetch(n8n.webhookUrl(CHAIN_PATHS[side]), { method: 'POST', headers: request.headers, body: request.body }),
+			),
 		);
 		if (answers.some(({ status }) => status !== 200)) throw new Error(`${side}: a burst copy was not answered 200`);
 	});
@@ -45,22 +48,35 @@ async function burst(n8n: TestN8n, side: Side, workflow: WorkflowJson): Promise<
 async function resend(n8n: TestN8n, side: Side, workflow: WorkflowJson): Promise<{ first: number; again: number }> {
 	const requests = Array.from({ length: RESEND_EVENTS }, () => signed(event()));
 	const send = async () => {
-		const load = await runLoad({ url: n8n.webhookUrl(CHAIN_PATHS[side]), concurrency: RESEND_CONCURRENCY, requests: RESEND_EVENTS, build: (index) => requests[index] });
-		if (load.statuses['200'] !== RESEND_EVENTS) throw new Error(`${side}: resend answers ${JSON.stringify(load.statuses)}, ${load.errors} errors`);
+		const load = await runLoad({
+			url: n8n.webhookUrl(CHAIN_PATHS[side]),
+			concurrency: RESEND_CONCURRENCY,
+			requests: RESEND_EVENTS,
+			build: (index) => requests[index],
+		});
+		if (load.statuses['200'] !== RESEND_EVENTS)
+			throw new Error(`${side}: resend answers ${JSON.stringify(load.statuses)}, ${load.errors} errors`);
 	};
 	const first = await passedDuring(n8n, side, workflow, send);
 	const again = await passedDuring(n8n, side, workflow, send);
 	return { first, again };
 }
 
-export async function chainTrials(n8n: TestN8n, workflows: ReturnType<typeof chainWorkflows>, engine: string): Promise<{ rows: Row[]; details: Record<string, unknown> }> {
+export async function chainTrials(
+	n8n: TestN8n,
+	workflows: ReturnType<typeof chainWorkflows>,
+	engine: string,
+): Promise<{ rows: Row[]; details: Record<string, unknown> }> {
 	const bursts: Record<Side, number[]> = { ours: [], chain: [] };
 	for (let trial = 0; trial < BURST_TRIALS; trial++) {
 		for (const side of ['ours', 'chain'] as const) bursts[side].push(await burst(n8n, side, workflows[side]));
 	}
 	const resends = { ours: await resend(n8n, 'ours', workflows.ours), chain: await resend(n8n, 'chain', workflows.chain) };
-	console.error(`  [chain ${engine} trials] burst of ${BURST_COPIES}: ${JSON.stringify(bursts)}; resend of ${RESEND_EVENTS}: ${JSON.stringify(resends)}`);
-	const span = (values: number[]) => (Math.min(...values) === Math.max(...values) ? `${values[0]}` : `${Math.min(...values)}–${Math.max(...values)}`);
+	console.error(
+		`  [chain ${engine} trials] burst of ${BURST_COPIES}: ${JSON.stringify(bursts)}; resend of ${RESEND_EVENTS}: ${JSON.stringify(resends)}`,
+	);
+	const span = (values: number[]) =>
+		Math.min(...values) === Math.max(...values) ? `${values[0]}` : `${Math.min(...values)}–${Math.max(...values)}`;
 	const rows: Row[] = [
 		{
 			id: `8f-${engine}`,

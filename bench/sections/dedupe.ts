@@ -148,11 +148,24 @@ function staticRows(sizes: Record<string, { compact: Timing; legacy: Timing }>):
 export async function dedupeSection(): Promise<Section> {
 	const [redis, postgres] = await Promise.all([startRedis(), startPostgres()]);
 	const redisStore = new RedisDedupeStore({
-		kind: 'redis', host: '127.0.0.1', port: redis.port, username: '', password: '', database: 0, tls: false, keyPrefix: 'bench:',
+		kind: 'redis',
+		host: '127.0.0.1',
+		port: redis.port,
+		username: '',
+		password: '',
+		database: 0,
+		tls: false,
+		keyPrefix: 'bench:',
 	});
 	const postgresStore = new PostgresDedupeStore({
-		kind: 'postgres', host: '127.0.0.1', port: postgres.port, database: postgres.database, user: postgres.user,
-		password: postgres.password, ssl: 'disable', table: 'bench_dedupe',
+		kind: 'postgres',
+		host: '127.0.0.1',
+		port: postgres.port,
+		database: postgres.database,
+		user: postgres.user,
+		password: postgres.password,
+		ssl: 'disable',
+		table: 'bench_dedupe',
 	});
 	try {
 		const results: Record<string, Timing> = {};

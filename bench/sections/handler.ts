@@ -55,12 +55,20 @@ function salesOsBody(index: number): Buffer {
 			data: {
 				...SALES_OS_WON.data,
 				id: `opp_${index}`,
-				contact: { id: 'con_771', email: 'jane.doe@example.com', firstName: 'Jane', lastName: 'Doe', phone: '+1 555 0100', title: 'VP Sales' },
+				contact: {
+					id: 'con_771',
+					email: 'jane.doe@example.com',
+					firstName: 'Jane',
+					lastName: 'Doe',
+					phone: '+1 555 0100',
+					title: 'VP Sales',
+				},
 				lineItems: [
 					{ sku: 'PLAN-ANNUAL', quantity: 50, unitPrice: 800, description: 'Annual plan, 50 seats, billed yearly in advance' },
 					{ sku: 'ONBOARDING', quantity: 1, unitPrice: 8000, description: 'Onboarding and training package for the sales team' },
 				],
-				notes: 'Signed after the second demo. Procurement asked for net-30 payment terms and a security review of the data processing terms.',
+				notes:
+					'Signed after the second demo. Procurement asked for net-30 payment terms and a security review of the data processing terms.',
 				customFields: { region: 'EMEA', segment: 'Mid-Market', source: 'Inbound', campaign: 'Q1-Webinar-Series', territory: 'DACH' },
 			},
 		}),
@@ -113,7 +121,8 @@ function parseXmlSync(text: string): unknown {
 	return result;
 }
 
-const equalText = (a: string | undefined, b: string) => a !== undefined && a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+const equalText = (a: string | undefined, b: string) =>
+	a !== undefined && a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 
 const cases = (count: number): Case[] => [
 	{
@@ -132,7 +141,15 @@ const cases = (count: number): Case[] => [
 	},
 	{
 		name: '1 KB XML (Vtiger, Basic auth)',
-		parameters: { crm: 'vtiger', authentication: 'basicAuth', path: 'bench', events: [], eventSource: 'fixed', fixedEvent: 'contact.updated', settings: {} },
+		parameters: {
+			crm: 'vtiger',
+			authentication: 'basicAuth',
+			path: 'bench',
+			events: [],
+			eventSource: 'fixed',
+			fixedEvent: 'contact.updated',
+			settings: {},
+		},
 		credentials: { webhookBasicAuthApi: { user: 'crm-user', password: 'crm-pass' } },
 		bodies: Array.from({ length: count }, (_, index) => vtigerXml(index)),
 		headers: () => ({ 'content-type': 'application/xml', authorization: BASIC }),
@@ -200,7 +217,12 @@ function fakeContext(setup: Case) {
 	};
 }
 
-async function runOurs(setup: Case, fake: ReturnType<typeof fakeContext>, headers: Array<Record<string, string>>, round: number): Promise<number> {
+async function runOurs(
+	setup: Case,
+	fake: ReturnType<typeof fakeContext>,
+	headers: Array<Record<string, string>>,
+	round: number,
+): Promise<number> {
 	fake.newScope(round);
 	const started = process.hrtime.bigint();
 	for (let index = 0; index < setup.bodies.length; index++) {

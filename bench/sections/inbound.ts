@@ -86,7 +86,9 @@ export async function phase(
 	const load = await runLoad({ url: n8n.webhookUrl(path), concurrency, requests: PHASE_MAX_REQUESTS, maxDurationMs: durationMs, build });
 	const unexpected = Object.entries(load.statuses).filter(([answered]) => answered !== String(status));
 	if (unexpected.length > 0 || load.errors > 0) {
-		throw new Error(`${workflow.name}: expected every answer to be ${status}, got ${JSON.stringify(load.statuses)} and ${load.errors} errors`);
+		throw new Error(
+			`${workflow.name}: expected every answer to be ${status}, got ${JSON.stringify(load.statuses)} and ${load.errors} errors`,
+		);
 	}
 	const ok = load.completed;
 	// n8n answers once it has stored each execution; wait for the count, then for the runs to end.
@@ -94,7 +96,8 @@ export async function phase(
 	await drain(n8n);
 	const executions = (await executionCount(n8n, workflow.id)) - before;
 	if (expectExecutions && executions !== ok) throw new Error(`${workflow.name}: ${ok} accepted requests but ${executions} executions`);
-	if (!expectExecutions && executions !== 0) throw new Error(`${workflow.name}: ${executions} executions started for requests that must start none`);
+	if (!expectExecutions && executions !== 0)
+		throw new Error(`${workflow.name}: ${executions} executions started for requests that must start none`);
 	const finished = expectExecutions && executions > 0 ? Math.max(await lastStoppedAt(n8n, workflow.id), load.endedMs) : load.endedMs;
 	const { completed, rps, p50Ms, p99Ms, elapsedMs, statuses, errors } = load;
 	return {
@@ -104,7 +107,13 @@ export async function phase(
 	};
 }
 
-export async function inboundSection(n8n: TestN8n, workflows: Record<string, WorkflowJson>, rounds: number, label: string, idSuffix: string): Promise<Section> {
+export async function inboundSection(
+	n8n: TestN8n,
+	workflows: Record<string, WorkflowJson>,
+	rounds: number,
+	label: string,
+	idSuffix: string,
+): Promise<Section> {
 	const log = (name: string, round: number, result: Phase) =>
 		console.error(
 			`  [inbound ${label}] round ${round + 1} ${name}: ${formatNumber(result.load.rps)} answers/s, ${formatNumber(result.executionRate)} events/s, p50 ${formatNumber(result.load.p50Ms)} ms, p99 ${formatNumber(result.load.p99Ms)} ms, ${JSON.stringify(result.load.statuses)}`,
@@ -147,10 +156,21 @@ export async function inboundSection(n8n: TestN8n, workflows: Record<string, Wor
 				{ name: 'accepted', run: () => phase(n8n, workflows.ours, 'bench-in-ours', REJECT_CONCURRENCY, acceptedRequest, true) },
 				{ name: 'forged', run: () => phase(n8n, workflows.ours, 'bench-in-ours', REJECT_CONCURRENCY, forgedRequest, false, 401) },
 				{ name: 'duplicate', run: () => phase(n8n, workflows.oursDedupe, 'bench-in-dedupe', REJECT_CONCURRENCY, () => duplicate, false) },
-				{ name: 'filtered out', run: () => phase(n8n, workflows.crmFilter, 'bench-in-crm', REJECT_CONCURRENCY, () => signed(event('lead.created')), false) },
+				{
+					name: 'filtered out',
+					run: () => phase(n8n, workflows.crmFilter, 'bench-in-crm', REJECT_CONCURRENCY, () => signed(event('lead.created')), false),
+				},
 				{
 					name: 'Webhook + IF drops it',
-					run: () => phase(n8n, workflows.webhookIf, 'bench-in-webhook-if', REJECT_CONCURRENCY, () => ({ headers: json, body: event('lead.created') }), true),
+					run: () =>
+						phase(
+							n8n,
+							workflows.webhookIf,
+							'bench-in-webhook-if',
+							REJECT_CONCURRENCY,
+							() => ({ headers: json, body: event('lead.created') }),
+							true,
+						),
 				},
 			],
 			log,

@@ -97,8 +97,14 @@ export async function memorySection(start: Start, receiver: Receiver): Promise<S
 	};
 	const post = (path: string, bytes: number, signed: boolean) => async (n8n: TestN8n) => {
 		const body = bigBody(bytes);
-		const signature: Record<string, string> = signed ? { 'x-webhook-signature': createHmac('sha256', HMAC_SECRET).update(body).digest('hex') } : {};
-		const response = await fetch(n8n.webhookUrl(path), { method: 'POST', headers: { 'content-type': 'application/json', ...signature }, body });
+		const signature: Record<string, string> = signed
+			? { 'x-webhook-signature': createHmac('sha256', HMAC_SECRET).update(body).digest('hex') }
+			: {};
+		const response = await fetch(n8n.webhookUrl(path), {
+			method: 'POST',
+			headers: { 'content-type': 'application/json', ...signature },
+			body,
+		});
 		if (response.status !== 200) throw new Error(`${path} answered ${response.status}: ${(await response.text()).slice(0, 300)}`);
 		await response.arrayBuffer();
 		await drain(n8n);
@@ -109,7 +115,11 @@ export async function memorySection(start: Start, receiver: Receiver): Promise<S
 	console.error('  [memory] n8n alone: 50,000 items into a No-Op');
 	const [arrayFloor] = await group(start, [floor], [sendArray(floor, ARRAY_ITEMS)]);
 	console.error('  [memory] our trigger, 5 then 10 MB');
-	const [inboundHalf, inboundFull] = await group(start, [inbound], [post('bench-mem-inbound', BODY_BYTES / 2, true), post('bench-mem-inbound', BODY_BYTES, true)]);
+	const [inboundHalf, inboundFull] = await group(
+		start,
+		[inbound],
+		[post('bench-mem-inbound', BODY_BYTES / 2, true), post('bench-mem-inbound', BODY_BYTES, true)],
+	);
 	console.error("  [memory] n8n's Webhook node, 10 MB");
 	const [webhookFull] = await group(start, [webhook], [post('bench-mem-webhook', BODY_BYTES, false)]);
 
@@ -136,7 +146,14 @@ export async function memorySection(start: Start, receiver: Receiver): Promise<S
 			arrayFloor,
 			'n8n alone, 50,000 items into a No-Op',
 		),
-		doubling('6b', `Memory over idle n8n: a signed body of ${formatNumber(bodyMb / 2)} then ${formatNumber(bodyMb)} MB through our trigger`, inboundHalf, inboundFull, webhookFull, `Webhook node, ${formatNumber(bodyMb)} MB`),
+		doubling(
+			'6b',
+			`Memory over idle n8n: a signed body of ${formatNumber(bodyMb / 2)} then ${formatNumber(bodyMb)} MB through our trigger`,
+			inboundHalf,
+			inboundFull,
+			webhookFull,
+			`Webhook node, ${formatNumber(bodyMb)} MB`,
+		),
 	];
 	return {
 		rows,

@@ -39,7 +39,11 @@ export function outboundWorkflows(receiver: Receiver): Record<string, WorkflowJs
 	return {
 		oursTen: outboundWorkflow('outOursTen', receiver.url('/ours')),
 		oursHundred: outboundWorkflow('outOursHundred', receiver.url('/ours'), { concurrency: HIGH_CONCURRENCY }),
-		oursSigned: outboundWorkflow('outOursSigned', receiver.url('/ours-signed'), { concurrency: HIGH_CONCURRENCY, signed: true, capture: true }),
+		oursSigned: outboundWorkflow('outOursSigned', receiver.url('/ours-signed'), {
+			concurrency: HIGH_CONCURRENCY,
+			signed: true,
+			capture: true,
+		}),
 		httpRequest: httpRequestWorkflow('outHttpRequest', receiver.url('/http-request')),
 		floor: floorWorkflow('outFloor'),
 		oursFaulty: outboundWorkflow('faultyOurs', receiver.url('/ours-faulty'), { concurrency: HIGH_CONCURRENCY }),
@@ -69,7 +73,13 @@ async function inN8n(n8n: TestN8n, receiver: Receiver, workflow: WorkflowJson, f
 /** The raw keep-alive node:http client, run on n8n's own Node in a child process. */
 async function rawClient(receiver: Receiver, runtime: ClientRuntime, concurrency: number): Promise<OutboundRun> {
 	await receiver.reset();
-	const ms = await runClient(runtime.nodeBin, { client: 'raw', url: receiver.url('/raw'), concurrency, requests: ITEMS, n8nBin: runtime.n8nBin });
+	const ms = await runClient(runtime.nodeBin, {
+		client: 'raw',
+		url: receiver.url('/raw'),
+		concurrency,
+		requests: ITEMS,
+		n8nBin: runtime.n8nBin,
+	});
 	return fromStats(await receiver.stats(), ms);
 }
 
@@ -84,7 +94,9 @@ export async function outboundSection(
 	rounds: number,
 ): Promise<Section> {
 	const progress = (name: string, round: number, run: OutboundRun) =>
-		console.error(`  [outbound] round ${round + 1} ${name}: e2e ${Math.round(run.e2eMs)} ms, receiver ${Math.round(run.windowMs)} ms, ${run.requests} requests, ${run.connections} new connections`);
+		console.error(
+			`  [outbound] round ${round + 1} ${name}: e2e ${Math.round(run.e2eMs)} ms, receiver ${Math.round(run.windowMs)} ms, ${run.requests} requests, ${run.connections} new connections`,
+		);
 
 	// One warm-up pass, so connection pools and JIT are in the state they are in after the first execution.
 	await inN8n(n8n, receiver, workflows.oursTen);
@@ -131,7 +143,10 @@ export async function outboundSection(
 		rounds,
 		[
 			{ name: `ours c${HIGH_CONCURRENCY}, faulty receiver`, run: () => inN8n(n8n, receiver, workflows.oursFaulty, 10) },
-			{ name: 'HTTP Request node + Retry On Fail (3 tries), faulty receiver', run: () => inN8n(n8n, receiver, workflows.httpRequestRetry, 10) },
+			{
+				name: 'HTTP Request node + Retry On Fail (3 tries), faulty receiver',
+				run: () => inN8n(n8n, receiver, workflows.httpRequestRetry, 10),
+			},
 		],
 		progress,
 	);
@@ -157,11 +172,35 @@ export async function outboundSection(
 	});
 	const settle = (runs: OutboundRun[]) => m(runs, (run) => run.e2eMs);
 	const rows: Row[] = [
-		faster('1a', 'Outbound 5,000 × 1 KB, at the receiver, c10: ours vs raw keep-alive client', window('ours c10'), window('raw client c10'), 0.8),
+		faster(
+			'1a',
+			'Outbound 5,000 × 1 KB, at the receiver, c10: ours vs raw keep-alive client',
+			window('ours c10'),
+			window('raw client c10'),
+			0.8,
+		),
 		faster('1b', `Outbound, at the receiver, c${HIGH_CONCURRENCY}: ours vs raw keep-alive client`, window(high), window(rawHigh), 0.8),
-		faster('1c', `Outbound, execution start to finish: ours c${HIGH_CONCURRENCY} vs HTTP Request node`, e2e(high), e2e('HTTP Request node'), 0.9),
-		faster('1d', 'Outbound, execution start to finish: ours c10 (default) vs HTTP Request node', e2e('ours c10'), e2e('HTTP Request node'), 0.9),
-		faster('1e', `Outbound, first to last request: ours c${HIGH_CONCURRENCY} vs HTTP Request node`, window(high), window('HTTP Request node'), 0.9),
+		faster(
+			'1c',
+			`Outbound, execution start to finish: ours c${HIGH_CONCURRENCY} vs HTTP Request node`,
+			e2e(high),
+			e2e('HTTP Request node'),
+			0.9,
+		),
+		faster(
+			'1d',
+			'Outbound, execution start to finish: ours c10 (default) vs HTTP Request node',
+			e2e('ours c10'),
+			e2e('HTTP Request node'),
+			0.9,
+		),
+		faster(
+			'1e',
+			`Outbound, first to last request: ours c${HIGH_CONCURRENCY} vs HTTP Request node`,
+			window(high),
+			window('HTTP Request node'),
+			0.9,
+		),
 		{
 			id: '1f',
 			comparison: `Signing (Standard Webhooks) + JSONPath capture, c${HIGH_CONCURRENCY}, execution start to finish: median with ÷ median without, ${costRounds} rounds`,

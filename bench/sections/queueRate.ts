@@ -44,7 +44,14 @@ function signedEvent(): LoadRequest {
 		type: 'opportunity.won',
 		timestamp: new Date().toISOString(),
 		organizationId: 'org_xyz789',
-		data: { id: 'opp_9d1e77', name: 'Acme Corp - Annual Plan', amount: 48000, currency: 'USD', stage: 'CLOSED_WON', notes: 'x'.repeat(760) },
+		data: {
+			id: 'opp_9d1e77',
+			name: 'Acme Corp - Annual Plan',
+			amount: 48000,
+			currency: 'USD',
+			stage: 'CLOSED_WON',
+			notes: 'x'.repeat(760),
+		},
 	});
 	const signature = createHmac('sha256', HMAC_SECRET).update(body).digest('hex');
 	return { headers: { 'content-type': 'application/json', 'x-webhook-signature': signature }, body };
@@ -63,7 +70,8 @@ export async function queueRateSection(regular: TestN8n, queue: QueueN8n, rounds
 	const variants = {
 		'queue, Redis store': () => phase(inQueue, workflows.redis, 'bench-qr-redis', CONCURRENCY, signedEvent, true, 200, phaseMs),
 		'regular, Redis store': () => phase(regular, workflows.redis, 'bench-qr-redis', CONCURRENCY, signedEvent, true, 200, phaseMs),
-		'regular, static-data store': () => phase(regular, workflows.staticData, 'bench-qr-static', CONCURRENCY, signedEvent, true, 200, phaseMs),
+		'regular, static-data store': () =>
+			phase(regular, workflows.staticData, 'bench-qr-static', CONCURRENCY, signedEvent, true, 200, phaseMs),
 	};
 	// Warm-up: the first requests load workflows, credentials, the Redis connection and JIT.
 	for (const run of Object.values(variants)) await run();
@@ -71,8 +79,16 @@ export async function queueRateSection(regular: TestN8n, queue: QueueN8n, rounds
 		console.error(
 			`  [queue] round ${round + 1} ${name}: ${formatNumber(result.executionRate)} events/s, ${formatNumber(result.load.rps)} answers/s, p50 ${formatNumber(result.load.p50Ms)} ms, p99 ${formatNumber(result.load.p99Ms)} ms`,
 		);
-	const results = await alternate<Phase>(rounds, Object.entries(variants).map(([name, run]) => ({ name, run })), log);
-	const rate = (name: string) => round(medianOf(results[name], (result) => result.executionRate), 1);
+	const results = await alternate<Phase>(
+		rounds,
+		Object.entries(variants).map(([name, run]) => ({ name, run })),
+		log,
+	);
+	const rate = (name: string) =>
+		round(
+			medianOf(results[name], (result) => result.executionRate),
+			1,
+		);
 	const queueRate = rate('queue, Redis store');
 	const row = (id: string, baseline: string, withTarget: boolean): Row => {
 		const ratio = round(queueRate / rate(baseline), 2);
@@ -86,5 +102,8 @@ export async function queueRateSection(regular: TestN8n, queue: QueueN8n, rounds
 			met: withTarget ? ratio >= TARGET_RATIO : null,
 		};
 	};
-	return { rows: [row('15a', 'regular, Redis store', true), row('15b', 'regular, static-data store', false)], details: { concurrency: CONCURRENCY, phaseMs, rounds: results } };
+	return {
+		rows: [row('15a', 'regular, Redis store', true), row('15b', 'regular, static-data store', false)],
+		details: { concurrency: CONCURRENCY, phaseMs, rounds: results },
+	};
 }

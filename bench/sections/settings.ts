@@ -37,22 +37,36 @@ interface SettingsPhase {
 }
 
 async function settingsPhase(n8n: TestN8n, path: string, build: () => LoadRequest, phaseMs: number): Promise<SettingsPhase> {
-	const load = await runLoad({ url: n8n.webhookUrl(path), concurrency: CONCURRENCY, requests: MAX_REQUESTS, maxDurationMs: phaseMs, build });
-	if (load.statuses['200'] !== load.completed || load.errors > 0) throw new Error(`${path}: expected only 200, got ${JSON.stringify(load.statuses)}, ${load.errors} errors`);
+	const load = await runLoad({
+		url: n8n.webhookUrl(path),
+		concurrency: CONCURRENCY,
+		requests: MAX_REQUESTS,
+		maxDurationMs: phaseMs,
+		build,
+	});
+	if (load.statuses['200'] !== load.completed || load.errors > 0)
+		throw new Error(`${path}: expected only 200, got ${JSON.stringify(load.statuses)}, ${load.errors} errors`);
 	await drain(n8n, 120_000);
 	const finished = performance.timeOrigin + performance.now();
 	return { answered: load.completed, eventsPerSecond: (load.completed / (finished - load.startedMs)) * 1000, p50Ms: load.p50Ms };
 }
 
 /** One setting's rounds: ours and the bare Webhook node, accepted, c10. */
-export async function settingRun(n8n: TestN8n, setting: SettingName, rounds: number, phaseMs: number): Promise<Record<string, SettingsPhase[]>> {
+export async function settingRun(
+	n8n: TestN8n,
+	setting: SettingName,
+	rounds: number,
+	phaseMs: number,
+): Promise<Record<string, SettingsPhase[]>> {
 	const variants = [
 		{ name: 'ours', run: () => settingsPhase(n8n, CHAIN_PATHS.ours, () => signed(event()), phaseMs) },
 		{ name: 'bare Webhook node', run: () => settingsPhase(n8n, CHAIN_PATHS.bare, () => ({ headers: json, body: event() }), phaseMs) },
 	];
 	for (const { run } of variants) await run();
 	return await alternate<SettingsPhase>(rounds, variants, (name, index, result) =>
-		console.error(`  [settings ${setting}] round ${index + 1} ${name}: ${formatNumber(result.eventsPerSecond)} events/s, p50 ${formatNumber(result.p50Ms)} ms`),
+		console.error(
+			`  [settings ${setting}] round ${index + 1} ${name}: ${formatNumber(result.eventsPerSecond)} events/s, p50 ${formatNumber(result.p50Ms)} ms`,
+		),
 	);
 }
 
@@ -69,7 +83,10 @@ export function settingsSection(runs: Partial<Record<SettingName, Record<string,
 		met: null,
 	}));
 	const medians = Object.fromEntries(
-		Object.entries(runs).map(([setting, phases]) => [setting, Object.fromEntries(Object.keys(phases ?? {}).map((name) => [name, round(rate(setting as SettingName, name))]))]),
+		Object.entries(runs).map(([setting, phases]) => [
+			setting,
+			Object.fromEntries(Object.keys(phases ?? {}).map((name) => [name, round(rate(setting as SettingName, name))])),
+		]),
 	);
 	return { rows, details: { concurrency: CONCURRENCY, medians, rounds: runs } };
 }

@@ -31,7 +31,13 @@ export async function transportSection(
 	const axiosVersion = (n8nRequire(runtime.n8nBin)('axios/package.json') as { version: string }).version;
 	const measure = async (client: ClientKind, concurrency: number): Promise<TransportRun> => {
 		await receiver.reset();
-		const ms = await runClient(runtime.nodeBin, { client, url: receiver.url('/transport'), concurrency, requests: REQUESTS, n8nBin: runtime.n8nBin });
+		const ms = await runClient(runtime.nodeBin, {
+			client,
+			url: receiver.url('/transport'),
+			concurrency,
+			requests: REQUESTS,
+			n8nBin: runtime.n8nBin,
+		});
 		const stats = await receiver.stats();
 		if (stats.requests !== REQUESTS) throw new Error(`${client}: the receiver got ${stats.requests} of ${REQUESTS} requests`);
 		return { ms, windowMs: stats.lastMs - stats.firstMs, connections: stats.connections };
@@ -42,7 +48,10 @@ export async function transportSection(
 			results,
 			await alternate<TransportRun>(
 				rounds,
-				(['ours', 'axios', 'raw'] as const).map((client) => ({ name: `${client} c${concurrency}`, run: () => measure(client, concurrency) })),
+				(['ours', 'axios', 'raw'] as const).map((client) => ({
+					name: `${client} c${concurrency}`,
+					run: () => measure(client, concurrency),
+				})),
 			),
 		);
 	}
@@ -58,8 +67,18 @@ export async function transportSection(
 		met: null,
 	});
 	const rows: Row[] = CONCURRENCIES.flatMap((concurrency, index) => [
-		versus(`7${'ac'[index]}`, `Transport alone, 5,000 keep-alive POSTs, c${concurrency}: ours (node:http) vs axios ${axiosVersion}`, `ours c${concurrency}`, `axios c${concurrency}`),
-		versus(`7${'bd'[index]}`, `Transport alone, c${concurrency}: ours vs bare node:http client`, `ours c${concurrency}`, `raw c${concurrency}`),
+		versus(
+			`7${'ac'[index]}`,
+			`Transport alone, 5,000 keep-alive POSTs, c${concurrency}: ours (node:http) vs axios ${axiosVersion}`,
+			`ours c${concurrency}`,
+			`axios c${concurrency}`,
+		),
+		versus(
+			`7${'bd'[index]}`,
+			`Transport alone, c${concurrency}: ours vs bare node:http client`,
+			`ours c${concurrency}`,
+			`raw c${concurrency}`,
+		),
 	]);
 	rows.push({
 		id: '7e',
@@ -75,7 +94,9 @@ export async function transportSection(
 		details: {
 			axiosVersion,
 			requests: REQUESTS,
-			medians: Object.fromEntries(Object.keys(results).map((name) => [name, { ms: round(ms(name)), connections: medianOf(results[name], (run) => run.connections) }])),
+			medians: Object.fromEntries(
+				Object.keys(results).map((name) => [name, { ms: round(ms(name)), connections: medianOf(results[name], (run) => run.connections) }]),
+			),
 			rounds: results,
 		},
 	};

@@ -41,7 +41,14 @@ const fill = (unit: string, bytes: number) => unit.repeat(Math.floor(bytes / uni
 const HOSTILE_TARGET = { text: '413 in ≤ 0.1× xml2js', met: (_ms: number, ratio: number) => ratio <= 0.1 };
 
 const cases = (): XmlCase[] => [
-	{ id: '5d', name: 'Vtiger contact, 1 KB', body: VTIGER, repeat: 2000, expect: 'value', target: { text: '≤ 1× xml2js', met: (_ms, ratio) => ratio <= 1 } },
+	{
+		id: '5d',
+		name: 'Vtiger contact, 1 KB',
+		body: VTIGER,
+		repeat: 2000,
+		expect: 'value',
+		target: { text: '≤ 1× xml2js', met: (_ms, ratio) => ratio <= 1 },
+	},
 	{
 		id: '5e',
 		name: 'Salesforce outbound message, 100 notifications',
@@ -116,7 +123,11 @@ export function xmlParseRows(rounds: number, details: Record<string, unknown>): 
 		const oursMs = median(ours);
 		const theirsMs = median(theirs);
 		const perMb = (ms: number) => `${formatNumber((ms * 1000) / megabytes)} µs/MB`;
-		details[`XML: ${setup.name}`] = { bytes: Buffer.byteLength(setup.body), oursMs: ours.map((value) => round(value, 3)), xml2jsMs: theirs.map((value) => round(value, 3)) };
+		details[`XML: ${setup.name}`] = {
+			bytes: Buffer.byteLength(setup.body),
+			oursMs: ours.map((value) => round(value, 3)),
+			xml2jsMs: theirs.map((value) => round(value, 3)),
+		};
 		return {
 			id: setup.id,
 			comparison: `XML parse, ${setup.name}${setup.expect === 'value' ? '' : ` (ours: 413 ${setup.expect})`}: ours vs xml2js`,

@@ -41,7 +41,10 @@ export class CrmEventTrigger implements INodeType {
 		description:
 			'Starts the workflow on verified CRM webhooks (SalesOS, LeadSquared, Freshsales, Vtiger, HighLevel, Standard Webhooks), normalised into one event model',
 		eventTriggerDescription: 'Waiting for a request to the Test URL (Webhook URLs, top of Parameters)',
-		triggerPanel: triggerPanel('the CRM', 'Include the signature or key header that the setup notice names; with Authentication: None no header is needed.'),
+		triggerPanel: triggerPanel(
+			'the CRM',
+			'Include the signature or key header that the setup notice names; with Authentication: None no header is needed.',
+		),
 		activationMessage: 'Paste the production URL into your CRM as the setup notice describes.',
 		// n8n opens an http(s) documentationUrl as it is; the codex link gets its tracking query appended after the #.
 		documentationUrl: 'https://www.npmjs.com/package/n8n-nodes-crm-webhooks#crm-event-trigger',

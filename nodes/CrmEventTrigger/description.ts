@@ -56,8 +56,14 @@ function setupNotices(profile: CrmProfile): INodeProperties[] {
 		displayOptions,
 	});
 	return [
-		notice(`setupNotice_${profile.id}`, profile.setupHint, otherPaths.length > 0 ? { show: { crm: [profile.id] }, hide: { authentication: otherPaths } } : forCrm(profile.id).displayOptions),
-		...paths.map((path, index) => notice(`setupNotice_${profile.id}_${index + 1}`, path.hint, { show: { crm: [profile.id], authentication: path.authentications } })),
+		notice(
+			`setupNotice_${profile.id}`,
+			profile.setupHint,
+			otherPaths.length > 0 ? { show: { crm: [profile.id] }, hide: { authentication: otherPaths } } : forCrm(profile.id).displayOptions,
+		),
+		...paths.map((path, index) =>
+			notice(`setupNotice_${profile.id}_${index + 1}`, path.hint, { show: { crm: [profile.id], authentication: path.authentications } }),
+		),
 	];
 }
 
@@ -70,7 +76,9 @@ function eventFilterProperty(profile: CrmProfile): INodeProperties {
 		default: [],
 		description: 'Events that start the workflow; leave empty for all. Other events are answered 2xx and start nothing.',
 		// With Event From: This URL, the URL names its one event (the Event field), so there is nothing to filter.
-		displayOptions: profile.settings.includes('eventSource') ? { show: { crm: [profile.id] }, hide: { eventSource: ['fixed'] } } : forCrm(profile.id).displayOptions,
+		displayOptions: profile.settings.includes('eventSource')
+			? { show: { crm: [profile.id] }, hide: { eventSource: ['fixed'] } }
+			: forCrm(profile.id).displayOptions,
 	};
 }
 

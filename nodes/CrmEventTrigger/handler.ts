@@ -69,7 +69,12 @@ function item(event: NormalisedEvent, accepted: AcceptedRequest, receivedAt: Dat
 }
 
 /** The request as received, for the Include Raw Request option: auth and signature headers redacted, the query without a key. */
-function rawRequest(context: IWebhookFunctions, config: CrmTriggerConfig, accepted: AcceptedRequest, query: Record<string, unknown>): IDataObject {
+function rawRequest(
+	context: IWebhookFunctions,
+	config: CrmTriggerConfig,
+	accepted: AcceptedRequest,
+	query: Record<string, unknown>,
+): IDataObject {
 	const secretHeaders = redactionList(crmSecretHeaders(config.profile, config.authentication, config.credential));
 	return {
 		method: context.getRequestObject().method,
@@ -125,7 +130,12 @@ export async function handleCrmWebhook(context: IWebhookFunctions): Promise<IWeb
 	if (fresh.length === 0 && wanted.length > 0) {
 		context.logger.info(`${context.getNode().name}: dropped a repeated delivery`, { crm: config.profile.id, clientIp: outcome.clientIp });
 		if (config.options.duplicateResponse === 'reject') {
-			refuseFor(context, config, { status: 409, code: 'duplicate', message: 'This event was already received', clientIp: outcome.clientIp });
+			refuseFor(context, config, {
+				status: 409,
+				code: 'duplicate',
+				message: 'This event was already received',
+				clientIp: outcome.clientIp,
+			});
 		} else {
 			// A CRM with a required answer (LeadSquared) gets it; others see the duplicate flag.
 			reply(context, success.status, config.profile.defaultResponse ? success.body : DUPLICATE_ACK_BODY);

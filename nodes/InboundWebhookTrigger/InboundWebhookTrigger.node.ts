@@ -65,7 +65,13 @@ async function itemsOf(
 		const mapped = mapping.fields.length > 0 ? mapFields(mapping, { body, headers, query }) : undefined;
 		const itemMeta = mapped?.unmatched.length ? { ...meta, unmatchedPaths: mapped.unmatched as unknown as IDataObject[] } : meta;
 		if (settings.output.mappedFieldsOnly) return { ...mapped?.fields, meta: itemMeta };
-		return { body: body as IDataObject, headers, query: query as IDataObject, ...(mapped ? { fields: mapped.fields } : {}), meta: itemMeta };
+		return {
+			body: body as IDataObject,
+			headers,
+			query: query as IDataObject,
+			...(mapped ? { fields: mapped.fields } : {}),
+			meta: itemMeta,
+		};
 	};
 
 	if (accepted.bodyKind === 'binary') {
@@ -112,7 +118,10 @@ export class InboundWebhookTrigger implements INodeType {
 		subtitle: `={{ (${JSON.stringify(SUBTITLE_BY_AUTHENTICATION)})[$parameter["authentication"]] }}`,
 		description: 'Starts the workflow when a verified webhook request arrives',
 		eventTriggerDescription: 'Waiting for a request to the Test URL (Webhook URLs, top of Parameters)',
-		triggerPanel: triggerPanel('the sender', 'Include the header that the Authentication credential names (a signature, API key, bearer token or Basic Auth); with Authentication: None no header is needed.'),
+		triggerPanel: triggerPanel(
+			'the sender',
+			'Include the header that the Authentication credential names (a signature, API key, bearer token or Basic Auth); with Authentication: None no header is needed.',
+		),
 		activationMessage: 'You can now make calls to your production webhook URL.',
 		// n8n opens an http(s) documentationUrl as it is; the codex link gets its tracking query appended after the #.
 		documentationUrl: 'https://www.npmjs.com/package/n8n-nodes-crm-webhooks#inbound-webhook-trigger',

@@ -37,7 +37,11 @@ interface OptionsCollection {
 	mappedFieldsOnly?: boolean;
 }
 
-const list = (text: string | undefined) => (text ?? '').split(',').map((entry) => entry.trim()).filter((entry) => entry !== '');
+const list = (text: string | undefined) =>
+	(text ?? '')
+		.split(',')
+		.map((entry) => entry.trim())
+		.filter((entry) => entry !== '');
 
 export function readConfig(node: ParameterSource): InboundTriggerConfig {
 	const get = <T>(name: string, fallback: T) => node.getNodeParameter(name, fallback) as T;
@@ -83,7 +87,8 @@ export function readConfig(node: ParameterSource): InboundTriggerConfig {
 			mode,
 			code: mode === 'responseNode' ? 200 : get('responseCode', 200),
 			body: mode === 'onReceived' ? get('responseBody', DEFAULT_RESPONSE_BODY) : '',
-			headers: mode === 'onReceived' ? (get<{ header?: InboundTriggerConfig['response']['headers'] }>('responseHeaders', {}).header ?? []) : [],
+			headers:
+				mode === 'onReceived' ? (get<{ header?: InboundTriggerConfig['response']['headers'] }>('responseHeaders', {}).header ?? []) : [],
 		},
 		output: {
 			mappedFieldsOnly: options.mappedFieldsOnly ?? false,

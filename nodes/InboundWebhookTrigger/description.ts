@@ -245,7 +245,8 @@ const outputProperties: INodeProperties[] = [
 						type: 'string',
 						default: '',
 						placeholder: '$.body.contact.email',
-						description: "JSONPath starting at $.body, $.headers or $.query, e.g. $.body.contact.email or $.headers['user-agent']. A path that matches nothing gives null and is listed in the item's meta.unmatchedPaths.",
+						description:
+							"JSONPath starting at $.body, $.headers or $.query, e.g. $.body.contact.email or $.headers['user-agent']. A path that matches nothing gives null and is listed in the item's meta.unmatchedPaths.",
 					},
 				],
 			},

@@ -102,7 +102,12 @@ export class OutboundWebhook implements INodeType {
 }
 
 /** The error for undelivered items: the first item and its reason, then the counts and what to change. */
-function deliveryError(context: IExecuteFunctions, outputs: INodeExecutionData[][], itemCount: number, summary: string): NodeOperationError {
+function deliveryError(
+	context: IExecuteFunctions,
+	outputs: INodeExecutionData[][],
+	itemCount: number,
+	summary: string,
+): NodeOperationError {
 	const failed = outputs[2][0];
 	const itemIndex = (failed.pairedItem as { item: number }).item;
 	const error = failed.json.error as { code: string; message: string };

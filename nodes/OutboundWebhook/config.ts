@@ -69,7 +69,10 @@ function readRetryPolicy(retry: IDataObject): RetryPolicy {
 	const backoff = (retry.backoff as Backoff | undefined) ?? 'exponential';
 	const scheduleMs = backoff === 'schedule' ? parseSchedule(String(retry.schedule ?? '1m,5m,30m,2h,24h'), 'Retry Policy › Schedule') : [];
 	return {
-		maxAttempts: backoff === 'schedule' ? scheduleMs.length + 1 : seconds(retry.maxAttempts ?? DEFAULT_RETRY_POLICY.maxAttempts, 'Retry Policy › Max Attempts', 1, 100),
+		maxAttempts:
+			backoff === 'schedule'
+				? scheduleMs.length + 1
+				: seconds(retry.maxAttempts ?? DEFAULT_RETRY_POLICY.maxAttempts, 'Retry Policy › Max Attempts', 1, 100),
 		backoff,
 		baseDelayMs: seconds(retry.baseDelay ?? 1, 'Retry Policy › Base Delay', 0) * 1000,
 		maxDelayMs: seconds(retry.maxDelay ?? 3600, 'Retry Policy › Max Delay', 0) * 1000,
@@ -128,7 +131,11 @@ export async function readConfig(context: IExecuteFunctions): Promise<OutboundCo
 		const options = context.getNodeParameter('options', 0, {}) as IDataObject;
 		const idempotencyHeader = String(options.idempotencyHeader ?? 'Idempotency-Key').trim();
 		if (idempotencyHeader !== '' && !HEADER_TOKEN.test(idempotencyHeader)) {
-			throw new OutboundConfigError('Options › Idempotency Header Name', `"${idempotencyHeader}" is not a valid header name`, 'Use letters, digits and - only');
+			throw new OutboundConfigError(
+				'Options › Idempotency Header Name',
+				`"${idempotencyHeader}" is not a valid header name`,
+				'Use letters, digits and - only',
+			);
 		}
 		const encoding = (hasBody ? context.getNodeParameter('encoding', 0, 'json') : 'json') as Encoding;
 		const capture = readCapture(context);
@@ -141,7 +148,8 @@ export async function readConfig(context: IExecuteFunctions): Promise<OutboundCo
 			encoding,
 			contentMode: (hasBody ? context.getNodeParameter('content', 0, 'wholeItem') : 'none') as ContentMode,
 			encodeOptions: {
-				xmlRootElement: encoding === 'xml' ? validateXmlRootName(String(context.getNodeParameter('xmlRootElement', 0, 'payload')).trim()) : 'payload',
+				xmlRootElement:
+					encoding === 'xml' ? validateXmlRootName(String(context.getNodeParameter('xmlRootElement', 0, 'payload')).trim()) : 'payload',
 				formNotation: (encoding === 'form' ? context.getNodeParameter('formNotation', 0, 'dot') : 'dot') as FormNotation,
 			},
 			missingTags: context.getNodeParameter('missingMergeTags', 0, 'empty') as MissingTagPolicy,

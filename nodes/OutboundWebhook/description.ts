@@ -27,7 +27,14 @@ const captureFields = (displayName: string, name: string, description: string): 
 			name: 'values',
 			displayName: 'Value',
 			values: [
-				{ displayName: 'Name', name: 'name', type: 'string', default: '', placeholder: 'invoiceId', description: 'Key under "captured" in the output item' },
+				{
+					displayName: 'Name',
+					name: 'name',
+					type: 'string',
+					default: '',
+					placeholder: 'invoiceId',
+					description: 'Key under "captured" in the output item',
+				},
 				{
 					displayName: 'Expression',
 					name: 'expression',
@@ -127,7 +134,8 @@ export const properties: INodeProperties[] = [
 		displayOptions: { show: { headerMode: ['lines'] } },
 		default: '',
 		placeholder: 'X-Sample-CustomHeader1: VALUE\nX-Api-Version: 2',
-		description: 'One header per line, as Name: value. A space before the colon is skipped. Keep each expression on the line of its header; a line break in its value is refused.',
+		description:
+			'One header per line, as Name: value. A space before the colon is skipped. Keep each expression on the line of its header; a line break in its value is refused.',
 	},
 	{
 		displayName: 'Encoding',
@@ -191,8 +199,21 @@ export const properties: INodeProperties[] = [
 				name: 'values',
 				displayName: 'Field',
 				values: [
-					{ displayName: 'Name', name: 'name', type: 'string', default: '', placeholder: 'deal.amount', description: 'Dots build nested objects; [0] builds lists' },
-					{ displayName: 'Value', name: 'value', type: 'string', default: '', description: 'Text, or an expression that may return a number, a list or an object' },
+					{
+						displayName: 'Name',
+						name: 'name',
+						type: 'string',
+						default: '',
+						placeholder: 'deal.amount',
+						description: 'Dots build nested objects; [0] builds lists',
+					},
+					{
+						displayName: 'Value',
+						name: 'value',
+						type: 'string',
+						default: '',
+						description: 'Text, or an expression that may return a number, a list or an object',
+					},
 				],
 			},
 		],
@@ -241,12 +262,18 @@ export const properties: INodeProperties[] = [
 			{
 				name: 'Send to the Failed Output',
 				value: 'output',
-				description: 'Items go to the Failed branch; with nothing connected to Failed the node fails instead, so a failure never looks like success',
+				description:
+					'Items go to the Failed branch; with nothing connected to Failed the node fails instead, so a failure never looks like success',
 			},
-			{ name: 'Stop the Workflow', value: 'stop', description: 'Fail the node with an error naming the item and why (unless the node is set to continue on error)' },
+			{
+				name: 'Stop the Workflow',
+				value: 'stop',
+				description: 'Fail the node with an error naming the item and why (unless the node is set to continue on error)',
+			},
 		],
 		default: 'output',
-		description: 'What to do with items that could not be delivered: a non-retryable answer, or all attempts used up. Invalid settings (URL, headers, an expression without a valid value) always fail the node.',
+		description:
+			'What to do with items that could not be delivered: a non-retryable answer, or all attempts used up. Invalid settings (URL, headers, an expression without a valid value) always fail the node.',
 	},
 	{
 		// n8n shows an empty collection as "No properties" and renders no hint under it: the defaults go above it.
@@ -367,7 +394,7 @@ export const properties: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { minValue: 0, maxValue: 300 },
 				default: 0,
-				description: 'Wait once before sending (like LeadSquared\'s execution delay). For longer delays, put a Wait node before this node.',
+				description: "Wait once before sending (like LeadSquared's execution delay). For longer delays, put a Wait node before this node.",
 			},
 			{
 				displayName: 'Follow Redirects',
@@ -382,7 +409,8 @@ export const properties: INodeProperties[] = [
 				name: 'idempotencyHeader',
 				type: 'string',
 				default: 'Idempotency-Key',
-				description: 'Header that carries the idempotency key; leave empty to send it only as webhook-ID when signing with Standard Webhooks',
+				description:
+					'Header that carries the idempotency key; leave empty to send it only as webhook-ID when signing with Standard Webhooks',
 			},
 			{
 				displayName: 'Idempotency Key',

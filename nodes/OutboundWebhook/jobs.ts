@@ -50,7 +50,8 @@ function resumeOf(json: IDataObject, nodeId: string): Resumed | undefined {
 	const delivery = json.delivery as IDataObject;
 	if (delivery.status !== 'retry_later' || delivery.node !== nodeId) return undefined;
 	const attempts = (Array.isArray(delivery.attempts) ? delivery.attempts : []).filter(
-		(attempt): attempt is AttemptRecord => typeof attempt === 'object' && attempt !== null && typeof (attempt as AttemptRecord).number === 'number',
+		(attempt): attempt is AttemptRecord =>
+			typeof attempt === 'object' && attempt !== null && typeof (attempt as AttemptRecord).number === 'number',
 	);
 	return {
 		key: delivery.idempotencyKey as string,
@@ -66,8 +67,14 @@ function resumeOf(json: IDataObject, nodeId: string): Resumed | undefined {
 function checkKey(raw: unknown): string {
 	const key = raw === undefined || raw === null ? '' : String(raw).trim();
 	const field = 'Options › Idempotency Key';
-	if (key === '') throw new OutboundConfigError(field, 'The idempotency key is empty for this item', 'Check the expression, or clear the option to derive the key from the execution');
-	if (key.length > MAX_KEY_LENGTH) throw new OutboundConfigError(field, `The idempotency key is longer than ${MAX_KEY_LENGTH} characters`, 'Use a shorter ID');
+	if (key === '')
+		throw new OutboundConfigError(
+			field,
+			'The idempotency key is empty for this item',
+			'Check the expression, or clear the option to derive the key from the execution',
+		);
+	if (key.length > MAX_KEY_LENGTH)
+		throw new OutboundConfigError(field, `The idempotency key is longer than ${MAX_KEY_LENGTH} characters`, 'Use a shorter ID');
 	validateHeaders([{ name: 'Idempotency-Key', value: key }], field);
 	return key;
 }
@@ -113,7 +120,8 @@ function requestParts(run: RunInputs, itemIndex: number): RequestParts {
 	const url = validateUrl(read<string>('url', itemIndex, ''), 'URL', run.secretQueryNames);
 	const query = (read<IDataObject>('queryParameters', itemIndex, {}).parameters as FieldEntry[] | undefined) ?? [];
 	for (const { name, value } of query) {
-		if (String(name ?? '').trim() === '') throw new OutboundConfigError('Query Parameters', 'A query parameter has no name', 'Fill in the name or remove the row');
+		if (String(name ?? '').trim() === '')
+			throw new OutboundConfigError('Query Parameters', 'A query parameter has no name', 'Fill in the name or remove the row');
 		url.searchParams.append(String(name).trim(), value === undefined || value === null ? '' : String(value));
 	}
 	for (const [name, value] of Object.entries(settings.auth.query)) url.searchParams.set(name, value);
@@ -132,7 +140,9 @@ function headerLines(run: RunInputs, itemIndex: number): HeaderEntry[] {
 	const template = run.raw.headerLines;
 	if (!isDynamic(template)) return parseHeaderLines(run.read<string>('headerLines', itemIndex, ''));
 	const lines = headerTemplateLines(String(template).slice(1));
-	return parseResolvedHeaderLines(lines.map((line) => (line.includes('{{') ? String(run.context.evaluateExpression(line, itemIndex) ?? '') : line)));
+	return parseResolvedHeaderLines(
+		lines.map((line) => (line.includes('{{') ? String(run.context.evaluateExpression(line, itemIndex) ?? '') : line)),
+	);
 }
 
 function contentSpec(run: RunInputs, item: INodeExecutionData, itemIndex: number): ContentSpec {
@@ -180,7 +190,14 @@ function shownUrl(run: RunInputs, itemIndex: number): string {
 	}
 }
 
-function deliveryJob(run: RunInputs, itemIndexes: number[], parts: RequestParts, key: string, body: EncodedBody | undefined, resume?: ResumeState): DeliveryJob {
+function deliveryJob(
+	run: RunInputs,
+	itemIndexes: number[],
+	parts: RequestParts,
+	key: string,
+	body: EncodedBody | undefined,
+	resume?: ResumeState,
+): DeliveryJob {
 	const { settings } = run;
 	return {
 		itemIndexes,
@@ -221,7 +238,13 @@ export function createJobFactory(context: IExecuteFunctions, settings: OutboundC
 			const body = buildArrayBody(itemIndexes.map((index) => contentSpec(run, items[index], index)));
 			return deliveryJob(run, itemIndexes, parts, resumed?.key ?? batchKey(run, itemIndexes), body, resumed?.resume);
 		},
-		invalid: (itemIndexes, error) => ({ kind: 'invalid', itemIndexes, method: run.method, redactedUrl: shownUrl(run, itemIndexes[0]), error }),
+		invalid: (itemIndexes, error) => ({
+			kind: 'invalid',
+			itemIndexes,
+			method: run.method,
+			redactedUrl: shownUrl(run, itemIndexes[0]),
+			error,
+		}),
 	};
 }
 
@@ -259,7 +282,9 @@ export function prepareJobs(
 		}
 	};
 	if (settings.encoding === 'jsonArray' && settings.hasBody) {
-		return batchGroups(items, settings.nodeId).map(({ itemIndexes, resumed }) => prepare(itemIndexes, () => factory.batch(items, itemIndexes, resumed)));
+		return batchGroups(items, settings.nodeId).map(({ itemIndexes, resumed }) =>
+			prepare(itemIndexes, () => factory.batch(items, itemIndexes, resumed)),
+		);
 	}
 	return items.map((item, itemIndex) => prepare([itemIndex], () => factory.single(item, itemIndex)));
 }

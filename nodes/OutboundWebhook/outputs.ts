@@ -29,7 +29,8 @@ export function routeResults(
 	const byItem = new Array<DeliveryResult>(items.length);
 	for (const [index, job] of jobs.entries()) {
 		// A JSON Array request answers for several items: each gets its own copy, so changing one downstream changes no other.
-		for (const [position, itemIndex] of job.itemIndexes.entries()) byItem[itemIndex] = position === 0 ? results[index] : structuredClone(results[index]);
+		for (const [position, itemIndex] of job.itemIndexes.entries())
+			byItem[itemIndex] = position === 0 ? results[index] : structuredClone(results[index]);
 	}
 	const outputs: INodeExecutionData[][] = [[], [], []];
 	for (const [itemIndex, item] of items.entries()) {

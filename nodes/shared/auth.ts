@@ -5,7 +5,13 @@
  */
 import { isHeaderName, LINE_BREAK_OR_NUL } from './http/headerRules';
 import type { HmacAlgorithm, SignatureEncoding, SigningConfig } from './signatures';
-import { DEFAULT_HMAC_SCHEME, DEFAULT_TIMESTAMPED_HEADER_NAME, matchingSecretIndex, signatureHeaderNames, verifyRequestSignature } from './signatures';
+import {
+	DEFAULT_HMAC_SCHEME,
+	DEFAULT_TIMESTAMPED_HEADER_NAME,
+	matchingSecretIndex,
+	signatureHeaderNames,
+	verifyRequestSignature,
+} from './signatures';
 import type { HeaderBag, VerificationResult, VerifyOptions } from './signatures/types';
 import { fail, isFailure, singleHeader } from './signatures/types';
 import { standardWebhooksKey } from './signatures/standardWebhooks';
@@ -51,7 +57,6 @@ export function signingFromCredential(data: CredentialData): { config: SigningCo
 	}
 	return { config, secrets };
 }
-
 
 /**
  * Problems with a credential's values, in plain language naming the field; empty when it is usable.
@@ -164,7 +169,11 @@ export function verifyInboundAuth(
 			if (!match) return fail(header ? 'malformed' : 'missing', 'Missing or malformed Basic Authorization header');
 			const received = Buffer.from(match[1], 'base64').toString('utf8');
 			const passwords = nonEmpty([text(data, 'password'), text(data, 'previousPassword')]);
-			const verified = matchSecret(passwords.map((password) => `${text(data, 'user')}:${password}`), received, 'basic-auth');
+			const verified = matchSecret(
+				passwords.map((password) => `${text(data, 'user')}:${password}`),
+				received,
+				'basic-auth',
+			);
 			return verified.valid ? verified : fail('mismatch', 'Wrong username or password');
 		}
 		case 'bearerToken': {

@@ -39,11 +39,32 @@ function examples(): Array<{ file: string; workflow: WorkflowJson }> {
  * test/unit/nodes/editorVisibility.test.ts), and the script fails if one is missing.
  */
 const PANELS: Array<{ image: string; example: string; node: string; scrollTo?: string; showUrls?: boolean; mustShow?: string[] }> = [
-	{ image: 'node-crm-event-trigger', example: 'salesos-invoice-on-deal-won', node: 'SalesOS Deal Won', showUrls: true, mustShow: ['crm', 'authentication'] },
-	{ image: 'node-outbound-webhook', example: 'salesos-invoice-on-deal-won', node: 'Request Invoice', mustShow: ['authentication', 'signRequests'] },
-	{ image: 'node-outbound-webhook-body-and-capture', example: 'salesos-invoice-on-deal-won', node: 'Request Invoice', scrollTo: 'encoding' },
+	{
+		image: 'node-crm-event-trigger',
+		example: 'salesos-invoice-on-deal-won',
+		node: 'SalesOS Deal Won',
+		showUrls: true,
+		mustShow: ['crm', 'authentication'],
+	},
+	{
+		image: 'node-outbound-webhook',
+		example: 'salesos-invoice-on-deal-won',
+		node: 'Request Invoice',
+		mustShow: ['authentication', 'signRequests'],
+	},
+	{
+		image: 'node-outbound-webhook-body-and-capture',
+		example: 'salesos-invoice-on-deal-won',
+		node: 'Request Invoice',
+		scrollTo: 'encoding',
+	},
 	{ image: 'node-inbound-webhook-trigger', example: 'inbound-field-mapping', node: 'Contact Webhook', showUrls: true },
-	{ image: 'node-inbound-webhook-trigger-field-mapping', example: 'inbound-field-mapping', node: 'Contact Webhook', scrollTo: 'fieldMapping' },
+	{
+		image: 'node-inbound-webhook-trigger-field-mapping',
+		example: 'inbound-field-mapping',
+		node: 'Contact Webhook',
+		scrollTo: 'fieldMapping',
+	},
 ];
 
 const CREDENTIAL_DIALOGS = [{ image: 'credential-webhook-signing-secret-api', name: 'Example SalesOS Signing Secret' }];

@@ -22,7 +22,12 @@ const basicAuth = `Basic ${Buffer.from('crm-user:crm-pass').toString('base64')}`
 
 const credentials: CredentialJson[] = [
 	{ id: 'crmSalesOs000001', name: 'SalesOS', type: 'webhookSigningSecretApi', data: { scheme: 'hmac', secret: SALESOS_SECRET } },
-	{ id: 'crmLeadSquared01', name: 'LeadSquared', type: 'webhookApiKeyApi', data: { location: 'header', name: 'X-LSQ-Secret', apiKey: 'lsq-e2e-secret' } },
+	{
+		id: 'crmLeadSquared01',
+		name: 'LeadSquared',
+		type: 'webhookApiKeyApi',
+		data: { location: 'header', name: 'X-LSQ-Secret', apiKey: 'lsq-e2e-secret' },
+	},
 	{ id: 'crmBasic00000001', name: 'Basic', type: 'webhookBasicAuthApi', data: { user: 'crm-user', password: 'crm-pass' } },
 	{ id: 'crmStandard00001', name: 'Standard', type: 'webhookSigningSecretApi', data: { scheme: 'standardWebhooks', secret: SW_SECRET } },
 	{ id: 'crmBearer0000001', name: 'Bearer', type: 'webhookBearerTokenApi', data: { token: 'custom-e2e-token' } },
@@ -138,7 +143,10 @@ const cases: Record<string, Case> = {
 		forged: () => ({
 			method: 'POST',
 			body: fixture('freshsales', 'deal-won.form'),
-			headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from('crm-user:guess').toString('base64')}` },
+			headers: {
+				'content-type': 'application/x-www-form-urlencoded',
+				authorization: `Basic ${Buffer.from('crm-user:guess').toString('base64')}`,
+			},
 		}),
 		expected: [
 			{
@@ -152,9 +160,19 @@ const cases: Record<string, Case> = {
 		],
 	},
 	Vtiger: {
-		workflow: crmWorkflow('crmVtiger', { path: 'crm-vtiger', crm: 'vtiger', authentication: 'basicAuth', eventSource: 'fixed', fixedEvent: 'contact.updated' }),
+		workflow: crmWorkflow('crmVtiger', {
+			path: 'crm-vtiger',
+			crm: 'vtiger',
+			authentication: 'basicAuth',
+			eventSource: 'fixed',
+			fixedEvent: 'contact.updated',
+		}),
 		path: 'crm-vtiger',
-		valid: () => ({ method: 'POST', body: fixture('vtiger', 'contact.xml'), headers: { 'content-type': 'application/xml', authorization: basicAuth } }),
+		valid: () => ({
+			method: 'POST',
+			body: fixture('vtiger', 'contact.xml'),
+			headers: { 'content-type': 'application/xml', authorization: basicAuth },
+		}),
 		forged: () => ({ method: 'POST', body: fixture('vtiger', 'contact.xml'), headers: { 'content-type': 'application/xml' } }),
 		expected: [
 			{
@@ -175,7 +193,8 @@ const cases: Record<string, Case> = {
 		}),
 		path: 'crm-highlevel',
 		valid: () => json(highLevelBody, { 'x-ghl-signature': sign(null, highLevelBody, highLevelKeys.privateKey).toString('base64') }),
-		forged: () => json(highLevelBody, { 'x-ghl-signature': sign(null, highLevelBody, generateKeyPairSync('ed25519').privateKey).toString('base64') }),
+		forged: () =>
+			json(highLevelBody, { 'x-ghl-signature': sign(null, highLevelBody, generateKeyPairSync('ed25519').privateKey).toString('base64') }),
 		expected: [
 			{
 				event: 'contact.created',
@@ -189,17 +208,26 @@ const cases: Record<string, Case> = {
 		],
 	},
 	'Standard Webhooks': {
-		workflow: crmWorkflow('crmStandard', { path: 'crm-standard', crm: 'standardWebhooks', authentication: 'signingSecret' }, 'crmStandard00001'),
+		workflow: crmWorkflow(
+			'crmStandard',
+			{ path: 'crm-standard', crm: 'standardWebhooks', authentication: 'signingSecret' },
+			'crmStandard00001',
+		),
 		path: 'crm-standard',
 		valid: () => json(standardBody, standardHeaders(SW_SECRET)),
 		forged: () => json(standardBody, standardHeaders('whsec_' + Buffer.from('not-the-secret-at-all!!').toString('base64'))),
 		expected: [{ event: 'contact.created', crm: 'standardWebhooks', eventId: 'msg_e2e_1', object: { type: 'contact', id: 'cont_2xY9' } }],
 	},
 	'Standard Webhooks without a type': {
-		workflow: crmWorkflow('crmStandardUntyped', { path: 'crm-standard-untyped', crm: 'standardWebhooks', authentication: 'signingSecret' }, 'crmStandard00001'),
+		workflow: crmWorkflow(
+			'crmStandardUntyped',
+			{ path: 'crm-standard-untyped', crm: 'standardWebhooks', authentication: 'signingSecret' },
+			'crmStandard00001',
+		),
 		path: 'crm-standard-untyped',
 		valid: () => json(untypedStandardBody, standardHeaders(SW_SECRET, untypedStandardBody, 'msg_p5jXN8AQM9LWM0D4loKWxJek')),
-		forged: () => json(untypedStandardBody, standardHeaders('whsec_' + Buffer.from('not-the-secret-at-all!!').toString('base64'), untypedStandardBody)),
+		forged: () =>
+			json(untypedStandardBody, standardHeaders('whsec_' + Buffer.from('not-the-secret-at-all!!').toString('base64'), untypedStandardBody)),
 		expected: [{ event: 'webhook.received', crm: 'standardWebhooks', eventId: 'msg_p5jXN8AQM9LWM0D4loKWxJek', data: { test: 2432232314 } }],
 	},
 	Custom: {
@@ -291,7 +319,10 @@ describe('CRM Event Trigger in real n8n', () => {
 	it('refuses malformed JSON itself (400), not through n8n’s 422, before any execution', async () => {
 		const crm = cases.SalesOS;
 		const malformed = '{"id": "evt_x", "type": ';
-		const response = await send(crm, json(malformed, { 'x-webhook-signature': createHmac('sha256', SALESOS_SECRET).update(malformed).digest('hex') }));
+		const response = await send(
+			crm,
+			json(malformed, { 'x-webhook-signature': createHmac('sha256', SALESOS_SECRET).update(malformed).digest('hex') }),
+		);
 		expect(response.status).toBe(400);
 		expect(JSON.parse(response.text)).toMatchObject({ error: 'malformed_body' });
 		await settle();

@@ -26,7 +26,15 @@ const inbound = (id: string, dedupeStore: string, credential: Record<string, { i
 			pkgNode('inboundWebhookTrigger', {
 				name: 'Inbound',
 				webhookId: `${id}-hook`,
-				parameters: { httpMethod: ['POST'], path: id, authentication: 'signingSecret', deduplicate: true, dedupeStore, eventIdPath: '$.id', duplicateResponse: 'reject' },
+				parameters: {
+					httpMethod: ['POST'],
+					path: id,
+					authentication: 'signingSecret',
+					deduplicate: true,
+					dedupeStore,
+					eventIdPath: '$.id',
+					duplicateResponse: 'reject',
+				},
 				credentials: { webhookSigningSecretApi: { id: 'dedupeHmac000001', name: 'HMAC' }, ...credential },
 			}),
 			coreNode('noOp', { name: 'Done' }),
@@ -45,7 +53,14 @@ const workflows = {
 			pkgNode('crmEventTrigger', {
 				name: 'CRM',
 				webhookId: 'dedupe-crm-hook',
-				parameters: { crm: 'salesOs', path: 'dedupe-crm', authentication: 'signingSecret', events: [], dedupeStore: 'redis', settings: { duplicateResponse: 'reject' } },
+				parameters: {
+					crm: 'salesOs',
+					path: 'dedupe-crm',
+					authentication: 'signingSecret',
+					events: [],
+					dedupeStore: 'redis',
+					settings: { duplicateResponse: 'reject' },
+				},
 				credentials: { webhookSigningSecretApi: { id: 'dedupeSalesOs001', name: 'SalesOS' }, ...REDIS },
 			}),
 		],
@@ -63,12 +78,25 @@ beforeAll(async () => {
 			type: 'webhookSigningSecretApi',
 			data: { scheme: 'hmac', secret: HMAC_SECRET, hmacHeaderName: 'X-Webhook-Signature', algorithm: 'sha256', encoding: 'hex' },
 		},
-		{ id: 'dedupeRedis00001', name: 'Redis', type: 'webhookDedupeRedisApi', data: { host: '127.0.0.1', port: redis.port, keyPrefix: 'e2e:' } },
+		{
+			id: 'dedupeRedis00001',
+			name: 'Redis',
+			type: 'webhookDedupeRedisApi',
+			data: { host: '127.0.0.1', port: redis.port, keyPrefix: 'e2e:' },
+		},
 		{
 			id: 'dedupePostgres01',
 			name: 'PostgreSQL',
 			type: 'webhookDedupePostgresApi',
-			data: { host: '127.0.0.1', port: postgres.port, database: postgres.database, user: postgres.user, password: postgres.password, ssl: 'disable', table: 'e2e_dedupe' },
+			data: {
+				host: '127.0.0.1',
+				port: postgres.port,
+				database: postgres.database,
+				user: postgres.user,
+				password: postgres.password,
+				ssl: 'disable',
+				table: 'e2e_dedupe',
+			},
 		},
 	];
 	n8n = await startN8n({ workflows: Object.values(workflows), credentials });
@@ -107,7 +135,12 @@ describe.each([
 
 describe('CRM Event Trigger with the Redis store in real n8n', () => {
 	it('starts one execution for an event and refuses its redelivery', async () => {
-		const body = JSON.stringify({ id: 'evt_crm_1', type: 'lead.created', timestamp: new Date().toISOString(), data: { id: 'lead_1', email: 'jane@example.com' } });
+		const body = JSON.stringify({
+			id: 'evt_crm_1',
+			type: 'lead.created',
+			timestamp: new Date().toISOString(),
+			data: { id: 'lead_1', email: 'jane@example.com' },
+		});
 		expect((await post('dedupe-crm', body)).status).toBe(200);
 		await n8n.waitForExecutions(workflows.crm.id, 1);
 		expect((await post('dedupe-crm', body)).status).toBe(409);

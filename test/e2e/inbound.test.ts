@@ -134,9 +134,7 @@ describe('Inbound Webhook Trigger in real n8n', () => {
 		const response = await post('inbound-hmac', gzipSync(body), { 'content-encoding': 'gzip', 'x-webhook-signature': sign(body) });
 		expect(response.status).toBe(200);
 		const executions = await n8n.waitForExecutions(hmacWorkflow.id, 2);
-		expect(await n8n.outputItems(executions[0].id, 'Inbound')).toEqual([
-			expect.objectContaining({ fields: { email: 'zip@example.com' } }),
-		]);
+		expect(await n8n.outputItems(executions[0].id, 'Inbound')).toEqual([expect.objectContaining({ fields: { email: 'zip@example.com' } })]);
 	});
 
 	it('logs each rejection with its reason, never the secret or the body', () => {
@@ -177,7 +175,10 @@ describe('Inbound Webhook Trigger in real n8n', () => {
 			expect(response.status).toBe(200);
 			expect(await response.json()).toMatchObject({ body: { order: { id: '7' } }, meta: { verifiedBy: 'none' } });
 		}
-		expect((await fetch(n8n.webhookUrl('inbound-last'), { method: 'POST', body: 'x', headers: { 'content-type': 'application/x-thing' } })).status).toBe(415);
+		expect(
+			(await fetch(n8n.webhookUrl('inbound-last'), { method: 'POST', body: 'x', headers: { 'content-type': 'application/x-thing' } }))
+				.status,
+		).toBe(415);
 		await settle();
 		expect(await n8n.executions(lastNodeWorkflow.id)).toHaveLength(2);
 	});

@@ -147,7 +147,10 @@ describe('Outbound Webhook in real n8n', () => {
 		);
 
 		const [delivered] = await n8n.outputItems(execution.id, 'Send XML', 0);
-		expect(delivered).toMatchObject({ delivery: { status: 'delivered', attemptCount: 1, finalStatusCode: 200 }, response: { body: { verified: true } } });
+		expect(delivered).toMatchObject({
+			delivery: { status: 'delivered', attemptCount: 1, finalStatusCode: 200 },
+			response: { body: { verified: true } },
+		});
 	});
 
 	it('completes the Retry Later → Wait → retry loop with one idempotency key', async () => {
@@ -169,7 +172,12 @@ describe('Outbound Webhook in real n8n', () => {
 		]);
 		expect(runs[2].outputs[0][0]).toMatchObject({
 			body: { id: 'evt_42' },
-			delivery: { status: 'delivered', attemptCount: 3, idempotencyKey: verdicts[0].key, attempts: [{ statusCode: 503 }, { statusCode: 503 }, { statusCode: 200 }] },
+			delivery: {
+				status: 'delivered',
+				attemptCount: 3,
+				idempotencyKey: verdicts[0].key,
+				attempts: [{ statusCode: 503 }, { statusCode: 503 }, { statusCode: 200 }],
+			},
 		});
 	});
 });

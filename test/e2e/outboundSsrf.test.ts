@@ -52,7 +52,12 @@ async function listen(host: string): Promise<Listener> {
 const ssrfWorkflow = workflow(
 	'outboundSsrf',
 	[
-		coreNode('webhook', { name: 'Webhook', typeVersion: 2, webhookId: randomUUID(), parameters: { httpMethod: 'POST', path: 'outbound-ssrf', options: {} } }),
+		coreNode('webhook', {
+			name: 'Webhook',
+			typeVersion: 2,
+			webhookId: randomUUID(),
+			parameters: { httpMethod: 'POST', path: 'outbound-ssrf', options: {} },
+		}),
 		pkgNode('outboundWebhook', {
 			name: 'Send',
 			parameters: {
@@ -102,7 +107,11 @@ afterAll(async () => {
 
 /** Runs the workflow once for a URL; returns the output the item left on and the item. */
 async function deliver(url: string): Promise<{ output: string; item?: Json; error?: string }> {
-	const response = await fetch(n8n.webhookUrl('outbound-ssrf'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ url }) });
+	const response = await fetch(n8n.webhookUrl('outbound-ssrf'), {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify({ url }),
+	});
 	expect(response.status).toBe(200);
 	executionCount++;
 	const executions = await n8n.waitForExecutions(ssrfWorkflow.id, executionCount);
@@ -114,18 +123,20 @@ async function deliver(url: string): Promise<{ output: string; item?: Json; erro
 }
 
 describe("n8n's SSRF protection and the Outbound Webhook node", () => {
-	it.each(['http://127.0.0.1:PORT/direct', 'http://[::127.0.0.1]:PORT/compatible', 'http://[::ffff:127.0.0.1]:PORT/mapped', 'http://[64:ff9b::7f00:1]:PORT/nat64'])(
-		'refuses %s without connecting, although Block Private Networks is off in the node',
-		async (template) => {
-			const result = await deliver(template.replace('PORT', String(loopback.port)));
-			expect([result.output, result.error]).toEqual(['Failed', undefined]);
-			expect(result.item?.error).toMatchObject({
-				code: 'ERR_BLOCKED_ADDRESS',
-				message: expect.stringMatching(/Block Private Networks refuses it.*N8N_SSRF_PROTECTION_ENABLED.*cannot be switched off in the node/),
-			});
-			expect(loopback.connections).toBe(0);
-		},
-	);
+	it.each([
+		'http://127.0.0.1:PORT/direct',
+		'http://[::127.0.0.1]:PORT/compatible',
+		'http://[::ffff:127.0.0.1]:PORT/mapped',
+		'http://[64:ff9b::7f00:1]:PORT/nat64',
+	])('refuses %s without connecting, although Block Private Networks is off in the node', async (template) => {
+		const result = await deliver(template.replace('PORT', String(loopback.port)));
+		expect([result.output, result.error]).toEqual(['Failed', undefined]);
+		expect(result.item?.error).toMatchObject({
+			code: 'ERR_BLOCKED_ADDRESS',
+			message: expect.stringMatching(/Block Private Networks refuses it.*N8N_SSRF_PROTECTION_ENABLED.*cannot be switched off in the node/),
+		});
+		expect(loopback.connections).toBe(0);
+	});
 
 	it('delivers to a host N8N_SSRF_ALLOWED_HOSTNAMES allows', async () => {
 		const result = await deliver(`http://localhost:${loopback.port}/allowed-by-name`);

@@ -24,9 +24,7 @@ describe('the installed package in real n8n', () => {
 			nodes.filter((node) => node.name.startsWith('n8n-nodes-crm-webhooks.')).map((node) => [node.name, node.displayName]),
 		);
 		expect(ours).toEqual(NODES);
-		const referenced = new Set(
-			nodes.filter((node) => node.name in NODES).flatMap((node) => (node.credentials ?? []).map((c) => c.name)),
-		);
+		const referenced = new Set(nodes.filter((node) => node.name in NODES).flatMap((node) => (node.credentials ?? []).map((c) => c.name)));
 		expect([...referenced].sort()).toEqual(Object.keys(CREDENTIALS).sort());
 	});
 
@@ -35,9 +33,7 @@ describe('the installed package in real n8n', () => {
 		try {
 			const response = await n8n.fetchAsOwner('/types/credentials.json');
 			const types = (await response.json()) as Array<{ name: string; displayName: string }>;
-			const ours = Object.fromEntries(
-				types.filter((type) => type.name in CREDENTIALS).map((type) => [type.name, type.displayName]),
-			);
+			const ours = Object.fromEntries(types.filter((type) => type.name in CREDENTIALS).map((type) => [type.name, type.displayName]));
 			expect(ours).toEqual(CREDENTIALS);
 		} finally {
 			await n8n.stop();

@@ -46,7 +46,16 @@ export interface Editor {
 export async function dismissPopups(page: Page): Promise<void> {
 	for (const label of ['Production Checklist', 'Got it', 'Dismiss']) {
 		const close = page.locator(`[role="dialog"]:has-text("${label}") button[aria-label="Close"], button:has-text("${label}")`);
-		if (await close.first().isVisible().catch(() => false)) await close.first().click().catch(() => undefined);
+		if (
+			await close
+				.first()
+				.isVisible()
+				.catch(() => false)
+		)
+			await close
+				.first()
+				.click()
+				.catch(() => undefined);
 	}
 	await page.keyboard.press('Escape');
 }

@@ -79,7 +79,10 @@ async function execute(workflowId: string): Promise<void> {
 }
 
 const deliverStatus = () =>
-	editor.page.locator('[data-test-id="canvas-node"][data-node-name="Deliver"] [data-test-id^="canvas-node-status-mark-"]').first().getAttribute('data-test-id');
+	editor.page
+		.locator('[data-test-id="canvas-node"][data-node-name="Deliver"] [data-test-id^="canvas-node-status-mark-"]')
+		.first()
+		.getAttribute('data-test-id');
 
 const newestExecution = async (workflowId: string) => (await n8n.waitForExecutions(workflowId, 1))[0];
 
@@ -99,7 +102,9 @@ describe('The Outbound Webhook node in the editor', () => {
 		await execute(flows.rejectedWired.id);
 		expect(await deliverStatus()).toBe('canvas-node-status-mark-success');
 		await editor.openNode('Deliver');
-		await expect(editor.page.locator('[data-test-id="ndv"]').getByText('0 delivered, 0 waiting in Retry Later, 1 failed').first().isVisible()).resolves.toBe(true);
+		await expect(
+			editor.page.locator('[data-test-id="ndv"]').getByText('0 delivered, 0 waiting in Retry Later, 1 failed').first().isVisible(),
+		).resolves.toBe(true);
 		await editor.closePanel();
 	});
 
@@ -107,13 +112,18 @@ describe('The Outbound Webhook node in the editor', () => {
 		await execute(flows.delivered.id);
 		expect(await deliverStatus()).toBe('canvas-node-status-mark-success');
 		await editor.openNode('Deliver');
-		await expect(editor.page.locator('[data-test-id="ndv"]').getByText('1 delivered, 0 waiting in Retry Later, 0 failed').first().isVisible()).resolves.toBe(true);
+		await expect(
+			editor.page.locator('[data-test-id="ndv"]').getByText('1 delivered, 0 waiting in Retry Later, 0 failed').first().isVisible(),
+		).resolves.toBe(true);
 		await editor.screenshot(path.join(SCREENSHOT_DIR, 'outbound-delivered.png'));
 		// The Docs link lands on the node's section: no tracking query after the #.
 		const docs = await editor.page.locator('[data-test-id="ndv"] a', { hasText: 'Docs' }).first().getAttribute('href');
 		expect(docs).toBe('https://www.npmjs.com/package/n8n-nodes-crm-webhooks#outbound-webhook');
 		// Above the empty Retry Policy ("No properties"), what it does by default.
-		const retryHint = editor.page.locator('[data-test-id="ndv"]').getByText('Retry Policy defaults: 5 attempts, exponential backoff from 1 s').first();
+		const retryHint = editor.page
+			.locator('[data-test-id="ndv"]')
+			.getByText('Retry Policy defaults: 5 attempts, exponential backoff from 1 s')
+			.first();
 		await retryHint.scrollIntoViewIfNeeded();
 		await expect(retryHint.isVisible()).resolves.toBe(true);
 		await editor.screenshot(path.join(SCREENSHOT_DIR, 'outbound-retry-policy.png'));
@@ -124,7 +134,9 @@ describe('The Outbound Webhook node in the editor', () => {
 		await execute(flows.noScheme.id);
 		expect(await deliverStatus()).toBe('canvas-node-status-mark-error');
 		await editor.openNode('Deliver');
-		await expect(editor.page.locator('[data-test-id="ndv"] [data-test-id="node-error-message"]').textContent()).resolves.toContain('has no scheme');
+		await expect(editor.page.locator('[data-test-id="ndv"] [data-test-id="node-error-message"]').textContent()).resolves.toContain(
+			'has no scheme',
+		);
 		await editor.closePanel();
 	});
 
@@ -133,7 +145,9 @@ describe('The Outbound Webhook node in the editor', () => {
 		expect(await deliverStatus()).toBe('canvas-node-status-mark-error');
 		await editor.openNode('Deliver');
 		const ndv = editor.page.locator('[data-test-id="ndv"]');
-		await expect(ndv.locator('[data-test-id="node-error-message"]').textContent()).resolves.toMatch(/connection was refused.*after 1 attempt/);
+		await expect(ndv.locator('[data-test-id="node-error-message"]').textContent()).resolves.toMatch(
+			/connection was refused.*after 1 attempt/,
+		);
 		await expect(ndv.locator('[data-test-id="node-error-description"]').textContent()).resolves.toContain('published runs make up to 5');
 		await editor.closePanel();
 	});

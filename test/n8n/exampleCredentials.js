@@ -18,4 +18,8 @@ function exampleCredentials(file) {
 	return credentials.map((credential) => ({ ...credential, createdAt: EXAMPLE_TIMESTAMP, updatedAt: EXAMPLE_TIMESTAMP }));
 }
 
-module.exports = { EXAMPLE_TIMESTAMP, exampleCredentials, EXAMPLE_CREDENTIALS_FILE: path.join(__dirname, '..', '..', 'examples', 'credentials.json') };
+module.exports = {
+	EXAMPLE_TIMESTAMP,
+	exampleCredentials,
+	EXAMPLE_CREDENTIALS_FILE: path.join(__dirname, '..', '..', 'examples', 'credentials.json'),
+};

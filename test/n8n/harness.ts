@@ -101,7 +101,10 @@ export function workflow(
 		node.position ??= [index * 220, 0];
 	});
 	// n8n workflow ids are 16 alphanumeric characters.
-	const paddedId = id.replace(/[^A-Za-z0-9]/g, '').padEnd(16, '0').slice(0, 16);
+	const paddedId = id
+		.replace(/[^A-Za-z0-9]/g, '')
+		.padEnd(16, '0')
+		.slice(0, 16);
 	return { id: paddedId, name: id, nodes, connections, settings: { executionOrder: 'v1', ...settings } };
 }
 

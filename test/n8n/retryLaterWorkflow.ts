@@ -13,7 +13,12 @@ export function retryLaterWorkflow(options: { id: string; path: string; url: str
 	return workflow(
 		options.id,
 		[
-			coreNode('webhook', { name: 'Webhook', typeVersion: 2, webhookId: randomUUID(), parameters: { httpMethod: 'POST', path: options.path, options: {} } }),
+			coreNode('webhook', {
+				name: 'Webhook',
+				typeVersion: 2,
+				webhookId: randomUUID(),
+				parameters: { httpMethod: 'POST', path: options.path, options: {} },
+			}),
 			coreNode('splitOut', { name: 'Items', parameters: { fieldToSplitOut: 'body.items', include: 'noOtherFields' } }),
 			pkgNode('outboundWebhook', {
 				name: 'Deliver',

@@ -22,8 +22,7 @@ const REPO_ROOT = path.resolve(__dirname, '..', '..');
 const PACKAGE_NAME = 'n8n-nodes-crm-webhooks';
 const DEFAULT_N8N_VERSION = '2.41.1';
 
-const cacheRoot = () =>
-	process.env.CRM_WEBHOOKS_CACHE || path.join(os.homedir(), '.cache', PACKAGE_NAME);
+const cacheRoot = () => process.env.CRM_WEBHOOKS_CACHE || path.join(os.homedir(), '.cache', PACKAGE_NAME);
 const n8nVersion = () => process.env.N8N_TEST_VERSION || DEFAULT_N8N_VERSION;
 const nodeMajor = () => Number(process.env.N8N_NODE_MAJOR || (n8nVersion().startsWith('1.') ? 22 : 24));
 
@@ -47,10 +46,7 @@ function runStep(label, command, args, options) {
 		const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
 		child.stdout?.on('data', (chunk) => logStream?.write(chunk));
 		child.stderr?.on('data', (chunk) => logStream?.write(chunk));
-		const heartbeat = setInterval(
-			() => log(`${label}: still working (${Math.round((Date.now() - started) / 1000)} s)`),
-			20_000,
-		);
+		const heartbeat = setInterval(() => log(`${label}: still working (${Math.round((Date.now() - started) / 1000)} s)`), 20_000);
 		child.on('error', (error) => {
 			clearInterval(heartbeat);
 			reject(error);
@@ -124,9 +120,12 @@ async function ensureNode() {
 			fs.mkdirSync(dir, { recursive: true });
 			fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'node-runtime', private: true }));
 			// The `node` package's preinstall script fetches the platform binary package from the registry.
-			await runStep(`installing Node ${major} from the npm registry (node@${major})`, 'npm', [
-				'install', `node@${major}`, '--ignore-scripts=false', '--no-audit', '--no-fund', '--no-save',
-			], { cwd: dir, logFile: path.join(dir, 'install.log'), env: npmEnv() });
+			await runStep(
+				`installing Node ${major} from the npm registry (node@${major})`,
+				'npm',
+				['install', `node@${major}`, '--ignore-scripts=false', '--no-audit', '--no-fund', '--no-save'],
+				{ cwd: dir, logFile: path.join(dir, 'install.log'), env: npmEnv() },
+			);
 			fs.writeFileSync(path.join(dir, '.complete'), new Date().toISOString());
 		});
 	}
@@ -183,13 +182,17 @@ async function ensureN8n() {
 			const env = npmEnv({ PATH: `${node.binDir}${path.delimiter}${process.env.PATH}` });
 			log(`n8n ${version} is not cached yet; installing into ${dir} (about 4 minutes and 3 GB, once per machine)`);
 			// --ignore-scripts: an optional native module would otherwise try to download a prebuilt binary.
-			await runStep(`npm install n8n@${version}`, 'npm', [
-				'install', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=warn',
-			], { cwd: staging, logFile, env });
+			await runStep(`npm install n8n@${version}`, 'npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=warn'], {
+				cwd: staging,
+				logFile,
+				env,
+			});
 			const rebuildEnv = node.headersDir ? { ...env, npm_config_nodedir: node.headersDir } : env;
-			await runStep('building sqlite3 and isolated-vm for Node ' + nodeMajor(), 'npm', [
-				'rebuild', 'sqlite3', 'isolated-vm',
-			], { cwd: staging, logFile, env: rebuildEnv });
+			await runStep('building sqlite3 and isolated-vm for Node ' + nodeMajor(), 'npm', ['rebuild', 'sqlite3', 'isolated-vm'], {
+				cwd: staging,
+				logFile,
+				env: rebuildEnv,
+			});
 			fs.writeFileSync(path.join(staging, '.complete'), new Date().toISOString());
 			fs.rmSync(dir, { recursive: true, force: true });
 			fs.renameSync(staging, dir);
@@ -232,14 +235,20 @@ function installPackageLikeN8n(tarball, userFolder) {
 	const untar = spawnSync('tar', ['-xzf', tarball, '-C', packageDir, '--strip-components=1']);
 	if (untar.status !== 0) throw new Error(`tar failed: ${untar.stderr}`);
 	const manifestPath = path.join(packageDir, 'package.json');
-	const { devDependencies, peerDependencies, optionalDependencies, ...manifest } = JSON.parse(
-		fs.readFileSync(manifestPath, 'utf8'),
-	);
+	const { devDependencies, peerDependencies, optionalDependencies, ...manifest } = JSON.parse(fs.readFileSync(manifestPath, 'utf8'));
 	fs.writeFileSync(manifestPath, JSON.stringify(manifest, null, 2));
 	const install = spawnSync(
 		'npm',
-		['install', '--audit=false', '--fund=false', '--bin-links=false', '--install-strategy=shallow',
-			'--ignore-scripts=true', '--package-lock=false', '--loglevel=error'],
+		[
+			'install',
+			'--audit=false',
+			'--fund=false',
+			'--bin-links=false',
+			'--install-strategy=shallow',
+			'--ignore-scripts=true',
+			'--package-lock=false',
+			'--loglevel=error',
+		],
 		{ cwd: packageDir, encoding: 'utf8', env: npmEnv() },
 	);
 	if (install.status !== 0) throw new Error(`npm install of the package's dependencies failed: ${install.stderr}`);
@@ -331,10 +340,15 @@ function n8nCli(runtime, args, options) {
 function n8nCliAsync(runtime, args, options) {
 	return new Promise((resolve, reject) => {
 		const env = n8nEnv({ port: 5678, ...options }, runtime);
-		execFile(runtime.node.nodeBin, [runtime.n8nBin, ...args], { env, timeout: 180_000, maxBuffer: 32 * 1024 * 1024 }, (error, stdout, stderr) => {
-			if (error) reject(new Error(`n8n ${args.join(' ')} failed (${error.code}):\n${stdout}\n${stderr}`));
-			else resolve(stdout);
-		});
+		execFile(
+			runtime.node.nodeBin,
+			[runtime.n8nBin, ...args],
+			{ env, timeout: 180_000, maxBuffer: 32 * 1024 * 1024 },
+			(error, stdout, stderr) => {
+				if (error) reject(new Error(`n8n ${args.join(' ')} failed (${error.code}):\n${stdout}\n${stderr}`));
+				else resolve(stdout);
+			},
+		);
 	});
 }
 
@@ -398,11 +412,13 @@ function spawnSupervised(command, args, options) {
 	child.stderr?.on('data', collect);
 	let exited = false;
 	/** @type {Promise<{ code: number | null, signal: NodeJS.Signals | null }>} */
-	const exitPromise = new Promise((resolve) => child.on('exit', (code, signal) => {
-		exited = true;
-		logStream?.end();
-		resolve({ code, signal });
-	}));
+	const exitPromise = new Promise((resolve) =>
+		child.on('exit', (code, signal) => {
+			exited = true;
+			logStream?.end();
+			resolve({ code, signal });
+		}),
+	);
 	return {
 		process: child,
 		output: () => output,

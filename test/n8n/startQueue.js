@@ -73,7 +73,12 @@ function summary(topology, examples, folder) {
 	);
 	lines.push('', '  Production webhook URLs of the examples on the webhook processor (the main answers them too):', ...webhookLines);
 	lines.push('', `  Send the examples their events: N8N_URL=${webhook.baseUrl} node examples/send-example-events.js`);
-	lines.push('', `  Logs of the webhook processor and worker: ${folder}`, '  Everything is removed when you stop. Press Ctrl-C to stop.', '');
+	lines.push(
+		'',
+		`  Logs of the webhook processor and worker: ${folder}`,
+		'  Everything is removed when you stop. Press Ctrl-C to stop.',
+		'',
+	);
 	return lines.join('\n');
 }
 

@@ -105,7 +105,12 @@ export class QueueN8n {
 }
 
 /** Starts the queue-mode topology with the packed package, the given credentials and published workflows. */
-export async function startQueueN8n(options: { credentials: CredentialJson[]; workflows: WorkflowJson[]; webhookProcessors?: number; workers?: number }): Promise<QueueN8n> {
+export async function startQueueN8n(options: {
+	credentials: CredentialJson[];
+	workflows: WorkflowJson[];
+	webhookProcessors?: number;
+	workers?: number;
+}): Promise<QueueN8n> {
 	const { templateFolder } = await prepareRuntime();
 	const userFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-webhooks-queue-'));
 	fs.cpSync(path.join(templateFolder, '.n8n'), path.join(userFolder, '.n8n'), { recursive: true });
@@ -115,7 +120,14 @@ export async function startQueueN8n(options: { credentials: CredentialJson[]; wo
 		fs.mkdirSync(QUEUE_LOGS, { recursive: true });
 		topology = await startQueueTopology({ userFolder, ...options, logDir: QUEUE_LOGS, env: { N8N_LOG_LEVEL: 'info' } });
 		const { postgres } = topology;
-		const database = new Pool({ host: postgres.host, port: postgres.port, user: postgres.user, password: postgres.password, database: N8N_DATABASE, max: 4 });
+		const database = new Pool({
+			host: postgres.host,
+			port: postgres.port,
+			user: postgres.user,
+			password: postgres.password,
+			database: N8N_DATABASE,
+			max: 4,
+		});
 		const main = new TestN8n(topology.main, userFolder, true);
 		await main.setupOwner();
 		await main.waitForPublication(options.workflows.map(({ id }) => id));
@@ -128,7 +140,12 @@ export async function startQueueN8n(options: { credentials: CredentialJson[]; wo
 }
 
 /** The Redis and PostgreSQL the triggers deduplicate with: apart from n8n's own, so a test can stop them. */
-export async function startDedupeStores(): Promise<{ redis: TestRedis; postgres: TestPostgres; credentials: CredentialJson[]; stop: () => Promise<void> }> {
+export async function startDedupeStores(): Promise<{
+	redis: TestRedis;
+	postgres: TestPostgres;
+	credentials: CredentialJson[];
+	stop: () => Promise<void>;
+}> {
 	const [redis, postgres] = await Promise.all([startRedis(), startPostgres()]);
 	await postgres.createDatabase('dedupe');
 	const credentials: CredentialJson[] = [
@@ -142,7 +159,15 @@ export async function startDedupeStores(): Promise<{ redis: TestRedis; postgres:
 			id: 'queueDedupePgsql',
 			name: 'Queue Dedupe PostgreSQL',
 			type: 'webhookDedupePostgresApi',
-			data: { host: postgres.host, port: postgres.port, database: 'dedupe', user: postgres.user, password: postgres.password, ssl: 'disable', table: 'n8n_webhook_dedupe' },
+			data: {
+				host: postgres.host,
+				port: postgres.port,
+				database: 'dedupe',
+				user: postgres.user,
+				password: postgres.password,
+				ssl: 'disable',
+				table: 'n8n_webhook_dedupe',
+			},
 		},
 	];
 	return {

@@ -49,7 +49,8 @@ afterAll(async () => {
 	await queue?.stop();
 	await stores?.stop();
 	await receiver?.close();
-	if (report.length > 0) printTable(`Queue mode: main, 2 webhook processors, 2 workers (logs: ${QUEUE_LOGS})`, ['scenario', 'seen'], report);
+	if (report.length > 0)
+		printTable(`Queue mode: main, 2 webhook processors, 2 workers (logs: ${QUEUE_LOGS})`, ['scenario', 'seen'], report);
 });
 
 /**
@@ -57,7 +58,8 @@ afterAll(async () => {
  * answer although its execution started; its sender's retry is then answered "duplicate", so the
  * number of "accepted" answers may be lower than the number of executions.
  */
-const unsettled = (answers: Partial<Record<string, number>>) => Object.keys(answers).filter((outcome) => !['accepted', 'duplicate'].includes(outcome));
+const unsettled = (answers: Partial<Record<string, number>>) =>
+	Object.keys(answers).filter((outcome) => !['accepted', 'duplicate'].includes(outcome));
 
 describe('n8n in queue mode with the packed package', () => {
 	let outboundExecution = '';
@@ -99,7 +101,9 @@ describe('n8n in queue mode with the packed package', () => {
 		const results = await Promise.all(
 			[plainTarget, ...TARGETS].map(async (target, index) => {
 				const ids = eventIds(`forged${index}`, 10);
-				const answers = await Promise.all(ids.map((id, n) => sendEvent(queue.webhookUrl(queue.webhooks[n % 2], target.path), id, { forged: true })));
+				const answers = await Promise.all(
+					ids.map((id, n) => sendEvent(queue.webhookUrl(queue.webhooks[n % 2], target.path), id, { forged: true })),
+				);
 				return seen(queue, target, ids, answers, 0);
 			}),
 		);
@@ -120,7 +124,9 @@ describe('n8n in queue mode with the packed package', () => {
 
 	it('runs copies sent one after another under background traffic once each', async () => {
 		const results = await Promise.all(
-			TARGETS.map((target) => sequentialCopiesUnderLoad(queue, target, eventIds(`seq${target.trigger}${target.store}`, 30), 4, 100, queue.webhooks)),
+			TARGETS.map((target) =>
+				sequentialCopiesUnderLoad(queue, target, eventIds(`seq${target.trigger}${target.store}`, 30), 4, 100, queue.webhooks),
+			),
 		);
 		TARGETS.forEach((target, index) => note(`30 ids × 4 copies 100 ms apart under load, ${label(target)}`, results[index]));
 		for (const { copies, background } of results) {
@@ -138,13 +144,26 @@ describe('n8n in queue mode with the packed package', () => {
 		const results = await Promise.all(
 			order.map((targets) => {
 				const store = stores![targets[0].store as 'redis' | 'postgres'];
-				return storeOutage(queue, targets, 'outage', () => store.stopServer(), () => store.startServer());
+				return storeOutage(
+					queue,
+					targets,
+					'outage',
+					() => store.stopServer(),
+					() => store.startServer(),
+				);
 			}),
 		);
 		const flat = results.flat();
 		order.flat().forEach((target, index) => note(`dedupe store stopped, then started again, ${label(target)}`, flat[index]));
 		for (const figures of flat) {
-			expect(figures).toMatchObject({ during: { unavailable: 6 }, retryAfter: [true], after: { accepted: 6 }, missing: 0, duplicated: 0, executions: 6 });
+			expect(figures).toMatchObject({
+				during: { unavailable: 6 },
+				retryAfter: [true],
+				after: { accepted: 6 },
+				missing: 0,
+				duplicated: 0,
+				executions: 6,
+			});
 			expect(figures.reconnectedAfterMs).toBeGreaterThanOrEqual(0);
 		}
 		expect(queue.webhooks.map((processor) => processor.process.pid)).toEqual(pids);
@@ -163,7 +182,14 @@ describe('n8n in queue mode with the packed package', () => {
 			replacement = added;
 		};
 		const terminated = await resendAfterStop(queue, TARGETS, 'term', first, sigterm, () => second);
-		const killed = await resendAfterStop(queue, TARGETS, 'kill', second, () => second.kill(), () => replacement!);
+		const killed = await resendAfterStop(
+			queue,
+			TARGETS,
+			'kill',
+			second,
+			() => second.kill(),
+			() => replacement!,
+		);
 		TARGETS.forEach((target, index) => {
 			note(`processor stopped (SIGTERM, exited in ${stoppedIn[0]} ms), ids resent to the other, ${label(target)}`, terminated[index]);
 			note(`processor killed (SIGKILL), ids resent to another, ${label(target)}`, killed[index]);
@@ -195,6 +221,10 @@ describe('n8n in queue mode with the packed package', () => {
 			expect(delivery).toMatchObject({ status: 'delivered', attemptCount: 2 });
 		}
 		expect(queue.workerExecutions().get(outboundExecution)).toBeDefined();
-		note('Outbound Retry Later through a persisted Wait', { items: OUTBOUND_ITEMS, attemptsPerKey: [...attempts.values()].map((list) => list.length), delivered: delivered.length });
+		note('Outbound Retry Later through a persisted Wait', {
+			items: OUTBOUND_ITEMS,
+			attemptsPerKey: [...attempts.values()].map((list) => list.length),
+			delivered: delivered.length,
+		});
 	});
 });

@@ -38,7 +38,9 @@ const url = (queue: QueueN8n, processor: ProcessHandle, target: Target) => queue
 export async function simultaneousCopies(queue: QueueN8n, target: Target, ids: string[], copies: number, processors: ProcessHandle[]) {
 	const answers = (
 		await runPool(ids, 10, (id) =>
-			Promise.all(Array.from({ length: copies }, (_, copy) => sendWithRetries(url(queue, processors[copy % processors.length], target), id))),
+			Promise.all(
+				Array.from({ length: copies }, (_, copy) => sendWithRetries(url(queue, processors[copy % processors.length], target), id)),
+			),
 		)
 	).flat();
 	return { ...(await seen(queue, target, ids, answers)), refused: answers.reduce((sum, { refused }) => sum + refused, 0) };
@@ -48,7 +50,14 @@ export async function simultaneousCopies(queue: QueueN8n, target: Target, ids: s
  * Each id sent as `copies` copies one after another, `gapMs` apart, alternating between the
  * processors, while distinct background events flow to the same workflow through both.
  */
-export async function sequentialCopiesUnderLoad(queue: QueueN8n, target: Target, ids: string[], copies: number, gapMs: number, processors: ProcessHandle[]) {
+export async function sequentialCopiesUnderLoad(
+	queue: QueueN8n,
+	target: Target,
+	ids: string[],
+	copies: number,
+	gapMs: number,
+	processors: ProcessHandle[],
+) {
 	const background = backgroundTraffic(
 		processors.map((processor) => url(queue, processor, target)),
 		`bg${target.trigger}${target.store}`,
@@ -108,7 +117,13 @@ export async function resendAfterStop(
  * new events are accepted once the trigger reconnects (probed for up to 30 s), and the refused
  * ones, sent again, run once each.
  */
-export async function storeOutage(queue: QueueN8n, targets: Target[], scenario: string, outage: () => Promise<void>, restore: () => Promise<void>) {
+export async function storeOutage(
+	queue: QueueN8n,
+	targets: Target[],
+	scenario: string,
+	outage: () => Promise<void>,
+	restore: () => Promise<void>,
+) {
 	const idsOf = (target: Target) => eventIds(`${scenario}${target.trigger}${target.store}`, 6);
 	const processorOf = (n: number) => queue.webhooks[n % 2];
 	await outage();

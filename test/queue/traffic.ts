@@ -34,7 +34,12 @@ export async function sendEvent(url: string, id: string, options: { forged?: boo
 			signal: AbortSignal.timeout(30_000),
 		});
 		const text = await response.text();
-		return { status: response.status, outcome: outcomeOf(response.status, text), retryAfter: response.headers.get('retry-after'), body: text };
+		return {
+			status: response.status,
+			outcome: outcomeOf(response.status, text),
+			retryAfter: response.headers.get('retry-after'),
+			body: text,
+		};
 	} catch (error) {
 		if ((error as Error).name !== 'TimeoutError') throw error;
 		return { status: 0, outcome: 'timeout', retryAfter: null, body: '' };

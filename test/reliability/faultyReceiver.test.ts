@@ -214,12 +214,17 @@ describe('Outbound Webhook against a faulty receiver in real n8n', () => {
 		// A run hands its outputs on only when all its items are done, so a Retry Later item's next
 		// attempt is due at its nextAttemptAt (the attempt's end plus the wait) or at the run's end,
 		// whichever is later. The time spent waiting for the batch is reported as such.
-		const runEnds = runs.map((run) => Math.max(...run.outputs.flat().map((item) => endOf(deliveryOf(item).attempts.at(-1) as AttemptRecord))));
+		const runEnds = runs.map((run) =>
+			Math.max(...run.outputs.flat().map((item) => endOf(deliveryOf(item).attempts.at(-1) as AttemptRecord))),
+		);
 		const parked = new Map<string, { runEnd: number; nextAttemptAt: number }>();
 		runs.forEach((run, index) => {
 			for (const item of run.outputs[1]) {
 				const delivery = deliveryOf(item);
-				parked.set(`${delivery.idempotencyKey}#${delivery.attempts.length}`, { runEnd: runEnds[index], nextAttemptAt: Date.parse(delivery.nextAttemptAt as string) });
+				parked.set(`${delivery.idempotencyKey}#${delivery.attempts.length}`, {
+					runEnd: runEnds[index],
+					nextAttemptAt: Date.parse(delivery.nextAttemptAt as string),
+				});
 			}
 		});
 		const finals = runs.flatMap((run) => [...run.outputs[0], ...run.outputs[2]]);
@@ -230,28 +235,37 @@ describe('Outbound Webhook against a faulty receiver in real n8n', () => {
 			const delivery = deliveryOf(item);
 			const seen = arrivals.get(delivery.idempotencyKey) ?? [];
 			const { attempts } = delivery;
-			if (attempts.length !== seen.length) problems.push(`item ${itemId(item)}: ${attempts.length} attempts recorded, ${seen.length} received`);
+			if (attempts.length !== seen.length)
+				problems.push(`item ${itemId(item)}: ${attempts.length} attempts recorded, ${seen.length} received`);
 			for (const [index, attempt] of attempts.entries()) {
 				const arrival = seen[index];
 				if (!arrival) break;
 				const recorded = { statusCode: attempt.statusCode, errorCode: attempt.errorCode };
 				const expected = { statusCode: RECORDED[arrival.fault].statusCode, errorCode: RECORDED[arrival.fault].errorCode };
 				if (JSON.stringify(recorded) !== JSON.stringify(expected)) {
-					problems.push(`item ${itemId(item)} attempt ${attempt.number}: receiver answered ${arrival.fault}, node recorded ${JSON.stringify(recorded)}`);
+					problems.push(
+						`item ${itemId(item)} attempt ${attempt.number}: receiver answered ${arrival.fault}, node recorded ${JSON.stringify(recorded)}`,
+					);
 				}
 				const next = seen[index + 1];
 				if (!next) continue;
 				const policyDelay = arrival.fault === '429' ? RETRY_AFTER_MS : SCHEDULE_MS[index];
 				if (attempt.delayBeforeNextMs !== policyDelay) {
-					problems.push(`item ${itemId(item)} attempt ${attempt.number}: waited ${attempt.delayBeforeNextMs} ms, policy says ${policyDelay}`);
+					problems.push(
+						`item ${itemId(item)} attempt ${attempt.number}: waited ${attempt.delayBeforeNextMs} ms, policy says ${policyDelay}`,
+					);
 				}
 				const left = parked.get(`${delivery.idempotencyKey}#${attempt.number}`);
 				if ((left !== undefined) !== policyDelay > RETRY_LATER_ABOVE_S * 1000) {
-					problems.push(`item ${itemId(item)} attempt ${attempt.number}: a ${policyDelay} ms wait ${left === undefined ? 'stayed in' : 'left'} the execution`);
+					problems.push(
+						`item ${itemId(item)} attempt ${attempt.number}: a ${policyDelay} ms wait ${left === undefined ? 'stayed in' : 'left'} the execution`,
+					);
 				}
 				const planned = endOf(attempt) + policyDelay;
 				if (left && left.nextAttemptAt < planned - EARLY_MS) {
-					problems.push(`item ${itemId(item)} attempt ${attempt.number}: nextAttemptAt is ${planned - left.nextAttemptAt} ms before the attempt's end plus the wait`);
+					problems.push(
+						`item ${itemId(item)} attempt ${attempt.number}: nextAttemptAt is ${planned - left.nextAttemptAt} ms before the attempt's end plus the wait`,
+					);
 				}
 				const due = left ? Math.max(left.nextAttemptAt, left.runEnd) : planned;
 				const lateness = next.at - due;
@@ -261,7 +275,9 @@ describe('Outbound Webhook against a faulty receiver in real n8n', () => {
 					late.batchWait = Math.max(late.batchWait, left.runEnd - left.nextAttemptAt);
 				} else late.inRun = Math.max(late.inRun, lateness);
 				if (next.at < planned - EARLY_MS || lateness > (left ? LATE_ACROSS_RUNS_MS : LATE_IN_RUN_MS)) {
-					problems.push(`item ${itemId(item)} attempt ${attempt.number + 1} came ${lateness} ms after it was due (${policyDelay} ms wait${left ? ', across runs' : ''})`);
+					problems.push(
+						`item ${itemId(item)} attempt ${attempt.number + 1} came ${lateness} ms after it was due (${policyDelay} ms wait${left ? ', across runs' : ''})`,
+					);
 				}
 			}
 		}
@@ -280,7 +296,18 @@ describe('Outbound Webhook against a faulty receiver in real n8n', () => {
 		const duplicated = finalIds.length - new Set(finalIds).size;
 		printTable(
 			`Faulty receiver: ${ITEMS} items, seed ${SEED}, timeout ${TIMEOUT_S} s, schedule ${SCHEDULE}, Retry Later above ${RETRY_LATER_ABOVE_S} s, concurrency ${CONCURRENCY}`,
-			['requests', 'answers injected', 'runs (Wait loops)', 'Retry Later per run', 'Delivered', 'Failed', 'lost / duplicated', 'wait deviation', 'took', 'peak n8n RSS'],
+			[
+				'requests',
+				'answers injected',
+				'runs (Wait loops)',
+				'Retry Later per run',
+				'Delivered',
+				'Failed',
+				'lost / duplicated',
+				'wait deviation',
+				'took',
+				'peak n8n RSS',
+			],
 			[
 				[
 					String(requests.length),

@@ -45,7 +45,12 @@ const inboundWorkflow = workflow(
 		pkgNode('inboundWebhookTrigger', {
 			name: 'Inbound',
 			webhookId: 'hostile-inbound-id',
-			parameters: { httpMethod: ['POST'], path: 'hostile-inbound', authentication: 'signingSecret', settings: { maxBodySizeKb: MAX_BODY_KB } },
+			parameters: {
+				httpMethod: ['POST'],
+				path: 'hostile-inbound',
+				authentication: 'signingSecret',
+				settings: { maxBodySizeKb: MAX_BODY_KB },
+			},
 			credentials: signing,
 		}),
 	],
@@ -92,13 +97,21 @@ type Pair = 'out-plain' | 'out-jsonpath' | 'out-xpath' | 'out-lines';
 const outboundWorkflow: WorkflowJson = (() => {
 	const pairs: Array<[string, Json]> = [
 		['out-plain', {}],
-		['out-jsonpath', { captureLanguage: 'jsonPath', captureOnSuccess: { values: [{ name: 'value', expression: '={{ $json.body.capture }}' }] } }],
+		[
+			'out-jsonpath',
+			{ captureLanguage: 'jsonPath', captureOnSuccess: { values: [{ name: 'value', expression: '={{ $json.body.capture }}' }] } },
+		],
 		['out-xpath', { captureLanguage: 'xPath', captureOnSuccess: { values: [{ name: 'value', expression: '={{ $json.body.capture }}' }] } }],
 		// Headers pasted as lines, as Freshsales users write them, with item data in one of them.
 		['out-lines', { headerMode: 'lines', headerLines: '=X-Note: {{ $json.body.headerValue }}\nX-Static: yes' }],
 	];
 	const nodes = pairs.flatMap(([path, parameters]) => [
-		coreNode('webhook', { name: `Webhook ${path}`, typeVersion: 2, webhookId: randomUUID(), parameters: { httpMethod: 'POST', path, options: {} } }),
+		coreNode('webhook', {
+			name: `Webhook ${path}`,
+			typeVersion: 2,
+			webhookId: randomUUID(),
+			parameters: { httpMethod: 'POST', path, options: {} },
+		}),
 		pkgNode('outboundWebhook', {
 			name: `Send ${path}`,
 			parameters: {
@@ -134,7 +147,12 @@ const CUSTOM_SECRET = 'hostile-custom-header-secret';
 const redirectWorkflow = workflow(
 	'hostileRedirect',
 	[
-		coreNode('webhook', { name: 'Webhook out-redirect', typeVersion: 2, webhookId: randomUUID(), parameters: { httpMethod: 'POST', path: 'out-redirect', options: {} } }),
+		coreNode('webhook', {
+			name: 'Webhook out-redirect',
+			typeVersion: 2,
+			webhookId: randomUUID(),
+			parameters: { httpMethod: 'POST', path: 'out-redirect', options: {} },
+		}),
 		pkgNode('outboundWebhook', {
 			name: 'Send redirected',
 			parameters: {
@@ -179,9 +197,13 @@ function startHostileReceiver(): Promise<void> {
 		req.on('end', () => {
 			const route = (req.url ?? '').split('?')[0];
 			if (route === '/json') return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"order":{"id":"o-1"}}');
-			if (route === '/echo-headers') return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ headers: req.headers }));
+			if (route === '/echo-headers')
+				return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ headers: req.headers }));
 			if (route === '/latin1-xml' || route === '/latin1-xml-charset') {
-				const body = Buffer.from('<?xml version="1.0" encoding="ISO-8859-1"?><contact><name>Zoë Müller</name><city>Köln</city></contact>', 'latin1');
+				const body = Buffer.from(
+					'<?xml version="1.0" encoding="ISO-8859-1"?><contact><name>Zoë Müller</name><city>Köln</city></contact>',
+					'latin1',
+				);
 				const type = route === '/latin1-xml' ? 'application/xml' : 'text/xml; charset=ISO-8859-1';
 				return void res.writeHead(200, { 'content-type': type }).end(body);
 			}
@@ -294,19 +316,27 @@ describe('Hostile input into the triggers', () => {
 			expected: [400, 'malformed_body'],
 			send: () => {
 				const entities = Array.from({ length: 9 }, (_, index) => `<!ENTITY l${index + 1} "${`&l${index};`.repeat(10)}">`).join('');
-				return post('hostile-inbound', `<?xml version="1.0"?><!DOCTYPE l [<!ENTITY l0 "lol">${entities}]><l>&l9;</l>`, { 'content-type': 'application/xml' });
+				return post('hostile-inbound', `<?xml version="1.0"?><!DOCTYPE l [<!ENTITY l0 "lol">${entities}]><l>&l9;</l>`, {
+					'content-type': 'application/xml',
+				});
 			},
 		},
 		{
 			input: 'XXE: external entity → local file',
 			expected: [400, 'malformed_body'],
-			send: () => post('hostile-inbound', `<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file://${xxeFile}">]><r>&x;</r>`, { 'content-type': 'application/xml' }),
+			send: () =>
+				post('hostile-inbound', `<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file://${xxeFile}">]><r>&x;</r>`, {
+					'content-type': 'application/xml',
+				}),
 		},
 		{
 			input: 'XXE into the CRM Event Trigger (SalesOS)',
 			target: 'CRM Event Trigger',
 			expected: [400, 'malformed_body'],
-			send: () => post('hostile-crm', `<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file://${xxeFile}">]><r>&x;</r>`, { 'content-type': 'application/xml' }),
+			send: () =>
+				post('hostile-crm', `<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file://${xxeFile}">]><r>&x;</r>`, {
+					'content-type': 'application/xml',
+				}),
 		},
 		{
 			input: '10 MB JSON body (limit 16 MB)',
@@ -366,13 +396,24 @@ describe('Hostile input into the triggers', () => {
 			target: 'CRM Event Trigger',
 			expected: [401, 'unauthorized'],
 			send: () =>
-				post('hostile-highlevel', '{"type":"ContactCreate","webhookId":"hl-hostile-1","email":"attacker@evil.example","email":"owner@example.com"}', { 'x-ghl-signature': highLevelSignature }, false),
+				post(
+					'hostile-highlevel',
+					'{"type":"ContactCreate","webhookId":"hl-hostile-1","email":"attacker@evil.example","email":"owner@example.com"}',
+					{ 'x-ghl-signature': highLevelSignature },
+					false,
+				),
 		},
 		{
 			input: 'HighLevel: the signed body re-indented',
 			target: 'CRM Event Trigger',
 			expected: [401, 'unauthorized'],
-			send: () => post('hostile-highlevel', JSON.stringify(JSON.parse(highLevelSigned.toString()), null, 2), { 'x-ghl-signature': highLevelSignature }, false),
+			send: () =>
+				post(
+					'hostile-highlevel',
+					JSON.stringify(JSON.parse(highLevelSigned.toString()), null, 2),
+					{ 'x-ghl-signature': highLevelSignature },
+					false,
+				),
 		},
 		{
 			input: '64 KB header',
@@ -386,7 +427,8 @@ describe('Hostile input into the triggers', () => {
 		const answer = await send();
 		const [status, error] = expected;
 		const seen = answer.status === 0 ? answer.body : `${answer.status}${answer.status >= 400 && answer.body ? ` ${errorOf(answer)}` : ''}`;
-		const ok = (answer.status === status && (error === undefined || errorOf(answer) === error)) || (orClosed === true && answer.status === 0);
+		const ok =
+			(answer.status === status && (error === undefined || errorOf(answer) === error)) || (orClosed === true && answer.status === 0);
 		const described = `${status}${error ? ` ${error}` : ''}${orClosed ? ', or connection closed' : ''}`;
 		expect(record({ target, input, expected: described, seen }, ok)).toBe(true);
 		expect(answer.body).not.toContain(XXE_MARKER);
@@ -409,7 +451,9 @@ describe('Hostile input into the triggers', () => {
 		// n8n's REST answers would carry its data: settings, executions, or a login prompt.
 		const leaked = /versionCli|"results"|"data":\{/.test(answer.body) || answer.body.includes('root:');
 		const ok = answer.status === 404 && !leaked;
-		expect(record({ target: 'n8n webhook route', input: `path ${requestPath}`, expected: '404, no API data', seen: `${answer.status}` }, ok)).toBe(true);
+		expect(
+			record({ target: 'n8n webhook route', input: `path ${requestPath}`, expected: '404, no API data', seen: `${answer.status}` }, ok),
+		).toBe(true);
 	});
 
 	/** The slowest /healthz answer (and how many failed), sampled back to back until `work` settles. */
@@ -447,7 +491,11 @@ describe('Hostile input into the triggers', () => {
 	};
 	it.each([
 		['16 MB XML, 2 million sibling elements', `<r>${'<a>1</a>'.repeat(2_000_000)}</r>`, 'xml_too_many_elements'],
-		['7 MB XML, one element with 600,000 attributes', `<r ${Array.from({ length: 600_000 }, (_, index) => `a${index}="1"`).join(' ')}/>`, 'xml_too_many_attributes'],
+		[
+			'7 MB XML, one element with 600,000 attributes',
+			`<r ${Array.from({ length: 600_000 }, (_, index) => `a${index}="1"`).join(' ')}/>`,
+			'xml_too_many_attributes',
+		],
 	])('%s: 413 at the limit, nothing started, /healthz never held up for long', async (input, body, code) => {
 		const before = timeXml2js(body);
 		const request = post('hostile-inbound', body, { 'content-type': 'application/xml' }).catch(
@@ -490,7 +538,11 @@ describe('Hostile settings and answers for the Outbound Webhook node', () => {
 
 	/** Runs one execution of a Webhook → Outbound pair and returns the Outbound node's single result. */
 	async function deliver(pair: Pair, body: Json): Promise<{ output: string; item?: Json; error?: string }> {
-		const response = await fetch(n8n.webhookUrl(pair), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+		const response = await fetch(n8n.webhookUrl(pair), {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify(body),
+		});
 		expect(response.status).toBe(200);
 		executionCount++;
 		const executions = await waitForSettled(n8n, outboundWorkflow.id, executionCount, 120_000, 250);
@@ -552,10 +604,15 @@ describe('Hostile settings and answers for the Outbound Webhook node', () => {
 			pair: 'out-lines',
 			body: () => ({ url: `${receiverUrl}/echo-headers`, headerValue: 'fine' }),
 			check: (result) => {
-				const received = ((result.item?.response as Json | undefined)?.body as { headers?: Record<string, string> } | undefined)?.headers ?? {};
+				const received =
+					((result.item?.response as Json | undefined)?.body as { headers?: Record<string, string> } | undefined)?.headers ?? {};
 				return {
 					seen: `${result.output}, X-Note ${JSON.stringify(received['x-note'])}, X-Static ${JSON.stringify(received['x-static'])}, X-Injected ${JSON.stringify(received['x-injected'])}`,
-					ok: result.output === 'Delivered' && received['x-note'] === 'fine' && received['x-static'] === 'yes' && received['x-injected'] === undefined,
+					ok:
+						result.output === 'Delivered' &&
+						received['x-note'] === 'fine' &&
+						received['x-static'] === 'yes' &&
+						received['x-injected'] === undefined,
 				};
 			},
 		},
@@ -601,7 +658,11 @@ describe('Hostile settings and answers for the Outbound Webhook node', () => {
 				const kept = typeof response?.body === 'string' ? response.body.length : 0;
 				return {
 					seen: `${result.output}, truncated=${String(response?.truncated)}, kept ${mb(kept)}, receiver wrote ${mb(hugeBytesWritten)} of 100 MB`,
-					ok: result.output === 'Delivered' && response?.truncated === true && kept === 1024 * 1024 && hugeBytesWritten < HUGE_RESPONSE_BYTES / 2,
+					ok:
+						result.output === 'Delivered' &&
+						response?.truncated === true &&
+						kept === 1024 * 1024 &&
+						hugeBytesWritten < HUGE_RESPONSE_BYTES / 2,
 				};
 			},
 		},
@@ -612,7 +673,10 @@ describe('Hostile settings and answers for the Outbound Webhook node', () => {
 			body: () => ({ url: `${receiverUrl}${route}`, capture: '/contact/name' }),
 			check: (result: Awaited<ReturnType<typeof deliver>>) => {
 				const captured = (result.item?.captured as { value?: unknown } | undefined)?.value;
-				return { seen: `${result.output}, captured ${JSON.stringify(captured)}`, ok: result.output === 'Delivered' && captured === 'Zoë Müller' };
+				return {
+					seen: `${result.output}, captured ${JSON.stringify(captured)}`,
+					ok: result.output === 'Delivered' && captured === 'Zoë Müller',
+				};
 			},
 		})),
 		...(

@@ -104,7 +104,11 @@ const targets: Target[] = [
 		workflow: crmWorkflow,
 		path: 'load-crm',
 		request: (id, kind) => {
-			const body = JSON.stringify({ type: 'contact.created', timestamp: new Date().toISOString(), data: { id: `cont_${id}`, email: `${id}@example.com` } });
+			const body = JSON.stringify({
+				type: 'contact.created',
+				timestamp: new Date().toISOString(),
+				data: { id: `cont_${id}`, email: `${id}@example.com` },
+			});
 			const timestamp = kind === 'replayed' ? nowSeconds() - 600 : nowSeconds();
 			const secret = kind === 'forged' ? FORGED_SW_SECRET : SW_SECRET;
 			return { body, headers: { 'content-type': 'application/json', ...signStandardWebhook(secret, Buffer.from(body), timestamp, id) } };
@@ -192,7 +196,11 @@ let n8n: TestN8n;
 const summary: string[][] = [];
 
 beforeAll(async () => {
-	n8n = await startN8n({ workflows: [crmWorkflow, inboundWorkflow], credentials, env: { NODE_OPTIONS: `--max-old-space-size=${HEAP_MB}` } });
+	n8n = await startN8n({
+		workflows: [crmWorkflow, inboundWorkflow],
+		credentials,
+		env: { NODE_OPTIONS: `--max-old-space-size=${HEAP_MB}` },
+	});
 	// Published webhooks register just after n8n reports ready; an unsigned POST is refused (401) and starts nothing.
 	for (const target of targets) {
 		const deadline = Date.now() + 60_000;
@@ -205,7 +213,17 @@ afterAll(async () => {
 	if (summary.length > 0) {
 		printTable(
 			`Inbound load: ${EVENTS} signed events + ${FORGED} forged + ${REPLAYED} replayed + ${DUPLICATES} duplicates per trigger, concurrency ${CONCURRENCY}, n8n heap capped at ${HEAP_MB} MB`,
-			['trigger', 'requests', 'answers', 'executions', 'p50 / p95 answer', 'sent in', 'all executions done in', 'peak n8n RSS', '/healthz failures'],
+			[
+				'trigger',
+				'requests',
+				'answers',
+				'executions',
+				'p50 / p95 answer',
+				'sent in',
+				'all executions done in',
+				'peak n8n RSS',
+				'/healthz failures',
+			],
 			summary,
 			'inbound-load.md',
 		);

@@ -29,7 +29,9 @@ const SLOW_ANSWER_MS = 6_000;
 const SECRET = 'reliability-restart-secret';
 const sign = (body: string) => createHmac('sha256', SECRET).update(body).digest('hex');
 
-const credentials = [{ id: 'restartHmac00001', name: 'Restart HMAC', type: 'webhookSigningSecretApi', data: { scheme: 'hmac', secret: SECRET } }];
+const credentials = [
+	{ id: 'restartHmac00001', name: 'Restart HMAC', type: 'webhookSigningSecretApi', data: { scheme: 'hmac', secret: SECRET } },
+];
 const signing = { webhookSigningSecretApi: { id: 'restartHmac00001', name: 'Restart HMAC' } };
 
 let receiver: Receiver;
@@ -45,7 +47,14 @@ const inboundWorkflow = workflow(
 		pkgNode('inboundWebhookTrigger', {
 			name: 'Inbound',
 			webhookId: 'restart-inbound-id',
-			parameters: { httpMethod: ['POST'], path: 'restart-inbound', authentication: 'signingSecret', deduplicate: true, eventIdPath: '$.id', duplicateResponse: 'reject' },
+			parameters: {
+				httpMethod: ['POST'],
+				path: 'restart-inbound',
+				authentication: 'signingSecret',
+				deduplicate: true,
+				eventIdPath: '$.id',
+				duplicateResponse: 'reject',
+			},
 			credentials: signing,
 		}),
 	],
@@ -112,7 +121,13 @@ afterAll(async () => {
 	await n8n?.stop();
 	await receiver?.close();
 	fs.rmSync(userFolder, { recursive: true, force: true });
-	if (timeline.length > 0) printTable(`Restart: ${ITEMS} items in a ${RETRY_WAIT_S} s Retry Later wait; dedupe across a stop and a SIGKILL`, ['at', 'step', 'seen'], timeline, 'restart.md');
+	if (timeline.length > 0)
+		printTable(
+			`Restart: ${ITEMS} items in a ${RETRY_WAIT_S} s Retry Later wait; dedupe across a stop and a SIGKILL`,
+			['at', 'step', 'seen'],
+			timeline,
+			'restart.md',
+		);
 });
 
 describe('n8n restarts with Retry Later items waiting and dedupe ids remembered', () => {
@@ -125,7 +140,11 @@ describe('n8n restarts with Retry Later items waiting and dedupe ids remembered'
 		note('n8n A started', 'fresh user folder');
 		expect(await deliverEvent(n8n, 'evt_before_stop')).toEqual({ inbound: '200', crm: '200' });
 		const items = [{ id: 'slow', slow: true }, ...Array.from({ length: ITEMS }, (_, id) => ({ id }))];
-		const response = await fetch(n8n.webhookUrl('restart-outbound'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ items }) });
+		const response = await fetch(n8n.webhookUrl('restart-outbound'), {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ items }),
+		});
 		expect(response.status).toBe(200);
 		const deadline = Date.now() + 60_000;
 		let executions = await n8n.executions(outboundWorkflow().id);
@@ -170,7 +189,10 @@ describe('n8n restarts with Retry Later items waiting and dedupe ids remembered'
 		note('n8n C started on the same user folder', '');
 		const afterKill = await deliverEvent(n8n, 'evt_before_kill');
 		const afterStop = await deliverEvent(n8n, 'evt_before_stop');
-		note('both events sent again', `kill: inbound ${afterKill.inbound}, CRM ${afterKill.crm}; stop: inbound ${afterStop.inbound}, CRM ${afterStop.crm}`);
+		note(
+			'both events sent again',
+			`kill: inbound ${afterKill.inbound}, CRM ${afterKill.crm}; stop: inbound ${afterStop.inbound}, CRM ${afterStop.crm}`,
+		);
 		expect(afterKill).toEqual({ inbound: '409 duplicate', crm: '200 duplicate' });
 		expect(afterStop).toEqual({ inbound: '409 duplicate', crm: '200 duplicate' });
 	});

@@ -24,7 +24,9 @@ export function seededRandom(seed: number): () => number {
 
 /** A number in [0, 1) fixed by the seed and the parts, independent of the order requests arrive in. */
 export function hashedRandom(seed: number, ...parts: Array<string | number>): number {
-	const digest = createHash('sha256').update(`${seed}:${parts.join(':')}`).digest();
+	const digest = createHash('sha256')
+		.update(`${seed}:${parts.join(':')}`)
+		.digest();
 	return digest.readUInt32BE(0) / 4294967296;
 }
 
@@ -136,13 +138,9 @@ export function rawRequest(
 export function printTable(title: string, header: string[], rows: string[][], file?: string): string {
 	const widths = header.map((cell, column) => Math.max(cell.length, ...rows.map((row) => (row[column] ?? '').length)));
 	const line = (cells: string[]) => `| ${cells.map((cell, column) => cell.padEnd(widths[column])).join(' | ')} |`;
-	const text = [
-		`\n${title}`,
-		line(header),
-		`|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`,
-		...rows.map(line),
-		'',
-	].join('\n');
+	const text = [`\n${title}`, line(header), `|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`, ...rows.map(line), ''].join(
+		'\n',
+	);
 	process.stdout.write(`${text}\n`);
 	if (file) writeResult(file, text);
 	return text;

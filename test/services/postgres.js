@@ -53,7 +53,11 @@ async function startPostgres(options = {}) {
 		dir,
 		port: options.port,
 		launch: (port) => launchPostgres(binDir, dir, port, owner),
-		isReady: (port) => query(connection(port), 'SELECT 1').then(() => true, () => false),
+		isReady: (port) =>
+			query(connection(port), 'SELECT 1').then(
+				() => true,
+				() => false,
+			),
 	});
 	return {
 		host: '127.0.0.1',
@@ -93,10 +97,22 @@ function initCluster(binDir, dir, password, owner) {
 		fs.chownSync(dir, owner.uid, owner.gid);
 		fs.chownSync(passwordFile, owner.uid, owner.gid);
 	}
-	const result = spawnSync(path.join(binDir, 'initdb'), [
-		'-D', path.join(dir, 'data'), '-U', SUPERUSER, `--pwfile=${passwordFile}`,
-		'--auth-local=scram-sha-256', '--auth-host=scram-sha-256', '--encoding=UTF8', '--locale=C', '--no-sync',
-	], { cwd: dir, encoding: 'utf8', timeout: 120_000, ...(owner ?? {}) });
+	const result = spawnSync(
+		path.join(binDir, 'initdb'),
+		[
+			'-D',
+			path.join(dir, 'data'),
+			'-U',
+			SUPERUSER,
+			`--pwfile=${passwordFile}`,
+			'--auth-local=scram-sha-256',
+			'--auth-host=scram-sha-256',
+			'--encoding=UTF8',
+			'--locale=C',
+			'--no-sync',
+		],
+		{ cwd: dir, encoding: 'utf8', timeout: 120_000, ...(owner ?? {}) },
+	);
 	if (result.status !== 0) throw new Error(`initdb failed (${result.status}):\n${result.stdout}\n${result.stderr}`);
 }
 
@@ -108,9 +124,23 @@ function initCluster(binDir, dir, password, owner) {
  */
 function launchPostgres(binDir, dir, port, owner) {
 	const server = [
-		path.join(binDir, 'postgres'), '-D', path.join(dir, 'data'), '-p', String(port),
-		'-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${dir}`, '-c', 'max_connections=300',
-		'-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off',
+		path.join(binDir, 'postgres'),
+		'-D',
+		path.join(dir, 'data'),
+		'-p',
+		String(port),
+		'-c',
+		'listen_addresses=127.0.0.1',
+		'-c',
+		`unix_socket_directories=${dir}`,
+		'-c',
+		'max_connections=300',
+		'-c',
+		'fsync=off',
+		'-c',
+		'synchronous_commit=off',
+		'-c',
+		'full_page_writes=off',
 	];
 	const [command, ...args] = owner
 		? ['setpriv', `--reuid=${owner.uid}`, `--regid=${owner.gid}`, '--clear-groups', '--', ...server]

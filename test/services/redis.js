@@ -29,10 +29,11 @@ async function startRedis(options = {}) {
 	const binary = await ensureRedisServer();
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-webhooks-redis-'));
 	const launch = (/** @type {number} */ port) =>
-		runtime.spawnSupervised(binary, [
-			'--port', String(port), '--bind', '127.0.0.1', '--dir', dir,
-			'--save', '', '--appendonly', 'no', '--loglevel', 'warning',
-		], { env: process.env, logFile: path.join(dir, 'redis.log') });
+		runtime.spawnSupervised(
+			binary,
+			['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', '--loglevel', 'warning'],
+			{ env: process.env, logFile: path.join(dir, 'redis.log') },
+		);
 	const controls = await startRestartable({ name: 'redis-server', dir, port: options.port, launch, isReady: answersPing });
 	return { host: '127.0.0.1', ...controls };
 }

@@ -5,36 +5,37 @@ import { createHash } from 'node:crypto';
 
 import type { CrmEventType, JsonObject, NormalisedEvent } from './types';
 
-export const isRecord = (value: unknown): value is JsonObject =>
-	typeof value === 'object' && value !== null && !Array.isArray(value);
+export const isRecord = (value: unknown): value is JsonObject => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Sender-controlled names are cut to this length before they reach the output. */
 const MAX_NAME_LENGTH = 200;
 
 /** A Map, not an object: a sender's word such as `constructor` must not find Object.prototype's members. */
-const ACTION_WORDS = new Map<string, string>(Object.entries({
-	create: 'created',
-	creation: 'created',
-	created: 'created',
-	update: 'updated',
-	updated: 'updated',
-	delete: 'deleted',
-	deleted: 'deleted',
-	cancel: 'cancelled',
-	cancelled: 'cancelled',
-	complete: 'completed',
-	completed: 'completed',
-	change: 'changed',
-	changed: 'changed',
-	submit: 'submitted',
-	submission: 'submitted',
-	merge: 'merged',
-	install: 'installed',
-	uninstall: 'uninstalled',
-	void: 'voided',
-	send: 'sent',
-	sent: 'sent',
-}));
+const ACTION_WORDS = new Map<string, string>(
+	Object.entries({
+		create: 'created',
+		creation: 'created',
+		created: 'created',
+		update: 'updated',
+		updated: 'updated',
+		delete: 'deleted',
+		deleted: 'deleted',
+		cancel: 'cancelled',
+		cancelled: 'cancelled',
+		complete: 'completed',
+		completed: 'completed',
+		change: 'changed',
+		changed: 'changed',
+		submit: 'submitted',
+		submission: 'submitted',
+		merge: 'merged',
+		install: 'installed',
+		uninstall: 'uninstalled',
+		void: 'voided',
+		send: 'sent',
+		sent: 'sent',
+	}),
+);
 
 /** Words of a CRM name: `ContactCreate`, `Lead_Post_Create`, `Deal Won` and `deal.won` all split cleanly. */
 function words(name: string): string[] {
@@ -71,9 +72,7 @@ export function findEventType(events: readonly CrmEventType[], sourceName: strin
 	if (wanted === '') return undefined;
 	return events.find(
 		(type) =>
-			type.value === wanted ||
-			type.name.toLowerCase() === wanted ||
-			type.sourceNames.some((source) => source.toLowerCase() === wanted),
+			type.value === wanted || type.name.toLowerCase() === wanted || type.sourceNames.some((source) => source.toLowerCase() === wanted),
 	);
 }
 

@@ -43,15 +43,12 @@ export const freshsales: CrmProfile = {
 	httpMethods: ['POST', 'PUT', 'GET', 'DELETE'],
 	// Retries for an hour, then for the next 2 days (Freshsales' help page).
 	retryWindowHours: 49,
-	setupHint: setupSteps(
-		'Freshsales workflow, Basic authentication',
-		[
-			'In Freshsales open Admin Settings > Workflows and create a workflow for the record type and trigger you want.',
-			'Add the action Trigger Webhook: Request type POST, Callback URL = this URL, Encoding JSON, XML or X-FORM-ENCODED, Content Simple with the fields to send, including the record id.',
-			'Under Authentication enter the username and password of your Webhook Basic Auth credential, and pick that credential here.',
-			'Use one URL per event (Event From: This URL), or send the event name in a field or query parameter and name it below.',
-		],
-	),
+	setupHint: setupSteps('Freshsales workflow, Basic authentication', [
+		'In Freshsales open Admin Settings > Workflows and create a workflow for the record type and trigger you want.',
+		'Add the action Trigger Webhook: Request type POST, Callback URL = this URL, Encoding JSON, XML or X-FORM-ENCODED, Content Simple with the fields to send, including the record id.',
+		'Under Authentication enter the username and password of your Webhook Basic Auth credential, and pick that credential here.',
+		'Use one URL per event (Event From: This URL), or send the event name in a field or query parameter and name it below.',
+	]),
 	setupPaths: [
 		{
 			authentications: ['apiKey', 'bearerToken', 'none'],

@@ -101,12 +101,14 @@ function derivedEvent(sourceEvent: string, record: JsonObject): string | undefin
 }
 
 /** Maps, not objects: a sender's status or type such as `constructor` must not find Object.prototype's members. */
-const INVOICE_STATUS_EVENTS = new Map(Object.entries({
-	paid: 'InvoicePaid',
-	partially_paid: 'InvoicePartiallyPaid',
-	void: 'InvoiceVoid',
-	sent: 'InvoiceSent',
-}));
+const INVOICE_STATUS_EVENTS = new Map(
+	Object.entries({
+		paid: 'InvoicePaid',
+		partially_paid: 'InvoicePartiallyPaid',
+		void: 'InvoiceVoid',
+		sent: 'InvoiceSent',
+	}),
+);
 
 /**
  * The CRM's name for a payload. The official InvoicePaid example carries no `type` (only `altId`/`altType`),
@@ -121,12 +123,14 @@ function sourceEventOf(body: JsonObject): string {
 	return WORKFLOW_WEBHOOK;
 }
 
-const ID_FIELDS = new Map(Object.entries({
-	message: ['messageId', 'id'],
-	invoice: ['_id', 'id'],
-	app: ['appId'],
-	contact: ['id', 'contact_id', 'contactId'],
-}));
+const ID_FIELDS = new Map(
+	Object.entries({
+		message: ['messageId', 'id'],
+		invoice: ['_id', 'id'],
+		app: ['appId'],
+		contact: ['id', 'contact_id', 'contactId'],
+	}),
+);
 
 function normalise(input: NormaliseInput): NormaliseResult {
 	// A workflow Webhook action may use GET or DELETE, which carry the fields in the query string.

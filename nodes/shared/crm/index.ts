@@ -10,15 +10,7 @@ import { standardWebhooks } from './standardWebhooks';
 import type { CrmProfile } from './types';
 import { vtiger } from './vtiger';
 
-export const CRM_PROFILES: readonly CrmProfile[] = [
-	salesOs,
-	leadSquared,
-	freshsales,
-	vtiger,
-	highLevel,
-	standardWebhooks,
-	custom,
-];
+export const CRM_PROFILES: readonly CrmProfile[] = [salesOs, leadSquared, freshsales, vtiger, highLevel, standardWebhooks, custom];
 
 export function crmProfile(id: string): CrmProfile {
 	const profile = CRM_PROFILES.find((candidate) => candidate.id === id);

@@ -11,18 +11,7 @@
  * the same pattern and are not documented at all. Unknown names still produce an event
  * (`AccountActivity_Post_Create` → `account_activity.created`).
  */
-import {
-	buildEvent,
-	eventIdOf,
-	eventType,
-	firstId,
-	idText,
-	isoTime,
-	isRecord,
-	objectTypeOf,
-	presentValues,
-	resolveEvent,
-} from './events';
+import { buildEvent, eventIdOf, eventType, firstId, idText, isoTime, isRecord, objectTypeOf, presentValues, resolveEvent } from './events';
 import { bodyValue, recordsOf } from './records';
 import type { CrmEventType, CrmProfile, JsonObject, NormaliseInput, NormaliseResult, NormalisedEvent } from './types';
 import { setupSteps } from './setupSteps';
@@ -74,17 +63,19 @@ const EVENTS: CrmEventType[] = [
  * Id fields by object type; activity webhooks carry `ProspectActivityId` (truefan-crm CallingPipeline.gs).
  * A Map: the object type comes from the sender's eventType, and `constructor` must find nothing.
  */
-const ID_FIELDS = new Map<string, string[]>(Object.entries({
-	lead: ['ProspectID', 'ProspectId'],
-	form: ['ProspectID', 'ProspectId'],
-	lead_activity: ['ProspectActivityId', 'ActivityId', 'Id'],
-	account_activity: ['ProspectActivityId', 'ActivityId', 'Id'],
-	sales_activity: ['ProspectActivityId', 'ActivityId', 'Id'],
-	opportunity: ['OpportunityId', 'ProspectOpportunityId', 'ProspectActivityId', 'Id'],
-	task: ['UserTaskId', 'TaskId', 'Id'],
-	user: ['UserId', 'ID', 'Id'],
-	account: ['CompanyId', 'AccountId', 'Id'],
-}));
+const ID_FIELDS = new Map<string, string[]>(
+	Object.entries({
+		lead: ['ProspectID', 'ProspectId'],
+		form: ['ProspectID', 'ProspectId'],
+		lead_activity: ['ProspectActivityId', 'ActivityId', 'Id'],
+		account_activity: ['ProspectActivityId', 'ActivityId', 'Id'],
+		sales_activity: ['ProspectActivityId', 'ActivityId', 'Id'],
+		opportunity: ['OpportunityId', 'ProspectOpportunityId', 'ProspectActivityId', 'Id'],
+		task: ['UserTaskId', 'TaskId', 'Id'],
+		user: ['UserId', 'ID', 'Id'],
+		account: ['CompanyId', 'AccountId', 'Id'],
+	}),
+);
 const FALLBACK_ID_FIELDS = ['Id', 'ID', 'id'];
 
 const firstQueryValue = (value: unknown): string => {

@@ -20,7 +20,6 @@ export interface CrmEventType {
 	sourceNames: string[];
 }
 
-
 /** Node parameters a profile may read. Each profile documents the ones it uses. */
 export interface ProfileParameters {
 	/** Freshsales, Vtiger: where the event name comes from. */

@@ -43,15 +43,12 @@ export const vtiger: CrmProfile = {
 	httpMethods: ['POST', 'PUT', 'GET'],
 	// Three retries, after 1, 2 and 4 hours (Vtiger's help page), read as gaps: the longer reading.
 	retryWindowHours: 7,
-	setupHint: setupSteps(
-		'Vtiger workflow',
-		[
-			'In Vtiger open the User Menu > Settings > Automation > Workflows, click +New Workflow > Standard, and set the module, trigger and conditions.',
-			'Add Action > Webhook: URL to Notify = this URL, method POST, Content Type JSON (or JSONARRAY, XML, FORM).',
-			'Authorization Type Basic Authentication with the username and password of your Webhook Basic Auth credential; pick that credential here.',
-			'Under Parameters add the fields to send, including the record id (e.g. id → Record Id). Enable Related Modules to send related records in the same request.',
-		],
-	),
+	setupHint: setupSteps('Vtiger workflow', [
+		'In Vtiger open the User Menu > Settings > Automation > Workflows, click +New Workflow > Standard, and set the module, trigger and conditions.',
+		'Add Action > Webhook: URL to Notify = this URL, method POST, Content Type JSON (or JSONARRAY, XML, FORM).',
+		'Authorization Type Basic Authentication with the username and password of your Webhook Basic Auth credential; pick that credential here.',
+		'Under Parameters add the fields to send, including the record id (e.g. id → Record Id). Enable Related Modules to send related records in the same request.',
+	]),
 	settings: USER_BUILT_SETTINGS,
 	normalise: (input) => normaliseUserBuilt(input, { crm: 'vtiger', events: EVENTS, expandDottedKeys: true }),
 };

@@ -68,7 +68,11 @@ export function rebuild(entries: Iterable<[string, number]>, now: number, maxEnt
 		if (expiresAt > now && expiresAt > (live.get(prefix) ?? 0)) live.set(prefix, expiresAt);
 	}
 	let kept = [...live];
-	if (kept.length > maxEntries) kept = kept.sort((a, b) => b[1] - a[1]).slice(0, maxEntries).reverse();
+	if (kept.length > maxEntries)
+		kept = kept
+			.sort((a, b) => b[1] - a[1])
+			.slice(0, maxEntries)
+			.reverse();
 	const compact: CompactIds = { v: 2, base: now, ids: '', ...(marks ? { marks } : {}) };
 	compact.ids = kept.map(([prefix, expiresAt]) => prefix + encodeOffset(expiresAt - now)).join('');
 	return compact;

@@ -37,7 +37,8 @@ export type SharedStoreConnection = RedisConnection | PostgresConnection;
 
 type CredentialData = Record<string, unknown>;
 
-const text = (data: CredentialData, name: string, fallback: string) => (typeof data[name] === 'string' ? (data[name] as string).trim() : fallback);
+const text = (data: CredentialData, name: string, fallback: string) =>
+	typeof data[name] === 'string' ? (data[name] as string).trim() : fallback;
 const integer = (data: CredentialData, name: string, fallback: number) => {
 	const value = data[name];
 	return typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : fallback;
@@ -70,14 +71,16 @@ export function postgresConnectionOf(data: CredentialData): PostgresConnection {
 	};
 }
 
-const portProblems = (port: number) => (Number.isInteger(port) && port >= 1 && port <= 65535 ? [] : [`Port ${port} is not a TCP port (1–65535)`]);
+const portProblems = (port: number) =>
+	Number.isInteger(port) && port >= 1 && port <= 65535 ? [] : [`Port ${port} is not a TCP port (1–65535)`];
 
 /** What is wrong with a store's settings, naming the credential field; empty when they can be tried. */
 export function storeConnectionProblems(settings: SharedStoreConnection): string[] {
 	const problems = settings.host === '' ? ['Host is empty'] : [];
 	problems.push(...portProblems(settings.port));
 	if (settings.kind === 'redis') {
-		if (!Number.isInteger(settings.database) || settings.database < 0) problems.push(`Database Index ${settings.database} is not a whole number ≥ 0`);
+		if (!Number.isInteger(settings.database) || settings.database < 0)
+			problems.push(`Database Index ${settings.database} is not a whole number ≥ 0`);
 		problems.push(...keyPrefixProblems(settings.keyPrefix));
 	} else {
 		if (settings.database === '') problems.push('Database is empty');

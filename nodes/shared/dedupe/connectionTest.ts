@@ -24,7 +24,8 @@ function networkProblem(error: ErrorLike, host: string, port: number, tlsField: 
 	if (/ECONNREFUSED/.test(text)) return `Host/Port: nothing accepts connections at ${host}:${port}`;
 	if (/ETIMEDOUT|timeout|timed out/i.test(text)) return `Host/Port: ${host}:${port} did not answer within ${TEST_TIMEOUT_MS / 1000} s`;
 	if (/EHOSTUNREACH|ENETUNREACH/.test(text)) return `Host: ${host} is unreachable`;
-	if (/SSL|TLS|certificate|self.signed|EPROTO|wrong version number/i.test(text)) return `${tlsField}: the TLS handshake failed (${error.message})`;
+	if (/SSL|TLS|certificate|self.signed|EPROTO|wrong version number/i.test(text))
+		return `${tlsField}: the TLS handshake failed (${error.message})`;
 	return undefined;
 }
 

@@ -10,7 +10,9 @@ export function tableNameProblems(name: string, field = 'Table'): string[] {
 	const parts = name.split('.');
 	if (name.trim() === '') return [`${field} is empty`];
 	if (parts.length > 2 || !parts.every((part) => IDENTIFIER.test(part))) {
-		return [`${field} "${name.slice(0, 80)}" is not a plain name: use letters, digits and underscores (not starting with a digit), optionally schema.table`];
+		return [
+			`${field} "${name.slice(0, 80)}" is not a plain name: use letters, digits and underscores (not starting with a digit), optionally schema.table`,
+		];
 	}
 	return [];
 }
@@ -27,7 +29,5 @@ export function quotedTableName(name: string, field = 'Table'): string {
 
 /** Problems with a Redis key prefix, naming the field; empty when usable. */
 export function keyPrefixProblems(prefix: string, field = 'Key Prefix'): string[] {
-	return KEY_PREFIX.test(prefix)
-		? []
-		: [`${field} "${prefix.slice(0, 80)}" may hold only letters, digits and _ . : - / (at most 100)`];
+	return KEY_PREFIX.test(prefix) ? [] : [`${field} "${prefix.slice(0, 80)}" may hold only letters, digits and _ . : - / (at most 100)`];
 }

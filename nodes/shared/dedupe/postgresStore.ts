@@ -136,7 +136,8 @@ export class PostgresDedupeStore implements SharedDedupeStore {
 		const asked = new Set(keys);
 		const claimed = new Set<string>();
 		for (const row of result.rows ?? []) {
-			if (typeof row.key !== 'string' || !asked.has(row.key)) throw new DedupeStoreUnavailable(`${this.where} answered with a key it was not asked for`);
+			if (typeof row.key !== 'string' || !asked.has(row.key))
+				throw new DedupeStoreUnavailable(`${this.where} answered with a key it was not asked for`);
 			claimed.add(row.key);
 		}
 		return claimed;
@@ -153,10 +154,13 @@ export class PostgresDedupeStore implements SharedDedupeStore {
 	private async createTable(): Promise<void> {
 		let failure: unknown;
 		for (let attempt = 1; attempt <= 2; attempt++) {
-			failure = await this.pool.query(this.sql.create[0]).then(async () => await this.pool.query(this.sql.create[1])).then(
-				() => undefined,
-				(error: unknown) => error ?? new Error('unknown error'),
-			);
+			failure = await this.pool
+				.query(this.sql.create[0])
+				.then(async () => await this.pool.query(this.sql.create[1]))
+				.then(
+					() => undefined,
+					(error: unknown) => error ?? new Error('unknown error'),
+				);
 			if (failure === undefined) return;
 			const code = (failure as { code?: string }).code;
 			if (code !== '23505' && code !== '42P07') break;

@@ -75,9 +75,12 @@ export class RedisDedupeStore implements SharedDedupeStore {
 		// The request was answered 503 while the connection came back: claiming now would hold ids nobody accepted.
 		if (attempt.abandoned) return [];
 		const pipeline = this.client.pipeline();
-		unique.forEach(({ windowSeconds }, index) => pipeline.set(keys[index], token, 'PX', Math.max(1, Math.round(windowSeconds * 1000)), 'NX'));
+		unique.forEach(({ windowSeconds }, index) =>
+			pipeline.set(keys[index], token, 'PX', Math.max(1, Math.round(windowSeconds * 1000)), 'NX'),
+		);
 		const results = (await pipeline.exec()) ?? [];
-		if (results.length !== keys.length) throw new DedupeStoreUnavailable(`${this.where} answered ${results.length} replies for ${keys.length} commands`);
+		if (results.length !== keys.length)
+			throw new DedupeStoreUnavailable(`${this.where} answered ${results.length} replies for ${keys.length} commands`);
 		return results.map(([error, reply]) => {
 			if (error) throw new DedupeStoreUnavailable(`${this.where}: ${error.message}`);
 			if (reply === 'OK') return true;

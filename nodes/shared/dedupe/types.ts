@@ -47,7 +47,8 @@ export async function withinDeadline<T>(work: Promise<T>, ms: number, what: stri
 }
 
 /** The distinct keys of a batch, in a fixed order (so concurrent batches lock rows in the same order). */
-export const distinctKeys = (claims: DedupeClaim[]) => [...new Map(claims.map((claim) => [claim.key, claim])).values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+export const distinctKeys = (claims: DedupeClaim[]) =>
+	[...new Map(claims.map((claim) => [claim.key, claim])).values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 
 /**
  * Maps the store's answer per distinct key back onto the batch: a key that appears twice is new only

@@ -39,8 +39,7 @@ export function inboundAuthFromCredential(kind: AuthKind, data: CredentialData |
 		let authenticate: Authenticator;
 		if (kind === 'signingSecret') {
 			const { config, secrets } = signingFromCredential(data);
-			authenticate = (request, options) =>
-				verifyRequestSignature(config, secrets, request.headers, request.rawBody, options);
+			authenticate = (request, options) => verifyRequestSignature(config, secrets, request.headers, request.rawBody, options);
 		} else {
 			authenticate = (request, options) => verifyInboundAuth(kind, data, request, options);
 		}

@@ -18,18 +18,17 @@ export function parseContentType(header: string | string[] | undefined): Content
 	for (const parameter of parameters) {
 		const separator = parameter.indexOf('=');
 		if (separator > 0 && parameter.slice(0, separator).trim().toLowerCase() === 'charset') {
-			result.charset = parameter.slice(separator + 1).trim().replace(/^"|"$/g, '').toLowerCase();
+			result.charset = parameter
+				.slice(separator + 1)
+				.trim()
+				.replace(/^"|"$/g, '')
+				.toLowerCase();
 		}
 	}
 	return result;
 }
 
-const BINARY_TYPES = new Set([
-	'application/octet-stream',
-	'application/pdf',
-	'application/zip',
-	'application/gzip',
-]);
+const BINARY_TYPES = new Set(['application/octet-stream', 'application/pdf', 'application/zip', 'application/gzip']);
 
 /** The format a Content-Type stands for, or undefined when this package does not parse it. */
 export function bodyKindOf(mimeType: string): BodyKind | undefined {

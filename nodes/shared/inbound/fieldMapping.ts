@@ -24,7 +24,6 @@ export interface CompiledFieldMapping {
 	split?: CompiledJsonPath;
 }
 
-
 /** Throws an Error naming the field when a name or path is unusable. */
 export function compileFieldMapping(settings: FieldMappingSettings, label = 'Field Mapping'): CompiledFieldMapping {
 	const names = new Set<string>();
@@ -54,7 +53,10 @@ export interface UnmatchedPath {
  * A path with wildcards or filters yields an array of every match; a plain path yields its value or null.
  * Paths that matched nothing are listed, so a typo shows in the item instead of as a silent null.
  */
-export function mapFields(mapping: CompiledFieldMapping, scope: MappingScope): { fields: Record<string, unknown>; unmatched: UnmatchedPath[] } {
+export function mapFields(
+	mapping: CompiledFieldMapping,
+	scope: MappingScope,
+): { fields: Record<string, unknown>; unmatched: UnmatchedPath[] } {
 	const fields: Record<string, unknown> = {};
 	const unmatched: UnmatchedPath[] = [];
 	for (const { name, path, wildcard } of mapping.fields) {

@@ -47,9 +47,7 @@ export function compileHandshake(settings: HandshakeOptions, label = 'Handshake 
 	const read = (query: Record<string, unknown>, body: unknown): unknown => {
 		if (settings.source === 'query') return query[field];
 		if (path) return path.first(body);
-		return typeof body === 'object' && body !== null && hasOwn(body, field)
-			? (body as Record<string, unknown>)[field]
-			: undefined;
+		return typeof body === 'object' && body !== null && hasOwn(body, field) ? (body as Record<string, unknown>)[field] : undefined;
 	};
 	return {
 		beforeAuth: settings.source === 'query' && settings.beforeAuth === true,

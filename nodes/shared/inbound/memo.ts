@@ -4,10 +4,7 @@ import { BoundedCache } from '../boundedCache';
  * Memoises a compile step on its input's JSON: a node's settings rarely change between requests,
  * so parsing CIDRs and JSONPaths once per distinct configuration keeps them off the request path.
  */
-export function memoizeByJson<Args extends unknown[], Result>(
-	compile: (...args: Args) => Result,
-	limit = 200,
-): (...args: Args) => Result {
+export function memoizeByJson<Args extends unknown[], Result>(compile: (...args: Args) => Result, limit = 200): (...args: Args) => Result {
 	const cache = new BoundedCache<string, Result>(limit);
 	// Most requests repeat the previous configuration: answered without touching the cache's order.
 	let lastKey: string | undefined;

@@ -77,12 +77,13 @@ const rejected = (rejection: Rejection, clientIp?: string, eventId?: string): Re
 	...(eventId === undefined ? {} : { eventId }),
 });
 
-const answered = (
-	code: AnsweredRequest['code'],
-	answer: HandshakeAnswer,
-	clientIp?: string,
-	eventId?: string,
-): AnsweredRequest => ({ ...answer, outcome: 'answered', code, clientIp, eventId });
+const answered = (code: AnsweredRequest['code'], answer: HandshakeAnswer, clientIp?: string, eventId?: string): AnsweredRequest => ({
+	...answer,
+	outcome: 'answered',
+	code,
+	clientIp,
+	eventId,
+});
 
 /** The body that acknowledges a repeated delivery without starting the workflow. */
 export const DUPLICATE_ACK_BODY = Object.freeze({ received: true, duplicate: true });

@@ -9,11 +9,7 @@ export const DEFAULT_REPLAY_WINDOW_SECONDS = 300;
  * suspicious as a stale message). Schemes without a signed timestamp have nothing to check here;
  * deduplication covers them. A window of 0 turns the check off.
  */
-export function checkReplayWindow(
-	timestampSeconds: number | undefined,
-	windowSeconds: number,
-	nowSeconds: number,
-): Rejection | undefined {
+export function checkReplayWindow(timestampSeconds: number | undefined, windowSeconds: number, nowSeconds: number): Rejection | undefined {
 	if (timestampSeconds === undefined || windowSeconds <= 0) return undefined;
 	if (Math.abs(nowSeconds - timestampSeconds) <= windowSeconds) return undefined;
 	return reject(401, 'replayed', `Signed timestamp is outside the ${windowSeconds} s replay window`);

@@ -32,7 +32,10 @@ export class CredentialCache {
 	 * The credential of `type` on the node, shared by requests within `reuseMs` of its read (one read
 	 * for concurrent requests too). Without a credential id (nothing to key on) it always asks n8n.
 	 */
-	async get<T extends object = ICredentialDataDecryptedObject>(context: Pick<IWebhookFunctions, 'getCredentials' | 'getNode'>, type: string): Promise<T> {
+	async get<T extends object = ICredentialDataDecryptedObject>(
+		context: Pick<IWebhookFunctions, 'getCredentials' | 'getNode'>,
+		type: string,
+	): Promise<T> {
 		const id = context.getNode().credentials?.[type]?.id;
 		if (!id) return await context.getCredentials<T>(type);
 		const key = `${type}:${id}`;

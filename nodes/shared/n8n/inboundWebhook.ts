@@ -111,7 +111,11 @@ export interface AcceptAnswer {
  * n8n sets the status from the webhook description's `responseCode` and sends `webhookResponse` as
  * the body when the description's `responseData` is empty; the headers are set here.
  */
-export function startWorkflow(context: IWebhookFunctions, answer: AcceptAnswer, workflowData: INodeExecutionData[][]): IWebhookResponseData {
+export function startWorkflow(
+	context: IWebhookFunctions,
+	answer: AcceptAnswer,
+	workflowData: INodeExecutionData[][],
+): IWebhookResponseData {
 	const res = context.getResponseObject() as unknown as ServerResponse;
 	if (!res.headersSent) setAnswerHeaders(res, answer.contentType, answer.headers ?? {});
 	return { webhookResponse: answer.body, workflowData };
@@ -139,7 +143,10 @@ export async function receive(
 	// A duplicate's event id can be an e-mail address, so it is logged as the dedupe store keeps it: hashed.
 	const meta = result.eventId ? { eventIdHash: hashEventId(result.eventId) } : {};
 	if (result.outcome === 'answered') {
-		context.logger.info(`${context.getNode().name}: answered a ${result.code} without starting the workflow`, logMeta(context, result, meta));
+		context.logger.info(
+			`${context.getNode().name}: answered a ${result.code} without starting the workflow`,
+			logMeta(context, result, meta),
+		);
 		answer(context, result.status, result.contentType, result.body);
 		return NO_EXECUTION;
 	}
@@ -176,10 +183,17 @@ const logMeta = (context: IWebhookFunctions, outcome: Pick<Refusal, 'status' | '
  * Logs a refusal and answers it as `{ error, message }`, without starting an execution. `meta` adds
  * fields to the log entry (the CRM, a hashed event id); `closeConnection` is for a body left unread.
  */
-export function refuse(context: IWebhookFunctions, refusal: Refusal, options: { meta?: Record<string, unknown>; closeConnection?: boolean } = {}) {
+export function refuse(
+	context: IWebhookFunctions,
+	refusal: Refusal,
+	options: { meta?: Record<string, unknown>; closeConnection?: boolean } = {},
+) {
 	const { status, code, message } = refusal;
 	const detail = refusal.logDetail ? ` (${refusal.logDetail})` : '';
-	context.logger.warn(`${context.getNode().name}: request rejected with ${status} (${code}): ${message}${detail}`, logMeta(context, refusal, options.meta ?? {}));
+	context.logger.warn(
+		`${context.getNode().name}: request rejected with ${status} (${code}): ${message}${detail}`,
+		logMeta(context, refusal, options.meta ?? {}),
+	);
 	answer(context, status, JSON_CONTENT_TYPE, JSON.stringify({ error: code, message }), refusal.headers ?? {}, options.closeConnection);
 }
 
@@ -200,7 +214,12 @@ export async function withoutThrowing(
 			workflowId: context.getWorkflow().id,
 			node: context.getNode().name,
 		});
-		answer(context, 500, JSON_CONTENT_TYPE, JSON.stringify({ error: 'internal_error', message: 'The webhook could not process this request' }));
+		answer(
+			context,
+			500,
+			JSON_CONTENT_TYPE,
+			JSON.stringify({ error: 'internal_error', message: 'The webhook could not process this request' }),
+		);
 		return NO_EXECUTION;
 	}
 }

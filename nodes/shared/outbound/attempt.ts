@@ -111,7 +111,13 @@ function settle(
 	return undefined;
 }
 
-function logAttempt(context: AttemptContext, state: JobState, record: AttemptRecord, outcome: AttemptLog['outcome'], delayMs?: number): void {
+function logAttempt(
+	context: AttemptContext,
+	state: JobState,
+	record: AttemptRecord,
+	outcome: AttemptLog['outcome'],
+	delayMs?: number,
+): void {
 	context.options.log?.({
 		itemIndexes: state.job.itemIndexes,
 		attempt: record.number,

@@ -30,7 +30,6 @@ export interface CaptureResult {
 	error?: string;
 }
 
-
 /**
  * Checks capture fields once, before any request goes out, so a typo fails fast with the field's
  * name.
@@ -40,9 +39,11 @@ export function compileCapture(language: CaptureLanguage, fields: readonly Captu
 	for (const entry of fields) {
 		const name = entry.name?.trim() ?? '';
 		if (name === '') throw new OutboundConfigError(field, `${field} has a row without a name`, 'Name the value, e.g. orderId');
-		if (names.has(name)) throw new OutboundConfigError(field, `${field} uses the name "${name}" twice`, 'Give each captured value its own name');
+		if (names.has(name))
+			throw new OutboundConfigError(field, `${field} uses the name "${name}" twice`, 'Give each captured value its own name');
 		// `captured.__proto__ = …` would set the prototype instead of a value, and the others read as built-ins downstream.
-		if (isPrototypeKey(name)) throw new OutboundConfigError(field, `${field} cannot use the name "${name}"`, 'Choose another name, e.g. orderId');
+		if (isPrototypeKey(name))
+			throw new OutboundConfigError(field, `${field} cannot use the name "${name}"`, 'Choose another name, e.g. orderId');
 		names.add(name);
 		const problem = language === 'jsonPath' ? jsonPathProblem(entry.expression ?? '') : xPathProblem(entry.expression ?? '');
 		if (problem) throw new OutboundConfigError(field, `${field} "${name}": ${problem.message}`, problem.hint);
@@ -56,7 +57,10 @@ function jsonPathProblem(expression: string): { message: string; hint: string } 
 		compileJsonPath(expression, 'JSONPath');
 		return undefined;
 	} catch (error) {
-		return { message: (error as Error).message.replace(/^JSONPath: /, ''), hint: 'Write a path from the root, e.g. $.data.id or $.items[0].id' };
+		return {
+			message: (error as Error).message.replace(/^JSONPath: /, ''),
+			hint: 'Write a path from the root, e.g. $.data.id or $.items[0].id',
+		};
 	}
 }
 
@@ -83,7 +87,10 @@ function unresolvedName(node: unknown): { message: string; hint: string } | unde
 	if (!node || typeof node !== 'object') return undefined;
 	const { variable, functionName } = node as { variable?: unknown; functionName?: unknown };
 	if (typeof variable === 'string') {
-		return { message: `the XPath uses the variable $${variable}, but no variables are defined`, hint: 'Write the value itself, e.g. //order[@id="42"]' };
+		return {
+			message: `the XPath uses the variable $${variable}, but no variables are defined`,
+			hint: 'Write the value itself, e.g. //order[@id="42"]',
+		};
 	}
 	if (typeof functionName === 'string' && !standardFunctions.getFunction(functionName, '')) {
 		return {

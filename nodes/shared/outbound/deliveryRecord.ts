@@ -41,7 +41,10 @@ export function finish(
 const attemptsText = (count: number) => `${count} attempt${count === 1 ? '' : 's'}`;
 
 /** The record's first line: "Delivered: 200 after 1 attempt", "Failed after 5 attempts: 400 Bad Request: …". */
-export function deliveryMessage(delivery: Pick<DeliveryRecord, 'status' | 'finalStatusCode' | 'attemptCount' | 'nextAttemptAt'>, error?: DeliveryResult['error']): string {
+export function deliveryMessage(
+	delivery: Pick<DeliveryRecord, 'status' | 'finalStatusCode' | 'attemptCount' | 'nextAttemptAt'>,
+	error?: DeliveryResult['error'],
+): string {
 	const reason = error?.message ?? (delivery.finalStatusCode !== null ? `answered ${delivery.finalStatusCode}` : 'no answer');
 	switch (delivery.status) {
 		case 'delivered':
@@ -49,7 +52,9 @@ export function deliveryMessage(delivery: Pick<DeliveryRecord, 'status' | 'final
 		case 'retry_later':
 			return `Waiting to retry at ${delivery.nextAttemptAt ?? 'the next run'} after ${attemptsText(delivery.attemptCount)}: ${reason}`;
 		case 'failed':
-			return delivery.attemptCount === 0 ? `Failed before sending: ${reason}` : `Failed after ${attemptsText(delivery.attemptCount)}: ${reason}`;
+			return delivery.attemptCount === 0
+				? `Failed before sending: ${reason}`
+				: `Failed after ${attemptsText(delivery.attemptCount)}: ${reason}`;
 	}
 }
 
@@ -97,16 +102,24 @@ function attachResponse(result: DeliveryResult, response: HttpResponse, options:
 
 /** The error of a job whose request could not be built: the field and the fix, when the problem is a setting. */
 export function invalidRequest(error: unknown): DeliveryResult['error'] {
-	if (!isOutboundConfigError(error)) return { code: 'ERR_INVALID_REQUEST', message: `The request could not be built: ${(error as Error).message}` };
+	if (!isOutboundConfigError(error))
+		return { code: 'ERR_INVALID_REQUEST', message: `The request could not be built: ${(error as Error).message}` };
 	return { code: 'ERR_INVALID_REQUEST', message: `${error.message}${error.hint ? `. ${error.hint}` : ''}`, field: error.field };
 }
 
 /** The sentence after the explanation that says why the node stopped trying. */
-export function failureReason(exhausted: boolean, attempts: number, outcome: AttemptOutcome, response?: HttpResponse, secretQueryNames?: string[]): string {
+export function failureReason(
+	exhausted: boolean,
+	attempts: number,
+	outcome: AttemptOutcome,
+	response?: HttpResponse,
+	secretQueryNames?: string[],
+): string {
 	if (exhausted) return ` Gave up after ${attempts} attempt${attempts === 1 ? '' : 's'}.`;
 	if (outcome.kind === 'response') {
 		const location = response?.headers.location;
-		if (outcome.statusCode < 400) return location && response ? ` Location: ${redactUrl(resolveUrl(location, response.url), secretQueryNames)}` : '';
+		if (outcome.statusCode < 400)
+			return location && response ? ` Location: ${redactUrl(resolveUrl(location, response.url), secretQueryNames)}` : '';
 		return ` Not retried: ${outcome.statusCode} is not in Retry On Statuses.`;
 	}
 	if (outcome.timeout) return ' Not retried: retries after timeouts are turned off.';
@@ -127,7 +140,8 @@ const SECRET_RESPONSE_HEADERS = new Set(['set-cookie', 'authorization', 'proxy-a
 const URL_RESPONSE_HEADERS = new Set(['location', 'content-location']);
 
 function responseHeaders(response: HttpResponse, secretQueryNames?: string[]): ResponseRecord['headers'] {
-	const shown = (name: string, value: string) => (URL_RESPONSE_HEADERS.has(name) ? redactUrl(resolveUrl(value, response.url), secretQueryNames) : value);
+	const shown = (name: string, value: string) =>
+		URL_RESPONSE_HEADERS.has(name) ? redactUrl(resolveUrl(value, response.url), secretQueryNames) : value;
 	return Object.fromEntries(
 		Object.entries(response.headers).map(([name, value]) => {
 			if (SECRET_RESPONSE_HEADERS.has(name)) return [name, '***'];

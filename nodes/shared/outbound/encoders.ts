@@ -28,8 +28,7 @@ export const CONTENT_TYPES: Record<Encoding, string> = {
  */
 export function flattenForm(value: unknown, notation: FormNotation): Array<[string, string]> {
 	const pairs: Array<[string, string]> = [];
-	const join = (prefix: string, key: string) =>
-		prefix === '' ? key : notation === 'dot' ? `${prefix}.${key}` : `${prefix}[${key}]`;
+	const join = (prefix: string, key: string) => (prefix === '' ? key : notation === 'dot' ? `${prefix}.${key}` : `${prefix}[${key}]`);
 	const walk = (prefix: string, node: unknown) => {
 		if (node !== null && typeof node === 'object' && !(node instanceof Date)) {
 			const entries = Array.isArray(node) ? node.map((child, index) => [String(index), child] as const) : Object.entries(node);
@@ -39,7 +38,11 @@ export function flattenForm(value: unknown, notation: FormNotation): Array<[stri
 		}
 	};
 	if (value === null || typeof value !== 'object') {
-		throw new OutboundConfigError('Content', 'Form encoding needs named fields, not a single value', 'Use Fields, or a JSON object as content');
+		throw new OutboundConfigError(
+			'Content',
+			'Form encoding needs named fields, not a single value',
+			'Use Fields, or a JSON object as content',
+		);
 	}
 	walk('', value);
 	return pairs;

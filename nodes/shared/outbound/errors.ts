@@ -17,5 +17,4 @@ export class OutboundConfigError extends Error {
 	}
 }
 
-export const isOutboundConfigError = (error: unknown): error is OutboundConfigError =>
-	error instanceof OutboundConfigError;
+export const isOutboundConfigError = (error: unknown): error is OutboundConfigError => error instanceof OutboundConfigError;

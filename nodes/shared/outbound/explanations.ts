@@ -3,13 +3,22 @@
  * with the statuses and network failures webhook senders meet most often.
  */
 const STATUS_TEXT: Record<number, [string, string]> = {
-	301: ['Moved permanently', 'The requested resource has permanently moved to a different URL. Update the URL, or turn on Follow Redirects.'],
-	302: ['Moved temporarily', 'The requested resource has temporarily moved to a different URL. Turn on Follow Redirects, or send to the new URL.'],
+	301: [
+		'Moved permanently',
+		'The requested resource has permanently moved to a different URL. Update the URL, or turn on Follow Redirects.',
+	],
+	302: [
+		'Moved temporarily',
+		'The requested resource has temporarily moved to a different URL. Turn on Follow Redirects, or send to the new URL.',
+	],
 	303: ['See other', 'The receiver points to another URL for the result. Turn on Follow Redirects if that is expected.'],
 	307: ['Temporary redirect', 'The resource is temporarily at another URL. Turn on Follow Redirects, or send to the new URL.'],
 	308: ['Permanent redirect', 'The resource has permanently moved to another URL. Update the URL.'],
 	400: ['Bad request', 'The request you sent is invalid: it may have invalid parameters, or it may be too large.'],
-	401: ['Unauthorized', 'You do not have permission to access the resource: authentication failed or was not provided. Check the credential.'],
+	401: [
+		'Unauthorized',
+		'You do not have permission to access the resource: authentication failed or was not provided. Check the credential.',
+	],
 	403: ['Forbidden', 'Your request is correct, but you are not authorized to perform the requested operation.'],
 	404: ['Not found', 'The requested resource is not available. Check the URL.'],
 	405: ['Method not allowed', 'Your request method is not supported for the requested resource. Check the Method.'],
@@ -43,7 +52,8 @@ const ERROR_TEXT: Record<string, string> = {
 	ERR_TOO_MANY_REDIRECTS: 'The receiver redirected more than 5 times.',
 	ERR_BAD_REDIRECT: 'The receiver redirected to a URL that is not http:// or https://.',
 	ERR_PROXY: 'The proxy refused or failed to open the connection.',
-	ERR_TLS: 'The TLS (HTTPS) connection failed: the certificate is invalid, expired or for another host. Fix the certificate, or turn on Ignore TLS Errors for testing.',
+	ERR_TLS:
+		'The TLS (HTTPS) connection failed: the certificate is invalid, expired or for another host. Fix the certificate, or turn on Ignore TLS Errors for testing.',
 	ERR_ABORTED: 'The execution was cancelled while the request was in flight.',
 	ERR_RESUMED_TOO_EARLY:
 		'The item kept coming back to this node long before its nextAttemptAt. Put a Wait node (Resume: At Specified Time = {{ $json.delivery.nextAttemptAt }}) between Retry Later and this node.',

@@ -43,8 +43,7 @@ export function parsePath(path: string, field: string): PathSegment[] {
 	return segments;
 }
 
-const isContainer = (value: unknown): value is Record<string, unknown> | unknown[] =>
-	typeof value === 'object' && value !== null;
+const isContainer = (value: unknown): value is Record<string, unknown> | unknown[] => typeof value === 'object' && value !== null;
 
 type Container = Record<PathSegment, unknown>;
 

@@ -17,8 +17,7 @@ export const MAX_RESPONSE_DEPTH = 100;
 
 const isJsonType = (type: string) => /^application\/(.+\+)?json\b/.test(type) || type === 'text/json';
 const isXmlType = (type: string) => /^(application|text)\/(.+\+)?xml\b/.test(type);
-const isTextType = (type: string) =>
-	type.startsWith('text/') || /^application\/(javascript|x-www-form-urlencoded|ecmascript)\b/.test(type);
+const isTextType = (type: string) => type.startsWith('text/') || /^application\/(javascript|x-www-form-urlencoded|ecmascript)\b/.test(type);
 
 /** JSON and XML parsing shared with the triggers: depth-limited, no DTDs, prototype-safe names. */
 export function parseStructured(raw: Buffer, text: string, kind: 'json' | 'xml'): { value?: unknown; error?: string } {
@@ -47,7 +46,10 @@ export function decodeBody(raw: Buffer, contentType: string | undefined): Decode
 	try {
 		return { text: new TextDecoder(charset).decode(raw) };
 	} catch {
-		return { text: raw.toString('utf8'), charsetProblem: `the charset "${charset.slice(0, 40)}" is not supported, so the body was read as UTF-8` };
+		return {
+			text: raw.toString('utf8'),
+			charsetProblem: `the charset "${charset.slice(0, 40)}" is not supported, so the body was read as UTF-8`,
+		};
 	}
 }
 

@@ -48,7 +48,8 @@ export function parseDuration(text: string, field: string): number {
 /** A fixed schedule such as `1m,5m,30m,2h,24h`: the waits before the 2nd, 3rd, … attempt. */
 export function parseSchedule(text: string, field = 'Schedule'): number[] {
 	const entries = text.split(/[,;\s]+/).filter((entry) => entry !== '');
-	if (entries.length === 0) throw new OutboundConfigError(field, `${field} is empty`, 'Write the waits between attempts, e.g. 1m,5m,30m,2h,24h');
+	if (entries.length === 0)
+		throw new OutboundConfigError(field, `${field} is empty`, 'Write the waits between attempts, e.g. 1m,5m,30m,2h,24h');
 	if (entries.length > 100) throw new OutboundConfigError(field, `${field} has more than 100 entries`, 'Shorten it');
 	return entries.map((entry) => parseDuration(entry, field));
 }
@@ -61,7 +62,11 @@ export function parseStatusList(text: string, field = 'Retry On Statuses'): Set<
 		const from = match ? Number(match[1]) : NaN;
 		const to = match?.[2] ? Number(match[2]) : from;
 		if (!match || from < 100 || to > 599 || to < from) {
-			throw new OutboundConfigError(field, `"${entry}" is not an HTTP status or range`, 'Write statuses like 429, 503 or ranges like 500-599');
+			throw new OutboundConfigError(
+				field,
+				`"${entry}" is not an HTTP status or range`,
+				'Write statuses like 429, 503 or ranges like 500-599',
+			);
 		}
 		for (let status = from; status <= to; status++) statuses.add(status);
 	}

@@ -34,14 +34,19 @@ export function compileTemplate(template: string, encoding: Encoding): CompiledT
 		if (open === -1) break;
 		const close = template.indexOf('}}', open + 2);
 		if (close === -1) {
-			throw new OutboundConfigError(FIELD, `${FIELD} has a {{ without a closing }} at position ${open + 1}`, 'Close the merge tag, e.g. {{contact.email}}');
+			throw new OutboundConfigError(
+				FIELD,
+				`${FIELD} has a {{ without a closing }} at position ${open + 1}`,
+				'Close the merge tag, e.g. {{contact.email}}',
+			);
 		}
 		const literal = template.slice(position, open);
 		scanner.feed(literal);
 		parts.push(literal);
 		const source = template.slice(open + 2, close).trim();
 		const path = source.replace(/^\$?json\./, '');
-		if (path === '') throw new OutboundConfigError(FIELD, `${FIELD} has an empty merge tag {{}}`, 'Write the field path, e.g. {{contact.email}}');
+		if (path === '')
+			throw new OutboundConfigError(FIELD, `${FIELD} has an empty merge tag {{}}`, 'Write the field path, e.g. {{contact.email}}');
 		parts.push({ source, path: parsePath(path, FIELD), context: scanner.context() });
 		position = close + 2;
 	}
@@ -50,12 +55,7 @@ export function compileTemplate(template: string, encoding: Encoding): CompiledT
 }
 
 /** Renders a compiled template with one item's data; the result is validated for JSON encodings. */
-export function renderTemplate(
-	compiled: CompiledTemplate,
-	data: unknown,
-	encoding: Encoding,
-	missing: MissingTagPolicy = 'empty',
-): string {
+export function renderTemplate(compiled: CompiledTemplate, data: unknown, encoding: Encoding, missing: MissingTagPolicy = 'empty'): string {
 	let out = '';
 	for (const part of compiled) {
 		if (typeof part === 'string') {
@@ -64,7 +64,11 @@ export function renderTemplate(
 		}
 		const { found, value } = getPath(data, part.path);
 		if ((!found || value === undefined) && missing === 'error') {
-			throw new OutboundConfigError(FIELD, `Merge tag {{${part.source}}} has no value in this item`, 'Check the path against the input data, or allow empty values');
+			throw new OutboundConfigError(
+				FIELD,
+				`Merge tag {{${part.source}}} has no value in this item`,
+				'Check the path against the input data, or allow empty values',
+			);
 		}
 		out += escapeFor(part.context, found ? value : undefined);
 	}

@@ -44,11 +44,19 @@ export function validateUrl(raw: unknown, field = 'URL', secretQueryNames: reado
 		);
 	}
 	if (!text.slice(scheme[0].length).startsWith('//')) {
-		throw new OutboundConfigError(field, `${field} "${redactText(text, secretQueryNames)}" has no host`, `Write it as ${protocol}//host/path`);
+		throw new OutboundConfigError(
+			field,
+			`${field} "${redactText(text, secretQueryNames)}" has no host`,
+			`Write it as ${protocol}//host/path`,
+		);
 	}
 	const url = tryParseUrl(text);
 	if (!url || url.hostname === '') {
-		throw new OutboundConfigError(field, `${field} "${redactText(text, secretQueryNames)}" is not a valid URL`, 'Check the host name and port');
+		throw new OutboundConfigError(
+			field,
+			`${field} "${redactText(text, secretQueryNames)}" is not a valid URL`,
+			'Check the host name and port',
+		);
 	}
 	if (url.username || url.password) {
 		throw new OutboundConfigError(
@@ -111,7 +119,9 @@ export function redactText(text: string, secretQueryNames: readonly string[] = [
 	const isSecret = secretQueryName(secretQueryNames);
 	return text
 		.replace(/\/\/[^/@\s]*@/g, '//***@')
-		.replace(/([?&])([^=&#\s]+)=([^&#\s]*)/g, (pair, separator: string, name: string) => (isSecret(decodeName(name)) ? `${separator}${name}=***` : pair));
+		.replace(/([?&])([^=&#\s]+)=([^&#\s]*)/g, (pair, separator: string, name: string) =>
+			isSecret(decodeName(name)) ? `${separator}${name}=***` : pair,
+		);
 }
 
 function decodeName(name: string): string {

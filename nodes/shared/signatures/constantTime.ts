@@ -29,6 +29,10 @@ export function constantTimeIncludes(received: readonly string[], expected: stri
  * index of the first secret whose expected value is among the `received` ones (a header may carry
  * several signatures), or -1 when none is. Every received value is compared in constant time.
  */
-export function matchingSecretIndex(secrets: readonly string[], received: readonly string[], expectedFor: (secret: string) => string): number {
+export function matchingSecretIndex(
+	secrets: readonly string[],
+	received: readonly string[],
+	expectedFor: (secret: string) => string,
+): number {
 	return secrets.findIndex((secret) => constantTimeIncludes(received, expectedFor(secret)));
 }

@@ -26,22 +26,12 @@ function signedPayload(scheme: HmacScheme, body: Buffer, timestamp: string): Buf
 	return scheme.signedContent === 'timestampDotBody' ? Buffer.concat([Buffer.from(`${timestamp}.`), body]) : body;
 }
 
-export function computeHmac(
-	secret: string,
-	algorithm: HmacAlgorithm,
-	payload: Buffer,
-	encoding: SignatureEncoding,
-): string {
+export function computeHmac(secret: string, algorithm: HmacAlgorithm, payload: Buffer, encoding: SignatureEncoding): string {
 	return createHmac(algorithm, hmacKey(secret)).update(payload).digest(encoding);
 }
 
 /** Headers to add to an outgoing request. */
-export function signHmac(
-	scheme: HmacScheme,
-	secret: string,
-	body: Buffer,
-	timestampSeconds: number,
-): Record<string, string> {
+export function signHmac(scheme: HmacScheme, secret: string, body: Buffer, timestampSeconds: number): Record<string, string> {
 	const timestamp = String(timestampSeconds);
 	const digest = computeHmac(secret, scheme.algorithm, signedPayload(scheme, body, timestamp), scheme.encoding);
 	const headers: Record<string, string> = { [scheme.headerName]: `${scheme.prefix}${digest}` };
@@ -79,7 +69,9 @@ export function verifyHmac(
 	const normalise = (digest: string) => (scheme.encoding === 'hex' ? digest.toLowerCase() : digest);
 	const received = normalise(value.slice(scheme.prefix.length));
 	const payload = signedPayload(scheme, rawBody, signedTimestamp);
-	const secretIndex = matchingSecretIndex(secrets, [received], (secret) => normalise(computeHmac(secret, scheme.algorithm, payload, scheme.encoding)));
+	const secretIndex = matchingSecretIndex(secrets, [received], (secret) =>
+		normalise(computeHmac(secret, scheme.algorithm, payload, scheme.encoding)),
+	);
 	if (secretIndex < 0) return fail('mismatch', `Signature in ${scheme.headerName} does not match the body`);
 	return {
 		valid: true,

@@ -27,20 +27,14 @@ const loadKey = (text: string): KeyObject =>
 		text.includes('BEGIN') ? createPublicKey(text) : createPublicKey({ key: Buffer.from(text, 'base64'), format: 'der', type: 'spki' }),
 	);
 
-export function verifyPublicKeySignature(
-	scheme: PublicKeyScheme,
-	headers: HeaderBag,
-	rawBody: Buffer,
-): VerificationResult {
+export function verifyPublicKeySignature(scheme: PublicKeyScheme, headers: HeaderBag, rawBody: Buffer): VerificationResult {
 	const header = signatureHeader(headers, scheme.headerName);
 	if (isFailure(header)) return header;
 	const signature = Buffer.from(header.trim(), 'base64');
 	if (signature.length === 0) return fail('malformed', `Header ${scheme.headerName} is not base64`);
 	const key = loadKey(scheme.publicKey);
 	const valid =
-		scheme.algorithm === 'ed25519'
-			? cryptoVerify(null, rawBody, key, signature)
-			: cryptoVerify('sha256', rawBody, key, signature);
+		scheme.algorithm === 'ed25519' ? cryptoVerify(null, rawBody, key, signature) : cryptoVerify('sha256', rawBody, key, signature);
 	return valid
 		? { valid: true, scheme: scheme.algorithm, secretIndex: 0 }
 		: fail('mismatch', `Signature in ${scheme.headerName} does not match the body`);

@@ -24,12 +24,7 @@ export function standardWebhooksKey(secret: string): Buffer {
 }
 
 /** `timestamp` is signed as `webhook-timestamp` carries it: verifying passes the header's text, not the seconds read from it. */
-export function computeStandardWebhookSignature(
-	secret: string,
-	messageId: string,
-	timestamp: number | string,
-	body: Buffer,
-): string {
+export function computeStandardWebhookSignature(secret: string, messageId: string, timestamp: number | string, body: Buffer): string {
 	const hmac = createHmac('sha256', hmacKey(secret, standardWebhooksKey));
 	hmac.update(`${messageId}.${timestamp}.`);
 	hmac.update(body);
@@ -72,9 +67,7 @@ export function verifyStandardWebhook(
 	const timestampSeconds = checkTimestamp(rawTimestamp as string | undefined, 'webhook-timestamp', options);
 	if (isFailure(timestampSeconds)) return timestampSeconds;
 
-	const received = (signatureHeader as string)
-		.split(' ')
-		.filter((entry) => entry.startsWith('v1,'));
+	const received = (signatureHeader as string).split(' ').filter((entry) => entry.startsWith('v1,'));
 	if (received.length === 0) return fail('malformed', 'webhook-signature holds no v1 signature');
 
 	const secretIndex = matchingSecretIndex(secrets, received, (secret) =>

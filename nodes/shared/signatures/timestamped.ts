@@ -14,12 +14,7 @@ export function computeTimestampedSignature(secret: string, timestamp: number | 
 	return createHmac('sha256', hmacKey(secret)).update(`${timestamp}.`).update(body).digest('hex');
 }
 
-export function signTimestamped(
-	headerName: string,
-	secret: string,
-	body: Buffer,
-	timestampSeconds: number,
-): Record<string, string> {
+export function signTimestamped(headerName: string, secret: string, body: Buffer, timestampSeconds: number): Record<string, string> {
 	return { [headerName]: `t=${timestampSeconds},v1=${computeTimestampedSignature(secret, timestampSeconds, body)}` };
 }
 
@@ -47,7 +42,9 @@ export function verifyTimestamped(
 	const timestampSeconds = checkTimestamp(timestamp, `${headerName} t=`, options);
 	if (isFailure(timestampSeconds)) return timestampSeconds;
 
-	const secretIndex = matchingSecretIndex(secrets, signatures, (secret) => computeTimestampedSignature(secret, timestamp as string, rawBody));
+	const secretIndex = matchingSecretIndex(secrets, signatures, (secret) =>
+		computeTimestampedSignature(secret, timestamp as string, rawBody),
+	);
 	if (secretIndex < 0) return fail('mismatch', `Signature in ${headerName} does not match the body`);
 	return { valid: true, scheme: 'timestamped-hmac-sha256', secretIndex, timestampSeconds };
 }

@@ -73,10 +73,7 @@ export function checkTimestamp(raw: string | undefined, name: string, options: V
 	if (options.toleranceSeconds > 0) {
 		const now = options.nowSeconds ?? Math.floor(Date.now() / 1000);
 		if (Math.abs(now - seconds) > options.toleranceSeconds) {
-			return fail(
-				'expired',
-				`Timestamp in ${name} is outside the ${options.toleranceSeconds} s replay window`,
-			);
+			return fail('expired', `Timestamp in ${name} is outside the ${options.toleranceSeconds} s replay window`);
 		}
 	}
 	return seconds;

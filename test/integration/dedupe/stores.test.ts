@@ -107,7 +107,12 @@ describe.each(stores)('%s dedupe store', (_name, makeStore) => {
 			{ key: long, windowSeconds: 60 },
 		]);
 		await sleep(1_100);
-		expect(await store.claim([{ key: short, windowSeconds: 60 }, { key: long, windowSeconds: 60 }])).toEqual([true, false]);
+		expect(
+			await store.claim([
+				{ key: short, windowSeconds: 60 },
+				{ key: long, windowSeconds: 60 },
+			]),
+		).toEqual([true, false]);
 	});
 });
 
@@ -270,7 +275,11 @@ describe('the credential test connects and names the wrong setting', () => {
 	it.each([
 		['Redis: nothing listening', () => redisSettings({ port: 1 }), /^Host\/Port: nothing accepts connections at 127\.0\.0\.1:1/],
 		['Redis: unknown database index', () => redisSettings({ database: 999 }), /^Database Index: Redis has no database 999/],
-		['Redis: wrong password of an ACL user', () => redisSettings({ username: 'dedupe', password: 'wrong' }), /^Password \(or Username\): Redis refused them/],
+		[
+			'Redis: wrong password of an ACL user',
+			() => redisSettings({ username: 'dedupe', password: 'wrong' }),
+			/^Password \(or Username\): Redis refused them/,
+		],
 		['Redis: TLS against a plain server', () => redisSettings({ tls: true }), /^(TLS|Host\/Port)/],
 		['Redis: a key prefix that is not plain', () => redisSettings({ keyPrefix: 'a b' }), /^Key Prefix "a b"/],
 		['PostgreSQL: wrong password', () => postgresSettings({ password: 'wrong' }), /^Password \(or User\)/],
@@ -278,8 +287,16 @@ describe('the credential test connects and names the wrong setting', () => {
 		['PostgreSQL: unknown database', () => postgresSettings({ database: 'no_such_db' }), /^Database: "no_such_db" does not exist/],
 		['PostgreSQL: nothing listening', () => postgresSettings({ port: 1 }), /^Host\/Port: nothing accepts connections/],
 		['PostgreSQL: SSL against a server without it', () => postgresSettings({ ssl: 'require' }), /^SSL/],
-		['PostgreSQL: unknown schema', () => postgresSettings({ table: 'missing_schema.t' }), /^Table: the schema of "missing_schema.t" does not exist/],
-		['PostgreSQL: a table name that is not plain', () => postgresSettings({ table: 't; DROP TABLE x' }), /^Table "t; DROP TABLE x" is not a plain name/],
+		[
+			'PostgreSQL: unknown schema',
+			() => postgresSettings({ table: 'missing_schema.t' }),
+			/^Table: the schema of "missing_schema.t" does not exist/,
+		],
+		[
+			'PostgreSQL: a table name that is not plain',
+			() => postgresSettings({ table: 't; DROP TABLE x' }),
+			/^Table "t; DROP TABLE x" is not a plain name/,
+		],
 	])('%s', async (_case, settings, message) => {
 		const result = await testStoreConnection(settings());
 		expect(result.ok).toBe(false);

@@ -37,7 +37,14 @@ const stores = [
 	[
 		'postgres',
 		'webhookDedupePostgresApi',
-		() => ({ host: '127.0.0.1', port: postgres.port, database: postgres.database, user: postgres.user, password: postgres.password, table: 'trigger_dedupe' }),
+		() => ({
+			host: '127.0.0.1',
+			port: postgres.port,
+			database: postgres.database,
+			user: postgres.user,
+			password: postgres.password,
+			table: 'trigger_dedupe',
+		}),
 		() => postgres,
 	],
 ] as const;
@@ -49,7 +56,11 @@ async function serve(node: InboundWebhookTrigger | CrmEventTrigger, setup: Webho
 }
 
 const post = async (server: WebhookServer, body: string | Buffer, headers: Record<string, string> = {}, path = '/') => {
-	const response = await fetch(`${server.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+	const response = await fetch(`${server.url}${path}`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json', ...headers },
+		body,
+	});
 	return { status: response.status, retryAfter: response.headers.get('retry-after'), body: await response.text() };
 };
 const started = (server: WebhookServer) => server.results.filter((result) => result.workflowData).length;

@@ -62,7 +62,17 @@ export interface LogLine {
 
 const NODE_TYPE = 'n8n-nodes-crm-webhooks.outboundWebhook';
 const NO_OP: INodeType = {
-	description: { displayName: 'No Operation', name: 'noOp', group: ['transform'], version: 1, description: '', defaults: {}, inputs: ['main'], outputs: ['main'], properties: [] },
+	description: {
+		displayName: 'No Operation',
+		name: 'noOp',
+		group: ['transform'],
+		version: 1,
+		description: '',
+		defaults: {},
+		inputs: ['main'],
+		outputs: ['main'],
+		properties: [],
+	},
 } as unknown as INodeType;
 const FUNCTION_MARK = /^__item_function_(\d+)__$/;
 
@@ -73,7 +83,8 @@ function storedParameters(value: unknown, functions: Array<(itemIndex: number) =
 		return `={{ "__item_function_${functions.length - 1}__" }}`;
 	}
 	if (Array.isArray(value)) return value.map((child) => storedParameters(child, functions));
-	if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, child]) => [key, storedParameters(child, functions)]));
+	if (value && typeof value === 'object')
+		return Object.fromEntries(Object.entries(value).map(([key, child]) => [key, storedParameters(child, functions)]));
 	return value;
 }
 
@@ -81,7 +92,8 @@ function substitute(value: unknown, itemIndex: number, functions: Array<(itemInd
 	const mark = typeof value === 'string' ? FUNCTION_MARK.exec(value) : null;
 	if (mark) return functions[Number(mark[1])](itemIndex);
 	if (Array.isArray(value)) return value.map((child) => substitute(child, itemIndex, functions));
-	if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, child]) => [key, substitute(child, itemIndex, functions)]));
+	if (value && typeof value === 'object')
+		return Object.fromEntries(Object.entries(value).map(([key, child]) => [key, substitute(child, itemIndex, functions)]));
 	return value;
 }
 
@@ -101,8 +113,17 @@ function workflowWith(node: INode, connectedOutputs: number[]): Workflow {
 		position: [300, index * 100] as [number, number],
 		parameters: {},
 	}));
-	const main = [0, 1, 2].map((output) => (connectedOutputs.includes(output) ? [{ node: `Child of output ${output}`, type: 'main' as const, index: 0 }] : []));
-	return new Workflow({ id: 'workflow-1', nodes: [node, ...children], connections: { [node.name]: { main } }, active: false, nodeTypes, settings: {} });
+	const main = [0, 1, 2].map((output) =>
+		connectedOutputs.includes(output) ? [{ node: `Child of output ${output}`, type: 'main' as const, index: 0 }] : [],
+	);
+	return new Workflow({
+		id: 'workflow-1',
+		nodes: [node, ...children],
+		connections: { [node.name]: { main } },
+		active: false,
+		nodeTypes,
+		settings: {},
+	});
 }
 
 function additionalDataFor(options: FakeOptions): IWorkflowExecuteAdditionalData {
@@ -155,7 +176,8 @@ export function fakeContext(parameters: Record<string, ParamValue>, items: INode
 	);
 	const resolve = context.getNodeParameter.bind(context) as (...args: unknown[]) => unknown;
 	Object.assign(context, {
-		getNodeParameter: (name: string, itemIndex: number, ...rest: unknown[]) => substitute(resolve(name, itemIndex, ...rest), itemIndex, functions),
+		getNodeParameter: (name: string, itemIndex: number, ...rest: unknown[]) =>
+			substitute(resolve(name, itemIndex, ...rest), itemIndex, functions),
 	});
 	const log = (level: string) => (message: string, meta?: unknown) => logs.push({ level, message, meta });
 	Object.defineProperty(context, 'logger', { value: { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') } });

@@ -40,8 +40,17 @@ describe('Outbound Webhook node', () => {
 		]);
 		expect(retryLater.map((item) => [item.json.id, item.pairedItem])).toEqual([['b', { item: 1 }]]);
 		expect(failed.map((item) => [item.json.id, item.pairedItem])).toEqual([['c', { item: 2 }]]);
-		expect(delivered[0].json).toMatchObject({ id: 'a', delivery: { status: 'delivered', attemptCount: 1 }, response: { statusCode: 200, body: { answer: 200 } } });
-		expect(retryLater[0].json.delivery).toMatchObject({ status: 'retry_later', attemptCount: 1, nextAttemptAt: expect.any(String), node: 'node-1' });
+		expect(delivered[0].json).toMatchObject({
+			id: 'a',
+			delivery: { status: 'delivered', attemptCount: 1 },
+			response: { statusCode: 200, body: { answer: 200 } },
+		});
+		expect(retryLater[0].json.delivery).toMatchObject({
+			status: 'retry_later',
+			attemptCount: 1,
+			nextAttemptAt: expect.any(String),
+			node: 'node-1',
+		});
 		expect(failed[0].json.error).toMatchObject({ code: 'HTTP_404', message: expect.stringMatching(/^404 Not found/) });
 	});
 
@@ -89,7 +98,12 @@ describe('Outbound Webhook node', () => {
 		// The Wait node hands the item back unchanged, a moment later (another run of this node).
 		const [delivered] = await execute(parameters, [retryLater[0]], { runIndex: 1 }).run();
 		expect(delivered).toHaveLength(1);
-		expect(delivered[0].json.delivery).toMatchObject({ status: 'delivered', attemptCount: 2, idempotencyKey: key.idempotencyKey, firstAttemptAt: key.firstAttemptAt });
+		expect(delivered[0].json.delivery).toMatchObject({
+			status: 'delivered',
+			attemptCount: 2,
+			idempotencyKey: key.idempotencyKey,
+			firstAttemptAt: key.firstAttemptAt,
+		});
 		expect(receiver.requests[0].headers['idempotency-key']).toBe(key.idempotencyKey);
 		// The body is the item's own data again, without delivery/response/error from the first pass.
 		expect(bodies()).toEqual([{ contact: { email: 'a@b.c' } }]);
@@ -123,14 +137,18 @@ describe('Outbound Webhook node', () => {
 		const input = items({ answer: 200 }, { answer: 400 });
 		await expect(execute({}, input, { connectedOutputs: [0] }).run()).rejects.toMatchObject({
 			message: expect.stringMatching(/^Item 1 could not be delivered: 400 Bad request/),
-			description: expect.stringMatching(/1 of 2 items failed \(first: HTTP_400\)\. Outbound Webhook: 1 delivered, 0 waiting in Retry Later, 1 failed\..*connect the Failed output/),
+			description: expect.stringMatching(
+				/1 of 2 items failed \(first: HTTP_400\)\. Outbound Webhook: 1 delivered, 0 waiting in Retry Later, 1 failed\..*connect the Failed output/,
+			),
 			context: { itemIndex: 1 },
 		});
 		// Wired to a Failed branch, the item goes there and the output panel counts it.
 		const wired = execute({}, input, { connectedOutputs: [0, 2] });
 		const [delivered, , failed] = await wired.run();
 		expect([delivered.length, failed.length]).toEqual([1, 1]);
-		expect(wired.hints).toEqual([{ message: 'Outbound Webhook: 1 delivered, 0 waiting in Retry Later, 1 failed.', type: 'warning', location: 'outputPane' }]);
+		expect(wired.hints).toEqual([
+			{ message: 'Outbound Webhook: 1 delivered, 0 waiting in Retry Later, 1 failed.', type: 'warning', location: 'outputPane' },
+		]);
 	});
 
 	it('fails the node for an invalid URL whatever Failed Items says', async () => {
@@ -161,7 +179,10 @@ describe('Outbound Webhook node', () => {
 		const run = execute({ retry: { retryLaterThreshold: 0, baseDelay: 0.5 } }, items({}), { connectedOutputs: [0, 2] });
 		const [, retryLater] = await run.run();
 		expect(retryLater).toHaveLength(1);
-		expect(run.hints[0]).toMatchObject({ type: 'warning', message: expect.stringContaining('Nothing is connected to the Retry Later output, so 1 item will not be sent again') });
+		expect(run.hints[0]).toMatchObject({
+			type: 'warning',
+			message: expect.stringContaining('Nothing is connected to the Retry Later output, so 1 item will not be sent again'),
+		});
 	});
 
 	it('refuses a bad URL before sending anything, naming the field', async () => {
@@ -185,7 +206,9 @@ describe('Outbound Webhook node', () => {
 		receiver.script({ status: 200 });
 		await execute({ headerMode: 'lines', headerLines: 'X-Sample-CustomHeader1 : VALUE\nX-Api-Version: 2' }, items({})).run();
 		expect(receiver.requests[0].headers).toMatchObject({ 'x-sample-customheader1': 'VALUE', 'x-api-version': '2' });
-		await expect(execute({ headerLines: 'X-Sample Custom Header1: VALUE', headerMode: 'lines', failedItems: 'stop' }, items({})).run()).rejects.toMatchObject({
+		await expect(
+			execute({ headerLines: 'X-Sample Custom Header1: VALUE', headerMode: 'lines', failedItems: 'stop' }, items({})).run(),
+		).rejects.toMatchObject({
 			message: 'Header name "X-Sample Custom Header1" contains a space',
 		});
 	});
@@ -226,7 +249,10 @@ describe('Outbound Webhook node', () => {
 			{ credentials: { webhookApiKeyApi: { location: 'query', name: 'api_code', apiKey: 'cred-key' } }, continueOnFail: true },
 		).run();
 		expect(receiver.requests).toHaveLength(0);
-		expect(failed.map((item) => (item.json.delivery as IDataObject).url)).toEqual(['example.com/hook?api_code=***&token=***', receiver.url('/hook?token=***')]);
+		expect(failed.map((item) => (item.json.delivery as IDataObject).url)).toEqual([
+			'example.com/hook?api_code=***&token=***',
+			receiver.url('/hook?token=***'),
+		]);
 		expect((failed[0].json.error as IDataObject).message).toBe(
 			'URL "example.com/hook?api_code=***&token=***" has no scheme. Add https:// (or http://) in front: https://example.com/hook?api_code=***&token=***',
 		);
@@ -268,7 +294,12 @@ describe('Outbound Webhook node', () => {
 				encoding: 'xml',
 				xmlRootElement: 'lead',
 				content: 'fields',
-				fields: { values: [{ name: 'contact.email', value: 'a@b.c' }, { name: 'deal.amount', value: 5 }] },
+				fields: {
+					values: [
+						{ name: 'contact.email', value: 'a@b.c' },
+						{ name: 'deal.amount', value: 5 },
+					],
+				},
 				queryParameters: { parameters: [{ name: 'entityType', value: 'Lead' }] },
 			},
 			items({}),
@@ -277,7 +308,9 @@ describe('Outbound Webhook node', () => {
 		const [request] = receiver.requests;
 		expect(request.url).toBe('/hook?entityType=Lead&api_code=k3y');
 		expect(request.headers['content-type']).toBe('application/xml; charset=utf-8');
-		expect(request.body.toString()).toBe('<?xml version="1.0" encoding="UTF-8"?><lead><contact><email>a@b.c</email></contact><deal><amount>5</amount></deal></lead>');
+		expect(request.body.toString()).toBe(
+			'<?xml version="1.0" encoding="UTF-8"?><lead><contact><email>a@b.c</email></contact><deal><amount>5</amount></deal></lead>',
+		);
 		expect((delivered[0].json.delivery as IDataObject).url).toBe(receiver.url('/hook?entityType=Lead&api_code=***'));
 	});
 
@@ -324,7 +357,10 @@ describe('Outbound Webhook node', () => {
 
 	it('renders templates with values escaped for JSON', async () => {
 		receiver.script({ status: 200 });
-		await execute({ content: 'template', template: '{"email": "{{contact.email}}", "vip": {{contact.vip}}}' }, items({ contact: { email: 'x"}, "admin": true, "y": "', vip: true } })).run();
+		await execute(
+			{ content: 'template', template: '{"email": "{{contact.email}}", "vip": {{contact.vip}}}' },
+			items({ contact: { email: 'x"}, "admin": true, "y": "', vip: true } }),
+		).run();
 		expect(bodies()).toEqual([{ email: 'x"}, "admin": true, "y": "', vip: true }]);
 	});
 
@@ -344,7 +380,10 @@ describe('Outbound Webhook node', () => {
 		expect(outputs.map((output) => output.length)).toEqual([2, 0, 0]);
 		expect(outputs[0][1].json).toMatchObject({
 			captured: { x: null },
-			delivery: { status: 'delivered', capture: { unmatched: ['x'], error: expect.stringContaining('"x" could not run on this response') } },
+			delivery: {
+				status: 'delivered',
+				capture: { unmatched: ['x'], error: expect.stringContaining('"x" could not run on this response') },
+			},
 		});
 	});
 
@@ -365,13 +404,18 @@ describe('Outbound Webhook node', () => {
 			[{ retry: { retryOnStatuses: '5xx' } }, /"5xx" is not an HTTP status/],
 			[{ encoding: 'xml', xmlRootElement: '1root' }, /not a valid XML element name/],
 			[{ captureLanguage: 'xPath', captureOnSuccess: { values: [{ name: 'a', expression: '//a[' }] } }, /not a valid XPath/],
-			[{ captureLanguage: 'xPath', captureOnSuccess: { values: [{ name: 'x', expression: '//a[$x]' }] } }, /^Capture On Success "x": the XPath uses the variable \$x/],
+			[
+				{ captureLanguage: 'xPath', captureOnSuccess: { values: [{ name: 'x', expression: '//a[$x]' }] } },
+				/^Capture On Success "x": the XPath uses the variable \$x/,
+			],
 			[{ options: { idempotencyHeader: 'Bad Header' } }, /not a valid header name/],
 		];
 		for (const [parameters, message] of cases) {
 			await expect(execute(parameters, items({})).run()).rejects.toMatchObject({ message: expect.stringMatching(message) });
 		}
-		await expect(execute({ authentication: 'basicAuth' }, items({}), { credentials: { webhookBasicAuthApi: { user: 'a:b', password: 'p' } } }).run()).rejects.toMatchObject({
+		await expect(
+			execute({ authentication: 'basicAuth' }, items({}), { credentials: { webhookBasicAuthApi: { user: 'a:b', password: 'p' } } }).run(),
+		).rejects.toMatchObject({
 			message: expect.stringMatching(/colon/),
 		});
 	});
@@ -380,7 +424,10 @@ describe('Outbound Webhook node', () => {
 		const outputs = await execute({ retry: { retryOnStatuses: '5xx' } }, items({ a: 1 }, { a: 2 }), { continueOnFail: true }).run();
 		expect(outputs.map((output) => output.length)).toEqual([0, 0, 2]);
 		expect(outputs[2][1]).toEqual({
-			json: { a: 2, error: { code: 'ERR_INVALID_CONFIGURATION', message: expect.stringMatching(/"5xx" is not an HTTP status.*Retry On Statuses/) } },
+			json: {
+				a: 2,
+				error: { code: 'ERR_INVALID_CONFIGURATION', message: expect.stringMatching(/"5xx" is not an HTTP status.*Retry On Statuses/) },
+			},
 			pairedItem: { item: 1 },
 		});
 	});

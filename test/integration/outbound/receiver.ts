@@ -157,7 +157,13 @@ export async function startProxy(
 		if (answer?.(req, res)) return;
 		const target = new URL(req.url ?? '');
 		const upstream = http.request(
-			{ hostname: target.hostname, port: target.port, path: `${target.pathname}${target.search}`, method: req.method, headers: req.headers },
+			{
+				hostname: target.hostname,
+				port: target.port,
+				path: `${target.pathname}${target.search}`,
+				method: req.method,
+				headers: req.headers,
+			},
 			(response) => {
 				res.writeHead(response.statusCode ?? 502, response.headers);
 				response.pipe(res);

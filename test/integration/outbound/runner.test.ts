@@ -167,12 +167,17 @@ describe('delivery runner against a real receiver', () => {
 		expect(receiver.requests).toHaveLength(1);
 		expect(results[0].error).toEqual({
 			code: 'HTTP_301',
-			message: expect.stringMatching(/^301 Moved permanently: .*Follow Redirects\. Location: http:\/\/127\.0\.0\.1:\d+\/v2\/hook\?token=\*\*\*$/),
+			message: expect.stringMatching(
+				/^301 Moved permanently: .*Follow Redirects\. Location: http:\/\/127\.0\.0\.1:\d+\/v2\/hook\?token=\*\*\*$/,
+			),
 		});
 	});
 
 	it("masks the credential's query secret in a redirect's Location, in the error and in the response headers", async () => {
-		receiver.script({ status: 301, headers: { location: '/v2/hook?page=2&api_code=K3YSECRET', 'content-location': 'https://example.com/x?API_CODE=K3YSECRET' } });
+		receiver.script({
+			status: 301,
+			headers: { location: '/v2/hook?page=2&api_code=K3YSECRET', 'content-location': 'https://example.com/x?API_CODE=K3YSECRET' },
+		});
 		const { results } = await run([job({ secretQueryNames: ['api_code'] })], { includeResponseHeaders: true });
 		expect(results[0].error?.message).toMatch(/Location: http:\/\/127\.0\.0\.1:\d+\/v2\/hook\?page=2&api_code=\*\*\*$/);
 		expect(results[0].response?.headers).toMatchObject({
@@ -186,11 +191,21 @@ describe('delivery runner against a real receiver', () => {
 		receiver.script({ status: 500 });
 		const { results } = await run([job()], { policy: { maxAttempts: 3 } });
 		expect(receiver.requests).toHaveLength(3);
-		expect(results[0]).toMatchObject({ status: 'failed', error: { code: 'HTTP_500', message: expect.stringMatching(/Gave up after 3 attempts\.$/) } });
+		expect(results[0]).toMatchObject({
+			status: 'failed',
+			error: { code: 'HTTP_500', message: expect.stringMatching(/Gave up after 3 attempts\.$/) },
+		});
 	});
 
 	it('captures from a JSON success and from an XML failure', async () => {
-		const captureOnSuccess = compileCapture('jsonPath', [{ name: 'invoiceId', expression: '$.invoice.id' }, { name: 'nope', expression: '$.x' }], 'Capture On Success');
+		const captureOnSuccess = compileCapture(
+			'jsonPath',
+			[
+				{ name: 'invoiceId', expression: '$.invoice.id' },
+				{ name: 'nope', expression: '$.x' },
+			],
+			'Capture On Success',
+		);
 		const captureOnFailure = compileCapture('xPath', [{ name: 'reason', expression: '/error/reason' }], 'Capture On Failure');
 		receiver.script({ status: 201, headers: { 'content-type': 'application/json' }, body: '{"invoice":{"id":"inv_9"}}' });
 		let { results } = await run([job()], { captureOnSuccess, captureOnFailure, includeResponseHeaders: true });
@@ -198,7 +213,11 @@ describe('delivery runner against a real receiver', () => {
 		expect(results[0].delivery.capture).toEqual({ unmatched: ['nope'] });
 		expect(results[0].response?.headers).toMatchObject({ 'content-type': 'application/json' });
 
-		receiver.script({ status: 422, headers: { 'content-type': 'application/xml', 'set-cookie': 'sid=1' }, body: '<error><reason>amount missing</reason></error>' });
+		receiver.script({
+			status: 422,
+			headers: { 'content-type': 'application/xml', 'set-cookie': 'sid=1' },
+			body: '<error><reason>amount missing</reason></error>',
+		});
 		({ results } = await run([job()], { captureOnSuccess, captureOnFailure, includeResponseHeaders: true }));
 		expect(results[0]).toMatchObject({
 			status: 'failed',
@@ -209,13 +228,25 @@ describe('delivery runner against a real receiver', () => {
 
 	it('keeps the delivery status when a capture field fails on the response, and reports the field', async () => {
 		// Passes the up-front check: the wrong arity only shows when the predicate runs on a matching element.
-		const spec = compileCapture('xPath', [{ name: 'bad', expression: '//a[substring()]' }, { name: 'a', expression: '/r/a' }], 'Capture On Success');
+		const spec = compileCapture(
+			'xPath',
+			[
+				{ name: 'bad', expression: '//a[substring()]' },
+				{ name: 'a', expression: '/r/a' },
+			],
+			'Capture On Success',
+		);
 		receiver.script({ status: 200, headers: { 'content-type': 'application/xml' }, body: '<r><a>1</a></r>' });
-		let { results } = await run([job(), job({ itemIndexes: [1], idempotencyKey: 'msg_key_2' })], { captureOnSuccess: spec, captureOnFailure: spec });
+		let { results } = await run([job(), job({ itemIndexes: [1], idempotencyKey: 'msg_key_2' })], {
+			captureOnSuccess: spec,
+			captureOnFailure: spec,
+		});
 		expect(results.map((result) => result.status)).toEqual(['delivered', 'delivered']);
 		expect(results[1]).toMatchObject({
 			captured: { bad: null, a: '1' },
-			delivery: { capture: { unmatched: ['bad'], error: expect.stringMatching(/^"bad" could not run on this response \(Function substring expects/) } },
+			delivery: {
+				capture: { unmatched: ['bad'], error: expect.stringMatching(/^"bad" could not run on this response \(Function substring expects/) },
+			},
 		});
 		expect(results[1].error).toBeUndefined();
 
@@ -247,7 +278,10 @@ describe('delivery runner against a real receiver', () => {
 		const body = Buffer.from('<?xml version="1.0" encoding="ISO-8859-1"?><contact><name>Zoë Müller</name></contact>', 'latin1');
 		receiver.script({ status: 200, headers: { 'content-type': 'application/xml' }, body });
 		const { results } = await run([job()], { captureOnSuccess });
-		expect(results[0]).toMatchObject({ captured: { name: 'Zoë Müller' }, response: { body: { contact: { name: 'Zoë Müller' } }, bodyFormat: 'xml' } });
+		expect(results[0]).toMatchObject({
+			captured: { name: 'Zoë Müller' },
+			response: { body: { contact: { name: 'Zoë Müller' } }, bodyFormat: 'xml' },
+		});
 	});
 
 	it('sends items to Retry Later above the threshold, and continues the schedule when they come back', async () => {
@@ -255,14 +289,21 @@ describe('delivery runner against a real receiver', () => {
 		receiver.script({ status: 503 });
 		const first = await run([job()], { policy });
 		const retryLater = first.results[0];
-		expect(retryLater).toMatchObject({ status: 'retry_later', delivery: { status: 'retry_later', attemptCount: 2, idempotencyKey: 'msg_key_1' } });
+		expect(retryLater).toMatchObject({
+			status: 'retry_later',
+			delivery: { status: 'retry_later', attemptCount: 2, idempotencyKey: 'msg_key_1' },
+		});
 		expectWaits(first.slept, [1_000]);
 		const nextAttemptAt = Date.parse(retryLater.delivery.nextAttemptAt as string);
 		expect(nextAttemptAt - Date.parse(retryLater.delivery.lastAttemptAt as string)).toBeGreaterThanOrEqual(120_000);
 
 		// Back through a Wait node: the clock has reached nextAttemptAt.
 		receiver.script({ status: 200 });
-		const resume = { attempts: retryLater.delivery.attempts, firstAttemptAt: retryLater.delivery.firstAttemptAt ?? undefined, nextAttemptAt: retryLater.delivery.nextAttemptAt };
+		const resume = {
+			attempts: retryLater.delivery.attempts,
+			firstAttemptAt: retryLater.delivery.firstAttemptAt ?? undefined,
+			nextAttemptAt: retryLater.delivery.nextAttemptAt,
+		};
 		const second = await run([job({ resume })], { policy, now: () => nextAttemptAt + 5 });
 		expect(second.results[0].delivery.totalDurationMs).toBeGreaterThanOrEqual(121_000);
 		expect(second.results[0].delivery.durationMs).toBeLessThan(1_000);
@@ -302,7 +343,12 @@ describe('delivery runner against a real receiver', () => {
 		});
 
 		it('changes nothing under a threshold below 65 s, where the user chose in-memory waits', async () => {
-			const { fromAttempt } = await deferredWhileBatchRuns({ backoff: 'schedule', scheduleMs: [6_000], maxAttempts: 2, retryLaterThresholdMs: 5_000 });
+			const { fromAttempt } = await deferredWhileBatchRuns({
+				backoff: 'schedule',
+				scheduleMs: [6_000],
+				maxAttempts: 2,
+				retryLaterThresholdMs: 5_000,
+			});
 			expect(fromAttempt).toBe(6_000);
 		});
 	});
@@ -310,7 +356,10 @@ describe('delivery runner against a real receiver', () => {
 	it('waits inside the execution for an item that comes back a little early, and sends one back that is far too early', async () => {
 		receiver.script({ status: 200 });
 		const now = Date.now();
-		const soon = { attempts: [{ number: 1, startedAt: new Date(now).toISOString(), durationMs: 1, statusCode: 503 }], nextAttemptAt: new Date(now + 30_000).toISOString() };
+		const soon = {
+			attempts: [{ number: 1, startedAt: new Date(now).toISOString(), durationMs: 1, statusCode: 503 }],
+			nextAttemptAt: new Date(now + 30_000).toISOString(),
+		};
 		const late = { ...soon, nextAttemptAt: new Date(now + 3_600_000).toISOString() };
 		const { results, slept } = await run([job({ resume: soon }), job({ resume: late })]);
 		expect(slept).toHaveLength(1);
@@ -318,7 +367,10 @@ describe('delivery runner against a real receiver', () => {
 		expect(receiver.requests).toHaveLength(1);
 		expect(results[0]).toMatchObject({ status: 'delivered', delivery: { attemptCount: 2 } });
 		// n8n's Wait node waits for the first item's time only; a later item goes round again, unchanged.
-		expect(results[1]).toMatchObject({ status: 'retry_later', delivery: { attemptCount: 1, nextAttemptAt: late.nextAttemptAt, earlyReturns: 1 } });
+		expect(results[1]).toMatchObject({
+			status: 'retry_later',
+			delivery: { attemptCount: 1, nextAttemptAt: late.nextAttemptAt, earlyReturns: 1 },
+		});
 		expect(results[1].error).toBeUndefined();
 	});
 
@@ -356,7 +408,15 @@ describe('delivery runner against a real receiver', () => {
 
 	it('signs HMAC (SalesOS style) and Stripe-style headers that independent code verifies', async () => {
 		receiver.script({ status: 200 });
-		const hmac = { scheme: 'hmac' as const, headerName: 'X-Webhook-Signature', algorithm: 'sha256' as const, encoding: 'hex' as const, prefix: '', signedContent: 'body' as const, timestampHeaderName: 'X-Webhook-Timestamp' };
+		const hmac = {
+			scheme: 'hmac' as const,
+			headerName: 'X-Webhook-Signature',
+			algorithm: 'sha256' as const,
+			encoding: 'hex' as const,
+			prefix: '',
+			signedContent: 'body' as const,
+			timestampHeaderName: 'X-Webhook-Timestamp',
+		};
 		await run([job({ signing: { config: hmac, secret: 'salesos-secret' } })]);
 		const [signed] = receiver.requests;
 		expect(signed.headers['x-webhook-signature']).toBe(createHmac('sha256', 'salesos-secret').update(signed.body).digest('hex'));
@@ -364,12 +424,17 @@ describe('delivery runner against a real receiver', () => {
 		receiver.script({ status: 200 });
 		await run([job({ signing: { config: { scheme: 'timestamped', headerName: 'Stripe-Signature' }, secret: 'whsec_stripe_style' } })]);
 		const [stripe] = receiver.requests;
-		expect(() => new Stripe('sk_test_unused').webhooks.constructEvent(stripe.body, stripe.headers['stripe-signature'] as string, 'whsec_stripe_style')).not.toThrow();
+		expect(() =>
+			new Stripe('sk_test_unused').webhooks.constructEvent(stripe.body, stripe.headers['stripe-signature'] as string, 'whsec_stripe_style'),
+		).not.toThrow();
 	});
 
 	it('sends all items in one JSON array request', async () => {
 		receiver.script({ status: 200 });
-		const specs: ContentSpec[] = [{ mode: 'wholeItem', json: { a: 1 } }, { mode: 'wholeItem', json: { a: 2 } }];
+		const specs: ContentSpec[] = [
+			{ mode: 'wholeItem', json: { a: 1 } },
+			{ mode: 'wholeItem', json: { a: 2 } },
+		];
 		const { results } = await run([job({ itemIndexes: [0, 1], build: () => buildArrayBody(specs) })]);
 		expect(receiver.requests).toHaveLength(1);
 		expect(JSON.parse(receiver.requests[0].body.toString())).toEqual([{ a: 1 }, { a: 2 }]);
@@ -387,7 +452,11 @@ describe('delivery runner against a real receiver', () => {
 		expect(results[0]).toMatchObject({
 			status: 'failed',
 			delivery: { attemptCount: 0, attempts: [] },
-			error: { code: 'ERR_INVALID_REQUEST', field: 'Body Template', message: 'Merge tag {{contact.phone}} has no value in this item. Check the path' },
+			error: {
+				code: 'ERR_INVALID_REQUEST',
+				field: 'Body Template',
+				message: 'Merge tag {{contact.phone}} has no value in this item. Check the path',
+			},
 		});
 		expect(results[1].status).toBe('delivered');
 		expect(receiver.requests).toHaveLength(1);
@@ -400,7 +469,10 @@ describe('delivery runner against a real receiver', () => {
 		expect(results[0]).toMatchObject({
 			status: 'failed',
 			delivery: { attemptCount: 1 },
-			error: { code: 'ERR_BLOCKED_ADDRESS', message: expect.stringMatching(/127\.0\.0\.1, a loopback address.*Not retried: waiting would not fix this\.$/) },
+			error: {
+				code: 'ERR_BLOCKED_ADDRESS',
+				message: expect.stringMatching(/127\.0\.0\.1, a loopback address.*Not retried: waiting would not fix this\.$/),
+			},
 		});
 	});
 

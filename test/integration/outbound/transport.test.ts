@@ -20,8 +20,11 @@ function inChildProcess(url: string, env: Record<string, string>): Promise<unkno
 	const script = path.join(__dirname, 'throughProxy.ts');
 	const childEnv = { ...process.env, NODE_EXTRA_CA_CERTS: path.join(__dirname, '../../fixtures/outbound/localhost.cert.pem') };
 	return new Promise((resolve, reject) =>
-		execFile(process.execPath, ['--import', 'tsx', script, url, JSON.stringify(env)], { env: childEnv, timeout: 50_000 }, (error, stdout, stderr) =>
-			error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(JSON.parse(stdout)),
+		execFile(
+			process.execPath,
+			['--import', 'tsx', script, url, JSON.stringify(env)],
+			{ env: childEnv, timeout: 50_000 },
+			(error, stdout, stderr) => (error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(JSON.parse(stdout))),
 		),
 	);
 }
@@ -30,7 +33,11 @@ function inChildProcess(url: string, env: Record<string, string>): Promise<unkno
 function useProxyRig(proxyOptions: ProxyOptions = {}) {
 	const rig = {} as { receiver: Receiver; tlsReceiver: Receiver; proxy: Proxy };
 	beforeAll(async () => {
-		Object.assign(rig, { receiver: await startReceiver(), tlsReceiver: await startReceiver({ tls: true }), proxy: await startProxy(undefined, proxyOptions) });
+		Object.assign(rig, {
+			receiver: await startReceiver(),
+			tlsReceiver: await startReceiver({ tls: true }),
+			proxy: await startProxy(undefined, proxyOptions),
+		});
 	});
 	afterAll(async () => {
 		await Promise.all([rig.receiver?.close(), rig.tlsReceiver?.close(), rig.proxy?.close()]);
@@ -81,7 +88,11 @@ describe('transport against a real server', () => {
 		receiver.script({ status: 200 }, 'reset', { status: 200 });
 		await request({ method: 'GET', url: new URL(receiver.url()) });
 		expect((await request({ method: 'GET', url: new URL(receiver.url()) })).statusCode).toBe(200);
-		expect(receiver.requests.map((r) => r.connection)).toEqual([receiver.requests[0].connection, receiver.requests[0].connection, expect.any(Number)]);
+		expect(receiver.requests.map((r) => r.connection)).toEqual([
+			receiver.requests[0].connection,
+			receiver.requests[0].connection,
+			expect.any(Number),
+		]);
 
 		receiver.script({ status: 200 }, 'reset', { status: 200 });
 		await request({ method: 'POST', url: new URL(receiver.url()), body: Buffer.from('1') });
@@ -211,7 +222,12 @@ describe('private-network blocking', () => {
 
 	it('refuses IP literals and names that resolve to private addresses, before sending anything', async () => {
 		receiver.script({ status: 200 });
-		for (const url of [receiver.url(), receiver.url().replace('127.0.0.1', 'localhost'), 'http://169.254.169.254/latest/meta-data/', 'http://[::ffff:7f00:1]:1/']) {
+		for (const url of [
+			receiver.url(),
+			receiver.url().replace('127.0.0.1', 'localhost'),
+			'http://169.254.169.254/latest/meta-data/',
+			'http://[::ffff:7f00:1]:1/',
+		]) {
 			const error = await failure(request({ method: 'GET', url: new URL(url), blockPrivateNetworks: true }));
 			expect(error).toMatchObject({ code: 'ERR_BLOCKED_ADDRESS', retryable: false });
 		}
@@ -226,7 +242,15 @@ describe('private-network blocking', () => {
 		await new Promise<void>((resolve) => server.listen(0, '::', resolve));
 		const { port } = server.address() as AddressInfo;
 		try {
-			for (const host of ['[::127.0.0.1]', '[::ffff:127.0.0.1]', '[::ffff:7f00:1]', '[64:ff9b::127.0.0.1]', '[2002:7f00:1::]', '[::1]', '0x7f.1']) {
+			for (const host of [
+				'[::127.0.0.1]',
+				'[::ffff:127.0.0.1]',
+				'[::ffff:7f00:1]',
+				'[64:ff9b::127.0.0.1]',
+				'[2002:7f00:1::]',
+				'[::1]',
+				'0x7f.1',
+			]) {
 				const error = await failure(request({ method: 'GET', url: new URL(`http://${host}:${port}/`), blockPrivateNetworks: true }));
 				expect([host, error.code]).toEqual([host, 'ERR_BLOCKED_ADDRESS']);
 			}
@@ -243,7 +267,11 @@ describe('private-network blocking', () => {
 		expect(error).toMatchObject({ code: 'ERR_BLOCKED_ADDRESS', message: expect.stringMatching(/cannot be switched off in the node/) });
 		expect(receiver.requests).toHaveLength(0);
 
-		const byRange = await request({ method: 'GET', url: new URL(receiver.url()), env: { ...on, N8N_SSRF_ALLOWED_IP_RANGES: '127.0.0.1/32' } });
+		const byRange = await request({
+			method: 'GET',
+			url: new URL(receiver.url()),
+			env: { ...on, N8N_SSRF_ALLOWED_IP_RANGES: '127.0.0.1/32' },
+		});
 		const byName = await request({
 			method: 'GET',
 			url: new URL(receiver.url().replace('127.0.0.1', 'localhost')),
@@ -251,7 +279,11 @@ describe('private-network blocking', () => {
 		});
 		expect([byRange.statusCode, byName.statusCode]).toEqual([200, 200]);
 		const blockedName = await failure(
-			request({ method: 'GET', url: new URL(receiver.url().replace('127.0.0.1', 'localhost')), env: { ...on, N8N_SSRF_ALLOWED_IP_RANGES: '127.0.0.1/32', N8N_SSRF_BLOCKED_HOSTNAMES: 'localhost' } }),
+			request({
+				method: 'GET',
+				url: new URL(receiver.url().replace('127.0.0.1', 'localhost')),
+				env: { ...on, N8N_SSRF_ALLOWED_IP_RANGES: '127.0.0.1/32', N8N_SSRF_BLOCKED_HOSTNAMES: 'localhost' },
+			}),
 		);
 		expect(blockedName.message).toMatch(/N8N_SSRF_BLOCKED_HOSTNAMES/);
 		expect(receiver.requests).toHaveLength(2);
@@ -267,7 +299,13 @@ describe('private-network blocking', () => {
 		});
 		try {
 			const error = await failure(
-				request({ method: 'GET', url: new URL('http://93.184.216.34/hook'), followRedirects: true, blockPrivateNetworks: true, env: { HTTP_PROXY: proxy.url } }),
+				request({
+					method: 'GET',
+					url: new URL('http://93.184.216.34/hook'),
+					followRedirects: true,
+					blockPrivateNetworks: true,
+					env: { HTTP_PROXY: proxy.url },
+				}),
 			);
 			expect(error).toMatchObject({ code: 'ERR_BLOCKED_ADDRESS', message: expect.stringMatching(/169\.254\.169\.254.*link-local/) });
 			expect(proxy.seen).toEqual(['GET http://93.184.216.34/hook']);
@@ -283,7 +321,12 @@ describe('proxies', () => {
 	it('sends http requests in absolute form, with proxy credentials', async () => {
 		rig.receiver.script({ status: 200, body: 'via proxy' });
 		const proxyUrl = rig.proxy.url.replace('http://', 'http://user:p%40ss@');
-		const response = await request({ method: 'POST', url: new URL(rig.receiver.url('/p?q=1')), body: Buffer.from('x'), env: { http_proxy: proxyUrl } });
+		const response = await request({
+			method: 'POST',
+			url: new URL(rig.receiver.url('/p?q=1')),
+			body: Buffer.from('x'),
+			env: { http_proxy: proxyUrl },
+		});
 		expect(response.body.toString()).toBe('via proxy');
 		expect(rig.proxy.seen.pop()).toBe(`POST ${rig.receiver.url('/p?q=1')} (auth)`);
 		expect(rig.receiver.requests[0].headers['proxy-authorization']).toBe(`Basic ${Buffer.from('user:p@ss').toString('base64')}`);
@@ -309,7 +352,9 @@ describe('proxies', () => {
 	});
 
 	it('reports a proxy that cannot be reached', async () => {
-		const error = await failure(request({ method: 'GET', url: new URL(rig.tlsReceiver.url()), env: { HTTPS_PROXY: 'http://127.0.0.1:1' } }));
+		const error = await failure(
+			request({ method: 'GET', url: new URL(rig.tlsReceiver.url()), env: { HTTPS_PROXY: 'http://127.0.0.1:1' } }),
+		);
 		expect(error).toMatchObject({ code: 'ERR_PROXY', retryable: true });
 	});
 
@@ -341,7 +386,9 @@ describe('an https:// proxy', () => {
 	const rig = useProxyRig({ tls: true });
 
 	it('is spoken to over TLS, and its certificate is checked even with Ignore TLS Errors on', async () => {
-		const error = await failure(request({ method: 'GET', url: new URL(rig.receiver.url()), ignoreTlsErrors: true, env: { HTTP_PROXY: rig.proxy.url } }));
+		const error = await failure(
+			request({ method: 'GET', url: new URL(rig.receiver.url()), ignoreTlsErrors: true, env: { HTTP_PROXY: rig.proxy.url } }),
+		);
 		expect(error).toMatchObject({ code: 'ERR_PROXY', message: expect.stringMatching(/certificate/) });
 		expect(rig.proxy.seen).toEqual([]);
 	});
@@ -374,11 +421,22 @@ describe('Block Private Networks through a proxy', () => {
 
 	it('asks the proxy for a tunnel to the address it checked, never for the name', async () => {
 		// n8n's allowed range lets the loopback receivers pass the check; the name is still resolved here.
-		const env = { HTTP_PROXY: rig.proxy.url, HTTPS_PROXY: rig.proxy.url, N8N_SSRF_PROTECTION_ENABLED: 'true', N8N_SSRF_ALLOWED_IP_RANGES: '127.0.0.0/8' };
+		const env = {
+			HTTP_PROXY: rig.proxy.url,
+			HTTPS_PROXY: rig.proxy.url,
+			N8N_SSRF_PROTECTION_ENABLED: 'true',
+			N8N_SSRF_ALLOWED_IP_RANGES: '127.0.0.0/8',
+		};
 		rig.receiver.script({ status: 200, body: 'plain' });
 		rig.tlsReceiver.script({ status: 200, body: 'secure' });
 		const plain = await request({ method: 'GET', url: byName(rig.receiver.url('/p')), blockPrivateNetworks: true, env });
-		const secure = await request({ method: 'GET', url: byName(rig.tlsReceiver.url('/s')), blockPrivateNetworks: true, ignoreTlsErrors: true, env });
+		const secure = await request({
+			method: 'GET',
+			url: byName(rig.tlsReceiver.url('/s')),
+			blockPrivateNetworks: true,
+			ignoreTlsErrors: true,
+			env,
+		});
 		expect([plain.body.toString(), secure.body.toString()]).toEqual(['plain', 'secure']);
 		expect(rig.proxy.seen).toEqual([`CONNECT ${new URL(rig.receiver.url()).host}`, `CONNECT ${new URL(rig.tlsReceiver.url()).host}`]);
 		// The receiver still sees its name.

@@ -141,7 +141,9 @@ async function send(
 			});
 		});
 		// A server that refuses a large upload may close before the client finished writing.
-		request.on('error', (error: NodeJS.ErrnoException) => (error.code === 'EPIPE' || error.code === 'ECONNRESET' ? undefined : reject(error)));
+		request.on('error', (error: NodeJS.ErrnoException) =>
+			error.code === 'EPIPE' || error.code === 'ECONNRESET' ? undefined : reject(error),
+		);
 		request.end(body);
 	});
 }
@@ -158,9 +160,13 @@ const errorCode = (received: Received) => (JSON.parse(received.text) as { error:
 describe('Inbound Webhook Trigger: accepted requests', () => {
 	it('hands one item to the workflow, with a 200 for n8n to send once the execution is recorded', async () => {
 		const body = '{ "id": "evt_1", "contact": { "email": "ada@example.com" } }';
-		const received = await sendSigned(body, { cookie: 'session=abc', 'x-source': 'crm' }, {
-			fieldMapping: { field: [{ name: 'email', path: '$.body.contact.email' }] },
-		});
+		const received = await sendSigned(
+			body,
+			{ cookie: 'session=abc', 'x-source': 'crm' },
+			{
+				fieldMapping: { field: [{ name: 'email', path: '$.body.contact.email' }] },
+			},
+		);
 		expect(received.status).toBe(200);
 		expect(received.text).toBe('{"received":true}');
 		expect(received.headers['content-type']).toBe('application/json; charset=utf-8');
@@ -183,23 +189,39 @@ describe('Inbound Webhook Trigger: accepted requests', () => {
 
 	it('names in meta.unmatchedPaths a mapped path that matched nothing, instead of a silent null', async () => {
 		const body = '{ "id": "evt_2", "contact": { "email": "ada@example.com" } }';
-		const received = await sendSigned(body, {}, {
-			fieldMapping: { field: [{ name: 'email', path: '$.contact.email' }, { name: 'id', path: '$.body.id' }] },
-		});
+		const received = await sendSigned(
+			body,
+			{},
+			{
+				fieldMapping: {
+					field: [
+						{ name: 'email', path: '$.contact.email' },
+						{ name: 'id', path: '$.body.id' },
+					],
+				},
+			},
+		);
 		const [item] = received.result?.workflowData?.[0] ?? [];
-		expect(item.json).toMatchObject({ fields: { email: null, id: 'evt_2' }, meta: { unmatchedPaths: [{ field: 'email', path: '$.contact.email' }] } });
+		expect(item.json).toMatchObject({
+			fields: { email: null, id: 'evt_2' },
+			meta: { unmatchedPaths: [{ field: 'email', path: '$.contact.email' }] },
+		});
 	});
 
 	it('uses the configured status, body and headers for the Immediately answer', async () => {
-		const received = await send('{}', {}, {
-			setup: {
-				parameters: {
-					responseCode: 202,
-					responseBody: 'queued',
-					responseHeaders: { header: [{ name: 'X-Receipt', value: 'r-1' }] },
+		const received = await send(
+			'{}',
+			{},
+			{
+				setup: {
+					parameters: {
+						responseCode: 202,
+						responseBody: 'queued',
+						responseHeaders: { header: [{ name: 'X-Receipt', value: 'r-1' }] },
+					},
 				},
 			},
-		});
+		);
 		expect(received).toMatchObject({ status: 202, text: 'queued' });
 		expect(received.headers['x-receipt']).toBe('r-1');
 		expect(received.headers['content-type']).toBe('text/plain; charset=utf-8');
@@ -232,32 +254,37 @@ describe('Inbound Webhook Trigger: accepted requests', () => {
 	});
 
 	it('splits an array payload into one item per element, mapping each', async () => {
-		const received = await send('{"events":[{"id":"a"},{"id":"b"}]}', {}, {
-			setup: {
-				parameters: {
-					splitArray: true,
-					splitPath: '$.body.events',
-					fieldMapping: { field: [{ name: 'eventId', path: '$.body.id' }] },
-					settings: { mappedFieldsOnly: true },
+		const received = await send(
+			'{"events":[{"id":"a"},{"id":"b"}]}',
+			{},
+			{
+				setup: {
+					parameters: {
+						splitArray: true,
+						splitPath: '$.body.events',
+						fieldMapping: { field: [{ name: 'eventId', path: '$.body.id' }] },
+						settings: { mappedFieldsOnly: true },
+					},
 				},
 			},
-		});
+		);
 		const items = received.result?.workflowData?.[0].map((item) => item.json);
-		expect(items).toEqual([
-			expect.objectContaining({ eventId: 'a', meta: expect.any(Object) }),
-			expect.objectContaining({ eventId: 'b' }),
-		]);
+		expect(items).toEqual([expect.objectContaining({ eventId: 'a', meta: expect.any(Object) }), expect.objectContaining({ eventId: 'b' })]);
 		expect(items?.[0]).not.toHaveProperty('body');
 	});
 
 	it('keeps a key sent as a query parameter out of the item and the field mapping', async () => {
-		const received = await send('{"id":1}', {}, {
-			path: '/webhook/test?token=query-secret&page=2',
-			setup: {
-				parameters: { authentication: 'apiKey', fieldMapping: { field: [{ name: 'key', path: '$.query.token' }] } },
-				credential: { location: 'query', name: 'token', apiKey: 'query-secret' },
+		const received = await send(
+			'{"id":1}',
+			{},
+			{
+				path: '/webhook/test?token=query-secret&page=2',
+				setup: {
+					parameters: { authentication: 'apiKey', fieldMapping: { field: [{ name: 'key', path: '$.query.token' }] } },
+					credential: { location: 'query', name: 'token', apiKey: 'query-secret' },
+				},
 			},
-		});
+		);
 		expect(received.status).toBe(200);
 		const [item] = received.result?.workflowData?.[0] ?? [];
 		expect(item.json).toMatchObject({ query: { page: '2' }, fields: { key: null }, meta: { verifiedBy: 'api-key' } });
@@ -313,7 +340,10 @@ describe('Inbound Webhook Trigger: bad input is answered and starts nothing', ()
 		expect(within.result?.workflowData?.[0][0].json.body).toEqual({ r: { a: ['1', '1'] } });
 		const over = await send(xml(4), { 'content-type': 'application/xml' }, { setup });
 		expect(over.status).toBe(413);
-		expect(JSON.parse(over.text)).toMatchObject({ error: 'xml_too_many_elements', message: expect.stringContaining('more than 3 elements') });
+		expect(JSON.parse(over.text)).toMatchObject({
+			error: 'xml_too_many_elements',
+			message: expect.stringContaining('more than 3 elements'),
+		});
 		startsNothing(over);
 	});
 
@@ -418,7 +448,9 @@ describe('Inbound Webhook Trigger: handshakes and duplicates', () => {
 		const again = await send(body, {}, { setup });
 		expect(again.status).toBe(409);
 		expect(again.logs).toEqual([
-			expect.objectContaining({ meta: expect.objectContaining({ code: 'duplicate', eventIdHash: hashEventId('jane.doe@private.example') }) }),
+			expect.objectContaining({
+				meta: expect.objectContaining({ code: 'duplicate', eventIdHash: hashEventId('jane.doe@private.example') }),
+			}),
 		]);
 		expect(JSON.stringify(again.logs)).not.toContain('jane.doe');
 	});
@@ -511,6 +543,8 @@ describe('Inbound Webhook Trigger: publish-time validation', () => {
 	});
 
 	it('reports credential problems', async () => {
-		await expect(create({ authentication: 'signingSecret' }, { scheme: 'hmac', secret: '' })).rejects.toThrow('Credential: Secret is empty');
+		await expect(create({ authentication: 'signingSecret' }, { scheme: 'hmac', secret: '' })).rejects.toThrow(
+			'Credential: Secret is empty',
+		);
 	});
 });

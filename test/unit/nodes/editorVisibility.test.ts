@@ -30,7 +30,9 @@ function mainAuthField(description: INodeTypeDescription): INodeProperties | und
 			credentialValues.set(name, [...(credentialValues.get(name) ?? []), ...(values ?? []).map(String)]);
 		}
 	}
-	return fields.find((field) => optionValues(field).every((value) => credentialValues.get(field.name)?.includes(value)) && (field.options ?? []).length > 0);
+	return fields.find(
+		(field) => optionValues(field).every((value) => credentialValues.get(field.name)?.includes(value)) && (field.options ?? []).length > 0,
+	);
 }
 
 describe.each([
@@ -54,7 +56,9 @@ it('recognises the field n8n would hide (the check itself can fail)', () => {
 	const withoutNone = {
 		...description,
 		properties: description.properties.map((property) =>
-			property.name === 'authentication' ? { ...property, options: (property.options ?? []).filter((option) => !('value' in option) || option.value !== 'none') } : property,
+			property.name === 'authentication'
+				? { ...property, options: (property.options ?? []).filter((option) => !('value' in option) || option.value !== 'none') }
+				: property,
 		),
 	};
 	expect(mainAuthField(withoutNone)?.name).toBe('authentication');

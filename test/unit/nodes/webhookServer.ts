@@ -70,7 +70,15 @@ function workflowOf(nodeType: WebhookNode, setup: WebhookSetup, staticData: Reco
 		credentials: Object.fromEntries(Object.keys(setup.credentials ?? {}).map((type) => [type, { id: `${type}-${id}`, name: type }])),
 	};
 	const nodeTypes = { getByName: () => nodeType, getByNameAndVersion: () => nodeType, getKnownTypes: () => ({}) } as unknown as INodeTypes;
-	const workflow = new Workflow({ id: 'workflow-1', name: 'Test', nodes: [node], connections: {}, active: true, nodeTypes, staticData: { [`node:${node.name}`]: staticData } });
+	const workflow = new Workflow({
+		id: 'workflow-1',
+		name: 'Test',
+		nodes: [node],
+		connections: {},
+		active: true,
+		nodeTypes,
+		staticData: { [`node:${node.name}`]: staticData },
+	});
 	return { workflow, node: workflow.getNode(node.name) as INode };
 }
 
@@ -82,7 +90,13 @@ function additionalDataFor(setup: WebhookSetup, logs: LogEntry[]) {
 	};
 	const log = (level: string) => (message: string, meta?: Record<string, unknown>) => logs.push({ level, message, meta });
 	const logger = { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
-	const data = { executionId: undefined, credentialsHelper: { getDecrypted }, webhookBaseUrl: 'http://127.0.0.1:5678/webhook', webhookTestBaseUrl: 'http://127.0.0.1:5678/webhook-test', variables: {} };
+	const data = {
+		executionId: undefined,
+		credentialsHelper: { getDecrypted },
+		webhookBaseUrl: 'http://127.0.0.1:5678/webhook',
+		webhookTestBaseUrl: 'http://127.0.0.1:5678/webhook-test',
+		variables: {},
+	};
 	return { data: data as unknown as IWorkflowExecuteAdditionalData, logger };
 }
 
@@ -92,12 +106,24 @@ export async function serveWebhook(node: WebhookNode, setup: WebhookSetup): Prom
 	const staticData = setup.staticData ?? {};
 	const { workflow, node: workflowNode } = workflowOf(node, setup, staticData);
 	const { data: additionalData, logger } = additionalDataFor(setup, logs);
-	const webhookData = { webhookDescription: { name: 'default', httpMethod: 'POST', path: '' }, node: workflowNode.name, workflowId: 'workflow-1' } as unknown as IWebhookData;
+	const webhookData = {
+		webhookDescription: { name: 'default', httpMethod: 'POST', path: '' },
+		node: workflowNode.name,
+		workflowId: 'workflow-1',
+	} as unknown as IWebhookData;
 	const server = createServer((req, res) => {
 		const url = new URL(req.url ?? '/', 'http://127.0.0.1');
 		// Express, in front of every n8n webhook, puts the parsed query string on the request.
 		Object.assign(req, { query: Object.fromEntries(url.searchParams) });
-		const context = new WebhookContext(workflow, workflowNode, { ...additionalData, httpRequest: req, httpResponse: res } as unknown as IWorkflowExecuteAdditionalData, setup.mode ?? 'webhook', webhookData, [], null);
+		const context = new WebhookContext(
+			workflow,
+			workflowNode,
+			{ ...additionalData, httpRequest: req, httpResponse: res } as unknown as IWorkflowExecuteAdditionalData,
+			setup.mode ?? 'webhook',
+			webhookData,
+			[],
+			null,
+		);
 		Object.defineProperty(context, 'logger', { value: logger });
 		node.webhook
 			.call(context as unknown as IWebhookFunctions)

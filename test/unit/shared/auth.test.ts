@@ -54,7 +54,9 @@ describe('inbound authentication', () => {
 		expect(verifyInboundAuth('basicAuth', rotating, header('vtiger:new-pass'), options)).toMatchObject({ valid: true, secretIndex: 0 });
 		expect(verifyInboundAuth('basicAuth', rotating, header('vtiger:s3cret'), options)).toMatchObject({ valid: true, secretIndex: 1 });
 		expect(verifyInboundAuth('basicAuth', rotating, header('other:s3cret'), options)).toMatchObject({ reason: 'mismatch' });
-		expect(verifyInboundAuth('basicAuth', { ...rotating, previousPassword: '' }, header('vtiger:s3cret'), options)).toMatchObject({ reason: 'mismatch' });
+		expect(verifyInboundAuth('basicAuth', { ...rotating, previousPassword: '' }, header('vtiger:s3cret'), options)).toMatchObject({
+			reason: 'mismatch',
+		});
 	});
 
 	it('accepts the current and the previous bearer token during a rotation', () => {

@@ -54,7 +54,11 @@ function readVariable(env: SsrfEnv, name: string): string | undefined {
 	return file ? readFileSync(file, 'utf8').trim() : undefined;
 }
 
-const list = (value: string | undefined) => (value ?? '').split(',').map((entry) => entry.trim()).filter((entry) => entry !== '');
+const list = (value: string | undefined) =>
+	(value ?? '')
+		.split(',')
+		.map((entry) => entry.trim())
+		.filter((entry) => entry !== '');
 
 /** n8n strips one pair of surrounding quotes from this value and expands `default`. */
 function blockedRanges(value: string | undefined): string[] {

@@ -10,7 +10,16 @@ import { N8N_SSRF_VARIABLES } from './n8nSsrf';
 export type ProxyEnv = Record<string, string | undefined>;
 
 /** What proxy-from-env reads (it accepts the lower- and upper-case form of each). */
-const PROXY_VARIABLES = ['http_proxy', 'https_proxy', 'all_proxy', 'no_proxy', 'npm_config_http_proxy', 'npm_config_https_proxy', 'npm_config_proxy', 'npm_config_no_proxy'];
+const PROXY_VARIABLES = [
+	'http_proxy',
+	'https_proxy',
+	'all_proxy',
+	'no_proxy',
+	'npm_config_http_proxy',
+	'npm_config_https_proxy',
+	'npm_config_proxy',
+	'npm_config_no_proxy',
+];
 const VARIABLES = [
 	...PROXY_VARIABLES.flatMap((name) => [name, name.toUpperCase()]),
 	...N8N_SSRF_VARIABLES.flatMap((name) => [name, `${name}_FILE`]),

@@ -170,11 +170,24 @@ function exchange(options: RequestOptions, hop: Hop, requestOptions: Prepared, d
 			req.destroy();
 			const failure = toTransportError(error);
 			// Before the request has its socket, and TLS before the tunnel is open, failures are the proxy's.
-			const proxyFailed = proxy && !(error instanceof TransportError) && (!socketAssigned || (failure.code.startsWith('ERR_TLS_') && !tunnelOpen));
-			finish(Object.assign(proxyFailed ? proxyError(proxy.url, `could not be used: ${error.message}`) : failure, reused ? { reusedSocket: true } : {}));
+			const proxyFailed =
+				proxy && !(error instanceof TransportError) && (!socketAssigned || (failure.code.startsWith('ERR_TLS_') && !tunnelOpen));
+			finish(
+				Object.assign(
+					proxyFailed ? proxyError(proxy.url, `could not be used: ${error.message}`) : failure,
+					reused ? { reusedSocket: true } : {},
+				),
+			);
 		};
 		const timer = setTimeout(
-			() => fail(new TransportError('ETIMEDOUT', `No complete answer within ${Math.round((options.timeoutMs ?? DEFAULT_TIMEOUT_MS) / 100) / 10} s`, true)),
+			() =>
+				fail(
+					new TransportError(
+						'ETIMEDOUT',
+						`No complete answer within ${Math.round((options.timeoutMs ?? DEFAULT_TIMEOUT_MS) / 100) / 10} s`,
+						true,
+					),
+				),
 			Math.max(1, deadline - Date.now()),
 		);
 		const onAbort = () => fail(new TransportError('ERR_ABORTED', 'The execution was cancelled', false));
@@ -196,7 +209,12 @@ function exchange(options: RequestOptions, hop: Hop, requestOptions: Prepared, d
 	});
 }
 
-function readAnswer(res: http.IncomingMessage, maxBytes: number, finish: (error: undefined, value: Answer) => void, fail: (error: Error) => void) {
+function readAnswer(
+	res: http.IncomingMessage,
+	maxBytes: number,
+	finish: (error: undefined, value: Answer) => void,
+	fail: (error: Error) => void,
+) {
 	const chunks: Buffer[] = [];
 	let kept = 0;
 	let truncated = false;

@@ -10,7 +10,9 @@ describe('CRM Event Trigger in the node panel', () => {
 
 	it('lists one entry per CRM, each setting the CRM selector', () => {
 		expect(listed).toMatchObject({ name: 'crm', type: 'hidden' });
-		expect(listed?.options?.map((option) => ('value' in option ? option.value : undefined))).toEqual(CRM_PROFILES.map((profile) => profile.id));
+		expect(listed?.options?.map((option) => ('value' in option ? option.value : undefined))).toEqual(
+			CRM_PROFILES.map((profile) => profile.id),
+		);
 		expect(listed?.options?.map((option) => ('action' in option ? option.action : undefined))).toContain('On a Vtiger event');
 	});
 

@@ -5,7 +5,11 @@ const HOUR = 3600;
 
 describe('dedupeWindows', () => {
 	it('remembers sent ids for Remember Events For, and unmarked hashes only for the CRM’s documented retry window', () => {
-		expect(dedupeWindows({}, crmProfile('freshsales'))).toEqual({ windowSeconds: 72 * HOUR, hashedIdWindowSeconds: 49 * HOUR, maxEntries: 10_000 });
+		expect(dedupeWindows({}, crmProfile('freshsales'))).toEqual({
+			windowSeconds: 72 * HOUR,
+			hashedIdWindowSeconds: 49 * HOUR,
+			maxEntries: 10_000,
+		});
 		expect(dedupeWindows({}, crmProfile('vtiger'))?.hashedIdWindowSeconds).toBe(7 * HOUR);
 		expect(dedupeWindows({}, crmProfile('salesOs'))?.hashedIdWindowSeconds).toBe(27 * HOUR);
 	});
@@ -29,16 +33,23 @@ describe('dedupeWindows', () => {
 describe('configProblems: a signing credential that cannot fit the CRM', () => {
 	const configWith = async (credential: Record<string, unknown>) =>
 		await readConfig({
-			getNodeParameter: ((name: string, fallback?: unknown) => ({ crm: 'salesOs', authentication: 'signingSecret' })[name] ?? fallback) as never,
+			getNodeParameter: ((name: string, fallback?: unknown) =>
+				({ crm: 'salesOs', authentication: 'signingSecret' })[name] ?? fallback) as never,
 			getCredentials: async () => credential as never,
 		});
 
 	it('stops publishing with what SalesOS sends and what the credential expects', async () => {
 		const problems = configProblems(await configWith({ scheme: 'standardWebhooks', secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' }));
-		expect(problems).toContainEqual(expect.stringMatching(/^Credential: SalesOS signs with HMAC SHA256 of the body in X-Webhook-Signature; this credential's scheme is standardWebhooks/));
+		expect(problems).toContainEqual(
+			expect.stringMatching(
+				/^Credential: SalesOS signs with HMAC SHA256 of the body in X-Webhook-Signature; this credential's scheme is standardWebhooks/,
+			),
+		);
 	});
 
 	it('has nothing to say about a credential set up as SalesOS signs', async () => {
-		expect(configProblems(await configWith({ scheme: 'hmac', secret: 'salesos-secret', hmacHeaderName: 'X-Webhook-Signature' }))).toEqual([]);
+		expect(configProblems(await configWith({ scheme: 'hmac', secret: 'salesos-secret', hmacHeaderName: 'X-Webhook-Signature' }))).toEqual(
+			[],
+		);
 	});
 });

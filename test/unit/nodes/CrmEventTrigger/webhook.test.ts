@@ -19,7 +19,13 @@ async function serve(setup: WebhookSetup) {
 	return server;
 }
 
-const post = async (server: WebhookServer, body: Buffer | string, headers: Record<string, string> = {}, pathAndQuery = '/', method = 'POST') => {
+const post = async (
+	server: WebhookServer,
+	body: Buffer | string,
+	headers: Record<string, string> = {},
+	pathAndQuery = '/',
+	method = 'POST',
+) => {
 	const response = await fetch(`${server.url}${pathAndQuery}`, {
 		method,
 		headers: { 'content-type': 'application/json', ...headers },
@@ -35,7 +41,15 @@ const lastItems = (server: WebhookServer) => server.results[server.results.lengt
 const salesOsSecret = 'salesos-webhook-secret';
 const salesOsSetup = (options: Record<string, unknown> = {}): WebhookSetup => ({
 	parameters: { crm: 'salesOs', authentication: 'signingSecret', events: [], settings: options },
-	credentials: { webhookSigningSecretApi: { scheme: 'hmac', secret: salesOsSecret, hmacHeaderName: 'X-Webhook-Signature', algorithm: 'sha256', encoding: 'hex' } },
+	credentials: {
+		webhookSigningSecretApi: {
+			scheme: 'hmac',
+			secret: salesOsSecret,
+			hmacHeaderName: 'X-Webhook-Signature',
+			algorithm: 'sha256',
+			encoding: 'hex',
+		},
+	},
 });
 const salesOsBody = fixture('salesOs', 'opportunity-won.json');
 const salesOsSignature = (body: Buffer = salesOsBody) => createHmac('sha256', salesOsSecret).update(body).digest('hex');
@@ -148,7 +162,11 @@ describe('CRM Event Trigger webhook(): LeadSquared', () => {
 		const server = await serve(setup());
 		const response = await post(server, activities, { 'x-lsq-secret': 'lsq-secret' }, query);
 		expect(response).toMatchObject({ status: 200, json: { Status: 'Success', StatusReason: '' } });
-		expect(lastItems(server)?.map((item) => item.event)).toEqual(['lead_activity.created', 'lead_activity.created', 'lead_activity.created']);
+		expect(lastItems(server)?.map((item) => item.event)).toEqual([
+			'lead_activity.created',
+			'lead_activity.created',
+			'lead_activity.created',
+		]);
 		// The same minute delivered again starts nothing and still gets LeadSquared's success body.
 		expect(await post(server, activities, { 'x-lsq-secret': 'lsq-secret' }, query)).toMatchObject({
 			status: 200,
@@ -195,7 +213,11 @@ describe('CRM Event Trigger webhook(): HighLevel', () => {
 		const { body, headers } = signed(contact());
 		expect((await post(server, body, headers)).status).toBe(200);
 		expect(lastItems(server)).toEqual([
-			expect.objectContaining({ event: 'contact.created', eventId: '9062e8fb-5d3c-4b61-9a8e-2f4c7d1e0b55', meta: expect.objectContaining({ verifiedBy: 'highlevel-ed25519' }) }),
+			expect.objectContaining({
+				event: 'contact.created',
+				eventId: '9062e8fb-5d3c-4b61-9a8e-2f4c7d1e0b55',
+				meta: expect.objectContaining({ verifiedBy: 'highlevel-ed25519' }),
+			}),
 		]);
 	});
 
@@ -211,10 +233,20 @@ describe('CRM Event Trigger webhook(): HighLevel', () => {
 			credentials: { webhookBearerTokenApi: { token: 'ghl-token' } },
 		});
 		for (const method of ['GET', 'DELETE']) {
-			const response = await post(server, '', { authorization: 'Bearer ghl-token' }, `/?contact_id=c-${method}&email=a%40example.com`, method);
+			const response = await post(
+				server,
+				'',
+				{ authorization: 'Bearer ghl-token' },
+				`/?contact_id=c-${method}&email=a%40example.com`,
+				method,
+			);
 			expect(response.status).toBe(200);
 			expect(lastItems(server)).toEqual([
-				expect.objectContaining({ event: 'workflow.webhook', object: { type: 'contact', id: `c-${method}` }, data: { contact_id: `c-${method}`, email: 'a@example.com' } }),
+				expect.objectContaining({
+					event: 'workflow.webhook',
+					object: { type: 'contact', id: `c-${method}` },
+					data: { contact_id: `c-${method}`, email: 'a@example.com' },
+				}),
 			]);
 		}
 	});
@@ -237,7 +269,10 @@ describe('CRM Event Trigger webhook(): user-built and standard senders', () => {
 			parameters: { crm: 'vtiger', authentication: 'basicAuth', eventSource: 'fixed', fixedEvent: 'contact.updated', objectIdField: 'id' },
 			credentials: basic,
 		});
-		const response = await post(server, fixture('vtiger', 'contact.form'), { authorization, 'content-type': 'application/x-www-form-urlencoded' });
+		const response = await post(server, fixture('vtiger', 'contact.form'), {
+			authorization,
+			'content-type': 'application/x-www-form-urlencoded',
+		});
 		expect(response.status).toBe(200);
 		expect(lastItems(server)?.[0]).toMatchObject({
 			event: 'contact.updated',
@@ -249,7 +284,13 @@ describe('CRM Event Trigger webhook(): user-built and standard senders', () => {
 
 	it('keeps a query-parameter key out of a GET record and out of the raw request', async () => {
 		const keyed = await serve({
-			parameters: { crm: 'freshsales', authentication: 'apiKey', eventSource: 'fixed', fixedEvent: 'lead.created', settings: { includeRawRequest: true } },
+			parameters: {
+				crm: 'freshsales',
+				authentication: 'apiKey',
+				eventSource: 'fixed',
+				fixedEvent: 'lead.created',
+				settings: { includeRawRequest: true },
+			},
 			credentials: { webhookApiKeyApi: { location: 'query', name: 'key', apiKey: 'query-secret' } },
 		});
 		await post(keyed, '', {}, '/?key=query-secret&id=L-1&name=Ada', 'GET');
@@ -263,7 +304,13 @@ describe('CRM Event Trigger webhook(): user-built and standard senders', () => {
 		const clock = jest.spyOn(Date, 'now').mockReturnValue(now);
 		try {
 			const setup = (timestampField?: string): WebhookSetup => ({
-				parameters: { crm: 'freshsales', authentication: 'basicAuth', eventSource: 'fixed', fixedEvent: 'contact.updated', ...(timestampField ? { timestampField } : {}) },
+				parameters: {
+					crm: 'freshsales',
+					authentication: 'basicAuth',
+					eventSource: 'fixed',
+					fixedEvent: 'contact.updated',
+					...(timestampField ? { timestampField } : {}),
+				},
 				credentials: basic,
 			});
 			const body = '{"id":42,"email":"ada@example.com","updated_at":"2025-01-15T10:30:00Z"}';
@@ -295,7 +342,13 @@ describe('CRM Event Trigger webhook(): user-built and standard senders', () => {
 
 	it('answers 413 to XML past Options › Max XML Elements, before any execution', async () => {
 		const server = await serve({
-			parameters: { crm: 'freshsales', authentication: 'basicAuth', eventSource: 'field', eventField: 'event', settings: { maxXmlElements: 5 } },
+			parameters: {
+				crm: 'freshsales',
+				authentication: 'basicAuth',
+				eventSource: 'field',
+				eventField: 'event',
+				settings: { maxXmlElements: 5 },
+			},
 			credentials: basic,
 		});
 		// The fixture holds 10 elements.
@@ -314,7 +367,11 @@ describe('CRM Event Trigger webhook(): user-built and standard senders', () => {
 		});
 		const body = fixture('standardWebhooks', 'contact-created.json').toString();
 		const now = new Date();
-		const headers = { 'webhook-id': 'msg_1', 'webhook-timestamp': String(Math.floor(now.getTime() / 1000)), 'webhook-signature': new Webhook(secret).sign('msg_1', now, body) };
+		const headers = {
+			'webhook-id': 'msg_1',
+			'webhook-timestamp': String(Math.floor(now.getTime() / 1000)),
+			'webhook-signature': new Webhook(secret).sign('msg_1', now, body),
+		};
 		await post(server, body, headers);
 		expect(lastItems(server)?.[0]).toMatchObject({ event: 'contact.created', eventId: 'msg_1' });
 		expect(await post(server, body, headers)).toMatchObject({ status: 200, json: { duplicate: true } });
@@ -322,7 +379,10 @@ describe('CRM Event Trigger webhook(): user-built and standard senders', () => {
 
 	it('refuses a payload the profile cannot read with 400, naming what is missing', async () => {
 		const server = await serve({ parameters: { crm: 'custom', authentication: 'none', eventTypePath: '$.kind' } });
-		expect(await post(server, '{"type":"a.b"}')).toMatchObject({ status: 400, json: { message: 'The request has no event type at $.kind' } });
+		expect(await post(server, '{"type":"a.b"}')).toMatchObject({
+			status: 400,
+			json: { message: 'The request has no event type at $.kind' },
+		});
 	});
 });
 
@@ -351,14 +411,22 @@ describe('CRM Event Trigger: publishing checks the configuration', () => {
 			'IP Allowlist',
 		);
 		await expect(
-			create({ crm: 'leadSquared', authentication: 'apiKey' }, { webhookApiKeyApi: { location: 'header', name: 'Bad Header', apiKey: 'k' } }),
+			create(
+				{ crm: 'leadSquared', authentication: 'apiKey' },
+				{ webhookApiKeyApi: { location: 'header', name: 'Bad Header', apiKey: 'k' } },
+			),
 		).rejects.toThrow('not a valid header name');
 		await expect(create({ crm: 'leadSquared', authentication: 'none', events: ['opportunity.won', 'lead.created'] })).rejects.toThrow(
 			'Events: opportunity.won is not an event of LeadSquared',
 		);
 		await expect(
-			create({ crm: 'standardWebhooks', authentication: 'signingSecret' }, { webhookSigningSecretApi: { scheme: 'hmac', secret: 'not base64!' } }),
+			create(
+				{ crm: 'standardWebhooks', authentication: 'signingSecret' },
+				{ webhookSigningSecretApi: { scheme: 'hmac', secret: 'not base64!' } },
+			),
 		).rejects.toThrow('Credential: A Standard Webhooks secret must be "whsec_"');
-		await expect(create({ crm: 'salesOs', authentication: 'builtIn' })).rejects.toThrow('Authentication "builtIn" is not available for SalesOS');
+		await expect(create({ crm: 'salesOs', authentication: 'builtIn' })).rejects.toThrow(
+			'Authentication "builtIn" is not available for SalesOS',
+		);
 	});
 });

@@ -18,7 +18,12 @@ async function prepare(parameters: Record<string, unknown>, input: INodeExecutio
 }
 
 const retryLater = (key: string) => ({
-	delivery: { status: 'retry_later', node: 'node-1', idempotencyKey: key, attempts: [{ number: 1, startedAt: '2025-01-01T00:00:00.000Z', durationMs: 5 }] },
+	delivery: {
+		status: 'retry_later',
+		node: 'node-1',
+		idempotencyKey: key,
+		attempts: [{ number: 1, startedAt: '2025-01-01T00:00:00.000Z', durationMs: 5 }],
+	},
 });
 
 describe('Outbound Webhook jobs', () => {
@@ -26,7 +31,13 @@ describe('Outbound Webhook jobs', () => {
 		const urls = [URL_TEXT, 'example.com/hook'];
 		const { jobs, errors } = await prepare({ url: (itemIndex: number) => urls[itemIndex] }, items({ a: 1 }, { a: 2 }));
 		expect(jobs.map(isInvalidJob)).toEqual([false, true]);
-		expect(jobs[1]).toEqual({ kind: 'invalid', itemIndexes: [1], method: 'POST', redactedUrl: 'example.com/hook', error: expect.objectContaining({ field: 'URL' }) });
+		expect(jobs[1]).toEqual({
+			kind: 'invalid',
+			itemIndexes: [1],
+			method: 'POST',
+			redactedUrl: 'example.com/hook',
+			error: expect.objectContaining({ field: 'URL' }),
+		});
 		expect(jobs[1]).not.toHaveProperty('build');
 		expect(errors).toEqual([['URL', 1]]);
 	});
@@ -66,6 +77,9 @@ describe('Outbound Webhook jobs', () => {
 		const jobs = factory();
 		expect(jobs.single(input[0], 0)).toMatchObject({ itemIndexes: [0], method: 'POST', redactedUrl: URL_TEXT });
 		expect(jobs.batch(input, [0, 1])).toMatchObject({ itemIndexes: [0, 1] });
-		expect(jobs.invalid([1], { field: 'URL', message: 'bad', name: 'OutboundConfigError' } as OutboundConfigError)).toMatchObject({ kind: 'invalid', redactedUrl: URL_TEXT });
+		expect(jobs.invalid([1], { field: 'URL', message: 'bad', name: 'OutboundConfigError' } as OutboundConfigError)).toMatchObject({
+			kind: 'invalid',
+			redactedUrl: URL_TEXT,
+		});
 	});
 });

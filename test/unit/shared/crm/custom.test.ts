@@ -46,10 +46,16 @@ describe('Custom profile', () => {
 	});
 
 	it('reads XML and form bodies', () => {
-		const xml = requestInput('<event><type>ticket.closed</type><id>x1</id><data><id>t9</id></data></event>', { contentType: 'application/xml' });
+		const xml = requestInput('<event><type>ticket.closed</type><id>x1</id><data><id>t9</id></data></event>', {
+			contentType: 'application/xml',
+		});
 		expect(eventsOf(custom.normalise(xml))[0]).toMatchObject({ event: 'ticket.closed', eventId: 'x1', object: { id: 't9' } });
 		const form = requestInput('type=order.paid&id=o1', { contentType: 'application/x-www-form-urlencoded' });
-		expect(eventsOf(custom.normalise(form))[0]).toMatchObject({ event: 'order.paid', eventId: 'o1', data: { type: 'order.paid', id: 'o1' } });
+		expect(eventsOf(custom.normalise(form))[0]).toMatchObject({
+			event: 'order.paid',
+			eventId: 'o1',
+			data: { type: 'order.paid', id: 'o1' },
+		});
 	});
 
 	it('names the path that found no event type', () => {

@@ -10,8 +10,7 @@ import type { HeaderBag } from '../../../../nodes/shared/signatures/types';
 export const RECEIVED_AT = new Date('2025-01-15T10:30:05.000Z');
 
 /** The bytes of test/fixtures/crm/<profile>/<file>. */
-export const fixture = (profile: string, file: string): Buffer =>
-	readFileSync(join(__dirname, '../../../fixtures/crm', profile, file));
+export const fixture = (profile: string, file: string): Buffer => readFileSync(join(__dirname, '../../../fixtures/crm', profile, file));
 
 export interface RequestParts {
 	contentType?: string;

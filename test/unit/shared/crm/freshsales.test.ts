@@ -50,7 +50,12 @@ describe('Freshsales profile', () => {
 	});
 
 	it('takes the event from a query parameter', () => {
-		const [event] = normalise('deal-won.json', 'application/json', { eventSource: 'query', eventQueryParameter: 'event' }, { event: 'deal.lost' });
+		const [event] = normalise(
+			'deal-won.json',
+			'application/json',
+			{ eventSource: 'query', eventQueryParameter: 'event' },
+			{ event: 'deal.lost' },
+		);
 		expect(event).toMatchObject({ event: 'opportunity.lost', sourceEvent: 'deal.lost' });
 	});
 
@@ -67,8 +72,15 @@ describe('Freshsales profile', () => {
 	});
 
 	it('reads a GET request’s parameters from the query string', () => {
-		const input = requestInput('', { query: { id: '42', name: 'Deal', event: 'deal.created' }, settings: { eventSource: 'query', eventQueryParameter: 'event' } });
-		expect(eventsOf(freshsales.normalise(input))[0]).toMatchObject({ event: 'opportunity.created', object: { id: '42' }, data: { id: '42', name: 'Deal' } });
+		const input = requestInput('', {
+			query: { id: '42', name: 'Deal', event: 'deal.created' },
+			settings: { eventSource: 'query', eventQueryParameter: 'event' },
+		});
+		expect(eventsOf(freshsales.normalise(input))[0]).toMatchObject({
+			event: 'opportunity.created',
+			object: { id: '42' },
+			data: { id: '42', name: 'Deal' },
+		});
 	});
 
 	it('authenticates with Basic auth, as the Trigger Webhook action sends it', () => {
@@ -78,7 +90,11 @@ describe('Freshsales profile', () => {
 			query: {},
 			rawBody: fixture('freshsales', 'deal-won.json'),
 		});
-		expect(crmAuthenticator(freshsales, 'basicAuth', credential, {})(request('freshsales', 'p4ss'), { toleranceSeconds: 0 })).toMatchObject({ valid: true });
-		expect(crmAuthenticator(freshsales, 'basicAuth', credential, {})(request('freshsales', 'nope'), { toleranceSeconds: 0 })).toMatchObject({ valid: false });
+		expect(crmAuthenticator(freshsales, 'basicAuth', credential, {})(request('freshsales', 'p4ss'), { toleranceSeconds: 0 })).toMatchObject(
+			{ valid: true },
+		);
+		expect(crmAuthenticator(freshsales, 'basicAuth', credential, {})(request('freshsales', 'nope'), { toleranceSeconds: 0 })).toMatchObject(
+			{ valid: false },
+		);
 	});
 });

@@ -12,7 +12,9 @@ describe('LeadSquared profile', () => {
 	it('offers the 36 events of the LeadSquared docs plus the documented sales activity events', () => {
 		const seedNames = leadSquared.events.map((event) => event.name);
 		expect(seedNames).toHaveLength(39);
-		expect(seedNames).toEqual(expect.arrayContaining(['Lead Creation', 'Opportunity Stage/Status Change', 'User Availability Status Change']));
+		expect(seedNames).toEqual(
+			expect.arrayContaining(['Lead Creation', 'Opportunity Stage/Status Change', 'User Availability Status Change']),
+		);
 		expect(new Set(leadSquared.events.map((event) => event.value)).size).toBe(39);
 		for (const event of leadSquared.events) expect(event.value).toMatch(/^[a-z_]+\.[a-z_]+$/);
 	});
@@ -22,7 +24,9 @@ describe('LeadSquared profile', () => {
 	});
 
 	it('normalises Lead Creation: the lead is the record, ProspectID the object id, LeadSquared UTC time to ISO', () => {
-		const [event] = eventsOf(leadSquared.normalise(requestInput(fixture('leadSquared', 'lead-created.json'), { query: query('Lead_Post_Create') })));
+		const [event] = eventsOf(
+			leadSquared.normalise(requestInput(fixture('leadSquared', 'lead-created.json'), { query: query('Lead_Post_Create') })),
+		);
 		expect(event).toMatchObject({
 			event: 'lead.created',
 			sourceEvent: 'Lead_Post_Create',
@@ -58,9 +62,13 @@ describe('LeadSquared profile', () => {
 	});
 
 	it('marks the record’s hash as such unless ModifiedOn gives the time of the change', () => {
-		const [lead] = eventsOf(leadSquared.normalise(requestInput(fixture('leadSquared', 'lead-created.json'), { query: query('Lead_Post_Create') })));
+		const [lead] = eventsOf(
+			leadSquared.normalise(requestInput(fixture('leadSquared', 'lead-created.json'), { query: query('Lead_Post_Create') })),
+		);
 		expect(lead).not.toHaveProperty('eventIdSource');
-		const activities = eventsOf(leadSquared.normalise(requestInput(fixture('leadSquared', 'activities-bulk.json'), { query: query('LeadActivity_Post_Create') })));
+		const activities = eventsOf(
+			leadSquared.normalise(requestInput(fixture('leadSquared', 'activities-bulk.json'), { query: query('LeadActivity_Post_Create') })),
+		);
 		expect(activities.map((event) => event.eventIdSource)).toEqual(['hash', 'hash', 'hash']);
 	});
 

@@ -10,13 +10,25 @@ const options = { toleranceSeconds: 300 };
 const body = fixture('salesOs', 'opportunity-won.json');
 const digest = (encoding: 'hex' | 'base64', bytes = body) => createHmac('sha256', secret).update(bytes).digest(encoding);
 const verify = (signature: string, bytes = body, data: Record<string, unknown> = credential) =>
-	crmAuthenticator(salesOs, 'signingSecret', data, {})({ headers: { 'x-webhook-signature': signature }, query: {}, rawBody: bytes }, options);
+	crmAuthenticator(
+		salesOs,
+		'signingSecret',
+		data,
+		{},
+	)({ headers: { 'x-webhook-signature': signature }, query: {}, rawBody: bytes }, options);
 
 describe('SalesOS profile', () => {
 	it('offers all 20 events of the SalesOS docs under their own (already canonical) names', () => {
 		expect(salesOs.events).toHaveLength(20);
 		expect(salesOs.events.map((event) => event.value)).toEqual(
-			expect.arrayContaining(['lead.created', 'lead.converted', 'opportunity.won', 'quote.approved', 'meeting.scheduled', 'task.completed']),
+			expect.arrayContaining([
+				'lead.created',
+				'lead.converted',
+				'opportunity.won',
+				'quote.approved',
+				'meeting.scheduled',
+				'task.completed',
+			]),
 		);
 		expect(crmProfile('salesOs')).toBe(salesOs);
 	});
@@ -80,9 +92,10 @@ describe('SalesOS profile', () => {
 		expect(verify(digest('hex'), tampered)).toMatchObject({ valid: false, reason: 'mismatch' });
 		expect(verify(digest('base64'), tampered)).toMatchObject({ valid: false, reason: 'mismatch' });
 		expect(verify(digest('hex'), body, { ...credential, secret: 'other' })).toMatchObject({ valid: false });
-		expect(
-			crmAuthenticator(salesOs, 'signingSecret', credential, {})({ headers: {}, query: {}, rawBody: body }, options),
-		).toMatchObject({ valid: false, reason: 'missing' });
+		expect(crmAuthenticator(salesOs, 'signingSecret', credential, {})({ headers: {}, query: {}, rawBody: body }, options)).toMatchObject({
+			valid: false,
+			reason: 'missing',
+		});
 	});
 
 	it('accepts a previous secret during a rotation', () => {

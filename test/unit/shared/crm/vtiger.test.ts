@@ -49,7 +49,10 @@ describe('Vtiger profile', () => {
 		const list = (...ids: string[]) =>
 			`<records>${ids.map((id) => `<record><id>${id}</id><firstname>F${id}</firstname></record>`).join('')}</records>`;
 		const read = (xml: string) =>
-			eventsOf(vtiger.normalise(requestInput(xml, { contentType: 'application/xml', settings }))).map((event) => [event.object.id, event.data]);
+			eventsOf(vtiger.normalise(requestInput(xml, { contentType: 'application/xml', settings }))).map((event) => [
+				event.object.id,
+				event.data,
+			]);
 		expect(read(list('12x1', '12x2'))).toEqual([
 			['12x1', { id: '12x1', firstname: 'F12x1' }],
 			['12x2', { id: '12x2', firstname: 'F12x2' }],

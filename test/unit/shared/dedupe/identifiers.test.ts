@@ -4,7 +4,12 @@ import { postgresConnectionOf, redisConnectionOf, storeConnectionProblems } from
 describe('names that reach SQL or Redis keys', () => {
 	it.each(['n8n_webhook_dedupe', 'hooks.dedupe', '_t1', 'A'.repeat(63)])('accepts the table name %s and quotes each part', (name) => {
 		expect(tableNameProblems(name)).toEqual([]);
-		expect(quotedTableName(name)).toBe(name.split('.').map((part) => `"${part}"`).join('.'));
+		expect(quotedTableName(name)).toBe(
+			name
+				.split('.')
+				.map((part) => `"${part}"`)
+				.join('.'),
+		);
 	});
 
 	it.each(['', 't; DROP TABLE users', 'a.b.c', '1table', 't"x', 'has space', 'ü', 'A'.repeat(64), 'schema.', '.t'])(
@@ -23,7 +28,13 @@ describe('names that reach SQL or Redis keys', () => {
 
 describe('store settings from a credential', () => {
 	it('fills defaults and names each bad field', () => {
-		expect(redisConnectionOf({})).toMatchObject({ host: 'localhost', port: 6379, database: 0, tls: false, keyPrefix: 'n8n-webhook-dedupe:' });
+		expect(redisConnectionOf({})).toMatchObject({
+			host: 'localhost',
+			port: 6379,
+			database: 0,
+			tls: false,
+			keyPrefix: 'n8n-webhook-dedupe:',
+		});
 		expect(postgresConnectionOf({})).toMatchObject({ host: 'localhost', port: 5432, database: 'n8n', user: 'postgres', ssl: 'disable' });
 		expect(storeConnectionProblems(redisConnectionOf({ host: ' ', port: 70000, database: -1 }))).toEqual([
 			'Host is empty',

@@ -2,7 +2,16 @@ import { closeAllStores, leave, sharedStoreFor } from '../../../../nodes/shared/
 import type { RedisConnection } from '../../../../nodes/shared/dedupe/connection';
 import type { SharedDedupeStore } from '../../../../nodes/shared/dedupe/types';
 
-const settings = (host: string): RedisConnection => ({ kind: 'redis', host, port: 6379, username: '', password: 'p', database: 0, tls: false, keyPrefix: '' });
+const settings = (host: string): RedisConnection => ({
+	kind: 'redis',
+	host,
+	port: 6379,
+	username: '',
+	password: 'p',
+	database: 0,
+	tls: false,
+	keyPrefix: '',
+});
 
 function fakeFactory() {
 	const opened: string[] = [];

@@ -41,8 +41,6 @@ describe('inboundAuthFromCredential', () => {
 	it('derives each credential once', () => {
 		const data = { scheme: 'hmac', secret: 's' };
 		expect(inboundAuthFromCredential('signingSecret', data)).toBe(inboundAuthFromCredential('signingSecret', { ...data }));
-		expect(inboundAuthFromCredential('signingSecret', data)).not.toBe(
-			inboundAuthFromCredential('signingSecret', { ...data, secret: 't' }),
-		);
+		expect(inboundAuthFromCredential('signingSecret', data)).not.toBe(inboundAuthFromCredential('signingSecret', { ...data, secret: 't' }));
 	});
 });

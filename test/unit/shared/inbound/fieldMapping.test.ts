@@ -55,7 +55,12 @@ describe('field mapping', () => {
 	it('names the problem field', () => {
 		expect(() => compileFieldMapping({ fields: [{ name: '', path: '$.a' }] })).toThrow('Field Mapping: a field has no name');
 		expect(() =>
-			compileFieldMapping({ fields: [{ name: 'a', path: '$.a' }, { name: 'a', path: '$.b' }] }),
+			compileFieldMapping({
+				fields: [
+					{ name: 'a', path: '$.a' },
+					{ name: 'a', path: '$.b' },
+				],
+			}),
 		).toThrow('the field "a" is mapped twice');
 		expect(() => compileFieldMapping({ fields: [{ name: 'email', path: 'body.email' }] })).toThrow(
 			'Field Mapping "email": "body.email" must start with $',

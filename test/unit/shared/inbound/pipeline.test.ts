@@ -47,11 +47,7 @@ function request(overrides: Partial<InboundRequest> & { bodyText?: string | Buff
 	};
 }
 
-const run = (
-	req: InboundRequest,
-	settings: InboundPolicyOptions = {},
-	context: Partial<PipelineContext> = {},
-) =>
+const run = (req: InboundRequest, settings: InboundPolicyOptions = {}, context: Partial<PipelineContext> = {}) =>
 	runInboundPipeline(req, compileInboundPolicy(settings), {
 		authenticate: inboundAuthFromCredential('none', undefined).authenticate,
 		...context,
@@ -83,7 +79,11 @@ describe('runInboundPipeline: Standard Webhooks vector', () => {
 
 	it('refuses a wrong secret with 401', async () => {
 		const wrong = 'whsec_' + Buffer.from('another secret of 24 bytes!').toString('base64');
-		const result = await run(request({ headers: vectorHeaders, bodyText: VECTOR.body }), {}, { ...at, authenticate: standardWebhooks(wrong) });
+		const result = await run(
+			request({ headers: vectorHeaders, bodyText: VECTOR.body }),
+			{},
+			{ ...at, authenticate: standardWebhooks(wrong) },
+		);
 		expect(result).toMatchObject({ status: 401, code: 'unauthorized', message: 'webhook-signature does not match the body' });
 	});
 
@@ -150,7 +150,11 @@ describe('runInboundPipeline: order of checks', () => {
 	});
 
 	it('refuses unsigned garbage with 401, not 400: nothing unauthenticated is parsed', async () => {
-		const result = await run(request({ headers: { 'content-type': 'application/json' }, bodyText: '{not json' }), {}, { authenticate: hmac });
+		const result = await run(
+			request({ headers: { 'content-type': 'application/json' }, bodyText: '{not json' }),
+			{},
+			{ authenticate: hmac },
+		);
 		expect(result).toMatchObject({ status: 401, message: 'Missing X-Webhook-Signature header' });
 	});
 
@@ -179,7 +183,11 @@ describe('runInboundPipeline: order of checks', () => {
 	it('checks the content type after authentication (415) and parses after that (400)', async () => {
 		const xmlish = 'a,b,c';
 		expect(
-			await run(request({ headers: { ...hmacHeaders(xmlish), 'content-type': 'application/x-unknown' }, bodyText: xmlish }), {}, { authenticate: hmac }),
+			await run(
+				request({ headers: { ...hmacHeaders(xmlish), 'content-type': 'application/x-unknown' }, bodyText: xmlish }),
+				{},
+				{ authenticate: hmac },
+			),
 		).toMatchObject({ status: 415 });
 		const malformed = '{"a":';
 		expect(await run(request({ headers: hmacHeaders(malformed), bodyText: malformed }), {}, { authenticate: hmac })).toMatchObject({
@@ -211,7 +219,9 @@ describe('runInboundPipeline: handshake and duplicates', () => {
 			status: 200,
 			body: '{"challenge":"c-123"}',
 		});
-		expect(await run(request({ headers: { 'content-type': 'application/json' }, bodyText: body }), settings, { authenticate: hmac })).toMatchObject({
+		expect(
+			await run(request({ headers: { 'content-type': 'application/json' }, bodyText: body }), settings, { authenticate: hmac }),
+		).toMatchObject({
 			status: 401,
 		});
 	});
@@ -261,7 +271,9 @@ describe('runInboundPipeline: a dedupe store that cannot answer', () => {
 		run(request({ headers: { 'content-type': 'application/json' }, bodyText: '{"id":"evt_1"}' }), settings, { dedupe });
 
 	it('answers 503 with Retry-After and accepts nothing', async () => {
-		const result = await send({ seenBefore: async () => Promise.reject(new DedupeStoreUnavailable('Redis at 127.0.0.1:1: connect ECONNREFUSED')) });
+		const result = await send({
+			seenBefore: async () => Promise.reject(new DedupeStoreUnavailable('Redis at 127.0.0.1:1: connect ECONNREFUSED')),
+		});
 		expect(result).toMatchObject({ outcome: 'rejected', status: 503, code: 'dedupe_store_unavailable', headers: { 'Retry-After': '5' } });
 		// The reason is logged, not sent.
 		expect(result).toMatchObject({ logDetail: expect.stringContaining('ECONNREFUSED') });
@@ -283,9 +295,19 @@ describe('runInboundPipeline: a check that verified other bytes than those recei
 	it('hands on only the signed bytes and their JSON, without parsing the received body', async () => {
 		const signed = Buffer.from('{"email":"owner@example.com"}');
 		const result = await run(
-			request({ headers: { 'content-type': 'application/json' }, bodyText: '{"email":"attacker@evil.example","email":"owner@example.com"}' }),
+			request({
+				headers: { 'content-type': 'application/json' },
+				bodyText: '{"email":"attacker@evil.example","email":"owner@example.com"}',
+			}),
 			{},
-			{ authenticate: () => ({ valid: true, scheme: 'test', secretIndex: 0, signedBody: { bytes: signed, json: { email: 'owner@example.com' } } }) },
+			{
+				authenticate: () => ({
+					valid: true,
+					scheme: 'test',
+					secretIndex: 0,
+					signedBody: { bytes: signed, json: { email: 'owner@example.com' } },
+				}),
+			},
 		);
 		expect(result).toMatchObject({ outcome: 'accepted', rawBody: signed, body: { email: 'owner@example.com' } });
 	});

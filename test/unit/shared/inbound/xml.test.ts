@@ -61,7 +61,11 @@ describe('XML', () => {
 
 	it('answers 413 past 100,000 elements by default, adds the caller’s advice, and takes a higher limit', () => {
 		const xml = `<r>${'<a/>'.repeat(100_000)}</r>`;
-		expect(parseXml(xml, 1000)).toMatchObject({ status: 413, code: 'xml_too_many_elements', message: 'XML has more than 100,000 elements' });
+		expect(parseXml(xml, 1000)).toMatchObject({
+			status: 413,
+			code: 'xml_too_many_elements',
+			message: 'XML has more than 100,000 elements',
+		});
 		expect(parseXml(xml, 1000, 100_000, 'send fewer')).toMatchObject({ message: 'XML has more than 100,000 elements; send fewer' });
 		expect(parseXml(xml, 1000, 100_001)).toHaveProperty('value.r.a.length', 100_000);
 	});

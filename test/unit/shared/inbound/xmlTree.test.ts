@@ -22,7 +22,13 @@ describe('buildXmlTree limits', () => {
 	it.each([
 		['elements', 'maxElements', (count: number) => siblings(count - 1), 'xml_too_many_elements', 'XML has more than 50 elements'],
 		['attributes', 'maxAttributes', attributes, 'xml_too_many_attributes', 'XML has more than 50 attributes'],
-		['text nodes', 'maxTextNodes', (count: number) => `<r>${'x<b/>'.repeat(count - 1)}x</r>`, 'xml_too_many_text_nodes', 'XML has more than 50 text nodes'],
+		[
+			'text nodes',
+			'maxTextNodes',
+			(count: number) => `<r>${'x<b/>'.repeat(count - 1)}x</r>`,
+			'xml_too_many_text_nodes',
+			'XML has more than 50 text nodes',
+		],
 	] as const)('accepts exactly the limit of %s and answers 413 one past it', (_label, limit, build, code, message) => {
 		expect(refusal(build(50), { [limit]: 50 })).toBeUndefined();
 		expect(refusal(build(51), { [limit]: 50 })).toEqual({
@@ -114,7 +120,9 @@ function generatedDocuments(count: number): string[] {
 		return pick(texts);
 	};
 	const attributeList = () =>
-		random() < 0.6 ? '' : Array.from({ length: Math.floor(random() * 4) }, () => ` ${pick([...names, 'id', 'ID'])}="${pick(texts)}"`).join('');
+		random() < 0.6
+			? ''
+			: Array.from({ length: Math.floor(random() * 4) }, () => ` ${pick([...names, 'id', 'ID'])}="${pick(texts)}"`).join('');
 	const element = (depth: number): string => {
 		const name = pick(names);
 		if (random() < 0.2) return `<${name}${attributeList()}/>`;

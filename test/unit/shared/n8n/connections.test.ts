@@ -4,7 +4,14 @@ import { isOutputConnected } from '../../../../nodes/shared/n8n/connections';
 
 /** n8n's connectionsByDestinationNode for: Sender output 0 → Log, output 2 → Alert; Other → Log. */
 const INTO = {
-	Log: { main: [[{ node: 'Sender', type: 'main', index: 0 }, { node: 'Other', type: 'main', index: 0 }]] },
+	Log: {
+		main: [
+			[
+				{ node: 'Sender', type: 'main', index: 0 },
+				{ node: 'Other', type: 'main', index: 0 },
+			],
+		],
+	},
 	Alert: { main: [null, [{ node: 'Sender', type: 'main', index: 2 }]] },
 } as Record<string, { main: unknown[] }>;
 

@@ -26,7 +26,10 @@ describe('CredentialCache', () => {
 	it('reads a credential once for requests within the reuse time, concurrent ones included', async () => {
 		const credentials = cache();
 		const { context, reads } = contextWith('c1', [{ secret: 'one' }]);
-		const first = await Promise.all([credentials.get(context, 'webhookSigningSecretApi'), credentials.get(context, 'webhookSigningSecretApi')]);
+		const first = await Promise.all([
+			credentials.get(context, 'webhookSigningSecretApi'),
+			credentials.get(context, 'webhookSigningSecretApi'),
+		]);
 		clock = 999;
 		const later = await credentials.get(context, 'webhookSigningSecretApi');
 		expect([...first, later]).toEqual([{ secret: 'one' }, { secret: 'one' }, { secret: 'one' }]);

@@ -57,9 +57,9 @@ describe('webhookCredentialTest', () => {
 			message: 'The Test URL answered HTTP 401 Unauthorized',
 		});
 		expect(await test('webhookBearerTokenApi', { token: 'tok-1', testUrl: `${baseUrl}/me` })).toMatchObject({ status: 'OK' });
-		expect(
-			await test('webhookApiKeyApi', { location: 'query', name: 'api_key', apiKey: 'key-1', testUrl: `${baseUrl}/me` }),
-		).toMatchObject({ status: 'OK' });
+		expect(await test('webhookApiKeyApi', { location: 'query', name: 'api_key', apiKey: 'key-1', testUrl: `${baseUrl}/me` })).toMatchObject(
+			{ status: 'OK' },
+		);
 		expect(seen.at(-1)?.url).toBe('/me?api_key=key-1');
 	});
 
@@ -86,11 +86,17 @@ describe('credentialTestFor', () => {
 	}));
 
 	it('hands the kind behind the credential type and its values to the test', async () => {
-		expect(await echo.call(context, { id: '1', name: 'a', type: 'secondCredentialApi', data: { x: 1 } })).toEqual({ status: 'OK', message: 'second {"x":1}' });
+		expect(await echo.call(context, { id: '1', name: 'a', type: 'secondCredentialApi', data: { x: 1 } })).toEqual({
+			status: 'OK',
+			message: 'second {"x":1}',
+		});
 		expect(await echo.call(context, { id: '1', name: 'a', type: 'firstCredentialApi' })).toEqual({ status: 'OK', message: 'first {}' });
 	});
 
 	it('answers a credential of another type with an error naming it', async () => {
-		expect(await echo.call(context, { id: '1', name: 'a', type: 'otherApi', data: {} })).toEqual({ status: 'Error', message: 'Unknown credential type otherApi' });
+		expect(await echo.call(context, { id: '1', name: 'a', type: 'otherApi', data: {} })).toEqual({
+			status: 'Error',
+			message: 'Unknown credential type otherApi',
+		});
 	});
 });

@@ -40,7 +40,9 @@ describe('dedupeScopeOf: ids recorded in webhook() survive n8n starting the exec
 		const saved = JSON.parse(JSON.stringify(first.staticData)) as IDataObject;
 
 		const webhookWorkflow = workflowOver(saved);
-		expect(await dedupeScopeOf(contextOf(webhookWorkflow), options)?.seenBefore([{ eventId: 'evt_new', windowSeconds: 3600 }])).toEqual([false]);
+		expect(await dedupeScopeOf(contextOf(webhookWorkflow), options)?.seenBefore([{ eventId: 'evt_new', windowSeconds: 3600 }])).toEqual([
+			false,
+		]);
 		expect(webhookWorkflow.staticData.__dataChanged).toBe(true);
 		// What WorkflowRunner.run() does with the same object when the execution starts.
 		workflowOver(saved);

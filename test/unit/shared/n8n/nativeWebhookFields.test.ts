@@ -23,7 +23,12 @@ function engineAndResolver(type: INodeType, parameters: INodeParameters) {
 	const resolvers = description[WEBHOOK_RESOLVERS];
 	return Object.keys(resolvers).map((field) => ({
 		field,
-		engine: workflow.expression.getSimpleParameterValue(withDefaults, description[field as keyof IWebhookDescription] as string, 'internal', {}),
+		engine: workflow.expression.getSimpleParameterValue(
+			withDefaults,
+			description[field as keyof IWebhookDescription] as string,
+			'internal',
+			{},
+		),
 		native: resolvers[field].resolve(withDefaults.parameters),
 	}));
 }
@@ -51,7 +56,10 @@ describe('native webhook-description fields', () => {
 
 	it.each<[string, INodeParameters]>([
 		['defaults', {}],
-		['several methods and an answer after the last node', { httpMethod: ['POST', 'PUT'], path: 'in/x', responseMode: 'lastNode', responseCode: 202, lastNodeResponseData: 'allEntries' }],
+		[
+			'several methods and an answer after the last node',
+			{ httpMethod: ['POST', 'PUT'], path: 'in/x', responseMode: 'lastNode', responseCode: 202, lastNodeResponseData: 'allEntries' },
+		],
 		['an immediate answer', { httpMethod: ['GET'], path: 'y', responseMode: 'onReceived', responseCode: 204 }],
 	])('Inbound Webhook Trigger: the resolvers equal the engine (%s)', (_name, parameters) => {
 		for (const { field, engine, native } of engineAndResolver(new InboundWebhookTrigger(), parameters)) {

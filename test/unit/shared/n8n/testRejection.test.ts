@@ -12,7 +12,9 @@ const secret = 'test-mode-secret';
 const setup = (mode: 'manual' | 'webhook'): WebhookSetup => ({
 	mode,
 	parameters: { crm: 'salesOs', authentication: 'signingSecret', events: [], settings: {} },
-	credentials: { webhookSigningSecretApi: { scheme: 'hmac', secret, hmacHeaderName: 'X-Webhook-Signature', algorithm: 'sha256', encoding: 'hex' } },
+	credentials: {
+		webhookSigningSecretApi: { scheme: 'hmac', secret, hmacHeaderName: 'X-Webhook-Signature', algorithm: 'sha256', encoding: 'hex' },
+	},
 });
 const body = JSON.stringify({ id: 'evt_1', event: 'opportunity.won', data: {} });
 const servers: WebhookServer[] = [];

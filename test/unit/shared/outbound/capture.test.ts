@@ -1,6 +1,15 @@
 import { compileCapture, runCapture } from '../../../../nodes/shared/outbound/capture';
 
-const json = JSON.stringify({ data: { id: 'inv_1', lines: [{ sku: 'a', qty: 1 }, { sku: 'b', qty: 3 }] }, ok: true });
+const json = JSON.stringify({
+	data: {
+		id: 'inv_1',
+		lines: [
+			{ sku: 'a', qty: 1 },
+			{ sku: 'b', qty: 3 },
+		],
+	},
+	ok: true,
+});
 const xml = '<?xml version="1.0"?><invoice id="42"><status>paid</status><line sku="a"/><line sku="b"/><note>x &amp; y</note></invoice>';
 
 describe('JSONPath capture', () => {
@@ -24,23 +33,43 @@ describe('JSONPath capture', () => {
 	});
 
 	it('explains a response that is not JSON', () => {
-		expect(runCapture(spec, '<html>oops</html>')).toMatchObject({ error: 'the response is not JSON, so JSONPath cannot run', values: { invoiceId: null, skus: [] } });
+		expect(runCapture(spec, '<html>oops</html>')).toMatchObject({
+			error: 'the response is not JSON, so JSONPath cannot run',
+			values: { invoiceId: null, skus: [] },
+		});
 	});
 
 	it('never runs code from a filter', () => {
-		const hostile = compileCapture('jsonPath', [{ name: 'x', expression: "$[?(@.constructor.constructor('return process')().exit())]" }], 'Capture');
+		const hostile = compileCapture(
+			'jsonPath',
+			[{ name: 'x', expression: "$[?(@.constructor.constructor('return process')().exit())]" }],
+			'Capture',
+		);
 		expect(runCapture(hostile, json).values).toEqual({ x: null });
 	});
 
 	it('refuses invalid expressions and duplicate or empty names up front', () => {
-		expect(() => compileCapture('jsonPath', [{ name: 'a', expression: 'data.id' }], 'Capture On Success')).toThrow(/Capture On Success "a": .*must start with \$/);
-		expect(() => compileCapture('jsonPath', [{ name: 'a', expression: '$.a' }, { name: 'a', expression: '$.b' }], 'Capture')).toThrow(/twice/);
+		expect(() => compileCapture('jsonPath', [{ name: 'a', expression: 'data.id' }], 'Capture On Success')).toThrow(
+			/Capture On Success "a": .*must start with \$/,
+		);
+		expect(() =>
+			compileCapture(
+				'jsonPath',
+				[
+					{ name: 'a', expression: '$.a' },
+					{ name: 'a', expression: '$.b' },
+				],
+				'Capture',
+			),
+		).toThrow(/twice/);
 		expect(() => compileCapture('jsonPath', [{ name: ' ', expression: '$.a' }], 'Capture')).toThrow(/without a name/);
 	});
 
 	it('refuses names that would set or shadow the prototype of `captured`', () => {
 		for (const name of ['__proto__', 'constructor', 'prototype']) {
-			expect(() => compileCapture('jsonPath', [{ name, expression: '$.a' }], 'Capture On Success')).toThrow(`Capture On Success cannot use the name "${name}"`);
+			expect(() => compileCapture('jsonPath', [{ name, expression: '$.a' }], 'Capture On Success')).toThrow(
+				`Capture On Success cannot use the name "${name}"`,
+			);
 		}
 	});
 });
@@ -76,7 +105,9 @@ describe('XPath capture', () => {
 	});
 
 	it('refuses an invalid XPath up front', () => {
-		expect(() => compileCapture('xPath', [{ name: 'a', expression: '//a[' }], 'Capture On Failure')).toThrow(/Capture On Failure "a": "\/\/a\[" is not a valid XPath/);
+		expect(() => compileCapture('xPath', [{ name: 'a', expression: '//a[' }], 'Capture On Failure')).toThrow(
+			/Capture On Failure "a": "\/\/a\[" is not a valid XPath/,
+		);
 		expect(() => compileCapture('xPath', [{ name: 'a', expression: ' ' }], 'Capture')).toThrow(/empty/);
 	});
 
@@ -87,12 +118,21 @@ describe('XPath capture', () => {
 		expect(() => compileCapture('xPath', [{ name: 'id', expression: '//a[name() = lower-case("A")]' }], 'Capture On Success')).toThrow(
 			'Capture On Success "id": lower-case() is not an XPath 1.0 function',
 		);
-		expect(() => compileCapture('xPath', [{ name: 'n', expression: 'count(//line[translate(@sku, "AB", "ab") = "a"])' }], 'Capture')).not.toThrow();
+		expect(() =>
+			compileCapture('xPath', [{ name: 'n', expression: 'count(//line[translate(@sku, "AB", "ab") = "a"])' }], 'Capture'),
+		).not.toThrow();
 	});
 
 	it('reports a field that fails on the response and still captures the others', () => {
 		// Wrong arity only shows when the predicate runs on a matching element.
-		const partly = compileCapture('xPath', [{ name: 'bad', expression: '//line[substring()]' }, { name: 'status', expression: '//status' }], 'Capture');
+		const partly = compileCapture(
+			'xPath',
+			[
+				{ name: 'bad', expression: '//line[substring()]' },
+				{ name: 'status', expression: '//status' },
+			],
+			'Capture',
+		);
 		expect(runCapture(partly, xml)).toEqual({
 			values: { bad: null, status: 'paid' },
 			unmatched: ['bad'],

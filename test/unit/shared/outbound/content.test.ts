@@ -41,7 +41,11 @@ describe('buildBody', () => {
 	});
 
 	it('renders a template with the content type of the encoding', () => {
-		const body = buildBody({ mode: 'template', template: compileTemplate('<e>{{contact.email}}</e>', 'xml'), json, missing: 'empty' }, 'xml', options);
+		const body = buildBody(
+			{ mode: 'template', template: compileTemplate('<e>{{contact.email}}</e>', 'xml'), json, missing: 'empty' },
+			'xml',
+			options,
+		);
 		expect(body).toEqual({ body: Buffer.from('<e>a@b.c</e>'), contentType: 'application/xml; charset=utf-8' });
 	});
 

@@ -13,7 +13,9 @@ describe('deliveryMessage', () => {
 		expect(deliveryMessage({ ...base, status: 'failed', finalStatusCode: 400, attemptCount: 2 }, error as never)).toBe(
 			'Failed after 2 attempts: 400 Bad Request: the receiver refused the body',
 		);
-		expect(deliveryMessage({ ...base, status: 'failed', finalStatusCode: 500, attemptCount: 5 })).toBe('Failed after 5 attempts: answered 500');
+		expect(deliveryMessage({ ...base, status: 'failed', finalStatusCode: 500, attemptCount: 5 })).toBe(
+			'Failed after 5 attempts: answered 500',
+		);
 	});
 
 	it('says a job that never sent failed before sending', () => {
@@ -24,7 +26,12 @@ describe('deliveryMessage', () => {
 	});
 
 	it('gives the time of the next attempt for an item waiting to retry', () => {
-		const message = deliveryMessage({ status: 'retry_later', finalStatusCode: null, attemptCount: 1, nextAttemptAt: '2026-12-05T10:00:00.000Z' });
+		const message = deliveryMessage({
+			status: 'retry_later',
+			finalStatusCode: null,
+			attemptCount: 1,
+			nextAttemptAt: '2026-12-05T10:00:00.000Z',
+		});
 		expect(message).toBe('Waiting to retry at 2026-12-05T10:00:00.000Z after 1 attempt: no answer');
 	});
 });

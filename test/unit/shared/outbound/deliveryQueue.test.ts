@@ -2,7 +2,15 @@ import type { JobState } from '../../../../nodes/shared/outbound/deliveryQueue';
 import { DeliveryQueue, HANDOFF_MARGIN_MS } from '../../../../nodes/shared/outbound/deliveryQueue';
 import type { DeliveryResult, DeliveryJob } from '../../../../nodes/shared/outbound/deliveryTypes';
 
-const job = { itemIndexes: [0], method: 'POST', url: new URL('http://127.0.0.1/'), redactedUrl: 'http://127.0.0.1/', headers: {}, build: () => undefined, idempotencyKey: 'k' } as DeliveryJob;
+const job = {
+	itemIndexes: [0],
+	method: 'POST',
+	url: new URL('http://127.0.0.1/'),
+	redactedUrl: 'http://127.0.0.1/',
+	headers: {},
+	build: () => undefined,
+	idempotencyKey: 'k',
+} as DeliveryJob;
 const state = (index: number): JobState => ({ index, job, attempts: [], startedMs: 0, readyAt: 0 });
 
 function clock(start: number) {
@@ -52,7 +60,8 @@ describe('DeliveryQueue', () => {
 	});
 
 	describe('keeping a deferred Retry Later time durable', () => {
-		const result = (nextAttemptAt: string) => ({ status: 'retry_later', delivery: { status: 'retry_later', nextAttemptAt } }) as DeliveryResult;
+		const result = (nextAttemptAt: string) =>
+			({ status: 'retry_later', delivery: { status: 'retry_later', nextAttemptAt } }) as DeliveryResult;
 
 		it('moves a time the rest of the batch cut short to the threshold plus the hand-off margin', () => {
 			const time = clock(Date.parse('2025-01-01T00:00:00.000Z'));

@@ -1,4 +1,10 @@
-import { headerTemplateLines, mergeHeaders, parseHeaderLines, parseResolvedHeaderLines, validateHeaders } from '../../../../nodes/shared/outbound/headers';
+import {
+	headerTemplateLines,
+	mergeHeaders,
+	parseHeaderLines,
+	parseResolvedHeaderLines,
+	validateHeaders,
+} from '../../../../nodes/shared/outbound/headers';
 
 const errorOf = (fn: () => unknown) => {
 	try {
@@ -41,7 +47,9 @@ describe('Header Lines with expressions, resolved line by line', () => {
 	});
 
 	it('refuses an expression that continues on another line, naming the line', () => {
-		expect(errorOf(() => headerTemplateLines('X-A: 1\nX-Note: {{ $json\n.note }}')).message).toBe('Line 2 of Custom Headers has an expression that continues on another line');
+		expect(errorOf(() => headerTemplateLines('X-A: 1\nX-Note: {{ $json\n.note }}')).message).toBe(
+			'Line 2 of Custom Headers has an expression that continues on another line',
+		);
 	});
 
 	it('refuses a line break that item data put inside a line, naming the header', () => {
@@ -58,7 +66,10 @@ describe('Header Lines with expressions, resolved line by line', () => {
 });
 
 describe('validateHeaders', () => {
-	const check = (name: string, value = 'v') => () => validateHeaders([{ name, value }]);
+	const check =
+		(name: string, value = 'v') =>
+		() =>
+			validateHeaders([{ name, value }]);
 
 	it('refuses a name with a space and names the header', () => {
 		const error = errorOf(check('X-Sample Custom Header1'));
@@ -92,7 +103,14 @@ describe('validateHeaders', () => {
 	});
 
 	it('refuses the same header twice, whatever its case', () => {
-		expect(errorOf(() => validateHeaders([{ name: 'X-A', value: '1' }, { name: 'x-a', value: '2' }])).message).toMatch(/"x-a" is listed twice/);
+		expect(
+			errorOf(() =>
+				validateHeaders([
+					{ name: 'X-A', value: '1' },
+					{ name: 'x-a', value: '2' },
+				]),
+			).message,
+		).toMatch(/"x-a" is listed twice/);
 	});
 
 	it('refuses an empty name and trims values', () => {

@@ -37,10 +37,15 @@ describe('parseResponseBody', () => {
 		const declared = latin1('<?xml version="1.0" encoding="ISO-8859-1"?><contact><name>Zoë Müller</name></contact>');
 		expect(parse(declared, 'application/xml')).toEqual({ format: 'xml', body: { contact: { name: 'Zoë Müller' } } });
 		expect(parse(latin1('<c><n>Köln</n></c>'), 'text/xml; charset=ISO-8859-1')).toEqual({ format: 'xml', body: { c: { n: 'Köln' } } });
-		expect(parse(latin1('{"city":"Köln"}'), 'application/json; charset="windows-1252"')).toEqual({ format: 'json', body: { city: 'Köln' } });
+		expect(parse(latin1('{"city":"Köln"}'), 'application/json; charset="windows-1252"')).toEqual({
+			format: 'json',
+			body: { city: 'Köln' },
+		});
 		expect(parse(latin1('Grüße'), 'text/plain; charset=latin1')).toEqual({ format: 'text', body: 'Grüße' });
 		// The header wins over the declaration, and UTF-8 stays the default.
-		expect(decodeBody(Buffer.from('<?xml version="1.0" encoding="ISO-8859-1"?><a>é</a>'), 'text/xml; charset=utf-8').text).toBe('<?xml version="1.0" encoding="ISO-8859-1"?><a>é</a>');
+		expect(decodeBody(Buffer.from('<?xml version="1.0" encoding="ISO-8859-1"?><a>é</a>'), 'text/xml; charset=utf-8').text).toBe(
+			'<?xml version="1.0" encoding="ISO-8859-1"?><a>é</a>',
+		);
 		expect(decodeBody(Buffer.from('{"a":"é"}'), 'application/json').text).toBe('{"a":"é"}');
 	});
 
@@ -49,7 +54,11 @@ describe('parseResponseBody', () => {
 			text: 'ok',
 			charsetProblem: 'the charset "x-klingon" is not supported, so the body was read as UTF-8',
 		});
-		expect(parse('{"a":1}', 'application/json; charset=x-klingon')).toMatchObject({ format: 'json', body: { a: 1 }, parseError: expect.stringMatching(/x-klingon/) });
+		expect(parse('{"a":1}', 'application/json; charset=x-klingon')).toMatchObject({
+			format: 'json',
+			body: { a: 1 },
+			parseError: expect.stringMatching(/x-klingon/),
+		});
 	});
 
 	it('leaves binary and empty bodies out', () => {

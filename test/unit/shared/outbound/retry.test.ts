@@ -15,9 +15,14 @@ const network = (code: string, retryable = true): AttemptOutcome => ({ kind: 'er
 
 describe('durations, schedules and status lists', () => {
 	it('parses durations with units; a bare number is seconds', () => {
-		expect([parseDuration('500ms', 'x'), parseDuration('30s', 'x'), parseDuration('5m', 'x'), parseDuration('2h', 'x'), parseDuration('1d', 'x'), parseDuration('1.5', 'x')]).toEqual([
-			500, 30_000, 300_000, 7_200_000, 86_400_000, 1_500,
-		]);
+		expect([
+			parseDuration('500ms', 'x'),
+			parseDuration('30s', 'x'),
+			parseDuration('5m', 'x'),
+			parseDuration('2h', 'x'),
+			parseDuration('1d', 'x'),
+			parseDuration('1.5', 'x'),
+		]).toEqual([500, 30_000, 300_000, 7_200_000, 86_400_000, 1_500]);
 		expect(() => parseDuration('5 minutes', 'Schedule')).toThrow('"5 minutes" is not a duration');
 	});
 
@@ -82,7 +87,8 @@ describe('decide', () => {
 	});
 
 	it('retries the default statuses, network errors and timeouts', () => {
-		for (const code of [408, 425, 429, 500, 502, 503, 504]) expect(decide(policy(), 1, status(code), random)).toMatchObject({ action: 'retry' });
+		for (const code of [408, 425, 429, 500, 502, 503, 504])
+			expect(decide(policy(), 1, status(code), random)).toMatchObject({ action: 'retry' });
 		expect(decide(policy(), 1, network('ECONNRESET'), random)).toMatchObject({ action: 'retry', delayMs: 1_000, later: false });
 		expect(decide(policy(), 1, network('ETIMEDOUT'), random)).toMatchObject({ action: 'retry' });
 		expect(decide(policy(), 1, network('ENOTFOUND', false))).toEqual({ action: 'fail', exhausted: false });

@@ -13,7 +13,11 @@ describe('merge tags in JSON', () => {
 	});
 
 	it('inserts a JSON value outside a string: numbers, booleans, arrays, null', () => {
-		const body = render('{"age": {{contact.age}}, "vip": {{contact.vip}}, "tags": {{contact.tags}}, "none": {{contact.none}}, "x": {{contact.missing}}}', hostile, 'json');
+		const body = render(
+			'{"age": {{contact.age}}, "vip": {{contact.vip}}, "tags": {{contact.tags}}, "none": {{contact.none}}, "x": {{contact.missing}}}',
+			hostile,
+			'json',
+		);
 		expect(JSON.parse(body)).toEqual({ age: 42, vip: true, tags: ['a', 'b'], none: null, x: null });
 	});
 
@@ -36,7 +40,9 @@ describe('merge tags in JSON', () => {
 	});
 
 	it('can fail on missing values instead of sending them empty', () => {
-		expect(() => render('{"a": "{{contact.phone}}"}', hostile, 'json', 'error')).toThrow('Merge tag {{contact.phone}} has no value in this item');
+		expect(() => render('{"a": "{{contact.phone}}"}', hostile, 'json', 'error')).toThrow(
+			'Merge tag {{contact.phone}} has no value in this item',
+		);
 		expect(render('{"a": "{{contact.phone}}"}', hostile, 'json')).toBe('{"a": ""}');
 	});
 });

@@ -52,8 +52,13 @@ describe('validateUrl', () => {
 		expect(JSON.stringify(problem('//user:s3cret@example.com/x'))).not.toContain('s3cret');
 	});
 
-	it('masks secret query values in its errors and hints, the credential\'s names included', () => {
-		for (const raw of ['example.com/hook?token=T0K&api_code=K3Y', 'localhost:5678/hook?api_code=K3Y&token=T0K', '/hook?token=T0K&api_code=K3Y', 'https:example.com?token=T0K&api_code=K3Y']) {
+	it("masks secret query values in its errors and hints, the credential's names included", () => {
+		for (const raw of [
+			'example.com/hook?token=T0K&api_code=K3Y',
+			'localhost:5678/hook?api_code=K3Y&token=T0K',
+			'/hook?token=T0K&api_code=K3Y',
+			'https:example.com?token=T0K&api_code=K3Y',
+		]) {
 			let error: unknown;
 			try {
 				validateUrl(raw, 'URL', ['api_code']);
@@ -88,6 +93,8 @@ describe('redactUrl', () => {
 	it('falls back to text redaction for something that is not a URL', () => {
 		expect(redactUrl('not a url //me:pw@host')).toBe('not a url //***@host');
 		expect(redactText('x //a@b')).toBe('x //***@b');
-		expect(redactUrl('example.com/h?Api_Code=1&access%5Ftoken=2&page=3', ['api_code'])).toBe('example.com/h?Api_Code=***&access%5Ftoken=***&page=3');
+		expect(redactUrl('example.com/h?Api_Code=1&access%5Ftoken=2&page=3', ['api_code'])).toBe(
+			'example.com/h?Api_Code=***&access%5Ftoken=***&page=3',
+		);
 	});
 });

@@ -7,7 +7,10 @@ import { DEFAULT_HMAC_SCHEME, DEFAULT_TIMESTAMPED_HEADER_NAME, signatureHeaderNa
 /** The credential as n8n stores it when every field keeps the default its form shows. */
 const formDefaults = (scheme: string) =>
 	Object.fromEntries(
-		new WebhookSigningSecretApi().properties.map((property: INodeProperties) => [property.name, property.name === 'scheme' ? scheme : property.default]),
+		new WebhookSigningSecretApi().properties.map((property: INodeProperties) => [
+			property.name,
+			property.name === 'scheme' ? scheme : property.default,
+		]),
 	);
 
 describe('signing defaults', () => {
@@ -21,14 +24,22 @@ describe('signing defaults', () => {
 	});
 
 	it('the timestamped scheme reads its header from the form default, or the same name when empty', () => {
-		expect(signingFromCredential({ ...formDefaults('timestamped'), secret: 's' }).config).toEqual({ scheme: 'timestamped', headerName: DEFAULT_TIMESTAMPED_HEADER_NAME });
-		expect(signingFromCredential({ scheme: 'timestamped', secret: 's' }).config).toEqual({ scheme: 'timestamped', headerName: DEFAULT_TIMESTAMPED_HEADER_NAME });
+		expect(signingFromCredential({ ...formDefaults('timestamped'), secret: 's' }).config).toEqual({
+			scheme: 'timestamped',
+			headerName: DEFAULT_TIMESTAMPED_HEADER_NAME,
+		});
+		expect(signingFromCredential({ scheme: 'timestamped', secret: 's' }).config).toEqual({
+			scheme: 'timestamped',
+			headerName: DEFAULT_TIMESTAMPED_HEADER_NAME,
+		});
 	});
 });
 
 describe('signatureHeaderNames', () => {
 	it('names the headers each scheme signs in, lower-case', () => {
-		expect(signatureHeaderNames({ ...DEFAULT_HMAC_SCHEME, scheme: 'hmac', headerName: 'X-Hub-Signature-256' })).toEqual(['x-hub-signature-256']);
+		expect(signatureHeaderNames({ ...DEFAULT_HMAC_SCHEME, scheme: 'hmac', headerName: 'X-Hub-Signature-256' })).toEqual([
+			'x-hub-signature-256',
+		]);
 		expect(signatureHeaderNames({ scheme: 'timestamped', headerName: 'Stripe-Signature' })).toEqual(['stripe-signature']);
 		expect(signatureHeaderNames({ scheme: 'standardWebhooks' })).toEqual(['webhook-signature', 'svix-signature']);
 	});

@@ -23,9 +23,7 @@ const vectorHeaders = (signature = VECTOR.signature) => ({
 
 describe('Standard Webhooks', () => {
 	it('reproduces the published test vector', () => {
-		expect(
-			computeStandardWebhookSignature(VECTOR.secret, VECTOR.messageId, VECTOR.timestamp, VECTOR.body),
-		).toBe(VECTOR.signature);
+		expect(computeStandardWebhookSignature(VECTOR.secret, VECTOR.messageId, VECTOR.timestamp, VECTOR.body)).toBe(VECTOR.signature);
 	});
 
 	it('verifies the published vector', () => {

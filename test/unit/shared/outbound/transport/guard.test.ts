@@ -2,7 +2,9 @@ import { addressRefusal, guardedLookup, hostVerdict } from '../../../../../nodes
 import { n8nSsrfPolicy } from '../../../../../nodes/shared/outbound/transport/n8nSsrf';
 
 const nodeOnly = {};
-const withN8n = (variables: Record<string, string> = {}) => ({ ssrf: n8nSsrfPolicy({ N8N_SSRF_PROTECTION_ENABLED: 'true', ...variables }) });
+const withN8n = (variables: Record<string, string> = {}) => ({
+	ssrf: n8nSsrfPolicy({ N8N_SSRF_PROTECTION_ENABLED: 'true', ...variables }),
+});
 
 describe('addressRefusal', () => {
 	it('refuses what is not public, and what n8n’s blocked ranges list', () => {

@@ -17,7 +17,16 @@ describe('n8nSsrfPolicy', () => {
 
 	it('blocks n8n’s default ranges, also inside IPv6 forms that carry an IPv4 address', () => {
 		const policy = n8nSsrfPolicy(on);
-		for (const address of ['10.1.2.3', '127.0.0.1', '::1', '169.254.169.254', 'fd00::1', '198.18.0.1', '::ffff:127.0.0.1', '64:ff9b::a9fe:a9fe']) {
+		for (const address of [
+			'10.1.2.3',
+			'127.0.0.1',
+			'::1',
+			'169.254.169.254',
+			'fd00::1',
+			'198.18.0.1',
+			'::ffff:127.0.0.1',
+			'64:ff9b::a9fe:a9fe',
+		]) {
 			expect([address, policy?.blocksAddress(address)]).toEqual([address, true]);
 		}
 		expect(policy?.blocksAddress('8.8.8.8')).toBe(false);
@@ -38,7 +47,12 @@ describe('n8nSsrfPolicy', () => {
 		const file = path.join(dir, 'hosts');
 		fs.writeFileSync(file, 'hooks.internal, *.corp.example\n');
 		try {
-			const policy = n8nSsrfPolicy({ ...on, N8N_SSRF_ALLOWED_IP_RANGES: '127.0.0.1/32,::1/128', N8N_SSRF_ALLOWED_HOSTNAMES_FILE: file, N8N_SSRF_BLOCKED_HOSTNAMES: 'evil.example' });
+			const policy = n8nSsrfPolicy({
+				...on,
+				N8N_SSRF_ALLOWED_IP_RANGES: '127.0.0.1/32,::1/128',
+				N8N_SSRF_ALLOWED_HOSTNAMES_FILE: file,
+				N8N_SSRF_BLOCKED_HOSTNAMES: 'evil.example',
+			});
 			expect(policy?.allowsAddress('127.0.0.1')).toBe(true);
 			expect(policy?.allowsAddress('[::1]')).toBe(true);
 			expect(policy?.allowsAddress('127.0.0.2')).toBe(false);

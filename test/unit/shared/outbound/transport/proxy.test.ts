@@ -1,7 +1,11 @@
 import { proxyEnvironment, proxyFor } from '../../../../../nodes/shared/outbound/transport/proxy';
 
 describe('proxyFor', () => {
-	const env = { HTTP_PROXY: 'http://proxy:3128', https_proxy: 'https://user:pw@sproxy:8443', NO_PROXY: 'internal.corp,.local, 10.0.0.1, api.example.com:8443' };
+	const env = {
+		HTTP_PROXY: 'http://proxy:3128',
+		https_proxy: 'https://user:pw@sproxy:8443',
+		NO_PROXY: 'internal.corp,.local, 10.0.0.1, api.example.com:8443',
+	};
 	const proxy = (url: string, variables: Record<string, string> = env) => proxyFor(new URL(url), variables)?.href;
 
 	it('picks the proxy by scheme, either case, and keeps an https:// proxy https', () => {
@@ -43,8 +47,21 @@ describe('proxyFor', () => {
 describe('proxyEnvironment', () => {
 	it('keeps only the proxy variables and n8n’s SSRF settings', () => {
 		expect(
-			proxyEnvironment({ HTTPS_PROXY: 'a', no_proxy: 'b', ALL_PROXY: 'c', N8N_SSRF_PROTECTION_ENABLED: 'true', N8N_SSRF_ALLOWED_HOSTNAMES_FILE: '/f', PATH: '/bin' }),
-		).toEqual({ HTTPS_PROXY: 'a', no_proxy: 'b', ALL_PROXY: 'c', N8N_SSRF_PROTECTION_ENABLED: 'true', N8N_SSRF_ALLOWED_HOSTNAMES_FILE: '/f' });
+			proxyEnvironment({
+				HTTPS_PROXY: 'a',
+				no_proxy: 'b',
+				ALL_PROXY: 'c',
+				N8N_SSRF_PROTECTION_ENABLED: 'true',
+				N8N_SSRF_ALLOWED_HOSTNAMES_FILE: '/f',
+				PATH: '/bin',
+			}),
+		).toEqual({
+			HTTPS_PROXY: 'a',
+			no_proxy: 'b',
+			ALL_PROXY: 'c',
+			N8N_SSRF_PROTECTION_ENABLED: 'true',
+			N8N_SSRF_ALLOWED_HOSTNAMES_FILE: '/f',
+		});
 		expect(proxyFor(new URL('https://x'), proxyEnvironment({ ALL_PROXY: 'http://p:1' }))?.host).toBe('p:1');
 	});
 });

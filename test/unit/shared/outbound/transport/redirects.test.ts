@@ -32,7 +32,11 @@ describe('redirectHop', () => {
 		['a subdomain', 'https://api.receiver.example/hook'],
 	])('sends no custom, signature or credential header to %s', (_what, location) => {
 		const next = redirectHop(first, 307, location);
-		expect(next.headers).toEqual({ 'User-Agent': 'n8n-nodes-crm-webhooks', Accept: 'application/json', 'Content-Type': 'application/json' });
+		expect(next.headers).toEqual({
+			'User-Agent': 'n8n-nodes-crm-webhooks',
+			Accept: 'application/json',
+			'Content-Type': 'application/json',
+		});
 		expect(next.body).toBe(first.body);
 	});
 
