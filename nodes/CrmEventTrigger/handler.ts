@@ -84,6 +84,22 @@ function rawRequest(
 	};
 }
 
+/** A delivery whose every wanted event was seen before: 409, or the usual answer marked as a duplicate. */
+function answerDuplicate(
+	context: IWebhookFunctions,
+	config: CrmTriggerConfig,
+	success: ReturnType<typeof successBody>,
+	clientIp: string | undefined,
+) {
+	context.logger.info(`${context.getNode().name}: dropped a repeated delivery`, { crm: config.profile.id, clientIp });
+	if (config.options.duplicateResponse === 'reject') {
+		refuseFor(context, config, { status: 409, code: 'duplicate', message: 'This event was already received', clientIp });
+	} else {
+		// A CRM with a required answer (LeadSquared) gets it; others see the duplicate flag.
+		reply(context, success.status, config.profile.defaultResponse ? success.body : DUPLICATE_ACK_BODY);
+	}
+}
+
 /**
  * One CRM delivery: the shared inbound pipeline decides (method, IP, size, authenticity, replay,
  * parsing, handshake) and answers its refusals, the CRM's profile normalises, then the event filter
@@ -127,24 +143,10 @@ export async function handleCrmWebhook(context: IWebhookFunctions): Promise<IWeb
 		return { noWebhookResponse: true };
 	}
 	const success = successBody(config);
-	if (fresh.length === 0 && wanted.length > 0) {
-		context.logger.info(`${context.getNode().name}: dropped a repeated delivery`, { crm: config.profile.id, clientIp: outcome.clientIp });
-		if (config.options.duplicateResponse === 'reject') {
-			refuseFor(context, config, {
-				status: 409,
-				code: 'duplicate',
-				message: 'This event was already received',
-				clientIp: outcome.clientIp,
-			});
-		} else {
-			// A CRM with a required answer (LeadSquared) gets it; others see the duplicate flag.
-			reply(context, success.status, config.profile.defaultResponse ? success.body : DUPLICATE_ACK_BODY);
-		}
-		return { noWebhookResponse: true };
-	}
-
 	if (fresh.length === 0) {
-		reply(context, success.status, success.body);
+		if (wanted.length > 0) answerDuplicate(context, config, success, outcome.clientIp);
+		// Every event filtered out: the CRM gets its usual answer and nothing starts.
+		else reply(context, success.status, success.body);
 		return { noWebhookResponse: true };
 	}
 	const request = config.options.includeRawRequest ? rawRequest(context, config, outcome, query) : undefined;

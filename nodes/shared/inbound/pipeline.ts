@@ -135,6 +135,42 @@ export async function runInboundPipeline(
 	policy: InboundPolicy,
 	context: PipelineContext,
 ): Promise<PipelineResult> {
+	const admitted = admit(request, policy);
+	if ('outcome' in admitted) return admitted;
+	const { clientIp } = admitted;
+
+	const verified = await readAndVerify(request, policy, context);
+	if (isRejection(verified)) return rejected(verified, clientIp);
+	const { verification, signedBytes } = verified;
+
+	const parsed = parseSignedBody(request, policy, verified);
+	if (isRejection(parsed)) return rejected(parsed, clientIp);
+	const { body } = parsed;
+
+	if (policy.handshake && !policy.handshake.beforeAuth) {
+		const answer = policy.handshake.answer(request.query, body);
+		if (answer) return isRejection(answer) ? rejected(answer, clientIp) : answered('handshake', answer, clientIp);
+	}
+
+	// A Standard Webhooks message id is signed, so it serves as the event id when none is configured.
+	const eventId = policy.dedupe?.readEventId({ headers: request.headers, body }) ?? verification.messageId;
+	const duplicate = await duplicateAnswer(policy, context, eventId, clientIp);
+	if (duplicate) return duplicate;
+
+	return {
+		outcome: 'accepted',
+		headers: request.headers,
+		query: request.query,
+		rawBody: signedBytes,
+		...parsed,
+		clientIp,
+		verification,
+		eventId,
+	};
+}
+
+/** Method, client address and a handshake answered before authentication: nothing read yet. */
+function admit(request: InboundRequest, policy: InboundPolicy): PipelineResult | { clientIp: string | undefined } {
 	if (policy.methods && !policy.methods.has(request.method.toUpperCase())) {
 		return rejected(reject(405, 'method_not_allowed', `Method ${request.method.slice(0, 16)} is not accepted`));
 	}
@@ -149,14 +185,24 @@ export async function runInboundPipeline(
 		const answer = policy.handshake.answer(request.query, undefined);
 		if (answer) return isRejection(answer) ? rejected(answer, clientIp) : answered('handshake', answer, clientIp);
 	}
+	return { clientIp };
+}
 
+interface Verified {
+	verification: VerificationSuccess;
+	/** The bytes the signature covers (they differ from the bytes received for re-serialised JSON). */
+	signedBytes: Buffer;
+}
+
+/** The body within its size limit, authenticated over its raw bytes, inside the replay window. */
+async function readAndVerify(request: InboundRequest, policy: InboundPolicy, context: PipelineContext): Promise<Verified | Rejection> {
 	const limits = { maxBytes: policy.maxBodyBytes };
 	const rawBody = Buffer.isBuffer(request.body)
 		? request.body.length > limits.maxBytes
 			? tooLarge(limits.maxBytes)
 			: request.body
 		: await readBody(request.body, request.headers, limits);
-	if (isRejection(rawBody)) return rejected(rawBody, clientIp);
+	if (isRejection(rawBody)) return rawBody;
 
 	const nowSeconds = context.nowSeconds ?? Math.floor(Date.now() / 1000);
 	// The verifiers' own window is off (0) so a stale timestamp is reported as a replay, below.
@@ -164,53 +210,45 @@ export async function runInboundPipeline(
 		{ headers: request.headers, query: request.query, rawBody },
 		{ toleranceSeconds: 0, nowSeconds },
 	);
-	if (!verification.valid) return rejected(reject(401, 'unauthorized', verification.message), clientIp);
+	if (!verification.valid) return reject(401, 'unauthorized', verification.message);
 	const replay = checkReplayWindow(verification.timestampSeconds, policy.replayWindowSeconds, nowSeconds);
-	if (replay) return rejected(replay, clientIp);
+	if (replay) return replay;
+	return { verification, signedBytes: verification.signedBody?.bytes ?? rawBody };
+}
 
-	// From here on only the signed bytes count (they differ from the bytes received for re-serialised JSON).
-	const signedBytes = verification.signedBody?.bytes ?? rawBody;
+/** Content type (415) and parse (400), over the signed bytes only. */
+function parseSignedBody(
+	request: InboundRequest,
+	policy: InboundPolicy,
+	{ verification, signedBytes }: Verified,
+): Pick<AcceptedRequest, 'bodyKind' | 'body' | 'contentType'> | Rejection {
 	const contentType = parseContentType(request.headers['content-type']);
 	const bodyKind = resolveBodyKind(contentType, policy.bodyType, signedBytes.length);
-	if (isRejection(bodyKind)) return rejected(bodyKind, clientIp);
+	if (isRejection(bodyKind)) return bodyKind;
 	const parsed =
 		bodyKind === 'json' && verification.signedBody
 			? { value: verification.signedBody.json }
 			: parseBody(signedBytes, bodyKind, contentType, policy.parseLimits);
-	if (isRejection(parsed)) return rejected(parsed, clientIp);
-	const body = parsed.value;
+	if (isRejection(parsed)) return parsed;
+	return { bodyKind, body: parsed.value, contentType };
+}
 
-	if (policy.handshake && !policy.handshake.beforeAuth) {
-		const answer = policy.handshake.answer(request.query, body);
-		if (answer) return isRejection(answer) ? rejected(answer, clientIp) : answered('handshake', answer, clientIp);
+/** The answer to a repeated event (409, or 200 with `duplicate: true`), a 503 when the store is down, else nothing. */
+async function duplicateAnswer(
+	policy: InboundPolicy,
+	context: PipelineContext,
+	eventId: string | undefined,
+	clientIp: string | undefined,
+): Promise<PipelineResult | undefined> {
+	if (!policy.dedupe || eventId === undefined || !context.dedupe) return undefined;
+	let seen: boolean[];
+	try {
+		seen = await context.dedupe.seenBefore([{ eventId, windowSeconds: policy.dedupe.options.windowSeconds }]);
+	} catch (error) {
+		return rejected(dedupeStoreUnavailable(error), clientIp, eventId);
 	}
-
-	// A Standard Webhooks message id is signed, so it serves as the event id when none is configured.
-	const eventId = policy.dedupe?.readEventId({ headers: request.headers, body }) ?? verification.messageId;
-	if (policy.dedupe && eventId !== undefined && context.dedupe) {
-		let seen: boolean[];
-		try {
-			seen = await context.dedupe.seenBefore([{ eventId, windowSeconds: policy.dedupe.options.windowSeconds }]);
-		} catch (error) {
-			return rejected(dedupeStoreUnavailable(error), clientIp, eventId);
-		}
-		if (seen[0]) {
-			return policy.dedupe.onDuplicate === 'acknowledge'
-				? answered('duplicate', DUPLICATE_ACK, clientIp, eventId)
-				: rejected(reject(409, 'duplicate', 'This event was already received'), clientIp, eventId);
-		}
-	}
-
-	return {
-		outcome: 'accepted',
-		headers: request.headers,
-		query: request.query,
-		rawBody: signedBytes,
-		bodyKind,
-		body,
-		contentType,
-		clientIp,
-		verification,
-		eventId,
-	};
+	if (!seen[0]) return undefined;
+	return policy.dedupe.onDuplicate === 'acknowledge'
+		? answered('duplicate', DUPLICATE_ACK, clientIp, eventId)
+		: rejected(reject(409, 'duplicate', 'This event was already received'), clientIp, eventId);
 }
