@@ -1,3 +1,4 @@
+import { CREDENTIALS_SLOT } from '../shared/n8n/credentialsSlot';
 import type { INodeProperties } from 'n8n-workflow';
 
 import { CRM_PROFILES } from '../shared/crm';
@@ -211,6 +212,7 @@ export const crmEventTriggerProperties: INodeProperties[] = [
 	},
 	...CRM_PROFILES.flatMap(setupNotices),
 	...CRM_PROFILES.map(authenticationProperty),
+	CREDENTIALS_SLOT,
 	...CRM_PROFILES.filter((profile) => profile.events.length > 0).map(eventFilterProperty),
 	{
 		displayName: 'Events',

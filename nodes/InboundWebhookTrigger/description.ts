@@ -1,3 +1,4 @@
+import { CREDENTIALS_SLOT } from '../shared/n8n/credentialsSlot';
 import type { INodeProperties, IWebhookDescription } from 'n8n-workflow';
 
 import { HTTP_METHOD_OPTIONS } from '../shared/http/methods';
@@ -56,6 +57,7 @@ const requestProperties: INodeProperties[] = [
 		description:
 			'How senders prove who they are. Secrets are compared in constant time; signatures are checked over the exact raw body. Several secrets can be active during a rotation.',
 	},
+	CREDENTIALS_SLOT,
 ];
 
 const responseProperties: INodeProperties[] = [

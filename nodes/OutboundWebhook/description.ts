@@ -1,3 +1,4 @@
+import { CREDENTIALS_SLOT } from '../shared/n8n/credentialsSlot';
 import type { INodeProperties } from 'n8n-workflow';
 
 import { HTTP_METHOD_OPTIONS } from '../shared/http/methods';
@@ -95,6 +96,7 @@ export const properties: INodeProperties[] = [
 		description:
 			'Whether to sign every request with a Webhook Signing Secret credential (HMAC header, Standard Webhooks or Stripe-style), on top of the authentication above',
 	},
+	CREDENTIALS_SLOT,
 	{
 		displayName: 'Query Parameters',
 		name: 'queryParameters',

@@ -154,6 +154,13 @@ describe('The node panel', () => {
 				// n8n fills in the most recently updated credential of the type: the user's own, never a demo one.
 				const credential = await ndv().locator('[data-test-id="node-credentials-select"] input').first().inputValue();
 				expect(credential).toBe(OWN_CREDENTIAL.name);
+				// The credential picker sits below the Authentication choice that decides which credential it asks for.
+				const top = async (selector: string) => (await ndv().locator(selector).first().boundingBox())?.y ?? Number.NaN;
+				const [authentication, picker] = [
+					await top('[data-test-id="parameter-input-authentication"]'),
+					await top('[data-test-id="node-credentials-select"]'),
+				];
+				expect(picker).toBeGreaterThan(authentication);
 				await editor.screenshot(path.join(SCREENSHOT_DIR, 'node-added-salesos.png'));
 			}
 			await editor.closePanel();
