@@ -290,7 +290,9 @@ export const properties: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Change Retry Setting',
 		default: {},
-		description: `By default: 5 attempts, exponential backoff from 1 s, retrying ${DEFAULT_RETRY_STATUSES.join(', ')}, network errors and timeouts; waits over 65 s go to Retry Later`,
+		description: 'How often and when a failed delivery is tried again',
+		// A hint stays visible under the empty collection, where n8n would only say "No properties".
+		hint: `Defaults: 5 attempts, exponential backoff from 1 s, retrying ${DEFAULT_RETRY_STATUSES.join(', ')}, network errors and timeouts; waits over 65 s go to Retry Later`,
 		options: [
 			{
 				displayName: 'Backoff',
