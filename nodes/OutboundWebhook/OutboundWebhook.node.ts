@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
-import { webhookCredentialTest } from '../shared/n8n/credentialTests';
+import { clientCertificateCredentialTest, webhookCredentialTest } from '../shared/n8n/credentialTests';
 import { isOutputConnected } from '../shared/n8n/connections';
 import { runDeliveries } from '../shared/outbound/runner';
 import { summarizeRun } from '../shared/outbound/summary';
@@ -52,32 +52,38 @@ export class OutboundWebhook implements INodeType {
 				displayOptions: { show: { signRequests: [true] } },
 				testedBy: 'webhookCredentialTest',
 			},
+			{
+				name: 'webhookClientCertificateApi',
+				required: true,
+				displayOptions: { show: { clientCertificate: [true] } },
+				testedBy: 'clientCertificateCredentialTest',
+			},
 		],
 		properties,
 	};
 
-	methods = { credentialTest: { webhookCredentialTest } };
+	methods = { credentialTest: { webhookCredentialTest, clientCertificateCredentialTest } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const items = this.getInputData();
 		if (items.length === 0) return [[], [], []];
-		const settings = await readConfig(this).catch((error: Error) => error);
-		if (settings instanceof Error) {
-			if (!this.continueOnFail()) throw settings;
+		const config = await readConfig(this).catch((error: Error) => error);
+		if (config instanceof Error) {
+			if (!this.continueOnFail()) throw config;
 			// n8n would put the error on the first output, which reads as "Delivered"; Failed is where it belongs.
-			return [[], [], items.map((item, itemIndex) => failedItem(item, itemIndex, settings))];
+			return [[], [], items.map((item, itemIndex) => failedItem(item, itemIndex, config))];
 		}
 		// Read once: n8n's getNode() deep-copies the node, which per attempt cost more than the request's own client work.
 		const nodeName = this.getNode().name;
 		// A configuration error is never a delivery result: it fails the node whatever Failed Items says.
-		const jobs = prepareJobs(this, settings, items, (error, itemIndex) => {
+		const jobs = prepareJobs(this, config, items, (error, itemIndex) => {
 			if (!this.continueOnFail()) throw configError(this, error, itemIndex);
 		});
 		// Someone clicking "Execute step" waits for an answer: one attempt, and the hint says what production does.
 		const manual = this.getMode() === 'manual';
-		const policy = manual ? { ...settings.policy, maxAttempts: Math.min(settings.policy.maxAttempts, 1) } : settings.policy;
+		const policy = manual ? { ...config.policy, maxAttempts: Math.min(config.policy.maxAttempts, 1) } : config.policy;
 		const results = await runDeliveries(jobs, {
-			...settings,
+			...config,
 			policy,
 			signal: this.getExecutionCancelSignal(),
 			log: (event) => {
@@ -88,13 +94,13 @@ export class OutboundWebhook implements INodeType {
 				else this.logger.info(message, meta);
 			},
 		});
-		const outputs = routeResults(items, jobs, results, settings.output);
+		const outputs = routeResults(items, jobs, results, config.output);
 		const hint = summarizeRun(
 			{ delivered: outputs[0].length, retryLater: outputs[1].length, failed: outputs[2].length },
-			{ retryLaterConnected: isOutputConnected(this, nodeName, 1), manualRunOf: manual ? settings.policy.maxAttempts : undefined },
+			{ retryLaterConnected: isOutputConnected(this, nodeName, 1), manualRunOf: manual ? config.policy.maxAttempts : undefined },
 		);
 		// A failure nobody handles must not look like success: without a Failed branch the node fails.
-		const failedHandled = settings.failedItems === 'output' && isOutputConnected(this, nodeName, 2) !== false;
+		const failedHandled = config.failedItems === 'output' && isOutputConnected(this, nodeName, 2) !== false;
 		if (outputs[2].length > 0 && !failedHandled && !this.continueOnFail()) throw deliveryError(this, outputs, items.length, hint.message);
 		this.addExecutionHints?.({ message: hint.message, type: hint.type, location: 'outputPane' });
 		return outputs;

@@ -2,6 +2,8 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { AuthKind, OutboundAuth } from '../shared/auth';
+import type { ClientTls } from '../shared/outbound/clientCertificate';
+import { CLIENT_CERTIFICATE_CREDENTIAL, readClientCertificate } from '../shared/outbound/clientCertificate';
 import { CREDENTIAL_TYPES, credentialProblems, outboundAuth, signingFromCredential } from '../shared/auth';
 import type { SigningConfig } from '../shared/signatures';
 import type { CaptureField, CaptureLanguage, CaptureSpec } from '../shared/outbound/capture';
@@ -39,6 +41,8 @@ export interface OutboundConfig {
 	initialDelayMs: number;
 	followRedirects: boolean;
 	ignoreTlsErrors: boolean;
+	/** The client certificate (mTLS), when Client Certificate is on. */
+	clientTls?: ClientTls;
 	blockPrivateNetworks: boolean;
 	includeResponseHeaders: boolean;
 	/** What an output item holds: the input's fields after the delivery result, or the delivery result only. */
@@ -119,12 +123,23 @@ async function readCredentials(context: IExecuteFunctions) {
 		const { config, secrets } = signingFromCredential(data);
 		signing = { config, secret: secrets[0] };
 	}
-	return { authKind, auth, signing };
+	return { authKind, auth, signing, clientTls: await readClientTls(context) };
+}
+
+async function readClientTls(context: IExecuteFunctions): Promise<ClientTls | undefined> {
+	if (!(context.getNodeParameter('clientCertificate', 0, false) as boolean)) return undefined;
+	const reading = readClientCertificate(await context.getCredentials(CLIENT_CERTIFICATE_CREDENTIAL));
+	if ('problems' in reading) {
+		throw new NodeOperationError(context.getNode(), `The client certificate credential is not usable: ${reading.problems.join('; ')}`, {
+			description: 'Open the Webhook Client Certificate credential and fix the fields named above.',
+		});
+	}
+	return reading.tls;
 }
 
 /** Reads and checks the node-level parameters once per run; problems become errors naming the field. */
 export async function readConfig(context: IExecuteFunctions): Promise<OutboundConfig> {
-	const { authKind, auth, signing } = await readCredentials(context);
+	const { authKind, auth, signing, clientTls } = await readCredentials(context);
 	try {
 		const method = String(context.getNodeParameter('method', 0, 'POST')).toUpperCase();
 		const hasBody = METHODS_WITH_BODY.has(method);
@@ -165,6 +180,7 @@ export async function readConfig(context: IExecuteFunctions): Promise<OutboundCo
 			initialDelayMs: seconds(options.delayBeforeSending ?? 0, 'Options › Delay Before Sending', 0, 300) * 1000,
 			followRedirects: options.followRedirects === true,
 			ignoreTlsErrors: options.ignoreTlsErrors === true,
+			clientTls,
 			// n8n's own SSRF protection, when on, keeps the check on whatever the node says.
 			blockPrivateNetworks: options.blockPrivateNetworks === true || n8nSsrfPolicy() !== undefined,
 			includeResponseHeaders: options.includeResponseHeaders === true,

@@ -96,6 +96,14 @@ export const properties: INodeProperties[] = [
 		description:
 			'Whether to sign every request with a Webhook Signing Secret credential (HMAC header, Standard Webhooks or Stripe-style), on top of the authentication above',
 	},
+	{
+		displayName: 'Client Certificate (mTLS)',
+		name: 'clientCertificate',
+		type: 'boolean',
+		default: false,
+		description:
+			"Whether to present a client certificate from a Webhook Client Certificate credential, for receivers that require mutual TLS. Sent to the URL's own origin only.",
+	},
 	CREDENTIALS_SLOT,
 	{
 		displayName: 'Query Parameters',
@@ -290,9 +298,7 @@ export const properties: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Change Retry Setting',
 		default: {},
-		description: 'How often and when a failed delivery is tried again',
-		// A hint stays visible under the empty collection, where n8n would only say "No properties".
-		hint: `Defaults: 5 attempts, exponential backoff from 1 s, retrying ${DEFAULT_RETRY_STATUSES.join(', ')}, network errors and timeouts; waits over 65 s go to Retry Later`,
+		description: `By default: 5 attempts, exponential backoff from 1 s, retrying ${DEFAULT_RETRY_STATUSES.join(', ')}, network errors and timeouts; waits over 65 s go to Retry Later`,
 		options: [
 			{
 				displayName: 'Backoff',

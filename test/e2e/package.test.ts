@@ -12,6 +12,7 @@ const CREDENTIALS = {
 	webhookBasicAuthApi: 'Webhook Basic Auth API',
 	webhookApiKeyApi: 'Webhook Key Auth API',
 	webhookBearerTokenApi: 'Webhook Bearer Token API',
+	webhookClientCertificateApi: 'Webhook Client Certificate API',
 	webhookSigningSecretApi: 'Webhook Signing Secret API',
 	webhookDedupeRedisApi: 'Webhook Dedupe Redis API',
 	webhookDedupePostgresApi: 'Webhook Dedupe PostgreSQL API',

@@ -6,7 +6,9 @@ import type {
 } from 'n8n-workflow';
 
 import { CREDENTIAL_TYPES, credentialProblems, outboundAuth } from '../auth';
-import { request } from '../outbound/transport';
+import { CLIENT_CERTIFICATE_CREDENTIAL, readClientCertificate } from '../outbound/clientCertificate';
+import { explainError, explainWithClientCertificate } from '../outbound/explanations';
+import { request, toTransportError } from '../outbound/transport';
 import { validateUrl } from '../outbound/url';
 
 const TEST_TIMEOUT_MS = 10_000;
@@ -73,3 +75,41 @@ export const webhookCredentialTest = credentialTestFor(CREDENTIAL_TYPES, async (
 		return { status: 'Error', message: `Could not reach the Test URL: ${(error as Error).message}` };
 	}
 });
+
+/**
+ * The Webhook Client Certificate credential's test (`testedBy: 'clientCertificateCredentialTest'`):
+ * the certificate, key, passphrase and CA must parse and fit together, and with a Test URL the
+ * receiver must complete a TLS handshake with the certificate (any HTTP answer shows it did).
+ */
+export const clientCertificateCredentialTest = credentialTestFor(
+	{ clientCertificate: CLIENT_CERTIFICATE_CREDENTIAL },
+	async (_kind, data) => {
+		const reading = readClientCertificate(data);
+		if ('problems' in reading) return { status: 'Error', message: reading.problems.join('; ') };
+		const testUrl = typeof data.testUrl === 'string' ? data.testUrl.trim() : '';
+		if (testUrl === '') return { status: 'OK', message: `The certificate and key fit together; valid until ${reading.notAfter}` };
+		let url: URL;
+		try {
+			url = validateUrl(testUrl, 'Test URL');
+		} catch (error) {
+			return { status: 'Error', message: (error as Error).message };
+		}
+		try {
+			const response = await request({
+				method: 'GET',
+				url,
+				clientTls: reading.tls,
+				timeoutMs: TEST_TIMEOUT_MS,
+				maxResponseBytes: 16 * 1024,
+			});
+			return { status: 'OK', message: `The receiver accepted the certificate (it answered HTTP ${response.statusCode})` };
+		} catch (error) {
+			const failure = toTransportError(error);
+			const { message } =
+				failure.code.startsWith('ERR_TLS') || failure.code === 'ECONNRESET'
+					? explainWithClientCertificate(explainError(failure.code))
+					: failure;
+			return { status: 'Error', message: `Test URL: ${message}` };
+		}
+	},
+);

@@ -7,7 +7,7 @@ import type { DeliveryQueue, JobState } from './deliveryQueue';
 import type { RecordContext } from './deliveryRecord';
 import { failureReason, finish } from './deliveryRecord';
 import type { AttemptLog, AttemptRecord, DeliveryResult } from './deliveryTypes';
-import { explainError, explainStatus } from './explanations';
+import { explainError, explainStatus, explainWithClientCertificate } from './explanations';
 import { mergeHeaders } from './headers';
 import type { AttemptOutcome, Decision } from './retry';
 import { decide, parseRetryAfter } from './retry';
@@ -59,6 +59,7 @@ async function send(context: AttemptContext, state: JobState): Promise<{ record:
 			maxResponseBytes: options.maxResponseBytes,
 			followRedirects: options.followRedirects,
 			ignoreTlsErrors: options.ignoreTlsErrors,
+			clientTls: options.clientTls,
 			blockPrivateNetworks: options.blockPrivateNetworks,
 			env: context.env,
 			signal: options.signal,
@@ -72,7 +73,8 @@ async function send(context: AttemptContext, state: JobState): Promise<{ record:
 		state.lastResponse = undefined;
 		record.errorCode = failure.code;
 		outcome = { kind: 'error', code: failure.code, timeout: failure.code === 'ETIMEDOUT', retryable: failure.retryable };
-		state.lastExplanation = explainError(failure.code, failure.code === 'ERR_BLOCKED_ADDRESS' ? failure.message : undefined);
+		const explanation = explainError(failure.code, failure.code === 'ERR_BLOCKED_ADDRESS' ? failure.message : undefined);
+		state.lastExplanation = options.clientTls ? explainWithClientCertificate(explanation) : explanation;
 	}
 	record.durationMs = now() - startedMs;
 	return { record, outcome };

@@ -1,3 +1,4 @@
+import type { ClientTls } from './clientCertificate';
 /**
  * The shapes the delivery runner takes in and gives back: jobs, options, and one result per job.
  */
@@ -87,6 +88,8 @@ export interface RunnerOptions {
 	maxResponseBytes: number;
 	followRedirects: boolean;
 	ignoreTlsErrors: boolean;
+	/** The client certificate (mTLS) presented to the receiver, if the node has one. */
+	clientTls?: ClientTls;
 	blockPrivateNetworks: boolean;
 	includeResponseHeaders: boolean;
 	captureOnSuccess?: CaptureSpec;

@@ -52,6 +52,10 @@ const ERROR_TEXT: Record<string, string> = {
 	ERR_TOO_MANY_REDIRECTS: 'The receiver redirected more than 5 times.',
 	ERR_BAD_REDIRECT: 'The receiver redirected to a URL that is not http:// or https://.',
 	ERR_PROXY: 'The proxy refused or failed to open the connection.',
+	ERR_TLS_CLIENT_CERTIFICATE_REQUIRED:
+		'The receiver requires a client certificate (mTLS): turn on Client Certificate and choose a Webhook Client Certificate credential.',
+	ERR_TLS_CLIENT_CERTIFICATE_REFUSED:
+		'The receiver refused the client certificate: it is not issued by a CA the receiver trusts, or it is expired or revoked. Check the certificate with the receiver.',
 	ERR_TLS:
 		'The TLS (HTTPS) connection failed: the certificate is invalid, expired or for another host. Fix the certificate, or turn on Ignore TLS Errors for testing.',
 	ERR_ABORTED: 'The execution was cancelled while the request was in flight.',
@@ -80,9 +84,32 @@ export function explainStatus(statusCode: number): Explanation {
 	return { code: `HTTP_${statusCode}`, message: `${statusCode}: ${family}` };
 }
 
+/** TLS alerts a receiver sends about the client's certificate (OpenSSL's names, in Node's error codes). */
+const CLIENT_CERTIFICATE_ALERTS: Array<[RegExp, string]> = [
+	[/ALERT_CERTIFICATE_REQUIRED|ALERT_HANDSHAKE_FAILURE/, 'ERR_TLS_CLIENT_CERTIFICATE_REQUIRED'],
+	[
+		/ALERT_(UNKNOWN_CA|BAD_CERTIFICATE|CERTIFICATE_UNKNOWN|CERTIFICATE_EXPIRED|CERTIFICATE_REVOKED|DECRYPT_ERROR)/,
+		'ERR_TLS_CLIENT_CERTIFICATE_REFUSED',
+	],
+];
+
 /** Explanation of a transport error code (Node errno or one of ours). */
 export function explainError(code: string, detail?: string): Explanation {
-	const text = ERROR_TEXT[code] ?? (code.startsWith('ERR_TLS') || /CERT|SSL/.test(code) ? ERROR_TEXT.ERR_TLS : undefined);
+	const alert = CLIENT_CERTIFICATE_ALERTS.find(([pattern]) => pattern.test(code))?.[1];
+	const known = ERROR_TEXT[alert ?? code];
+	const text = known ?? (code.startsWith('ERR_TLS') || /CERT|SSL/.test(code) ? ERROR_TEXT.ERR_TLS : undefined);
 	const message = text ?? `The request failed (${code}).`;
-	return { code, message: detail ? `${message} (${detail})` : message };
+	return { code: alert ?? code, message: detail ? `${message} (${detail})` : message };
+}
+
+/**
+ * With a client certificate, a receiver that distrusts it often just closes the connection after the
+ * handshake (TLS 1.3), which looks like any reset: say so, so the certificate is checked too.
+ */
+export function explainWithClientCertificate(explanation: Explanation): Explanation {
+	if (explanation.code !== 'ECONNRESET') return explanation;
+	return {
+		...explanation,
+		message: `${explanation.message} With a client certificate, this is also how a receiver refuses one it does not trust: check the Webhook Client Certificate credential with the receiver.`,
+	};
 }

@@ -3,6 +3,7 @@ import * as https from 'node:https';
 
 import { withoutBrackets } from '../../http/hosts';
 import { isIpLiteral } from './addresses';
+import type { ClientTls } from '../clientCertificate';
 import type { Route } from './agents';
 import { agentFor } from './agents';
 import { TransportError, toTransportError } from './errors';
@@ -29,6 +30,8 @@ export interface RequestOptions {
 	maxRedirects?: number;
 	/** For the target's certificate only; an https:// proxy's certificate is always checked. */
 	ignoreTlsErrors?: boolean;
+	/** A client certificate (mTLS), presented to https targets of the URL's own origin only, not after a redirect elsewhere. */
+	clientTls?: ClientTls;
 	/**
 	 * Refuse loopback, private, link-local (cloud metadata) and other non-public targets, on every
 	 * hop. Always on while n8n's SSRF protection (N8N_SSRF_PROTECTION_ENABLED) is.
@@ -136,6 +139,8 @@ function requestOptionsFor(options: RequestOptions, hop: Hop, route: Route, addr
 		headers,
 		agent: agentFor(url.protocol, route),
 		...(secure ? { rejectUnauthorized: options.ignoreTlsErrors !== true } : {}),
+		// node:https keeps sockets with different certificates apart in the agent's pool.
+		...(secure && options.clientTls && url.origin === options.url.origin ? options.clientTls : {}),
 		// The certificate is checked against the name even when the connection goes to a checked address.
 		...(secure && !isIpLiteral(hostname) ? { servername: hostname } : {}),
 		proxy: route.kind === 'direct' ? undefined : { url: route.proxy, tunnel: route.kind === 'tunnel' },

@@ -1,4 +1,4 @@
-import { explainError, explainStatus } from '../../../../nodes/shared/outbound/explanations';
+import { explainError, explainStatus, explainWithClientCertificate } from '../../../../nodes/shared/outbound/explanations';
 
 describe('explanations (Freshsales error table and more)', () => {
 	it.each([
@@ -47,5 +47,23 @@ describe('explanations (Freshsales error table and more)', () => {
 	it('names unknown codes and appends details', () => {
 		expect(explainError('EWHATEVER').message).toBe('The request failed (EWHATEVER).');
 		expect(explainError('ECONNREFUSED', 'port 1').message).toMatch(/\(port 1\)$/);
+	});
+});
+
+describe('client certificate explanations', () => {
+	it('tells a receiver that requires a certificate from one that refuses ours', () => {
+		expect(explainError('ERR_TLS_ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED')).toMatchObject({
+			code: 'ERR_TLS_CLIENT_CERTIFICATE_REQUIRED',
+			message: expect.stringMatching(/requires a client certificate/),
+		});
+		expect(explainError('ERR_TLS_ERR_SSL_TLSV1_ALERT_UNKNOWN_CA')).toMatchObject({
+			code: 'ERR_TLS_CLIENT_CERTIFICATE_REFUSED',
+			message: expect.stringMatching(/refused the client certificate/),
+		});
+	});
+
+	it('adds the certificate as a possible cause of a reset only when one was presented', () => {
+		expect(explainWithClientCertificate(explainError('ECONNRESET')).message).toMatch(/refuses one it does not trust/);
+		expect(explainWithClientCertificate(explainError('ETIMEDOUT')).message).not.toMatch(/certificate/);
 	});
 });
