@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
-import { clientCertificateCredentialTest, webhookCredentialTest } from '../shared/n8n/credentialTests';
+import { clientCertificateCredentialTest, oauth2CredentialTest, webhookCredentialTest } from '../shared/n8n/credentialTests';
 import { isOutputConnected } from '../shared/n8n/connections';
 import { runDeliveries } from '../shared/outbound/runner';
 import { summarizeRun } from '../shared/outbound/summary';
@@ -53,6 +53,12 @@ export class OutboundWebhook implements INodeType {
 				testedBy: 'webhookCredentialTest',
 			},
 			{
+				name: 'webhookClientOAuth2Api',
+				required: true,
+				displayOptions: { show: { authentication: ['oauth2ClientCredentials'] } },
+				testedBy: 'oauth2CredentialTest',
+			},
+			{
 				name: 'webhookClientCertificateApi',
 				required: true,
 				displayOptions: { show: { clientCertificate: [true] } },
@@ -62,7 +68,7 @@ export class OutboundWebhook implements INodeType {
 		properties,
 	};
 
-	methods = { credentialTest: { webhookCredentialTest, clientCertificateCredentialTest } };
+	methods = { credentialTest: { webhookCredentialTest, clientCertificateCredentialTest, oauth2CredentialTest } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const items = this.getInputData();

@@ -4,6 +4,8 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { AuthKind, OutboundAuth } from '../shared/auth';
 import type { ClientTls } from '../shared/outbound/clientCertificate';
 import { CLIENT_CERTIFICATE_CREDENTIAL, readClientCertificate } from '../shared/outbound/clientCertificate';
+import type { OAuth2Client } from '../shared/outbound/oauth2';
+import { CLIENT_GRANT_TYPE, readOAuth2Credential } from '../shared/outbound/oauth2';
 import { CREDENTIAL_TYPES, credentialProblems, outboundAuth, signingFromCredential } from '../shared/auth';
 import type { SigningConfig } from '../shared/signatures';
 import type { CaptureField, CaptureLanguage, CaptureSpec } from '../shared/outbound/capture';
@@ -21,8 +23,10 @@ import { n8nSsrfPolicy } from '../shared/outbound/transport';
 /** Everything that is the same for every item of a run (read from the first item). */
 export interface OutboundConfig {
 	nodeId: string;
-	authKind: AuthKind;
+	authKind: OutboundAuthKind;
 	auth: OutboundAuth;
+	/** OAuth2 client credentials, when Authentication is OAuth2 Client Credentials. */
+	oauth2?: OAuth2Client;
 	signing?: { config: SigningConfig; secret: string };
 	hasBody: boolean;
 	encoding: Encoding;
@@ -98,10 +102,24 @@ function readCapture(context: IExecuteFunctions): { onSuccess?: CaptureSpec; onF
 	};
 }
 
+/** The node's Authentication choices: the triggers' credential kinds, and OAuth2, which only sending has. */
+export type OutboundAuthKind = AuthKind | 'oauth2ClientCredentials';
+
+async function readOAuth2(context: IExecuteFunctions): Promise<OAuth2Client> {
+	const client = readOAuth2Credential(await context.getCredentials(CLIENT_GRANT_TYPE));
+	if ('problems' in client) {
+		throw new NodeOperationError(context.getNode(), `The OAuth2 credential is not usable: ${client.problems.join('; ')}`, {
+			description: 'Open the Webhook OAuth2 Client Credentials API credential and fix the fields named above.',
+		});
+	}
+	return client;
+}
+
 async function readCredentials(context: IExecuteFunctions) {
-	const authKind = context.getNodeParameter('authentication', 0, 'none') as AuthKind;
+	const authKind = context.getNodeParameter('authentication', 0, 'none') as OutboundAuthKind;
 	let auth: OutboundAuth = { headers: {}, query: {} };
-	if (authKind !== 'none') {
+	const oauth2 = authKind === 'oauth2ClientCredentials' ? await readOAuth2(context) : undefined;
+	if (authKind !== 'none' && authKind !== 'oauth2ClientCredentials') {
 		const data = await context.getCredentials(CREDENTIAL_TYPES[authKind as Exclude<AuthKind, 'none'>]);
 		const problems = credentialProblems(authKind, data);
 		if (problems.length > 0) {
@@ -123,7 +141,7 @@ async function readCredentials(context: IExecuteFunctions) {
 		const { config, secrets } = signingFromCredential(data);
 		signing = { config, secret: secrets[0] };
 	}
-	return { authKind, auth, signing, clientTls: await readClientTls(context) };
+	return { authKind, auth, oauth2, signing, clientTls: await readClientTls(context) };
 }
 
 async function readClientTls(context: IExecuteFunctions): Promise<ClientTls | undefined> {
@@ -139,7 +157,7 @@ async function readClientTls(context: IExecuteFunctions): Promise<ClientTls | un
 
 /** Reads and checks the node-level parameters once per run; problems become errors naming the field. */
 export async function readConfig(context: IExecuteFunctions): Promise<OutboundConfig> {
-	const { authKind, auth, signing, clientTls } = await readCredentials(context);
+	const { authKind, auth, oauth2, signing, clientTls } = await readCredentials(context);
 	try {
 		const method = String(context.getNodeParameter('method', 0, 'POST')).toUpperCase();
 		const hasBody = METHODS_WITH_BODY.has(method);
@@ -158,6 +176,7 @@ export async function readConfig(context: IExecuteFunctions): Promise<OutboundCo
 			nodeId: context.getNode().id ?? context.getNode().name,
 			authKind,
 			auth,
+			oauth2,
 			signing,
 			hasBody,
 			encoding,

@@ -84,6 +84,11 @@ export const properties: INodeProperties[] = [
 			{ name: 'Basic Auth', value: 'basicAuth', description: 'Username and password' },
 			{ name: 'Bearer Token', value: 'bearerToken', description: 'Authorization: Bearer …' },
 			{ name: 'None', value: 'none' },
+			{
+				name: 'OAuth2 Client Credentials',
+				value: 'oauth2ClientCredentials',
+				description: 'A bearer token from your token endpoint, fetched once and reused until it expires',
+			},
 		],
 		default: 'none',
 		description: 'How the receiver knows the request is yours; choose the credential below',

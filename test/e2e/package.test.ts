@@ -13,6 +13,7 @@ const CREDENTIALS = {
 	webhookApiKeyApi: 'Webhook Key Auth API',
 	webhookBearerTokenApi: 'Webhook Bearer Token API',
 	webhookClientCertificateApi: 'Webhook Client Certificate API',
+	webhookClientOAuth2Api: 'Webhook OAuth2 Client Credentials API',
 	webhookSigningSecretApi: 'Webhook Signing Secret API',
 	webhookDedupeRedisApi: 'Webhook Dedupe Redis API',
 	webhookDedupePostgresApi: 'Webhook Dedupe PostgreSQL API',

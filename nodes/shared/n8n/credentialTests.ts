@@ -8,6 +8,7 @@ import type {
 import { CREDENTIAL_TYPES, credentialProblems, outboundAuth } from '../auth';
 import { CLIENT_CERTIFICATE_CREDENTIAL, readClientCertificate } from '../outbound/clientCertificate';
 import { explainError, explainWithClientCertificate } from '../outbound/explanations';
+import { accessToken, clearTokens, CLIENT_GRANT_TYPE, OAuth2TokenError, readOAuth2Credential } from '../outbound/oauth2';
 import { request, toTransportError } from '../outbound/transport';
 import { validateUrl } from '../outbound/url';
 
@@ -113,3 +114,20 @@ export const clientCertificateCredentialTest = credentialTestFor(
 		}
 	},
 );
+
+/**
+ * The Webhook OAuth2 Client Credentials API credential's test (`testedBy: 'oauth2CredentialTest'`): the
+ * fields are checked, then a token is fetched from the Token URL (never shown).
+ */
+export const oauth2CredentialTest = credentialTestFor({ oauth2: CLIENT_GRANT_TYPE }, async (_kind, data) => {
+	const client = readOAuth2Credential(data);
+	if ('problems' in client) return { status: 'Error', message: client.problems.join('; ') };
+	// A fresh fetch, not a cached token: the test is about the values as they are now.
+	clearTokens();
+	try {
+		await accessToken(client);
+		return { status: 'OK', message: 'The Token URL issued an access token' };
+	} catch (error) {
+		return { status: 'Error', message: error instanceof OAuth2TokenError ? error.message : String(error) };
+	}
+});

@@ -11,7 +11,8 @@ import { explainError, explainStatus, explainWithClientCertificate } from './exp
 import { mergeHeaders } from './headers';
 import type { AttemptOutcome, Decision } from './retry';
 import { decide, parseRetryAfter } from './retry';
-import type { ProxyEnv } from './transport';
+import { accessToken, forgetToken, OAuth2TokenError } from './oauth2';
+import type { HttpResponse, ProxyEnv, RequestOptions } from './transport';
 import { request, toTransportError } from './transport';
 
 export interface AttemptContext extends RecordContext {
@@ -50,7 +51,7 @@ async function send(context: AttemptContext, state: JobState): Promise<{ record:
 	const record: AttemptRecord = { number: state.attempts.length + 1, startedAt: new Date(startedMs).toISOString(), durationMs: 0 };
 	let outcome: AttemptOutcome;
 	try {
-		const response = await (options.send ?? request)({
+		const response = await sendWithAuth(context, {
 			method: job.method,
 			url: job.url,
 			headers,
@@ -69,15 +70,39 @@ async function send(context: AttemptContext, state: JobState): Promise<{ record:
 		outcome = { kind: 'response', statusCode: response.statusCode, retryAfterMs: parseRetryAfter(response.headers['retry-after'], now()) };
 		state.lastExplanation = response.statusCode >= 300 ? explainStatus(response.statusCode) : undefined;
 	} catch (error) {
-		const failure = toTransportError(error);
+		const failure = error instanceof OAuth2TokenError ? error : toTransportError(error);
 		state.lastResponse = undefined;
 		record.errorCode = failure.code;
 		outcome = { kind: 'error', code: failure.code, timeout: failure.code === 'ETIMEDOUT', retryable: failure.retryable };
-		const explanation = explainError(failure.code, failure.code === 'ERR_BLOCKED_ADDRESS' ? failure.message : undefined);
-		state.lastExplanation = options.clientTls ? explainWithClientCertificate(explanation) : explanation;
+		state.lastExplanation = explainFailure(context, failure);
 	}
 	record.durationMs = now() - startedMs;
 	return { record, outcome };
+}
+
+function explainFailure({ options }: AttemptContext, failure: { code: string; message: string }) {
+	if (failure instanceof OAuth2TokenError) return { code: failure.code, message: failure.message };
+	const explanation = explainError(failure.code, failure.code === 'ERR_BLOCKED_ADDRESS' ? failure.message : undefined);
+	return options.clientTls ? explainWithClientCertificate(explanation) : explanation;
+}
+
+/**
+ * Sends the request, with an OAuth2 access token when the node has a client-credentials credential.
+ * A 401 gets one more try with a freshly fetched token: the cached one may have been revoked early.
+ */
+async function sendWithAuth(context: AttemptContext, requestOptions: RequestOptions): Promise<HttpResponse> {
+	const { options, env } = context;
+	const send = options.send ?? request;
+	const client = options.oauth2;
+	if (!client) return await send(requestOptions);
+	const tokenTransport = { env, blockPrivateNetworks: options.blockPrivateNetworks };
+	const withToken = async (token: string) =>
+		await send({ ...requestOptions, headers: { ...requestOptions.headers, Authorization: `Bearer ${token}` } });
+	const token = await accessToken(client, tokenTransport);
+	const response = await withToken(token);
+	if (response.statusCode !== 401) return response;
+	await forgetToken(client, token);
+	return await withToken(await accessToken(client, tokenTransport));
 }
 
 function settle(

@@ -1,4 +1,5 @@
 import type { ClientTls } from './clientCertificate';
+import type { OAuth2Client } from './oauth2';
 /**
  * The shapes the delivery runner takes in and gives back: jobs, options, and one result per job.
  */
@@ -90,6 +91,8 @@ export interface RunnerOptions {
 	ignoreTlsErrors: boolean;
 	/** The client certificate (mTLS) presented to the receiver, if the node has one. */
 	clientTls?: ClientTls;
+	/** OAuth2 client credentials: every request carries an access token fetched (and cached) for them. */
+	oauth2?: OAuth2Client;
 	blockPrivateNetworks: boolean;
 	includeResponseHeaders: boolean;
 	captureOnSuccess?: CaptureSpec;

@@ -1,0 +1,158 @@
+/**
+ * The Outbound Webhook node with OAuth2 client credentials against a real token endpoint and a
+ * real receiver on 127.0.0.1: one token for many deliveries, one refresh on a 401, and clear
+ * failures for a token endpoint that answers garbage or cannot be reached.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { ICredentialTestFunctions, INodeExecutionData } from 'n8n-workflow';
+
+import { OutboundWebhook } from '../../../nodes/OutboundWebhook/OutboundWebhook.node';
+import { oauth2CredentialTest } from '../../../nodes/shared/n8n/credentialTests';
+import { clearTokens } from '../../../nodes/shared/outbound/oauth2';
+import { destroyAgents } from '../../../nodes/shared/outbound/transport';
+import { fakeContext } from './fakeContext';
+
+const node = new OutboundWebhook();
+
+/** The token endpoint: issues tok-1, tok-2, … and records each token request's form. */
+const tokenRequests: URLSearchParams[] = [];
+let tokenAnswer: 'json' | 'garbage' = 'json';
+/** Tokens the receiver accepts; a test revokes one by removing it. */
+const validTokens = new Set<string>();
+const received: string[] = [];
+let server: http.Server;
+let base: string;
+
+beforeAll(async () => {
+	server = http.createServer((req, res) => {
+		const chunks: Buffer[] = [];
+		req.on('data', (chunk: Buffer) => chunks.push(chunk));
+		req.on('end', () => {
+			if (req.url === '/token') {
+				tokenRequests.push(new URLSearchParams(Buffer.concat(chunks).toString()));
+				if (tokenAnswer === 'garbage') {
+					res.writeHead(200, { 'content-type': 'text/html' }).end('<html>login</html>');
+					return;
+				}
+				const token = `tok-${tokenRequests.length}`;
+				validTokens.add(token);
+				res
+					.writeHead(200, { 'content-type': 'application/json' })
+					.end(JSON.stringify({ access_token: token, token_type: 'Bearer', expires_in: 3600 }));
+				return;
+			}
+			const token = (req.headers.authorization ?? '').replace(/^Bearer /, '');
+			received.push(token);
+			res.writeHead(validTokens.has(token) ? 200 : 401).end();
+		});
+	});
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+	destroyAgents();
+	await new Promise((resolve) => server.close(resolve));
+});
+beforeEach(() => {
+	clearTokens();
+	tokenRequests.length = 0;
+	received.length = 0;
+	validTokens.clear();
+	tokenAnswer = 'json';
+});
+
+const credential = (overrides: Record<string, unknown> = {}) => ({
+	tokenUrl: `${base}/token`,
+	clientId: 'n8n-client',
+	clientSecret: 'client-secret-1',
+	scope: 'webhooks.write',
+	...overrides,
+});
+
+function run(count: number, data = credential()) {
+	const items: INodeExecutionData[] = Array.from({ length: count }, (_, n) => ({ json: { n } }));
+	const { context, logs } = fakeContext(
+		{ method: 'POST', url: `${base}/hook`, authentication: 'oauth2ClientCredentials', retry: { maxAttempts: 1 } },
+		items,
+		{ credentials: { webhookClientOAuth2Api: data } },
+	);
+	return { run: () => node.execute.call(context), logs };
+}
+
+describe('Outbound Webhook with OAuth2 client credentials', () => {
+	it('fetches one token for every item and every later run, and never shows it', async () => {
+		const first = run(50);
+		const [delivered] = await first.run();
+		const [again] = await run(10).run();
+		expect(delivered).toHaveLength(50);
+		expect(again).toHaveLength(10);
+		expect(tokenRequests).toHaveLength(1);
+		expect(Object.fromEntries(tokenRequests[0])).toEqual({
+			grant_type: 'client_credentials',
+			scope: 'webhooks.write',
+			client_id: 'n8n-client',
+			client_secret: 'client-secret-1',
+		});
+		expect(new Set(received)).toEqual(new Set(['tok-1']));
+		const shown = JSON.stringify([delivered, again, first.logs]);
+		expect(shown).not.toContain('tok-1');
+		expect(shown).not.toContain('client-secret-1');
+	});
+
+	it('fetches a new token once when the receiver answers 401, and delivers', async () => {
+		await run(1).run();
+		validTokens.delete('tok-1');
+		const [delivered, , failed] = await run(3).run();
+		expect(failed).toHaveLength(0);
+		expect(delivered).toHaveLength(3);
+		expect(tokenRequests).toHaveLength(2);
+		expect(received.filter((token) => token === 'tok-2')).toHaveLength(3);
+	});
+
+	it('fails the items with a message naming the credential when the token endpoint answers garbage', async () => {
+		tokenAnswer = 'garbage';
+		const [, , failed] = await run(2).run();
+		expect(failed.map((item) => item.json.error)).toEqual([
+			{
+				code: 'ERR_OAUTH2_TOKEN',
+				message: expect.stringMatching(/^OAuth2 credential: the Token URL did not answer JSON with an access_token/),
+			},
+			{ code: 'ERR_OAUTH2_TOKEN', message: expect.stringMatching(/^OAuth2 credential: the Token URL did not answer JSON/) },
+		]);
+		expect(received).toEqual([]);
+	});
+
+	it('fails the items naming the Token URL when the token endpoint cannot be reached', async () => {
+		const closed = http.createServer();
+		await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+		const port = (closed.address() as AddressInfo).port;
+		await new Promise((resolve) => closed.close(resolve));
+		const [, , failed] = await run(1, credential({ tokenUrl: `http://127.0.0.1:${port}/token` })).run();
+		expect(failed[0].json.error).toMatchObject({
+			message: expect.stringMatching(/^OAuth2 credential: the Token URL could not be reached \(ECONNREFUSED\)/),
+		});
+	});
+
+	it('sends the client ID and secret in a Basic header when the credential says so', async () => {
+		await run(1, credential({ sendCredentialsIn: 'header' })).run();
+		expect(Object.fromEntries(tokenRequests[0])).toEqual({ grant_type: 'client_credentials', scope: 'webhooks.write' });
+	});
+
+	it('fails the node before sending, naming the field, for a credential without a Token URL', async () => {
+		await expect(run(1, credential({ tokenUrl: '' })).run()).rejects.toThrow(/OAuth2 credential is not usable: .*Token URL/);
+		expect(tokenRequests).toHaveLength(0);
+	});
+});
+
+describe('oauth2CredentialTest', () => {
+	const test = (data: Record<string, string>) =>
+		oauth2CredentialTest.call({} as ICredentialTestFunctions, { id: '1', name: 'OAuth2', type: 'webhookClientOAuth2Api', data });
+
+	it('fetches a token with the values, and reports a token endpoint that refuses them', async () => {
+		expect(await test(credential())).toEqual({ status: 'OK', message: 'The Token URL issued an access token' });
+		tokenAnswer = 'garbage';
+		expect(await test(credential())).toMatchObject({ status: 'Error', message: expect.stringMatching(/did not answer JSON/) });
+		expect(await test(credential({ clientId: '' }))).toEqual({ status: 'Error', message: 'Client ID: empty' });
+	});
+});

@@ -1,0 +1,80 @@
+import type { HttpResponse } from '../../../../nodes/shared/outbound/transport';
+import {
+	accessToken,
+	clearTokens,
+	OAuth2TokenError,
+	parseTokenResponse,
+	readOAuth2Credential,
+} from '../../../../nodes/shared/outbound/oauth2';
+import type { OAuth2Client } from '../../../../nodes/shared/outbound/oauth2';
+
+const answer = (statusCode: number, body: unknown) => ({
+	statusCode,
+	body: Buffer.from(typeof body === 'string' ? body : JSON.stringify(body)),
+});
+
+describe('parseTokenResponse', () => {
+	it('keeps the token until 30 s before it expires, and 5 minutes when the server does not say', () => {
+		expect(parseTokenResponse(answer(200, { access_token: 'a', expires_in: 3600 }), 0)).toEqual({ token: 'a', expiresAtMs: 3_570_000 });
+		expect(parseTokenResponse(answer(200, { access_token: 'a' }), 0)).toEqual({ token: 'a', expiresAtMs: 270_000 });
+		// A very short lifetime is halved rather than going negative.
+		expect(parseTokenResponse(answer(200, { access_token: 'a', expires_in: 20 }), 0)).toEqual({ token: 'a', expiresAtMs: 10_000 });
+	});
+
+	it('refuses answers without a usable token, retrying only server errors', () => {
+		const failure = (response: ReturnType<typeof answer>) => {
+			try {
+				parseTokenResponse(response, 0);
+			} catch (error) {
+				return error as OAuth2TokenError;
+			}
+			throw new Error('no error');
+		};
+		expect(failure(answer(200, '<html>'))).toMatchObject({ code: 'ERR_OAUTH2_TOKEN', retryable: false });
+		expect(failure(answer(200, { access_token: 'a\r\nX-Injected: 1' })).message).toMatch(/did not answer JSON with an access_token/);
+		expect(failure(answer(401, { error: 'invalid_client' }))).toMatchObject({
+			message: 'OAuth2 credential: the Token URL answered HTTP 401: invalid_client; check the Client ID, Client Secret and Scope',
+			retryable: false,
+		});
+		expect(failure(answer(503, 'busy'))).toMatchObject({ retryable: true });
+	});
+});
+
+describe('readOAuth2Credential', () => {
+	it('names every missing field', () => {
+		expect(readOAuth2Credential({ tokenUrl: 'auth.example.com/token' })).toEqual({
+			problems: [expect.stringMatching(/^Token URL/), 'Client ID: empty', 'Client Secret: empty'],
+		});
+	});
+});
+
+describe('accessToken', () => {
+	const client = readOAuth2Credential({ tokenUrl: 'https://auth.example.com/token', clientId: 'c', clientSecret: 's' }) as OAuth2Client;
+	beforeEach(() => clearTokens());
+
+	it('shares one fetch among concurrent callers and fetches again once the token is due', async () => {
+		let now = 0;
+		let fetches = 0;
+		const send = async () => {
+			fetches++;
+			return { ...answer(200, { access_token: `t${fetches}`, expires_in: 60 }), headers: {} } as unknown as HttpResponse;
+		};
+		const transport = { send, now: () => now };
+		expect(await Promise.all([1, 2, 3].map(async () => await accessToken(client, transport)))).toEqual(['t1', 't1', 't1']);
+		now = 29_000;
+		expect(await accessToken(client, transport)).toBe('t1');
+		now = 31_000;
+		expect(await accessToken(client, transport)).toBe('t2');
+		expect(fetches).toBe(2);
+	});
+
+	it('does not keep a failed fetch: the next caller asks again', async () => {
+		let fetches = 0;
+		const send = async () => {
+			fetches++;
+			return { ...answer(fetches === 1 ? 500 : 200, { access_token: 'ok' }), headers: {} } as unknown as HttpResponse;
+		};
+		await expect(accessToken(client, { send })).rejects.toThrow(/HTTP 500/);
+		expect(await accessToken(client, { send })).toBe('ok');
+	});
+});
