@@ -1,5 +1,5 @@
 /**
- * Close (developer.close.com/resources/webhook-subscriptions): `close-sig-hash` is the hex HMAC-SHA256 of `close-sig-timestamp`
+ * Close (developer.close.com/topics/webhooks): `close-sig-hash` is the hex HMAC-SHA256 of `close-sig-timestamp`
  * followed by the raw body, no separator, keyed with the hex-decoded `signature_key` of the subscription.
  * The timestamp is held to the replay window. The body is `{subscription_id, event: {id, object_type, action,
  * object_id, lead_id, data, previous_data, date_created, ...}}`; `event.id` is the dedupe key.
@@ -90,6 +90,8 @@ export const close: CrmProfile = {
 	supportedAuthentications: ['signingSecret', 'none'],
 	adaptSigning,
 	httpMethods: ['POST'],
+	// Retried for up to 72 hours (Close's webhook docs).
+	retryWindowHours: 72,
 	setupHint: setupSteps(
 		'Close webhook',
 		[

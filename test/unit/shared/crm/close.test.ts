@@ -48,6 +48,19 @@ describe('Close profile', () => {
 		});
 	});
 
+	it('normalises the published example: an opportunity update with its previous values', () => {
+		const [event] = eventsOf(close.normalise(requestInput(fixture('close', 'opportunity-won.json'))));
+		expect(event).toMatchObject({
+			event: 'opportunity.updated',
+			eventId: 'ev_2sYKRjcrA79yKxi3S4Crd7',
+			occurredAt: '2019-01-15T12:48:23.395Z',
+			object: { type: 'opportunity', id: 'oppo_7H4sjNso7FyBFaeR3RXi5PMJbilfo0c6UPCxsJtEhCO' },
+			data: expect.objectContaining({ status_type: 'won', value: 100000 }),
+			previous: expect.objectContaining({ status_type: 'active', confidence: 70 }),
+			context: expect.objectContaining({ subscriptionId: 'whsub_8AmjKCZYT3zI8eZoi4HhFC' }),
+		});
+	});
+
 	it('names activities by their kind, and refuses an event without object_type or action', () => {
 		const note = '{"event":{"id":"ev_1","object_type":"activity.note","action":"created","object_id":"acti_1","data":{}}}';
 		expect(eventsOf(close.normalise(requestInput(note)))[0]).toMatchObject({
