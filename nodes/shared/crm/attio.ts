@@ -105,6 +105,7 @@ export const attio: CrmProfile = {
 	defaultAuthentication: 'signingSecret',
 	supportedAuthentications: ['signingSecret', 'none'],
 	adaptSigning,
+	signatureCopyHeaders: ['x-attio-signature'],
 	httpMethods: ['POST'],
 	// Up to 10 retries over about 3 days (Attio's webhook guide).
 	retryWindowHours: 72,

@@ -85,7 +85,7 @@ describe('Attio profile', () => {
 		expect(verify({ 'x-attio-signature': sign() })).toMatchObject({ valid: false, reason: 'missing' });
 	});
 
-	it('redacts Attio-Signature from the output', () => {
-		expect(crmSecretHeaders(attio, 'signingSecret', credential)).toEqual(['attio-signature']);
+	it('redacts Attio-Signature and its copy X-Attio-Signature from the output', () => {
+		expect(crmSecretHeaders(attio, 'signingSecret', credential)).toEqual(['attio-signature', 'x-attio-signature']);
 	});
 });
