@@ -16,6 +16,9 @@ const fixture = (profile: string, file: string) => fs.readFileSync(path.join(__d
 const TRIGGER = 'CRM Event Trigger';
 
 const SALESOS_SECRET = 'e2e-salesos-secret';
+const ATTIO_SECRET = 'e2e-attio-webhook-secret';
+// Close gives its signature_key as hex; the HMAC key is the decoded bytes.
+const CLOSE_KEY = '5e1f'.repeat(16);
 const SW_SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 const highLevelKeys = generateKeyPairSync('ed25519');
 const basicAuth = `Basic ${Buffer.from('crm-user:crm-pass').toString('base64')}`;
@@ -29,6 +32,8 @@ const credentials: CredentialJson[] = [
 		data: { location: 'header', name: 'X-LSQ-Secret', apiKey: 'lsq-e2e-secret' },
 	},
 	{ id: 'crmBasic00000001', name: 'Basic', type: 'webhookBasicAuthApi', data: { user: 'crm-user', password: 'crm-pass' } },
+	{ id: 'crmAttio00000001', name: 'Attio', type: 'webhookSigningSecretApi', data: { scheme: 'hmac', secret: ATTIO_SECRET } },
+	{ id: 'crmClose00000001', name: 'Close', type: 'webhookSigningSecretApi', data: { scheme: 'hmac', secret: CLOSE_KEY } },
 	{ id: 'crmStandard00001', name: 'Standard', type: 'webhookSigningSecretApi', data: { scheme: 'standardWebhooks', secret: SW_SECRET } },
 	{ id: 'crmBearer0000001', name: 'Bearer', type: 'webhookBearerTokenApi', data: { token: 'custom-e2e-token' } },
 ];
@@ -80,6 +85,17 @@ const lsqQuery = '?entityType=Webhook&entityId=b329c2b2-854c-11e6-8f87-22000aa8e
 const highLevelBody = Buffer.from(
 	JSON.stringify({ ...JSON.parse(fixture('highLevel', 'contact-create.json').toString()), timestamp: new Date().toISOString() }),
 );
+const attioBody = fixture('attio', 'record-events.json');
+const attioHeaders = (secret: string) => ({
+	'attio-signature': createHmac('sha256', secret).update(attioBody).digest('hex'),
+	'idempotency-key': 'e2e-attio-delivery-1',
+});
+const closeBody = fixture('close', 'lead-updated.json');
+// close-sig-timestamp is checked against the replay window, so it is taken when the request is sent.
+const closeHeaders = (key: string, timestamp = Math.floor(Date.now() / 1000)) => ({
+	'close-sig-timestamp': String(timestamp),
+	'close-sig-hash': createHmac('sha256', Buffer.from(key, 'hex')).update(String(timestamp)).update(closeBody).digest('hex'),
+});
 const standardBody = fixture('standardWebhooks', 'contact-created.json').toString();
 const standardHeaders = (secret: string, body = standardBody, id = 'msg_e2e_1') => {
 	const now = new Date();
@@ -207,6 +223,41 @@ const cases: Record<string, Case> = {
 			},
 		],
 	},
+	Attio: {
+		workflow: crmWorkflow('crmAttio', { path: 'crm-attio', crm: 'attio', authentication: 'signingSecret' }, 'crmAttio00000001'),
+		path: 'crm-attio',
+		valid: () => json(attioBody, attioHeaders(ATTIO_SECRET)),
+		forged: () => json(attioBody, attioHeaders('guess')),
+		expected: [
+			{
+				event: 'record.created',
+				crm: 'attio',
+				eventId: 'e2e-attio-delivery-1:0',
+				object: { type: 'record', id: 'bf071e1f-6035-429d-b874-d83ea64ea13b' },
+			},
+			{
+				event: 'note.created',
+				crm: 'attio',
+				eventId: 'e2e-attio-delivery-1:1',
+				object: { type: 'note', id: 'ff3f3bd4-40f4-4f80-8187-cd02385af424' },
+			},
+		],
+	},
+	Close: {
+		workflow: crmWorkflow('crmClose', { path: 'crm-close', crm: 'close', authentication: 'signingSecret' }, 'crmClose00000001'),
+		path: 'crm-close',
+		valid: () => json(closeBody, closeHeaders(CLOSE_KEY)),
+		forged: () => json(closeBody, closeHeaders('aa'.repeat(32))),
+		expected: [
+			{
+				event: 'lead.updated',
+				crm: 'close',
+				eventId: 'ev_2ZTGfpLMsO0XjXKWWVmeL8',
+				object: { type: 'lead', id: 'lead_lNSHmE3VGykx84Li2HqKAEWz0lSOqyrcrFcClLrxhsk' },
+				previous: { name: 'Wayne Enterprises' },
+			},
+		],
+	},
 	'Standard Webhooks': {
 		workflow: crmWorkflow(
 			'crmStandard',
@@ -312,6 +363,14 @@ describe('CRM Event Trigger in real n8n', () => {
 		expect(JSON.parse(duplicate.text)).toEqual({ Status: 'Success', StatusReason: '' });
 		const head = await fetch(`${n8n.webhookUrl(crm.path)}${lsqQuery}`, { method: 'HEAD', headers: { 'x-lsq-secret': 'lsq-e2e-secret' } });
 		expect(head.status).toBe(200);
+		await settle();
+		expect(await n8n.executions(crm.workflow.id)).toHaveLength(1);
+	});
+
+	it('refuses a Close delivery whose timestamp is outside the replay window, before any execution', async () => {
+		const crm = cases.Close;
+		const expired = await send(crm, json(closeBody, closeHeaders(CLOSE_KEY, Math.floor(Date.now() / 1000) - 3600)));
+		expect(expired.status).toBe(401);
 		await settle();
 		expect(await n8n.executions(crm.workflow.id)).toHaveLength(1);
 	});

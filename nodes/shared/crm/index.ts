@@ -1,6 +1,8 @@
 /**
  * Every CRM profile, in the order the CRM selector shows them. Adding a CRM = adding its file and one line here.
  */
+import { attio } from './attio';
+import { close } from './close';
 import { custom } from './custom';
 import { freshsales } from './freshsales';
 import { highLevel } from './highLevel';
@@ -10,7 +12,17 @@ import { standardWebhooks } from './standardWebhooks';
 import type { CrmProfile } from './types';
 import { vtiger } from './vtiger';
 
-export const CRM_PROFILES: readonly CrmProfile[] = [salesOs, leadSquared, freshsales, vtiger, highLevel, standardWebhooks, custom];
+export const CRM_PROFILES: readonly CrmProfile[] = [
+	salesOs,
+	leadSquared,
+	freshsales,
+	vtiger,
+	highLevel,
+	attio,
+	close,
+	standardWebhooks,
+	custom,
+];
 
 export function crmProfile(id: string): CrmProfile {
 	const profile = CRM_PROFILES.find((candidate) => candidate.id === id);

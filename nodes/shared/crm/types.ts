@@ -134,6 +134,8 @@ export interface CrmProfile {
 	 * so the user only pastes the secret.
 	 */
 	adaptSigning?(config: SigningConfig, headers: HeaderBag): SigningConfig;
+	/** Lower-case headers that repeat the signature under another name (Attio's `x-attio-signature`), redacted too. */
+	signatureCopyHeaders?: string[];
 	/** Where to paste the webhook URL in the CRM and which options to pick. */
 	setupHint: string;
 	/** Another way to set the CRM up, shown instead of setupHint while Authentication is one of `authentications`. */

@@ -36,7 +36,7 @@ export function crmSecretHeaders(profile: CrmProfile, authentication: CrmAuthent
 	if (authentication === 'builtIn') return profile.builtInVerification?.signatureHeaders ?? [];
 	if (authentication === 'signingSecret' && profile.adaptSigning && credential) {
 		const adapted = profile.adaptSigning(signingFromCredential(credential).config, {});
-		return signatureHeaderNames(adapted);
+		return [...signatureHeaderNames(adapted), ...(profile.signatureCopyHeaders ?? [])];
 	}
 	return inboundAuthFromCredential(authentication, credential).secretHeaders;
 }

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 
 import { matchingSecretIndex } from './constantTime';
-import { hmacKey } from './hmacKey';
+import { hexKey, hmacKey } from './hmacKey';
 import type { HeaderBag, VerificationResult, VerifyOptions } from './types';
 import { checkTimestamp, fail, isFailure, signatureHeader, singleHeader } from './types';
 
@@ -15,27 +15,43 @@ export interface HmacScheme {
 	encoding: SignatureEncoding;
 	/** Text before the digest in the header, such as `sha256=`. */
 	prefix: string;
-	/** `body`: the raw body is signed. `timestampDotBody`: `<timestamp>.<raw body>` is signed. */
-	signedContent: 'body' | 'timestampDotBody';
-	/** Header carrying the unix timestamp when `signedContent` is `timestampDotBody`. */
+	/**
+	 * `body`: the raw body is signed. `timestampDotBody`: `<timestamp>.<raw body>`. `timestampBody`:
+	 * `<timestamp><raw body>` without a separator (Close).
+	 */
+	signedContent: 'body' | 'timestampDotBody' | 'timestampBody';
+	/** Header carrying the unix timestamp when the timestamp is signed. */
 	timestampHeaderName: string;
+	/** How the secret becomes the key: its UTF-8 bytes (default) or hex-decoded (Close's `signature_key`). */
+	keyEncoding?: 'utf8' | 'hex';
 }
+
+const signsTimestamp = (scheme: HmacScheme) => scheme.signedContent !== 'body';
 
 /** `timestamp` is the timestamp header's text: the sender signed it as sent, milliseconds or leading zeros included. */
 function signedPayload(scheme: HmacScheme, body: Buffer, timestamp: string): Buffer {
-	return scheme.signedContent === 'timestampDotBody' ? Buffer.concat([Buffer.from(`${timestamp}.`), body]) : body;
+	if (scheme.signedContent === 'body') return body;
+	const separator = scheme.signedContent === 'timestampDotBody' ? '.' : '';
+	return Buffer.concat([Buffer.from(`${timestamp}${separator}`), body]);
 }
 
-export function computeHmac(secret: string, algorithm: HmacAlgorithm, payload: Buffer, encoding: SignatureEncoding): string {
-	return createHmac(algorithm, hmacKey(secret)).update(payload).digest(encoding);
+export function computeHmac(
+	secret: string,
+	algorithm: HmacAlgorithm,
+	payload: Buffer,
+	encoding: SignatureEncoding,
+	keyEncoding: HmacScheme['keyEncoding'] = 'utf8',
+): string {
+	const key = keyEncoding === 'hex' ? hmacKey(secret, hexKey) : hmacKey(secret);
+	return createHmac(algorithm, key).update(payload).digest(encoding);
 }
 
 /** Headers to add to an outgoing request. */
 export function signHmac(scheme: HmacScheme, secret: string, body: Buffer, timestampSeconds: number): Record<string, string> {
 	const timestamp = String(timestampSeconds);
-	const digest = computeHmac(secret, scheme.algorithm, signedPayload(scheme, body, timestamp), scheme.encoding);
+	const digest = computeHmac(secret, scheme.algorithm, signedPayload(scheme, body, timestamp), scheme.encoding, scheme.keyEncoding);
 	const headers: Record<string, string> = { [scheme.headerName]: `${scheme.prefix}${digest}` };
-	if (scheme.signedContent === 'timestampDotBody') headers[scheme.timestampHeaderName] = timestamp;
+	if (signsTimestamp(scheme)) headers[scheme.timestampHeaderName] = timestamp;
 	return headers;
 }
 
@@ -52,7 +68,7 @@ export function verifyHmac(
 
 	let timestampSeconds = 0;
 	let signedTimestamp = '';
-	if (scheme.signedContent === 'timestampDotBody') {
+	if (signsTimestamp(scheme)) {
 		const rawTimestamp = singleHeader(headers, scheme.timestampHeaderName);
 		if (isFailure(rawTimestamp)) return rawTimestamp;
 		const checked = checkTimestamp(rawTimestamp, scheme.timestampHeaderName, options);
@@ -70,13 +86,13 @@ export function verifyHmac(
 	const received = normalise(value.slice(scheme.prefix.length));
 	const payload = signedPayload(scheme, rawBody, signedTimestamp);
 	const secretIndex = matchingSecretIndex(secrets, [received], (secret) =>
-		normalise(computeHmac(secret, scheme.algorithm, payload, scheme.encoding)),
+		normalise(computeHmac(secret, scheme.algorithm, payload, scheme.encoding, scheme.keyEncoding)),
 	);
 	if (secretIndex < 0) return fail('mismatch', `Signature in ${scheme.headerName} does not match the body`);
 	return {
 		valid: true,
 		scheme: `hmac-${scheme.algorithm}`,
 		secretIndex,
-		...(scheme.signedContent === 'timestampDotBody' ? { timestampSeconds } : {}),
+		...(signsTimestamp(scheme) ? { timestampSeconds } : {}),
 	};
 }

@@ -12,6 +12,15 @@ export const MAX_CACHED_KEYS = 16;
 
 type Decoder = (secret: string) => Buffer;
 const utf8: Decoder = (secret) => Buffer.from(secret, 'utf8');
+
+/**
+ * Hex-decoded bytes (Close gives its `signature_key` as hex). Text that is not hex stays UTF-8: decoding it
+ * would silently drop characters, and such a key cannot match a hex-keyed sender anyway.
+ */
+export const hexKey: Decoder = (secret) => {
+	const trimmed = secret.trim();
+	return /^(?:[0-9a-f]{2})+$/i.test(trimmed) ? Buffer.from(trimmed, 'hex') : utf8(secret);
+};
 const cachesByDecoder = new Map<Decoder, BoundedCache<string, KeyObject>>();
 
 /** The key for `secret`, decoded by `toBytes` (UTF-8 by default; Standard Webhooks decodes base64). */

@@ -1,13 +1,15 @@
 import { CRM_PROFILES, crmProfile } from '../../../../nodes/shared/crm';
 
 describe('registry', () => {
-	it('holds the seven profiles with unique ids and valid defaults', () => {
+	it('holds the nine profiles with unique ids and valid defaults', () => {
 		expect(CRM_PROFILES.map((profile) => profile.id)).toEqual([
 			'salesOs',
 			'leadSquared',
 			'freshsales',
 			'vtiger',
 			'highLevel',
+			'attio',
+			'close',
 			'standardWebhooks',
 			'custom',
 		]);

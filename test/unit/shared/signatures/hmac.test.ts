@@ -20,6 +20,7 @@ describe('HMAC signatures', () => {
 		['sha512 base64', { algorithm: 'sha512', encoding: 'base64' }],
 		['GitHub-style prefix', { headerName: 'X-Hub-Signature-256', prefix: 'sha256=' }],
 		['timestamp.body', { signedContent: 'timestampDotBody' }],
+		['timestamp+body with a hex key (Close)', { signedContent: 'timestampBody', keyEncoding: 'hex' }],
 	])('round-trips %s', (_label, overrides) => {
 		const scheme = { ...DEFAULT_HMAC_SCHEME, ...overrides };
 		const headers = lowerCase(signHmac(scheme, secret, body, now));
@@ -62,6 +63,13 @@ describe('HMAC signatures', () => {
 			expect(verifyHmac(scheme, [secret], headers, body, options)).toMatchObject({ valid: true, timestampSeconds: now });
 			expect(verifyHmac(scheme, [secret], headers, Buffer.from('{}'), options)).toMatchObject({ reason: 'mismatch' });
 		}
+	});
+
+	it('signs timestamp+body with no separator under the hex-decoded key, as Close does', () => {
+		const scheme: HmacScheme = { ...DEFAULT_HMAC_SCHEME, signedContent: 'timestampBody', keyEncoding: 'hex' };
+		const hexSecret = 'a1b2c3d4'.repeat(8);
+		const expected = createHmac('sha256', Buffer.from(hexSecret, 'hex')).update(`${now}`).update(body).digest('hex');
+		expect(signHmac(scheme, hexSecret, body, now)).toEqual({ 'X-Webhook-Signature': expected, 'X-Webhook-Timestamp': String(now) });
 	});
 
 	it('refuses a header without the configured prefix and a duplicated header', () => {

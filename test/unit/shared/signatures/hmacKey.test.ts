@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 
-import { hmacKey, MAX_CACHED_KEYS } from '../../../../nodes/shared/signatures/hmacKey';
+import { hexKey, hmacKey, MAX_CACHED_KEYS } from '../../../../nodes/shared/signatures/hmacKey';
 
 describe('hmacKey', () => {
 	it('gives the same HMAC as the raw secret, and reuses the key object', () => {
@@ -13,6 +13,12 @@ describe('hmacKey', () => {
 		const base64 = (secret: string) => Buffer.from(secret, 'base64');
 		expect(hmacKey('c2VjcmV0', base64).export().toString()).toBe('secret');
 		expect(hmacKey('c2VjcmV0').export().toString()).toBe('c2VjcmV0');
+	});
+
+	it('decodes a hex key, and keeps text that is not hex as UTF-8 rather than dropping characters', () => {
+		expect(hexKey('0aFF')).toEqual(Buffer.from([0x0a, 0xff]));
+		expect(hexKey('not-hex')).toEqual(Buffer.from('not-hex'));
+		expect(hexKey('abc')).toEqual(Buffer.from('abc'));
 	});
 
 	it('keeps a bounded number of keys, dropping the oldest', () => {
