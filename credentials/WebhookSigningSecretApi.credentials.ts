@@ -63,6 +63,14 @@ export class WebhookSigningSecretApi implements ICredentialType {
 				'Secrets the triggers still accept during a rotation, separated by spaces. Remove them once every sender uses the new secret.',
 		},
 		{
+			displayName: 'Sign With Previous Secrets Until',
+			name: 'signPreviousUntil',
+			type: 'dateTime',
+			default: '',
+			description:
+				'For a rotation without downtime: until then, the Outbound Webhook node signs with the previous secrets too (Standard Webhooks and Stripe-style: one more signature in the header; HMAC header: the newest previous one in a second header named like the first plus -Previous). Empty: the current secret only.',
+		},
+		{
 			displayName: 'Signature Header',
 			name: 'hmacHeaderName',
 			type: 'string',

@@ -2,6 +2,9 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { CRM_PROFILES } from '../shared/crm';
 
+/** "an Attio event", "a SalesOS event": by the first letter, which fits every CRM name here. */
+const article = (name: string) => (/^[AEIOU]/i.test(name) ? 'an' : 'a');
+
 /**
  * One entry per CRM in n8n's node panel. The node creator lists a trigger's choices from the first
  * property labelled "Event", "Events" or "Trigger On" (editor-ui useActionsGenerator), and picking
@@ -17,7 +20,8 @@ export const crmActionsProperty: INodeProperties = {
 	options: CRM_PROFILES.map((profile) => ({
 		name: profile.displayName,
 		value: profile.id,
-		action: profile.id === 'custom' ? 'On an event from another CRM (Custom)' : `On a ${profile.displayName} event`,
+		action:
+			profile.id === 'custom' ? 'On an event from another CRM (Custom)' : `On ${article(profile.displayName)} ${profile.displayName} event`,
 		description: `Starts the workflow on verified ${profile.displayName} webhooks`,
 	})),
 	// The visible selector's default (the first profile); a unit test keeps the two equal.

@@ -6,7 +6,7 @@ import type { ClientTls } from '../shared/outbound/clientCertificate';
 import { CLIENT_CERTIFICATE_CREDENTIAL, readClientCertificate } from '../shared/outbound/clientCertificate';
 import type { OAuth2Client } from '../shared/outbound/oauth2';
 import { CLIENT_GRANT_TYPE, readOAuth2Credential } from '../shared/outbound/oauth2';
-import { CREDENTIAL_TYPES, credentialProblems, outboundAuth, signingFromCredential } from '../shared/auth';
+import { CREDENTIAL_TYPES, credentialProblems, outboundAuth, signingFromCredential, signsWithPrevious } from '../shared/auth';
 import type { SigningConfig } from '../shared/signatures';
 import type { CaptureField, CaptureLanguage, CaptureSpec } from '../shared/outbound/capture';
 import { compileCapture } from '../shared/outbound/capture';
@@ -27,7 +27,7 @@ export interface OutboundConfig {
 	auth: OutboundAuth;
 	/** OAuth2 client credentials, when Authentication is OAuth2 Client Credentials. */
 	oauth2?: OAuth2Client;
-	signing?: { config: SigningConfig; secret: string };
+	signing?: { config: SigningConfig; secret: string; previousSecrets?: string[] };
 	hasBody: boolean;
 	encoding: Encoding;
 	contentMode: ContentMode;
@@ -139,7 +139,8 @@ async function readCredentials(context: IExecuteFunctions) {
 			});
 		}
 		const { config, secrets } = signingFromCredential(data);
-		signing = { config, secret: secrets[0] };
+		const [secret, ...previousSecrets] = secrets;
+		signing = { config, secret, previousSecrets: signsWithPrevious(data, Date.now()) ? previousSecrets : [] };
 	}
 	return { authKind, auth, oauth2, signing, clientTls: await readClientTls(context) };
 }

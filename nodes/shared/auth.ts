@@ -58,6 +58,12 @@ export function signingFromCredential(data: CredentialData): { config: SigningCo
 	return { config, secrets };
 }
 
+/** Whether outgoing requests still carry the previous secrets' signatures: until the credential's overlap ends. */
+export function signsWithPrevious(data: CredentialData, nowMs: number): boolean {
+	const until = Date.parse(text(data, 'signPreviousUntil'));
+	return Number.isFinite(until) && nowMs < until;
+}
+
 /**
  * Problems with a credential's values, in plain language naming the field; empty when it is usable.
  * Used by the credential tests in the editor and again when a workflow is published.

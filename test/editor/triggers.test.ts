@@ -119,7 +119,7 @@ describe('The node panel', () => {
 	const itemNames = async () =>
 		(await editor.page.locator('[data-test-id="node-creator-item-name"]').allTextContents()).map((name) => name.trim());
 
-	it.each(['Vtiger', 'HighLevel', 'LeadSquared', 'Freshsales', 'SalesOS'])(
+	it.each(['Vtiger', 'HighLevel', 'LeadSquared', 'Freshsales', 'SalesOS', 'Attio', 'Close'])(
 		'finds the trigger first when searching for %s, one click from its CRM',
 		async (crm) => {
 			await search(crm);
@@ -130,7 +130,9 @@ describe('The node panel', () => {
 			expect(trigger).toBeGreaterThanOrEqual(0);
 			if (names.includes('Outbound Webhook')) expect(trigger).toBeLessThan(names.indexOf('Outbound Webhook'));
 			await editor.page.locator('[data-test-id="node-creator-item-name"]', { hasText: 'CRM Event' }).first().click();
-			const action = editor.page.locator('[data-test-id="node-creator-item-name"]', { hasText: `On a ${crm} event` }).first();
+			const action = editor.page
+				.locator('[data-test-id="node-creator-item-name"]', { hasText: `On ${crm === 'Attio' ? 'an' : 'a'} ${crm} event` })
+				.first();
 			await step(`action-${crm}`, async () => await action.waitFor());
 			if (crm === 'Vtiger') await editor.screenshot(path.join(SCREENSHOT_DIR, 'node-creator-actions.png'));
 			await action.click();

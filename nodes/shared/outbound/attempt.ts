@@ -2,7 +2,7 @@
  * One attempt of one job: sign, send, record what came back, and decide what happens next
  * (delivered, retried in this run, deferred to Retry Later, or failed).
  */
-import { signRequest } from '../signatures';
+import { signWithSecrets } from '../signatures/rotation';
 import type { DeliveryQueue, JobState } from './deliveryQueue';
 import type { RecordContext } from './deliveryRecord';
 import { failureReason, finish } from './deliveryRecord';
@@ -35,7 +35,8 @@ function attemptHeaders(state: JobState, startedMs: number): Record<string, stri
 	const { job, body } = state;
 	state.baseHeaders ??= mergeHeaders(DEFAULT_HEADERS, body ? { 'Content-Type': body.contentType } : {}, job.headers);
 	if (!job.signing) return state.baseHeaders;
-	const signature = signRequest(job.signing.config, job.signing.secret, {
+	const { config, secret, previousSecrets = [] } = job.signing;
+	const signature = signWithSecrets(config, [secret, ...previousSecrets], {
 		body: body?.body ?? Buffer.alloc(0),
 		timestampSeconds: Math.floor(startedMs / 1000),
 		messageId: job.idempotencyKey,

@@ -45,7 +45,8 @@ export interface DeliveryJob {
 	headers: Record<string, string>;
 	/** Builds the body; may throw an OutboundConfigError for this item's data. */
 	build: () => EncodedBody | undefined;
-	signing?: { config: SigningConfig; secret: string };
+	/** previousSecrets: still in their rotation overlap, so each request carries their signatures too. */
+	signing?: { config: SigningConfig; secret: string; previousSecrets?: string[] };
 	idempotencyKey: string;
 	/** Query parameter names whose values are masked wherever a URL is shown (the credential's). */
 	secretQueryNames?: string[];

@@ -81,6 +81,22 @@ describe('Outbound Webhook node', () => {
 		expect(receiver.requests[0].headers['idempotency-key']).not.toBe(keys[0]);
 	});
 
+	it('signs with the previous secret too until the rotation overlap ends, so receivers on either secret verify', async () => {
+		const previous = 'whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD';
+		const signing = (until: string) => ({
+			webhookSigningSecretApi: { scheme: 'standardWebhooks', secret: SW_SECRET, previousSecrets: previous, signPreviousUntil: until },
+		});
+		receiver.script({ status: 200 });
+		await execute({ signRequests: true }, items({ n: 1 }), { credentials: signing(new Date(Date.now() + 3_600_000).toISOString()) }).run();
+		await execute({ signRequests: true }, items({ n: 2 }), { credentials: signing(new Date(Date.now() - 1_000).toISOString()) }).run();
+		const [during, after] = receiver.requests.map((request) => request.headers as Record<string, string>);
+		const bodiesSent = receiver.requests.map((request) => request.body);
+		expect(during['webhook-signature'].split(' ')).toHaveLength(2);
+		for (const secret of [SW_SECRET, previous]) expect(() => new Webhook(secret).verify(bodiesSent[0], during)).not.toThrow();
+		expect(after['webhook-signature'].split(' ')).toHaveLength(1);
+		expect(() => new Webhook(previous).verify(bodiesSent[1], after)).toThrow();
+	});
+
 	it('uses an idempotency key from an expression, such as the CRM event id', async () => {
 		receiver.script({ status: 200 });
 		const input = items({ eventId: 'evt_1' }, { eventId: 'evt_2' });

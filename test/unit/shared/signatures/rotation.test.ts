@@ -1,0 +1,57 @@
+import { createHmac } from 'node:crypto';
+
+import { Webhook } from 'standardwebhooks';
+import Stripe from 'stripe';
+
+import { verifyRequestSignature } from '../../../../nodes/shared/signatures';
+import type { SigningConfig } from '../../../../nodes/shared/signatures';
+import { previousSignatureHeader, signWithSecrets } from '../../../../nodes/shared/signatures/rotation';
+
+const stripe = new Stripe('sk_test_unused');
+const body = Buffer.from(JSON.stringify({ id: 'evt_1', type: 'deal.won' }));
+const now = Math.floor(Date.now() / 1000);
+const input = { body, timestampSeconds: now, messageId: 'msg_1' };
+const lower = (headers: Record<string, string>) =>
+	Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]));
+
+describe('signing with the current and previous secrets during a rotation', () => {
+	it('Standard Webhooks: the standardwebhooks library verifies the request with either secret', () => {
+		const [current, previous] = ['whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', 'whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD'];
+		const headers = signWithSecrets({ scheme: 'standardWebhooks' }, [current, previous], input);
+		expect(headers['webhook-signature'].split(' ')).toHaveLength(2);
+		for (const secret of [current, previous]) expect(() => new Webhook(secret).verify(body, headers)).not.toThrow();
+		expect(() => new Webhook('whsec_' + Buffer.from('another secret!!').toString('base64')).verify(body, headers)).toThrow();
+	});
+
+	it('Stripe-style: stripe-node verifies the request with either secret', () => {
+		const config: SigningConfig = { scheme: 'timestamped', headerName: 'Stripe-Signature' };
+		const headers = signWithSecrets(config, ['whsec_new', 'whsec_old'], input);
+		expect(headers['Stripe-Signature']).toMatch(new RegExp(`^t=${now},v1=[0-9a-f]{64},v1=[0-9a-f]{64}$`));
+		for (const secret of ['whsec_new', 'whsec_old']) {
+			expect(stripe.webhooks.constructEvent(body, headers['Stripe-Signature'], secret)).toMatchObject({ id: 'evt_1' });
+		}
+		expect(() => stripe.webhooks.constructEvent(body, headers['Stripe-Signature'], 'whsec_other')).toThrow();
+		// The triggers accept it with either secret too.
+		expect(verifyRequestSignature(config, ['whsec_old'], lower(headers), body, { toleranceSeconds: 300 })).toMatchObject({ valid: true });
+	});
+
+	it('plain HMAC: the newest previous secret signs in <header>-Previous, the current one in the header', () => {
+		const config: SigningConfig = {
+			scheme: 'hmac',
+			headerName: 'X-Webhook-Signature',
+			algorithm: 'sha256',
+			encoding: 'hex',
+			prefix: 'sha256=',
+			signedContent: 'body',
+			timestampHeaderName: 'X-Webhook-Timestamp',
+		};
+		const headers = signWithSecrets(config, ['new', 'old', 'older'], input);
+		const hmac = (secret: string) => `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+		expect(headers).toEqual({ 'X-Webhook-Signature': hmac('new'), [previousSignatureHeader('X-Webhook-Signature')]: hmac('old') });
+	});
+
+	it('signs with the current secret only when no previous one is in its overlap', () => {
+		const headers = signWithSecrets({ scheme: 'standardWebhooks' }, ['whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw'], input);
+		expect(headers['webhook-signature'].split(' ')).toHaveLength(1);
+	});
+});
