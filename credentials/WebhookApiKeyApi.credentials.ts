@@ -34,7 +34,7 @@ export class WebhookApiKeyApi implements ICredentialType {
 			type: 'string',
 			default: 'X-API-Key',
 			required: true,
-			placeholder: 'X-API-Key',
+			placeholder: 'e.g. X-API-Key',
 			description: 'Header or query parameter name that carries the key',
 		},
 		{

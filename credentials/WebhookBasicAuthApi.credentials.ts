@@ -19,7 +19,7 @@ export class WebhookBasicAuthApi implements ICredentialType {
 			type: 'string',
 			default: '',
 			required: true,
-			placeholder: 'crm-webhooks',
+			placeholder: 'e.g. crm-webhooks',
 			description: 'Must not contain a colon (RFC 7617)',
 		},
 		{

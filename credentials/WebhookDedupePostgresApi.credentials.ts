@@ -32,7 +32,7 @@ export class WebhookDedupePostgresApi implements ICredentialType {
 			name: 'table',
 			type: 'string',
 			default: 'n8n_webhook_dedupe',
-			placeholder: 'n8n_webhook_dedupe or myschema.n8n_webhook_dedupe',
+			placeholder: 'e.g. n8n_webhook_dedupe or myschema.n8n_webhook_dedupe',
 			description:
 				'Created on first use if missing (key, token, expires_at). Letters, digits and underscores, optionally schema.table. Expired rows are deleted in batches of 1,000.',
 		},

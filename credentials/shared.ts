@@ -5,7 +5,7 @@ export const testUrlProperty: INodeProperties = {
 	name: 'testUrl',
 	type: 'string',
 	default: '',
-	placeholder: 'https://api.example.com/me',
+	placeholder: 'e.g. https://api.example.com/me',
 	description:
 		'Optional. A URL that requires these credentials; the credential test sends a GET request to it with them and expects a 2xx answer. Without it, the test checks the values only.',
 };

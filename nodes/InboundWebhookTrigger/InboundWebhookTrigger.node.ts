@@ -103,7 +103,7 @@ async function handleRequest(context: IWebhookFunctions): Promise<IWebhookRespon
 const SUBTITLE_BY_AUTHENTICATION: Record<AuthKind, string> = {
 	none: 'No authentication',
 	basicAuth: 'Verified: Basic Auth',
-	apiKey: 'Verified: Header Token',
+	apiKey: 'Verified: API Key',
 	bearerToken: 'Verified: Bearer Token',
 	signingSecret: 'Verified: Signature',
 };

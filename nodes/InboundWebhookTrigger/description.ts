@@ -169,7 +169,7 @@ const dedupeProperties: INodeProperties[] = [
 		name: 'eventIdPath',
 		type: 'string',
 		default: '$.id',
-		placeholder: '$.event.uuid',
+		placeholder: 'e.g. $.event.uuid',
 		description: 'JSONPath over the parsed body',
 		...show({ deduplicate: [true], eventIdSource: ['jsonPath'] }),
 	},
@@ -178,7 +178,7 @@ const dedupeProperties: INodeProperties[] = [
 		name: 'eventIdHeader',
 		type: 'string',
 		default: 'X-Event-Id',
-		placeholder: 'X-GitHub-Delivery',
+		placeholder: 'e.g. X-GitHub-Delivery',
 		description:
 			'For example X-GitHub-Delivery. Standard Webhooks requests need none: their signed message ID is used when no other ID is found.',
 		...show({ deduplicate: [true], eventIdSource: ['header'] }),
@@ -240,13 +240,13 @@ const outputProperties: INodeProperties[] = [
 				displayName: 'Field',
 				name: 'field',
 				values: [
-					{ displayName: 'Name', name: 'name', type: 'string', default: '', placeholder: 'email' },
+					{ displayName: 'Name', name: 'name', type: 'string', default: '', placeholder: 'e.g. email' },
 					{
 						displayName: 'JSON Path',
 						name: 'path',
 						type: 'string',
 						default: '',
-						placeholder: '$.body.contact.email',
+						placeholder: 'e.g. $.body.contact.email',
 						description:
 							"JSONPath starting at $.body, $.headers or $.query, e.g. $.body.contact.email or $.headers['user-agent']. A path that matches nothing gives null and is listed in the item's meta.unmatchedPaths.",
 					},
@@ -266,7 +266,7 @@ const outputProperties: INodeProperties[] = [
 		name: 'splitPath',
 		type: 'string',
 		default: '$.body',
-		placeholder: '$.body.events',
+		placeholder: 'e.g. $.body.events',
 		description: 'JSONPath to the array; each element becomes the body of one item',
 		...show({ splitArray: [true] }),
 	},
@@ -284,7 +284,7 @@ const optionsCollection: INodeProperties = {
 			name: 'redactHeaders',
 			type: 'string',
 			default: '',
-			placeholder: 'X-Internal-Token, X-Session',
+			placeholder: 'e.g. X-Internal-Token, X-Session',
 			description:
 				'Header names to hide in the output, separated by commas. Authorization, cookies, signature headers and the credential’s header are always hidden.',
 		},

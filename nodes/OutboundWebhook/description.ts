@@ -33,7 +33,7 @@ const captureFields = (displayName: string, name: string, description: string): 
 					name: 'name',
 					type: 'string',
 					default: '',
-					placeholder: 'invoiceId',
+					placeholder: 'e.g. invoiceId',
 					description: 'Key under "captured" in the output item',
 				},
 				{
@@ -41,7 +41,7 @@ const captureFields = (displayName: string, name: string, description: string): 
 					name: 'expression',
 					type: 'string',
 					default: '',
-					placeholder: '$.invoice.number or /response/number',
+					placeholder: 'e.g. $.invoice.number or /response/number',
 					description: 'JSONPath (e.g. $.invoice.number) or XPath (e.g. /response/number, //item/@sku), as chosen in Capture Response.',
 				},
 				{
@@ -71,7 +71,7 @@ export const properties: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		required: true,
-		placeholder: 'https://example.com/webhooks/crm',
+		placeholder: 'e.g. https://example.com/webhooks/crm',
 		description: 'The callback URL; must start with https:// or http://',
 		hint: 'Query parameters and API keys sent in the query are added from the settings below',
 	},
@@ -118,7 +118,7 @@ export const properties: INodeProperties[] = [
 		placeholder: 'Add Query Parameter',
 		default: {},
 		description: 'Added to the URL, e.g. entityType, entityId and eventType as LeadSquared sends them',
-		options: [{ name: 'parameters', displayName: 'Parameter', values: nameValue('Name', 'Value', 'entityId') }],
+		options: [{ name: 'parameters', displayName: 'Parameter', values: nameValue('Name', 'Value', 'e.g. entityId') }],
 	},
 	{
 		displayName: 'Custom Headers',
@@ -139,7 +139,7 @@ export const properties: INodeProperties[] = [
 		displayOptions: { show: { headerMode: ['keyValue'] } },
 		placeholder: 'Add Header',
 		default: {},
-		options: [{ name: 'parameters', displayName: 'Header', values: nameValue('Name', 'Value', 'X-Api-Version') }],
+		options: [{ name: 'parameters', displayName: 'Header', values: nameValue('Name', 'Value', 'e.g. X-Api-Version') }],
 	},
 	{
 		displayName: 'Header Lines',
@@ -219,7 +219,7 @@ export const properties: INodeProperties[] = [
 						name: 'name',
 						type: 'string',
 						default: '',
-						placeholder: 'deal.amount',
+						placeholder: 'e.g. deal.amount',
 						description: 'Dots build nested objects; [0] builds lists',
 					},
 					{

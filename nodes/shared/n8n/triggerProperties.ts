@@ -9,7 +9,7 @@ export const ipAllowlistProperty: INodeProperties = {
 	name: 'ipAllowlist',
 	type: 'string',
 	default: '',
-	placeholder: '203.0.113.0/24, 2001:db8::/32',
+	placeholder: 'e.g. 203.0.113.0/24, 2001:db8::/32',
 	description:
 		'Addresses or CIDR ranges allowed to call the webhook, separated by commas. Leave empty to allow all. Others are answered 403.',
 	hint: 'Behind a reverse proxy, also fill in Trusted Proxies, or every request seems to come from the proxy',
@@ -20,7 +20,7 @@ export const trustedProxiesProperty: INodeProperties = {
 	name: 'trustedProxies',
 	type: 'string',
 	default: '',
-	placeholder: '10.0.0.0/8',
+	placeholder: 'e.g. 10.0.0.0/8',
 	description:
 		'Reverse proxies in front of n8n, as addresses or CIDR ranges. Only requests from them have their X-Forwarded-For read to find the client address.',
 };
@@ -92,7 +92,7 @@ export const duplicateResponseProperty: INodeProperties = {
 export const TRIGGER_AUTHENTICATION_OPTIONS = {
 	basicAuth: { name: 'Basic Auth', value: 'basicAuth', description: 'Username and password' },
 	bearerToken: { name: 'Bearer Token', value: 'bearerToken', description: 'Authorization: Bearer &lt;token&gt;' },
-	apiKey: { name: 'Header Token', value: 'apiKey', description: 'A header (or query parameter) you name, with a secret' },
+	apiKey: { name: 'API Key', value: 'apiKey', description: 'A secret in a header (or query parameter) you name' },
 	none: { name: 'None', value: 'none', description: 'Anyone who knows the URL can start the workflow; not recommended' },
 	signingSecret: {
 		name: 'Signature (HMAC / Standard Webhooks)',
@@ -106,7 +106,7 @@ export const handshakeFieldProperty: INodeProperties = {
 	name: 'handshakeField',
 	type: 'string',
 	default: 'challenge',
-	placeholder: 'hub.challenge',
+	placeholder: 'e.g. hub.challenge',
 	description: 'The query parameter, or a top-level body field or JSONPath such as $.data.token',
 };
 
