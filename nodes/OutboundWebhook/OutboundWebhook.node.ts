@@ -2,7 +2,10 @@ import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescrip
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { webhookCredentialTest } from '../shared/n8n/credentialTests';
+import { dedupeStoreCredentialTest } from '../shared/n8n/dedupeCredentialTest';
 import { isOutputConnected } from '../shared/n8n/connections';
+import { endpointProtectionOf } from '../shared/n8n/endpointState';
+import { isOutboundConfigError } from '../shared/outbound/errors';
 import { runDeliveries } from '../shared/outbound/runner';
 import { summarizeRun } from '../shared/outbound/summary';
 import { properties } from './description';
@@ -52,11 +55,24 @@ export class OutboundWebhook implements INodeType {
 				displayOptions: { show: { signRequests: [true] } },
 				testedBy: 'webhookCredentialTest',
 			},
+			// The rate limit and circuit breaker share their state through the dedupe stores' credentials.
+			{
+				name: 'webhookDedupeRedisApi',
+				required: true,
+				displayOptions: { show: { sharedStateStore: ['redis'] } },
+				testedBy: 'dedupeStoreCredentialTest',
+			},
+			{
+				name: 'webhookDedupePostgresApi',
+				required: true,
+				displayOptions: { show: { sharedStateStore: ['postgres'] } },
+				testedBy: 'dedupeStoreCredentialTest',
+			},
 		],
 		properties,
 	};
 
-	methods = { credentialTest: { webhookCredentialTest } };
+	methods = { credentialTest: { webhookCredentialTest, dedupeStoreCredentialTest } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const items = this.getInputData();
@@ -76,8 +92,12 @@ export class OutboundWebhook implements INodeType {
 		// Someone clicking "Execute step" waits for an answer: one attempt, and the hint says what production does.
 		const manual = this.getMode() === 'manual';
 		const policy = manual ? { ...settings.policy, maxAttempts: Math.min(settings.policy.maxAttempts, 1) } : settings.policy;
+		const endpoints = await endpointProtectionOf(this, settings.endpointSettings).catch((error: Error) => {
+			throw isOutboundConfigError(error) ? configError(this, error) : error;
+		});
 		const results = await runDeliveries(jobs, {
 			...settings,
+			endpoints,
 			policy,
 			signal: this.getExecutionCancelSignal(),
 			log: (event) => {
