@@ -4,8 +4,8 @@ import type { SharedEndpointState } from './types';
 
 /**
  * A shared store seen by one node: circuit keys get the node's scope, and whenever the store cannot
- * answer, this process's own state answers instead (so an unreachable Redis slows nothing down and
- * opens no circuit by itself). `onUnavailable` hears of each failure, to log it.
+ * answer, this process's own state answers instead, for the rest of the run (so an unreachable Redis
+ * costs one timeout and opens no circuit by itself). `onUnavailable` hears of the failure, to log it.
  */
 export class SharedWithFallback implements RateStore, CircuitStore {
 	constructor(
@@ -15,10 +15,15 @@ export class SharedWithFallback implements RateStore, CircuitStore {
 		private readonly onUnavailable: (error: Error) => void,
 	) {}
 
+	/** Set once the shared store failed: the rest of the run uses local state, not a timeout per request. */
+	private unavailable = false;
+
 	private async either<T>(shared: () => Promise<T>, local: () => Promise<T>): Promise<T> {
+		if (this.unavailable) return await local();
 		try {
 			return await shared();
 		} catch (error) {
+			this.unavailable = true;
 			this.onUnavailable(error as Error);
 			return await local();
 		}

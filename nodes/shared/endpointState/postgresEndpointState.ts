@@ -1,7 +1,7 @@
 import { Pool } from 'pg';
 
 import { quotedTableName } from '../dedupe/identifiers';
-import { poolConfig } from '../dedupe/postgresStore';
+import { createTables, poolConfig } from '../dedupe/postgresStore';
 import type { PostgresConnection } from '../dedupe/connection';
 import { STORE_TIMEOUT_MS, withinDeadline } from '../dedupe/types';
 import type { CircuitState } from '../outbound/circuitBreaker';
@@ -18,10 +18,11 @@ export function endpointTableName(dedupeTable: string): string {
 /**
  * One row per key. The arrival time is moved on with the server's clock in one statement: the row
  * lock of `ON CONFLICT … DO UPDATE` makes concurrent turns queue up, so no two get the same slot.
+ * clock_timestamp(), not the statement's start: a turn that waited for the lock must not count that wait twice.
  */
 export function endpointStatements(dedupeTable: string) {
 	const name = quotedTableName(endpointTableName(dedupeTable));
-	const nowMs = 'extract(epoch from statement_timestamp()) * 1000';
+	const nowMs = 'extract(epoch from clock_timestamp()) * 1000';
 	return {
 		create: `CREATE TABLE IF NOT EXISTS ${name} (key text PRIMARY KEY, arrival double precision, circuit text, probe_until timestamptz, updated_at timestamptz NOT NULL DEFAULT now())`,
 		take:
@@ -57,10 +58,11 @@ export class PostgresEndpointState implements SharedEndpointState {
 
 	private async query<Row extends Record<string, unknown>>(text: string, values: unknown[]) {
 		const work = async () => {
-			// Two processes creating the table at once may collide; the loser's next call tries again.
-			this.tableReady ??= this.pool.query(this.sql.create).catch((error: unknown) => {
+			// A failed creation is tried again by the next call.
+			this.tableReady ??= createTables(this.pool, [this.sql.create]).then((failure) => {
+				if (!failure) return;
 				this.tableReady = undefined;
-				throw error;
+				throw failure;
 			});
 			await this.tableReady;
 			return await this.pool.query<Row>(text, values);
