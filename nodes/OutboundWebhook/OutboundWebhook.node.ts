@@ -2,7 +2,10 @@ import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescrip
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { clientCertificateCredentialTest, oauth2CredentialTest, webhookCredentialTest } from '../shared/n8n/credentialTests';
+import { dedupeStoreCredentialTest } from '../shared/n8n/dedupeCredentialTest';
 import { isOutputConnected } from '../shared/n8n/connections';
+import { endpointProtectionOf } from '../shared/n8n/endpointState';
+import { isOutboundConfigError } from '../shared/outbound/errors';
 import { runDeliveries } from '../shared/outbound/runner';
 import { summarizeRun } from '../shared/outbound/summary';
 import { properties } from './description';
@@ -64,11 +67,24 @@ export class OutboundWebhook implements INodeType {
 				displayOptions: { show: { clientCertificate: [true] } },
 				testedBy: 'clientCertificateCredentialTest',
 			},
+			// The rate limit and circuit breaker share their state through the dedupe stores' credentials.
+			{
+				name: 'webhookDedupeRedisApi',
+				required: true,
+				displayOptions: { show: { sharedStateStore: ['redis'] } },
+				testedBy: 'dedupeStoreCredentialTest',
+			},
+			{
+				name: 'webhookDedupePostgresApi',
+				required: true,
+				displayOptions: { show: { sharedStateStore: ['postgres'] } },
+				testedBy: 'dedupeStoreCredentialTest',
+			},
 		],
 		properties,
 	};
 
-	methods = { credentialTest: { webhookCredentialTest, clientCertificateCredentialTest, oauth2CredentialTest } };
+	methods = { credentialTest: { webhookCredentialTest, clientCertificateCredentialTest, oauth2CredentialTest, dedupeStoreCredentialTest } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const items = this.getInputData();
@@ -88,8 +104,12 @@ export class OutboundWebhook implements INodeType {
 		// Someone clicking "Execute step" waits for an answer: one attempt, and the hint says what production does.
 		const manual = this.getMode() === 'manual';
 		const policy = manual ? { ...config.policy, maxAttempts: Math.min(config.policy.maxAttempts, 1) } : config.policy;
+		const endpoints = await endpointProtectionOf(this, config.endpointSettings).catch((error: Error) => {
+			throw isOutboundConfigError(error) ? configError(this, error) : error;
+		});
 		const results = await runDeliveries(jobs, {
 			...config,
+			endpoints,
 			policy,
 			signal: this.getExecutionCancelSignal(),
 			log: (event) => {

@@ -19,6 +19,8 @@ import { DEFAULT_RETRY_POLICY, DEFAULT_RETRY_STATUSES, parseSchedule, parseStatu
 import type { MissingTagPolicy } from '../shared/outbound/template';
 import { validateXmlRootName } from '../shared/outbound/xml';
 import { n8nSsrfPolicy } from '../shared/outbound/transport';
+import type { EndpointSettings } from '../shared/outbound/endpointGuard';
+import { readEndpointSettings } from './endpointSettings';
 
 /** Everything that is the same for every item of a run (read from the first item). */
 export interface OutboundConfig {
@@ -51,6 +53,8 @@ export interface OutboundConfig {
 	includeResponseHeaders: boolean;
 	/** What an output item holds: the input's fields after the delivery result, or the delivery result only. */
 	output: OutputContent;
+	/** Rate limit and circuit breaker per endpoint. */
+	endpointSettings: EndpointSettings;
 }
 
 export type OutputContent = 'inputAndDelivery' | 'deliveryOnly';
@@ -205,6 +209,7 @@ export async function readConfig(context: IExecuteFunctions): Promise<OutboundCo
 			blockPrivateNetworks: options.blockPrivateNetworks === true || n8nSsrfPolicy() !== undefined,
 			includeResponseHeaders: options.includeResponseHeaders === true,
 			output: options.output === 'deliveryOnly' ? 'deliveryOnly' : 'inputAndDelivery',
+			endpointSettings: readEndpointSettings(context),
 		};
 	} catch (error) {
 		if (error instanceof OutboundConfigError) throw configError(context, error);

@@ -3,6 +3,7 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { HTTP_METHOD_OPTIONS } from '../shared/http/methods';
 import { DEFAULT_RETRY_STATUSES } from '../shared/outbound/retry';
+import { endpointProtectionProperties } from './endpointProtectionDescription';
 
 /** A list of rows titled by their name. */
 const listTypeOptions = { multipleValues: true, fixedCollection: { itemTitle: '={{ $collection.item.value.name }}' } };
@@ -379,6 +380,7 @@ export const properties: INodeProperties[] = [
 			},
 		],
 	},
+	...endpointProtectionProperties,
 	{
 		displayName: 'Options',
 		name: 'options',

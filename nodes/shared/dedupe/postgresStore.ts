@@ -64,6 +64,26 @@ export function statements(table: string) {
  * number of concurrent claims of one key, exactly one inserts (or takes over an expired row); the
  * others wait for its row lock, see a live row and return nothing.
  */
+/**
+ * Runs CREATE … IF NOT EXISTS statements in order. Two processes creating a table at once may collide
+ * (a duplicate type or relation), so one retry. Resolves with the failure, undefined on success.
+ */
+export async function createTables(pool: Pool, statements: readonly string[]): Promise<Error | undefined> {
+	let failure: Error | undefined;
+	for (let attempt = 1; attempt <= 2; attempt++) {
+		failure = await statements
+			.reduce(async (done: Promise<unknown>, statement) => await done.then(async () => await pool.query(statement)), Promise.resolve())
+			.then(
+				() => undefined,
+				(error: unknown) => (error as Error) ?? new Error('unknown error'),
+			);
+		if (failure === undefined) return undefined;
+		const code = (failure as { code?: string }).code;
+		if (code !== '23505' && code !== '42P07') break;
+	}
+	return failure;
+}
+
 export class PostgresDedupeStore implements SharedDedupeStore {
 	private readonly pool: Pool;
 	private readonly sql: ReturnType<typeof statements>;
@@ -150,22 +170,9 @@ export class PostgresDedupeStore implements SharedDedupeStore {
 		await this.tableReady;
 	}
 
-	/** Two processes creating the table at once may collide (a duplicate type or relation), so one retry. */
 	private async createTable(): Promise<void> {
-		let failure: unknown;
-		for (let attempt = 1; attempt <= 2; attempt++) {
-			failure = await this.pool
-				.query(this.sql.create[0])
-				.then(async () => await this.pool.query(this.sql.create[1]))
-				.then(
-					() => undefined,
-					(error: unknown) => error ?? new Error('unknown error'),
-				);
-			if (failure === undefined) return;
-			const code = (failure as { code?: string }).code;
-			if (code !== '23505' && code !== '42P07') break;
-		}
-		throw new DedupeStoreUnavailable(`${this.where}: creating the table ${this.settings.table} failed: ${(failure as Error).message}`);
+		const failure = await createTables(this.pool, this.sql.create);
+		if (failure) throw new DedupeStoreUnavailable(`${this.where}: creating the table ${this.settings.table} failed: ${failure.message}`);
 	}
 
 	/**

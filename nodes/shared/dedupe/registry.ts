@@ -24,7 +24,7 @@ const openStore: StoreFactory = (settings) =>
 	settings.kind === 'redis' ? new RedisDedupeStore(settings) : new PostgresDedupeStore(settings);
 
 /** Hashed, so the map holds no password in plain text. */
-const entryKey = (settings: SharedStoreConnection) => createHash('sha256').update(JSON.stringify(settings)).digest('base64url');
+export const entryKey = (settings: SharedStoreConnection) => createHash('sha256').update(JSON.stringify(settings)).digest('base64url');
 
 /** The shared store for these settings, opened on first use; `user` names the node (workflow id and node id). */
 export function sharedStoreFor(settings: SharedStoreConnection, user: string, factory: StoreFactory = openStore): SharedDedupeStore {

@@ -4,6 +4,7 @@
  */
 import { signWithSecrets } from '../signatures/rotation';
 import type { DeliveryQueue, JobState } from './deliveryQueue';
+import type { EndpointGuard } from './endpointGuard';
 import type { RecordContext } from './deliveryRecord';
 import { failureReason, finish } from './deliveryRecord';
 import type { AttemptLog, AttemptRecord, DeliveryResult } from './deliveryTypes';
@@ -18,6 +19,7 @@ import { request, toTransportError } from './transport';
 export interface AttemptContext extends RecordContext {
 	env: ProxyEnv;
 	queue: DeliveryQueue;
+	guard?: EndpointGuard;
 }
 
 const DEFAULT_HEADERS = { 'User-Agent': 'n8n-nodes-crm-webhooks', Accept: 'application/json, application/xml;q=0.9, */*;q=0.8' };
@@ -26,6 +28,8 @@ const DEFAULT_HEADERS = { 'User-Agent': 'n8n-nodes-crm-webhooks', Accept: 'appli
 export async function attemptDelivery(context: AttemptContext, state: JobState): Promise<DeliveryResult | undefined> {
 	const { record, outcome } = await send(context, state);
 	state.attempts.push(record);
+	await context.guard?.record(state.job.url.origin, outcome, state.probe === true, context.options.policy.maxDelayMs);
+	state.probe = false;
 	const decision = decide(context.options.policy, record.number, outcome, context.options.random);
 	return settle(context, state, record, outcome, decision);
 }

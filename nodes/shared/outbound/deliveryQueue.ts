@@ -18,6 +18,10 @@ export interface JobState {
 	earlyReturns?: number;
 	/** Headers of every attempt but the signature, merged once. */
 	baseHeaders?: Record<string, string>;
+	/** Set while this attempt is the probe of an open circuit. */
+	probe?: boolean;
+	/** Time spent waiting for the endpoint's rate limit, in this run. */
+	rateLimitWaitMs?: number;
 }
 
 /**

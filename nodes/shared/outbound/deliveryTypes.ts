@@ -5,7 +5,9 @@ import type { OAuth2Client } from './oauth2';
  */
 import type { SigningConfig } from '../signatures';
 import type { CaptureSpec } from './capture';
+import type { CircuitState } from './circuitBreaker';
 import type { EncodedBody } from './encoders';
+import type { EndpointProtection } from './endpointGuard';
 import type { OutboundConfigError } from './errors';
 import type { Explanation } from './explanations';
 import type { ParsedBody } from './responseBody';
@@ -109,6 +111,8 @@ export interface RunnerOptions {
 	signal?: AbortSignal;
 	env?: ProxyEnv;
 	send?: (options: RequestOptions) => Promise<HttpResponse>;
+	/** Per-endpoint rate limit and circuit breaker; off when absent. */
+	endpoints?: EndpointProtection;
 }
 
 export interface DeliveryRecord {
@@ -134,6 +138,10 @@ export interface DeliveryRecord {
 	/** Set while the item keeps coming back before nextAttemptAt. */
 	earlyReturns?: number;
 	capture?: { unmatched: string[]; error?: string };
+	/** The endpoint's circuit breaker at the end of the run, when the node uses one. */
+	circuit?: CircuitState & { endpoint: string };
+	/** Time this item waited for the endpoint's rate limit, when it waited. */
+	rateLimitWaitMs?: number;
 }
 
 export interface ResponseRecord {

@@ -6,6 +6,9 @@ import type { RecordContext } from './deliveryRecord';
 import { finish, invalidRequest } from './deliveryRecord';
 import type { DeliveryResult, InvalidJob, PreparedJob, RunnerOptions } from './deliveryTypes';
 import { isInvalidJob } from './deliveryTypes';
+import type { CircuitState } from './circuitBreaker';
+import { refusalMessage } from './circuitBreaker';
+import { EndpointGuard } from './endpointGuard';
 import { explainError } from './explanations';
 import { DEFAULT_RETRY_LATER_THRESHOLD_MS } from './retry';
 import { proxyEnvironment } from './transport';
@@ -56,6 +59,8 @@ export async function runDeliveries(jobs: readonly PreparedJob[], options: Runne
 	const now = options.now ?? Date.now;
 	const sleep = options.sleep ?? realSleep;
 	const context: AttemptContext = { options, now, env: options.env ?? proxyEnvironment(), queue: new DeliveryQueue(now) };
+	// A probe holds its claim for the request's whole timeout, plus a margin for the answer's handling.
+	if (options.endpoints) context.guard = new EndpointGuard(options.endpoints, now, sleep, options.timeoutMs + 5_000);
 	if ((options.initialDelayMs ?? 0) > 0 && jobs.some((job) => isInvalidJob(job) || !job.resume)) {
 		await sleep(options.initialDelayMs as number, options.signal);
 	}
@@ -66,7 +71,30 @@ export async function runDeliveries(jobs: readonly PreparedJob[], options: Runne
 	context.queue.keepDeferredDurable(results, options.policy.retryLaterThresholdMs);
 	// A cancelled execution leaves jobs unfinished; they end like any other, with the attempts they made.
 	for (const state of states) results[state.index] ??= finish(context, state, 'failed', explainError('ERR_ABORTED'));
+	if (context.guard) await showEndpointState(context.guard, states, results);
 	return results;
+}
+
+/** Saves the circuits, and shows each item its endpoint's circuit and the time it waited for the rate limit. */
+async function showEndpointState(guard: EndpointGuard, states: JobState[], results: DeliveryResult[]): Promise<void> {
+	await guard.flush();
+	for (const state of states) {
+		const delivery = results[state.index]?.delivery;
+		if (!delivery) continue;
+		const origin = state.job.url.origin;
+		const circuit = await guard.snapshot(origin);
+		if (circuit) delivery.circuit = { endpoint: origin, ...circuit };
+		if (state.rateLimitWaitMs) delivery.rateLimitWaitMs = Math.round(state.rateLimitWaitMs);
+	}
+}
+
+/** An item the open circuit does not let through: Retry Later until the probe time, or Failed, as the node says. */
+function refuse(context: AttemptContext, state: JobState, circuit: CircuitState): DeliveryResult {
+	const whenOpen = context.guard?.whenOpen ?? 'retryLater';
+	const error = { code: 'ERR_CIRCUIT_OPEN', message: refusalMessage(state.job.url.origin, circuit, whenOpen) };
+	if (whenOpen === 'failed') return finish(context, state, 'failed', error);
+	context.queue.defer(state);
+	return finish(context, state, 'retry_later', error, Math.max(Date.parse(circuit.probeAt ?? ''), context.now()) || context.now());
 }
 
 /**
@@ -134,9 +162,17 @@ async function work(context: AttemptContext, sleep: Sleep, results: DeliveryResu
 }
 
 async function step(context: AttemptContext, state: JobState): Promise<DeliveryResult | undefined> {
+	const { guard } = context;
+	const admission = guard ? await guard.admit(state.job.url.origin, context.options.signal).catch((error: Error) => error) : undefined;
 	try {
+		if (admission instanceof Error) throw admission;
+		if (admission && !admission.go) return refuse(context, state, admission.circuit);
+		if (admission?.waitedMs) state.rateLimitWaitMs = (state.rateLimitWaitMs ?? 0) + admission.waitedMs;
+		state.probe = admission?.probe === true;
 		return await attemptDelivery(context, state);
 	} catch (error) {
 		return finish(context, state, 'failed', { code: 'ERR_INTERNAL', message: `Unexpected error: ${(error as Error).message}` });
+	} finally {
+		if (guard && admission && !(admission instanceof Error)) await guard.release(state.job.url.origin, admission);
 	}
 }

@@ -17,6 +17,7 @@ import { ExecuteContext } from 'n8n-core';
 import { SSHClientsManager } from 'n8n-core/dist/execution-engine/ssh-clients-manager';
 import type {
 	ICredentialDataDecryptedObject,
+	IDataObject,
 	IExecuteData,
 	IExecuteFunctions,
 	INode,
@@ -52,6 +53,8 @@ export interface FakeOptions {
 	mode?: WorkflowExecuteMode;
 	/** Outputs with a node connected to them; every output when left out. */
 	connectedOutputs?: number[];
+	/** The workflow's static data, as n8n would load it from the database; a new empty one when left out. */
+	staticData?: IDataObject;
 }
 
 export interface LogLine {
@@ -98,7 +101,7 @@ function substitute(value: unknown, itemIndex: number, functions: Array<(itemInd
 }
 
 /** A workflow of the node and one No Operation child per connected output, as the editor would wire it. */
-function workflowWith(node: INode, connectedOutputs: number[]): Workflow {
+function workflowWith(node: INode, connectedOutputs: number[], staticData?: IDataObject): Workflow {
 	const nodeType = new OutboundWebhook();
 	const nodeTypes = {
 		getByName: (type: string) => (type === NODE_TYPE ? nodeType : NO_OP),
@@ -123,6 +126,7 @@ function workflowWith(node: INode, connectedOutputs: number[]): Workflow {
 		active: false,
 		nodeTypes,
 		settings: {},
+		staticData,
 	});
 }
 
@@ -158,7 +162,7 @@ export function fakeContext(parameters: Record<string, ParamValue>, items: INode
 		credentials: Object.fromEntries(Object.keys(options.credentials ?? {}).map((type) => [type, { id: type, name: type }])),
 		...(options.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
 	};
-	const workflow = workflowWith(node, options.connectedOutputs ?? [0, 1, 2]);
+	const workflow = workflowWith(node, options.connectedOutputs ?? [0, 1, 2], options.staticData);
 	const runExecutionData = { resultData: { runData: {} } } as unknown as IRunExecutionData;
 	const executeData: IExecuteData = { node, data: { main: [items] }, source: null };
 	const context = new ExecuteContext(

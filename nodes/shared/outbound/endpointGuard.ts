@@ -1,0 +1,162 @@
+/**
+ * What stands between a job and its attempt: the endpoint's circuit breaker (may refuse, or make this
+ * attempt the probe) and its rate limit (waits for a turn). One guard per run; the stores behind it
+ * carry the state across runs, and across processes when they are shared.
+ */
+import type { CircuitSettings, CircuitState, CircuitStore } from './circuitBreaker';
+import { afterOutcome, closedCircuit, gateOf } from './circuitBreaker';
+import type { RateStore } from './rateLimit';
+import { EndpointLimiter } from './rateLimit';
+import type { AttemptOutcome } from './retry';
+
+export type SharedStateStoreKind = 'process' | 'redis' | 'postgres';
+
+/** The node's rate limit and circuit breaker settings; each absent when switched off. */
+export interface EndpointSettings {
+	rateIntervalMs?: number;
+	circuit?: CircuitSettings;
+	store: SharedStateStoreKind;
+}
+
+export interface EndpointProtection {
+	rate?: { store: RateStore; intervalMs: number };
+	circuit?: { settings: CircuitSettings; store: CircuitStore };
+}
+
+export type Admission = { go: true; probe: boolean; waitedMs: number } | { go: false; circuit: CircuitState };
+
+interface CircuitEntry {
+	circuit: CircuitState;
+	/** Unsaved changes (failure counts); transitions are saved at once. */
+	dirty: boolean;
+	/** Settles when this run's probe has its answer. */
+	probing?: Promise<void>;
+	endProbe?: () => void;
+}
+
+type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
+
+/** Loops are bounded: a probe that keeps being handed on cannot hold a worker forever. */
+const MAX_GATE_CHECKS = 1_000;
+
+export class EndpointGuard {
+	private readonly limiter?: EndpointLimiter;
+	private readonly entries = new Map<string, Promise<CircuitEntry>>();
+
+	constructor(
+		private readonly protection: EndpointProtection,
+		private readonly now: () => number,
+		private readonly sleep: Sleep,
+		/** How long a probe may take before another user may probe (the request timeout and a margin). */
+		private readonly probeHoldMs: number,
+	) {
+		if (protection.rate) this.limiter = new EndpointLimiter(protection.rate.store, protection.rate.intervalMs, now);
+	}
+
+	get whenOpen() {
+		return this.protection.circuit?.settings.whenOpen;
+	}
+
+	/** Refuses (open circuit), or waits for the endpoint's turn and lets the attempt go, as the probe if one is due. */
+	async admit(origin: string, signal?: AbortSignal): Promise<Admission> {
+		const first = await this.gate(origin);
+		if (!first.go || first.probe) return first.go ? { ...first, waitedMs: await this.turn(origin, signal) } : first;
+		const waitedMs = await this.turn(origin, signal);
+		// The circuit may have opened while this attempt waited for its turn.
+		const again = await this.gate(origin);
+		if (!again.go) return again;
+		return { go: true, probe: again.probe, waitedMs };
+	}
+
+	private async turn(origin: string, signal?: AbortSignal) {
+		return this.limiter ? await this.limiter.waitForTurn(origin, this.sleep, signal) : 0;
+	}
+
+	private async gate(origin: string): Promise<Admission> {
+		if (!this.protection.circuit) return { go: true, probe: false, waitedMs: 0 };
+		const entry = await this.entry(origin);
+		for (let check = 0; check < MAX_GATE_CHECKS; check++) {
+			const gate = gateOf(entry.circuit, this.now());
+			if (gate === 'closed') return { go: true, probe: false, waitedMs: 0 };
+			if (gate === 'open') return { go: false, circuit: entry.circuit };
+			if (entry.probing) {
+				await entry.probing;
+				continue;
+			}
+			// Marked before the claim's await, so this run's other workers wait for this probe instead of claiming too.
+			entry.probing = new Promise<void>((resolve) => (entry.endProbe = resolve));
+			if (await this.protection.circuit.store.claimProbe(origin, this.probeHoldMs)) return { go: true, probe: true, waitedMs: 0 };
+			this.endLocalProbe(entry);
+			// Another execution is probing: this item waits for a later run, not for that answer.
+			const probeAt = new Date(this.now() + this.protection.circuit.settings.probeAfterMs).toISOString();
+			return { go: false, circuit: { ...entry.circuit, probeAt } };
+		}
+		return { go: false, circuit: entry.circuit };
+	}
+
+	/** Records an attempt's answer: adaptive slow-down on 429/503, and the circuit's new state. */
+	async record(origin: string, outcome: AttemptOutcome, probe: boolean, maxDelayMs: number): Promise<void> {
+		if (this.limiter && outcome.kind === 'response')
+			await this.limiter.onAnswer(origin, outcome.statusCode, outcome.retryAfterMs, maxDelayMs);
+		const circuit = this.protection.circuit;
+		if (!circuit) return;
+		const entry = await this.entry(origin);
+		const before = entry.circuit;
+		entry.circuit = afterOutcome(before, outcome, circuit.settings, this.now(), probe);
+		if (before.state !== entry.circuit.state || probe) await this.save(origin, entry);
+		else if (entry.circuit !== before) entry.dirty = true;
+		if (probe) await this.endProbe(origin, entry);
+	}
+
+	/** A probe that ended without an answer (cancelled, or an internal error): let the others decide again. */
+	async release(origin: string, admission: Admission): Promise<void> {
+		if (!admission.go || !admission.probe) return;
+		const entry = await this.entry(origin);
+		if (entry.probing) await this.endProbe(origin, entry);
+	}
+
+	/** The circuit as the output shows it; undefined without a breaker or before this origin was seen. */
+	async snapshot(origin: string): Promise<CircuitState | undefined> {
+		const entry = this.protection.circuit ? this.entries.get(origin) : undefined;
+		return entry ? (await entry).circuit : undefined;
+	}
+
+	/** Saves what changed without a transition (failure counts), at the end of the run. */
+	async flush(): Promise<void> {
+		for (const [origin, pending] of this.entries) {
+			const entry = await pending;
+			if (entry.dirty) await this.save(origin, entry);
+		}
+	}
+
+	private async endProbe(origin: string, entry: CircuitEntry) {
+		this.endLocalProbe(entry);
+		await this.protection.circuit?.store.releaseProbe(origin);
+	}
+
+	/** Lets this run's workers that wait for the probe decide again. */
+	private endLocalProbe(entry: CircuitEntry) {
+		const end = entry.endProbe;
+		entry.probing = undefined;
+		entry.endProbe = undefined;
+		end?.();
+	}
+
+	private async save(origin: string, entry: CircuitEntry) {
+		entry.dirty = false;
+		await this.protection.circuit?.store.save(origin, entry.circuit);
+	}
+
+	private entry(origin: string): Promise<CircuitEntry> {
+		let entry = this.entries.get(origin);
+		if (!entry) {
+			const store = this.protection.circuit?.store;
+			entry = (store ? store.load(origin) : Promise.resolve(undefined)).then((circuit) => ({
+				circuit: circuit ?? closedCircuit(this.now()),
+				dirty: false,
+			}));
+			this.entries.set(origin, entry);
+		}
+		return entry;
+	}
+}

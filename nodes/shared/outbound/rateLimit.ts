@@ -1,0 +1,132 @@
+/**
+ * Per-endpoint rate limit: requests to one origin are spaced evenly at the configured rate, for every
+ * execution that uses the same store (this n8n process, or every process sharing Redis/PostgreSQL).
+ *
+ * The bucket is kept as one number, the "theoretical arrival time" of the generic cell rate algorithm:
+ * the earliest moment the next request may go. Taking a turn moves it one interval on; a 429 or 503
+ * pushes it past the receiver's Retry-After, which slows the endpoint down for everyone at once.
+ */
+import { OutboundConfigError } from './errors';
+
+export type RatePeriod = 'second' | 'minute';
+
+export interface RateLimit {
+	requests: number;
+	per: RatePeriod;
+}
+
+const PERIOD_MS: Record<RatePeriod, number> = { second: 1_000, minute: 60_000 };
+
+/** A pause asked for without a Retry-After (a bare 429): one second, a common receiver window. */
+export const DEFAULT_PAUSE_MS = 1_000;
+
+/** Milliseconds between two requests to one endpoint. Refuses a rate that is not a positive number, naming the field. */
+export function intervalOf(limit: RateLimit, field = 'Rate Limit › Requests'): number {
+	const { requests } = limit;
+	if (typeof requests !== 'number' || !Number.isFinite(requests) || requests <= 0) {
+		throw new OutboundConfigError(
+			field,
+			`${field} must be a number above 0`,
+			`Got ${String(requests)}; set how many requests the receiver accepts per ${limit.per}, e.g. 50`,
+		);
+	}
+	return PERIOD_MS[limit.per] / requests;
+}
+
+/** Takes a turn: how long to wait from `now`, and the bucket's next arrival time. */
+export function takeTurn(arrival: number | undefined, now: number, intervalMs: number): { waitMs: number; arrival: number } {
+	const start = Math.max(arrival ?? now, now);
+	return { waitMs: start - now, arrival: start + intervalMs };
+}
+
+/** The bucket's arrival time after a pause of `pauseMs` from `now`: nothing goes before it ends. */
+export const pausedArrival = (arrival: number | undefined, now: number, pauseMs: number) => Math.max(arrival ?? now, now + pauseMs);
+
+/**
+ * How long the whole endpoint should pause after this answer: the receiver's Retry-After after a 429
+ * or 503 (a second for a 429 without one), capped by the retry policy's maximum delay; undefined for
+ * any other answer.
+ */
+export function adaptivePauseMs(statusCode: number | undefined, retryAfterMs: number | undefined, maxDelayMs: number): number | undefined {
+	if (statusCode === 429) return Math.min(retryAfterMs ?? DEFAULT_PAUSE_MS, maxDelayMs);
+	if (statusCode === 503 && retryAfterMs !== undefined) return Math.min(retryAfterMs, maxDelayMs);
+	return undefined;
+}
+
+/** Where buckets live. Keys name the endpoint and the rate, so nodes with different limits do not share. */
+export interface RateStore {
+	/** Reserves the next turn; resolves with how many milliseconds to wait for it. */
+	take(key: string, intervalMs: number): Promise<number>;
+	/** Nothing goes to this endpoint for `pauseMs` from now (turns already reserved are re-checked by the limiter). */
+	pause(key: string, pauseMs: number): Promise<void>;
+}
+
+/** Buckets of this n8n process; idle ones are dropped so the map stays small. */
+export class ProcessRateStore implements RateStore {
+	private readonly arrivals = new Map<string, number>();
+
+	constructor(private readonly now: () => number = Date.now) {}
+
+	async take(key: string, intervalMs: number): Promise<number> {
+		const now = this.now();
+		const turn = takeTurn(this.arrivals.get(key), now, intervalMs);
+		this.arrivals.set(key, turn.arrival);
+		if (this.arrivals.size > 1_000) this.dropIdle(now);
+		return turn.waitMs;
+	}
+
+	async pause(key: string, pauseMs: number): Promise<void> {
+		const now = this.now();
+		this.arrivals.set(key, pausedArrival(this.arrivals.get(key), now, pauseMs));
+	}
+
+	private dropIdle(now: number) {
+		for (const [key, arrival] of this.arrivals) if (arrival < now) this.arrivals.delete(key);
+	}
+}
+
+/** Shared by every execution of this process. */
+export const processRateStore = new ProcessRateStore();
+
+type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
+
+/** At most this many re-checks of one turn after pauses, so a receiver that keeps pausing cannot hold a worker forever. */
+const MAX_TURN_CHECKS = 100;
+
+/**
+ * One run's view of the rate limit. Remembers pauses it learnt of, so a worker that reserved its
+ * turn before a 429 arrived takes a new turn after the pause instead of sending into it.
+ */
+export class EndpointLimiter {
+	private readonly pausedUntil = new Map<string, number>();
+
+	constructor(
+		private readonly store: RateStore,
+		private readonly intervalMs: number,
+		private readonly now: () => number,
+	) {}
+
+	private key(origin: string) {
+		return `${origin}|${this.intervalMs}`;
+	}
+
+	/** Waits for this endpoint's next turn; resolves with the milliseconds waited. */
+	async waitForTurn(origin: string, sleep: Sleep, signal?: AbortSignal): Promise<number> {
+		const started = this.now();
+		for (let check = 0; check < MAX_TURN_CHECKS && !signal?.aborted; check++) {
+			const waitMs = await this.store.take(this.key(origin), this.intervalMs);
+			const turnAt = this.now() + waitMs;
+			await sleep(waitMs, signal);
+			if ((this.pausedUntil.get(origin) ?? 0) <= turnAt) break;
+		}
+		return this.now() - started;
+	}
+
+	/** After an answer: a 429 or 503 pauses the endpoint for every user of the store. */
+	async onAnswer(origin: string, statusCode: number | undefined, retryAfterMs: number | undefined, maxDelayMs: number): Promise<void> {
+		const pauseMs = adaptivePauseMs(statusCode, retryAfterMs, maxDelayMs);
+		if (pauseMs === undefined || pauseMs <= 0) return;
+		this.pausedUntil.set(origin, Math.max(this.pausedUntil.get(origin) ?? 0, this.now() + pauseMs));
+		await this.store.pause(this.key(origin), pauseMs);
+	}
+}

@@ -1,0 +1,153 @@
+/**
+ * The rate limit and circuit breaker kept in Redis and PostgreSQL (Debian's servers, started on
+ * loopback by test/services): turns spaced across clients, pauses, exclusive probes, and a circuit
+ * one "process" opens that another sees through the Outbound Webhook node.
+ */
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+
+import type { INodeExecutionData } from 'n8n-workflow';
+
+import { OutboundWebhook } from '../../../nodes/OutboundWebhook/OutboundWebhook.node';
+import type { SharedStoreConnection } from '../../../nodes/shared/dedupe/connection';
+import { storeConnectionOf } from '../../../nodes/shared/dedupe/connection';
+import { PostgresEndpointState } from '../../../nodes/shared/endpointState/postgresEndpointState';
+import { RedisEndpointState } from '../../../nodes/shared/endpointState/redisEndpointState';
+import { closeEndpointStates } from '../../../nodes/shared/endpointState/registry';
+import type { SharedEndpointState } from '../../../nodes/shared/endpointState/types';
+import { closedCircuit } from '../../../nodes/shared/outbound/circuitBreaker';
+import { resetProcessCircuits } from '../../../nodes/shared/outbound/circuitStore';
+import { fakeContext } from './fakeContext';
+import type { Receiver } from './receiver';
+import { useReceiver } from './receiver';
+
+const { startPostgres, startRedis } = require('../../services/index.js');
+
+jest.setTimeout(60_000);
+
+type Server = { port: number; database?: string; user?: string; password?: string; stop: () => Promise<void> };
+let redis: Server;
+let postgres: Server;
+const opened: SharedEndpointState[] = [];
+
+beforeAll(async () => {
+	[redis, postgres] = await Promise.all([startRedis(), startPostgres()]);
+}, 180_000);
+
+afterAll(async () => {
+	await Promise.all(opened.map(async (state) => await state.close()));
+	await closeEndpointStates();
+	await Promise.all([redis?.stop(), postgres?.stop()]);
+});
+
+let receiver: Receiver;
+useReceiver((started) => (receiver = started));
+
+const KEY_PREFIX = `it-${Date.now()}:`;
+const credentials = {
+	redis: () => ({ host: '127.0.0.1', port: redis.port, keyPrefix: KEY_PREFIX }),
+	postgres: () => ({
+		host: '127.0.0.1',
+		port: postgres.port,
+		database: postgres.database,
+		user: postgres.user,
+		password: postgres.password,
+		table: 'outbound_dedupe',
+	}),
+};
+const CREDENTIAL_TYPE = { redis: 'webhookDedupeRedisApi', postgres: 'webhookDedupePostgresApi' } as const;
+
+function openState(kind: 'redis' | 'postgres'): SharedEndpointState {
+	const connection: SharedStoreConnection = storeConnectionOf(kind, credentials[kind]());
+	const state = connection.kind === 'redis' ? new RedisEndpointState(connection) : new PostgresEndpointState(connection);
+	opened.push(state);
+	return state;
+}
+
+let unique = 0;
+const freshKey = () => `http://127.0.0.1:${++unique}|${Date.now()}`;
+
+describe.each(['redis', 'postgres'] as const)('%s endpoint state', (kind) => {
+	it('spaces turns taken from two clients by the interval, with no two on one slot', async () => {
+		const [one, two] = [openState(kind), openState(kind)];
+		const key = freshKey();
+		// When each turn is due, by this host's clock: answers take a few ms (more on a new connection), so a long interval.
+		const take = async (n: number) => Date.now() + (await (n % 2 ? one : two).take(key, 1_000));
+		const turns = (await Promise.all(Array.from({ length: 10 }, async (_, n) => await take(n)))).sort((a, b) => a - b);
+		const gaps = turns.slice(1).map((turn, n) => turn - turns[n]);
+		expect(Math.min(...gaps)).toBeGreaterThan(800);
+		expect(turns[9] - turns[0]).toBeGreaterThan(8_500);
+	});
+
+	it('a pause one client sets holds the next turn of another', async () => {
+		const [one, two] = [openState(kind), openState(kind)];
+		const key = freshKey();
+		await one.pause(key, 2_000);
+		expect(await two.take(key, 10)).toBeGreaterThan(1_500);
+	});
+
+	it('keeps circuits, and lets one client probe at a time until the claim is given back', async () => {
+		const [one, two] = [openState(kind), openState(kind)];
+		const key = freshKey();
+		expect(await one.load(key)).toBeUndefined();
+		await one.save(key, { ...closedCircuit(Date.now()), consecutiveFailures: 2 });
+		expect(await two.load(key)).toMatchObject({ state: 'closed', consecutiveFailures: 2 });
+		expect(await one.claimProbe(key, 5_000)).toBe(true);
+		expect(await two.claimProbe(key, 5_000)).toBe(false);
+		await one.releaseProbe(key);
+		expect(await two.claimProbe(key, 5_000)).toBe(true);
+	});
+
+	it('a circuit one process opens is open for another (no memory, no static data in common)', async () => {
+		const credential = credentials[kind]();
+		const input: INodeExecutionData[] = Array.from({ length: 3 }, (_, n) => ({ json: { n } }));
+		const run = async () => {
+			const parameters = {
+				method: 'POST',
+				url: receiver.url(),
+				circuitBreaker: true,
+				circuitFailureThreshold: 3,
+				sharedStateStore: kind,
+				options: { concurrency: 1 },
+			};
+			const { context } = fakeContext(parameters, input, {
+				credentials: { [CREDENTIAL_TYPE[kind]]: credential },
+				nodeId: `shared-${kind}`,
+			});
+			const [delivered, retryLater, failed] = await new OutboundWebhook().execute.call(context);
+			return { delivered, retryLater, failed };
+		};
+		receiver.script({ status: 410 });
+		await run();
+		expect(receiver.requests).toHaveLength(1);
+		resetProcessCircuits();
+		receiver.script({ status: 200 });
+		const second = await run();
+		expect(receiver.requests).toHaveLength(0);
+		expect(second.retryLater).toHaveLength(3);
+		expect(second.retryLater[0].json.error).toMatchObject({ code: 'ERR_CIRCUIT_OPEN', message: expect.stringMatching(/410 Gone/) });
+	});
+});
+
+/** A loopback port nothing listens on. */
+async function closedPort(): Promise<number> {
+	const server = createServer();
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	const { port } = server.address() as AddressInfo;
+	await new Promise((resolve) => server.close(resolve));
+	return port;
+}
+
+it('an unreachable shared store costs one timeout per run: the run uses this process’s state and the log says so', async () => {
+	receiver.script({ status: 200 });
+	const parameters = { method: 'POST', url: receiver.url(), rateLimit: true, rateLimitRequests: 50, sharedStateStore: 'redis' };
+	const credential = { host: '127.0.0.1', port: await closedPort() };
+	const input: INodeExecutionData[] = Array.from({ length: 20 }, (_, n) => ({ json: { n } }));
+	const { context, logs } = fakeContext(parameters, input, { credentials: { webhookDedupeRedisApi: credential }, nodeId: 'unreachable' });
+	const started = Date.now();
+	const [delivered] = await new OutboundWebhook().execute.call(context);
+	expect(delivered).toHaveLength(20);
+	// One store timeout (2 s) for the concurrent first turns, then 20 turns at 50/s; far under a timeout per item.
+	expect(Date.now() - started).toBeLessThan(8_000);
+	expect(logs.filter((line) => line.level === 'warn' && /shared state store did not answer/.test(line.message)).length).toBeGreaterThan(0);
+});
