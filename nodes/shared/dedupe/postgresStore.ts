@@ -60,11 +60,6 @@ export function statements(table: string) {
 }
 
 /**
- * One `INSERT … ON CONFLICT` for all ids of a request. The primary key makes it atomic: of any
- * number of concurrent claims of one key, exactly one inserts (or takes over an expired row); the
- * others wait for its row lock, see a live row and return nothing.
- */
-/**
  * Runs CREATE … IF NOT EXISTS statements in order. Two processes creating a table at once may collide
  * (a duplicate type or relation), so one retry. Resolves with the failure, undefined on success.
  */
@@ -84,6 +79,11 @@ export async function createTables(pool: Pool, statements: readonly string[]): P
 	return failure;
 }
 
+/**
+ * One `INSERT … ON CONFLICT` for all ids of a request. The primary key makes it atomic: of any
+ * number of concurrent claims of one key, exactly one inserts (or takes over an expired row); the
+ * others wait for its row lock, see a live row and return nothing.
+ */
 export class PostgresDedupeStore implements SharedDedupeStore {
 	private readonly pool: Pool;
 	private readonly sql: ReturnType<typeof statements>;

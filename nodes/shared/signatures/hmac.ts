@@ -46,6 +46,12 @@ export function computeHmac(
 	return createHmac(algorithm, key).update(payload).digest(encoding);
 }
 
+/**
+ * A plain HMAC header holds one digest, so during a secret rotation the previous secret's signature
+ * travels beside it, in `X-Webhook-Signature-Previous` say. Triggers accept either.
+ */
+export const previousSignatureHeader = (headerName: string) => `${headerName}-Previous`;
+
 /** Headers to add to an outgoing request. */
 export function signHmac(scheme: HmacScheme, secret: string, body: Buffer, timestampSeconds: number): Record<string, string> {
 	const timestamp = String(timestampSeconds);
@@ -81,11 +87,15 @@ export function verifyHmac(
 	if (scheme.prefix && !value.startsWith(scheme.prefix)) {
 		return fail('malformed', `Header ${scheme.headerName} does not start with "${scheme.prefix}"`);
 	}
+	const previous = singleHeader(headers, previousSignatureHeader(scheme.headerName));
+	if (isFailure(previous)) return previous;
 	// Hex digests are compared case-insensitively; senders differ in the case they print.
 	const normalise = (digest: string) => (scheme.encoding === 'hex' ? digest.toLowerCase() : digest);
-	const received = normalise(value.slice(scheme.prefix.length));
+	const received = [value, previous?.trim() ?? '']
+		.filter((signature) => signature !== '' && signature.startsWith(scheme.prefix))
+		.map((signature) => normalise(signature.slice(scheme.prefix.length)));
 	const payload = signedPayload(scheme, rawBody, signedTimestamp);
-	const secretIndex = matchingSecretIndex(secrets, [received], (secret) =>
+	const secretIndex = matchingSecretIndex(secrets, received, (secret) =>
 		normalise(computeHmac(secret, scheme.algorithm, payload, scheme.encoding, scheme.keyEncoding)),
 	);
 	if (secretIndex < 0) return fail('mismatch', `Signature in ${scheme.headerName} does not match the body`);

@@ -4,7 +4,7 @@
  */
 import { STANDARD_WEBHOOKS_HEADER_PREFIXES } from './defaults';
 import type { HmacScheme } from './hmac';
-import { signHmac, verifyHmac } from './hmac';
+import { previousSignatureHeader, signHmac, verifyHmac } from './hmac';
 import { signStandardWebhook, verifyStandardWebhook } from './standardWebhooks';
 import { signTimestamped, verifyTimestamped } from './timestamped';
 import type { HeaderBag, VerificationResult, VerifyOptions } from './types';
@@ -54,6 +54,7 @@ export function verifyRequestSignature(
 /** Lower-case names of the headers that carry a signature under `config`: what triggers redact. */
 export function signatureHeaderNames(config: SigningConfig): string[] {
 	if (config.scheme === 'standardWebhooks') return STANDARD_WEBHOOKS_HEADER_PREFIXES.map((prefix) => `${prefix}signature`);
+	if (config.scheme === 'hmac') return [config.headerName, previousSignatureHeader(config.headerName)].map((name) => name.toLowerCase());
 	return [config.headerName.toLowerCase()];
 }
 

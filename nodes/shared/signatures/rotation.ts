@@ -5,10 +5,9 @@
  * downtime secret rotation"), Stripe-style headers take one `v1=` per secret, and a plain HMAC
  * header holds one signature, so the newest previous one goes in `<header>-Previous`.
  */
+import { previousSignatureHeader } from './hmac';
 import type { SignInput, SigningConfig } from './index';
 import { signRequest } from './index';
-
-export const previousSignatureHeader = (headerName: string) => `${headerName}-Previous`;
 
 export function signWithSecrets(config: SigningConfig, secrets: readonly string[], input: SignInput): Record<string, string> {
 	const [current, ...previous] = secrets;

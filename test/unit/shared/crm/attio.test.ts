@@ -86,6 +86,10 @@ describe('Attio profile', () => {
 	});
 
 	it('redacts Attio-Signature and its copy X-Attio-Signature from the output', () => {
-		expect(crmSecretHeaders(attio, 'signingSecret', credential)).toEqual(['attio-signature', 'x-attio-signature']);
+		expect(crmSecretHeaders(attio, 'signingSecret', credential)).toEqual([
+			'attio-signature',
+			'attio-signature-previous',
+			'x-attio-signature',
+		]);
 	});
 });

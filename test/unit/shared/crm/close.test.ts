@@ -100,6 +100,6 @@ describe('Close profile', () => {
 	it('accepts a previous key during a rotation and redacts close-sig-hash', () => {
 		const rotated = { ...credential, secret: 'bb'.repeat(32), previousSecrets: signatureKey };
 		expect(verify(signed(), body, rotated)).toMatchObject({ valid: true, secretIndex: 1 });
-		expect(crmSecretHeaders(close, 'signingSecret', credential)).toEqual(['close-sig-hash']);
+		expect(crmSecretHeaders(close, 'signingSecret', credential)).toEqual(['close-sig-hash', 'close-sig-hash-previous']);
 	});
 });

@@ -253,7 +253,7 @@ describe('HighLevel profile: signatures', () => {
 		const signature = createHmac('sha256', 'ghl-secret').update(body).digest('hex');
 		const request = { headers: { 'x-hmac-signature': signature }, query: {}, rawBody: body };
 		expect(crmAuthenticator(highLevel, 'signingSecret', credential, {})(request, options)).toMatchObject({ valid: true });
-		expect(crmSecretHeaders(highLevel, 'signingSecret', credential)).toEqual(['x-hmac-signature']);
+		expect(crmSecretHeaders(highLevel, 'signingSecret', credential)).toEqual(['x-hmac-signature', 'x-hmac-signature-previous']);
 		expect(crmSecretHeaders(highLevel, 'builtIn', {})).toEqual(['x-ghl-signature', 'x-wh-signature']);
 	});
 });

@@ -21,7 +21,7 @@ describe('inboundAuthFromCredential', () => {
 		expect(auth.authenticate({ headers: sign('new-secret'), query: {}, rawBody }, options)).toMatchObject({ valid: true, secretIndex: 0 });
 		expect(auth.authenticate({ headers: sign('old-secret'), query: {}, rawBody }, options)).toMatchObject({ valid: true, secretIndex: 1 });
 		expect(auth.authenticate({ headers: sign('other'), query: {}, rawBody }, options)).toMatchObject({ valid: false, reason: 'mismatch' });
-		expect(auth.secretHeaders).toEqual(['x-webhook-signature']);
+		expect(auth.secretHeaders).toEqual(['x-webhook-signature', 'x-webhook-signature-previous']);
 	});
 
 	it('checks header tokens and names their header for redaction', () => {

@@ -36,9 +36,10 @@ describe('signing defaults', () => {
 });
 
 describe('signatureHeaderNames', () => {
-	it('names the headers each scheme signs in, lower-case', () => {
-		expect(signatureHeaderNames({ ...DEFAULT_HMAC_SCHEME, scheme: 'hmac', headerName: 'X-Hub-Signature-256' })).toEqual([
-			'x-hub-signature-256',
+	it('names the headers each scheme signs in, lower-case, with the HMAC header a rotating sender adds', () => {
+		expect(signatureHeaderNames({ ...DEFAULT_HMAC_SCHEME, scheme: 'hmac', headerName: 'X-Hub-Sig' })).toEqual([
+			'x-hub-sig',
+			'x-hub-sig-previous',
 		]);
 		expect(signatureHeaderNames({ scheme: 'timestamped', headerName: 'Stripe-Signature' })).toEqual(['stripe-signature']);
 		expect(signatureHeaderNames({ scheme: 'standardWebhooks' })).toEqual(['webhook-signature', 'svix-signature']);

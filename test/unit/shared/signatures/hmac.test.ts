@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 
 import type { HmacScheme } from '../../../../nodes/shared/signatures/hmac';
 import { DEFAULT_HMAC_SCHEME } from '../../../../nodes/shared/signatures/defaults';
-import { signHmac, verifyHmac } from '../../../../nodes/shared/signatures/hmac';
+import { previousSignatureHeader, signHmac, verifyHmac } from '../../../../nodes/shared/signatures/hmac';
 
 const body = Buffer.from('{"id":"evt_1","event":"opportunity.won","data":{"amount":1200}}');
 const secret = 'salesos-signing-secret';
@@ -47,6 +47,28 @@ describe('HMAC signatures', () => {
 			valid: true,
 			secretIndex: 1,
 		});
+	});
+
+	it('accepts a rotating sender whose previous secret signed in the -Previous header, for a receiver holding either secret', () => {
+		const scheme: HmacScheme = { ...DEFAULT_HMAC_SCHEME, prefix: 'sha256=' };
+		const sign = (key: string) => 'sha256=' + createHmac('sha256', key).update(body).digest('hex');
+		const headers = { 'x-webhook-signature': sign('new-secret'), 'x-webhook-signature-previous': sign('old-secret') };
+		expect(previousSignatureHeader('X-Webhook-Signature').toLowerCase()).toBe('x-webhook-signature-previous');
+		expect(verifyHmac(scheme, ['old-secret'], headers, body, options)).toMatchObject({ valid: true, secretIndex: 0 });
+		expect(verifyHmac(scheme, ['new-secret'], headers, body, options)).toMatchObject({ valid: true, secretIndex: 0 });
+		expect(verifyHmac(scheme, ['other'], headers, body, options)).toMatchObject({ reason: 'mismatch' });
+		// The -Previous header signs the same content: it cannot vouch for a changed body.
+		expect(verifyHmac(scheme, ['old-secret'], headers, Buffer.from('{}'), options)).toMatchObject({ reason: 'mismatch' });
+	});
+
+	it('refuses a -Previous header sent twice, and ignores one whose digest lacks the prefix', () => {
+		const scheme: HmacScheme = { ...DEFAULT_HMAC_SCHEME, prefix: 'sha256=' };
+		const previous = 'sha256=' + createHmac('sha256', 'old-secret').update(body).digest('hex');
+		const current = 'sha256=' + createHmac('sha256', 'new-secret').update(body).digest('hex');
+		const twice = { 'x-webhook-signature': current, 'x-webhook-signature-previous': [previous, previous] };
+		expect(verifyHmac(scheme, ['old-secret'], twice, body, options)).toMatchObject({ reason: 'malformed' });
+		const unprefixed = { 'x-webhook-signature': current, 'x-webhook-signature-previous': previous.slice('sha256='.length) };
+		expect(verifyHmac(scheme, ['old-secret'], unprefixed, body, options)).toMatchObject({ reason: 'mismatch' });
 	});
 
 	it('refuses an old timestamp when the timestamp is signed', () => {

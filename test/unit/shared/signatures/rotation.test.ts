@@ -5,7 +5,8 @@ import Stripe from 'stripe';
 
 import { verifyRequestSignature } from '../../../../nodes/shared/signatures';
 import type { SigningConfig } from '../../../../nodes/shared/signatures';
-import { previousSignatureHeader, signWithSecrets } from '../../../../nodes/shared/signatures/rotation';
+import { previousSignatureHeader } from '../../../../nodes/shared/signatures/hmac';
+import { signWithSecrets } from '../../../../nodes/shared/signatures/rotation';
 
 const stripe = new Stripe('sk_test_unused');
 const body = Buffer.from(JSON.stringify({ id: 'evt_1', type: 'deal.won' }));
