@@ -55,17 +55,13 @@ async function freshEvents(context: IWebhookFunctions, config: CrmTriggerConfig,
 }
 
 function item(event: NormalisedEvent, accepted: AcceptedRequest, receivedAt: Date, request?: IDataObject): INodeExecutionData {
-	return {
-		json: {
-			...event,
-			meta: {
-				receivedAt: receivedAt.toISOString(),
-				verifiedBy: accepted.verification.scheme,
-				...(accepted.clientIp ? { clientIp: accepted.clientIp } : {}),
-			},
-			...(request ? { request } : {}),
-		} as unknown as IDataObject,
-	};
+	// The profile built this event for this request alone, so it becomes the item without a copy.
+	const json = event as unknown as IDataObject;
+	const meta: IDataObject = { receivedAt: receivedAt.toISOString(), verifiedBy: accepted.verification.scheme };
+	if (accepted.clientIp) meta.clientIp = accepted.clientIp;
+	json.meta = meta;
+	if (request) json.request = request;
+	return { json };
 }
 
 /** The request as received, for the Include Raw Request option: auth and signature headers redacted, the query without a key. */

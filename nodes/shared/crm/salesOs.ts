@@ -60,6 +60,7 @@ function normalise(input: NormaliseInput): NormaliseResult {
 	if (!type) return { error: 'The SalesOS payload has no "type" field naming the event' };
 	const { event: canonical, sourceEvent } = resolveEvent(EVENTS, type);
 	const data = isRecord(body.data) ? body.data : without(body, ENVELOPE);
+	const occurredAt = isoTime(body.timestamp);
 	return {
 		events: [
 			buildEvent(
@@ -67,8 +68,8 @@ function normalise(input: NormaliseInput): NormaliseResult {
 					event: canonical,
 					sourceEvent,
 					crm: 'salesOs',
-					...eventIdOf(idText(body.id), isoTime(body.timestamp), 'salesOs', sourceEvent, body.timestamp, data),
-					occurredAt: isoTime(body.timestamp),
+					...eventIdOf(idText(body.id), occurredAt, 'salesOs', sourceEvent, body.timestamp, data),
+					occurredAt,
 					object: { type: objectTypeOf(canonical), id: idText(data.id) },
 					data,
 					context: presentValues({ organizationId: body.organizationId }),

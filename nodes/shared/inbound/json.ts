@@ -14,6 +14,8 @@ const BACKSLASH = 0x5c;
  * (JSON.stringify, n8n's deep copies), so it must never become an object.
  */
 export function jsonNestsDeeperThan(bytes: Uint8Array, maxDepth: number): boolean {
+	// Most bodies open fewer containers than the limit in all: a native count settles them without the byte loop.
+	if (openingBracketsAtMost(bytes, maxDepth)) return false;
 	let depth = 0;
 	let inString = false;
 	for (let index = 0; index < bytes.length; index++) {
@@ -30,6 +32,16 @@ export function jsonNestsDeeperThan(bytes: Uint8Array, maxDepth: number): boolea
 		}
 	}
 	return false;
+}
+
+/** True when `{` and `[` occur at most `limit` times in all (inside strings too, so the count only over-estimates). */
+function openingBracketsAtMost(bytes: Uint8Array, limit: number): boolean {
+	const buffer = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+	let count = 0;
+	for (const bracket of [OPEN_OBJECT, OPEN_ARRAY]) {
+		for (let at = buffer.indexOf(bracket); at !== -1; at = buffer.indexOf(bracket, at + 1)) if (++count > limit) return false;
+	}
+	return true;
 }
 
 /**

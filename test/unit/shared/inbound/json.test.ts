@@ -22,6 +22,16 @@ describe('JSON', () => {
 		expect(jsonNestsDeeperThan(Buffer.from('[[[[1]]]]'), 3)).toBe(true);
 	});
 
+	it('settles a body with fewer brackets than the limit by counting, and scans one with more, whatever the byte view', () => {
+		// Four brackets, three deep: counting settles a limit of 4, the scan a limit of 3 and 2.
+		const body = '{"a":[1,2],"b":{"c":[3]}}';
+		expect(jsonNestsDeeperThan(Buffer.from(body), 4)).toBe(false);
+		expect(jsonNestsDeeperThan(Buffer.from(body), 3)).toBe(false);
+		expect(jsonNestsDeeperThan(Buffer.from(body), 2)).toBe(true);
+		expect(jsonNestsDeeperThan(new TextEncoder().encode('[[[1]]]'), 2)).toBe(true);
+		expect(jsonNestsDeeperThan(new TextEncoder().encode('[[[1]]]'), 3)).toBe(false);
+	});
+
 	it('refuses 10,000 levels of nesting without touching the stack', () => {
 		const deep = '['.repeat(10_000) + ']'.repeat(10_000);
 		expect(parse(deep)).toMatchObject({ status: 400, message: 'JSON nests deeper than 1000 levels' });
