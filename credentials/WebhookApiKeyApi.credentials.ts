@@ -1,6 +1,6 @@
 import type { ICredentialType, INodeProperties, Icon } from 'n8n-workflow';
 
-import { testUrlProperty } from './shared';
+import { previousSecretProperty, secretProperty, testUrlProperty } from './shared';
 
 /**
  * A static key in a header or query parameter. The Outbound Webhook node sends it; the triggers
@@ -37,24 +37,11 @@ export class WebhookApiKeyApi implements ICredentialType {
 			placeholder: 'e.g. X-API-Key',
 			description: 'Header or query parameter name that carries the key',
 		},
-		{
-			displayName: 'API Key',
-			name: 'apiKey',
-			type: 'string',
-			typeOptions: { password: true },
-			default: '',
+		secretProperty('API Key', 'apiKey', {
 			required: true,
 			description: 'The secret value. Paste the same value into the sender, e.g. as a LeadSquared custom header.',
-		},
-		{
-			displayName: 'Previous API Key',
-			name: 'previousApiKey',
-			type: 'string',
-			typeOptions: { password: true },
-			default: '',
-			description:
-				'Still accepted by the triggers while a sender switches to the new value, so the key can be rotated without downtime. Leave empty otherwise.',
-		},
+		}),
+		previousSecretProperty('API Key', 'previousApiKey'),
 		testUrlProperty,
 	];
 }

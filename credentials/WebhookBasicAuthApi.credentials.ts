@@ -1,6 +1,6 @@
 import type { ICredentialType, INodeProperties, Icon } from 'n8n-workflow';
 
-import { testUrlProperty } from './shared';
+import { previousSecretProperty, secretProperty, testUrlProperty } from './shared';
 
 /** Username and password: sent by the Outbound Webhook node, required by the triggers (Freshsales, Vtiger). */
 export class WebhookBasicAuthApi implements ICredentialType {
@@ -22,23 +22,8 @@ export class WebhookBasicAuthApi implements ICredentialType {
 			placeholder: 'e.g. crm-webhooks',
 			description: 'Must not contain a colon (RFC 7617)',
 		},
-		{
-			displayName: 'Password',
-			name: 'password',
-			type: 'string',
-			typeOptions: { password: true },
-			default: '',
-			required: true,
-		},
-		{
-			displayName: 'Previous Password',
-			name: 'previousPassword',
-			type: 'string',
-			typeOptions: { password: true },
-			default: '',
-			description:
-				'Still accepted by the triggers while a sender switches to the new password, so it can be rotated without downtime. Leave empty otherwise.',
-		},
+		secretProperty('Password', 'password', { required: true }),
+		previousSecretProperty('Password', 'previousPassword'),
 		testUrlProperty,
 	];
 }

@@ -1,5 +1,7 @@
 import type { ICredentialType, INodeProperties, Icon } from 'n8n-workflow';
 
+import { secretProperty } from './shared';
+
 /** OAuth2 client credentials (a token from a token endpoint, sent as a bearer token), used by the Outbound Webhook node. */
 export class WebhookClientOAuth2Api implements ICredentialType {
 	name = 'webhookClientOAuth2Api';
@@ -27,14 +29,7 @@ export class WebhookClientOAuth2Api implements ICredentialType {
 			default: '',
 			required: true,
 		},
-		{
-			displayName: 'Client Secret',
-			name: 'clientSecret',
-			type: 'string',
-			typeOptions: { password: true },
-			default: '',
-			required: true,
-		},
+		secretProperty('Client Secret', 'clientSecret', { required: true }),
 		{
 			displayName: 'Send Client Credentials In',
 			name: 'sendCredentialsIn',

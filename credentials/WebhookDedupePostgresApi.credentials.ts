@@ -1,5 +1,7 @@
 import type { ICredentialType, INodeProperties, Icon } from 'n8n-workflow';
 
+import { secretProperty } from './shared';
+
 /** A PostgreSQL database (it can be n8n's own) the triggers share to deduplicate events across n8n processes. */
 export class WebhookDedupePostgresApi implements ICredentialType {
 	name = 'webhookDedupePostgresApi';
@@ -15,7 +17,7 @@ export class WebhookDedupePostgresApi implements ICredentialType {
 		{ displayName: 'Port', name: 'port', type: 'number', default: 5432, required: true },
 		{ displayName: 'Database', name: 'database', type: 'string', default: 'n8n', required: true },
 		{ displayName: 'User', name: 'user', type: 'string', default: 'postgres', required: true },
-		{ displayName: 'Password', name: 'password', type: 'string', typeOptions: { password: true }, default: '' },
+		secretProperty('Password', 'password'),
 		{
 			displayName: 'SSL',
 			name: 'ssl',

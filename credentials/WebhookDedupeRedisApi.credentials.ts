@@ -1,5 +1,7 @@
 import type { ICredentialType, INodeProperties, Icon } from 'n8n-workflow';
 
+import { secretProperty } from './shared';
+
 /** A Redis server the triggers share to deduplicate events across n8n processes (queue mode). */
 export class WebhookDedupeRedisApi implements ICredentialType {
 	name = 'webhookDedupeRedisApi';
@@ -20,7 +22,7 @@ export class WebhookDedupeRedisApi implements ICredentialType {
 			default: '',
 			description: 'For a Redis 6+ ACL user; leave empty for the default user',
 		},
-		{ displayName: 'Password', name: 'password', type: 'string', typeOptions: { password: true }, default: '' },
+		secretProperty('Password', 'password'),
 		{
 			displayName: 'Database Index',
 			name: 'database',

@@ -1,6 +1,7 @@
 import type { ICredentialType, INodeProperties, Icon } from 'n8n-workflow';
 
 import { DEFAULT_HMAC_SCHEME, DEFAULT_TIMESTAMPED_HEADER_NAME } from '../nodes/shared/signatures/defaults';
+import { secretProperty } from './shared';
 
 const forScheme = (...scheme: string[]) => ({ displayOptions: { show: { scheme } } });
 
@@ -43,25 +44,15 @@ export class WebhookSigningSecretApi implements ICredentialType {
 			default: 'hmac',
 			description: 'How the signature is made and sent; pick what the sender (or receiver) documents',
 		},
-		{
-			displayName: 'Secret',
-			name: 'secret',
-			type: 'string',
-			typeOptions: { password: true },
-			default: '',
+		secretProperty('Secret', 'secret', {
 			required: true,
 			placeholder: 'e.g. whsec_… for Standard Webhooks',
 			description: 'The current secret. Outgoing requests are signed with it; incoming ones are checked against it.',
-		},
-		{
-			displayName: 'Previous Secrets',
-			name: 'previousSecrets',
-			type: 'string',
-			typeOptions: { password: true },
-			default: '',
+		}),
+		secretProperty('Previous Secrets', 'previousSecrets', {
 			description:
 				'Secrets the triggers still accept during a rotation, separated by spaces. Remove them once every sender uses the new secret.',
-		},
+		}),
 		{
 			displayName: 'Sign With Previous Secrets Until',
 			name: 'signPreviousUntil',
