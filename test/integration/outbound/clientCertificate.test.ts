@@ -13,6 +13,7 @@ import { destroyAgents } from '../../../nodes/shared/outbound/transport';
 import type { TestCertificates } from './certificates';
 import { CLIENT_KEY_PASSPHRASE, makeTestCertificates } from './certificates';
 import { fakeContext } from './fakeContext';
+import { startProxy } from './receiver';
 
 const node = new OutboundWebhook();
 let certs: TestCertificates;
@@ -79,6 +80,26 @@ describe('Outbound Webhook with a client certificate (mTLS)', () => {
 		const [, , failed] = await run({ certificate: certs.strangerCert, privateKey: certs.strangerKey, ca: certs.caCert });
 		expect(failed[0].json.error).toMatchObject({ message: expect.stringMatching(/client certificate/) });
 		expect(seen).toEqual([]);
+	});
+
+	it('presents the certificate inside an HTTPS_PROXY tunnel: the proxy sees only CONNECT, the receiver the certificate', async () => {
+		const proxy = await startProxy();
+		const saved = { HTTPS_PROXY: process.env.HTTPS_PROXY, NO_PROXY: process.env.NO_PROXY };
+		Object.assign(process.env, { HTTPS_PROXY: proxy.url, NO_PROXY: '' });
+		try {
+			destroyAgents();
+			const [delivered] = await run({ certificate: certs.clientCert, privateKey: certs.clientKey, ca: certs.caCert });
+			expect(delivered[0].json.delivery).toMatchObject({ status: 'delivered', finalStatusCode: 200 });
+			expect(proxy.seen).toEqual([`CONNECT ${new URL(url).host}`]);
+			expect(seen).toEqual(['n8n outbound client']);
+		} finally {
+			for (const [name, value] of Object.entries(saved)) {
+				if (value === undefined) delete process.env[name];
+				else process.env[name] = value;
+			}
+			destroyAgents();
+			await proxy.close();
+		}
 	});
 
 	it('fails the node before sending, naming the field, for a key that does not belong to the certificate', async () => {
