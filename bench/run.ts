@@ -1,10 +1,12 @@
 /**
- * `npm run bench`: the benchmark suite of issue 6. Prints one table of ratios and writes
+ * `npm run bench`: the benchmark suite. Prints one table of ratios and writes
  * bench/results/latest.json (plus a time-stamped copy, git-ignored).
  *
  *   npm run bench                       all comparisons, 3 rounds each (outbound: 5)
  *   npm run bench -- --rounds=5         more rounds
- *   npm run bench -- --only=outbound,handler   some sections: handler, dedupe, memory, outbound, inbound, legacy, transport, chain
+ *   npm run bench -- --only=outbound,handler   some sections: handler, dedupe, memory, outbound, inbound, legacy, transport, chain,
+ *                                       settings, queue, endpoint
+ *   BENCH_ENDPOINT_ITEMS=500 npm run bench -- --only=endpoint   the Outbound rate limit, breaker and OAuth2 rows, scaled down
  *   npm run bench -- --only=chain --engines=lazy,legacy --phase-ms=1000
  *       ours vs the hand-built chain, one n8n per engine setting (default, lazy, legacy); --phase-ms
  *       shortens each timed phase (default 3000) for a quick check
@@ -28,6 +30,7 @@ import { chainSection } from './sections/chain';
 import type { EngineName } from './sections/chainSetup';
 import { chainWorkflows, ENGINES } from './sections/chainSetup';
 import { dedupeSection } from './sections/dedupe';
+import { endpointProtectionSection } from './sections/endpointProtection';
 import { handlerSection } from './sections/handler';
 import type { SettingName } from './sections/settings';
 import { settingRun, SETTINGS, settingsSection } from './sections/settings';
@@ -40,7 +43,19 @@ import { CHAIN_CREDENTIALS, CREDENTIALS } from './workflows';
 import { startQueueN8n } from '../test/queue/harness';
 import { startRedis } from '../test/services/index.js';
 
-const SECTIONS = ['handler', 'dedupe', 'memory', 'outbound', 'inbound', 'legacy', 'transport', 'chain', 'settings', 'queue'] as const;
+const SECTIONS = [
+	'handler',
+	'dedupe',
+	'memory',
+	'outbound',
+	'inbound',
+	'legacy',
+	'transport',
+	'chain',
+	'settings',
+	'queue',
+	'endpoint',
+] as const;
 type SectionName = (typeof SECTIONS)[number];
 
 function parseOptions() {
@@ -200,6 +215,11 @@ async function main() {
 
 		if (only.has('queue')) sections.queue = await queueRun(options, (started) => (n8n = started), started);
 
+		if (only.has('endpoint')) {
+			console.error(`[bench] outbound endpoint protection (n8n-core's execute context, no n8n server) … ${elapsed(started)}`);
+			sections.endpoint = await endpointProtectionSection();
+		}
+
 		if (only.has('transport')) {
 			console.error(`[bench] transport (no n8n) … ${elapsed(started)}`);
 			// The most connections any round opened (later rounds reuse the pool, so their count is lower).
@@ -222,6 +242,7 @@ async function main() {
 		...Object.keys(ENGINES).map((engine) => `chain-${engine}`),
 		'settings',
 		'queue',
+		'endpoint',
 		'handler',
 		'dedupe',
 		'memory',

@@ -59,6 +59,8 @@ export class EndpointGuard {
 
 	/** Refuses (open circuit), or waits for the endpoint's turn and lets the attempt go, as the probe if one is due. */
 	async admit(origin: string, signal?: AbortSignal): Promise<Admission> {
+		// A rate limit alone: no circuit to ask, before or after the wait.
+		if (!this.protection.circuit) return { go: true, probe: false, waitedMs: await this.turn(origin, signal) };
 		const first = await this.gate(origin);
 		if (!first.go || first.probe) return first.go ? { ...first, waitedMs: await this.turn(origin, signal) } : first;
 		const waitedMs = await this.turn(origin, signal);

@@ -163,7 +163,8 @@ async function work(context: AttemptContext, sleep: Sleep, results: DeliveryResu
 
 async function step(context: AttemptContext, state: JobState): Promise<DeliveryResult | undefined> {
 	const { guard } = context;
-	const admission = guard ? await guard.admit(state.job.url.origin, context.options.signal).catch((error: Error) => error) : undefined;
+	const origin = guard ? state.job.url.origin : '';
+	const admission = guard ? await guard.admit(origin, context.options.signal).catch((error: Error) => error) : undefined;
 	try {
 		if (admission instanceof Error) throw admission;
 		if (admission && !admission.go) return refuse(context, state, admission.circuit);
@@ -173,6 +174,7 @@ async function step(context: AttemptContext, state: JobState): Promise<DeliveryR
 	} catch (error) {
 		return finish(context, state, 'failed', { code: 'ERR_INTERNAL', message: `Unexpected error: ${(error as Error).message}` });
 	} finally {
-		if (guard && admission && !(admission instanceof Error)) await guard.release(state.job.url.origin, admission);
+		// Only a probe holds anything to give back.
+		if (guard && admission && !(admission instanceof Error) && admission.go && admission.probe) await guard.release(origin, admission);
 	}
 }

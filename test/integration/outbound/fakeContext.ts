@@ -35,11 +35,14 @@ import { OutboundWebhook } from '../../../nodes/OutboundWebhook/OutboundWebhook.
 // n8n-core keeps an instance key in its user folder: keep it out of the developer's ~/.n8n.
 process.env.N8N_USER_FOLDER ??= path.join(os.tmpdir(), 'crm-webhooks-n8n-core');
 
-// The SSH client manager starts a one-minute cleanup interval that n8n stops only at shutdown;
-// stop it after each test file so Jest can exit.
-afterAll(() => {
+/**
+ * The SSH client manager starts a one-minute cleanup interval that n8n stops only at shutdown; stop it
+ * after each test file so Jest can exit (and at the end of a benchmark, which uses this context too).
+ */
+export function stopCoreTimers() {
 	if (Container.has(SSHClientsManager)) Container.get(SSHClientsManager).onShutdown();
-});
+}
+if (typeof afterAll === 'function') afterAll(stopCoreTimers);
 
 type ParamValue = unknown | ((itemIndex: number) => unknown);
 

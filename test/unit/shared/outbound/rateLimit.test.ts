@@ -9,10 +9,12 @@ import {
 } from '../../../../nodes/shared/outbound/rateLimit';
 
 describe('intervalOf', () => {
-	it('spaces requests by the period over the count', () => {
-		expect(intervalOf({ requests: 50, per: 'second' })).toBe(20);
-		expect(intervalOf({ requests: 30, per: 'minute' })).toBe(2_000);
-		expect(intervalOf({ requests: 0.5, per: 'second' })).toBe(2_000);
+	it('spaces requests by the period over the count, 2 % wider so late timers never put one too many into a window', () => {
+		expect(intervalOf({ requests: 50, per: 'second' })).toBeCloseTo(20.4, 10);
+		expect(intervalOf({ requests: 30, per: 'minute' })).toBeCloseTo(2_040, 10);
+		expect(intervalOf({ requests: 0.5, per: 'second' })).toBeCloseTo(2_040, 10);
+		// 51 requests never fit in one second, even when the first fires 19 ms late and the last on time.
+		expect(50 * intervalOf({ requests: 50, per: 'second' }) - 19).toBeGreaterThan(1_000);
 	});
 
 	it.each([0, -1, Number.NaN, Number.POSITIVE_INFINITY])('refuses a rate of %p, naming the field', (requests) => {
@@ -92,7 +94,15 @@ describe('EndpointLimiter over the process store', () => {
 		await first.waitForTurn('https://a.example', time.sleep);
 		await second.waitForTurn('https://a.example', time.sleep);
 		await first.waitForTurn('https://a.example', time.sleep);
-		expect(time.slept).toEqual([0, 50, 50]);
+		// The first turn is due at once: no timer.
+		expect(time.slept).toEqual([50, 50]);
+	});
+
+	it('sends at once when the turn is less than a millisecond away, where a timer would wait a whole one', async () => {
+		const time = clock();
+		const limiter = new EndpointLimiter(new ProcessRateStore(time.now), 0.01, time.now);
+		for (let turn = 0; turn < 50; turn++) await limiter.waitForTurn('https://a.example', time.sleep);
+		expect(time.slept).toEqual([]);
 	});
 
 	it('after a 429 with Retry-After, every user of the endpoint waits for the pause', async () => {

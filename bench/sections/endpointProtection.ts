@@ -1,0 +1,238 @@
+/**
+ * Comparison 16: the Outbound Webhook's per-endpoint protection, the node's execute() through
+ * n8n-core's real execute context (the integration tests' context) against a loopback receiver in
+ * this process: a rate limit under a receiver that allows 50 requests/s, the cost of a limit set far
+ * above what the receiver needs, the circuit breaker against an endpoint that is down, and OAuth2
+ * tokens for a whole run. Each has its baseline in the same run: the node without the feature.
+ */
+// First: the node class below must resolve to its .ts file, not its codex.
+import '../lib/preferTypeScript';
+
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+
+import { OutboundWebhook } from '../../nodes/OutboundWebhook/OutboundWebhook.node';
+import { resetProcessCircuits } from '../../nodes/shared/outbound/circuitStore';
+import { clearTokens } from '../../nodes/shared/outbound/oauth2';
+import { destroyAgents } from '../../nodes/shared/outbound/transport';
+import { fakeContext, stopCoreTimers } from '../../test/integration/outbound/fakeContext';
+import type { Row, Section } from '../lib/report';
+import { formatNumber, median, round } from '../lib/stats';
+
+/** The issue's figure is 5,000 items; BENCH_ENDPOINT_ITEMS scales the run down for a quick look. */
+const ITEMS = Number(process.env.BENCH_ENDPOINT_ITEMS ?? 5_000);
+const RECEIVER_LIMIT_PER_SECOND = 50;
+/** Single runs of about a second vary by ±30 % on a shared machine: many alternating rounds, medians. */
+const OVERHEAD_ROUNDS = 11;
+
+type Mode = 'limited' | 'ok' | 'down' | 'oauth2';
+
+/** What the receiver saw since the last reset. */
+interface Seen {
+	requests: number;
+	tooMany: number;
+	accepted: number[];
+	tokenRequests: number;
+}
+
+function startReceiver() {
+	let mode: Mode = 'ok';
+	const seen: Seen = { requests: 0, tooMany: 0, accepted: [], tokenRequests: 0 };
+	let window: number[] = [];
+	const server = http.createServer((req, res) => {
+		req.resume();
+		req.on('end', () => {
+			if (req.url === '/token') {
+				seen.tokenRequests++;
+				return void res
+					.writeHead(200, { 'content-type': 'application/json' })
+					.end(JSON.stringify({ access_token: `tok-${seen.tokenRequests}`, token_type: 'Bearer', expires_in: 3600 }));
+			}
+			seen.requests++;
+			const now = Date.now();
+			if (mode === 'down') return void res.writeHead(503).end();
+			if (mode === 'oauth2' && !/^Bearer tok-\d+$/.test(req.headers.authorization ?? '')) return void res.writeHead(401).end();
+			if (mode === 'limited') {
+				window = window.filter((at) => at > now - 1_000);
+				if (window.length >= RECEIVER_LIMIT_PER_SECOND) {
+					seen.tooMany++;
+					return void res.writeHead(429, { 'retry-after': '1' }).end();
+				}
+				window.push(now);
+			}
+			seen.accepted.push(now);
+			res.writeHead(200).end();
+		});
+	});
+	return new Promise<{ url: string; seen: Seen; use(next: Mode): void; close(): Promise<void> }>((resolve) =>
+		server.listen(0, '127.0.0.1', () =>
+			resolve({
+				url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+				seen,
+				use(next) {
+					mode = next;
+					window = [];
+					Object.assign(seen, { requests: 0, tooMany: 0, accepted: [], tokenRequests: 0 });
+				},
+				close: () => new Promise((done) => server.close(() => done())),
+			}),
+		),
+	);
+}
+
+const node = new OutboundWebhook();
+let runNumber = 0;
+
+/** One execution of the node over `count` items; each run is its own node, so no state carries over. */
+async function execute(parameters: IDataObject, count: number, credentials?: Record<string, Record<string, unknown>>) {
+	const items: INodeExecutionData[] = Array.from({ length: count }, (_, n) => ({ json: { n, note: 'x'.repeat(200) } }));
+	const { context } = fakeContext({ method: 'POST', ...parameters }, items, { nodeId: `bench-${++runNumber}`, credentials });
+	const started = performance.now();
+	const [delivered, retryLater, failed] = await node.execute.call(context);
+	return { ms: performance.now() - started, delivered: delivered.length, retryLater: retryLater.length, failed: failed.length };
+}
+
+const RETRY_ON_429 = { maxAttempts: 10, backoff: 'exponential', baseDelay: 1, maxDelay: 30 };
+
+async function rateLimitRows(receiver: Awaited<ReturnType<typeof startReceiver>>): Promise<{ rows: Row[]; details: IDataObject }> {
+	receiver.use('limited');
+	const limited = await execute(
+		{ url: `${receiver.url}/hook`, rateLimit: true, rateLimitRequests: RECEIVER_LIMIT_PER_SECOND, retry: RETRY_ON_429 },
+		ITEMS,
+	);
+	const ours = { ...receiver.seen, accepted: receiver.seen.accepted.length };
+	const spanSeconds = (Math.max(...receiver.seen.accepted) - Math.min(...receiver.seen.accepted)) / 1000;
+	const rate = (ours.accepted - 1) / spanSeconds;
+	// Baseline: the same receiver without the limit, a fifth of the items (it needs many more requests).
+	receiver.use('limited');
+	const plain = await execute({ url: `${receiver.url}/hook`, retry: RETRY_ON_429 }, Math.ceil(ITEMS / 5));
+	const base = { ...receiver.seen, accepted: receiver.seen.accepted.length };
+	const share = ours.tooMany / ours.requests;
+	const baseShare = base.tooMany / base.requests;
+	const rows: Row[] = [
+		{
+			id: '16a',
+			comparison: `Rate limit 50/s, receiver allows 50/s (429 + Retry-After beyond): ${ITEMS} items, share of requests answered 429`,
+			ours: `${formatNumber(share * 100)} % (${ours.tooMany} of ${ours.requests}); ${limited.delivered} delivered, ${limited.failed + limited.retryLater} not`,
+			baseline: `no limit, ${base.accepted} items: ${formatNumber(baseShare * 100)} % (${base.tooMany} of ${base.requests})`,
+			ratio: null,
+			target: '≤ 1 %, 0 failed',
+			met: share <= 0.01 && limited.delivered === ITEMS,
+		},
+		{
+			id: '16b',
+			comparison: 'Rate limit 50/s: achieved rate at the receiver ÷ the limit',
+			ours: `${formatNumber(rate)}/s over ${formatNumber(spanSeconds)} s`,
+			baseline: `${RECEIVER_LIMIT_PER_SECOND}/s`,
+			ratio: round(rate / RECEIVER_LIMIT_PER_SECOND, 3),
+			target: 'within 5 % (0.95–1.05×)',
+			met: Math.abs(rate / RECEIVER_LIMIT_PER_SECOND - 1) <= 0.05,
+		},
+	];
+	return { rows, details: { limited, ours, plain, base, spanSeconds } };
+}
+
+async function overheadRow(receiver: Awaited<ReturnType<typeof startReceiver>>): Promise<{ row: Row; details: IDataObject }> {
+	receiver.use('ok');
+	const parameters = { url: `${receiver.url}/hook`, options: { concurrency: 10 } };
+	const limitedMs: number[] = [];
+	const plainMs: number[] = [];
+	// Warm-up of both variants: connections, JIT.
+	await execute(parameters, ITEMS);
+	await execute({ ...parameters, rateLimit: true, rateLimitRequests: 100_000 }, ITEMS);
+	for (let index = 0; index < OVERHEAD_ROUNDS; index++) {
+		const order = index % 2 === 0 ? ['limited', 'plain'] : ['plain', 'limited'];
+		for (const variant of order) {
+			const extra = variant === 'limited' ? { rateLimit: true, rateLimitRequests: 100_000 } : {};
+			const { ms, delivered } = await execute({ ...parameters, ...extra }, ITEMS);
+			if (delivered !== ITEMS) throw new Error(`overhead run delivered ${delivered} of ${ITEMS}`);
+			(variant === 'limited' ? limitedMs : plainMs).push(ms);
+		}
+	}
+	const ratio = median(plainMs) / median(limitedMs);
+	return {
+		row: {
+			id: '16c',
+			comparison: `Rate limit 100,000/s (far above need) vs none: ${ITEMS} items to a fast receiver, c10, throughput`,
+			ours: `${formatNumber((ITEMS / median(limitedMs)) * 1000)}/s`,
+			baseline: `${formatNumber((ITEMS / median(plainMs)) * 1000)}/s`,
+			ratio: round(ratio, 3),
+			target: '≥ 0.98×',
+			met: ratio >= 0.98,
+		},
+		details: { limitedMs, plainMs },
+	};
+}
+
+async function breakerRow(receiver: Awaited<ReturnType<typeof startReceiver>>): Promise<{ row: Row; details: IDataObject }> {
+	const retry = { maxAttempts: 3, backoff: 'linear', baseDelay: 0.01, maxDelay: 1 };
+	const parameters = { url: `${receiver.url}/hook`, retry, options: { concurrency: 10 } };
+	receiver.use('down');
+	const withBreaker = await execute(
+		{ ...parameters, circuitBreaker: true, circuitFailureThreshold: 5, circuitProbeAfter: 60, failedItems: 'output' },
+		ITEMS,
+	);
+	const ours = receiver.seen.requests;
+	receiver.use('down');
+	const without = await execute({ ...parameters, failedItems: 'output' }, ITEMS);
+	const base = receiver.seen.requests;
+	return {
+		row: {
+			id: '16d',
+			comparison: `Circuit breaker (opens after 5 failures) vs none: endpoint answering 503, ${ITEMS} items, 3 attempts each, requests sent`,
+			ours: `${ours} requests`,
+			baseline: `${base} requests`,
+			ratio: round(ours / base, 4),
+			target: '< 1 %',
+			met: ours / base < 0.01,
+		},
+		details: { withBreaker, without, ours, base },
+	};
+}
+
+async function oauth2Row(receiver: Awaited<ReturnType<typeof startReceiver>>): Promise<{ row: Row; details: IDataObject }> {
+	clearTokens();
+	receiver.use('oauth2');
+	const credential = { tokenUrl: `${receiver.url}/token`, clientId: 'bench', clientSecret: 'bench-secret' };
+	const run = await execute(
+		{ url: `${receiver.url}/hook`, authentication: 'oauth2ClientCredentials', options: { concurrency: 10 } },
+		ITEMS,
+		{
+			webhookClientOAuth2Api: credential,
+		},
+	);
+	const tokens = receiver.seen.tokenRequests;
+	return {
+		row: {
+			id: '16e',
+			comparison: `OAuth2 client credentials: token requests for ${ITEMS} deliveries (c10)`,
+			ours: `${tokens} token request(s); ${run.delivered} delivered`,
+			baseline: '—',
+			ratio: null,
+			target: '1 token request, all delivered',
+			met: tokens === 1 && run.delivered === ITEMS,
+		},
+		details: { run, tokens },
+	};
+}
+
+export async function endpointProtectionSection(): Promise<Section> {
+	const receiver = await startReceiver();
+	try {
+		resetProcessCircuits();
+		const rate = await rateLimitRows(receiver);
+		const overhead = await overheadRow(receiver);
+		const breaker = await breakerRow(receiver);
+		const oauth2 = await oauth2Row(receiver);
+		return {
+			rows: [...rate.rows, overhead.row, breaker.row, oauth2.row],
+			details: { items: ITEMS, rate: rate.details, overhead: overhead.details, breaker: breaker.details, oauth2: oauth2.details },
+		};
+	} finally {
+		destroyAgents();
+		stopCoreTimers();
+		await receiver.close();
+	}
+}
