@@ -1,6 +1,11 @@
 import type { ICredentialType, INodeProperties, Icon } from 'n8n-workflow';
 
-import { DEFAULT_HMAC_SCHEME, DEFAULT_TIMESTAMPED_HEADER_NAME } from '../nodes/shared/signatures/defaults';
+import {
+	DEFAULT_HMAC_SCHEME,
+	DEFAULT_TIMESTAMPED_HEADER_NAME,
+	HMAC_ALGORITHM_OPTIONS,
+	SIGNATURE_ENCODING_OPTIONS,
+} from '../nodes/shared/signatures/defaults';
 import { secretProperty } from './shared';
 
 const forScheme = (...scheme: string[]) => ({ displayOptions: { show: { scheme } } });
@@ -75,11 +80,7 @@ export class WebhookSigningSecretApi implements ICredentialType {
 			displayName: 'Algorithm',
 			name: 'algorithm',
 			type: 'options',
-			options: [
-				{ name: 'SHA-1', value: 'sha1' },
-				{ name: 'SHA-256', value: 'sha256' },
-				{ name: 'SHA-512', value: 'sha512' },
-			],
+			options: HMAC_ALGORITHM_OPTIONS,
 			default: DEFAULT_HMAC_SCHEME.algorithm,
 			...forScheme('hmac'),
 		},
@@ -87,10 +88,7 @@ export class WebhookSigningSecretApi implements ICredentialType {
 			displayName: 'Encoding',
 			name: 'encoding',
 			type: 'options',
-			options: [
-				{ name: 'Base64', value: 'base64' },
-				{ name: 'Hex', value: 'hex' },
-			],
+			options: SIGNATURE_ENCODING_OPTIONS,
 			default: DEFAULT_HMAC_SCHEME.encoding,
 			...forScheme('hmac'),
 		},

@@ -10,7 +10,7 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import type { AuthKind, CredentialData } from '../shared/auth';
-import { CREDENTIAL_TYPES, credentialProblems } from '../shared/auth';
+import { CREDENTIAL_TYPES, credentialProblems, signingFromCredential } from '../shared/auth';
 import { answerContent } from '../shared/http/jsonText';
 import type { InboundAuth } from '../shared/inbound/authenticator';
 import { cachedFieldMapping, compileFieldMapping, mapFields, splitBodies } from '../shared/inbound/fieldMapping';
@@ -22,6 +22,7 @@ import { dedupeStoreProblems, leaveDedupeStore } from '../shared/n8n/dedupe';
 import { dedupeStoreCredentialTest } from '../shared/n8n/dedupeCredentialTest';
 import { inboundAuthOf, receive, startWorkflow, validatingLifecycle, withoutThrowing } from '../shared/n8n/inboundWebhook';
 import { triggerPanel } from '../shared/n8n/triggerPanel';
+import { templateProblems } from '../shared/signatures/template';
 import { inboundWebhookTriggerProperties, inboundWebhookTriggerWebhooks } from './description';
 import type { InboundTriggerConfig } from './config';
 import { LABELS, readConfig, responseProblems } from './config';
@@ -41,6 +42,8 @@ async function configurationProblems(context: IHookFunctions): Promise<string[]>
 	if (kind !== 'none') {
 		const data = await context.getCredentials<CredentialData>(CREDENTIAL_TYPES[kind]);
 		problems.push(...credentialProblems(kind, data).map((problem) => `Credential: ${problem}`));
+		if (settings.signature?.scheme === 'template')
+			problems.push(...templateProblems(settings.signature, signingFromCredential(data).secrets));
 	}
 	problems.push(...(await dedupeStoreProblems(context, settings.inbound.dedupe !== undefined)));
 	return problems;
@@ -87,7 +90,7 @@ async function itemsOf(
 async function handleRequest(context: IWebhookFunctions): Promise<IWebhookResponseData> {
 	const receivedAt = new Date().toISOString();
 	const settings = readConfig(context);
-	const auth = await inboundAuthOf(context);
+	const auth = await inboundAuthOf(context, settings.signature);
 	const outcome = await receive(context, cachedInboundPolicy(settings.inbound, LABELS), auth.authenticate);
 	if (!('outcome' in outcome)) return outcome;
 

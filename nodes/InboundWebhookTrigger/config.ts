@@ -2,6 +2,11 @@ import type { BodyType } from '../shared/inbound/contentType';
 import type { FieldMappingSettings } from '../shared/inbound/fieldMapping';
 import type { DuplicateHandling, InboundPolicyOptions, SettingLabels } from '../shared/inbound/policy';
 import { isSafeHeader } from '../shared/http/headerRules';
+import type { HmacAlgorithm, SignatureEncoding } from '../shared/signatures/hmac';
+import type { KeyEncoding } from '../shared/signatures/hmacKey';
+import type { InboundSignature, SignaturePresetName } from '../shared/signatures/presets';
+import { SIGNATURE_PRESETS } from '../shared/signatures/presets';
+import type { TemplatePart } from '../shared/signatures/template';
 import { DEFAULT_RESPONSE_BODY } from './description';
 
 /** The node's parameters as the pure modules want them. Read the same way at publish time and per request. */
@@ -10,6 +15,8 @@ export interface InboundTriggerConfig {
 	mapping: FieldMappingSettings;
 	response: { mode: string; code: number; body: string; headers: Array<{ name: string; value: string }> };
 	output: { mappedFieldsOnly: boolean; binaryPropertyName: string; redactHeaders: string[] };
+	/** A preset or custom template replacing the signing credential's scheme; undefined: the credential's scheme. */
+	signature?: InboundSignature;
 }
 
 /** The parameter names behind each setting, so an error names what the user sees. */
@@ -42,6 +49,37 @@ const list = (text: string | undefined) =>
 		.split(',')
 		.map((entry) => entry.trim())
 		.filter((entry) => entry !== '');
+
+interface PartParameter {
+	type?: TemplatePart['kind'];
+	headerName?: string;
+	text?: string;
+}
+
+const partOf = ({ type = 'body', headerName = '', text = '' }: PartParameter): TemplatePart => {
+	if (type === 'timestamp' || type === 'header') return { kind: type, headerName: headerName.trim() };
+	if (type === 'text') return { kind: 'text', text };
+	return { kind: type };
+};
+
+/** The Signature Preset, or the Custom Template's fields; undefined when the credential's scheme applies. */
+export function readSignature(node: ParameterSource): InboundSignature | undefined {
+	const get = <T>(name: string, fallback: T) => node.getNodeParameter(name, fallback) as T;
+	if (get<string>('authentication', 'none') !== 'signingSecret') return undefined;
+	const preset = get<string>('signaturePreset', 'credential');
+	if (preset === 'credential') return undefined;
+	if (preset !== 'custom') return SIGNATURE_PRESETS[preset as SignaturePresetName];
+	return {
+		scheme: 'template',
+		headerName: get('templateHeader', '').trim(),
+		parts: (get<{ part?: PartParameter[] }>('templateParts', {}).part ?? []).map(partOf),
+		separator: get('templateSeparator', ''),
+		keyEncoding: get<KeyEncoding>('templateKeyEncoding', 'utf8'),
+		algorithm: get<HmacAlgorithm>('templateAlgorithm', 'sha256'),
+		encoding: get<SignatureEncoding>('templateEncoding', 'hex'),
+		prefix: get('templatePrefix', ''),
+	};
+}
 
 export function readConfig(node: ParameterSource): InboundTriggerConfig {
 	const get = <T>(name: string, fallback: T) => node.getNodeParameter(name, fallback) as T;
@@ -95,6 +133,7 @@ export function readConfig(node: ParameterSource): InboundTriggerConfig {
 			binaryPropertyName: options.binaryPropertyName || 'data',
 			redactHeaders: list(options.redactHeaders),
 		},
+		signature: readSignature(node),
 	};
 }
 

@@ -19,6 +19,7 @@ import {
 	TRIGGER_AUTHENTICATION_OPTIONS,
 	trustedProxiesProperty,
 } from '../shared/n8n/triggerProperties';
+import { signatureProperties } from './signatureProperties';
 
 export const DEFAULT_RESPONSE_BODY = '{"received":true}';
 
@@ -58,6 +59,7 @@ const requestProperties: INodeProperties[] = [
 			'How senders prove who they are. Secrets are compared in constant time; signatures are checked over the exact raw body. Several secrets can be active during a rotation.',
 	},
 	CREDENTIALS_SLOT,
+	...signatureProperties,
 ];
 
 const responseProperties: INodeProperties[] = [

@@ -149,6 +149,9 @@ export function outboundAuth(kind: AuthKind, data: CredentialData): OutboundAuth
 }
 
 export interface InboundRequestParts {
+	method?: string;
+	/** The URL the sender used, worked out only when a signature template signs it. */
+	url?: () => string | undefined;
 	headers: HeaderBag;
 	query: Record<string, unknown>;
 	rawBody: Buffer;

@@ -15,10 +15,12 @@ import { signStandardWebhook } from '../../nodes/shared/signatures/standardWebho
  */
 const HMAC_SECRET = 'e2e-inbound-hmac-secret';
 const SW_SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
+const PRESET_SECRET = 'e2e-inbound-preset-secret';
 
 const credentials = [
 	{ id: 'inboundHmac00001', name: 'Inbound HMAC', type: 'webhookSigningSecretApi', data: { scheme: 'hmac', secret: HMAC_SECRET } },
 	{ id: 'inboundSw0000001', name: 'Inbound SW', type: 'webhookSigningSecretApi', data: { scheme: 'standardWebhooks', secret: SW_SECRET } },
+	{ id: 'inboundPreset001', name: 'Inbound presets', type: 'webhookSigningSecretApi', data: { scheme: 'hmac', secret: PRESET_SECRET } },
 ];
 
 const trigger = (name: string, credentialId: string, parameters: Record<string, unknown>) =>
@@ -51,6 +53,13 @@ const standardWorkflow = workflow(
 	[],
 );
 
+/** A trigger whose Signature Preset replaces the credential's scheme; the credential gives the secret. */
+const presetWorkflow = (id: string, preset: string) =>
+	workflow(id, [trigger('Inbound', 'inboundPreset001', { path: `inbound-${preset}`, signaturePreset: preset })], []);
+const githubWorkflow = presetWorkflow('inboundGithub', 'github');
+const slackWorkflow = presetWorkflow('inboundSlack', 'slack');
+const twilioWorkflow = presetWorkflow('inboundTwilio', 'twilio');
+
 const lastNodeWorkflow = workflow(
 	'inboundLastNode',
 	[
@@ -71,7 +80,10 @@ jest.setTimeout(120_000);
 let n8n: TestN8n;
 
 beforeAll(async () => {
-	n8n = await startN8n({ workflows: [hmacWorkflow, standardWorkflow, lastNodeWorkflow], credentials });
+	n8n = await startN8n({
+		workflows: [hmacWorkflow, standardWorkflow, lastNodeWorkflow, githubWorkflow, slackWorkflow, twilioWorkflow],
+		credentials,
+	});
 }, 600_000);
 
 afterAll(async () => {
@@ -163,6 +175,52 @@ describe('Inbound Webhook Trigger in real n8n', () => {
 		]);
 		await settle();
 		expect(await n8n.executions(standardWorkflow.id)).toHaveLength(1);
+	});
+
+	it('verifies the GitHub and Slack presets: a signed delivery runs once; a forgery and a stale Slack timestamp start nothing', async () => {
+		const body = '{"action":"opened","pull_request":{"number":7}}';
+		const github = (signed: string) => ({
+			'x-hub-signature-256': `sha256=${createHmac('sha256', PRESET_SECRET).update(signed).digest('hex')}`,
+		});
+		expect(await post('inbound-github', body, github(body))).toEqual({ status: 200, text: '{"received":true}' });
+		const forged = await post('inbound-github', body, github('{"action":"closed"}'));
+		expect(forged.status).toBe(401);
+		expect(JSON.parse(forged.text)).toMatchObject({ error: 'unauthorized' });
+
+		const slack = (timestamp: number) => ({
+			'content-type': 'application/x-www-form-urlencoded',
+			'x-slack-request-timestamp': String(timestamp),
+			'x-slack-signature': `v0=${createHmac('sha256', PRESET_SECRET).update(`v0:${timestamp}:command=%2Fdeploy`).digest('hex')}`,
+		});
+		const stale = await post('inbound-slack', 'command=%2Fdeploy', slack(Math.floor(Date.now() / 1000) - 600));
+		expect(stale.status).toBe(401);
+		expect(JSON.parse(stale.text)).toMatchObject({ error: 'replayed' });
+		expect((await post('inbound-slack', 'command=%2Fdeploy', slack(Math.floor(Date.now() / 1000)))).status).toBe(200);
+
+		const [execution] = await n8n.waitForExecutions(githubWorkflow.id, 1);
+		expect(await n8n.outputItems(execution.id, 'Inbound')).toEqual([
+			expect.objectContaining({
+				body: { action: 'opened', pull_request: { number: 7 } },
+				headers: expect.objectContaining({ 'x-hub-signature-256': '[redacted]' }),
+				meta: expect.objectContaining({ verifiedBy: 'github' }),
+			}),
+		]);
+		await settle();
+		expect(await n8n.executions(githubWorkflow.id)).toHaveLength(1);
+		expect(await n8n.executions(slackWorkflow.id)).toHaveLength(1);
+	});
+
+	it('verifies the Twilio preset over the URL n8n gives the webhook, with the query as sent', async () => {
+		const body = 'To=%2B18005551212&From=%2B14158675310&Body=Hello';
+		const url = `${n8n.webhookUrl('inbound-twilio')}?account=main`;
+		const signature = createHmac('sha1', PRESET_SECRET).update(`${url}BodyHelloFrom+14158675310To+18005551212`).digest('base64');
+		const headers = { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature };
+		const send = async (target: string) => (await fetch(target, { method: 'POST', body, headers })).status;
+		expect(await send(url)).toBe(200);
+		expect(await send(`${n8n.webhookUrl('inbound-twilio')}?account=other`)).toBe(401);
+		await n8n.waitForExecutions(twilioWorkflow.id, 1);
+		await settle();
+		expect(await n8n.executions(twilioWorkflow.id)).toHaveLength(1);
 	});
 
 	it('answers with the last node’s output when told to, on every selected method', async () => {

@@ -3,7 +3,8 @@ import { createHash } from 'node:crypto';
 import type { AuthKind, CredentialData, InboundRequestParts } from '../auth';
 import { queryWithoutSecret, secretHeaderNames, signingFromCredential, verifyInboundAuth } from '../auth';
 import { BoundedCache } from '../boundedCache';
-import { verifyRequestSignature } from '../signatures';
+import type { InboundSignature } from '../signatures/presets';
+import { inboundSignatureHeaders, verifyInboundSignature } from '../signatures/presets';
 import type { VerificationResult, VerifyOptions } from '../signatures/types';
 
 /** Checks one request's authenticity over its raw bytes. */
@@ -27,26 +28,40 @@ const NO_AUTH: InboundAuth = {
 
 const cache = new BoundedCache<string, InboundAuth>(100);
 
+function signatureAuth(data: CredentialData, override: InboundSignature | undefined): Pick<InboundAuth, 'authenticate' | 'secretHeaders'> {
+	const { config, secrets } = signingFromCredential(data);
+	const signature = override ?? config;
+	return {
+		authenticate: (request, options) => verifyInboundSignature(signature, secrets, request, options),
+		secretHeaders: inboundSignatureHeaders(signature),
+	};
+}
+
 /**
  * The authenticator for a credential of this package, derived once per distinct credential value
- * (keyed by a hash, so no secret becomes a map key) and reused across requests.
+ * (keyed by a hash, so no secret becomes a map key) and reused across requests. `signature`, for a
+ * signing secret, replaces the credential's scheme (a preset or template of the Inbound Webhook
+ * Trigger); the credential then gives only its secrets.
  */
-export function inboundAuthFromCredential(kind: AuthKind, data: CredentialData | undefined): InboundAuth {
+export function inboundAuthFromCredential(kind: AuthKind, data: CredentialData | undefined, signature?: InboundSignature): InboundAuth {
 	if (kind === 'none' || !data) return NO_AUTH;
-	const key = createHash('sha256').update(kind).update('\0').update(JSON.stringify(data)).digest('base64');
+	const key = createHash('sha256')
+		.update(kind)
+		.update('\0')
+		.update(JSON.stringify(data))
+		.update('\0')
+		.update(JSON.stringify(signature ?? null))
+		.digest('base64');
 	let auth = cache.get(key);
 	if (!auth) {
-		let authenticate: Authenticator;
-		if (kind === 'signingSecret') {
-			const { config, secrets } = signingFromCredential(data);
-			authenticate = (request, options) => verifyRequestSignature(config, secrets, request.headers, request.rawBody, options);
-		} else {
-			authenticate = (request, options) => verifyInboundAuth(kind, data, request, options);
-		}
 		auth = {
 			kind,
-			authenticate,
-			secretHeaders: secretHeaderNames(kind, data),
+			...(kind === 'signingSecret'
+				? signatureAuth(data, signature)
+				: {
+						authenticate: (request, options) => verifyInboundAuth(kind, data, request, options),
+						secretHeaders: secretHeaderNames(kind, data),
+					}),
 			queryWithoutSecret: (query) => queryWithoutSecret(kind, data, query),
 		};
 		cache.set(key, auth);

@@ -22,6 +22,8 @@ export interface InboundRequest {
 	/** Lower-case names; a header sent more than once as an array (see headerBagOf). */
 	headers: HeaderBag;
 	query: Record<string, unknown>;
+	/** The URL the sender used (n8n's webhook URL and the query as sent), worked out when asked. */
+	url?: () => string | undefined;
 	/** The direct TCP peer (req.socket.remoteAddress), not a forwarded address. */
 	peerAddress: string | undefined;
 	/** The unread request stream, or bytes already read and decoded. */
@@ -207,7 +209,7 @@ async function readAndVerify(request: InboundRequest, policy: InboundPolicy, con
 	const nowSeconds = context.nowSeconds ?? Math.floor(Date.now() / 1000);
 	// The verifiers' own window is off (0) so a stale timestamp is reported as a replay, below.
 	const verification = context.authenticate(
-		{ headers: request.headers, query: request.query, rawBody },
+		{ method: request.method, url: request.url, headers: request.headers, query: request.query, rawBody },
 		{ toleranceSeconds: 0, nowSeconds },
 	);
 	if (!verification.valid) return reject(401, 'unauthorized', verification.message);

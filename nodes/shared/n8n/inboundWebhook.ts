@@ -19,6 +19,7 @@ import { hashEventId } from '../inbound/dedupeStore';
 import type { AcceptedRequest, InboundRequest } from '../inbound/pipeline';
 import { runInboundPipeline } from '../inbound/pipeline';
 import type { InboundPolicy } from '../inbound/policy';
+import type { InboundSignature } from '../signatures/presets';
 import { headerBagOf } from '../inbound/request';
 import { webhookCredentials } from './credentialCache';
 import { dedupeScopeOf } from './dedupe';
@@ -46,6 +47,23 @@ export const PARSING_TAKEOVER_PROPERTY: INodeProperties = {
 
 type N8nRequest = ReturnType<IWebhookFunctions['getRequestObject']> & { rawBody?: unknown };
 
+type WebhookUrls = { getWebhookResourceUrl?: (name: 'default') => string | undefined };
+
+/**
+ * The URL the sender called, as n8n knows it: the node's webhook URL (the test URL while the editor
+ * listens; n8n builds it from WEBHOOK_URL, which must be the public address behind a reverse proxy)
+ * followed by the query exactly as sent. A path with :parameters is not filled in.
+ */
+function senderUrl(context: IWebhookFunctions, req: N8nRequest): string | undefined {
+	const resourceUrl = (context as unknown as WebhookUrls).getWebhookResourceUrl;
+	// n8n 2.x: the test or production URL the request came to; older versions know only the production one.
+	const base = typeof resourceUrl === 'function' ? resourceUrl.call(context, 'default') : context.getNodeWebhookUrl('default');
+	if (!base) return undefined;
+	const target = (req as { originalUrl?: string }).originalUrl ?? req.url ?? '';
+	const queryAt = target.indexOf('?');
+	return queryAt < 0 ? base : `${base}${target.slice(queryAt)}`;
+}
+
 /** The pipeline's view of n8n's request. */
 export function requestOf(context: IWebhookFunctions): InboundRequest {
 	const req = context.getRequestObject() as N8nRequest;
@@ -53,17 +71,18 @@ export function requestOf(context: IWebhookFunctions): InboundRequest {
 		method: req.method ?? 'GET',
 		headers: headerBagOf(req),
 		query: (req.query ?? {}) as Record<string, unknown>,
+		url: () => senderUrl(context, req),
 		peerAddress: req.socket?.remoteAddress,
 		body: Buffer.isBuffer(req.rawBody) ? req.rawBody : (req as unknown as Readable),
 	};
 }
 
 /** The credential behind the node's `authentication` parameter, as a cached authenticator. */
-export async function inboundAuthOf(context: IWebhookFunctions): Promise<InboundAuth> {
+export async function inboundAuthOf(context: IWebhookFunctions, signature?: InboundSignature): Promise<InboundAuth> {
 	const kind = context.getNodeParameter('authentication', 'none') as AuthKind;
 	if (kind === 'none') return inboundAuthFromCredential('none', undefined);
 	const data = await webhookCredentials.get<CredentialData>(context, CREDENTIAL_TYPES[kind]);
-	return inboundAuthFromCredential(kind, data);
+	return inboundAuthFromCredential(kind, data, signature);
 }
 
 /** The content type, no sniffing, then the node's own headers, which may replace the content type; unsafe ones are skipped. */

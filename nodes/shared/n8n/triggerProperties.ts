@@ -60,7 +60,7 @@ export const replayWindowProperty: INodeProperties = {
 	typeOptions: { minValue: 0 },
 	default: 300,
 	description:
-		'For signatures that sign a timestamp (HighLevel, Standard Webhooks, timestamp.body HMAC): older (or further in the future) requests are answered 401. 0 turns the check off.',
+		'For signatures that sign a timestamp (HighLevel, Standard Webhooks, Stripe, Slack, timestamp.body HMAC, a template’s Timestamp Header): older (or further in the future) requests are answered 401. 0 turns the check off.',
 };
 
 /** How long event IDs are remembered; the default differs per trigger, so it is a parameter. */

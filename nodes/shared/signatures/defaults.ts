@@ -18,3 +18,15 @@ export const DEFAULT_TIMESTAMPED_HEADER_NAME = 'Webhook-Signature';
 
 /** Standard Webhooks sends `webhook-*` headers; Svix, which the spec grew out of, the same values as `svix-*`. */
 export const STANDARD_WEBHOOKS_HEADER_PREFIXES = ['webhook-', 'svix-'] as const;
+
+/** The HMAC digests and their encodings as the editor offers them (the credential, the Inbound Webhook Trigger's template). */
+export const HMAC_ALGORITHM_OPTIONS = [
+	{ name: 'SHA-1', value: 'sha1' },
+	{ name: 'SHA-256', value: 'sha256' },
+	{ name: 'SHA-512', value: 'sha512' },
+];
+
+export const SIGNATURE_ENCODING_OPTIONS = [
+	{ name: 'Base64', value: 'base64' },
+	{ name: 'Hex', value: 'hex' },
+];

@@ -1,7 +1,8 @@
 import { createHmac } from 'node:crypto';
 
 import { matchingSecretIndex } from './constantTime';
-import { hexKey, hmacKey } from './hmacKey';
+import type { KeyEncoding } from './hmacKey';
+import { hmacKey, KEY_DECODERS } from './hmacKey';
 import type { HeaderBag, VerificationResult, VerifyOptions } from './types';
 import { checkTimestamp, fail, isFailure, signatureHeader, singleHeader } from './types';
 
@@ -22,8 +23,8 @@ export interface HmacScheme {
 	signedContent: 'body' | 'timestampDotBody' | 'timestampBody';
 	/** Header carrying the unix timestamp when the timestamp is signed. */
 	timestampHeaderName: string;
-	/** How the secret becomes the key: its UTF-8 bytes (default) or hex-decoded (Close's `signature_key`). */
-	keyEncoding?: 'utf8' | 'hex';
+	/** How the secret becomes the key: its UTF-8 bytes (default), or hex-decoded (Close's `signature_key`) and so on. */
+	keyEncoding?: KeyEncoding;
 }
 
 const signsTimestamp = (scheme: HmacScheme) => scheme.signedContent !== 'body';
@@ -40,10 +41,9 @@ export function computeHmac(
 	algorithm: HmacAlgorithm,
 	payload: Buffer,
 	encoding: SignatureEncoding,
-	keyEncoding: HmacScheme['keyEncoding'] = 'utf8',
+	keyEncoding: KeyEncoding = 'utf8',
 ): string {
-	const key = keyEncoding === 'hex' ? hmacKey(secret, hexKey) : hmacKey(secret);
-	return createHmac(algorithm, key).update(payload).digest(encoding);
+	return createHmac(algorithm, hmacKey(secret, KEY_DECODERS[keyEncoding])).update(payload).digest(encoding);
 }
 
 /**

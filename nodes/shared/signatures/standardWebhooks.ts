@@ -2,7 +2,7 @@ import { createHmac, randomUUID } from 'node:crypto';
 
 import { matchingSecretIndex } from './constantTime';
 import { STANDARD_WEBHOOKS_HEADER_PREFIXES } from './defaults';
-import { hmacKey } from './hmacKey';
+import { BASE64_TEXT, hmacKey } from './hmacKey';
 import type { HeaderBag, VerificationResult, VerifyOptions } from './types';
 import { checkTimestamp, fail, isFailure, singleHeader } from './types';
 
@@ -17,7 +17,7 @@ const SECRET_PREFIX = 'whsec_';
 /** The HMAC key of a Standard Webhooks secret. Throws a plain-language error for a secret that is not base64. */
 export function standardWebhooksKey(secret: string): Buffer {
 	const base64 = secret.startsWith(SECRET_PREFIX) ? secret.slice(SECRET_PREFIX.length) : secret;
-	if (!/^[A-Za-z0-9+/]+={0,2}$/.test(base64)) {
+	if (!BASE64_TEXT.test(base64)) {
 		throw new Error('A Standard Webhooks secret must be "whsec_" followed by base64, for example whsec_MfKQ9r8G…');
 	}
 	return Buffer.from(base64, 'base64');

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 
-import { hexKey, hmacKey, MAX_CACHED_KEYS } from '../../../../nodes/shared/signatures/hmacKey';
+import { base64Key, hexKey, hmacKey, MAX_CACHED_KEYS, whsecKey } from '../../../../nodes/shared/signatures/hmacKey';
 
 describe('hmacKey', () => {
 	it('gives the same HMAC as the raw secret, and reuses the key object', () => {
@@ -19,6 +19,13 @@ describe('hmacKey', () => {
 		expect(hexKey('0aFF')).toEqual(Buffer.from([0x0a, 0xff]));
 		expect(hexKey('not-hex')).toEqual(Buffer.from('not-hex'));
 		expect(hexKey('abc')).toEqual(Buffer.from('abc'));
+	});
+
+	it('decodes a base64 key and a whsec_ key, and keeps text that is not base64 as UTF-8', () => {
+		expect(base64Key('c2VjcmV0')).toEqual(Buffer.from('secret'));
+		expect(whsecKey('whsec_c2VjcmV0')).toEqual(Buffer.from('secret'));
+		expect(base64Key('whsec_c2VjcmV0')).toEqual(Buffer.from('whsec_c2VjcmV0'));
+		expect(base64Key('not base64!')).toEqual(Buffer.from('not base64!'));
 	});
 
 	it('keeps a bounded number of keys, dropping the oldest', () => {
