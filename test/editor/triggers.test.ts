@@ -35,13 +35,34 @@ const listening = workflow(
 	[['SalesOS Events', 'After']],
 );
 
+/** An Inbound trigger with a custom signed-content template, and one with the Slack preset. */
+const presets = workflow(
+	'editorPresets',
+	[
+		pkgNode('inboundWebhookTrigger', {
+			name: 'Custom Template',
+			webhookId: randomUUID(),
+			parameters: { path: 'editor-custom', authentication: 'signingSecret', signaturePreset: 'custom' },
+			credentials: { webhookSigningSecretApi: { id: OWN_CREDENTIAL.id, name: OWN_CREDENTIAL.name } },
+		}),
+		pkgNode('inboundWebhookTrigger', {
+			name: 'Slack Preset',
+			webhookId: randomUUID(),
+			position: [0, 300],
+			parameters: { path: 'editor-slack', authentication: 'signingSecret', signaturePreset: 'slack' },
+			credentials: { webhookSigningSecretApi: { id: OWN_CREDENTIAL.id, name: OWN_CREDENTIAL.name } },
+		}),
+	],
+	[],
+);
+
 let n8n: TestN8n;
 let editor: Editor;
 
 beforeAll(async () => {
 	// The user's credential first: imported unstamped after it, the demo ones would be the newest and win.
 	const credentials = [OWN_CREDENTIAL, ...(exampleCredentials(EXAMPLE_CREDENTIALS_FILE) as unknown as CredentialJson[])];
-	n8n = await startN8n({ workflows: [listening], credentials });
+	n8n = await startN8n({ workflows: [listening, presets], credentials });
 	editor = await openEditor(n8n);
 });
 
@@ -99,6 +120,32 @@ describe('The CRM Event Trigger while it listens for a test event', () => {
 		const data = await n8n.executionData(execution.id);
 		expect(data.status).toBe('error');
 		expect(data.nodes.After).toBeUndefined();
+		await editor.closePanel();
+	});
+});
+
+describe('The Inbound Webhook Trigger signature presets', () => {
+	const field = (name: string) => ndv().locator(`[data-test-id="parameter-input-${name}"]`).first();
+
+	it('shows the template fields for a custom template, and hides them behind a preset', async () => {
+		await editor.openWorkflow(presets.id);
+		await editor.openNode('Custom Template');
+		await step('custom-template', async () => {
+			await field('templateHeader').waitFor();
+			await expect(field('templateSeparator').isVisible()).resolves.toBe(true);
+			await expect(field('templateKeyEncoding').isVisible()).resolves.toBe(true);
+			await expect(ndv().getByText('Signed Parts').first().isVisible()).resolves.toBe(true);
+		});
+		await editor.screenshot(path.join(SCREENSHOT_DIR, 'inbound-custom-template.png'));
+		await editor.closePanel();
+		await editor.openNode('Slack Preset');
+		await step('slack-preset', async () => {
+			await field('signaturePreset').waitFor();
+			await expect(field('signaturePreset').locator('input').first().inputValue()).resolves.toBe('Slack');
+			await expect(field('templateHeader').isVisible()).resolves.toBe(false);
+			await expect(ndv().getByText('Signed Parts').first().isVisible()).resolves.toBe(false);
+		});
+		await editor.screenshot(path.join(SCREENSHOT_DIR, 'inbound-slack-preset.png'));
 		await editor.closePanel();
 	});
 });
