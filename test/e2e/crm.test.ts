@@ -107,6 +107,16 @@ const hubspotHeaders = (url: string, body: Buffer, secret = HUBSPOT_SECRET, time
 	'x-hubspot-request-timestamp': String(timestamp),
 	'x-hubspot-signature-v3': createHmac('sha256', secret).update(`POST${url}${body.toString()}${timestamp}`).digest('base64'),
 });
+const PROXIED_URL = 'https://hubspot-hooks.example.org/webhook/crm-hubspot-proxy?source=hubspot:app';
+/** Through a trusted proxy that names the public scheme and host; HubSpot decodes %3A before signing, the request carries it encoded. */
+const proxiedHubSpot = (secret: string) => ({
+	...json(hubspotMixedBody, {
+		...hubspotHeaders(PROXIED_URL, hubspotMixedBody, secret),
+		'x-forwarded-proto': 'https',
+		'x-forwarded-host': 'hubspot-hooks.example.org',
+	}),
+	query: '?source=hubspot%3Aapp',
+});
 const standardBody = fixture('standardWebhooks', 'contact-created.json').toString();
 const standardHeaders = (secret: string, body = standardBody, id = 'msg_e2e_1') => {
 	const now = new Date();
@@ -302,23 +312,8 @@ const cases: Record<string, Case> = {
 			'crmHubSpot000001',
 		),
 		path: 'crm-hubspot-proxy',
-		valid: () => ({
-			...json(hubspotMixedBody, {
-				...hubspotHeaders('https://hubspot-hooks.example.org/webhook/crm-hubspot-proxy?source=hubspot:app', hubspotMixedBody),
-				'x-forwarded-proto': 'https',
-				'x-forwarded-host': 'hubspot-hooks.example.org',
-			}),
-			// HubSpot decodes %3A before signing; the request carries it encoded.
-			query: '?source=hubspot%3Aapp',
-		}),
-		forged: () => ({
-			...json(hubspotMixedBody, {
-				...hubspotHeaders('https://hubspot-hooks.example.org/webhook/crm-hubspot-proxy?source=hubspot:app', hubspotMixedBody, 'guess'),
-				'x-forwarded-proto': 'https',
-				'x-forwarded-host': 'hubspot-hooks.example.org',
-			}),
-			query: '?source=hubspot%3Aapp',
-		}),
+		valid: () => proxiedHubSpot(HUBSPOT_SECRET),
+		forged: () => proxiedHubSpot('guess'),
 		expected: [
 			{ event: 'deal.updated', eventId: '4283641710', object: { type: 'deal', id: '9876543210' } },
 			{ event: 'contact.created', sourceEvent: 'object.creation', eventId: '4283641711', object: { type: 'contact', id: '123456789' } },
