@@ -160,6 +160,9 @@ export function configProblems(config: CrmTriggerConfig): string[] {
 		if (unknown.length > 0) problems.push(`Events: ${unknown.join(', ')} is not an event of ${profile.displayName}; choose again`);
 	}
 	if (authentication === 'builtIn') problems.push(...(profile.builtInVerification?.settingsProblems(settings) ?? []));
+	if (settings.signedUrlFrom === 'forwarded' && !options.trustedProxies?.trim()) {
+		problems.push('Signed URL From: Forwarded Headers are read only from Options › Trusted Proxies; list your reverse proxy there');
+	}
 	const paths: Array<[string, string | undefined]> = [
 		['Event Field', settings.eventSource === 'field' ? settings.eventField : undefined],
 		['Record ID Field', settings.objectIdField],

@@ -5,6 +5,7 @@ import { CRM_PROFILES } from '../shared/crm';
 import { CUSTOM_PATH_DEFAULTS } from '../shared/crm/custom';
 import { DEFAULT_UNTYPED_EVENT } from '../shared/crm/standardWebhooks';
 import type { CrmProfile } from '../shared/crm/types';
+import { hubspotProperties } from './hubspotProperties';
 import {
 	dedupeStoreProperty,
 	dedupeStoreQueueNotice,
@@ -247,6 +248,7 @@ export const crmEventTriggerProperties: INodeProperties[] = [
 		hint: 'On: a body that names a key twice is refused, the workflow sees only the signed form, and a forged request costs a JSON parse',
 		displayOptions: { show: { crm: highLevelKeyCrms, authentication: ['builtIn'] } },
 	},
+	...hubspotProperties,
 	// Deduplication is on by default (Options › Deduplicate Events), so the store is chosen for every CRM.
 	dedupeStoreProperty,
 	dedupeStoreQueueNotice,

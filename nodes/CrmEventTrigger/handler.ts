@@ -11,6 +11,7 @@ import { dedupeScopeOf } from '../shared/n8n/dedupe';
 import { webhookCredentials } from '../shared/n8n/credentialCache';
 import type { Refusal } from '../shared/n8n/inboundWebhook';
 import { answer, receive, refuse, startWorkflow } from '../shared/n8n/inboundWebhook';
+import { requestLineOf } from '../shared/n8n/requestLine';
 import type { CrmTriggerConfig } from './config';
 import { dedupeWindows, readConfig } from './config';
 
@@ -108,8 +109,13 @@ export async function handleCrmWebhook(context: IWebhookFunctions): Promise<IWeb
 		getNodeParameter: (name, fallback) => context.getNodeParameter(name, fallback),
 		getCredentials: async (type) => await webhookCredentials.get(context, type),
 	});
-	const authenticate = crmAuthenticator(config.profile, config.authentication, config.credential, config.settings);
-	const outcome = await receive(context, cachedInboundPolicy(config.inbound), authenticate);
+	const policy = cachedInboundPolicy(config.inbound);
+	// Only a CRM that signs the URL it called (HubSpot) needs it rebuilt.
+	const requestLine = config.profile.secretVerification?.signsUrl
+		? requestLineOf(context, config.settings.signedUrlFrom ?? 'webhookUrl', policy.ipAccess.trustedProxies)
+		: undefined;
+	const authenticate = crmAuthenticator(config.profile, config.authentication, config.credential, config.settings, requestLine);
+	const outcome = await receive(context, policy, authenticate);
 	if (!('outcome' in outcome)) return outcome;
 
 	// A key sent in the query must reach neither a record built from the query (GET requests) nor the raw request.

@@ -20,6 +20,9 @@ const ATTIO_SECRET = 'e2e-attio-webhook-secret';
 // Close gives its signature_key as hex; the HMAC key is the decoded bytes.
 const CLOSE_KEY = '5e1f'.repeat(16);
 const SW_SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
+const HUBSPOT_SECRET = 'e2e-hubspot-client-secret';
+// n8n runs as if behind a reverse proxy: HubSpot calls the public address, the request reaches 127.0.0.1.
+const PUBLIC_BASE = 'https://crm.example.com';
 const highLevelKeys = generateKeyPairSync('ed25519');
 const basicAuth = `Basic ${Buffer.from('crm-user:crm-pass').toString('base64')}`;
 
@@ -34,6 +37,7 @@ const credentials: CredentialJson[] = [
 	{ id: 'crmBasic00000001', name: 'Basic', type: 'webhookBasicAuthApi', data: { user: 'crm-user', password: 'crm-pass' } },
 	{ id: 'crmAttio00000001', name: 'Attio', type: 'webhookSigningSecretApi', data: { scheme: 'hmac', secret: ATTIO_SECRET } },
 	{ id: 'crmClose00000001', name: 'Close', type: 'webhookSigningSecretApi', data: { scheme: 'hmac', secret: CLOSE_KEY } },
+	{ id: 'crmHubSpot000001', name: 'HubSpot', type: 'webhookSigningSecretApi', data: { scheme: 'hmac', secret: HUBSPOT_SECRET } },
 	{ id: 'crmStandard00001', name: 'Standard', type: 'webhookSigningSecretApi', data: { scheme: 'standardWebhooks', secret: SW_SECRET } },
 	{ id: 'crmBearer0000001', name: 'Bearer', type: 'webhookBearerTokenApi', data: { token: 'custom-e2e-token' } },
 ];
@@ -95,6 +99,23 @@ const closeBody = fixture('close', 'lead-updated.json');
 const closeHeaders = (key: string, timestamp = Math.floor(Date.now() / 1000)) => ({
 	'close-sig-timestamp': String(timestamp),
 	'close-sig-hash': createHmac('sha256', Buffer.from(key, 'hex')).update(String(timestamp)).update(closeBody).digest('hex'),
+});
+const hubspotBody = fixture('hubspot', 'contact-events.json');
+const hubspotMixedBody = fixture('hubspot', 'mixed-events.json');
+// X-HubSpot-Signature-v3 over method + the URL HubSpot called + body + timestamp (ms), taken when the request is sent.
+const hubspotHeaders = (url: string, body: Buffer, secret = HUBSPOT_SECRET, timestamp = Date.now()) => ({
+	'x-hubspot-request-timestamp': String(timestamp),
+	'x-hubspot-signature-v3': createHmac('sha256', secret).update(`POST${url}${body.toString()}${timestamp}`).digest('base64'),
+});
+const PROXIED_URL = 'https://hubspot-hooks.example.org/webhook/crm-hubspot-proxy?source=hubspot:app';
+/** Through a trusted proxy that names the public scheme and host; HubSpot decodes %3A before signing, the request carries it encoded. */
+const proxiedHubSpot = (secret: string) => ({
+	...json(hubspotMixedBody, {
+		...hubspotHeaders(PROXIED_URL, hubspotMixedBody, secret),
+		'x-forwarded-proto': 'https',
+		'x-forwarded-host': 'hubspot-hooks.example.org',
+	}),
+	query: '?source=hubspot%3Aapp',
 });
 const standardBody = fixture('standardWebhooks', 'contact-created.json').toString();
 const standardHeaders = (secret: string, body = standardBody, id = 'msg_e2e_1') => {
@@ -258,6 +279,47 @@ const cases: Record<string, Case> = {
 			},
 		],
 	},
+	HubSpot: {
+		workflow: crmWorkflow('crmHubSpot', { path: 'crm-hubspot', crm: 'hubspot', authentication: 'signingSecret' }, 'crmHubSpot000001'),
+		path: 'crm-hubspot',
+		// Signed for the public URL; n8n rebuilds it from WEBHOOK_URL.
+		valid: () => json(hubspotBody, hubspotHeaders(`${PUBLIC_BASE}/webhook/crm-hubspot`, hubspotBody)),
+		forged: () => json(hubspotBody, hubspotHeaders(`${PUBLIC_BASE}/webhook/crm-hubspot`, hubspotBody, 'guess')),
+		expected: [
+			{
+				event: 'contact.updated',
+				sourceEvent: 'contact.propertyChange',
+				crm: 'hubspot',
+				eventId: '3816279340',
+				object: { type: 'contact', id: '1246965' },
+				data: { propertyName: 'lifecyclestage', propertyValue: 'subscriber' },
+				context: { portalId: 33, subscriptionId: 25 },
+				meta: { verifiedBy: 'hubspot-v3' },
+			},
+			{ event: 'contact.created', crm: 'hubspot', eventId: '3816279480', object: { type: 'contact', id: '1246978' } },
+		],
+	},
+	'HubSpot behind a trusted proxy': {
+		workflow: crmWorkflow(
+			'crmHubSpotProxy',
+			{
+				path: 'crm-hubspot-proxy',
+				crm: 'hubspot',
+				authentication: 'signingSecret',
+				signedUrlFrom: 'forwarded',
+				settings: { trustedProxies: '127.0.0.1, ::1' },
+			},
+			'crmHubSpot000001',
+		),
+		path: 'crm-hubspot-proxy',
+		valid: () => proxiedHubSpot(HUBSPOT_SECRET),
+		forged: () => proxiedHubSpot('guess'),
+		expected: [
+			{ event: 'deal.updated', eventId: '4283641710', object: { type: 'deal', id: '9876543210' } },
+			{ event: 'contact.created', sourceEvent: 'object.creation', eventId: '4283641711', object: { type: 'contact', id: '123456789' } },
+			{ event: 'contact.merged', eventId: '4283641712', object: { type: 'contact', id: '123456789' } },
+		],
+	},
 	'Standard Webhooks': {
 		workflow: crmWorkflow(
 			'crmStandard',
@@ -315,7 +377,11 @@ jest.setTimeout(120_000);
 let n8n: TestN8n;
 
 beforeAll(async () => {
-	n8n = await startN8n({ workflows: Object.values(cases).map((crm) => crm.workflow), credentials });
+	n8n = await startN8n({
+		workflows: Object.values(cases).map((crm) => crm.workflow),
+		credentials,
+		env: { WEBHOOK_URL: `${PUBLIC_BASE}/` },
+	});
 	// n8n registers published webhooks just after it reports healthy: wait until each path answers.
 	// An unauthenticated POST is refused (401) by a registered trigger and starts nothing.
 	for (const crm of Object.values(cases)) {
@@ -371,6 +437,20 @@ describe('CRM Event Trigger in real n8n', () => {
 		const crm = cases.Close;
 		const expired = await send(crm, json(closeBody, closeHeaders(CLOSE_KEY, Math.floor(Date.now() / 1000) - 3600)));
 		expect(expired.status).toBe(401);
+		await settle();
+		expect(await n8n.executions(crm.workflow.id)).toHaveLength(1);
+	});
+
+	it('refuses a HubSpot delivery signed for the URL n8n sees, or over 5 minutes old, before any execution', async () => {
+		const crm = cases.HubSpot;
+		const body = Buffer.from(hubspotBody.toString().replace('3816279480', '3816279999'));
+		const asSeen = await send(crm, json(body, hubspotHeaders(n8n.webhookUrl(crm.path), body)));
+		expect(asSeen.status).toBe(401);
+		const old = await send(
+			crm,
+			json(body, hubspotHeaders(`${PUBLIC_BASE}/webhook/crm-hubspot`, body, HUBSPOT_SECRET, Date.now() - 360_000)),
+		);
+		expect(old.status).toBe(401);
 		await settle();
 		expect(await n8n.executions(crm.workflow.id)).toHaveLength(1);
 	});

@@ -6,6 +6,7 @@ import { close } from './close';
 import { custom } from './custom';
 import { freshsales } from './freshsales';
 import { highLevel } from './highLevel';
+import { hubspot } from './hubspot';
 import { leadSquared } from './leadSquared';
 import { salesOs } from './salesOs';
 import { standardWebhooks } from './standardWebhooks';
@@ -20,6 +21,7 @@ export const CRM_PROFILES: readonly CrmProfile[] = [
 	highLevel,
 	attio,
 	close,
+	hubspot,
 	standardWebhooks,
 	custom,
 ];

@@ -7,6 +7,7 @@ import type { BodyKind } from '../inbound/contentType';
 import type { SigningConfig } from '../signatures';
 import type { HeaderBag, VerificationResult, VerifyOptions } from '../signatures/types';
 import type { HttpMethod } from '../http/methods';
+import type { PublicUrlSource } from '../http/publicUrl';
 
 export type JsonObject = Record<string, unknown>;
 
@@ -52,6 +53,10 @@ export interface ProfileParameters {
 	untypedEventName?: string;
 	/** HighLevel: also accept a signature over `JSON.stringify` of the body (off: the exact bytes only). */
 	highLevelAcceptReserialisedJson?: boolean;
+	/** HubSpot: which signature versions are accepted (default `any`: v3, else v2/v1 when no v3 is sent). */
+	hubspotSignatureVersions?: 'any' | 'v3';
+	/** HubSpot: where the public URL it signed comes from (default `webhookUrl`: n8n's Webhook URL). */
+	signedUrlFrom?: PublicUrlSource;
 }
 
 export interface NormaliseInput {
@@ -110,6 +115,25 @@ export interface BuiltInVerification {
 	settingsProblems(settings: ProfileParameters): string[];
 }
 
+/** The method and public URL of a request, for a CRM that signs them (HubSpot). */
+export interface RequestLine {
+	method: string;
+	/** Undefined when n8n could not tell the URL the sender used. */
+	url: string | undefined;
+}
+
+/**
+ * A check keyed with the Webhook Signing Secret credential's secrets that covers more than the body
+ * (HubSpot signs the method and the URL it called), so it cannot be an adapted HMAC scheme.
+ */
+export interface SecretVerification {
+	verify(input: VerificationInput & { secrets: string[]; request: RequestLine }): VerificationResult;
+	/** Header names to redact from the output. */
+	signatureHeaders: string[];
+	/** Whether `verify` needs the request's public URL (`settings.signedUrlFrom`). */
+	signsUrl: boolean;
+}
+
 /** What the node offers in Authentication: a credential kind, or the profile's built-in check. */
 export type CrmAuthentication = AuthKind | 'builtIn';
 
@@ -129,6 +153,8 @@ export interface CrmProfile {
 	defaultAuthentication: CrmAuthentication;
 	supportedAuthentications: CrmAuthentication[];
 	builtInVerification?: BuiltInVerification;
+	/** With a Webhook Signing Secret credential: the CRM's own check over its secrets, instead of `adaptSigning`. */
+	secretVerification?: SecretVerification;
 	/**
 	 * Adjusts a Webhook Signing Secret credential to what this CRM sends (its header, detected encoding),
 	 * so the user only pastes the secret.

@@ -8,19 +8,32 @@ import { signingFromCredential } from '../auth';
 import type { Authenticator } from '../inbound/authenticator';
 import { inboundAuthFromCredential } from '../inbound/authenticator';
 import { signatureHeaderNames, verifyRequestSignature } from '../signatures';
-import type { CrmAuthentication, CrmProfile, ProfileParameters } from './types';
+import type { CrmAuthentication, CrmProfile, ProfileParameters, RequestLine } from './types';
 
-/** The authenticator of one configured CRM Event Trigger. */
+/** A request line for a CRM that signs it but was given none: the check then refuses, it never guesses. */
+const UNKNOWN_LINE: RequestLine = { method: 'POST', url: undefined };
+
+/**
+ * The authenticator of one configured CRM Event Trigger. `requestLine` is the request's method and
+ * public URL, for a profile whose check signs them (`secretVerification.signsUrl`).
+ */
 export function crmAuthenticator(
 	profile: CrmProfile,
 	authentication: CrmAuthentication,
 	credential: CredentialData | undefined,
 	settings: ProfileParameters,
+	requestLine: RequestLine = UNKNOWN_LINE,
 ): Authenticator {
 	if (authentication === 'builtIn') {
 		const builtIn = profile.builtInVerification;
 		if (!builtIn) throw new Error(`${profile.displayName} has no built-in verification`);
 		return (request, options) => builtIn.verify({ headers: request.headers, rawBody: request.rawBody, settings, options });
+	}
+	const own = profile.secretVerification;
+	if (authentication === 'signingSecret' && own && credential) {
+		const { secrets } = signingFromCredential(credential);
+		return (request, options) =>
+			own.verify({ headers: request.headers, rawBody: request.rawBody, settings, options, secrets, request: requestLine });
 	}
 	const { adaptSigning } = profile;
 	if (authentication === 'signingSecret' && adaptSigning && credential) {
@@ -34,6 +47,7 @@ export function crmAuthenticator(
 /** Lower-case header names that carry secrets or signatures, to redact from the trigger's output. */
 export function crmSecretHeaders(profile: CrmProfile, authentication: CrmAuthentication, credential: CredentialData | undefined): string[] {
 	if (authentication === 'builtIn') return profile.builtInVerification?.signatureHeaders ?? [];
+	if (authentication === 'signingSecret' && profile.secretVerification && credential) return profile.secretVerification.signatureHeaders;
 	if (authentication === 'signingSecret' && profile.adaptSigning && credential) {
 		const adapted = profile.adaptSigning(signingFromCredential(credential).config, {});
 		return [...signatureHeaderNames(adapted), ...(profile.signatureCopyHeaders ?? [])];

@@ -53,3 +53,19 @@ describe('configProblems: a signing credential that cannot fit the CRM', () => {
 		);
 	});
 });
+
+describe('configProblems: HubSpot’s signed URL', () => {
+	const configWith = async (settings: Record<string, unknown>) =>
+		await readConfig({
+			getNodeParameter: ((name: string, fallback?: unknown) =>
+				({ crm: 'hubspot', authentication: 'signingSecret', signedUrlFrom: 'forwarded', settings })[name] ?? fallback) as never,
+			getCredentials: async () => ({ scheme: 'hmac', secret: 'hubspot-client-secret' }) as never,
+		});
+
+	it('asks for Trusted Proxies when the URL is to come from forwarded headers', async () => {
+		expect(configProblems(await configWith({}))).toEqual([
+			'Signed URL From: Forwarded Headers are read only from Options › Trusted Proxies; list your reverse proxy there',
+		]);
+		expect(configProblems(await configWith({ trustedProxies: '10.0.0.0/8' }))).toEqual([]);
+	});
+});
