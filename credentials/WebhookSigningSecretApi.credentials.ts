@@ -38,7 +38,8 @@ export class WebhookSigningSecretApi implements ICredentialType {
 				{
 					name: 'Standard Webhooks',
 					value: 'standardWebhooks',
-					description: 'webhook-id, webhook-timestamp and webhook-signature: v1,… (standardwebhooks.com, Svix)',
+					description:
+						'webhook-id, webhook-timestamp and webhook-signature: v1,… with a whsec_ secret, v1a,… (Ed25519) with a whsk_/whpk_ key pair (standardwebhooks.com, Svix)',
 				},
 				{
 					name: 'Timestamped Signature (t=, v1=)',
@@ -51,13 +52,24 @@ export class WebhookSigningSecretApi implements ICredentialType {
 		},
 		secretProperty('Secret', 'secret', {
 			required: true,
-			placeholder: 'e.g. whsec_… for Standard Webhooks',
-			description: 'The current secret. Outgoing requests are signed with it; incoming ones are checked against it.',
+			placeholder: 'e.g. whsec_… or whsk_… for Standard Webhooks',
+			description:
+				"The current secret. Outgoing requests are signed with it; incoming ones are checked against it. Standard Webhooks: a whsec_ secret signs v1, a whsk_ Ed25519 secret key signs v1a; a receiver may hold the sender's whpk_ public key here instead.",
 		}),
 		secretProperty('Previous Secrets', 'previousSecrets', {
 			description:
 				'Secrets the triggers still accept during a rotation, separated by spaces. Remove them once every sender uses the new secret.',
 		}),
+		{
+			displayName: 'Public Keys',
+			name: 'publicKeys',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. whpk_… whpk_…',
+			description:
+				"Standard Webhooks v1a (Ed25519): the sender's whpk_ public keys, separated by spaces (two during a key rotation). The triggers accept a request signed by any of them, besides the secrets above. Public keys are not secret.",
+			...forScheme('standardWebhooks'),
+		},
 		{
 			displayName: 'Sign With Previous Secrets Until',
 			name: 'signPreviousUntil',

@@ -6,7 +6,14 @@ import type { ClientTls } from '../shared/outbound/clientCertificate';
 import { CLIENT_CERTIFICATE_CREDENTIAL, readClientCertificate } from '../shared/outbound/clientCertificate';
 import type { OAuth2Client } from '../shared/outbound/oauth2';
 import { CLIENT_GRANT_TYPE, readOAuth2Credential } from '../shared/outbound/oauth2';
-import { CREDENTIAL_TYPES, credentialProblems, outboundAuth, signingFromCredential, signsWithPrevious } from '../shared/auth';
+import {
+	CREDENTIAL_TYPES,
+	credentialProblems,
+	outboundAuth,
+	signingFromCredential,
+	signingSecretCannotSign,
+	signsWithPrevious,
+} from '../shared/auth';
 import type { SigningConfig } from '../shared/signatures';
 import type { CaptureField, CaptureLanguage, CaptureSpec } from '../shared/outbound/capture';
 import { compileCapture } from '../shared/outbound/capture';
@@ -136,7 +143,8 @@ async function readCredentials(context: IExecuteFunctions) {
 	let signing: OutboundConfig['signing'];
 	if (context.getNodeParameter('signRequests', 0, false) as boolean) {
 		const data = await context.getCredentials(CREDENTIAL_TYPES.signingSecret);
-		const problems = credentialProblems('signingSecret', data);
+		const cannotSign = signingSecretCannotSign(data);
+		const problems = [...credentialProblems('signingSecret', data), ...(cannotSign ? [cannotSign] : [])];
 		if (problems.length > 0) {
 			throw new NodeOperationError(context.getNode(), `The signing secret credential is not usable: ${problems.join('; ')}`, {
 				description: 'Open the Webhook Signing Secret credential and fix the fields named above.',

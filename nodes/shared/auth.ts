@@ -14,7 +14,8 @@ import {
 } from './signatures';
 import type { HeaderBag, VerificationResult, VerifyOptions } from './signatures/types';
 import { fail, isFailure, singleHeader } from './signatures/types';
-import { standardWebhooksKey } from './signatures/standardWebhooks';
+import { checkEd25519Key, isEd25519Key, isEd25519PublicKey } from './signatures/ed25519';
+import { canSignStandardWebhook, standardWebhooksKey } from './signatures/standardWebhooks';
 
 export type AuthKind = 'none' | 'basicAuth' | 'apiKey' | 'bearerToken' | 'signingSecret';
 
@@ -34,14 +35,16 @@ const text = (data: CredentialData, key: string): string => {
 };
 
 const nonEmpty = (values: string[]) => values.filter((value) => value !== '');
+const spaceSeparated = (data: CredentialData, key: string) => nonEmpty(text(data, key).split(/\s+/));
 
 /** Signing config and active secrets (current first) from a Webhook Signing Secret credential. */
 export function signingFromCredential(data: CredentialData): { config: SigningConfig; secrets: string[] } {
 	const scheme = text(data, 'scheme') || 'hmac';
-	const secrets = nonEmpty([text(data, 'secret'), ...text(data, 'previousSecrets').split(/\s+/)]);
+	const secrets = nonEmpty([text(data, 'secret'), ...spaceSeparated(data, 'previousSecrets')]);
 	let config: SigningConfig;
 	if (scheme === 'standardWebhooks') {
-		config = { scheme: 'standardWebhooks' };
+		const publicKeys = spaceSeparated(data, 'publicKeys');
+		config = publicKeys.length > 0 ? { scheme: 'standardWebhooks', publicKeys } : { scheme: 'standardWebhooks' };
 	} else if (scheme === 'timestamped') {
 		config = { scheme: 'timestamped', headerName: text(data, 'timestampedHeaderName') || DEFAULT_TIMESTAMPED_HEADER_NAME };
 	} else {
@@ -97,17 +100,7 @@ export function credentialProblems(kind: AuthKind, data: CredentialData): string
 		case 'signingSecret': {
 			const { config, secrets } = signingFromCredential(data);
 			if (text(data, 'secret') === '') problems.push('Secret is empty');
-			if (config.scheme === 'standardWebhooks') {
-				for (const secret of secrets) {
-					try {
-						if (standardWebhooksKey(secret).length < 16) {
-							problems.push('A Standard Webhooks secret should hold at least 16 random bytes (24 to 64 recommended)');
-						}
-					} catch (error) {
-						problems.push((error as Error).message);
-					}
-				}
-			}
+			if (config.scheme === 'standardWebhooks') problems.push(...standardWebhooksKeyProblems(secrets, config.publicKeys ?? []));
 			const headerNames =
 				config.scheme === 'hmac'
 					? [config.headerName, config.timestampHeaderName]
@@ -123,6 +116,35 @@ export function credentialProblems(kind: AuthKind, data: CredentialData): string
 			break;
 	}
 	return problems;
+}
+
+/** What is wrong with one Standard Webhooks key: a `whsec_` secret too short or not base64, a `whsk_`/`whpk_` key of the wrong size. */
+function standardWebhooksKeyProblem(key: string): string | undefined {
+	try {
+		if (isEd25519Key(key)) checkEd25519Key(key);
+		else if (standardWebhooksKey(key).length < 16)
+			return 'A Standard Webhooks secret should hold at least 16 random bytes (24 to 64 recommended)';
+	} catch (error) {
+		return (error as Error).message;
+	}
+	return undefined;
+}
+
+function standardWebhooksKeyProblems(secrets: readonly string[], publicKeys: readonly string[]): string[] {
+	const problems = secrets.map(standardWebhooksKeyProblem);
+	for (const key of publicKeys)
+		problems.push(isEd25519PublicKey(key) ? standardWebhooksKeyProblem(key) : 'Public Keys takes whpk_ keys only');
+	return problems.filter((problem): problem is string => problem !== undefined);
+}
+
+/**
+ * Why a Webhook Signing Secret credential cannot sign outgoing requests, beyond `credentialProblems`: its
+ * Secret is a Standard Webhooks `whpk_` public key, which only verifies.
+ */
+export function signingSecretCannotSign(data: CredentialData): string | undefined {
+	const { config, secrets } = signingFromCredential(data);
+	if (config.scheme !== 'standardWebhooks' || secrets.length === 0 || canSignStandardWebhook(secrets[0])) return undefined;
+	return 'Secret is a whpk_ public key, which verifies but cannot sign: give the Outbound Webhook node the whsk_ secret key';
 }
 
 export interface OutboundAuth {

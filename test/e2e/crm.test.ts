@@ -1,4 +1,5 @@
 import { createHmac, generateKeyPairSync, sign } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -24,6 +25,9 @@ const HUBSPOT_SECRET = 'e2e-hubspot-client-secret';
 // n8n runs as if behind a reverse proxy: HubSpot calls the public address, the request reaches 127.0.0.1.
 const PUBLIC_BASE = 'https://crm.example.com';
 const highLevelKeys = generateKeyPairSync('ed25519');
+// A Standard Webhooks v1a sender's key pair; the receiver gets the public key as the spec serialises it: whpk_ + base64 of the raw key.
+const standardKeys = generateKeyPairSync('ed25519');
+const SW_PUBLIC_KEY = `whpk_${Buffer.from(standardKeys.publicKey.export({ format: 'jwk' }).x as string, 'base64url').toString('base64')}`;
 const basicAuth = `Basic ${Buffer.from('crm-user:crm-pass').toString('base64')}`;
 
 const credentials: CredentialJson[] = [
@@ -39,6 +43,12 @@ const credentials: CredentialJson[] = [
 	{ id: 'crmClose00000001', name: 'Close', type: 'webhookSigningSecretApi', data: { scheme: 'hmac', secret: CLOSE_KEY } },
 	{ id: 'crmHubSpot000001', name: 'HubSpot', type: 'webhookSigningSecretApi', data: { scheme: 'hmac', secret: HUBSPOT_SECRET } },
 	{ id: 'crmStandard00001', name: 'Standard', type: 'webhookSigningSecretApi', data: { scheme: 'standardWebhooks', secret: SW_SECRET } },
+	{
+		id: 'crmStandardV1a01',
+		name: 'Standard v1a',
+		type: 'webhookSigningSecretApi',
+		data: { scheme: 'standardWebhooks', secret: SW_SECRET, publicKeys: SW_PUBLIC_KEY },
+	},
 	{ id: 'crmBearer0000001', name: 'Bearer', type: 'webhookBearerTokenApi', data: { token: 'custom-e2e-token' } },
 ];
 
@@ -125,6 +135,12 @@ const standardHeaders = (secret: string, body = standardBody, id = 'msg_e2e_1') 
 		'webhook-timestamp': String(Math.floor(now.getTime() / 1000)),
 		'webhook-signature': new Webhook(secret).sign(id, now, body),
 	};
+};
+/** A v1a (Ed25519) delivery, signed with node:crypto over id.timestamp.body. */
+const standardV1aHeaders = (privateKey: KeyObject, id = 'msg_e2e_v1a') => {
+	const timestamp = String(Math.floor(Date.now() / 1000));
+	const signature = sign(null, Buffer.from(`${id}.${timestamp}.${standardBody}`), privateKey).toString('base64');
+	return { 'webhook-id': id, 'webhook-timestamp': timestamp, 'webhook-signature': `v1a,${signature}` };
 };
 // The spec's own test-vector body: no `type`, which the spec only recommends.
 const untypedStandardBody = '{"test": 2432232314}';
@@ -330,6 +346,18 @@ const cases: Record<string, Case> = {
 		valid: () => json(standardBody, standardHeaders(SW_SECRET)),
 		forged: () => json(standardBody, standardHeaders('whsec_' + Buffer.from('not-the-secret-at-all!!').toString('base64'))),
 		expected: [{ event: 'contact.created', crm: 'standardWebhooks', eventId: 'msg_e2e_1', object: { type: 'contact', id: 'cont_2xY9' } }],
+	},
+	'Standard Webhooks v1a (Ed25519)': {
+		workflow: crmWorkflow(
+			'crmStandardV1a',
+			{ path: 'crm-standard-v1a', crm: 'standardWebhooks', authentication: 'signingSecret' },
+			'crmStandardV1a01',
+		),
+		path: 'crm-standard-v1a',
+		valid: () => json(standardBody, standardV1aHeaders(standardKeys.privateKey)),
+		// Signed by another key pair, as a forger without the sender's secret key would.
+		forged: () => json(standardBody, standardV1aHeaders(generateKeyPairSync('ed25519').privateKey)),
+		expected: [{ event: 'contact.created', crm: 'standardWebhooks', eventId: 'msg_e2e_v1a', object: { type: 'contact', id: 'cont_2xY9' } }],
 	},
 	'Standard Webhooks without a type': {
 		workflow: crmWorkflow(

@@ -1,6 +1,7 @@
 /**
  * Any CRM that follows Standard Webhooks (standard-webhooks/standard-webhooks spec/standard-webhooks.md,
- * v1.0.0): `webhook-id`, `webhook-timestamp` and `webhook-signature` headers (or Svix's `svix-*`), and the
+ * v1.0.0): `webhook-id`, `webhook-timestamp` and `webhook-signature` headers (or Svix's `svix-*`; `v1` HMAC
+ * signatures checked with `whsec_` secrets, `v1a` Ed25519 ones with `whpk_` public keys), and the
  * recommended payload `{type, timestamp, data}` (a payload without `type` is named by a setting). The shared verifier checks the signature and the 5-minute
  * tolerance; `webhook-id` is the idempotency key.
  */
@@ -58,13 +59,15 @@ export const standardWebhooks: CrmProfile = {
 	defaultAuthentication: 'signingSecret',
 	// 'none' also keeps n8n's editor from treating this choice as a required login and hiding the CRM selector.
 	supportedAuthentications: ['signingSecret', 'none'],
-	adaptSigning: () => ({ scheme: 'standardWebhooks' }),
+	// A credential of another scheme is read as Standard Webhooks; one of this scheme keeps its public keys.
+	adaptSigning: (config) => (config.scheme === 'standardWebhooks' ? config : { scheme: 'standardWebhooks' }),
 	httpMethods: ['POST'],
 	setupHint: setupSteps(
 		'Any Standard Webhooks sender (Svix and others)',
 		[
 			'Paste this URL as the endpoint in the sender.',
 			'Copy the endpoint signing secret (whsec_…) into a Webhook Signing Secret credential and pick it here; the Standard Webhooks scheme applies whatever scheme the credential names.',
+			"A sender that signs with Ed25519 (v1a) gives a whpk_… public key instead: put it in the credential's Public Keys (shown for its Standard Webhooks scheme) or in its Secret.",
 		],
 		'webhook-id drops repeats, and the timestamp must be within the replay window.',
 	),

@@ -11,7 +11,8 @@ import type { HeaderBag, VerificationResult, VerifyOptions } from './types';
 
 export type SigningConfig =
 	| ({ scheme: 'hmac' } & HmacScheme)
-	| { scheme: 'standardWebhooks' }
+	/** publicKeys: `whpk_` keys the triggers accept `v1a` signatures from, besides the secrets (which may be keys too). */
+	| { scheme: 'standardWebhooks'; publicKeys?: string[] }
 	| { scheme: 'timestamped'; headerName: string };
 
 export interface SignInput {
@@ -45,7 +46,7 @@ export function verifyRequestSignature(
 		case 'hmac':
 			return verifyHmac(config, secrets, headers, rawBody, options);
 		case 'standardWebhooks':
-			return verifyStandardWebhook(secrets, headers, rawBody, options);
+			return verifyStandardWebhook([...secrets, ...(config.publicKeys ?? [])], headers, rawBody, options);
 		case 'timestamped':
 			return verifyTimestamped(config.headerName, secrets, headers, rawBody, options);
 	}
@@ -60,6 +61,7 @@ export function signatureHeaderNames(config: SigningConfig): string[] {
 
 export * from './constantTime';
 export * from './defaults';
+export * from './ed25519';
 export * from './hmac';
 export * from './publicKey';
 export * from './standardWebhooks';

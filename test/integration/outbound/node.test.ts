@@ -1,7 +1,11 @@
+import { verify } from 'node:crypto';
+
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { Webhook } from 'standardwebhooks';
 
 import { OutboundWebhook } from '../../../nodes/OutboundWebhook/OutboundWebhook.node';
+import { verifyInboundAuth } from '../../../nodes/shared/auth';
+import { standardWebhooksKeyPair } from '../../unit/shared/signatures/ed25519Keys';
 import type { FakeOptions } from './fakeContext';
 import { fakeContext } from './fakeContext';
 import type { Receiver } from './receiver';
@@ -95,6 +99,45 @@ describe('Outbound Webhook node', () => {
 		for (const secret of [SW_SECRET, previous]) expect(() => new Webhook(secret).verify(bodiesSent[0], during)).not.toThrow();
 		expect(after['webhook-signature'].split(' ')).toHaveLength(1);
 		expect(() => new Webhook(previous).verify(bodiesSent[1], after)).toThrow();
+	});
+
+	it('signs v1a with a whsk_ Ed25519 key, next to v1 from the previous whsec_ secret; the key is nowhere in the output or logs', async () => {
+		const keys = standardWebhooksKeyPair();
+		const credentials = {
+			webhookSigningSecretApi: {
+				scheme: 'standardWebhooks',
+				secret: keys.secretKey,
+				previousSecrets: SW_SECRET,
+				signPreviousUntil: new Date(Date.now() + 3_600_000).toISOString(),
+			},
+		};
+		receiver.script({ status: 200 });
+		const run = execute({ signRequests: true }, items({ n: 1 }), { credentials });
+		const outputs = await run.run();
+		const [request] = receiver.requests;
+		const headers = request.headers as Record<string, string>;
+		const [v1a, v1] = headers['webhook-signature'].split(' ');
+		expect([v1a.split(',')[0], v1.split(',')[0]]).toEqual(['v1a', 'v1']);
+		const content = Buffer.concat([Buffer.from(`${headers['webhook-id']}.${headers['webhook-timestamp']}.`), request.body]);
+		expect(verify(null, content, keys.publicKey, Buffer.from(v1a.slice('v1a,'.length), 'base64'))).toBe(true);
+		expect(() => new Webhook(SW_SECRET).verify(request.body, headers)).not.toThrow();
+		// A trigger holding only the public key accepts the request; one holding another key does not.
+		const receiving = (publicKeys: string) => ({ scheme: 'standardWebhooks', secret: SW_SECRET.replace('M', 'N'), publicKeys });
+		const verifyWith = (publicKeys: string) =>
+			verifyInboundAuth('signingSecret', receiving(publicKeys), { headers, query: {}, rawBody: request.body }, { toleranceSeconds: 300 });
+		expect(verifyWith(keys.publicKeyText)).toMatchObject({ valid: true, secretIndex: 1 });
+		expect(verifyWith(standardWebhooksKeyPair().publicKeyText)).toMatchObject({ valid: false, reason: 'mismatch' });
+		expect(JSON.stringify([outputs, run.logs, run.hints])).not.toContain(keys.secretKey.slice('whsk_'.length));
+	});
+
+	it('refuses to sign with a whpk_ public key, naming the field, without quoting the key', async () => {
+		const keys = standardWebhooksKeyPair();
+		const credentials = { webhookSigningSecretApi: { scheme: 'standardWebhooks', secret: keys.publicKeyText } };
+		receiver.script({ status: 200 });
+		const failure = execute({ signRequests: true }, items({ n: 1 }), { credentials }).run();
+		await expect(failure).rejects.toThrow('Secret is a whpk_ public key, which verifies but cannot sign');
+		await expect(failure).rejects.not.toThrow(keys.publicKeyText.slice('whpk_'.length));
+		expect(receiver.requests).toHaveLength(0);
 	});
 
 	it('uses an idempotency key from an expression, such as the CRM event id', async () => {

@@ -8,6 +8,8 @@ import type { IHookFunctions, IWebhookFunctions, IWebhookResponseData } from 'n8
 import { InboundWebhookTrigger } from '../../../nodes/InboundWebhookTrigger/InboundWebhookTrigger.node';
 import { CREDENTIAL_TYPES } from '../../../nodes/shared/auth';
 import { hashEventId } from '../../../nodes/shared/inbound/dedupeStore';
+import { signStandardWebhook } from '../../../nodes/shared/signatures/standardWebhooks';
+import { standardWebhooksKeyPair } from '../shared/signatures/ed25519Keys';
 
 /**
  * The node's webhook() driven by real HTTP: a loopback server hands its real IncomingMessage and
@@ -185,6 +187,23 @@ describe('Inbound Webhook Trigger: accepted requests', () => {
 		});
 		expect(Date.parse((items[0].json.meta as { receivedAt: string }).receivedAt)).not.toBeNaN();
 		expect(items[0].json.meta).not.toHaveProperty('unmatchedPaths');
+	});
+
+	it('verifies a Standard Webhooks v1a (Ed25519) request with the credential’s whpk_ public key; another key is refused', async () => {
+		const [keys, stranger] = [standardWebhooksKeyPair(), standardWebhooksKeyPair()];
+		const credential = { scheme: 'standardWebhooks', secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', publicKeys: keys.publicKeyText };
+		const body = '{"type":"contact.created","data":{"id":"c_1"}}';
+		const signedBy = (secretKey: string) => signStandardWebhook(secretKey, Buffer.from(body), Math.floor(Date.now() / 1000), 'msg_1');
+		const accepted = await send(body, signedBy(keys.secretKey), { setup: { ...signedSetup(), credential } });
+		expect(accepted.status).toBe(200);
+		expect(accepted.result?.workflowData?.[0][0].json).toMatchObject({
+			body: { type: 'contact.created' },
+			headers: { 'webhook-signature': '[redacted]', 'webhook-id': 'msg_1' },
+			meta: { verifiedBy: 'standard-webhooks' },
+		});
+		const forged = await send(body, signedBy(stranger.secretKey), { setup: { ...signedSetup(), credential } });
+		expect(forged.status).toBe(401);
+		startsNothing(forged);
 	});
 
 	it('names in meta.unmatchedPaths a mapped path that matched nothing, instead of a silent null', async () => {

@@ -4,9 +4,11 @@ import {
 	queryWithoutSecret,
 	secretHeaderNames,
 	signingFromCredential,
+	signingSecretCannotSign,
 	verifyInboundAuth,
 } from '../../../nodes/shared/auth';
 import { signRequest } from '../../../nodes/shared/signatures';
+import { standardWebhooksKeyPair } from './signatures/ed25519Keys';
 
 const options = { toleranceSeconds: 300 };
 const request = (headers: Record<string, string | string[]>, query: Record<string, unknown> = {}, body = '{}') => ({
@@ -95,6 +97,32 @@ describe('inbound authentication', () => {
 			secretIndex: 2,
 		});
 	});
+
+	it('verifies Standard Webhooks v1a signatures with the credential’s public keys, after its secrets', () => {
+		const [keys, next] = [standardWebhooksKeyPair(), standardWebhooksKeyPair()];
+		const credential = {
+			scheme: 'standardWebhooks',
+			secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
+			publicKeys: ` ${next.publicKeyText}  ${keys.publicKeyText} `,
+		};
+		const { config, secrets } = signingFromCredential(credential);
+		expect(config).toEqual({ scheme: 'standardWebhooks', publicKeys: [next.publicKeyText, keys.publicKeyText] });
+		expect(secrets).toEqual(['whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw']);
+		const body = Buffer.from('{"type":"contact.created"}');
+		const headers = signRequest(config, keys.secretKey, { body, timestampSeconds: Math.floor(Date.now() / 1000), messageId: 'm' });
+		expect(verifyInboundAuth('signingSecret', credential, { headers, query: {}, rawBody: body }, options)).toMatchObject({
+			valid: true,
+			secretIndex: 2,
+		});
+		const forged = signRequest(config, standardWebhooksKeyPair().secretKey, {
+			body,
+			timestampSeconds: Math.floor(Date.now() / 1000),
+			messageId: 'm',
+		});
+		expect(verifyInboundAuth('signingSecret', credential, { headers: forged, query: {}, rawBody: body }, options)).toMatchObject({
+			reason: 'mismatch',
+		});
+	});
 });
 
 describe('credential problems and redaction', () => {
@@ -107,6 +135,25 @@ describe('credential problems and redaction', () => {
 			'A Standard Webhooks secret should hold at least 16 random bytes (24 to 64 recommended)',
 		]);
 		expect(credentialProblems('none', {})).toEqual([]);
+	});
+
+	it('checks Standard Webhooks keys by their prefix, and says a public key cannot sign', () => {
+		const keys = standardWebhooksKeyPair();
+		const standard = (fields: Record<string, string>) => ({ scheme: 'standardWebhooks', ...fields });
+		expect(credentialProblems('signingSecret', standard({ secret: keys.secretKey, publicKeys: keys.publicKeyText }))).toEqual([]);
+		expect(credentialProblems('signingSecret', standard({ secret: keys.publicKeyText, previousSecrets: keys.secretKey64 }))).toEqual([]);
+		expect(
+			credentialProblems('signingSecret', standard({ secret: 'whsk_c2hvcnQ=', publicKeys: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' })),
+		).toEqual([
+			'A Standard Webhooks secret key must be "whsk_" followed by the base64 of 32 or 64 bytes',
+			'Public Keys takes whpk_ keys only',
+		]);
+		expect(credentialProblems('signingSecret', standard({ secret: keys.secretKey, publicKeys: 'whpk_c2hvcnQ=' }))).toEqual([
+			'A Standard Webhooks public key must be "whpk_" followed by the base64 of 32 bytes',
+		]);
+		expect(signingSecretCannotSign(standard({ secret: keys.publicKeyText }))).toMatch(/^Secret is a whpk_ public key/);
+		expect(signingSecretCannotSign(standard({ secret: keys.secretKey, previousSecrets: keys.publicKeyText }))).toBeUndefined();
+		expect(signingSecretCannotSign({ scheme: 'hmac', secret: 'whpk_looks-like-a-key' })).toBeUndefined();
 	});
 
 	it('names the headers that carry secrets', () => {

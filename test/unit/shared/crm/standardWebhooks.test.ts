@@ -2,6 +2,8 @@ import { Webhook } from 'standardwebhooks';
 
 import { crmAuthenticator, crmSecretHeaders } from '../../../../nodes/shared/crm';
 import { standardWebhooks } from '../../../../nodes/shared/crm/standardWebhooks';
+import { signStandardWebhook } from '../../../../nodes/shared/signatures/standardWebhooks';
+import { standardWebhooksKeyPair } from '../signatures/ed25519Keys';
 import { eventsOf, fixture, requestInput } from './fixtures';
 
 const secret = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
@@ -36,6 +38,24 @@ describe('Standard Webhooks profile', () => {
 		expect(
 			crmAuthenticator(standardWebhooks, 'signingSecret', credential, {})({ headers: signed(), query: {}, rawBody: body }, later),
 		).toMatchObject({ valid: false, reason: 'expired' });
+	});
+
+	it('verifies a v1a (Ed25519) request with the credential’s whpk_ public key, in Public Keys or in Secret', () => {
+		const [keys, stranger] = [standardWebhooksKeyPair(), standardWebhooksKeyPair()];
+		const v1a = (secretKey: string) => ({
+			headers: signStandardWebhook(secretKey, body, options.nowSeconds, 'msg_v1a'),
+			query: {},
+			rawBody: body,
+		});
+		for (const receiver of [
+			{ scheme: 'standardWebhooks', secret, publicKeys: keys.publicKeyText },
+			{ scheme: 'standardWebhooks', secret: keys.publicKeyText },
+		]) {
+			const authenticate = crmAuthenticator(standardWebhooks, 'signingSecret', receiver, {});
+			expect(authenticate(v1a(keys.secretKey), options)).toMatchObject({ valid: true, messageId: 'msg_v1a' });
+			expect(authenticate(v1a(stranger.secretKey), options)).toMatchObject({ valid: false, reason: 'mismatch' });
+			expect(crmSecretHeaders(standardWebhooks, 'signingSecret', receiver)).toEqual(['webhook-signature', 'svix-signature']);
+		}
 	});
 
 	it('normalises {type, timestamp, data} with webhook-id as the event id', () => {

@@ -7,6 +7,7 @@ import { verifyRequestSignature } from '../../../../nodes/shared/signatures';
 import type { SigningConfig } from '../../../../nodes/shared/signatures';
 import { previousSignatureHeader } from '../../../../nodes/shared/signatures/hmac';
 import { signWithSecrets } from '../../../../nodes/shared/signatures/rotation';
+import { standardWebhooksKeyPair } from './ed25519Keys';
 
 const stripe = new Stripe('sk_test_unused');
 const body = Buffer.from(JSON.stringify({ id: 'evt_1', type: 'deal.won' }));
@@ -54,5 +55,16 @@ describe('signing with the current and previous secrets during a rotation', () =
 	it('signs with the current secret only when no previous one is in its overlap', () => {
 		const headers = signWithSecrets({ scheme: 'standardWebhooks' }, ['whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw'], input);
 		expect(headers['webhook-signature'].split(' ')).toHaveLength(1);
+	});
+
+	it('Standard Webhooks from a whsec_ secret to a whsk_ key: v1a and v1 side by side; a whpk_ key among the previous ones only verifies', () => {
+		const keys = standardWebhooksKeyPair();
+		const previous = 'whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD';
+		const headers = signWithSecrets({ scheme: 'standardWebhooks' }, [keys.secretKey, previous, keys.publicKeyText], input);
+		expect(headers['webhook-signature'].split(' ').map((entry) => entry.split(',')[0])).toEqual(['v1a', 'v1']);
+		// The reference library checks the v1 entry; a receiver holding the public key checks the v1a one.
+		expect(() => new Webhook(previous).verify(body, headers)).not.toThrow();
+		const receiver: SigningConfig = { scheme: 'standardWebhooks', publicKeys: [keys.publicKeyText] };
+		expect(verifyRequestSignature(receiver, [], headers, body, { toleranceSeconds: 300 })).toMatchObject({ valid: true, secretIndex: 0 });
 	});
 });

@@ -1,10 +1,14 @@
+import { verify } from 'node:crypto';
+
 import { Webhook } from 'standardwebhooks';
 
 import {
 	computeStandardWebhookSignature,
+	MAX_V1A_SIGNATURES,
 	signStandardWebhook,
 	verifyStandardWebhook,
 } from '../../../../nodes/shared/signatures/standardWebhooks';
+import { SIGNET_VECTOR, standardWebhooksKeyPair } from './ed25519Keys';
 
 // The official vector from standard-webhooks/standard-webhooks libraries/javascript/src/webhook.test.ts.
 const VECTOR = {
@@ -112,5 +116,94 @@ describe('Standard Webhooks', () => {
 		expect(headers['webhook-signature']).toBe(oracle.sign('msg_oracle', new Date(now * 1000), body));
 		expect(() => oracle.verify(body, headers)).not.toThrow();
 		expect(verifyStandardWebhook([VECTOR.secret], headers, body, { toleranceSeconds: 300 }).valid).toBe(true);
+	});
+
+	describe('v1a: Ed25519 signatures', () => {
+		const signet = { 'webhook-id': 'i', 'webhook-timestamp': '0', 'webhook-signature': `v1a,${SIGNET_VECTOR.signature}` };
+		const hello = Buffer.from('Hello, world!');
+		const atZero = { toleranceSeconds: 300, nowSeconds: 0 };
+		const keys = standardWebhooksKeyPair();
+		const body = Buffer.from('{"type":"contact.created","data":{"id":"c_1"}}');
+		const now = Math.floor(Date.now() / 1000);
+		const signedBy = (secretKey: string) => signStandardWebhook(secretKey, body, now, 'msg_v1a');
+
+		it('signs and verifies the signet vector (webhook-id i, webhook-timestamp 0, body Hello, world!)', () => {
+			expect(computeStandardWebhookSignature(SIGNET_VECTOR.secretKey, 'i', 0, hello)).toBe(signet['webhook-signature']);
+			expect(verifyStandardWebhook([SIGNET_VECTOR.publicKey], signet, hello, atZero)).toEqual({
+				valid: true,
+				scheme: 'standard-webhooks',
+				secretIndex: 0,
+				timestampSeconds: 0,
+				messageId: 'i',
+			});
+			expect(verifyStandardWebhook([SIGNET_VECTOR.publicKey], signet, Buffer.from('Hello, world?'), atZero)).toMatchObject({
+				reason: 'mismatch',
+			});
+		});
+
+		it('a whsk_ key signs v1a over id.timestamp.body, which node:crypto verifies with the public key', () => {
+			const headers = signedBy(keys.secretKey);
+			const [version, signature] = headers['webhook-signature'].split(',');
+			expect(version).toBe('v1a');
+			const content = Buffer.concat([Buffer.from(`msg_v1a.${now}.`), body]);
+			expect(verify(null, content, keys.publicKey, Buffer.from(signature, 'base64'))).toBe(true);
+			expect(verifyStandardWebhook([keys.publicKeyText], headers, body, { toleranceSeconds: 300 }).valid).toBe(true);
+		});
+
+		it('refuses a v1a signature from another key, and a tampered body', () => {
+			const other = standardWebhooksKeyPair();
+			expect(verifyStandardWebhook([keys.publicKeyText], signedBy(other.secretKey), body, { toleranceSeconds: 300 })).toMatchObject({
+				reason: 'mismatch',
+			});
+			const tampered = Buffer.from(body.toString().replace('c_1', 'c_2'));
+			expect(verifyStandardWebhook([keys.publicKeyText], signedBy(keys.secretKey), tampered, { toleranceSeconds: 300 })).toMatchObject({
+				reason: 'mismatch',
+			});
+		});
+
+		it('checks each key against the signatures of its version only', () => {
+			const v1a = signedBy(keys.secretKey);
+			const v1 = signStandardWebhook(VECTOR.secret, body, now, 'msg_v1a');
+			const both = { ...v1, 'webhook-signature': `${v1['webhook-signature']} ${v1a['webhook-signature']}` };
+			const within = { toleranceSeconds: 300 };
+			// The spec's example header carries one of each: a receiver with either key accepts it.
+			expect(verifyStandardWebhook([keys.publicKeyText], both, body, within).valid).toBe(true);
+			expect(verifyStandardWebhook([VECTOR.secret], both, body, within).valid).toBe(true);
+			// A v1a signature does not satisfy a whsec_ secret, nor a v1 signature a public key.
+			expect(verifyStandardWebhook([VECTOR.secret], v1a, body, within)).toMatchObject({ reason: 'mismatch' });
+			expect(verifyStandardWebhook([keys.publicKeyText], v1, body, within)).toMatchObject({ reason: 'mismatch' });
+		});
+
+		it('accepts any of several public keys and reports which one matched; a whsk_ key verifies through its public half', () => {
+			const next = standardWebhooksKeyPair();
+			const keysHeld = [VECTOR.secret, next.publicKeyText, keys.publicKeyText];
+			expect(verifyStandardWebhook(keysHeld, signedBy(keys.secretKey), body, { toleranceSeconds: 300 })).toMatchObject({
+				valid: true,
+				secretIndex: 2,
+			});
+			expect(verifyStandardWebhook([keys.secretKey], signedBy(keys.secretKey), body, { toleranceSeconds: 300 }).valid).toBe(true);
+		});
+
+		it('keeps the replay window for v1a', () => {
+			const late = { toleranceSeconds: 300, nowSeconds: now + 301 };
+			expect(verifyStandardWebhook([keys.publicKeyText], signedBy(keys.secretKey), body, late)).toMatchObject({ reason: 'expired' });
+		});
+
+		it(`refuses more than ${MAX_V1A_SIGNATURES} v1a signatures without checking them`, () => {
+			const headers = signedBy(keys.secretKey);
+			const many = {
+				...headers,
+				'webhook-signature': Array(MAX_V1A_SIGNATURES + 1)
+					.fill(headers['webhook-signature'])
+					.join(' '),
+			};
+			expect(verifyStandardWebhook([keys.publicKeyText], many, body, { toleranceSeconds: 300 })).toMatchObject({ reason: 'malformed' });
+			const enough = { ...headers, 'webhook-signature': Array(MAX_V1A_SIGNATURES).fill(headers['webhook-signature']).join(' ') };
+			expect(verifyStandardWebhook([keys.publicKeyText], enough, body, { toleranceSeconds: 300 }).valid).toBe(true);
+		});
+
+		it('a whpk_ public key cannot sign', () => {
+			expect(() => signStandardWebhook(keys.publicKeyText, body, now, 'msg_1')).toThrow('Only a whsk_ secret key can sign v1a');
+		});
 	});
 });
