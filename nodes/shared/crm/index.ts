@@ -7,6 +7,7 @@ import { custom } from './custom';
 import { freshsales } from './freshsales';
 import { highLevel } from './highLevel';
 import { leadSquared } from './leadSquared';
+import { salesforce } from './salesforce';
 import { salesOs } from './salesOs';
 import { standardWebhooks } from './standardWebhooks';
 import type { CrmProfile } from './types';
@@ -20,6 +21,7 @@ export const CRM_PROFILES: readonly CrmProfile[] = [
 	highLevel,
 	attio,
 	close,
+	salesforce,
 	standardWebhooks,
 	custom,
 ];

@@ -52,6 +52,8 @@ export interface ProfileParameters {
 	untypedEventName?: string;
 	/** HighLevel: also accept a signature over `JSON.stringify` of the body (off: the exact bytes only). */
 	highLevelAcceptReserialisedJson?: boolean;
+	/** Salesforce: the organization whose outbound messages are accepted (15 or 18 characters). */
+	salesforceOrganizationId?: string;
 }
 
 export interface NormaliseInput {

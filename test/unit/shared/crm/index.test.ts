@@ -1,7 +1,7 @@
 import { CRM_PROFILES, crmProfile } from '../../../../nodes/shared/crm';
 
 describe('registry', () => {
-	it('holds the nine profiles with unique ids and valid defaults', () => {
+	it('holds the ten profiles with unique ids and valid defaults', () => {
 		expect(CRM_PROFILES.map((profile) => profile.id)).toEqual([
 			'salesOs',
 			'leadSquared',
@@ -10,6 +10,7 @@ describe('registry', () => {
 			'highLevel',
 			'attio',
 			'close',
+			'salesforce',
 			'standardWebhooks',
 			'custom',
 		]);
