@@ -7,6 +7,7 @@ import { custom } from './custom';
 import { freshsales } from './freshsales';
 import { highLevel } from './highLevel';
 import { leadSquared } from './leadSquared';
+import { pipedrive } from './pipedrive';
 import { salesforce } from './salesforce';
 import { salesOs } from './salesOs';
 import { standardWebhooks } from './standardWebhooks';
@@ -22,6 +23,7 @@ export const CRM_PROFILES: readonly CrmProfile[] = [
 	attio,
 	close,
 	salesforce,
+	pipedrive,
 	standardWebhooks,
 	custom,
 ];

@@ -8,7 +8,7 @@ import { lastItems, webhookServers } from '../webhookServer';
 
 /**
  * The answers a CRM waits for, through webhook(): Salesforce's SOAP Ack as text/xml for accepted, repeated and
- * filtered-out messages and a 403 for another organization.
+ * filtered-out messages and a 403 for another organization; Pipedrive's 401 with a Basic challenge.
  */
 const fixture = (profile: string, file: string) => readFileSync(join(__dirname, '../../../fixtures/crm', profile, file));
 const trigger = new CrmEventTrigger();
@@ -75,5 +75,33 @@ describe('CRM Event Trigger webhook(): Salesforce outbound messages', () => {
 		const [first] = lastItems(server) ?? [];
 		expect(JSON.stringify(first)).not.toContain('Fake.Session');
 		expect((first.request as { body: string }).body).toContain('<SessionId>[redacted]</SessionId>');
+	});
+});
+
+describe('CRM Event Trigger webhook(): Pipedrive', () => {
+	const setup: WebhookSetup = {
+		parameters: { crm: 'pipedrive', authentication: 'basicAuth', events: [], settings: {} },
+		credentials: { webhookBasicAuthApi: { user: 'pipedrive', password: 'webhook-pass' } },
+	};
+	const body = fixture('pipedrive', 'deal-change-v2.json');
+	const basic = (password: string) => ({
+		'content-type': 'application/json',
+		authorization: `Basic ${Buffer.from(`pipedrive:${password}`).toString('base64')}`,
+	});
+
+	it('starts the workflow for the subscription’s Basic credentials', async () => {
+		const server = await serve(setup);
+		expect(await post(server, body, basic('webhook-pass'))).toMatchObject({ status: 200 });
+		expect(lastItems(server)).toEqual([expect.objectContaining({ event: 'deal.updated', object: { type: 'deal', id: '746' } })]);
+	});
+
+	it('answers a wrong or missing password 401 with WWW-Authenticate, and starts nothing', async () => {
+		const server = await serve(setup);
+		const wrong = await post(server, body, basic('guess'));
+		expect(wrong.status).toBe(401);
+		expect(wrong.headers.get('www-authenticate')).toBe('Basic realm="n8n webhook", charset="UTF-8"');
+		const missing = await post(server, body, { 'content-type': 'application/json' });
+		expect([missing.status, missing.headers.get('www-authenticate')]).toEqual([401, 'Basic realm="n8n webhook", charset="UTF-8"']);
+		expect(lastItems(server)).toBeUndefined();
 	});
 });
