@@ -104,7 +104,7 @@ function inboundPolicyOptions(profile: CrmProfile, options: CrmOptions): Inbound
 		ipAllowlist: options.ipAllowlist,
 		trustedProxies: options.trustedProxies,
 		maxBodyBytes: options.maxBodySizeKb ? options.maxBodySizeKb * 1024 : undefined,
-		parseLimits: { maxXmlElements: options.maxXmlElements },
+		parseLimits: { maxXmlElements: options.maxXmlElements, ...(profile.keepsXmlTagCase ? { keepXmlTagCase: true } : {}) },
 		replayWindowSeconds: options.replayWindowSeconds,
 		// Each profile reads the body as the CRM sends it; the Content-Type decides.
 		bodyType: 'auto',

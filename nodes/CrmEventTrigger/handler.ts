@@ -15,25 +15,31 @@ import { requestLineOf } from '../shared/n8n/requestLine';
 import type { CrmTriggerConfig } from './config';
 import { dedupeWindows, readConfig } from './config';
 
-function reply(context: IWebhookFunctions, status: number, body: unknown) {
-	const { contentType, body: text } = answerContent(body);
-	answer(context, status, contentType, text);
+/** An answer ready to send: status, content type and body text. */
+interface Answer {
+	status: number;
+	contentType: string;
+	body: string;
 }
+
+const send = (context: IWebhookFunctions, { status, contentType, body }: Answer) => answer(context, status, contentType, body);
 
 /** A refusal after the pipeline accepted the request, logged with the CRM it was meant for. */
 const refuseFor = (context: IWebhookFunctions, config: CrmTriggerConfig, refusal: Refusal) =>
 	refuse(context, refusal, { meta: { crm: config.profile.id } });
 
-/** The answer to an accepted delivery: the node's Response settings, else what the CRM requires, else `{received: true}`. */
-function successBody(config: CrmTriggerConfig): { status: number; body: unknown } {
+/**
+ * The answer to an accepted delivery: the node's Response settings, else what the CRM requires (in the
+ * content type it requires), else `{received: true}`.
+ */
+function successAnswer(config: CrmTriggerConfig): Answer {
 	const { options, profile } = config;
+	const required = profile.defaultResponse;
+	const status = options.responseCode ?? required?.status ?? 200;
 	const configured = options.responseBody?.trim();
-	let body: unknown = profile.defaultResponse?.body ?? { received: true };
-	if (configured) {
-		const json = parseJsonText(configured);
-		body = json ? json.value : configured;
-	}
-	return { status: options.responseCode ?? profile.defaultResponse?.status ?? 200, body };
+	if (configured) return { status, ...answerContent(parseJsonText(configured)?.value ?? configured) };
+	if (required?.contentType && typeof required.body === 'string') return { status, contentType: required.contentType, body: required.body };
+	return { status, ...answerContent(required?.body ?? { received: true }) };
 }
 
 /**
@@ -65,6 +71,11 @@ function item(event: NormalisedEvent, accepted: AcceptedRequest, receivedAt: Dat
 	return { json };
 }
 
+const bodyText = ({ profile }: CrmTriggerConfig, rawBody: Buffer) => {
+	const text = rawBody.toString('utf8');
+	return profile.redactRawBody ? profile.redactRawBody(text) : text;
+};
+
 /** The request as received, for the Include Raw Request option: auth and signature headers redacted, the query without a key. */
 function rawRequest(
 	context: IWebhookFunctions,
@@ -77,23 +88,18 @@ function rawRequest(
 		method: context.getRequestObject().method,
 		headers: redactHeaders(accepted.headers, secretHeaders),
 		query: query as IDataObject,
-		body: accepted.bodyKind === 'binary' ? accepted.rawBody.toString('base64') : accepted.rawBody.toString('utf8'),
+		body: accepted.bodyKind === 'binary' ? accepted.rawBody.toString('base64') : bodyText(config, accepted.rawBody),
 	};
 }
 
 /** A delivery whose every wanted event was seen before: 409, or the usual answer marked as a duplicate. */
-function answerDuplicate(
-	context: IWebhookFunctions,
-	config: CrmTriggerConfig,
-	success: ReturnType<typeof successBody>,
-	clientIp: string | undefined,
-) {
+function answerDuplicate(context: IWebhookFunctions, config: CrmTriggerConfig, success: Answer, clientIp: string | undefined) {
 	context.logger.info(`${context.getNode().name}: dropped a repeated delivery`, { crm: config.profile.id, clientIp });
 	if (config.options.duplicateResponse === 'reject') {
 		refuseFor(context, config, { status: 409, code: 'duplicate', message: 'This event was already received', clientIp });
 	} else {
-		// A CRM with a required answer (LeadSquared) gets it; others see the duplicate flag.
-		reply(context, success.status, config.profile.defaultResponse ? success.body : DUPLICATE_ACK_BODY);
+		// A CRM with a required answer (LeadSquared, Salesforce's SOAP Ack) gets it; others see the duplicate flag.
+		send(context, config.profile.defaultResponse ? success : { status: success.status, ...answerContent(DUPLICATE_ACK_BODY) });
 	}
 }
 
@@ -144,14 +150,14 @@ export async function handleCrmWebhook(context: IWebhookFunctions): Promise<IWeb
 		refuseFor(context, config, { ...unavailable, clientIp: outcome.clientIp });
 		return { noWebhookResponse: true };
 	}
-	const success = successBody(config);
+	const success = successAnswer(config);
 	if (fresh.length === 0) {
 		if (wanted.length > 0) answerDuplicate(context, config, success, outcome.clientIp);
 		// Every event filtered out: the CRM gets its usual answer and nothing starts.
-		else reply(context, success.status, success.body);
+		else send(context, success);
 		return { noWebhookResponse: true };
 	}
 	const request = config.options.includeRawRequest ? rawRequest(context, config, outcome, query) : undefined;
 	// n8n answers (status: the description's responseCode) once it has recorded the execution.
-	return startWorkflow(context, answerContent(success.body), [fresh.map((event) => item(event, outcome, receivedAt, request))]);
+	return startWorkflow(context, success, [fresh.map((event) => item(event, outcome, receivedAt, request))]);
 }

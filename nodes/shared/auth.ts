@@ -29,6 +29,9 @@ export const CREDENTIAL_TYPES = {
 
 export type CredentialData = Record<string, unknown>;
 
+/** What a 401 to a Basic-auth sender asks for (RFC 7617): senders such as Pipedrive expect the challenge. */
+export const BASIC_CHALLENGE = 'Basic realm="n8n webhook", charset="UTF-8"';
+
 const text = (data: CredentialData, key: string): string => {
 	const value = data[key];
 	return typeof value === 'string' ? value : value === undefined || value === null ? '' : String(value);
@@ -197,7 +200,8 @@ export function verifyInboundAuth(
 			const header = singleHeader(request.headers, 'authorization');
 			if (isFailure(header)) return header;
 			const match = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header ?? '');
-			if (!match) return fail(header ? 'malformed' : 'missing', 'Missing or malformed Basic Authorization header');
+			if (!match)
+				return { ...fail(header ? 'malformed' : 'missing', 'Missing or malformed Basic Authorization header'), challenge: BASIC_CHALLENGE };
 			const received = Buffer.from(match[1], 'base64').toString('utf8');
 			const passwords = nonEmpty([text(data, 'password'), text(data, 'previousPassword')]);
 			const verified = matchSecret(
@@ -205,7 +209,7 @@ export function verifyInboundAuth(
 				received,
 				'basic-auth',
 			);
-			return verified.valid ? verified : fail('mismatch', 'Wrong username or password');
+			return verified.valid ? verified : { ...fail('mismatch', 'Wrong username or password'), challenge: BASIC_CHALLENGE };
 		}
 		case 'bearerToken': {
 			const header = singleHeader(request.headers, 'authorization');

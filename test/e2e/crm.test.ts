@@ -7,6 +7,7 @@ import { Webhook } from 'standardwebhooks';
 
 import type { CredentialJson, Json, TestN8n, WorkflowJson } from '../n8n/harness';
 import { coreNode, pkgNode, startN8n, workflow } from '../n8n/harness';
+import { SALESFORCE_ACK } from '../../nodes/shared/crm/salesforce';
 
 /**
  * The CRM Event Trigger in a real n8n: one workflow per CRM profile receives its CRM's real-shaped,
@@ -20,6 +21,7 @@ const SALESOS_SECRET = 'e2e-salesos-secret';
 const ATTIO_SECRET = 'e2e-attio-webhook-secret';
 // Close gives its signature_key as hex; the HMAC key is the decoded bytes.
 const CLOSE_KEY = '5e1f'.repeat(16);
+const SALESFORCE_ORG = '00D5g000004ABCDEA4';
 const SW_SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 const HUBSPOT_SECRET = 'e2e-hubspot-client-secret';
 // n8n runs as if behind a reverse proxy: HubSpot calls the public address, the request reaches 127.0.0.1.
@@ -83,6 +85,10 @@ interface Case {
 	valid: () => RequestInit & { query?: string };
 	/** The same delivery with a forged signature or secret. */
 	forged: () => RequestInit & { query?: string };
+	/** How the forged request is answered: 401 unless the CRM identifies itself (Salesforce's organization: 403). */
+	forgedStatus?: number;
+	/** The answer the CRM requires to count the delivery as received, when it requires one. */
+	requiredAnswer?: { contentType: RegExp; body: string };
 	expected: Json[];
 }
 
@@ -127,6 +133,14 @@ const proxiedHubSpot = (secret: string) => ({
 	}),
 	query: '?source=hubspot%3Aapp',
 });
+const salesforceBody = fixture('salesforce', 'opportunity-notifications.xml');
+const soap = (body: Buffer | string): RequestInit => ({
+	method: 'POST',
+	body,
+	headers: { 'content-type': 'text/xml; charset=utf-8', soapaction: '""' },
+});
+const pipedriveBody = fixture('pipedrive', 'deal-change-v2.json');
+const pipedriveAuth = (password: string) => ({ authorization: `Basic ${Buffer.from(`crm-user:${password}`).toString('base64')}` });
 const standardBody = fixture('standardWebhooks', 'contact-created.json').toString();
 const standardHeaders = (secret: string, body = standardBody, id = 'msg_e2e_1') => {
 	const now = new Date();
@@ -336,6 +350,46 @@ const cases: Record<string, Case> = {
 			{ event: 'contact.merged', eventId: '4283641712', object: { type: 'contact', id: '123456789' } },
 		],
 	},
+	Salesforce: {
+		workflow: crmWorkflow('crmSalesforce', {
+			path: 'crm-salesforce',
+			crm: 'salesforce',
+			authentication: 'builtIn',
+			salesforceOrganizationId: SALESFORCE_ORG,
+		}),
+		path: 'crm-salesforce',
+		valid: () => soap(salesforceBody),
+		// Another organization's message: the same body with another OrganizationId.
+		forged: () => soap(salesforceBody.toString().replace(SALESFORCE_ORG, '00D5g000004ABCEEA4')),
+		forgedStatus: 403,
+		requiredAnswer: { contentType: /^text\/xml/, body: SALESFORCE_ACK },
+		expected: [
+			{
+				event: 'opportunity.outbound_message',
+				crm: 'salesforce',
+				eventId: '04l5g00000AbCdEAAV',
+				object: { type: 'opportunity', id: '0065g00000Q1a2bAAB' },
+				data: { StageName: 'Closed Won', NextStep: null },
+			},
+			{ event: 'opportunity.outbound_message', eventId: '04l5g00000AbCdFAAV', object: { id: '0065g00000Q1a2cAAB' } },
+		],
+	},
+	Pipedrive: {
+		workflow: crmWorkflow('crmPipedrive', { path: 'crm-pipedrive', crm: 'pipedrive', authentication: 'basicAuth' }),
+		path: 'crm-pipedrive',
+		valid: () => json(pipedriveBody, pipedriveAuth('crm-pass')),
+		forged: () => json(pipedriveBody, pipedriveAuth('guess')),
+		expected: [
+			{
+				event: 'deal.updated',
+				sourceEvent: 'change.deal',
+				crm: 'pipedrive',
+				eventId: '4b9f6a2e-8c1d-4f0a-9e37-2d5c8b1a7f60',
+				object: { type: 'deal', id: '746' },
+				previous: { status: 'open', stage_id: 4 },
+			},
+		],
+	},
 	'Standard Webhooks': {
 		workflow: crmWorkflow(
 			'crmStandard',
@@ -427,7 +481,7 @@ afterAll(async () => {
 async function send(crm: Case, request: RequestInit & { query?: string }) {
 	const { query = '', ...init } = request;
 	const response = await fetch(`${n8n.webhookUrl(crm.path)}${query}`, init);
-	return { status: response.status, text: await response.text() };
+	return { status: response.status, contentType: response.headers.get('content-type'), text: await response.text() };
 }
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 1500));
@@ -436,6 +490,8 @@ describe('CRM Event Trigger in real n8n', () => {
 	it.each(Object.entries(cases))('%s: an authenticated, real-shaped delivery produces the normalised event', async (_name, crm) => {
 		const response = await send(crm, crm.valid());
 		expect(response.status).toBe(200);
+		if (crm.requiredAnswer)
+			expect(response).toMatchObject({ contentType: expect.stringMatching(crm.requiredAnswer.contentType), text: crm.requiredAnswer.body });
 		const [execution] = await n8n.waitForExecutions(crm.workflow.id, 1);
 		expect(execution.status).toBe('success');
 		const items = await n8n.outputItems(execution.id, TRIGGER);
@@ -444,7 +500,7 @@ describe('CRM Event Trigger in real n8n', () => {
 	});
 
 	it.each(Object.entries(cases))('%s: a forged request and a duplicate start nothing', async (_name, crm) => {
-		expect((await send(crm, crm.forged())).status).toBe(401);
+		expect((await send(crm, crm.forged())).status).toBe(crm.forgedStatus ?? 401);
 		const duplicate = await send(crm, crm.valid());
 		expect(duplicate.status).toBe(200);
 		await settle();
@@ -457,6 +513,24 @@ describe('CRM Event Trigger in real n8n', () => {
 		expect(JSON.parse(duplicate.text)).toEqual({ Status: 'Success', StatusReason: '' });
 		const head = await fetch(`${n8n.webhookUrl(crm.path)}${lsqQuery}`, { method: 'HEAD', headers: { 'x-lsq-secret': 'lsq-e2e-secret' } });
 		expect(head.status).toBe(200);
+		await settle();
+		expect(await n8n.executions(crm.workflow.id)).toHaveLength(1);
+	});
+
+	it('answers Salesforce its SOAP Ack as text/xml for a repeated message too, without an execution', async () => {
+		const crm = cases.Salesforce;
+		const response = await send(crm, soap(salesforceBody));
+		expect(response).toMatchObject({ status: 200, contentType: expect.stringMatching(/^text\/xml/), text: SALESFORCE_ACK });
+		expect(SALESFORCE_ACK).toContain('<notificationsResponse xmlns="http://soap.sforce.com/2005/09/outbound"><Ack>true</Ack>');
+		await settle();
+		expect(await n8n.executions(crm.workflow.id)).toHaveLength(1);
+	});
+
+	it('asks a Pipedrive sender without the right password for Basic credentials (401, WWW-Authenticate)', async () => {
+		const crm = cases.Pipedrive;
+		const response = await fetch(n8n.webhookUrl(crm.path), json(pipedriveBody, {}));
+		expect(response.status).toBe(401);
+		expect(response.headers.get('www-authenticate')).toMatch(/^Basic realm=/);
 		await settle();
 		expect(await n8n.executions(crm.workflow.id)).toHaveLength(1);
 	});

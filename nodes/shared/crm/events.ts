@@ -82,6 +82,19 @@ export function resolveEvent(events: readonly CrmEventType[], sourceName: string
 	return { event: findEventType(events, sourceEvent)?.value ?? canonicalEventName(sourceEvent), sourceEvent };
 }
 
+/**
+ * A CRM's own object name as the object part of a canonical event name: `CampaignMember` → `campaign_member`,
+ * `activityType` → `activity_type`, `Invoice__c` → `invoice__c`, `deal_product` as it is.
+ */
+export function objectKey(name: string): string {
+	const key = name
+		.replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+		.toLowerCase()
+		.replace(/[^a-z0-9_]/g, '_')
+		.slice(0, 100);
+	return key === '' ? 'record' : key;
+}
+
 /** `opportunity.won` → `opportunity`. */
 export const objectTypeOf = (event: string): string => event.split('.')[0] || 'record';
 

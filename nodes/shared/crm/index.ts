@@ -8,6 +8,8 @@ import { freshsales } from './freshsales';
 import { highLevel } from './highLevel';
 import { hubspot } from './hubspot';
 import { leadSquared } from './leadSquared';
+import { pipedrive } from './pipedrive';
+import { salesforce } from './salesforce';
 import { salesOs } from './salesOs';
 import { standardWebhooks } from './standardWebhooks';
 import type { CrmProfile } from './types';
@@ -22,6 +24,8 @@ export const CRM_PROFILES: readonly CrmProfile[] = [
 	attio,
 	close,
 	hubspot,
+	salesforce,
+	pipedrive,
 	standardWebhooks,
 	custom,
 ];

@@ -57,6 +57,8 @@ export interface ProfileParameters {
 	hubspotSignatureVersions?: 'any' | 'v3';
 	/** HubSpot: where the public URL it signed comes from (default `webhookUrl`: n8n's Webhook URL). */
 	signedUrlFrom?: PublicUrlSource;
+	/** Salesforce: the organization whose outbound messages are accepted (15 or 18 characters). */
+	salesforceOrganizationId?: string;
 }
 
 export interface NormaliseInput {
@@ -139,10 +141,15 @@ export type CrmAuthentication = AuthKind | 'builtIn';
 
 export type { HttpMethod };
 
-/** A response the CRM requires to count a delivery as successful. */
+/**
+ * A response the CRM requires to count a delivery as successful, sent for accepted deliveries and for
+ * acknowledged duplicates alike (a CRM that does not get it sends the delivery again).
+ */
 export interface CrmResponse {
 	status: number;
 	body: JsonObject | string;
+	/** The body's content type when it is neither JSON nor plain text (Salesforce's SOAP acknowledgement is text/xml). */
+	contentType?: string;
 }
 
 export interface CrmProfile {
@@ -175,6 +182,10 @@ export interface CrmProfile {
 	retryWindowHours?: number;
 	/** The answer the CRM expects for a delivery; otherwise the node's own response settings apply. */
 	defaultResponse?: CrmResponse;
+	/** XML tag names reach `normalise` as sent instead of lower-cased: they are the CRM's case-sensitive field names. */
+	keepsXmlTagCase?: boolean;
+	/** The body text for Include Raw Request, with what must not reach workflow data removed (Salesforce's session ID). */
+	redactRawBody?(text: string): string;
 	/** Which fields of the node's Settings parameter (ProfileParameters) this profile reads; the node shows only these. */
 	settings: Array<keyof ProfileParameters>;
 	normalise(input: NormaliseInput): NormaliseResult;

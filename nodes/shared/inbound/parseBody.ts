@@ -16,6 +16,8 @@ export interface ParseLimits {
 	maxFormFields: number;
 	/** Most elements accepted in an XML body; attributes and text nodes are limited in proportion. */
 	maxXmlElements: number;
+	/** Not a limit but how XML is read: tag names as sent instead of lower-cased (Salesforce's field names). */
+	keepXmlTagCase?: boolean;
 }
 
 export const DEFAULT_PARSE_LIMITS: ParseLimits = { maxDepth: 1000, maxFormFields: 1000, maxXmlElements: DEFAULT_MAX_XML_ELEMENTS };
@@ -70,7 +72,7 @@ export function parseBody(bytes: Buffer, kind: BodyKind, contentType: ContentTyp
 		case 'json':
 			return parseJson(bytes, text, limits.maxDepth);
 		case 'xml':
-			return parseXml(text, limits.maxDepth, limits.maxXmlElements, XML_LIMIT_ADVICE);
+			return parseXml(text, limits.maxDepth, limits.maxXmlElements, { limitAdvice: XML_LIMIT_ADVICE, keepTagCase: limits.keepXmlTagCase });
 		case 'form':
 			return parseForm(bytes, text, limits.maxFormFields);
 		case 'text':

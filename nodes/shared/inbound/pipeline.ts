@@ -13,7 +13,7 @@ import { clientAddress, inRanges } from './ipAccess';
 import { parseBody, resolveBodyKind } from './parseBody';
 import type { InboundPolicy } from './policy';
 import type { Rejection } from './rejection';
-import { isRejection, reject } from './rejection';
+import { authRejection, isRejection, reject } from './rejection';
 import { checkReplayWindow } from './replay';
 
 /** One incoming request, as the trigger got it from n8n. */
@@ -125,7 +125,7 @@ function clientOf(peer: string | undefined, forwardedFor: HeaderBag[string], tru
  * authenticated:
  *
  *   method (405) → client IP (403) → [query handshake before auth] → body size (413) →
- *   authentication over the raw bytes (401) → replay window (401) → content type (415) →
+ *   authentication over the raw bytes (401, or 403 for the wrong sender) → replay window (401) → content type (415) →
  *   parse (400) → handshake (200) → dedupe store down (503) → duplicate (409, or 200 with
  *   `duplicate: true`) → accepted.
  *
@@ -212,7 +212,7 @@ async function readAndVerify(request: InboundRequest, policy: InboundPolicy, con
 		{ method: request.method, url: request.url, headers: request.headers, query: request.query, rawBody },
 		{ toleranceSeconds: 0, nowSeconds },
 	);
-	if (!verification.valid) return reject(401, 'unauthorized', verification.message);
+	if (!verification.valid) return authRejection(verification);
 	const replay = checkReplayWindow(verification.timestampSeconds, policy.replayWindowSeconds, nowSeconds);
 	if (replay) return replay;
 	return { verification, signedBytes: verification.signedBody?.bytes ?? rawBody };

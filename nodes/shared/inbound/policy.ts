@@ -83,6 +83,7 @@ export function compileInboundPolicy(settings: InboundPolicyOptions, labels: Par
 			maxDepth: positive(settings.parseLimits?.maxDepth, DEFAULT_PARSE_LIMITS.maxDepth),
 			maxFormFields: positive(settings.parseLimits?.maxFormFields, DEFAULT_PARSE_LIMITS.maxFormFields),
 			maxXmlElements: Math.floor(positive(settings.parseLimits?.maxXmlElements, DEFAULT_PARSE_LIMITS.maxXmlElements)),
+			...(settings.parseLimits?.keepXmlTagCase ? { keepXmlTagCase: true } : {}),
 		},
 	};
 	if (settings.handshake) policy.handshake = compileHandshake(settings.handshake, label.handshakeField);

@@ -21,6 +21,7 @@ export type RejectionCode =
 	| 'body_unreadable'
 	| 'unsupported_encoding'
 	| 'unauthorized'
+	| 'forbidden'
 	| 'replayed'
 	| 'unsupported_media_type'
 	| 'malformed_body'
@@ -43,3 +44,13 @@ export const isRejection = (value: unknown): value is Rejection =>
 
 /** A parsed value, wrapped so that a body can never pass itself off as a rejection. */
 export type Parsed = { value: unknown } | Rejection;
+
+/**
+ * How a failed authentication is answered: 401 with the scheme's WWW-Authenticate challenge when it has
+ * one, or 403 when the sender proved to be someone else (a check of who, not of a secret).
+ */
+export function authRejection(failure: { message: string; challenge?: string; forbidden?: boolean }): Rejection {
+	if (failure.forbidden) return reject(403, 'forbidden', failure.message);
+	const rejection = reject(401, 'unauthorized', failure.message);
+	return failure.challenge ? { ...rejection, headers: { 'WWW-Authenticate': failure.challenge } } : rejection;
+}

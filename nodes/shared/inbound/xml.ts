@@ -20,16 +20,28 @@ function describe(error: unknown): string {
 	return `Malformed XML: ${lines[0].slice(0, 80)}${where ? ` (${where})` : ''}`;
 }
 
+export interface XmlReading {
+	/** Added to a 413's message: how the reader can get past the limit. */
+	limitAdvice?: string;
+	/** Tag names as sent instead of lower-cased (see buildXmlTree). */
+	keepTagCase?: boolean;
+}
+
 /**
  * Parses XML text; past `maxElements`, attributes and text nodes are refused in proportion
- * (xmlLimitsFor). `limitAdvice` is added to a 413's message: how the reader can get past it.
+ * (xmlLimitsFor).
  */
-export function parseXml(text: string, maxDepth: number, maxElements = DEFAULT_MAX_XML_ELEMENTS, limitAdvice?: string): Parsed {
+export function parseXml(
+	text: string,
+	maxDepth: number,
+	maxElements = DEFAULT_MAX_XML_ELEMENTS,
+	{ limitAdvice, keepTagCase }: XmlReading = {},
+): Parsed {
 	if (hasDtdOrEntity(text)) {
 		return reject(400, 'malformed_body', 'XML with a DOCTYPE or ENTITY declaration is refused');
 	}
 	try {
-		return { value: buildXmlTree(text, xmlLimitsFor(maxElements, maxDepth)) };
+		return { value: buildXmlTree(text, xmlLimitsFor(maxElements, maxDepth), keepTagCase) };
 	} catch (error) {
 		if (!(error instanceof XmlRefused)) return reject(400, 'malformed_body', describe(error));
 		const { rejection } = error;

@@ -126,9 +126,10 @@ function limitCounter(limits: XmlLimits) {
 /**
  * Builds the object xml2js would (explicitArray false, lower-case tag names, normalized text,
  * attributes under `$`, text under `_`), straight from sax's events. Throws XmlRefused for a
- * limit or a structure it refuses, and sax's own Error for malformed XML.
+ * limit or a structure it refuses, and sax's own Error for malformed XML. `keepTagCase` keeps tag
+ * names as sent, for senders whose names are case-sensitive field names (Salesforce's `StageName`).
  */
-export function buildXmlTree(text: string, limits: XmlLimits): unknown {
+export function buildXmlTree(text: string, limits: XmlLimits, keepTagCase = false): unknown {
 	const stack: Frame[] = [];
 	const count = limitCounter(limits);
 	let result: XmlObject | undefined;
@@ -142,7 +143,7 @@ export function buildXmlTree(text: string, limits: XmlLimits): unknown {
 		if (stack.length >= limits.maxDepth) throw malformed(`XML nests deeper than ${limits.maxDepth} levels`);
 		// xml2js would stop at the first root's end and drop a second root unnoticed.
 		if (result) throw malformed('Malformed XML: More than one root element');
-		const name = safeName(tag.name.toLowerCase());
+		const name = safeName(keepTagCase ? tag.name : tag.name.toLowerCase());
 		// `_` holds an element's text; xml2js failed on such a child, so it stays refused.
 		if (name === TEXT_KEY && stack.length > 0) throw malformed('Malformed XML: an element named "_" inside another is not supported');
 		stack.push({ name, node: attributesOf(tag.attributes as Record<string, string>), text: '', hadCdata: false });

@@ -7,6 +7,10 @@ export type VerificationFailure = {
 	reason: 'missing' | 'malformed' | 'mismatch' | 'expired';
 	/** Safe to log and to return to the sender: never contains a secret or the expected signature. */
 	message: string;
+	/** The WWW-Authenticate challenge a 401 carries (RFC 9110), for schemes that have one (HTTP Basic). */
+	challenge?: string;
+	/** The sender identified itself as someone else (Salesforce's organization ID): answered 403, not 401. */
+	forbidden?: boolean;
 };
 
 export type VerificationSuccess = {

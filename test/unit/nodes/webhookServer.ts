@@ -159,3 +159,17 @@ export async function serveWebhook(node: WebhookNode, setup: WebhookSetup): Prom
 		close: async () => await new Promise<void>((resolve) => server.close(() => resolve())),
 	};
 }
+
+/** serveWebhook for one test file: every server it starts is closed after the file's tests. */
+export function webhookServers(node: WebhookNode): (setup: WebhookSetup) => Promise<WebhookServer> {
+	const servers: WebhookServer[] = [];
+	afterAll(async () => await Promise.all(servers.map(async (server) => await server.close())));
+	return async (setup) => {
+		const server = await serveWebhook(node, setup);
+		servers.push(server);
+		return server;
+	};
+}
+
+/** The items of the last request's execution, or undefined when it started none. */
+export const lastItems = (server: WebhookServer) => server.results[server.results.length - 1]?.workflowData?.[0].map((item) => item.json);

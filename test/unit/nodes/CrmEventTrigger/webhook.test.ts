@@ -6,18 +6,11 @@ import { Webhook } from 'standardwebhooks';
 
 import { CrmEventTrigger } from '../../../../nodes/CrmEventTrigger/CrmEventTrigger.node';
 import type { WebhookServer, WebhookSetup } from '../webhookServer';
-import { serveWebhook } from '../webhookServer';
+import { lastItems, webhookServers } from '../webhookServer';
 
 const fixture = (profile: string, file: string) => readFileSync(join(__dirname, '../../../fixtures/crm', profile, file));
 const trigger = new CrmEventTrigger();
-const servers: WebhookServer[] = [];
-afterAll(async () => await Promise.all(servers.map(async (server) => await server.close())));
-
-async function serve(setup: WebhookSetup) {
-	const server = await serveWebhook(trigger, setup);
-	servers.push(server);
-	return server;
-}
+const serve = webhookServers(trigger);
 
 const post = async (
 	server: WebhookServer,
@@ -36,7 +29,6 @@ const post = async (
 };
 
 /** Items of the last request's execution, or undefined when it started none. */
-const lastItems = (server: WebhookServer) => server.results[server.results.length - 1]?.workflowData?.[0].map((item) => item.json);
 
 const salesOsSecret = 'salesos-webhook-secret';
 const salesOsSetup = (options: Record<string, unknown> = {}): WebhookSetup => ({

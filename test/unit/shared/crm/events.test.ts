@@ -1,4 +1,4 @@
-import { canonicalEventName, derivedEventId, eventIdOf, isoTime } from '../../../../nodes/shared/crm/events';
+import { canonicalEventName, derivedEventId, eventIdOf, isoTime, objectKey } from '../../../../nodes/shared/crm/events';
 import { expandDottedKeys } from '../../../../nodes/shared/crm/records';
 import { pathProblems, readPath } from '../../../../nodes/shared/crm/paths';
 
@@ -30,6 +30,18 @@ describe('canonical event names', () => {
 
 	it('cuts sender-controlled names to a safe length', () => {
 		expect(canonicalEventName('A'.repeat(10_000)).length).toBeLessThanOrEqual(210);
+	});
+
+	it.each([
+		['CampaignMember', 'campaign_member'],
+		['activityType', 'activity_type'],
+		['Invoice__c', 'invoice__c'],
+		['deal_product', 'deal_product'],
+		['Product2', 'product2'],
+		['a.b c', 'a_b_c'],
+		['', 'record'],
+	])('object key of %s → %s', (name, key) => {
+		expect(objectKey(name)).toBe(key);
 	});
 });
 

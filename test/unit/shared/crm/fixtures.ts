@@ -17,6 +17,8 @@ export interface RequestParts {
 	query?: Record<string, unknown>;
 	headers?: HeaderBag;
 	settings?: ProfileParameters;
+	/** As the trigger parses for a profile with `keepsXmlTagCase` (Salesforce). */
+	keepXmlTagCase?: boolean;
 }
 
 /** A NormaliseInput whose body went through the same shared parser the triggers use. */
@@ -25,7 +27,7 @@ export function requestInput(rawBody: Buffer | string, parts: RequestParts = {})
 	const contentType = parseContentType(parts.contentType ?? 'application/json');
 	const kind = resolveBodyKind(contentType, 'auto', bytes.length);
 	if (isRejection(kind)) throw new Error(kind.message);
-	const parsed = parseBody(bytes, kind, contentType, DEFAULT_PARSE_LIMITS);
+	const parsed = parseBody(bytes, kind, contentType, { ...DEFAULT_PARSE_LIMITS, keepXmlTagCase: parts.keepXmlTagCase });
 	if (isRejection(parsed)) throw new Error(parsed.message);
 	return {
 		body: parsed.value,

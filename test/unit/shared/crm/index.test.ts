@@ -1,7 +1,7 @@
 import { CRM_PROFILES, crmProfile } from '../../../../nodes/shared/crm';
 
 describe('registry', () => {
-	it('holds the ten profiles with unique ids and valid defaults', () => {
+	it('holds the twelve profiles with unique ids and valid defaults', () => {
 		expect(CRM_PROFILES.map((profile) => profile.id)).toEqual([
 			'salesOs',
 			'leadSquared',
@@ -11,6 +11,8 @@ describe('registry', () => {
 			'attio',
 			'close',
 			'hubspot',
+			'salesforce',
+			'pipedrive',
 			'standardWebhooks',
 			'custom',
 		]);

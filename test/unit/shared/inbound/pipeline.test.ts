@@ -53,6 +53,29 @@ const run = (req: InboundRequest, settings: InboundPolicyOptions = {}, context: 
 		...context,
 	});
 
+describe('runInboundPipeline: who is refused how', () => {
+	const basic = inboundAuthFromCredential('basicAuth', { user: 'crm', password: 'pass' }).authenticate;
+
+	it('answers a wrong Basic password 401 with a WWW-Authenticate challenge', async () => {
+		const wrong = `Basic ${Buffer.from('crm:guess').toString('base64')}`;
+		const result = await run(request({ headers: { authorization: wrong }, bodyText: '{}' }), {}, { authenticate: basic });
+		expect(result).toMatchObject({
+			status: 401,
+			code: 'unauthorized',
+			headers: { 'WWW-Authenticate': expect.stringMatching(/^Basic realm=/) },
+		});
+	});
+
+	it('answers a check that names another sender 403', async () => {
+		const result = await run(
+			request({ bodyText: '{}' }),
+			{},
+			{ authenticate: () => ({ valid: false, reason: 'mismatch', message: 'Not you', forbidden: true }) },
+		);
+		expect(result).toMatchObject({ outcome: 'rejected', status: 403, code: 'forbidden', message: 'Not you' });
+	});
+});
+
 describe('runInboundPipeline: Standard Webhooks vector', () => {
 	const at = { nowSeconds: VECTOR.timestamp };
 

@@ -21,9 +21,10 @@ describe('compileInboundPolicy', () => {
 			replayWindowSeconds: 0,
 			dedupe: { eventId: { from: 'header', name: 'webhook-id' }, onDuplicate: 'acknowledge', windowSeconds: 60 },
 			handshake: { source: 'query', field: 'challenge', respondAs: 'text' },
-			parseLimits: { maxXmlElements: 250_000 },
+			parseLimits: { maxXmlElements: 250_000, keepXmlTagCase: true },
 		});
-		expect(policy.parseLimits.maxXmlElements).toBe(250_000);
+		expect(policy.parseLimits).toMatchObject({ maxXmlElements: 250_000, keepXmlTagCase: true });
+		expect(compileInboundPolicy({}).parseLimits).not.toHaveProperty('keepXmlTagCase');
 		expect([...(policy.methods ?? [])]).toEqual(['POST', 'PUT']);
 		expect(policy.ipAccess.allow).toHaveLength(1);
 		expect(policy.replayWindowSeconds).toBe(0);

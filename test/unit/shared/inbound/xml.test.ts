@@ -55,6 +55,17 @@ describe('XML', () => {
 		expect(parseXml('<ok>2</ok>', 1000)).toEqual({ value: { ok: '2' } });
 	});
 
+	it('lower-cases tag names unless asked to keep them as sent, and still renames object internals', () => {
+		const xml = '<sf:Opportunity><sf:StageName>Closed Won</sf:StageName><Constructor>x</Constructor></sf:Opportunity>';
+		expect(parseXml(xml, 10)).toEqual({ value: { 'sf:opportunity': { 'sf:stagename': 'Closed Won', sanitized_constructor: 'x' } } });
+		expect(parseXml(xml, 10, 100, { keepTagCase: true })).toEqual({
+			value: { 'sf:Opportunity': { 'sf:StageName': 'Closed Won', Constructor: 'x' } },
+		});
+		expect(parseXml('<r><__proto__>x</__proto__></r>', 10, 100, { keepTagCase: true })).toEqual({
+			value: { r: { sanitized___proto__: 'x' } },
+		});
+	});
+
 	it('renames tags that would collide with object internals', () => {
 		expect(parseXml('<r><__proto__>x</__proto__></r>', 10)).toEqual({ value: { r: { sanitized___proto__: 'x' } } });
 	});
@@ -66,7 +77,9 @@ describe('XML', () => {
 			code: 'xml_too_many_elements',
 			message: 'XML has more than 100,000 elements',
 		});
-		expect(parseXml(xml, 1000, 100_000, 'send fewer')).toMatchObject({ message: 'XML has more than 100,000 elements; send fewer' });
+		expect(parseXml(xml, 1000, 100_000, { limitAdvice: 'send fewer' })).toMatchObject({
+			message: 'XML has more than 100,000 elements; send fewer',
+		});
 		expect(parseXml(xml, 1000, 100_001)).toHaveProperty('value.r.a.length', 100_000);
 	});
 

@@ -1,0 +1,51 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import { CRM_PROFILES } from '../shared/crm';
+import type { ProfileParameters } from '../shared/crm/types';
+
+/**
+ * The settings of the CRMs' built-in checks (Authentication: the CRM's own), shown only while that check
+ * is chosen: HighLevel's replaceable public keys, Salesforce's organization ID.
+ */
+const crmsReading = (setting: keyof ProfileParameters) =>
+	CRM_PROFILES.filter((profile) => profile.settings.includes(setting)).map((profile) => profile.id);
+const forBuiltIn = (setting: keyof ProfileParameters) => ({
+	displayOptions: { show: { crm: crmsReading(setting), authentication: ['builtIn'] } },
+});
+
+const publicKeyProperty = (displayName: string, name: string, header: string): INodeProperties => ({
+	displayName,
+	name,
+	type: 'string',
+	typeOptions: { rows: 3 },
+	default: '',
+	placeholder: '-----BEGIN PUBLIC KEY-----',
+	description: `Leave empty to use HighLevel’s published key for ${header}. Paste a PEM key only if HighLevel rotates it.`,
+	...forBuiltIn('highLevelEd25519PublicKey'),
+});
+
+export const builtInCheckProperties: INodeProperties[] = [
+	publicKeyProperty('Ed25519 Public Key', 'highLevelEd25519PublicKey', 'X-GHL-Signature'),
+	publicKeyProperty('RSA Public Key', 'highLevelRsaPublicKey', 'the legacy x-wh-signature'),
+	{
+		displayName: 'Accept Signatures Over Re-Serialised JSON',
+		name: 'highLevelAcceptReserialisedJson',
+		type: 'boolean',
+		default: false,
+		description:
+			'Whether to also accept a signature over JSON.stringify of the body, as HighLevel’s sample code computes it. Off, the signature must cover the exact bytes received, which is what HighLevel sends.',
+		hint: 'On: a body that names a key twice is refused, the workflow sees only the signed form, and a forged request costs a JSON parse',
+		...forBuiltIn('highLevelAcceptReserialisedJson'),
+	},
+	{
+		displayName: 'Organization ID',
+		name: 'salesforceOrganizationId',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'e.g. 00D5g000004ABCDEA4',
+		description: 'Only outbound messages from this Salesforce organization are accepted; others are answered 403 and start nothing',
+		hint: 'Setup > Company Information > Salesforce.com Organization ID. The 15-character form works too: it is compared as its 18-character form.',
+		...forBuiltIn('salesforceOrganizationId'),
+	},
+];
