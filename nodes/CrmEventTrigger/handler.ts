@@ -1,6 +1,6 @@
 import type { IDataObject, INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
-import { queryWithoutSecret } from '../shared/auth';
+import { bodyWithoutSecret, queryWithoutSecret } from '../shared/auth';
 import { answerContent, parseJsonText } from '../shared/http/jsonText';
 import { crmAuthenticator, crmSecretHeaders } from '../shared/crm';
 import type { NormalisedEvent } from '../shared/crm/types';
@@ -68,7 +68,7 @@ function item(event: NormalisedEvent, accepted: AcceptedRequest, receivedAt: Dat
 	};
 }
 
-/** The request as received, for the Include Raw Request option: auth and signature headers redacted, the query without a key. */
+/** The request as received, for the Include Raw Request option: auth and signature headers redacted, the query and body without a key. */
 function rawRequest(
 	context: IWebhookFunctions,
 	config: CrmTriggerConfig,
@@ -80,7 +80,10 @@ function rawRequest(
 		method: context.getRequestObject().method,
 		headers: redactHeaders(accepted.headers, secretHeaders),
 		query: query as IDataObject,
-		body: accepted.bodyKind === 'binary' ? accepted.rawBody.toString('base64') : accepted.rawBody.toString('utf8'),
+		body:
+			accepted.bodyKind === 'binary'
+				? accepted.rawBody.toString('base64')
+				: bodyWithoutSecret(config.authentication, config.credential, accepted.rawBody.toString('utf8')),
 	};
 }
 
