@@ -5,6 +5,7 @@ import { CRM_PROFILES } from '../shared/crm';
 import { CUSTOM_PATH_DEFAULTS } from '../shared/crm/custom';
 import { DEFAULT_UNTYPED_EVENT } from '../shared/crm/standardWebhooks';
 import type { CrmProfile } from '../shared/crm/types';
+import { profileAuthenticationProperties } from './authProperties';
 import {
 	dedupeStoreProperty,
 	dedupeStoreQueueNotice,
@@ -37,7 +38,7 @@ function authenticationProperty(profile: CrmProfile): INodeProperties {
 		options: profile.supportedAuthentications.map((kind) =>
 			kind === 'builtIn'
 				? { name: profile.builtInVerification?.name ?? 'Built-In', value: 'builtIn', description: profile.builtInVerification?.description }
-				: TRIGGER_AUTHENTICATION_OPTIONS[kind],
+				: { ...TRIGGER_AUTHENTICATION_OPTIONS[kind], ...profile.authenticationLabels?.[kind] },
 		),
 		default: fallback,
 		description: 'How requests prove they come from the CRM. Requests that fail are answered 401 and start nothing.',
@@ -97,7 +98,6 @@ function fixedEventProperty(profile: CrmProfile): INodeProperties {
 }
 
 const userBuiltCrms = profilesWith((profile) => profile.settings.includes('eventSource'));
-const highLevelKeyCrms = profilesWith((profile) => profile.settings.includes('highLevelEd25519PublicKey'));
 const customCrms = profilesWith((profile) => profile.settings.includes('eventTypePath'));
 const namedEventCrms = profilesWith((profile) => profile.events.length === 0);
 
@@ -187,17 +187,6 @@ const customProperties: INodeProperties[] = [
 	customPath('Data Path', 'dataPath', 'JSONPath of the record; the whole body when it finds no object'),
 ];
 
-const publicKeyProperty = (displayName: string, name: string, header: string): INodeProperties => ({
-	displayName,
-	name,
-	type: 'string',
-	typeOptions: { rows: 3 },
-	default: '',
-	placeholder: '-----BEGIN PUBLIC KEY-----',
-	description: `Leave empty to use HighLevel’s published key for ${header}. Paste a PEM key only if HighLevel rotates it.`,
-	displayOptions: { show: { crm: highLevelKeyCrms, authentication: ['builtIn'] } },
-});
-
 const firstCrm = CRM_PROFILES[0].id;
 
 export const crmEventTriggerProperties: INodeProperties[] = [
@@ -235,18 +224,7 @@ export const crmEventTriggerProperties: INodeProperties[] = [
 			'Standard Webhooks only recommends a "type" field. A payload without one gets this canonical event name; list it in Events if you filter.',
 		...forCrm(...profilesWith((profile) => profile.settings.includes('untypedEventName'))),
 	},
-	publicKeyProperty('Ed25519 Public Key', 'highLevelEd25519PublicKey', 'X-GHL-Signature'),
-	publicKeyProperty('RSA Public Key', 'highLevelRsaPublicKey', 'the legacy x-wh-signature'),
-	{
-		displayName: 'Accept Signatures Over Re-Serialised JSON',
-		name: 'highLevelAcceptReserialisedJson',
-		type: 'boolean',
-		default: false,
-		description:
-			'Whether to also accept a signature over JSON.stringify of the body, as HighLevel’s sample code computes it. Off, the signature must cover the exact bytes received, which is what HighLevel sends.',
-		hint: 'On: a body that names a key twice is refused, the workflow sees only the signed form, and a forged request costs a JSON parse',
-		displayOptions: { show: { crm: highLevelKeyCrms, authentication: ['builtIn'] } },
-	},
+	...profileAuthenticationProperties,
 	// Deduplication is on by default (Options › Deduplicate Events), so the store is chosen for every CRM.
 	dedupeStoreProperty,
 	dedupeStoreQueueNotice,

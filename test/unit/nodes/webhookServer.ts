@@ -159,3 +159,14 @@ export async function serveWebhook(node: WebhookNode, setup: WebhookSetup): Prom
 		close: async () => await new Promise<void>((resolve) => server.close(() => resolve())),
 	};
 }
+
+/** A `serve` for one test file: each server it starts is closed after the file's tests. */
+export function webhookServers(node: WebhookNode): (setup: WebhookSetup) => Promise<WebhookServer> {
+	const servers: WebhookServer[] = [];
+	afterAll(async () => await Promise.all(servers.map(async (server) => await server.close())));
+	return async (setup) => {
+		const server = await serveWebhook(node, setup);
+		servers.push(server);
+		return server;
+	};
+}

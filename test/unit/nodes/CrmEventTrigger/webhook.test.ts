@@ -6,18 +6,11 @@ import { Webhook } from 'standardwebhooks';
 
 import { CrmEventTrigger } from '../../../../nodes/CrmEventTrigger/CrmEventTrigger.node';
 import type { WebhookServer, WebhookSetup } from '../webhookServer';
-import { serveWebhook } from '../webhookServer';
+import { webhookServers } from '../webhookServer';
 
 const fixture = (profile: string, file: string) => readFileSync(join(__dirname, '../../../fixtures/crm', profile, file));
 const trigger = new CrmEventTrigger();
-const servers: WebhookServer[] = [];
-afterAll(async () => await Promise.all(servers.map(async (server) => await server.close())));
-
-async function serve(setup: WebhookSetup) {
-	const server = await serveWebhook(trigger, setup);
-	servers.push(server);
-	return server;
-}
+const serve = webhookServers(trigger);
 
 const post = async (
 	server: WebhookServer,

@@ -1,0 +1,38 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import { CRM_PROFILES } from '../shared/crm';
+import type { ProfileParameters } from '../shared/crm/types';
+
+/**
+ * Parameters of one CRM's authentication, shown beside its Authentication choice: HighLevel's public keys,
+ * kept out of the description's general parameters.
+ */
+const profilesWith = (setting: keyof ProfileParameters) =>
+	CRM_PROFILES.filter((profile) => profile.settings.includes(setting)).map((profile) => profile.id);
+const highLevelKeyCrms = profilesWith('highLevelEd25519PublicKey');
+
+const publicKeyProperty = (displayName: string, name: string, header: string): INodeProperties => ({
+	displayName,
+	name,
+	type: 'string',
+	typeOptions: { rows: 3 },
+	default: '',
+	placeholder: '-----BEGIN PUBLIC KEY-----',
+	description: `Leave empty to use HighLevel’s published key for ${header}. Paste a PEM key only if HighLevel rotates it.`,
+	displayOptions: { show: { crm: highLevelKeyCrms, authentication: ['builtIn'] } },
+});
+
+export const profileAuthenticationProperties: INodeProperties[] = [
+	publicKeyProperty('Ed25519 Public Key', 'highLevelEd25519PublicKey', 'X-GHL-Signature'),
+	publicKeyProperty('RSA Public Key', 'highLevelRsaPublicKey', 'the legacy x-wh-signature'),
+	{
+		displayName: 'Accept Signatures Over Re-Serialised JSON',
+		name: 'highLevelAcceptReserialisedJson',
+		type: 'boolean',
+		default: false,
+		description:
+			'Whether to also accept a signature over JSON.stringify of the body, as HighLevel’s sample code computes it. Off, the signature must cover the exact bytes received, which is what HighLevel sends.',
+		hint: 'On: a body that names a key twice is refused, the workflow sees only the signed form, and a forged request costs a JSON parse',
+		displayOptions: { show: { crm: highLevelKeyCrms, authentication: ['builtIn'] } },
+	},
+];
