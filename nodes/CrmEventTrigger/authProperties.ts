@@ -5,7 +5,7 @@ import type { ProfileParameters } from '../shared/crm/types';
 
 /**
  * Parameters of one CRM's authentication, shown beside its Authentication choice: HighLevel's public keys,
- * kept out of the description's general parameters.
+ * and where a Dataverse webhook registration sends its key.
  */
 const profilesWith = (setting: keyof ProfileParameters) =>
 	CRM_PROFILES.filter((profile) => profile.settings.includes(setting)).map((profile) => profile.id);
@@ -34,5 +34,18 @@ export const profileAuthenticationProperties: INodeProperties[] = [
 			'Whether to also accept a signature over JSON.stringify of the body, as HighLevel’s sample code computes it. Off, the signature must cover the exact bytes received, which is what HighLevel sends.',
 		hint: 'On: a body that names a key twice is refused, the workflow sees only the signed form, and a forged request costs a JSON parse',
 		displayOptions: { show: { crm: highLevelKeyCrms, authentication: ['builtIn'] } },
+	},
+	{
+		displayName: 'Registration Authentication',
+		name: 'dynamicsAuthType',
+		type: 'options',
+		options: [
+			{ name: 'HttpHeader', value: 'HttpHeader', description: 'The credential’s Name and API Key as a header' },
+			{ name: 'HttpQueryString', value: 'HttpQueryString', description: 'The credential’s Name and API Key as a query parameter' },
+			{ name: 'WebhookKey', value: 'WebhookKey', description: 'The API Key as ?code=; the credential’s Name is not used' },
+		],
+		default: 'HttpHeader',
+		description: 'The Authentication of the webhook registration in Dataverse; the credential’s Send In is ignored',
+		displayOptions: { show: { crm: profilesWith('dynamicsAuthType'), authentication: ['apiKey'] } },
 	},
 ];

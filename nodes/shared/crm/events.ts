@@ -63,6 +63,15 @@ export function canonicalEventName(name: string): string {
 	return entity ? `${entity}.${action}` : `event.${action}`;
 }
 
+/** One word of a canonical name from a CRM's own (`Price Books` → `price_books`); empty when nothing is left. */
+export const nameWord = (name: string): string =>
+	name
+		.trim()
+		.slice(0, MAX_NAME_LENGTH)
+		.toLowerCase()
+		.replace(/[^a-z0-9_]+/g, '_')
+		.replace(/^_+|_+$/g, '');
+
 /** An entry of a profile's event list. */
 export const eventType = (value: string, name: string, ...sourceNames: string[]): CrmEventType => ({ value, name, sourceNames });
 

@@ -52,6 +52,8 @@ export interface ProfileParameters {
 	untypedEventName?: string;
 	/** HighLevel: also accept a signature over `JSON.stringify` of the body (off: the exact bytes only). */
 	highLevelAcceptReserialisedJson?: boolean;
+	/** Dynamics 365 / Dataverse: the webhook registration's authentication type (default HttpHeader). */
+	dynamicsAuthType?: 'HttpHeader' | 'WebhookKey' | 'HttpQueryString';
 }
 
 export interface NormaliseInput {

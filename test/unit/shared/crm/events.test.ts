@@ -1,4 +1,4 @@
-import { canonicalEventName, derivedEventId, eventIdOf, isoTime } from '../../../../nodes/shared/crm/events';
+import { canonicalEventName, derivedEventId, eventIdOf, isoTime, nameWord } from '../../../../nodes/shared/crm/events';
 import { expandDottedKeys } from '../../../../nodes/shared/crm/records';
 import { pathProblems, readPath } from '../../../../nodes/shared/crm/paths';
 
@@ -30,6 +30,14 @@ describe('canonical event names', () => {
 
 	it('cuts sender-controlled names to a safe length', () => {
 		expect(canonicalEventName('A'.repeat(10_000)).length).toBeLessThanOrEqual(210);
+	});
+
+	it('makes one word of a name a profile keeps as it is (a Zoho custom module, a Dataverse message)', () => {
+		expect(nameWord('Price Books')).toBe('price_books');
+		expect(nameWord('Projects_X')).toBe('projects_x');
+		expect(nameWord(' Associate ')).toBe('associate');
+		expect(nameWord('--')).toBe('');
+		expect(nameWord('A'.repeat(10_000)).length).toBe(200);
 	});
 });
 

@@ -1,7 +1,7 @@
 import { CRM_PROFILES, crmProfile } from '../../../../nodes/shared/crm';
 
 describe('registry', () => {
-	it('holds the nine profiles with unique ids and valid defaults', () => {
+	it('holds the eleven profiles with unique ids and valid defaults', () => {
 		expect(CRM_PROFILES.map((profile) => profile.id)).toEqual([
 			'salesOs',
 			'leadSquared',
@@ -10,6 +10,8 @@ describe('registry', () => {
 			'highLevel',
 			'attio',
 			'close',
+			'zoho',
+			'dynamics',
 			'standardWebhooks',
 			'custom',
 		]);
