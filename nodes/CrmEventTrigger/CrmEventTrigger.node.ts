@@ -39,7 +39,7 @@ export class CrmEventTrigger implements INodeType {
 		version: 1,
 		subtitle: `={{ (${JSON.stringify(NAME_BY_CRM)})[$parameter["crm"]] }}`,
 		description:
-			'Starts the workflow on verified CRM webhooks (SalesOS, LeadSquared, Freshsales, Vtiger, HighLevel, Attio, Close, HubSpot, Salesforce, Pipedrive, Standard Webhooks), normalised into one event model',
+			'Starts the workflow on verified CRM webhooks (SalesOS, LeadSquared, Freshsales, Vtiger, HighLevel, Attio, Close, HubSpot, Salesforce, Pipedrive, Zoho CRM, Dynamics 365, Standard Webhooks), normalised into one event model',
 		eventTriggerDescription: 'Waiting for a request to the Test URL (Webhook URLs, top of Parameters)',
 		triggerPanel: triggerPanel(
 			'the CRM',

@@ -4,13 +4,13 @@ import { CRM_PROFILES } from '../shared/crm';
 import type { ProfileParameters } from '../shared/crm/types';
 
 /**
- * The settings of the CRMs' built-in checks (Authentication: the CRM's own), shown only while that check
- * is chosen: HighLevel's replaceable public keys, Salesforce's organization ID.
+ * The settings of one CRM's authentication, shown only while that check is chosen: HighLevel's replaceable
+ * public keys and Salesforce's organization ID (the CRM's own check), where a Dataverse registration sends its key.
  */
 const crmsReading = (setting: keyof ProfileParameters) =>
 	CRM_PROFILES.filter((profile) => profile.settings.includes(setting)).map((profile) => profile.id);
-const forBuiltIn = (setting: keyof ProfileParameters) => ({
-	displayOptions: { show: { crm: crmsReading(setting), authentication: ['builtIn'] } },
+const forBuiltIn = (setting: keyof ProfileParameters, authentication = 'builtIn') => ({
+	displayOptions: { show: { crm: crmsReading(setting), authentication: [authentication] } },
 });
 
 const publicKeyProperty = (displayName: string, name: string, header: string): INodeProperties => ({
@@ -47,5 +47,18 @@ export const builtInCheckProperties: INodeProperties[] = [
 		description: 'Only outbound messages from this Salesforce organization are accepted; others are answered 403 and start nothing',
 		hint: 'Setup > Company Information > Salesforce.com Organization ID. The 15-character form works too: it is compared as its 18-character form.',
 		...forBuiltIn('salesforceOrganizationId'),
+	},
+	{
+		displayName: 'Registration Authentication',
+		name: 'dynamicsAuthType',
+		type: 'options',
+		options: [
+			{ name: 'HttpHeader', value: 'HttpHeader', description: 'The credential’s Name and API Key as a header' },
+			{ name: 'HttpQueryString', value: 'HttpQueryString', description: 'The credential’s Name and API Key as a query parameter' },
+			{ name: 'WebhookKey', value: 'WebhookKey', description: 'The API Key as ?code=; the credential’s Name is not used' },
+		],
+		default: 'HttpHeader',
+		description: 'The Authentication of the webhook registration in Dataverse; the credential’s Send In is ignored',
+		...forBuiltIn('dynamicsAuthType', 'apiKey'),
 	},
 ];

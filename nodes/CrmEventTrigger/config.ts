@@ -116,13 +116,14 @@ function inboundPolicyOptions(profile: CrmProfile, options: CrmOptions): Inbound
 export async function readConfig(source: ParameterSource): Promise<CrmTriggerConfig> {
 	const profile = crmProfile(source.getNodeParameter('crm') as string);
 	const authentication = source.getNodeParameter('authentication', profile.defaultAuthentication) as CrmAuthentication;
-	const credential = isCredentialKind(authentication) ? await source.getCredentials(CREDENTIAL_TYPES[authentication]) : undefined;
 	const settings: ProfileParameters = {};
 	for (const key of profile.settings) {
 		// A parameter hidden by its display options is absent; n8n throws unless a fallback is given.
 		const value = source.getNodeParameter(key, null);
 		if (value !== undefined && value !== null) (settings as Record<string, unknown>)[key] = value;
 	}
+	const stored = isCredentialKind(authentication) ? await source.getCredentials(CREDENTIAL_TYPES[authentication]) : undefined;
+	const credential = stored && profile.adaptCredential ? profile.adaptCredential(authentication, stored, settings) : stored;
 	const options = (source.getNodeParameter('settings', {}) ?? {}) as CrmOptions;
 	return {
 		profile,

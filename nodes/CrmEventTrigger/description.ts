@@ -39,7 +39,7 @@ function authenticationProperty(profile: CrmProfile): INodeProperties {
 		options: profile.supportedAuthentications.map((kind) =>
 			kind === 'builtIn'
 				? { name: profile.builtInVerification?.name ?? 'Built-In', value: 'builtIn', description: profile.builtInVerification?.description }
-				: TRIGGER_AUTHENTICATION_OPTIONS[kind],
+				: { ...TRIGGER_AUTHENTICATION_OPTIONS[kind], ...profile.authenticationLabels?.[kind] },
 		),
 		default: fallback,
 		description:

@@ -1,6 +1,6 @@
 import type { IDataObject, INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
-import { queryWithoutSecret } from '../shared/auth';
+import { bodyWithoutSecret, queryWithoutSecret } from '../shared/auth';
 import { answerContent, parseJsonText } from '../shared/http/jsonText';
 import { crmAuthenticator, crmSecretHeaders } from '../shared/crm';
 import type { NormalisedEvent } from '../shared/crm/types';
@@ -71,12 +71,13 @@ function item(event: NormalisedEvent, accepted: AcceptedRequest, receivedAt: Dat
 	return { json };
 }
 
-const bodyText = ({ profile }: CrmTriggerConfig, rawBody: Buffer) => {
-	const text = rawBody.toString('utf8');
+/** The body for Include Raw Request: without a key the credential reads from it, and what the profile blanks. */
+const bodyText = ({ profile, authentication, credential }: CrmTriggerConfig, rawBody: Buffer) => {
+	const text = bodyWithoutSecret(authentication, credential, rawBody.toString('utf8'));
 	return profile.redactRawBody ? profile.redactRawBody(text) : text;
 };
 
-/** The request as received, for the Include Raw Request option: auth and signature headers redacted, the query without a key. */
+/** The request as received, for the Include Raw Request option: auth and signature headers redacted, the query and body without a key. */
 function rawRequest(
 	context: IWebhookFunctions,
 	config: CrmTriggerConfig,

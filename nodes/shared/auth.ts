@@ -4,6 +4,9 @@
  * in the decrypted credential data they got from n8n.
  */
 import { isHeaderName, LINE_BREAK_OR_NUL } from './http/headerRules';
+import { isRecord } from './crm/events';
+import { parseJsonText } from './http/jsonText';
+import { hasOwn } from './prototypeKeys';
 import type { HmacAlgorithm, SignatureEncoding, SigningConfig } from './signatures';
 import {
 	DEFAULT_HMAC_SCHEME,
@@ -92,7 +95,7 @@ export function credentialProblems(kind: AuthKind, data: CredentialData): string
 		case 'apiKey': {
 			const name = requireText('name', 'Name');
 			requireText('apiKey', 'API Key');
-			if (text(data, 'location') !== 'query' && name && !isHeaderName(name)) {
+			if (!['query', 'body'].includes(text(data, 'location')) && name && !isHeaderName(name)) {
 				problems.push(`Name "${name}" is not a valid header name: use letters, digits and - only, no spaces`);
 			}
 			break;
@@ -219,21 +222,37 @@ export function verifyInboundAuth(
 			return matchSecret(nonEmpty([text(data, 'token'), text(data, 'previousToken')]), match[1], 'bearer-token');
 		}
 		case 'apiKey': {
-			const name = text(data, 'name');
-			let received: string | undefined;
-			if (text(data, 'location') === 'query') {
-				const value = request.query[name];
-				if (Array.isArray(value)) return fail('malformed', `Query parameter ${name} was sent more than once`);
-				received = typeof value === 'string' ? value : undefined;
-			} else {
-				const header = singleHeader(request.headers, name);
-				if (isFailure(header)) return header;
-				received = header;
-			}
-			if (received === undefined || received === '') return fail('missing', `Missing ${name}`);
+			const received = receivedApiKey(data, request);
+			if (typeof received !== 'string') return received;
 			return matchSecret(nonEmpty([text(data, 'apiKey'), text(data, 'previousApiKey')]), received, 'api-key');
 		}
 	}
+}
+
+/**
+ * The key a request carries where the credential says: a header, a query parameter, or (set by a CRM profile,
+ * never offered in the credential) a top-level field of a JSON body, as Zoho CRM echoes its channel token.
+ */
+function receivedApiKey(data: CredentialData, request: InboundRequestParts): string | VerificationResult {
+	const name = text(data, 'name');
+	let received: unknown;
+	switch (text(data, 'location')) {
+		case 'query':
+			received = request.query[name];
+			if (Array.isArray(received)) return fail('malformed', `Query parameter ${name} was sent more than once`);
+			break;
+		case 'body': {
+			const body = parseJsonText(request.rawBody.toString('utf8'))?.value;
+			received = isRecord(body) && hasOwn(body, name) ? body[name] : undefined;
+			break;
+		}
+		default: {
+			const header = singleHeader(request.headers, name);
+			if (isFailure(header)) return header;
+			received = header;
+		}
+	}
+	return typeof received === 'string' && received !== '' ? received : fail('missing', `Missing ${name}`);
 }
 
 function matchSecret(secrets: string[], received: string, scheme: string): VerificationResult {
@@ -257,6 +276,19 @@ export function queryWithoutSecret(
 	return rest;
 }
 
+/**
+ * The raw body text without a key carried in a JSON body field (a profile's `location: 'body'`), for outputs
+ * that show the request as received; any other body is returned as it is.
+ */
+export function bodyWithoutSecret(kind: string, data: CredentialData | undefined, body: string): string {
+	if (kind !== 'apiKey' || !data || text(data, 'location') !== 'body') return body;
+	const parsed = parseJsonText(body)?.value;
+	if (!isRecord(parsed)) return body;
+	const rest = { ...parsed };
+	delete rest[text(data, 'name')];
+	return JSON.stringify(rest);
+}
+
 /** Header names that carry secrets for a credential; triggers redact them from their output. */
 export function secretHeaderNames(kind: AuthKind, data: CredentialData): string[] {
 	switch (kind) {
@@ -264,7 +296,7 @@ export function secretHeaderNames(kind: AuthKind, data: CredentialData): string[
 		case 'bearerToken':
 			return ['authorization'];
 		case 'apiKey':
-			return text(data, 'location') === 'query' ? [] : [text(data, 'name').toLowerCase()];
+			return ['query', 'body'].includes(text(data, 'location')) ? [] : [text(data, 'name').toLowerCase()];
 		case 'signingSecret':
 			return signatureHeaderNames(signingFromCredential(data).config);
 		default:

@@ -22,6 +22,9 @@ const ATTIO_SECRET = 'e2e-attio-webhook-secret';
 // Close gives its signature_key as hex; the HMAC key is the decoded bytes.
 const CLOSE_KEY = '5e1f'.repeat(16);
 const SALESFORCE_ORG = '00D5g000004ABCDEA4';
+// Zoho echoes the channel's token in the body; the fixture carries the one of Zoho's documentation example.
+const ZOHO_TOKEN = 'TOKEN_FOR_VERIFICATION_OF_1000000068001';
+const DATAVERSE_KEY = 'e2e-dataverse-key-3c9d';
 const SW_SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 const HUBSPOT_SECRET = 'e2e-hubspot-client-secret';
 // n8n runs as if behind a reverse proxy: HubSpot calls the public address, the request reaches 127.0.0.1.
@@ -44,6 +47,14 @@ const credentials: CredentialJson[] = [
 	{ id: 'crmAttio00000001', name: 'Attio', type: 'webhookSigningSecretApi', data: { scheme: 'hmac', secret: ATTIO_SECRET } },
 	{ id: 'crmClose00000001', name: 'Close', type: 'webhookSigningSecretApi', data: { scheme: 'hmac', secret: CLOSE_KEY } },
 	{ id: 'crmHubSpot000001', name: 'HubSpot', type: 'webhookSigningSecretApi', data: { scheme: 'hmac', secret: HUBSPOT_SECRET } },
+	// Send In and Name as left by the user: the Zoho profile reads the token from the body, Dataverse's type decides.
+	{ id: 'crmZoho000000001', name: 'Zoho', type: 'webhookApiKeyApi', data: { location: 'header', name: 'X-API-Key', apiKey: ZOHO_TOKEN } },
+	{
+		id: 'crmDynamics00001',
+		name: 'Dataverse',
+		type: 'webhookApiKeyApi',
+		data: { location: 'header', name: 'X-Dataverse-Key', apiKey: DATAVERSE_KEY },
+	},
 	{ id: 'crmStandard00001', name: 'Standard', type: 'webhookSigningSecretApi', data: { scheme: 'standardWebhooks', secret: SW_SECRET } },
 	{
 		id: 'crmStandardV1a01',
@@ -141,6 +152,19 @@ const soap = (body: Buffer | string): RequestInit => ({
 });
 const pipedriveBody = fixture('pipedrive', 'deal-change-v2.json');
 const pipedriveAuth = (password: string) => ({ authorization: `Basic ${Buffer.from(`crm-user:${password}`).toString('base64')}` });
+const zohoBody = fixture('zoho', 'leads-update.json');
+const dataverseBody = fixture('dynamics', 'account-create.json');
+const dataverseHeaders = { 'x-request-id': 'e2e-dataverse-request-1', 'x-ms-dynamics-entity-name': 'account' };
+const dataverseExpected = [
+	{
+		event: 'account.created',
+		crm: 'dynamics',
+		eventId: 'e2e-dataverse-request-1',
+		object: { type: 'account', id: 'a1b2c3d4-1111-4b5c-8d9e-0123456789ab' },
+		data: { name: 'Contoso Ltd', revenue: 250000 },
+		meta: { verifiedBy: 'api-key' },
+	},
+];
 const standardBody = fixture('standardWebhooks', 'contact-created.json').toString();
 const standardHeaders = (secret: string, body = standardBody, id = 'msg_e2e_1') => {
 	const now = new Date();
@@ -390,6 +414,53 @@ const cases: Record<string, Case> = {
 			},
 		],
 	},
+	'Zoho CRM': {
+		workflow: crmWorkflow(
+			'crmZoho',
+			{ path: 'crm-zoho', crm: 'zoho', authentication: 'apiKey', settings: { includeRawRequest: true } },
+			'crmZoho000000001',
+		),
+		path: 'crm-zoho',
+		valid: () => json(zohoBody, {}),
+		forged: () => json(zohoBody.toString().replace(ZOHO_TOKEN, 'TOKEN_GUESSED_FOR_1000000068001'), {}),
+		expected: ['5725767000000524157', '5725767000000524160'].map((id) => ({
+			event: 'lead.updated',
+			sourceEvent: 'Leads.update',
+			crm: 'zoho',
+			occurredAt: '2024-12-05T11:20:01.234Z',
+			object: { type: 'lead', id },
+			context: { channelId: '1000000068001' },
+		})),
+	},
+	'Dynamics 365 (WebhookKey)': {
+		workflow: crmWorkflow(
+			'crmDynamicsKey',
+			{
+				path: 'crm-dynamics-key',
+				crm: 'dynamics',
+				authentication: 'apiKey',
+				dynamicsAuthType: 'WebhookKey',
+				settings: { includeRawRequest: true },
+			},
+			'crmDynamics00001',
+		),
+		path: 'crm-dynamics-key',
+		valid: () => ({ ...json(dataverseBody, dataverseHeaders), query: `?code=${DATAVERSE_KEY}` }),
+		forged: () => ({ ...json(dataverseBody, dataverseHeaders), query: '?code=e2e-dataverse-key-guess' }),
+		expected: dataverseExpected,
+	},
+	'Dynamics 365 (HttpHeader)': {
+		workflow: crmWorkflow(
+			'crmDynamicsHeader',
+			{ path: 'crm-dynamics-header', crm: 'dynamics', authentication: 'apiKey', dynamicsAuthType: 'HttpHeader' },
+			'crmDynamics00001',
+		),
+		path: 'crm-dynamics-header',
+		valid: () => json(dataverseBody, { ...dataverseHeaders, 'x-dataverse-key': DATAVERSE_KEY }),
+		// The right key in the wrong place is no key.
+		forged: () => ({ ...json(dataverseBody, { ...dataverseHeaders, 'x-dataverse-key': 'guess' }), query: `?code=${DATAVERSE_KEY}` }),
+		expected: dataverseExpected,
+	},
 	'Standard Webhooks': {
 		workflow: crmWorkflow(
 			'crmStandard',
@@ -555,6 +626,18 @@ describe('CRM Event Trigger in real n8n', () => {
 		expect(old.status).toBe(401);
 		await settle();
 		expect(await n8n.executions(crm.workflow.id)).toHaveLength(1);
+	});
+
+	it('keeps Zoho’s token and Dataverse’s ?code= out of the execution data, the raw request included', async () => {
+		for (const [crm, secret] of [
+			[cases['Zoho CRM'], ZOHO_TOKEN],
+			[cases['Dynamics 365 (WebhookKey)'], DATAVERSE_KEY],
+		] as const) {
+			const [execution] = await n8n.waitForExecutions(crm.workflow.id, 1);
+			const items = await n8n.outputItems(execution.id, TRIGGER);
+			expect(items[0]).toMatchObject({ request: { body: expect.any(String) } });
+			expect(JSON.stringify(items)).not.toContain(secret);
+		}
 	});
 
 	it('refuses malformed JSON itself (400), not through n8n’s 422, before any execution', async () => {

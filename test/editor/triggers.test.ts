@@ -166,7 +166,7 @@ describe('The node panel', () => {
 	const itemNames = async () =>
 		(await editor.page.locator('[data-test-id="node-creator-item-name"]').allTextContents()).map((name) => name.trim());
 
-	it.each(['Vtiger', 'HighLevel', 'LeadSquared', 'Freshsales', 'SalesOS', 'Attio', 'Close', 'HubSpot', 'Salesforce', 'Pipedrive'])(
+	it.each(['Vtiger', 'HighLevel', 'LeadSquared', 'Freshsales', 'SalesOS', 'Attio', 'Close', 'HubSpot', 'Salesforce', 'Pipedrive', 'Zoho CRM', 'Dynamics 365'])(
 		'finds the trigger first when searching for %s, one click from its CRM',
 		async (crm) => {
 			await search(crm);

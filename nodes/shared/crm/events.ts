@@ -63,6 +63,20 @@ export function canonicalEventName(name: string): string {
 	return entity ? `${entity}.${action}` : `event.${action}`;
 }
 
+/**
+ * One word of a canonical name from a CRM's own: `CampaignMember` → `campaign_member`, `Price Books` →
+ * `price_books`, `Invoice__c` → `invoice__c`; empty when nothing is left.
+ */
+export const nameWord = (name: string): string =>
+	name
+		.trim()
+		.slice(0, MAX_NAME_LENGTH)
+		.replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+		.toLowerCase()
+		.replace(/[^a-z0-9_]+/g, '_')
+		.replace(/^_+|_+$/g, '')
+		.slice(0, MAX_NAME_LENGTH);
+
 /** An entry of a profile's event list. */
 export const eventType = (value: string, name: string, ...sourceNames: string[]): CrmEventType => ({ value, name, sourceNames });
 
@@ -82,18 +96,8 @@ export function resolveEvent(events: readonly CrmEventType[], sourceName: string
 	return { event: findEventType(events, sourceEvent)?.value ?? canonicalEventName(sourceEvent), sourceEvent };
 }
 
-/**
- * A CRM's own object name as the object part of a canonical event name: `CampaignMember` → `campaign_member`,
- * `activityType` → `activity_type`, `Invoice__c` → `invoice__c`, `deal_product` as it is.
- */
-export function objectKey(name: string): string {
-	const key = name
-		.replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-		.toLowerCase()
-		.replace(/[^a-z0-9_]/g, '_')
-		.slice(0, 100);
-	return key === '' ? 'record' : key;
-}
+/** A CRM's own object name as the object part of a canonical event name; `record` when nothing is left. */
+export const objectKey = (name: string): string => nameWord(name) || 'record';
 
 /** `opportunity.won` → `opportunity`. */
 export const objectTypeOf = (event: string): string => event.split('.')[0] || 'record';

@@ -4,6 +4,7 @@
 import { attio } from './attio';
 import { close } from './close';
 import { custom } from './custom';
+import { dynamics } from './dynamics';
 import { freshsales } from './freshsales';
 import { highLevel } from './highLevel';
 import { hubspot } from './hubspot';
@@ -14,6 +15,7 @@ import { salesOs } from './salesOs';
 import { standardWebhooks } from './standardWebhooks';
 import type { CrmProfile } from './types';
 import { vtiger } from './vtiger';
+import { zoho } from './zoho';
 
 export const CRM_PROFILES: readonly CrmProfile[] = [
 	salesOs,
@@ -26,6 +28,8 @@ export const CRM_PROFILES: readonly CrmProfile[] = [
 	hubspot,
 	salesforce,
 	pipedrive,
+	zoho,
+	dynamics,
 	standardWebhooks,
 	custom,
 ];

@@ -2,7 +2,7 @@
  * The CRM Event Trigger's model: a profile per CRM turns one verified, parsed request into
  * normalised CRM events. Pure: no n8n imports, so every profile is unit-tested on its own.
  */
-import type { AuthKind } from '../auth';
+import type { AuthKind, CredentialData } from '../auth';
 import type { BodyKind } from '../inbound/contentType';
 import type { SigningConfig } from '../signatures';
 import type { HeaderBag, VerificationResult, VerifyOptions } from '../signatures/types';
@@ -59,6 +59,8 @@ export interface ProfileParameters {
 	signedUrlFrom?: PublicUrlSource;
 	/** Salesforce: the organization whose outbound messages are accepted (15 or 18 characters). */
 	salesforceOrganizationId?: string;
+	/** Dynamics 365 / Dataverse: the webhook registration's authentication type (default HttpHeader). */
+	dynamicsAuthType?: 'HttpHeader' | 'WebhookKey' | 'HttpQueryString';
 }
 
 export interface NormaliseInput {
@@ -167,6 +169,13 @@ export interface CrmProfile {
 	 * so the user only pastes the secret.
 	 */
 	adaptSigning?(config: SigningConfig, headers: HeaderBag): SigningConfig;
+	/**
+	 * Places a credential's secret where this CRM sends it, whatever the credential says (a token in the body,
+	 * a key that must be `?code=`), so checks, redaction and the publish-time problems all read the same data.
+	 */
+	adaptCredential?(authentication: CrmAuthentication, credential: CredentialData, settings: ProfileParameters): CredentialData;
+	/** What the Authentication options call a choice for this CRM, when the generic name would mislead. */
+	authenticationLabels?: Partial<Record<CrmAuthentication, { name: string; description: string }>>;
 	/** Lower-case headers that repeat the signature under another name (Attio's `x-attio-signature`), redacted too. */
 	signatureCopyHeaders?: string[];
 	/** Where to paste the webhook URL in the CRM and which options to pick. */

@@ -1,4 +1,5 @@
 import {
+	bodyWithoutSecret,
 	credentialProblems,
 	outboundAuth,
 	queryWithoutSecret,
@@ -86,6 +87,21 @@ describe('inbound authentication', () => {
 		expect(verifyInboundAuth('apiKey', query, request({}, { token: ['k1', 'k1'] }), options)).toMatchObject({ reason: 'malformed' });
 	});
 
+	it('reads an API key from a top-level field of a JSON body when a profile puts it there (Zoho CRM)', () => {
+		const body = { location: 'body', name: 'token', apiKey: 'k1', previousApiKey: 'k0' };
+		const sent = (json: string) => ({ headers: {}, query: {}, rawBody: Buffer.from(json) });
+		expect(verifyInboundAuth('apiKey', body, sent('{"ids":["1"],"token":"k1"}'), options)).toMatchObject({ valid: true, secretIndex: 0 });
+		expect(verifyInboundAuth('apiKey', body, sent('{"token":"k0"}'), options)).toMatchObject({ valid: true, secretIndex: 1 });
+		expect(verifyInboundAuth('apiKey', body, sent('{"token":"k2"}'), options)).toMatchObject({ reason: 'mismatch' });
+		expect(verifyInboundAuth('apiKey', body, sent('{"data":{"token":"k1"}}'), options)).toMatchObject({ reason: 'missing' });
+		expect(verifyInboundAuth('apiKey', body, sent('{"token":["k1"]}'), options)).toMatchObject({ reason: 'missing' });
+		expect(verifyInboundAuth('apiKey', body, sent('token=k1'), options)).toMatchObject({ reason: 'missing' });
+		// The header of the same name is not where the key is looked for.
+		expect(verifyInboundAuth('apiKey', body, { headers: { token: 'k1' }, query: {}, rawBody: Buffer.from('{}') }, options)).toMatchObject({
+			reason: 'missing',
+		});
+	});
+
 	it('verifies signatures with the scheme of a signing-secret credential, including previous secrets', () => {
 		const credential = { scheme: 'hmac', secret: 'new', previousSecrets: 'old older', hmacHeaderName: 'X-Webhook-Signature' };
 		const { config } = signingFromCredential(credential);
@@ -159,6 +175,8 @@ describe('credential problems and redaction', () => {
 	it('names the headers that carry secrets', () => {
 		expect(secretHeaderNames('basicAuth', {})).toEqual(['authorization']);
 		expect(secretHeaderNames('apiKey', { location: 'header', name: 'X-LSQ-Secret' })).toEqual(['x-lsq-secret']);
+		expect(secretHeaderNames('apiKey', { location: 'body', name: 'token' })).toEqual([]);
+		expect(secretHeaderNames('apiKey', { location: 'query', name: 'code' })).toEqual([]);
 		expect(secretHeaderNames('signingSecret', { scheme: 'standardWebhooks' })).toEqual(['webhook-signature', 'svix-signature']);
 	});
 
@@ -168,5 +186,18 @@ describe('credential problems and redaction', () => {
 		expect(query).toEqual({ token: 'k1', id: '7' });
 		expect(queryWithoutSecret('apiKey', { location: 'header', name: 'token', apiKey: 'k1' }, query)).toBe(query);
 		expect(queryWithoutSecret('builtIn', undefined, query)).toBe(query);
+	});
+
+	it('drops the JSON body field that carries an API key from the raw body text, and only for a key sent there', () => {
+		const credential = { location: 'body', name: 'token', apiKey: 'k1' };
+		expect(bodyWithoutSecret('apiKey', credential, '{"ids":["1"],"token":"k1"}')).toBe('{"ids":["1"]}');
+		expect(bodyWithoutSecret('apiKey', { ...credential, location: 'header' }, '{"token":"k1"}')).toBe('{"token":"k1"}');
+		expect(bodyWithoutSecret('apiKey', credential, 'not json')).toBe('not json');
+		expect(bodyWithoutSecret('none', undefined, '{"token":"k1"}')).toBe('{"token":"k1"}');
+	});
+
+	it('checks no header-name rule for a key in the query or the body', () => {
+		expect(credentialProblems('apiKey', { location: 'body', name: 'token', apiKey: 'k' })).toEqual([]);
+		expect(credentialProblems('apiKey', { location: 'header', name: 'bad name', apiKey: 'k' })).toHaveLength(1);
 	});
 });

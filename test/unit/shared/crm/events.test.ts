@@ -1,4 +1,4 @@
-import { canonicalEventName, derivedEventId, eventIdOf, isoTime, objectKey } from '../../../../nodes/shared/crm/events';
+import { canonicalEventName, derivedEventId, eventIdOf, isoTime, nameWord, objectKey } from '../../../../nodes/shared/crm/events';
 import { expandDottedKeys } from '../../../../nodes/shared/crm/records';
 import { pathProblems, readPath } from '../../../../nodes/shared/crm/paths';
 
@@ -35,13 +35,24 @@ describe('canonical event names', () => {
 	it.each([
 		['CampaignMember', 'campaign_member'],
 		['activityType', 'activity_type'],
+		['SetState', 'set_state'],
 		['Invoice__c', 'invoice__c'],
 		['deal_product', 'deal_product'],
 		['Product2', 'product2'],
 		['a.b c', 'a_b_c'],
+		['Price Books', 'price_books'],
+		['Projects_X', 'projects_x'],
+		[' Associate ', 'associate'],
 		['', 'record'],
+		['--', 'record'],
 	])('object key of %s → %s', (name, key) => {
 		expect(objectKey(name)).toBe(key);
+	});
+
+	it('makes one word of a name, empty when nothing is left, at most 200 characters', () => {
+		expect(nameWord('--')).toBe('');
+		expect(nameWord('A'.repeat(10_000)).length).toBe(200);
+		expect(nameWord('aB'.repeat(10_000)).length).toBe(200);
 	});
 });
 

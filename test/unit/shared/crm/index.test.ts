@@ -1,7 +1,7 @@
 import { CRM_PROFILES, crmProfile } from '../../../../nodes/shared/crm';
 
 describe('registry', () => {
-	it('holds the twelve profiles with unique ids and valid defaults', () => {
+	it('holds the fourteen profiles with unique ids and valid defaults', () => {
 		expect(CRM_PROFILES.map((profile) => profile.id)).toEqual([
 			'salesOs',
 			'leadSquared',
@@ -13,6 +13,8 @@ describe('registry', () => {
 			'hubspot',
 			'salesforce',
 			'pipedrive',
+			'zoho',
+			'dynamics',
 			'standardWebhooks',
 			'custom',
 		]);
