@@ -28,7 +28,8 @@ const DEFAULT_HEADERS = { 'User-Agent': 'n8n-nodes-crm-webhooks', Accept: 'appli
 export async function attemptDelivery(context: AttemptContext, state: JobState): Promise<DeliveryResult | undefined> {
 	const { record, outcome } = await send(context, state);
 	state.attempts.push(record);
-	await context.guard?.record(state.job.url.origin, outcome, state.probe === true, context.options.policy.maxDelayMs);
+	const recording = context.guard?.record(state.job.url.origin, outcome, state.probe === true, context.options.policy.maxDelayMs);
+	if (recording) await recording;
 	state.probe = false;
 	const decision = decide(context.options.policy, record.number, outcome, context.options.random);
 	return settle(context, state, record, outcome, decision);

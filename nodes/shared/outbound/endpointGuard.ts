@@ -57,10 +57,19 @@ export class EndpointGuard {
 		return this.protection.circuit?.settings.whenOpen;
 	}
 
-	/** Refuses (open circuit), or waits for the endpoint's turn and lets the attempt go, as the probe if one is due. */
-	async admit(origin: string, signal?: AbortSignal): Promise<Admission> {
-		// A rate limit alone: no circuit to ask, before or after the wait.
-		if (!this.protection.circuit) return { go: true, probe: false, waitedMs: await this.turn(origin, signal) };
+	/**
+	 * Refuses (open circuit), or waits for the endpoint's turn and lets the attempt go, as the probe if one is due.
+	 * A rate limit alone with a free turn answers at once, without a promise.
+	 */
+	admit(origin: string, signal?: AbortSignal): Admission | Promise<Admission> {
+		if (this.protection.circuit) return this.admitThroughCircuit(origin, signal);
+		const waited = this.turn(origin, signal);
+		return typeof waited === 'number'
+			? { go: true, probe: false, waitedMs: waited }
+			: waited.then((waitedMs) => ({ go: true, probe: false, waitedMs }));
+	}
+
+	private async admitThroughCircuit(origin: string, signal?: AbortSignal): Promise<Admission> {
 		const first = await this.gate(origin);
 		if (!first.go || first.probe) return first.go ? { ...first, waitedMs: await this.turn(origin, signal) } : first;
 		const waitedMs = await this.turn(origin, signal);
@@ -70,8 +79,8 @@ export class EndpointGuard {
 		return { go: true, probe: again.probe, waitedMs };
 	}
 
-	private async turn(origin: string, signal?: AbortSignal) {
-		return this.limiter ? await this.limiter.waitForTurn(origin, this.sleep, signal) : 0;
+	private turn(origin: string, signal?: AbortSignal): number | Promise<number> {
+		return this.limiter ? this.limiter.waitForTurn(origin, this.sleep, signal) : 0;
 	}
 
 	private async gate(origin: string): Promise<Admission> {
@@ -96,15 +105,22 @@ export class EndpointGuard {
 		return { go: false, circuit: entry.circuit };
 	}
 
-	/** Records an attempt's answer: adaptive slow-down on 429/503, and the circuit's new state. */
-	async record(origin: string, outcome: AttemptOutcome, probe: boolean, maxDelayMs: number): Promise<void> {
-		if (this.limiter && outcome.kind === 'response')
-			await this.limiter.onAnswer(origin, outcome.statusCode, outcome.retryAfterMs, maxDelayMs);
-		const circuit = this.protection.circuit;
-		if (!circuit) return;
+	/** Records an attempt's answer: adaptive slow-down on 429/503, and the circuit's new state. Nothing to wait for on the usual answer. */
+	record(origin: string, outcome: AttemptOutcome, probe: boolean, maxDelayMs: number): Promise<void> | undefined {
+		const pausing =
+			this.limiter && outcome.kind === 'response'
+				? this.limiter.onAnswer(origin, outcome.statusCode, outcome.retryAfterMs, maxDelayMs)
+				: undefined;
+		if (!this.protection.circuit) return pausing;
+		return this.recordCircuit(origin, outcome, probe, pausing);
+	}
+
+	private async recordCircuit(origin: string, outcome: AttemptOutcome, probe: boolean, pausing: Promise<void> | undefined) {
+		await pausing;
+		const settings = (this.protection.circuit as NonNullable<EndpointProtection['circuit']>).settings;
 		const entry = await this.entry(origin);
 		const before = entry.circuit;
-		entry.circuit = afterOutcome(before, outcome, circuit.settings, this.now(), probe);
+		entry.circuit = afterOutcome(before, outcome, settings, this.now(), probe);
 		if (before.state !== entry.circuit.state || probe) await this.save(origin, entry);
 		else if (entry.circuit !== before) entry.dirty = true;
 		if (probe) await this.endProbe(origin, entry);

@@ -63,8 +63,8 @@ export function adaptivePauseMs(statusCode: number | undefined, retryAfterMs: nu
 
 /** Where buckets live. Keys name the endpoint and the rate, so nodes with different limits do not share. */
 export interface RateStore {
-	/** Reserves the next turn; resolves with how many milliseconds to wait for it. */
-	take(key: string, intervalMs: number): Promise<number>;
+	/** Reserves the next turn: how many milliseconds to wait for it (a process store answers at once, a shared one later). */
+	take(key: string, intervalMs: number): number | Promise<number>;
 	/** Nothing goes to this endpoint for `pauseMs` from now (turns already reserved are re-checked by the limiter). */
 	pause(key: string, pauseMs: number): Promise<void>;
 }
@@ -75,7 +75,7 @@ export class ProcessRateStore implements RateStore {
 
 	constructor(private readonly now: () => number = Date.now) {}
 
-	async take(key: string, intervalMs: number): Promise<number> {
+	take(key: string, intervalMs: number): number {
 		const now = this.now();
 		const turn = takeTurn(this.arrivals.get(key), now, intervalMs);
 		this.arrivals.set(key, turn.arrival);
@@ -118,27 +118,49 @@ export class EndpointLimiter {
 		return `${origin}|${this.intervalMs}`;
 	}
 
-	/** Waits for this endpoint's next turn; resolves with the milliseconds spent waiting for it. */
-	async waitForTurn(origin: string, sleep: Sleep, signal?: AbortSignal): Promise<number> {
+	/**
+	 * Waits for this endpoint's next turn; gives the milliseconds spent waiting for it. A turn that is free now
+	 * in the process's own store is answered without a promise: at a limit far above need that is every turn,
+	 * and the limiter should cost next to nothing there.
+	 */
+	waitForTurn(origin: string, sleep: Sleep, signal?: AbortSignal): number | Promise<number> {
+		if (signal?.aborted) return 0;
+		const first = this.store.take(this.key(origin), this.intervalMs);
+		if (typeof first === 'number' && first < 1 && !this.pausedAfter(origin, this.now() + first)) return 0;
+		return this.waitInTurns(origin, first, sleep, signal);
+	}
+
+	private async waitInTurns(origin: string, first: number | Promise<number>, sleep: Sleep, signal?: AbortSignal): Promise<number> {
 		let waited = 0;
-		for (let check = 0; check < MAX_TURN_CHECKS && !signal?.aborted; check++) {
-			const waitMs = await this.store.take(this.key(origin), this.intervalMs);
+		let taken = first;
+		for (let check = 1; ; check++) {
+			const waitMs = await taken;
 			const turnAt = this.now() + waitMs;
 			// A timer cannot wait less than a millisecond: a shorter wait would cost a whole one per request at high rates.
 			if (waitMs >= 1) {
 				await sleep(waitMs, signal);
 				waited += waitMs;
 			}
-			if ((this.pausedUntil.get(origin) ?? 0) <= turnAt) break;
+			if (!this.pausedAfter(origin, turnAt) || check >= MAX_TURN_CHECKS || signal?.aborted) return waited;
+			taken = this.store.take(this.key(origin), this.intervalMs);
 		}
-		return waited;
+	}
+
+	/** Whether a pause this run learnt of still holds at `time`: a turn reserved before it must be taken again. */
+	private pausedAfter(origin: string, time: number): boolean {
+		return (this.pausedUntil.get(origin) ?? 0) > time;
 	}
 
 	/** After an answer: a 429 or 503 pauses the endpoint for every user of the store. */
-	async onAnswer(origin: string, statusCode: number | undefined, retryAfterMs: number | undefined, maxDelayMs: number): Promise<void> {
+	onAnswer(
+		origin: string,
+		statusCode: number | undefined,
+		retryAfterMs: number | undefined,
+		maxDelayMs: number,
+	): Promise<void> | undefined {
 		const pauseMs = adaptivePauseMs(statusCode, retryAfterMs, maxDelayMs);
-		if (pauseMs === undefined || pauseMs <= 0) return;
+		if (pauseMs === undefined || pauseMs <= 0) return undefined;
 		this.pausedUntil.set(origin, Math.max(this.pausedUntil.get(origin) ?? 0, this.now() + pauseMs));
-		await this.store.pause(this.key(origin), pauseMs);
+		return this.store.pause(this.key(origin), pauseMs);
 	}
 }

@@ -8,6 +8,7 @@ import type { DeliveryResult, InvalidJob, PreparedJob, RunnerOptions } from './d
 import { isInvalidJob } from './deliveryTypes';
 import type { CircuitState } from './circuitBreaker';
 import { refusalMessage } from './circuitBreaker';
+import type { Admission } from './endpointGuard';
 import { EndpointGuard } from './endpointGuard';
 import { explainError } from './explanations';
 import { DEFAULT_RETRY_LATER_THRESHOLD_MS } from './retry';
@@ -164,7 +165,12 @@ async function work(context: AttemptContext, sleep: Sleep, results: DeliveryResu
 async function step(context: AttemptContext, state: JobState): Promise<DeliveryResult | undefined> {
 	const { guard } = context;
 	const origin = guard ? state.job.url.origin : '';
-	const admission = guard ? await guard.admit(origin, context.options.signal).catch((error: Error) => error) : undefined;
+	let admission: Admission | Error | undefined;
+	try {
+		admission = guard ? await guard.admit(origin, context.options.signal) : undefined;
+	} catch (error) {
+		admission = error as Error;
+	}
 	try {
 		if (admission instanceof Error) throw admission;
 		if (admission && !admission.go) return refuse(context, state, admission.circuit);

@@ -105,6 +105,16 @@ describe('EndpointLimiter over the process store', () => {
 		expect(time.slept).toEqual([]);
 	});
 
+	it('answers a free turn of the process store at once, without a promise, and a turn to wait for with one', async () => {
+		const time = clock();
+		const limiter = new EndpointLimiter(new ProcessRateStore(time.now), 100, time.now);
+		expect(limiter.waitForTurn('https://a.example', time.sleep)).toBe(0);
+		const later = limiter.waitForTurn('https://a.example', time.sleep);
+		expect(later).toBeInstanceOf(Promise);
+		expect(await later).toBe(100);
+		expect(limiter.onAnswer('https://a.example', 200, undefined, 60_000)).toBeUndefined();
+	});
+
 	it('after a 429 with Retry-After, every user of the endpoint waits for the pause', async () => {
 		const time = clock();
 		const store = new ProcessRateStore(time.now);

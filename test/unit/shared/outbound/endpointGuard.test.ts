@@ -1,0 +1,59 @@
+import { LocalCircuitStore, resetProcessCircuits } from '../../../../nodes/shared/outbound/circuitStore';
+import { EndpointGuard } from '../../../../nodes/shared/outbound/endpointGuard';
+import { ProcessRateStore } from '../../../../nodes/shared/outbound/rateLimit';
+
+const ORIGIN = 'https://crm.example';
+const ok = { kind: 'response', statusCode: 200 } as const;
+const down = { kind: 'response', statusCode: 503 } as const;
+
+function clock() {
+	let now = 1_000_000;
+	const slept: number[] = [];
+	return {
+		now: () => now,
+		slept,
+		sleep: async (ms: number) => {
+			slept.push(ms);
+			now += ms;
+		},
+	};
+}
+
+afterEach(() => resetProcessCircuits());
+
+describe('EndpointGuard', () => {
+	it('with a rate limit alone, admits a free turn at once (no promise) and records a 200 with nothing to wait for', () => {
+		const time = clock();
+		const guard = new EndpointGuard({ rate: { store: new ProcessRateStore(time.now), intervalMs: 10 } }, time.now, time.sleep, 5_000);
+		expect(guard.admit(ORIGIN)).toEqual({ go: true, probe: false, waitedMs: 0 });
+		expect(guard.record(ORIGIN, ok, false, 60_000)).toBeUndefined();
+	});
+
+	it('with a rate limit alone, a turn to wait for resolves with the wait', async () => {
+		const time = clock();
+		const guard = new EndpointGuard({ rate: { store: new ProcessRateStore(time.now), intervalMs: 10 } }, time.now, time.sleep, 5_000);
+		guard.admit(ORIGIN);
+		await expect(guard.admit(ORIGIN)).resolves.toEqual({ go: true, probe: false, waitedMs: 10 });
+		expect(time.slept).toEqual([10]);
+	});
+
+	it('with a breaker, refuses once the failures open the circuit, and a 429 still pauses the endpoint', async () => {
+		const time = clock();
+		const guard = new EndpointGuard(
+			{
+				rate: { store: new ProcessRateStore(time.now), intervalMs: 1 },
+				circuit: {
+					settings: { failureThreshold: 2, probeAfterMs: 30_000, whenOpen: 'retryLater' },
+					store: new LocalCircuitStore('wf|node', {}, time.now),
+				},
+			},
+			time.now,
+			time.sleep,
+			5_000,
+		);
+		await guard.record(ORIGIN, { kind: 'response', statusCode: 429, retryAfterMs: 2_000 }, false, 60_000);
+		await expect(guard.admit(ORIGIN)).resolves.toMatchObject({ go: true, waitedMs: 2_000 });
+		for (let failure = 0; failure < 2; failure++) await guard.record(ORIGIN, down, false, 60_000);
+		await expect(guard.admit(ORIGIN)).resolves.toMatchObject({ go: false, circuit: { state: 'open' } });
+	});
+});
