@@ -76,16 +76,20 @@ export async function runDeliveries(jobs: readonly PreparedJob[], options: Runne
 	return results;
 }
 
-/** Saves the circuits, and shows each item its endpoint's circuit and the time it waited for the rate limit. */
+/** Saves the circuits, and shows each item its endpoint's circuit (read once per endpoint) and the time it waited for the rate limit. */
 async function showEndpointState(guard: EndpointGuard, states: JobState[], results: DeliveryResult[]): Promise<void> {
 	await guard.flush();
+	const circuits = new Map<string, CircuitState | undefined>();
 	for (const state of states) {
 		const delivery = results[state.index]?.delivery;
 		if (!delivery) continue;
-		const origin = state.job.url.origin;
-		const circuit = await guard.snapshot(origin);
-		if (circuit) delivery.circuit = { endpoint: origin, ...circuit };
 		if (state.rateLimitWaitMs) delivery.rateLimitWaitMs = Math.round(state.rateLimitWaitMs);
+		// Without a breaker there is no circuit to show.
+		if (guard.whenOpen === undefined) continue;
+		const origin = state.job.url.origin;
+		if (!circuits.has(origin)) circuits.set(origin, await guard.snapshot(origin));
+		const circuit = circuits.get(origin);
+		if (circuit) delivery.circuit = { endpoint: origin, ...circuit };
 	}
 }
 
