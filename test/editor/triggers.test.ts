@@ -166,53 +166,63 @@ describe('The node panel', () => {
 	const itemNames = async () =>
 		(await editor.page.locator('[data-test-id="node-creator-item-name"]').allTextContents()).map((name) => name.trim());
 
-	it.each(['Vtiger', 'HighLevel', 'LeadSquared', 'Freshsales', 'SalesOS', 'Attio', 'Close', 'HubSpot', 'Salesforce', 'Pipedrive', 'Zoho CRM', 'Dynamics 365'])(
-		'finds the trigger first when searching for %s, one click from its CRM',
-		async (crm) => {
-			await search(crm);
-			const names = await step(`search-${crm}`, itemNames);
-			await editor.screenshot(path.join(SCREENSHOT_DIR, `node-creator-search-${crm}.png`));
-			// n8n's own node of the same name (HighLevel) may come first; the trigger comes before the action.
-			const trigger = names.findIndex((name) => name.startsWith('CRM Event'));
-			expect(trigger).toBeGreaterThanOrEqual(0);
-			if (names.includes('Outbound Webhook')) expect(trigger).toBeLessThan(names.indexOf('Outbound Webhook'));
-			await editor.page.locator('[data-test-id="node-creator-item-name"]', { hasText: 'CRM Event' }).first().click();
-			const action = editor.page
-				.locator('[data-test-id="node-creator-item-name"]', { hasText: `On ${crm === 'Attio' ? 'an' : 'a'} ${crm} event` })
-				.first();
-			await step(`action-${crm}`, async () => await action.waitFor());
-			if (crm === 'Vtiger') await editor.screenshot(path.join(SCREENSHOT_DIR, 'node-creator-actions.png'));
-			await action.click();
-			await step(`added-${crm}`, async () => await ndv().waitFor());
-			await editor.page.waitForTimeout(800);
-			const selected = await ndv().locator('[data-test-id="parameter-input-crm"] input').first().inputValue();
-			expect(selected).toBe(crm);
-			// Every setup notice is numbered steps on lines of their own, not a wall of text with markup showing.
-			await expect(ndv().locator('li', { hasText: /^1\. / }).first().isVisible()).resolves.toBe(true);
-			expect(await ndv().innerText()).not.toMatch(/<\/?(ul|li|br)>/);
-			if (crm === 'HighLevel') {
-				await expect(
-					ndv()
-						.locator('li', { hasText: /^1\. In your app/ })
-						.first()
-						.isVisible(),
-				).resolves.toBe(true);
-				await editor.screenshot(path.join(SCREENSHOT_DIR, 'node-added-highlevel.png'));
-			}
-			if (crm === 'SalesOS') {
-				// n8n fills in the most recently updated credential of the type: the user's own, never a demo one.
-				const credential = await ndv().locator('[data-test-id="node-credentials-select"] input').first().inputValue();
-				expect(credential).toBe(OWN_CREDENTIAL.name);
-				// The credential picker sits below the Authentication choice that decides which credential it asks for.
-				const top = async (selector: string) => (await ndv().locator(selector).first().boundingBox())?.y ?? Number.NaN;
-				const [authentication, picker] = [
-					await top('[data-test-id="parameter-input-authentication"]'),
-					await top('[data-test-id="node-credentials-select"]'),
-				];
-				expect(picker).toBeGreaterThan(authentication);
-				await editor.screenshot(path.join(SCREENSHOT_DIR, 'node-added-salesos.png'));
-			}
-			await editor.closePanel();
-		},
-	);
+	it.each([
+		'Vtiger',
+		'HighLevel',
+		'LeadSquared',
+		'Freshsales',
+		'SalesOS',
+		'Attio',
+		'Close',
+		'HubSpot',
+		'Salesforce',
+		'Pipedrive',
+		'Zoho CRM',
+		'Dynamics 365',
+	])('finds the trigger first when searching for %s, one click from its CRM', async (crm) => {
+		await search(crm);
+		const names = await step(`search-${crm}`, itemNames);
+		await editor.screenshot(path.join(SCREENSHOT_DIR, `node-creator-search-${crm.replace(/\s+/g, '-')}.png`));
+		// n8n's own node of the same name (HighLevel) may come first; the trigger comes before the action.
+		const trigger = names.findIndex((name) => name.startsWith('CRM Event'));
+		expect(trigger).toBeGreaterThanOrEqual(0);
+		if (names.includes('Outbound Webhook')) expect(trigger).toBeLessThan(names.indexOf('Outbound Webhook'));
+		await editor.page.locator('[data-test-id="node-creator-item-name"]', { hasText: 'CRM Event' }).first().click();
+		const action = editor.page
+			.locator('[data-test-id="node-creator-item-name"]', { hasText: `On ${crm === 'Attio' ? 'an' : 'a'} ${crm} event` })
+			.first();
+		await step(`action-${crm}`, async () => await action.waitFor());
+		if (crm === 'Vtiger') await editor.screenshot(path.join(SCREENSHOT_DIR, 'node-creator-actions.png'));
+		await action.click();
+		await step(`added-${crm}`, async () => await ndv().waitFor());
+		await editor.page.waitForTimeout(800);
+		const selected = await ndv().locator('[data-test-id="parameter-input-crm"] input').first().inputValue();
+		expect(selected).toBe(crm);
+		// Every setup notice is numbered steps on lines of their own, not a wall of text with markup showing.
+		await expect(ndv().locator('li', { hasText: /^1\. / }).first().isVisible()).resolves.toBe(true);
+		expect(await ndv().innerText()).not.toMatch(/<\/?(ul|li|br)>/);
+		if (crm === 'HighLevel') {
+			await expect(
+				ndv()
+					.locator('li', { hasText: /^1\. In your app/ })
+					.first()
+					.isVisible(),
+			).resolves.toBe(true);
+			await editor.screenshot(path.join(SCREENSHOT_DIR, 'node-added-highlevel.png'));
+		}
+		if (crm === 'SalesOS') {
+			// n8n fills in the most recently updated credential of the type: the user's own, never a demo one.
+			const credential = await ndv().locator('[data-test-id="node-credentials-select"] input').first().inputValue();
+			expect(credential).toBe(OWN_CREDENTIAL.name);
+			// The credential picker sits below the Authentication choice that decides which credential it asks for.
+			const top = async (selector: string) => (await ndv().locator(selector).first().boundingBox())?.y ?? Number.NaN;
+			const [authentication, picker] = [
+				await top('[data-test-id="parameter-input-authentication"]'),
+				await top('[data-test-id="node-credentials-select"]'),
+			];
+			expect(picker).toBeGreaterThan(authentication);
+			await editor.screenshot(path.join(SCREENSHOT_DIR, 'node-added-salesos.png'));
+		}
+		await editor.closePanel();
+	});
 });
