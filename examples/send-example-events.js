@@ -3,11 +3,12 @@
 /**
  * Sends each example workflow the request its sender would send: a SalesOS event signed with HMAC-SHA256,
  * a LeadSquared lead with its custom header and query parameters, an order with Basic Auth, a contact with
- * a bearer token. The secrets are the fake ones of examples/credentials.json.
+ * a bearer token, an order for the replay example and the request that replays its failed deliveries.
+ * The secrets are the fake ones of examples/credentials.json.
  *
  *   npm start                                          (in another terminal)
  *   node examples/send-example-events.js               every example
- *   node examples/send-example-events.js salesos       one: salesos | leadsquared | retry | mapping
+ *   node examples/send-example-events.js salesos       one: salesos | leadsquared | retry | mapping | order | replay
  *   N8N_URL=http://127.0.0.1:5679 node examples/send-example-events.js
  *
  * The e2e test (test/e2e/examples.test.ts) sends exactly these requests.
@@ -64,6 +65,9 @@ const SAMPLES = {
 		phone: '+15551234567',
 		form_name: 'Website enquiry',
 	},
+	// The replay example: an order for the Order System stand-in, and the request that replays what failed.
+	order: { orderId: 'ORD-2001', total: 99.5, currency: 'EUR' },
+	replay: {},
 };
 
 /**
@@ -80,6 +84,7 @@ function exampleRequests(baseUrl) {
 	const salesOsBody = JSON.stringify(SAMPLES.salesos);
 	const lsq = secretOf('exLsqHeaderKey01');
 	const basic = secretOf('exBasicAuth00001');
+	const basicAuth = `Basic ${Buffer.from(`${basic.user}:${basic.password}`).toString('base64')}`;
 	const query = new URLSearchParams({
 		entityType: 'Lead',
 		entityId: SAMPLES.leadsquared.ProspectID,
@@ -101,14 +106,13 @@ function exampleRequests(baseUrl) {
 			url: `${webhook('example-leadsquared-lead')}?${query}`,
 			init: json({ [lsq.name]: lsq.apiKey }, SAMPLES.leadsquared),
 		},
-		retry: {
-			url: webhook('example-retry-loop'),
-			init: json({ authorization: `Basic ${Buffer.from(`${basic.user}:${basic.password}`).toString('base64')}` }, SAMPLES.retry),
-		},
+		retry: { url: webhook('example-retry-loop'), init: json({ authorization: basicAuth }, SAMPLES.retry) },
 		mapping: {
 			url: webhook('example-contact-mapping'),
 			init: json({ authorization: `Bearer ${secretOf('exHighLevelTok01').token}`, 'user-agent': 'HighLevel-Workflow/1.0' }, SAMPLES.mapping),
 		},
+		order: { url: webhook('example-replay-order'), init: json({ authorization: basicAuth }, SAMPLES.order) },
+		replay: { url: webhook('example-replay-failed-deliveries'), init: json({ authorization: basicAuth }, SAMPLES.replay) },
 	};
 }
 

@@ -52,10 +52,61 @@ async function onlyExecution(workflowName: string, count = 1, timeoutMs = 60_000
 	return await n8n.executionData(executions[0].id);
 }
 
+/** Unpublishes a workflow (its webhooks are answered 404) or publishes its current version again. */
+async function setPublished(workflowId: string, published: boolean) {
+	if (!published) {
+		await n8n.rest(`workflows/${workflowId}/deactivate`, { method: 'POST', body: '{}' });
+		return;
+	}
+	const { versionId } = await n8n.rest<{ versionId: string }>(`workflows/${workflowId}`);
+	await n8n.rest(`workflows/${workflowId}/activate`, { method: 'POST', body: JSON.stringify({ versionId }) });
+	await n8n.waitForPublication([workflowId]);
+}
+
+type Row = Record<string, unknown>;
+interface DataTable {
+	id: string;
+	projectId: string;
+}
+
+/** The replay example's data table, which its workflow created on first use. */
+async function failedDeliveriesTable(): Promise<DataTable> {
+	const filter = encodeURIComponent(JSON.stringify({ name: 'Failed Deliveries' }));
+	const { data } = await n8n.rest<{ data: Array<DataTable & { name: string }> }>(`data-tables-global?filter=${filter}`);
+	const tables = data.filter((table) => table.name === 'Failed Deliveries');
+	expect(tables).toHaveLength(1);
+	return tables[0];
+}
+
+async function rowsOf(table: DataTable): Promise<Row[]> {
+	return (await n8n.rest<{ data: Row[] }>(`projects/${table.projectId}/data-tables/${table.id}/rows`)).data;
+}
+
+const withoutSystemColumns = ({ id, createdAt, updatedAt, ...row }: Row) => row;
+
+/** The one item the replay node sent in the newest of `count` executions of the replay example, once the row was deleted. */
+async function replayOutcome(workflowId: string, count: number) {
+	const executions = await n8n.waitForExecutions(workflowId, count);
+	expect(executions.map((execution) => execution.status)).toEqual(executions.map(() => 'success'));
+	const { nodes } = await n8n.executionData(executions[0].id);
+	const [delivered, ...more] = nodes['Replay with Stored Key'][0].outputs[0] as Array<{ response: { body: Row } }>;
+	expect(more).toEqual([]);
+	expect(nodes['Delete Replayed Row'][0].outputs[0]).toHaveLength(1);
+	return delivered;
+}
+
 describe('the shipped examples in real n8n', () => {
 	it('every example and credential is valid for import and publishing', () => {
 		expect(workflows.map((workflow) => workflow.id).sort()).toEqual(
-			['exInboundMapping', 'exLsqLeadToEmail', 'exRetryLaterLoop', 'exSalesOsInvoice', 'exStandInReceivr'].sort(),
+			[
+				'exInboundMapping',
+				'exLsqLeadToEmail',
+				'exReplayFailures',
+				'exReplayReceiver',
+				'exRetryLaterLoop',
+				'exSalesOsInvoice',
+				'exStandInReceivr',
+			].sort(),
 		);
 		for (const workflow of workflows) {
 			expect(workflow.nodes.some((node) => node.type === 'n8n-nodes-base.stickyNote')).toBe(true);
@@ -152,6 +203,62 @@ describe('the shipped examples in real n8n', () => {
 			source: 'Website enquiry',
 			meta: expect.objectContaining({ verifiedBy: 'bearer-token' }),
 		});
+	});
+
+	it('a failed delivery is stored with its key, replayed once with the same key, and a repeat of that key is dropped', async () => {
+		const sender = idOf('Example: Replay');
+		const receiver = idOf('Example: Order System');
+
+		// The receiver is down: n8n answers 404 for its URL, and the order lands in the data table.
+		await setPublished(receiver, false);
+		expect(await send('order')).toEqual({ status: 200, text: '{"received":true}' });
+		const first = await onlyExecution('Example: Replay');
+		const [failed] = first.nodes['Send to Order System'][0].outputs[2] as Array<{ delivery: { idempotencyKey: string } }>;
+		expect(failed).toMatchObject({ delivery: { status: 'failed', finalStatusCode: 404, method: 'POST' } });
+		const key = failed.delivery.idempotencyKey;
+		expect(key).toMatch(/^msg_[0-9a-f]{32}$/);
+		const table = await failedDeliveriesTable();
+		const [stored, ...others] = await rowsOf(table);
+		expect(others).toEqual([]);
+		expect(stored).toMatchObject({
+			idempotencyKey: key,
+			url: n8n.webhookUrl('example-order-system'),
+			method: 'POST',
+			reason: expect.stringContaining('404'),
+			failedAt: expect.any(String),
+		});
+		expect(JSON.parse(stored.payload as string)).toEqual({ orderId: 'ORD-2001', total: 99.5, currency: 'EUR' });
+
+		// The receiver is back: the replay delivers the order once, with the key of the first attempt, and deletes the row.
+		await setPublished(receiver, true);
+		expect((await send('replay')).status).toBe(200);
+		const replayed = await replayOutcome(sender, 2);
+		expect(replayed).toMatchObject({ delivery: { status: 'delivered', idempotencyKey: key }, response: { body: { received: true } } });
+		expect(replayed.response.body).not.toHaveProperty('duplicate');
+		const [received] = await n8n.waitForExecutions(receiver, 1);
+		const [order] = (await n8n.executionData(received.id)).nodes['Order System'][0].outputs[0];
+		expect(order).toMatchObject({
+			body: { orderId: 'ORD-2001', total: 99.5, currency: 'EUR' },
+			headers: { 'idempotency-key': key },
+			meta: { eventId: key },
+		});
+		expect(await rowsOf(table)).toEqual([]);
+
+		// The same row again, as if the answer had been lost or n8n had stopped before deleting it:
+		// the receiver recognises the key, answers 200 with a duplicate flag and starts nothing.
+		await n8n.rest(`projects/${table.projectId}/data-tables/${table.id}/insert`, {
+			method: 'POST',
+			body: JSON.stringify({ data: [{ ...withoutSystemColumns(stored), reason: 'answer lost' }] }),
+		});
+		expect((await send('replay')).status).toBe(200);
+		const repeated = await replayOutcome(sender, 3);
+		expect(repeated).toMatchObject({
+			delivery: { status: 'delivered', idempotencyKey: key },
+			response: { body: { received: true, duplicate: true } },
+		});
+		await new Promise((resolve) => setTimeout(resolve, 1000));
+		expect(await n8n.executions(receiver)).toHaveLength(1);
+		expect(await rowsOf(table)).toEqual([]);
 	});
 
 	it('wrong secrets are refused and start nothing', async () => {
