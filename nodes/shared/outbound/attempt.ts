@@ -19,7 +19,7 @@ import { request, toTransportError } from './transport';
 export interface AttemptContext extends RecordContext {
 	env: ProxyEnv;
 	queue: DeliveryQueue;
-	guard?: EndpointGuard;
+	guard: EndpointGuard;
 }
 
 const DEFAULT_HEADERS = { 'User-Agent': 'n8n-nodes-crm-webhooks', Accept: 'application/json, application/xml;q=0.9, */*;q=0.8' };
@@ -28,7 +28,7 @@ const DEFAULT_HEADERS = { 'User-Agent': 'n8n-nodes-crm-webhooks', Accept: 'appli
 export async function attemptDelivery(context: AttemptContext, state: JobState): Promise<DeliveryResult | undefined> {
 	const { record, outcome } = await send(context, state);
 	state.attempts.push(record);
-	const recording = context.guard?.record(state.job.url.origin, outcome, state.probe === true, context.options.policy.maxDelayMs);
+	const recording = context.guard.record(state.job.url.origin, outcome, state.probe === true, context.options.policy.maxDelayMs);
 	if (recording) await recording;
 	state.probe = false;
 	const decision = decide(context.options.policy, record.number, outcome, context.options.random);

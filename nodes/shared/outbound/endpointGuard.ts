@@ -36,6 +36,9 @@ interface CircuitEntry {
 
 type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
 
+/** The admission of an attempt that nothing holds back (shared, never changed). */
+const GO_AT_ONCE: Admission = Object.freeze({ go: true, probe: false, waitedMs: 0 });
+
 /** Loops are bounded: a probe that keeps being handed on cannot hold a worker forever. */
 const MAX_GATE_CHECKS = 1_000;
 
@@ -53,6 +56,11 @@ export class EndpointGuard {
 		if (protection.rate) this.limiter = new EndpointLimiter(protection.rate.store, protection.rate.intervalMs, now);
 	}
 
+	/** Whether there is anything to guard: a rate limit or a breaker. */
+	get protects(): boolean {
+		return this.limiter !== undefined || this.protection.circuit !== undefined;
+	}
+
 	get whenOpen() {
 		return this.protection.circuit?.settings.whenOpen;
 	}
@@ -64,6 +72,7 @@ export class EndpointGuard {
 	admit(origin: string, signal?: AbortSignal): Admission | Promise<Admission> {
 		if (this.protection.circuit) return this.admitThroughCircuit(origin, signal);
 		const waited = this.turn(origin, signal);
+		if (waited === 0) return GO_AT_ONCE;
 		return typeof waited === 'number'
 			? { go: true, probe: false, waitedMs: waited }
 			: waited.then((waitedMs) => ({ go: true, probe: false, waitedMs }));

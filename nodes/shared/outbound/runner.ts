@@ -59,9 +59,15 @@ type Sleep = NonNullable<RunnerOptions['sleep']>;
 export async function runDeliveries(jobs: readonly PreparedJob[], options: RunnerOptions): Promise<DeliveryResult[]> {
 	const now = options.now ?? Date.now;
 	const sleep = options.sleep ?? realSleep;
-	const context: AttemptContext = { options, now, env: options.env ?? proxyEnvironment(), queue: new DeliveryQueue(now) };
-	// A probe holds its claim for the request's whole timeout, plus a margin for the answer's handling.
-	if (options.endpoints) context.guard = new EndpointGuard(options.endpoints, now, sleep, options.timeoutMs + 5_000);
+	const context: AttemptContext = {
+		options,
+		now,
+		env: options.env ?? proxyEnvironment(),
+		queue: new DeliveryQueue(now),
+		// One path for every run: without a rate limit or breaker the guard lets everything through at once.
+		// A probe holds its claim for the request's whole timeout, plus a margin for the answer's handling.
+		guard: new EndpointGuard(options.endpoints ?? {}, now, sleep, options.timeoutMs + 5_000),
+	};
 	if ((options.initialDelayMs ?? 0) > 0 && jobs.some((job) => isInvalidJob(job) || !job.resume)) {
 		await sleep(options.initialDelayMs as number, options.signal);
 	}
@@ -72,7 +78,7 @@ export async function runDeliveries(jobs: readonly PreparedJob[], options: Runne
 	context.queue.keepDeferredDurable(results, options.policy.retryLaterThresholdMs);
 	// A cancelled execution leaves jobs unfinished; they end like any other, with the attempts they made.
 	for (const state of states) results[state.index] ??= finish(context, state, 'failed', explainError('ERR_ABORTED'));
-	if (context.guard) await showEndpointState(context.guard, states, results);
+	if (context.guard.protects) await showEndpointState(context.guard, states, results);
 	return results;
 }
 
@@ -95,7 +101,7 @@ async function showEndpointState(guard: EndpointGuard, states: JobState[], resul
 
 /** An item the open circuit does not let through: Retry Later until the probe time, or Failed, as the node says. */
 function refuse(context: AttemptContext, state: JobState, circuit: CircuitState): DeliveryResult {
-	const whenOpen = context.guard?.whenOpen ?? 'retryLater';
+	const whenOpen = context.guard.whenOpen ?? 'retryLater';
 	const error = { code: 'ERR_CIRCUIT_OPEN', message: refusalMessage(state.job.url.origin, circuit, whenOpen) };
 	if (whenOpen === 'failed') return finish(context, state, 'failed', error);
 	context.queue.defer(state);
@@ -168,23 +174,23 @@ async function work(context: AttemptContext, sleep: Sleep, results: DeliveryResu
 
 async function step(context: AttemptContext, state: JobState): Promise<DeliveryResult | undefined> {
 	const { guard } = context;
-	const origin = guard ? state.job.url.origin : '';
-	let admission: Admission | Error | undefined;
+	const origin = state.job.url.origin;
+	let admission: Admission | Error;
 	try {
-		admission = guard ? await guard.admit(origin, context.options.signal) : undefined;
+		admission = await guard.admit(origin, context.options.signal);
 	} catch (error) {
 		admission = error as Error;
 	}
 	try {
 		if (admission instanceof Error) throw admission;
-		if (admission && !admission.go) return refuse(context, state, admission.circuit);
-		if (admission?.waitedMs) state.rateLimitWaitMs = (state.rateLimitWaitMs ?? 0) + admission.waitedMs;
-		state.probe = admission?.probe === true;
+		if (!admission.go) return refuse(context, state, admission.circuit);
+		if (admission.waitedMs) state.rateLimitWaitMs = (state.rateLimitWaitMs ?? 0) + admission.waitedMs;
+		state.probe = admission.probe;
 		return await attemptDelivery(context, state);
 	} catch (error) {
 		return finish(context, state, 'failed', { code: 'ERR_INTERNAL', message: `Unexpected error: ${(error as Error).message}` });
 	} finally {
 		// Only a probe holds anything to give back.
-		if (guard && admission && !(admission instanceof Error) && admission.go && admission.probe) await guard.release(origin, admission);
+		if (!(admission instanceof Error) && admission.go && admission.probe) await guard.release(origin, admission);
 	}
 }

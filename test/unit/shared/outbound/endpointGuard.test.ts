@@ -26,7 +26,17 @@ describe('EndpointGuard', () => {
 		const time = clock();
 		const guard = new EndpointGuard({ rate: { store: new ProcessRateStore(time.now), intervalMs: 10 } }, time.now, time.sleep, 5_000);
 		expect(guard.admit(ORIGIN)).toEqual({ go: true, probe: false, waitedMs: 0 });
+		expect(guard.protects).toBe(true);
 		expect(guard.record(ORIGIN, ok, false, 60_000)).toBeUndefined();
+	});
+
+	it('without a rate limit or breaker, protects nothing and lets every attempt go at once', () => {
+		const time = clock();
+		const guard = new EndpointGuard({}, time.now, time.sleep, 5_000);
+		expect(guard.protects).toBe(false);
+		for (let attempt = 0; attempt < 3; attempt++) expect(guard.admit(ORIGIN)).toEqual({ go: true, probe: false, waitedMs: 0 });
+		expect(guard.record(ORIGIN, down, false, 60_000)).toBeUndefined();
+		expect(time.slept).toEqual([]);
 	});
 
 	it('with a rate limit alone, a turn to wait for resolves with the wait', async () => {
