@@ -25,6 +25,7 @@ import * as runtime from '../test/n8n/runtime.js';
 import { waitForWebhooks, webhookPaths } from './lib/n8nBench';
 import { startReceiver } from './lib/receiver';
 import type { Row, Section } from './lib/report';
+import { buildShippedCode } from './lib/shipped';
 import { machineMeta, renderTable, writeResults } from './lib/report';
 import { chainSection } from './sections/chain';
 import type { EngineName } from './sections/chainSetup';
@@ -135,7 +136,8 @@ async function main() {
 	});
 	try {
 		if (only.has('handler')) {
-			console.error(`[bench] handler cost (no n8n) … ${elapsed(started)}`);
+			console.error(`[bench] handler cost (no n8n, the built package) … ${elapsed(started)}`);
+			buildShippedCode();
 			sections.handler = await handlerSection();
 		}
 

@@ -14,10 +14,10 @@ import path from 'node:path';
 import type { IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 import { Parser } from 'xml2js';
 
-// The node class's webhook() is exactly withoutThrowing(handleCrmWebhook); its module name would resolve to the .node.json codex here.
-import { handleCrmWebhook } from '../../nodes/CrmEventTrigger/handler';
-import { withoutThrowing } from '../../nodes/shared/n8n/inboundWebhook';
+import type * as CrmHandler from '../../nodes/CrmEventTrigger/handler';
+import type * as InboundWebhook from '../../nodes/shared/n8n/inboundWebhook';
 import type { Row, Section } from '../lib/report';
+import { shipped } from '../lib/shipped';
 import { formatNumber, median, round } from '../lib/stats';
 import { HMAC_SECRET } from '../workflows';
 import { xmlParseRows } from './xmlParse';
@@ -177,7 +177,14 @@ const cases = (count: number): Case[] => [
 ];
 
 const noop = () => undefined;
-const webhook = async (context: IWebhookFunctions) => await withoutThrowing(context, async () => await handleCrmWebhook(context));
+type Webhook = (context: IWebhookFunctions) => Promise<IWebhookResponseData>;
+
+/** The node class's webhook(), which is exactly withoutThrowing(handleCrmWebhook), from the built package. */
+function shippedWebhook(): Webhook {
+	const { handleCrmWebhook } = shipped<typeof CrmHandler>('nodes/CrmEventTrigger/handler');
+	const { withoutThrowing } = shipped<typeof InboundWebhook>('nodes/shared/n8n/inboundWebhook');
+	return async (context) => await withoutThrowing(context, async () => await handleCrmWebhook(context));
+}
 
 /** n8n's webhook context, reduced to what the trigger reads; `load` swaps in the next request. */
 function fakeContext(setup: Case) {
@@ -218,6 +225,7 @@ function fakeContext(setup: Case) {
 }
 
 async function runOurs(
+	webhook: Webhook,
 	setup: Case,
 	fake: ReturnType<typeof fakeContext>,
 	headers: Array<Record<string, string>>,
@@ -244,7 +252,8 @@ async function runBaseline(setup: Case, headers: Array<Record<string, string>>):
 
 export async function handlerSection(): Promise<Section> {
 	const rows: Row[] = [];
-	const details: Record<string, unknown> = { iterationsPerRound: ITERATIONS, rounds: ROUNDS };
+	const details: Record<string, unknown> = { iterationsPerRound: ITERATIONS, rounds: ROUNDS, code: 'dist/ (the built package)' };
+	const webhook = shippedWebhook();
 	for (const [index, setup] of cases(ITERATIONS).entries()) {
 		const fake = fakeContext(setup);
 		const headers = setup.bodies.map((body) => setup.headers(body));
@@ -253,8 +262,8 @@ export async function handlerSection(): Promise<Section> {
 		// Round 0 warms up (and checks the output); it is not counted.
 		for (let round = 0; round <= ROUNDS; round++) {
 			const first = round % 2 === 0;
-			const a = first ? await runOurs(setup, fake, headers, round) : await runBaseline(setup, headers);
-			const b = first ? await runBaseline(setup, headers) : await runOurs(setup, fake, headers, round);
+			const a = first ? await runOurs(webhook, setup, fake, headers, round) : await runBaseline(setup, headers);
+			const b = first ? await runBaseline(setup, headers) : await runOurs(webhook, setup, fake, headers, round);
 			if (round === 0) continue;
 			ours.push(first ? a : b);
 			baseline.push(first ? b : a);
