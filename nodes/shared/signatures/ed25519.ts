@@ -33,6 +33,47 @@ function keyBytes(key: string, prefix: string, lengths: readonly number[], what:
 
 const rawPublicKey = (key: KeyObject) => Buffer.from(key.export({ format: 'jwk' }).x as string, 'base64url');
 
+/**
+ * The encodings of the curve's small-order points (libsodium's blacklist, sign bit cleared). Such a "public key"
+ * verifies one fixed signature over any message, so a key equal to one of them would let anyone sign.
+ */
+const SMALL_ORDER_POINTS = [
+	'0000000000000000000000000000000000000000000000000000000000000000',
+	'0100000000000000000000000000000000000000000000000000000000000000',
+	'26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05',
+	'c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a',
+	'ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f',
+	'edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f',
+	'eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f',
+].map((hex) => Buffer.from(hex, 'hex'));
+/** 2^255 - 19, little-endian: an encoded y at or above it is not canonical. */
+const FIELD_PRIME = Buffer.from('edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f', 'hex');
+
+const lessThanLittleEndian = (a: Buffer, b: Buffer) => {
+	for (let index = a.length - 1; index >= 0; index--) if (a[index] !== b[index]) return a[index] < b[index];
+	return false;
+};
+
+/**
+ * Throws when a raw 32-byte Ed25519 public key is a small-order point or not canonical: a key no honest
+ * sender has, and one that would accept forged signatures. Every Ed25519 key the triggers accept passes here.
+ */
+export function assertUsableEd25519PublicKey(raw: Buffer): void {
+	const y = Buffer.from(raw);
+	y[31] &= 0x7f;
+	if (raw.length !== 32 || SMALL_ORDER_POINTS.some((point) => point.equals(y)) || !lessThanLittleEndian(y, FIELD_PRIME)) {
+		throw new Error(
+			'This Ed25519 public key is a weak (small-order or non-canonical) key that would accept forged signatures; use the sender’s real key',
+		);
+	}
+}
+
+/** The public key of an Ed25519 KeyObject, checked with assertUsableEd25519PublicKey. */
+export function checkedEd25519PublicKey(key: KeyObject): KeyObject {
+	if (key.asymmetricKeyType === 'ed25519') assertUsableEd25519PublicKey(rawPublicKey(key));
+	return key;
+}
+
 const privateKeys = new BoundedCache<string, KeyObject>(MAX_CACHED_KEYS);
 const publicKeys = new BoundedCache<string, KeyObject>(MAX_CACHED_KEYS);
 
@@ -52,6 +93,7 @@ function verifyingKeyOf(key: string): KeyObject {
 	return publicKeys.getOrCreate(key, () => {
 		if (isEd25519SecretKey(key)) return createPublicKey(privateKeyOf(key));
 		const raw = keyBytes(key, ED25519_PUBLIC_KEY_PREFIX, [32], 'public key');
+		assertUsableEd25519PublicKey(raw);
 		return createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: raw.toString('base64url') }, format: 'jwk' });
 	});
 }
@@ -69,9 +111,19 @@ export function signEd25519(secretKey: string, content: Buffer): string {
 	return cryptoSign(null, content, privateKeyOf(secretKey)).toString('base64');
 }
 
-/** Whether `signature` (base64) is the Ed25519 signature of `content` under `key` (`whpk_`, or a `whsk_`'s public half). */
+/**
+ * Whether `signature` (base64) is the Ed25519 signature of `content` under `key` (`whpk_`, or a `whsk_`'s public
+ * half). A key that cannot be used verifies nothing, so the other configured keys are still tried.
+ */
 export function verifyEd25519(key: string, content: Buffer, signature: string): boolean {
 	if (!BASE64.test(signature)) return false;
 	const bytes = Buffer.from(signature, 'base64');
-	return bytes.length === SIGNATURE_BYTES && cryptoVerify(null, content, verifyingKeyOf(key), bytes);
+	if (bytes.length !== SIGNATURE_BYTES) return false;
+	let verifyingKey: KeyObject;
+	try {
+		verifyingKey = verifyingKeyOf(key);
+	} catch {
+		return false;
+	}
+	return cryptoVerify(null, content, verifyingKey, bytes);
 }

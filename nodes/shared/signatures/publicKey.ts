@@ -2,6 +2,7 @@ import { createPublicKey, verify as cryptoVerify } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 
 import { BoundedCache } from '../boundedCache';
+import { checkedEd25519PublicKey } from './ed25519';
 import type { HeaderBag, VerificationResult } from './types';
 import { fail, isFailure, signatureHeader } from './types';
 
@@ -24,7 +25,9 @@ const keyCache = new BoundedCache<string, KeyObject>(16);
 
 const loadKey = (text: string): KeyObject =>
 	keyCache.getOrCreate(text, () =>
-		text.includes('BEGIN') ? createPublicKey(text) : createPublicKey({ key: Buffer.from(text, 'base64'), format: 'der', type: 'spki' }),
+		checkedEd25519PublicKey(
+			text.includes('BEGIN') ? createPublicKey(text) : createPublicKey({ key: Buffer.from(text, 'base64'), format: 'der', type: 'spki' }),
+		),
 	);
 
 export function verifyPublicKeySignature(scheme: PublicKeyScheme, headers: HeaderBag, rawBody: Buffer): VerificationResult {

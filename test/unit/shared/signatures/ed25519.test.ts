@@ -1,6 +1,12 @@
-import { sign, verify } from 'node:crypto';
+import { createPublicKey, sign, verify } from 'node:crypto';
 
-import { checkEd25519Key, isEd25519Key, signEd25519, verifyEd25519 } from '../../../../nodes/shared/signatures/ed25519';
+import {
+	checkedEd25519PublicKey,
+	checkEd25519Key,
+	isEd25519Key,
+	signEd25519,
+	verifyEd25519,
+} from '../../../../nodes/shared/signatures/ed25519';
 import { SIGNET_VECTOR, standardWebhooksKeyPair } from './ed25519Keys';
 
 describe('Standard Webhooks Ed25519 keys (v1a)', () => {
@@ -62,5 +68,39 @@ describe('Standard Webhooks Ed25519 keys (v1a)', () => {
 			true,
 			false,
 		]);
+	});
+	// libsodium's small-order encodings: each verifies one fixed signature over any message.
+	const WEAK_KEYS = [
+		'0000000000000000000000000000000000000000000000000000000000000000',
+		'0100000000000000000000000000000000000000000000000000000000000000',
+		'26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05',
+		'c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a',
+		'ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f',
+		'0000000000000000000000000000000000000000000000000000000000000080',
+	];
+
+	it.each(WEAK_KEYS)('refuses the small-order public key %s, and the forged signature it would accept', (hex) => {
+		const key = `whpk_${Buffer.from(hex, 'hex').toString('base64')}`;
+		expect(() => checkEd25519Key(key)).toThrow(/weak \(small-order or non-canonical\)/);
+		// R = the identity point, S = 0: what a small-order key accepts for every message.
+		const forged = Buffer.concat([Buffer.from('01', 'hex'), Buffer.alloc(63)]).toString('base64');
+		expect(verifyEd25519(key, Buffer.from('{"forged":true}'), forged)).toBe(false);
+	});
+
+	it('refuses a non-canonical public key (y at or above the field prime)', () => {
+		const key = `whpk_${Buffer.from('f0ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f', 'hex').toString('base64')}`;
+		expect(() => checkEd25519Key(key)).toThrow(/weak/);
+	});
+
+	it('refuses a weak key given as an SPKI public key (HighLevel-style PEM/DER) and accepts a real one', () => {
+		const spki = (raw: Buffer) =>
+			createPublicKey({ key: Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), raw]), format: 'der', type: 'spki' });
+		expect(() => checkedEd25519PublicKey(spki(Buffer.alloc(32)))).toThrow(/weak/);
+		const real = standardWebhooksKeyPair().publicKey;
+		expect(checkedEd25519PublicKey(real)).toBe(real);
+	});
+
+	it('a key that cannot be read verifies nothing instead of throwing, so the next key is still tried', () => {
+		expect(verifyEd25519('whpk_bm90LWEta2V5', Buffer.from('x'), Buffer.alloc(64).toString('base64'))).toBe(false);
 	});
 });
