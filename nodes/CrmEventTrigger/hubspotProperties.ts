@@ -10,17 +10,18 @@ export const hubspotProperties: INodeProperties[] = [
 		type: 'options',
 		options: [
 			{
-				name: 'As HubSpot Sends Them',
-				value: 'any',
-				description: 'X-HubSpot-Signature-v3 when the request carries it; otherwise v2 or v1 as X-HubSpot-Signature-Version says',
-			},
-			{
 				name: 'V3 Only',
 				value: 'v3',
-				description: 'Refuse requests without X-HubSpot-Signature-v3: v2 and v1 sign no time, so a copied request could be replayed',
+				description: 'Refuse requests without X-HubSpot-Signature-v3, which HubSpot sends on every webhook today',
+			},
+			{
+				name: 'Also V2 and V1 (Older Apps)',
+				value: 'any',
+				description:
+					'X-HubSpot-Signature-v3 when the request carries it; otherwise v2 or v1 as X-HubSpot-Signature-Version says. They sign no time: a copied request stays valid, and only deduplication stops it.',
 			},
 		],
-		default: 'any',
+		default: 'v3',
 		description: 'A request that carries v3 is always judged on v3 alone',
 		...forHubSpot,
 	},
@@ -37,7 +38,8 @@ export const hubspotProperties: INodeProperties[] = [
 			{
 				name: 'Forwarded Headers',
 				value: 'forwarded',
-				description: 'X-Forwarded-Proto and X-Forwarded-Host from a proxy listed in Options › Trusted Proxies, else the Host header',
+				description:
+					'X-Forwarded-Proto and X-Forwarded-Host from a proxy listed in Options › Trusted Proxies; from anyone else, n8n’s Webhook URL',
 			},
 		],
 		default: 'webhookUrl',

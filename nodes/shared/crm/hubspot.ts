@@ -91,7 +91,7 @@ function normalise(input: NormaliseInput): NormaliseResult {
 
 const secretVerification: SecretVerification = {
 	verify: ({ headers, rawBody, settings, options, secrets, request }) =>
-		verifyHubSpot({ ...request, headers, rawBody }, secrets, settings.hubspotSignatureVersions ?? 'any', options),
+		verifyHubSpot({ ...request, headers, rawBody }, secrets, settings.hubspotSignatureVersions ?? 'v3', options),
 	signatureHeaders: [V3_HEADER.toLowerCase(), LEGACY_HEADER.toLowerCase()],
 	signsUrl: true,
 };

@@ -22,7 +22,8 @@ function headerText(headers: ReturnType<typeof headerBagOf>, name: string): stri
 
 /**
  * X-Forwarded-Proto and X-Forwarded-Host count only from a direct peer in `trustedProxies` (the node's
- * Options › Trusted Proxies, the rule X-Forwarded-For follows too): anyone else could name any host.
+ * Options › Trusted Proxies, the rule X-Forwarded-For follows too): anyone else could name any host, so its
+ * request is checked against n8n's Webhook URL instead, never against its Host header.
  * n8n's own N8N_PROXY_HOPS only sets Express's `trust proxy` for its IP logging and is not read here.
  */
 export function requestLineOf(context: IWebhookFunctions, source: PublicUrlSource, trustedProxies: readonly IpRange[]): RequestLine {
@@ -30,17 +31,19 @@ export function requestLineOf(context: IWebhookFunctions, source: PublicUrlSourc
 	const headers = headerBagOf(req);
 	const peer = parseAddress(req.socket?.remoteAddress);
 	const trusted = source === 'forwarded' && peer !== undefined && inRanges(peer, trustedProxies);
+	// A peer that is not a trusted proxy could name any host: its request is judged against n8n's own Webhook URL.
+	const effective: PublicUrlSource = trusted ? 'forwarded' : 'webhookUrl';
 	const url = publicRequestUrl(
 		{
 			target: req.originalUrl ?? req.url ?? '',
-			webhookUrl: source === 'webhookUrl' ? context.getNodeWebhookUrl('default') : undefined,
+			webhookUrl: effective === 'webhookUrl' ? context.getNodeWebhookUrl('default') : undefined,
 			host: headerText(headers, 'host'),
 			encrypted: (req.socket as TLSSocket | undefined)?.encrypted === true,
 			...(trusted
 				? { forwardedProto: headerText(headers, 'x-forwarded-proto'), forwardedHost: headerText(headers, 'x-forwarded-host') }
 				: {}),
 		},
-		source,
+		effective,
 	);
 	return { method: (req.method ?? 'POST').toUpperCase(), url };
 }

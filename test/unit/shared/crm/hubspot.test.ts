@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { Readable } from 'node:stream';
 
 import { crmAuthenticator, crmProfile, crmSecretHeaders } from '../../../../nodes/shared/crm';
@@ -94,6 +94,24 @@ describe('HubSpot profile', () => {
 			)({ headers: v3Headers(PUBLIC_URL, documented, now), query: {}, rawBody: documented }, options),
 		).toMatchObject({ valid: false });
 		expect(crmSecretHeaders(hubspot, 'signingSecret', credential)).toEqual(['x-hubspot-signature-v3', 'x-hubspot-signature']);
+	});
+	it('refuses a v1 signature unless older versions are allowed: v1 signs no time, so a captured copy stays valid', () => {
+		const now = RECEIVED_AT.getTime();
+		const options = { toleranceSeconds: 0, nowSeconds: Math.floor(now / 1000) };
+		// v1: hex SHA-256 of client secret + body, with v3 stripped from a captured delivery.
+		const v1 = {
+			'content-type': 'application/json',
+			'x-hubspot-signature-version': 'v1',
+			'x-hubspot-signature': createHash('sha256').update(`${secret}${documented.toString()}`).digest('hex'),
+		};
+		const authenticate = (settings: Record<string, unknown>) =>
+			crmAuthenticator(hubspot, 'signingSecret', credential, settings, { method: 'POST', url: PUBLIC_URL })(
+				{ headers: v1, query: {}, rawBody: documented },
+				options,
+			);
+		expect(authenticate({})).toMatchObject({ valid: false });
+		expect(authenticate({ hubspotSignatureVersions: 'v3' })).toMatchObject({ valid: false });
+		expect(authenticate({ hubspotSignatureVersions: 'any' })).toMatchObject({ valid: true });
 	});
 });
 

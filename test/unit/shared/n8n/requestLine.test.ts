@@ -27,13 +27,17 @@ describe('requestLineOf', () => {
 		});
 	});
 
-	it('believes X-Forwarded-Proto and X-Forwarded-Host only from a trusted proxy', () => {
+	it('believes X-Forwarded-Proto and X-Forwarded-Host only from a trusted proxy, and never the Host header of anyone else', () => {
 		expect(requestLineOf(contextOf('10.1.2.3', forwarded), 'forwarded', proxies).url).toBe(
 			'https://crm.example.com/webhook/crm-hubspot?a=1',
 		);
-		expect(requestLineOf(contextOf('203.0.113.9', forwarded), 'forwarded', proxies).url).toBe(
-			'http://127.0.0.1:5678/webhook/crm-hubspot?a=1',
+		// Anyone else could name any host, in X-Forwarded-Host or Host: n8n's Webhook URL decides instead.
+		const untrusted = contextOf(
+			'203.0.113.9',
+			{ ...forwarded, host: 'staging.example.com' },
+			'https://n8n.example.org/webhook/crm-hubspot',
 		);
+		expect(requestLineOf(untrusted, 'forwarded', proxies).url).toBe('https://n8n.example.org/webhook/crm-hubspot?a=1');
 		expect(requestLineOf(contextOf('::ffff:10.0.0.7', forwarded), 'forwarded', proxies).url).toBe(
 			'https://crm.example.com/webhook/crm-hubspot?a=1',
 		);
