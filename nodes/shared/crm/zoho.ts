@@ -7,8 +7,19 @@
  * the id is a hash of channel_id, server_time, the notification's ids and the record's id.
  */
 import type { CredentialData } from '../auth';
-import { hasOwn } from '../prototypeKeys';
-import { buildEvent, eventIdOf, eventType, idText, isoTime, isRecord, nameWord, objectKey, objectTypeOf, presentValues } from './events';
+import {
+	buildEvent,
+	derivedEventId,
+	eventIdOf,
+	eventType,
+	idText,
+	isoTime,
+	isRecord,
+	nameWord,
+	objectKey,
+	objectTypeOf,
+	presentValues,
+} from './events';
 import { bodyValue } from './records';
 import { setupSteps } from './setupSteps';
 import type { CrmAuthentication, CrmEventType, CrmProfile, JsonObject, NormaliseInput, NormaliseResult } from './types';
@@ -58,14 +69,19 @@ function eventName(module: string, operation: string): string {
 	return `${object}.${action}`;
 }
 
-/** The entry of a per-record list (`affected_fields: [{"<id>": [...]}]`, `affected_values: [{record_id, values}]`) for one id. */
-function entryFor(list: unknown, id: string): unknown {
-	if (!Array.isArray(list)) return undefined;
+/**
+ * The entries of a per-record list (`affected_fields: [{"<id>": [...]}]`, `affected_values: [{record_id, values}]`)
+ * by record id, read once for the whole notification: a bulk change names thousands of ids.
+ */
+function entriesById(list: unknown): Map<string, unknown> {
+	const entries = new Map<string, unknown>();
+	if (!Array.isArray(list)) return entries;
 	for (const entry of list.filter(isRecord)) {
-		if (hasOwn(entry, id)) return entry[id];
-		if (idText(entry.record_id) === id) return entry.values ?? entry;
+		const recordId = idText(entry.record_id);
+		if (recordId !== null && !entries.has(recordId)) entries.set(recordId, entry.values ?? entry);
+		for (const key of Object.keys(entry)) if (key !== 'record_id' && key !== 'values' && !entries.has(key)) entries.set(key, entry[key]);
 	}
-	return undefined;
+	return entries;
 }
 
 /** The token travels in the body, whatever the credential's Send In and Name say. */
@@ -83,20 +99,23 @@ function normalise(input: NormaliseInput): NormaliseResult {
 	const event = eventName(module, operation);
 	const occurredAt = isoTime(body.server_time);
 	const ids = body.ids.map(idText).filter((id): id is string => id !== null);
+	// The ids are hashed once and counted in the context: each event carrying them all would grow with their square.
+	const idsDigest = derivedEventId('zoho', ids);
+	const [affectedFields, affectedValues] = [entriesById(body.affected_fields), entriesById(body.affected_values)];
 	const context = presentValues({
 		channelId: idText(body.channel_id),
 		module,
 		operation,
 		resourceUri: body.resource_uri,
-		ids,
+		idCount: ids.length,
 		queryParams: isRecord(body.query_params) && Object.keys(body.query_params).length > 0 ? body.query_params : undefined,
 	});
 	return {
 		events: ids.map((id) => {
 			const data: JsonObject = presentValues({
 				id,
-				affectedFields: entryFor(body.affected_fields, id),
-				affectedValues: entryFor(body.affected_values, id),
+				affectedFields: affectedFields.get(id),
+				affectedValues: affectedValues.get(id),
 			});
 			return buildEvent(
 				{
@@ -104,7 +123,7 @@ function normalise(input: NormaliseInput): NormaliseResult {
 					sourceEvent: `${module}.${operation}`,
 					crm: 'zoho',
 					// server_time is the time of the change: the hash is as specific as an id.
-					...eventIdOf(null, occurredAt, 'zoho', idText(body.channel_id), body.server_time, ids, id),
+					...eventIdOf(null, occurredAt, 'zoho', idText(body.channel_id), body.server_time, idsDigest, id),
 					occurredAt,
 					object: { type: objectTypeOf(event), id },
 					data,

@@ -29,7 +29,7 @@ describe('Zoho CRM profile', () => {
 			module: 'Leads',
 			operation: 'update',
 			resourceUri: 'https://www.zohoapis.com/crm/v8/Leads',
-			ids: ['5725767000000524157', '5725767000000524160'],
+			idCount: 2,
 			queryParams: { source: 'n8n' },
 		};
 		expect(events[0]).toEqual({
@@ -46,6 +46,26 @@ describe('Zoho CRM profile', () => {
 		expect(events[0].eventIdSource).toBeUndefined();
 		expect(events[0].eventId).not.toBe(events[1].eventId);
 		expect(JSON.stringify(events)).not.toContain(TOKEN);
+	});
+
+	it('reads a bulk notification of 20,000 ids in one pass: one event each, with its own affected fields and a count in context', () => {
+		const ids = Array.from({ length: 20_000 }, (_, index) => String(5725767000000000000n + BigInt(index)));
+		const bulk = JSON.stringify({
+			server_time: 1733397601234,
+			module: 'Deals',
+			operation: 'update',
+			channel_id: '1000000068001',
+			ids,
+			affected_fields: ids.map((id) => ({ [id]: ['Stage'] })),
+		});
+		const events = eventsOf(zoho.normalise(requestInput(bulk)));
+		expect(events).toHaveLength(20_000);
+		expect(events[19_999]).toMatchObject({
+			object: { id: ids[19_999] },
+			data: { affectedFields: ['Stage'] },
+			context: { idCount: 20_000 },
+		});
+		expect(new Set(events.map((event) => event.eventId)).size).toBe(20_000);
 	});
 
 	it('derives the event id from channel_id, server_time and ids: a retry repeats it, another change does not', () => {
