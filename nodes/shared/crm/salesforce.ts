@@ -189,7 +189,7 @@ export const salesforce: CrmProfile = {
 			'Leave Send Session ID unticked unless your workflow calls Salesforce back; the session ID never reaches the output.',
 			'Send the message from a record-triggered flow (Action: Outbound Message) or a workflow rule that fires on the changes you want.',
 			'Copy your organization ID from Setup > Company Information (Salesforce.com Organization ID, 15 or 18 characters) into Organization ID below.',
-			"Optional: paste Salesforce's published IP ranges (help article 'Salesforce IP Addresses and Domains to Allow') into Options > IP Allowlist.",
+			"Recommended: paste Salesforce's published IP ranges (help article 'Salesforce IP Addresses and Domains to Allow') into Options > IP Allowlist. The organization ID is not a secret (it appears in Web-to-Lead forms) and outbound messages are not signed, so the allowlist and an unguessable Path (the default) are what keep others from posting here.",
 			'Publish the workflow.',
 		],
 		'Each notification becomes one item and is acknowledged with the SOAP Ack Salesforce waits for; a redelivered notification is acknowledged and starts nothing.',
