@@ -38,9 +38,10 @@ const DECODED = new Map(
 	}),
 );
 
+const ENCODED = new RegExp(`%(${[...DECODED.keys()].join('|')})`, 'gi');
+
 /** The URI as HubSpot signs it for v3. */
-export const signedUri = (uri: string): string =>
-	uri.replace(/%(3A|2F|3F|40|21|24|27|28|29|2A|2C|3B)/gi, (match, hex: string) => DECODED.get(hex.toUpperCase()) ?? match);
+export const signedUri = (uri: string): string => uri.replace(ENCODED, (match, hex: string) => DECODED.get(hex.toUpperCase()) ?? match);
 
 export function signV3(secret: string, method: string, uri: string, body: Buffer, timestamp: string): string {
 	return createHmac('sha256', secret)
