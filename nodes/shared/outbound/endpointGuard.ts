@@ -61,6 +61,10 @@ export class EndpointGuard {
 		return this.limiter !== undefined || this.protection.circuit !== undefined;
 	}
 
+	get hasBreaker(): boolean {
+		return this.protection.circuit !== undefined;
+	}
+
 	get whenOpen() {
 		return this.protection.circuit?.settings.whenOpen;
 	}
@@ -72,10 +76,8 @@ export class EndpointGuard {
 	admit(origin: string, signal?: AbortSignal): Admission | Promise<Admission> {
 		if (this.protection.circuit) return this.admitThroughCircuit(origin, signal);
 		const waited = this.turn(origin, signal);
-		if (waited === 0) return GO_AT_ONCE;
-		return typeof waited === 'number'
-			? { go: true, probe: false, waitedMs: waited }
-			: waited.then((waitedMs) => ({ go: true, probe: false, waitedMs }));
+		// A plain number is a turn free now (waitForTurn answers a wait with a promise).
+		return typeof waited === 'number' ? GO_AT_ONCE : waited.then((waitedMs) => ({ go: true, probe: false, waitedMs }));
 	}
 
 	private async admitThroughCircuit(origin: string, signal?: AbortSignal): Promise<Admission> {

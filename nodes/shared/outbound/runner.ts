@@ -90,8 +90,7 @@ async function showEndpointState(guard: EndpointGuard, states: JobState[], resul
 		const delivery = results[state.index]?.delivery;
 		if (!delivery) continue;
 		if (state.rateLimitWaitMs) delivery.rateLimitWaitMs = Math.round(state.rateLimitWaitMs);
-		// Without a breaker there is no circuit to show.
-		if (guard.whenOpen === undefined) continue;
+		if (!guard.hasBreaker) continue;
 		const origin = state.job.url.origin;
 		if (!circuits.has(origin)) circuits.set(origin, await guard.snapshot(origin));
 		const circuit = circuits.get(origin);
