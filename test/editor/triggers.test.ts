@@ -153,14 +153,20 @@ describe('The Inbound Webhook Trigger signature presets', () => {
 describe('The node panel', () => {
 	/** Opens the node panel on an empty workflow and searches. */
 	async function search(text: string): Promise<void> {
-		await editor.page.goto(`${n8n.baseUrl}/workflow/new`, { waitUntil: 'networkidle' });
-		await editor.page.waitForTimeout(1000);
+		// Waits for the elements it uses rather than for the network to go quiet: the editor keeps polling.
+		await editor.page.goto(`${n8n.baseUrl}/workflow/new`, { waitUntil: 'domcontentloaded' });
 		await step('open-node-creator', async () => {
 			await editor.page.locator('[data-test-id="canvas-add-button"], [data-test-id="canvas-plus-button"]').first().click();
 			await editor.page.locator('[data-test-id="node-creator-search-bar"]').first().waitFor();
 		});
 		await editor.page.locator('[data-test-id="node-creator-search-bar"]').first().fill(text);
-		await editor.page.waitForTimeout(800);
+		// The list filters as one types; let it settle on the trigger (a missing one fails the assertion below).
+		await editor.page
+			.locator('[data-test-id="node-creator-item-name"]', { hasText: 'CRM Event' })
+			.first()
+			.waitFor({ timeout: 10_000 })
+			.catch(() => undefined);
+		await editor.page.waitForTimeout(200);
 	}
 
 	const itemNames = async () =>
@@ -194,8 +200,8 @@ describe('The node panel', () => {
 		await step(`action-${crm}`, async () => await action.waitFor());
 		if (crm === 'Vtiger') await editor.screenshot(path.join(SCREENSHOT_DIR, 'node-creator-actions.png'));
 		await action.click();
-		await step(`added-${crm}`, async () => await ndv().waitFor());
-		await editor.page.waitForTimeout(800);
+		await step(`added-${crm}`, async () => await ndv().locator('[data-test-id="parameter-input-crm"] input').first().waitFor());
+		await editor.page.waitForTimeout(200);
 		const selected = await ndv().locator('[data-test-id="parameter-input-crm"] input').first().inputValue();
 		expect(selected).toBe(crm);
 		// Every setup notice is numbered steps on lines of their own, not a wall of text with markup showing.
