@@ -149,33 +149,26 @@ export function webhookWorkflow(id: string, path: string): WorkflowJson {
 	return triggered(id, webhookNode(path));
 }
 
+/** n8n's IF node (2.2) with one strict, case-sensitive string condition: left equals right. */
+const ifEqualsNode = (name: string, leftValue: string, rightValue: string) =>
+	coreNode('if', {
+		name,
+		typeVersion: 2.2,
+		parameters: {
+			conditions: {
+				options: { caseSensitive: true, leftValue: '', typeValidation: 'strict', version: 2 },
+				conditions: [{ id: randomUUID(), leftValue, rightValue, operator: { type: 'string', operation: 'equals' } }],
+				combinator: 'and',
+			},
+			options: {},
+		},
+	});
+
 /** n8n's usual way to drop an event: a Webhook node and an IF node that lets only opportunity.won through. */
 export function webhookIfWorkflow(id: string, path: string): WorkflowJson {
 	return workflow(
 		id,
-		[
-			webhookNode(path),
-			coreNode('if', {
-				name: 'Wanted?',
-				typeVersion: 2.2,
-				parameters: {
-					conditions: {
-						options: { caseSensitive: true, leftValue: '', typeValidation: 'strict', version: 2 },
-						conditions: [
-							{
-								id: randomUUID(),
-								leftValue: '={{ $json.body.type }}',
-								rightValue: 'opportunity.won',
-								operator: { type: 'string', operation: 'equals' },
-							},
-						],
-						combinator: 'and',
-					},
-					options: {},
-				},
-			}),
-			done(),
-		],
+		[webhookNode(path), ifEqualsNode('Wanted?', '={{ $json.body.type }}', 'opportunity.won'), done()],
 		[
 			['Webhook', 'Wanted?'],
 			['Wanted?', 'Done', 0],
@@ -230,25 +223,7 @@ export function handBuiltChainWorkflow(id: string, path: string): WorkflowJson {
 				},
 				credentials: { crypto: { id: 'benchCrypto00001', name: 'Bench Crypto' } },
 			}),
-			coreNode('if', {
-				name: 'Signature OK?',
-				typeVersion: 2.2,
-				parameters: {
-					conditions: {
-						options: { caseSensitive: true, leftValue: '', typeValidation: 'strict', version: 2 },
-						conditions: [
-							{
-								id: randomUUID(),
-								leftValue: '={{ $json.computedSignature }}',
-								rightValue: '={{ $json.headers["x-webhook-signature"] }}',
-								operator: { type: 'string', operation: 'equals' },
-							},
-						],
-						combinator: 'and',
-					},
-					options: {},
-				},
-			}),
+			ifEqualsNode('Signature OK?', '={{ $json.computedSignature }}', '={{ $json.headers["x-webhook-signature"] }}'),
 			coreNode('removeDuplicates', {
 				name: 'New Event?',
 				typeVersion: 2,

@@ -1,6 +1,7 @@
 /** The workflows, settings and events shared by the chain comparison and its correctness trials. */
 import { createHmac, randomUUID } from 'node:crypto';
 
+import { SAMPLES } from '../../examples/send-example-events';
 import type { WorkflowJson } from '../../test/n8n/harness';
 import type { LoadRequest } from '../lib/loadClient';
 import { basicAuthWebhookWorkflow, handBuiltChainWorkflow, HMAC_SECRET, inboundWorkflow, webhookWorkflow } from '../workflows';
@@ -43,24 +44,10 @@ export function chainWorkflows(): Record<keyof typeof CHAIN_PATHS, WorkflowJson>
 
 const EVENT_BYTES = 1024;
 
-/** A SalesOS-shaped event of exactly 1 KB with the given id. */
+/** The examples' SalesOS event (examples/send-example-events.js), padded to exactly 1 KB, with the given id. */
 export function event(id = `evt_${randomUUID()}`): string {
-	const shape = (notes: string) =>
-		JSON.stringify({
-			id,
-			type: 'opportunity.won',
-			timestamp: new Date().toISOString(),
-			organizationId: 'org_xyz789',
-			data: {
-				id: 'opp_9d1e77',
-				name: 'Acme Corp - Annual Plan',
-				amount: 48000,
-				currency: 'USD',
-				stage: 'CLOSED_WON',
-				ownerId: 'usr_51c0de',
-				notes,
-			},
-		});
+	const sample = SAMPLES.salesos;
+	const shape = (notes: string) => JSON.stringify({ ...sample, id, timestamp: new Date().toISOString(), data: { ...sample.data, notes } });
 	return shape('x'.repeat(Math.max(0, EVENT_BYTES - shape('').length)));
 }
 

@@ -6,15 +6,14 @@
  * Rounds alternate between the three, closed loop at c10, and each phase waits until every
  * execution has finished, so the rate counts finished executions, not answers.
  */
-import { createHmac, randomUUID } from 'node:crypto';
-
 import type { CredentialJson, TestN8n } from '../../test/n8n/harness';
 import type { QueueN8n } from '../../test/queue/harness';
 import type { LoadRequest } from '../lib/loadClient';
 import { waitForWebhooks } from '../lib/n8nBench';
 import type { Row, Section } from '../lib/report';
 import { alternate, formatNumber, medianOf, round } from '../lib/stats';
-import { HMAC_SECRET, inboundWorkflow } from '../workflows';
+import { inboundWorkflow } from '../workflows';
+import { event, signed } from './chainSetup';
 import type { Phase } from './inbound';
 import { phase } from './inbound';
 
@@ -37,25 +36,8 @@ export const queueRateWorkflows = () => ({
 	staticData: inboundWorkflow('qrStaticDedupe01', 'bench-qr-static', true),
 });
 
-/** A SalesOS-shaped event of about 1 KB with a fresh id, signed. */
-function signedEvent(): LoadRequest {
-	const body = JSON.stringify({
-		id: `evt_${randomUUID()}`,
-		type: 'opportunity.won',
-		timestamp: new Date().toISOString(),
-		organizationId: 'org_xyz789',
-		data: {
-			id: 'opp_9d1e77',
-			name: 'Acme Corp - Annual Plan',
-			amount: 48000,
-			currency: 'USD',
-			stage: 'CLOSED_WON',
-			notes: 'x'.repeat(760),
-		},
-	});
-	const signature = createHmac('sha256', HMAC_SECRET).update(body).digest('hex');
-	return { headers: { 'content-type': 'application/json', 'x-webhook-signature': signature }, body };
-}
+/** A SalesOS-shaped event of 1 KB with a fresh id, signed: the chain sections' request. */
+const signedEvent = (): LoadRequest => signed(event());
 
 /** The main process for n8n's REST API, with production webhooks sent to the first webhook processor. */
 function queueTarget(queue: QueueN8n): TestN8n {
