@@ -157,16 +157,7 @@ export async function dedupeSection(): Promise<Section> {
 		tls: false,
 		keyPrefix: 'bench:',
 	});
-	const postgresStore = new PostgresDedupeStore({
-		kind: 'postgres',
-		host: '127.0.0.1',
-		port: postgres.port,
-		database: postgres.database,
-		user: postgres.user,
-		password: postgres.password,
-		ssl: 'disable',
-		table: 'bench_dedupe',
-	});
+	const postgresStore = new PostgresDedupeStore({ kind: 'postgres', ...postgres.dedupeSettings('bench_dedupe') });
 	try {
 		const results: Record<string, Timing> = {};
 		const stores = { staticData: staticCheck(), redis: sharedCheck(redisStore), postgres: sharedCheck(postgresStore) };

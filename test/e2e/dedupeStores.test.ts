@@ -88,15 +88,7 @@ beforeAll(async () => {
 			id: 'dedupePostgres01',
 			name: 'PostgreSQL',
 			type: 'webhookDedupePostgresApi',
-			data: {
-				host: '127.0.0.1',
-				port: postgres.port,
-				database: postgres.database,
-				user: postgres.user,
-				password: postgres.password,
-				ssl: 'disable',
-				table: 'e2e_dedupe',
-			},
+			data: postgres.dedupeSettings('e2e_dedupe'),
 		},
 	];
 	n8n = await startN8n({ workflows: Object.values(workflows), credentials });

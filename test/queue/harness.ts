@@ -159,15 +159,7 @@ export async function startDedupeStores(): Promise<{
 			id: 'queueDedupePgsql',
 			name: 'Queue Dedupe PostgreSQL',
 			type: 'webhookDedupePostgresApi',
-			data: {
-				host: postgres.host,
-				port: postgres.port,
-				database: 'dedupe',
-				user: postgres.user,
-				password: postgres.password,
-				ssl: 'disable',
-				table: 'n8n_webhook_dedupe',
-			},
+			data: postgres.dedupeSettings('n8n_webhook_dedupe', 'dedupe'),
 		},
 	];
 	return {

@@ -27,9 +27,15 @@ const DATABASE_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
  * @property {string} password
  * @property {string} database
  * @property {(name: string) => Promise<void>} createDatabase
+ * @property {(table: string, database?: string) => DedupeSettings} dedupeSettings the dedupe store's settings for this
+ *   server, as the webhookDedupePostgresApi credential holds them (database: the server's own by default)
  * @property {() => Promise<void>} stopServer stops the server but keeps its data and port, as an outage would
  * @property {() => Promise<void>} startServer starts it again on the same data and port
  * @property {() => Promise<void>} stop stops it for good and removes its folder
+ */
+
+/**
+ * @typedef {{ host: string, port: number, database: string, user: string, password: string, ssl: 'disable', table: string }} DedupeSettings
  */
 
 /**
@@ -65,6 +71,15 @@ async function startPostgres(options = {}) {
 		user: SUPERUSER,
 		password,
 		database: 'postgres',
+		dedupeSettings: (table, database = 'postgres') => ({
+			host: '127.0.0.1',
+			port: controls.port,
+			database,
+			user: SUPERUSER,
+			password,
+			ssl: 'disable',
+			table,
+		}),
 		async createDatabase(name) {
 			if (!DATABASE_NAME.test(name)) throw new Error(`createDatabase: "${name}" is not a plain lower-case identifier`);
 			await query(connection(controls.port), `CREATE DATABASE ${name}`);

@@ -47,13 +47,7 @@ const redisSettings = (overrides: Partial<RedisConnection> = {}): RedisConnectio
 
 const postgresSettings = (overrides: Partial<PostgresConnection> = {}): PostgresConnection => ({
 	kind: 'postgres',
-	host: '127.0.0.1',
-	port: servers.postgres.port,
-	database: servers.postgres.database,
-	user: servers.postgres.user,
-	password: servers.postgres.password,
-	ssl: 'disable',
-	table: 'n8n_webhook_dedupe',
+	...servers.postgres.dedupeSettings('n8n_webhook_dedupe'),
 	...overrides,
 });
 
