@@ -1,5 +1,6 @@
 import type { CredentialData } from '../shared/auth';
-import { CREDENTIAL_TYPES, credentialProblems, signingFromCredential } from '../shared/auth';
+import { CREDENTIAL_TYPES, signingFromCredential } from '../shared/auth';
+import { credentialProblems } from '../shared/credentialProblems';
 import { crmProfile } from '../shared/crm';
 import { parseJsonText } from '../shared/http/jsonText';
 import { signingMismatch } from '../shared/crm/signingFit';

@@ -10,7 +10,8 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import type { AuthKind, CredentialData } from '../shared/auth';
-import { CREDENTIAL_TYPES, credentialProblems, signingFromCredential } from '../shared/auth';
+import { CREDENTIAL_TYPES, signingFromCredential } from '../shared/auth';
+import { credentialProblems } from '../shared/credentialProblems';
 import { answerContent } from '../shared/http/jsonText';
 import type { InboundAuth } from '../shared/inbound/authenticator';
 import { cachedFieldMapping, compileFieldMapping, mapFields, splitBodies } from '../shared/inbound/fieldMapping';

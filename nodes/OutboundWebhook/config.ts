@@ -6,14 +6,8 @@ import type { ClientTls } from '../shared/outbound/clientCertificate';
 import { CLIENT_CERTIFICATE_CREDENTIAL, readClientCertificate } from '../shared/outbound/clientCertificate';
 import type { OAuth2Client } from '../shared/outbound/oauth2';
 import { CLIENT_GRANT_TYPE, readOAuth2Credential } from '../shared/outbound/oauth2';
-import {
-	CREDENTIAL_TYPES,
-	credentialProblems,
-	outboundAuth,
-	signingFromCredential,
-	signingSecretCannotSign,
-	signsWithPrevious,
-} from '../shared/auth';
+import { CREDENTIAL_TYPES, outboundAuth, signingFromCredential, signsWithPrevious } from '../shared/auth';
+import { credentialProblems, signingSecretCannotSign } from '../shared/credentialProblems';
 import type { SigningConfig } from '../shared/signatures';
 import type { CaptureField, CaptureLanguage, CaptureSpec } from '../shared/outbound/capture';
 import { compileCapture } from '../shared/outbound/capture';

@@ -3,7 +3,6 @@
  * Webhook node sends, and the check a trigger applies to an incoming request. Pure: the nodes pass
  * in the decrypted credential data they got from n8n.
  */
-import { isHeaderName, LINE_BREAK_OR_NUL } from './http/headerRules';
 import { isRecord } from './crm/events';
 import { parseJsonText } from './http/jsonText';
 import { hasOwn } from './prototypeKeys';
@@ -17,8 +16,6 @@ import {
 } from './signatures';
 import type { HeaderBag, VerificationResult, VerifyOptions } from './signatures/types';
 import { fail, isFailure, singleHeader } from './signatures/types';
-import { checkEd25519Key, isEd25519Key, isEd25519PublicKey } from './signatures/ed25519';
-import { canSignStandardWebhook, standardWebhooksKey } from './signatures/standardWebhooks';
 
 export type AuthKind = 'none' | 'basicAuth' | 'apiKey' | 'bearerToken' | 'signingSecret';
 
@@ -35,10 +32,12 @@ export type CredentialData = Record<string, unknown>;
 /** What a 401 to a Basic-auth sender asks for (RFC 7617): senders such as Pipedrive expect the challenge. */
 export const BASIC_CHALLENGE = 'Basic realm="n8n webhook", charset="UTF-8"';
 
-const text = (data: CredentialData, key: string): string => {
+/** A credential field as text: empty when unset, any other value as String gives it. */
+export const credentialText = (data: CredentialData, key: string): string => {
 	const value = data[key];
 	return typeof value === 'string' ? value : value === undefined || value === null ? '' : String(value);
 };
+const text = credentialText;
 
 const nonEmpty = (values: string[]) => values.filter((value) => value !== '');
 const spaceSeparated = (data: CredentialData, key: string) => nonEmpty(text(data, key).split(/\s+/));
@@ -71,86 +70,6 @@ export function signingFromCredential(data: CredentialData): { config: SigningCo
 export function signsWithPrevious(data: CredentialData, nowMs: number): boolean {
 	const until = Date.parse(text(data, 'signPreviousUntil'));
 	return Number.isFinite(until) && nowMs < until;
-}
-
-/**
- * Problems with a credential's values, in plain language naming the field; empty when it is usable.
- * Used by the credential tests in the editor and again when a workflow is published.
- */
-export function credentialProblems(kind: AuthKind, data: CredentialData): string[] {
-	const problems: string[] = [];
-	const requireText = (key: string, label: string) => {
-		const value = text(data, key);
-		if (value === '') problems.push(`${label} is empty`);
-		else if (LINE_BREAK_OR_NUL.test(value)) problems.push(`${label} contains a line break, which would break the request headers`);
-		return value;
-	};
-	switch (kind) {
-		case 'basicAuth': {
-			const user = requireText('user', 'Username');
-			requireText('password', 'Password');
-			if (user.includes(':')) problems.push('Username must not contain a colon (RFC 7617)');
-			break;
-		}
-		case 'apiKey': {
-			const name = requireText('name', 'Name');
-			requireText('apiKey', 'API Key');
-			if (!['query', 'body'].includes(text(data, 'location')) && name && !isHeaderName(name)) {
-				problems.push(`Name "${name}" is not a valid header name: use letters, digits and - only, no spaces`);
-			}
-			break;
-		}
-		case 'bearerToken':
-			requireText('token', 'Token');
-			break;
-		case 'signingSecret': {
-			const { config, secrets } = signingFromCredential(data);
-			if (text(data, 'secret') === '') problems.push('Secret is empty');
-			if (config.scheme === 'standardWebhooks') problems.push(...standardWebhooksKeyProblems(secrets, config.publicKeys ?? []));
-			const headerNames =
-				config.scheme === 'hmac'
-					? [config.headerName, config.timestampHeaderName]
-					: config.scheme === 'timestamped'
-						? [config.headerName]
-						: [];
-			for (const header of headerNames) {
-				if (!isHeaderName(header)) problems.push(`"${header}" is not a valid header name`);
-			}
-			break;
-		}
-		case 'none':
-			break;
-	}
-	return problems;
-}
-
-/** What is wrong with one Standard Webhooks key: a `whsec_` secret too short or not base64, a `whsk_`/`whpk_` key of the wrong size. */
-function standardWebhooksKeyProblem(key: string): string | undefined {
-	try {
-		if (isEd25519Key(key)) checkEd25519Key(key);
-		else if (standardWebhooksKey(key).length < 16)
-			return 'A Standard Webhooks secret should hold at least 16 random bytes (24 to 64 recommended)';
-	} catch (error) {
-		return (error as Error).message;
-	}
-	return undefined;
-}
-
-function standardWebhooksKeyProblems(secrets: readonly string[], publicKeys: readonly string[]): string[] {
-	const problems = secrets.map(standardWebhooksKeyProblem);
-	for (const key of publicKeys)
-		problems.push(isEd25519PublicKey(key) ? standardWebhooksKeyProblem(key) : 'Public Keys takes whpk_ keys only');
-	return problems.filter((problem): problem is string => problem !== undefined);
-}
-
-/**
- * Why a Webhook Signing Secret credential cannot sign outgoing requests, beyond `credentialProblems`: its
- * Secret is a Standard Webhooks `whpk_` public key, which only verifies.
- */
-export function signingSecretCannotSign(data: CredentialData): string | undefined {
-	const { config, secrets } = signingFromCredential(data);
-	if (config.scheme !== 'standardWebhooks' || secrets.length === 0 || canSignStandardWebhook(secrets[0])) return undefined;
-	return 'Secret is a whpk_ public key, which verifies but cannot sign: give the Outbound Webhook node the whsk_ secret key';
 }
 
 export interface OutboundAuth {

@@ -5,7 +5,8 @@ import type {
 	INodeCredentialTestResult,
 } from 'n8n-workflow';
 
-import { CREDENTIAL_TYPES, credentialProblems, outboundAuth } from '../auth';
+import { CREDENTIAL_TYPES, outboundAuth } from '../auth';
+import { credentialProblems } from '../credentialProblems';
 import { CLIENT_CERTIFICATE_CREDENTIAL, readClientCertificate } from '../outbound/clientCertificate';
 import { explainError, explainWithClientCertificate } from '../outbound/explanations';
 import { accessToken, clearTokens, CLIENT_GRANT_TYPE, OAuth2TokenError, readOAuth2Credential } from '../outbound/oauth2';

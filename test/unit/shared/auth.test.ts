@@ -1,13 +1,12 @@
 import {
 	bodyWithoutSecret,
-	credentialProblems,
 	outboundAuth,
 	queryWithoutSecret,
 	secretHeaderNames,
 	signingFromCredential,
-	signingSecretCannotSign,
 	verifyInboundAuth,
 } from '../../../nodes/shared/auth';
+import { credentialProblems, signingSecretCannotSign } from '../../../nodes/shared/credentialProblems';
 import { signRequest } from '../../../nodes/shared/signatures';
 import { standardWebhooksKeyPair } from './signatures/ed25519Keys';
 

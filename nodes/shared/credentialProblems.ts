@@ -1,0 +1,89 @@
+/**
+ * Whether a credential of this package is usable: its values checked field by field, in plain language naming
+ * the field. The credential tests in the editor run these, and the nodes again when a workflow is published.
+ */
+import type { AuthKind, CredentialData } from './auth';
+import { credentialText as text, signingFromCredential } from './auth';
+import { isHeaderName, LINE_BREAK_OR_NUL } from './http/headerRules';
+import { checkEd25519Key, isEd25519Key, isEd25519PublicKey } from './signatures/ed25519';
+import { canSignStandardWebhook, standardWebhooksKey } from './signatures/standardWebhooks';
+
+/**
+ * Problems with a credential's values, in plain language naming the field; empty when it is usable.
+ * Used by the credential tests in the editor and again when a workflow is published.
+ */
+export function credentialProblems(kind: AuthKind, data: CredentialData): string[] {
+	const problems: string[] = [];
+	const requireText = (key: string, label: string) => {
+		const value = text(data, key);
+		if (value === '') problems.push(`${label} is empty`);
+		else if (LINE_BREAK_OR_NUL.test(value)) problems.push(`${label} contains a line break, which would break the request headers`);
+		return value;
+	};
+	switch (kind) {
+		case 'basicAuth': {
+			const user = requireText('user', 'Username');
+			requireText('password', 'Password');
+			if (user.includes(':')) problems.push('Username must not contain a colon (RFC 7617)');
+			break;
+		}
+		case 'apiKey': {
+			const name = requireText('name', 'Name');
+			requireText('apiKey', 'API Key');
+			if (!['query', 'body'].includes(text(data, 'location')) && name && !isHeaderName(name)) {
+				problems.push(`Name "${name}" is not a valid header name: use letters, digits and - only, no spaces`);
+			}
+			break;
+		}
+		case 'bearerToken':
+			requireText('token', 'Token');
+			break;
+		case 'signingSecret': {
+			const { config, secrets } = signingFromCredential(data);
+			if (text(data, 'secret') === '') problems.push('Secret is empty');
+			if (config.scheme === 'standardWebhooks') problems.push(...standardWebhooksKeyProblems(secrets, config.publicKeys ?? []));
+			const headerNames =
+				config.scheme === 'hmac'
+					? [config.headerName, config.timestampHeaderName]
+					: config.scheme === 'timestamped'
+						? [config.headerName]
+						: [];
+			for (const header of headerNames) {
+				if (!isHeaderName(header)) problems.push(`"${header}" is not a valid header name`);
+			}
+			break;
+		}
+		case 'none':
+			break;
+	}
+	return problems;
+}
+
+/** What is wrong with one Standard Webhooks key: a `whsec_` secret too short or not base64, a `whsk_`/`whpk_` key of the wrong size. */
+function standardWebhooksKeyProblem(key: string): string | undefined {
+	try {
+		if (isEd25519Key(key)) checkEd25519Key(key);
+		else if (standardWebhooksKey(key).length < 16)
+			return 'A Standard Webhooks secret should hold at least 16 random bytes (24 to 64 recommended)';
+	} catch (error) {
+		return (error as Error).message;
+	}
+	return undefined;
+}
+
+function standardWebhooksKeyProblems(secrets: readonly string[], publicKeys: readonly string[]): string[] {
+	const problems = secrets.map(standardWebhooksKeyProblem);
+	for (const key of publicKeys)
+		problems.push(isEd25519PublicKey(key) ? standardWebhooksKeyProblem(key) : 'Public Keys takes whpk_ keys only');
+	return problems.filter((problem): problem is string => problem !== undefined);
+}
+
+/**
+ * Why a Webhook Signing Secret credential cannot sign outgoing requests, beyond `credentialProblems`: its
+ * Secret is a Standard Webhooks `whpk_` public key, which only verifies.
+ */
+export function signingSecretCannotSign(data: CredentialData): string | undefined {
+	const { config, secrets } = signingFromCredential(data);
+	if (config.scheme !== 'standardWebhooks' || secrets.length === 0 || canSignStandardWebhook(secrets[0])) return undefined;
+	return 'Secret is a whpk_ public key, which verifies but cannot sign: give the Outbound Webhook node the whsk_ secret key';
+}
