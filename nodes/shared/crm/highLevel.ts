@@ -10,16 +10,7 @@
  * and an `X-Hmac-Signature` HMAC header; both are supported. Its API v2 confirmation-token handshake could
  * not be confirmed in HighLevel's documentation.
  */
-import { isUtf8 } from 'node:buffer';
-import { createPublicKey } from 'node:crypto';
-
-import type { PublicKeyScheme, SigningConfig } from '../signatures';
-import { verifyPublicKeySignature } from '../signatures';
-import { jsonHasDuplicateKeys, parseJson } from '../inbound/json';
-import { DEFAULT_PARSE_LIMITS } from '../inbound/parseBody';
-import { isRejection } from '../inbound/rejection';
-import type { VerificationResult, VerificationSuccess } from '../signatures/types';
-import { fail, singleHeader } from '../signatures/types';
+import type { SigningConfig } from '../signatures';
 import {
 	buildEvent,
 	eventIdOf,
@@ -33,9 +24,9 @@ import {
 	resolveEvent,
 	without,
 } from './events';
-import { HIGHLEVEL_ED25519_PUBLIC_KEY, HIGHLEVEL_RSA_PUBLIC_KEY } from './highLevelKeys';
+import { highLevelKeyProblems, verifyHighLevelSignature } from './highLevelSignature';
 import { bodyValue, queryRecord } from './records';
-import type { CrmEventType, CrmProfile, ProfileParameters, JsonObject, NormaliseInput, NormaliseResult, VerificationInput } from './types';
+import type { CrmEventType, CrmProfile, JsonObject, NormaliseInput, NormaliseResult } from './types';
 import { setupSteps } from './setupSteps';
 
 /** A workflow Webhook action sends no event name; this label stands in for one. */
@@ -165,104 +156,6 @@ function normalise(input: NormaliseInput): NormaliseResult {
 	};
 }
 
-const keyOrDefault = (override: string | undefined, published: string) => override?.trim() || published;
-
-/** The body as JSON, within the parser's depth limit; undefined when it is not UTF-8 JSON. */
-function parsedJson(bytes: Buffer): { text: string; json: unknown } | undefined {
-	if (!isUtf8(bytes)) return undefined;
-	const text = bytes.toString('utf8');
-	const parsed = parseJson(bytes, text, DEFAULT_PARSE_LIMITS.maxDepth);
-	return isRejection(parsed) ? undefined : { text, json: parsed.value };
-}
-
-/**
- * The body as `JSON.stringify` writes it, for the opt-in check: HighLevel's sample code signs the
- * re-serialised body, not the bytes sent. A body naming a key twice is refused, or a value the
- * signature never covered could reach a reader of the raw text.
- */
-function reserialised(rawBody: Buffer): VerifiedBody | undefined {
-	const parsed = parsedJson(rawBody);
-	if (!parsed || jsonHasDuplicateKeys(parsed.text)) return undefined;
-	const bytes = Buffer.from(JSON.stringify(parsed.json));
-	return bytes.equals(rawBody) ? undefined : { bytes, json: parsed.json };
-}
-
-type VerifiedBody = NonNullable<VerificationSuccess['signedBody']>;
-
-/**
- * The signed body with its `timestamp` in unix seconds. HighLevel advises refusing deliveries more
- * than about 5 minutes old; returning it lets the trigger's replay window apply, as for any signed
- * timestamp. The parsed body goes along, so the trigger does not parse it again.
- */
-function withBodyTimestamp(result: VerificationSuccess, algorithm: string, body: VerifiedBody | undefined): VerificationSuccess {
-	const json = body?.json;
-	const iso = isRecord(json) ? isoTime(json.timestamp) : undefined;
-	return {
-		...result,
-		scheme: `highlevel-${algorithm}`,
-		...(iso ? { timestampSeconds: Math.floor(Date.parse(iso) / 1000) } : {}),
-		...(body ? { signedBody: body } : {}),
-	};
-}
-
-const KEY_UNREADABLE = fail('mismatch', 'The HighLevel public key in the node settings cannot be read');
-
-/** One scheme over one candidate body; a key that does not parse is reported as the settings' problem. */
-function check(scheme: PublicKeyScheme, headers: VerificationInput['headers'], body: Buffer): VerificationResult {
-	try {
-		return verifyPublicKeySignature(scheme, headers, body);
-	} catch {
-		return KEY_UNREADABLE;
-	}
-}
-
-function verify(input: VerificationInput): VerificationResult {
-	const ed25519 = keyOrDefault(input.settings.highLevelEd25519PublicKey, HIGHLEVEL_ED25519_PUBLIC_KEY);
-	const rsa = keyOrDefault(input.settings.highLevelRsaPublicKey, HIGHLEVEL_RSA_PUBLIC_KEY);
-	// Ed25519 first, as HighLevel prefers it; one project reports Ed25519 signatures in x-wh-signature too.
-	const schemes: PublicKeyScheme[] = [
-		{ headerName: 'x-ghl-signature', algorithm: 'ed25519', publicKey: ed25519 },
-		{ headerName: 'x-wh-signature', algorithm: 'rsa-sha256', publicKey: rsa },
-		{ headerName: 'x-wh-signature', algorithm: 'ed25519', publicKey: ed25519 },
-	].filter((scheme) => singleHeader(input.headers, scheme.headerName) !== undefined) as PublicKeyScheme[];
-	if (schemes.length === 0) return fail('missing', 'Missing X-GHL-Signature header (or the legacy x-wh-signature)');
-
-	let failure: VerificationResult = fail('mismatch', 'The HighLevel signature does not match the body');
-	for (const scheme of schemes) {
-		const result = check(scheme, input.headers, input.rawBody);
-		if (result.valid) {
-			const parsed = parsedJson(input.rawBody);
-			return withBodyTimestamp(result, scheme.algorithm, parsed && { bytes: input.rawBody, json: parsed.json });
-		}
-		if (result === KEY_UNREADABLE) return result;
-		if (result.reason !== 'mismatch') failure = result;
-	}
-	if (failure.valid || failure.reason !== 'mismatch' || input.settings.highLevelAcceptReserialisedJson !== true) return failure;
-	// Opt-in, and only after the exact bytes failed: parsing costs far more than a signature check.
-	const again = reserialised(input.rawBody);
-	if (!again) return failure;
-	for (const scheme of schemes) {
-		const result = check(scheme, input.headers, again.bytes);
-		if (result.valid) return withBodyTimestamp(result, scheme.algorithm, again);
-	}
-	return failure;
-}
-
-function keyProblems(label: string, pem: string | undefined, type: 'ed25519' | 'rsa'): string[] {
-	if (!pem?.trim()) return [];
-	try {
-		const key = createPublicKey(pem.trim());
-		return key.asymmetricKeyType === type ? [] : [`${label} is a ${key.asymmetricKeyType} key, not ${type}`];
-	} catch {
-		return [`${label} is not a PEM public key (-----BEGIN PUBLIC KEY----- …)`];
-	}
-}
-
-const settingsProblems = (settings: ProfileParameters) => [
-	...keyProblems('Ed25519 Public Key', settings.highLevelEd25519PublicKey, 'ed25519'),
-	...keyProblems('RSA Public Key', settings.highLevelRsaPublicKey, 'rsa'),
-];
-
 /** The HMAC the seed's platform sends: the credential's secret and algorithm, in `X-Hmac-Signature`. */
 function adaptSigning(config: SigningConfig): SigningConfig {
 	return config.scheme === 'hmac' ? { ...config, headerName: 'X-Hmac-Signature' } : config;
@@ -277,9 +170,9 @@ export const highLevel: CrmProfile = {
 	builtInVerification: {
 		name: 'HighLevel Signature (Published Keys)',
 		description: 'Checks X-GHL-Signature (Ed25519) or the legacy x-wh-signature (RSA) with HighLevel’s public keys',
-		verify,
+		verify: verifyHighLevelSignature,
 		signatureHeaders: ['x-ghl-signature', 'x-wh-signature'],
-		settingsProblems,
+		settingsProblems: highLevelKeyProblems,
 	},
 	adaptSigning,
 	// Marketplace webhooks POST; a workflow Webhook action may use GET, PUT or DELETE (the help page above).
