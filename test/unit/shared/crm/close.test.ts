@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 
 import { crmAuthenticator, crmProfile, crmSecretHeaders } from '../../../../nodes/shared/crm';
 import { close } from '../../../../nodes/shared/crm/close';
-import { eventsOf, fixture, requestInput } from './fixtures';
+import { canonicalEventOf, eventsOf, fixture, requestInput } from './fixtures';
 
 // Close gives signature_key as hex; the HMAC key is the decoded bytes.
 const signatureKey = '1f2e3d4c5b6a79881f2e3d4c5b6a79881f2e3d4c5b6a79881f2e3d4c5b6a7988';
@@ -19,12 +19,11 @@ const signed = (timestamp = String(now), bytes = body) => ({ 'close-sig-timestam
 describe('Close profile', () => {
 	it('maps object_type.action to canonical names, keeping Close names as source names', () => {
 		expect(crmProfile('close')).toBe(close);
-		const find = (source: string) => close.events.find((event) => event.sourceNames.includes(source))?.value;
-		expect(find('lead.created')).toBe('lead.created');
-		expect(find('opportunity.updated')).toBe('opportunity.updated');
-		expect(find('activity.note.created')).toBe('note.created');
-		expect(find('task.lead.deleted')).toBe('task.deleted');
-		expect(find('activity.opportunity_status_change.created')).toBe('opportunity.status_changed');
+		expect(canonicalEventOf(close, 'lead.created')).toBe('lead.created');
+		expect(canonicalEventOf(close, 'opportunity.updated')).toBe('opportunity.updated');
+		expect(canonicalEventOf(close, 'activity.note.created')).toBe('note.created');
+		expect(canonicalEventOf(close, 'task.lead.deleted')).toBe('task.deleted');
+		expect(canonicalEventOf(close, 'activity.opportunity_status_change.created')).toBe('opportunity.status_changed');
 	});
 
 	it('normalises the documented lead update: event.id as id, previous_data as previous, envelope ids in context', () => {

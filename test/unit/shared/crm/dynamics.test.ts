@@ -2,7 +2,7 @@ import { crmAuthenticator, crmProfile, crmSecretHeaders } from '../../../../node
 import { queryWithoutSecret } from '../../../../nodes/shared/auth';
 import { dataverseTime, dynamics } from '../../../../nodes/shared/crm/dynamics';
 import type { ProfileParameters } from '../../../../nodes/shared/crm/types';
-import { eventsOf, fixture, requestInput } from './fixtures';
+import { canonicalEventOf, eventsOf, fixture, requestInput } from './fixtures';
 
 const created = fixture('dynamics', 'account-create.json');
 const updated = fixture('dynamics', 'account-update.json');
@@ -18,10 +18,9 @@ const verify = (type: ProfileParameters['dynamicsAuthType'], headers: Record<str
 describe('Dynamics 365 / Dataverse profile', () => {
 	it('names events <table>.<action>, keeping the message as the source name', () => {
 		expect(crmProfile('dynamics')).toBe(dynamics);
-		const find = (source: string) => dynamics.events.find((event) => event.sourceNames.includes(source))?.value;
-		expect(find('account.Create')).toBe('account.created');
-		expect(find('incident.Delete')).toBe('incident.deleted');
-		expect(find('opportunity.Win')).toBe('opportunity.won');
+		expect(canonicalEventOf(dynamics, 'account.Create')).toBe('account.created');
+		expect(canonicalEventOf(dynamics, 'incident.Delete')).toBe('incident.deleted');
+		expect(canonicalEventOf(dynamics, 'opportunity.Win')).toBe('opportunity.won');
 	});
 
 	it('normalises a Create context: x-request-id as id, the Target attributes as plain values, ids in context', () => {

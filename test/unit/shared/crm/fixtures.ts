@@ -4,13 +4,17 @@ import { join } from 'node:path';
 import { parseContentType } from '../../../../nodes/shared/inbound/contentType';
 import { DEFAULT_PARSE_LIMITS, parseBody, resolveBodyKind } from '../../../../nodes/shared/inbound/parseBody';
 import { isRejection } from '../../../../nodes/shared/inbound/rejection';
-import type { ProfileParameters, NormaliseInput, NormalisedEvent, NormaliseResult } from '../../../../nodes/shared/crm/types';
+import type { CrmProfile, ProfileParameters, NormaliseInput, NormalisedEvent, NormaliseResult } from '../../../../nodes/shared/crm/types';
 import type { HeaderBag } from '../../../../nodes/shared/signatures/types';
 
 export const RECEIVED_AT = new Date('2025-01-15T10:30:05.000Z');
 
 /** The bytes of test/fixtures/crm/<profile>/<file>. */
 export const fixture = (profile: string, file: string): Buffer => readFileSync(join(__dirname, '../../../fixtures/crm', profile, file));
+
+/** The canonical event a profile lists a CRM's own event name under; undefined when it lists it nowhere. */
+export const canonicalEventOf = (profile: CrmProfile, sourceName: string): string | undefined =>
+	profile.events.find((event) => event.sourceNames.includes(sourceName))?.value;
 
 export interface RequestParts {
 	contentType?: string;

@@ -1,6 +1,6 @@
 import { crmAuthenticator, crmProfile, crmSecretHeaders } from '../../../../nodes/shared/crm';
 import { zoho } from '../../../../nodes/shared/crm/zoho';
-import { eventsOf, fixture, requestInput } from './fixtures';
+import { canonicalEventOf, eventsOf, fixture, requestInput } from './fixtures';
 
 const TOKEN = 'TOKEN_FOR_VERIFICATION_OF_1000000068001';
 const body = fixture('zoho', 'leads-update.json');
@@ -14,11 +14,10 @@ const withToken = (token: unknown) => JSON.stringify({ ...JSON.parse(body.toStri
 describe('Zoho CRM profile', () => {
 	it('maps module + operation to canonical names, keeping Zoho names as source names', () => {
 		expect(crmProfile('zoho')).toBe(zoho);
-		const find = (source: string) => zoho.events.find((event) => event.sourceNames.includes(source))?.value;
-		expect(find('Leads.insert')).toBe('lead.created');
-		expect(find('Deals.update')).toBe('deal.updated');
-		expect(find('Sales_Orders.delete')).toBe('sales_order.deleted');
-		expect(find('Events.insert')).toBe('meeting.created');
+		expect(canonicalEventOf(zoho, 'Leads.insert')).toBe('lead.created');
+		expect(canonicalEventOf(zoho, 'Deals.update')).toBe('deal.updated');
+		expect(canonicalEventOf(zoho, 'Sales_Orders.delete')).toBe('sales_order.deleted');
+		expect(canonicalEventOf(zoho, 'Events.insert')).toBe('meeting.created');
 	});
 
 	it('turns each id of the documented notification into one event, with its affected fields and the channel in context', () => {
