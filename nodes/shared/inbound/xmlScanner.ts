@@ -13,7 +13,8 @@ import { malformed } from './xmlRefusal';
 export interface XmlEvents {
 	/** A new attribute of the element being opened (sax passed over a repeated name without a word). */
 	attribute(name: string, value: string): void;
-	openTag(name: string, attributes: Record<string, string>): void;
+	/** `attributes` is made only for an element that has some. */
+	openTag(name: string, attributes: Record<string, string> | undefined): void;
 	closeTag(): void;
 	/** Text inside the root element, references resolved. */
 	text(piece: string): void;
@@ -40,6 +41,14 @@ const QUESTION_MARK = 63;
  */
 const NAME =
 	/[:_A-Za-z\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u02FF\u0370-\u037D\u037F-\u1FFF\u200C-\u200D\u2070-\u218F\u2C00-\u2FEF\u3001-\uD7FF\uF900-\uFDCF\uFDF0-\uFFFD][\u0300-\u036F:_A-Za-z\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u02FF\u0370-\u037D\u037F-\u1FFF\u200C-\u200D\u2070-\u218F\u2C00-\u2FEF\u3001-\uD7FF\uF900-\uFDCF\uFDF0-\uFFFD\u00B7\u203F-\u2040.\d-]*/y;
+/** The ASCII characters that may start a name, and those that may follow (1: may). */
+const ASCII_NAME_START = new Uint8Array(128);
+const ASCII_NAME = new Uint8Array(128);
+for (let code = 0; code < 128; code++) {
+	const character = String.fromCharCode(code);
+	ASCII_NAME_START[code] = /[:_A-Za-z]/.test(character) ? 1 : 0;
+	ASCII_NAME[code] = /[:_A-Za-z0-9.-]/.test(character) ? 1 : 0;
+}
 const HAS_CONTENT = /\S/;
 const DECLARATION_END = /[>"']/g;
 
@@ -176,7 +185,9 @@ export class XmlScanner {
 		if (nameEnd === start) this.fail('bad name in a closing tag', start);
 		const end = this.skipSpace(nameEnd);
 		if (this.text.charCodeAt(end) !== GREATER_THAN) this.fail('bad closing tag', end);
-		if (this.open[this.open.length - 1] !== this.text.slice(start, nameEnd))
+		const name = this.open[this.open.length - 1];
+		// Compared in place: no copy of the name for every closing tag.
+		if (name?.length !== nameEnd - start || !this.text.startsWith(name, start))
 			this.fail('closing tag does not match the open element', start);
 		this.open.pop();
 		this.events.closeTag();
@@ -187,7 +198,7 @@ export class XmlScanner {
 		const { text } = this;
 		const nameEnd = this.nameEnd(at);
 		if (nameEnd === at) this.fail('unencoded "<"', at);
-		const attributes: Record<string, string> = {};
+		let attributes: Record<string, string> | undefined;
 		let position = nameEnd;
 		let next = text.charCodeAt(position);
 		// Each attribute follows whitespace.
@@ -195,7 +206,7 @@ export class XmlScanner {
 			position = this.skipSpace(position);
 			next = text.charCodeAt(position);
 			if (next === GREATER_THAN || next === SLASH) break;
-			position = this.readAttribute(position, attributes);
+			position = this.readAttribute(position, (attributes ??= {}));
 			next = text.charCodeAt(position);
 		}
 		const selfClosing = next === SLASH && text.charCodeAt(position + 1) === GREATER_THAN;
@@ -245,8 +256,13 @@ export class XmlScanner {
 
 	/** Where the name starting at `at` ends; `at` itself when no name starts there. */
 	private nameEnd(at: number): number {
+		const { text } = this;
+		// Names of ASCII letters, digits and `_:.-` (nearly all) without the pattern, which costs more per name.
+		let end = at;
+		if (ASCII_NAME_START[text.charCodeAt(at)] === 1) while (ASCII_NAME[text.charCodeAt(++end)] === 1);
+		if (end > at && !(text.charCodeAt(end) >= 0x80)) return end;
 		NAME.lastIndex = at;
-		return NAME.test(this.text) ? NAME.lastIndex : at;
+		return NAME.test(text) ? NAME.lastIndex : at;
 	}
 
 	private skipSpace(at: number): number {

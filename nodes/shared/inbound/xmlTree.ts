@@ -82,7 +82,8 @@ function valueOf({ node, text, hadCdata }: Frame): unknown {
  * only when a name must be renamed. Copying every one cost a third of the parse time for XML with
  * many distinct attribute names. (The scanner never keeps `__proto__` as an attribute.)
  */
-function attributesOf(attributes: Record<string, string>): XmlObject | undefined {
+function attributesOf(attributes: Record<string, string> | undefined): XmlObject | undefined {
+	if (!attributes) return undefined;
 	const names = Object.keys(attributes);
 	if (names.length === 0) return undefined;
 	if (!hasOwn(attributes, 'constructor') && !hasOwn(attributes, 'prototype')) return { [ATTRIBUTES_KEY]: attributes };
@@ -132,7 +133,7 @@ class TreeBuilder implements XmlEvents {
 		this.count.textNode();
 	}
 
-	openTag(tagName: string, attributes: Record<string, string>) {
+	openTag(tagName: string, attributes: Record<string, string> | undefined) {
 		const { stack, limits } = this;
 		this.count.element();
 		if (stack.length >= limits.maxDepth) throw malformed(`XML nests deeper than ${limits.maxDepth} levels`);
