@@ -7,18 +7,17 @@ import { buildXmlTree, DEFAULT_MAX_XML_ELEMENTS, XmlRefused, xmlLimitsFor } from
  * XML in the shape n8n's own Webhook node gives (lower-case tags, no arrays for single children),
  * made safe for hostile input:
  * - any DOCTYPE or ENTITY declaration is refused before parsing, which rules out billion-laughs
- *   expansion and external entities (XXE); sax never fetches anything either;
+ *   expansion and external entities (XXE); the reader never fetches anything either;
  * - depth, elements, attributes and text nodes are counted while parsing, and parsing stops at the
  *   first one past its limit;
  * - the size is already bounded by the body reader.
  */
 
-/** sax messages end with "Char: <the offending character>"; keep only what and where. */
-function describe(error: unknown): string {
-	const lines = String((error as Error)?.message ?? error).split('\n');
-	const where = lines.filter((line) => /^(Line|Column): \d+$/.test(line)).join(', ');
-	return `Malformed XML: ${lines[0].slice(0, 80)}${where ? ` (${where})` : ''}`;
-}
+/** An unexpected error (the reader throws XmlRefused for what it refuses): its first line only. */
+const describe = (error: unknown) =>
+	`Malformed XML: ${String((error as Error)?.message ?? error)
+		.split('\n')[0]
+		.slice(0, 80)}`;
 
 export interface XmlReading {
 	/** Added to a 413's message: how the reader can get past the limit. */

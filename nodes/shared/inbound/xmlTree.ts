@@ -1,11 +1,12 @@
-import sax from 'sax';
-
 import { hasOwn, isPrototypeKey } from '../prototypeKeys';
-import type { Rejection, RejectionCode } from './rejection';
-import { reject } from './rejection';
+import type { XmlEvents } from './xmlScanner';
+import { XmlScanner } from './xmlScanner';
+import { malformed, tooMany } from './xmlRefusal';
+
+export { XmlRefused } from './xmlRefusal';
 
 /**
- * What an XML body may hold. Counted while sax reads the text, so a hostile body is dropped after
+ * What an XML body may hold. Counted while the text is read, so a hostile body is dropped after
  * at most this much work instead of first becoming millions of objects that block n8n's event
  * loop for seconds.
  */
@@ -15,15 +16,15 @@ export interface XmlLimits {
 	maxAttributes: number;
 	/** Text runs and CDATA sections with content, comments and processing instructions. */
 	maxTextNodes: number;
-	/** All attribute names and values together: sax reads them several times slower than element text. */
+	/** All attribute names and values together: each costs more to read than element text. */
 	maxAttributeChars: number;
 }
 
 /**
  * The default, far above what CRMs send: a Salesforce outbound message holds at most 100
  * notifications of one record each (about 30,000 elements even for records of 300 fields), and
- * Vtiger and Freshsales send one small record. sax reaches any one limit within about 0.1 s on a
- * quiet 2-core machine (bench/, rows 5f and 5g), so a hostile body is dropped quickly at any size.
+ * Vtiger and Freshsales send one small record. The reader reaches any one limit within about 0.1 s
+ * on a quiet 2-core machine (bench/, rows 5f and 5g), so a hostile body is dropped quickly at any size.
  */
 export const DEFAULT_MAX_XML_ELEMENTS = 100_000;
 
@@ -31,7 +32,7 @@ export const DEFAULT_MAX_XML_ELEMENTS = 100_000;
  * The other counts follow the element limit, so one setting raises them together. CRM XML holds
  * fewer attributes than elements (a Salesforce notification: two in about twenty-five elements),
  * at most one text run per element, and attributes (namespace URIs, ids, types) that come to far
- * less than twenty characters per element. Each attribute costs sax more than an element, so the
+ * less than twenty characters per element. Each attribute costs more to read than an element, so the
  * attribute limit is no higher than the element limit.
  */
 export const xmlLimitsFor = (maxElements: number, maxDepth: number): XmlLimits => ({
@@ -42,17 +43,9 @@ export const xmlLimitsFor = (maxElements: number, maxDepth: number): XmlLimits =
 	maxAttributeChars: 20 * maxElements,
 });
 
-/** Thrown from inside sax's callbacks to stop reading at once; carries the answer to send. */
-export class XmlRefused extends Error {
-	constructor(readonly rejection: Rejection) {
-		super(rejection.message);
-	}
-}
-
 export const safeName = (name: string) => (isPrototypeKey(name) ? `sanitized_${name}` : name);
 
 const WHITESPACE_ONLY = /^\s*$/;
-const HAS_CONTENT = /\S/;
 const TEXT_KEY = '_';
 const ATTRIBUTES_KEY = '$';
 
@@ -65,11 +58,6 @@ interface Frame {
 	text: string;
 	hadCdata: boolean;
 }
-
-/** A 413 naming the limit; the caller adds how to get past it (the triggers name their option). */
-const tooMany = (code: RejectionCode, what: string, limit: number, advice?: string) =>
-	new XmlRefused(reject(413, code, `XML has more than ${limit.toLocaleString('en-US')} ${what}${advice ? `; ${advice}` : ''}`));
-const malformed = (message: string) => new XmlRefused(reject(400, 'malformed_body', message));
 
 /** A repeated child name turns the value into a list, as xml2js does with explicitArray off. */
 function addChild(parent: XmlObject, name: string, value: unknown) {
@@ -90,11 +78,12 @@ function valueOf({ node, text, hadCdata }: Frame): unknown {
 }
 
 /**
- * The element's `$`: sax's own attribute object (fresh per element, never touched again), copied
+ * The element's `$`: the scanner's attribute object (fresh per element, never touched again), copied
  * only when a name must be renamed. Copying every one cost a third of the parse time for XML with
- * many distinct attribute names. (sax never keeps `__proto__` as an attribute.)
+ * many distinct attribute names. (The scanner never keeps `__proto__` as an attribute.)
  */
-function attributesOf(attributes: Record<string, string>): XmlObject | undefined {
+function attributesOf(attributes: Record<string, string> | undefined): XmlObject | undefined {
+	if (!attributes) return undefined;
 	const names = Object.keys(attributes);
 	if (names.length === 0) return undefined;
 	if (!hasOwn(attributes, 'constructor') && !hasOwn(attributes, 'prototype')) return { [ATTRIBUTES_KEY]: attributes };
@@ -103,7 +92,7 @@ function attributesOf(attributes: Record<string, string>): XmlObject | undefined
 	return { [ATTRIBUTES_KEY]: renamed };
 }
 
-/** The counts, each checked the moment it grows, so sax stops right at the first one past its limit. */
+/** The counts, each checked the moment it grows, so reading stops right at the first one past its limit. */
 function limitCounter(limits: XmlLimits) {
 	const counts = { elements: 0, attributes: 0, attributeChars: 0, textNodes: 0 };
 	return {
@@ -123,57 +112,69 @@ function limitCounter(limits: XmlLimits) {
 	};
 }
 
-/**
- * Builds the object xml2js would (explicitArray false, lower-case tag names, normalized text,
- * attributes under `$`, text under `_`), straight from sax's events. Throws XmlRefused for a
- * limit or a structure it refuses, and sax's own Error for malformed XML. `keepTagCase` keeps tag
- * names as sent, for senders whose names are case-sensitive field names (Salesforce's `StageName`).
- */
-export function buildXmlTree(text: string, limits: XmlLimits, keepTagCase = false): unknown {
-	const stack: Frame[] = [];
-	const count = limitCounter(limits);
-	let result: XmlObject | undefined;
-	const parser = sax.parser(true, { trim: false, normalize: false });
-	parser.onerror = (error) => {
-		throw error;
-	};
-	parser.onattribute = ({ name, value }) => count.attribute(name, value);
-	parser.onopentag = (tag) => {
-		count.element();
+/** Builds the tree from the scanner's events, counting as they come. */
+class TreeBuilder implements XmlEvents {
+	private readonly stack: Frame[] = [];
+	private readonly count: ReturnType<typeof limitCounter>;
+	result: XmlObject | undefined;
+
+	constructor(
+		private readonly limits: XmlLimits,
+		private readonly keepTagCase: boolean,
+	) {
+		this.count = limitCounter(limits);
+	}
+
+	attribute(name: string, value: string) {
+		this.count.attribute(name, value);
+	}
+
+	textNode() {
+		this.count.textNode();
+	}
+
+	openTag(tagName: string, attributes: Record<string, string> | undefined) {
+		const { stack, limits } = this;
+		this.count.element();
 		if (stack.length >= limits.maxDepth) throw malformed(`XML nests deeper than ${limits.maxDepth} levels`);
 		// xml2js would stop at the first root's end and drop a second root unnoticed.
-		if (result) throw malformed('Malformed XML: More than one root element');
-		const name = safeName(keepTagCase ? tag.name : tag.name.toLowerCase());
+		if (this.result) throw malformed('Malformed XML: More than one root element');
+		const name = safeName(this.keepTagCase ? tagName : tagName.toLowerCase());
 		// `_` holds an element's text; xml2js failed on such a child, so it stays refused.
 		if (name === TEXT_KEY && stack.length > 0) throw malformed('Malformed XML: an element named "_" inside another is not supported');
-		stack.push({ name, node: attributesOf(tag.attributes as Record<string, string>), text: '', hadCdata: false });
-	};
-	parser.ontext = (chunk) => {
-		const frame = stack[stack.length - 1];
+		stack.push({ name, node: attributesOf(attributes), text: '', hadCdata: false });
+	}
+
+	text(piece: string) {
+		this.stack[this.stack.length - 1].text += piece;
+	}
+
+	cdata(content: string) {
+		const frame = this.stack[this.stack.length - 1];
+		// Outside the root element, as xml2js did.
 		if (!frame) return;
-		frame.text += chunk;
-		if (HAS_CONTENT.test(chunk)) count.textNode();
-	};
-	// Counted when the section opens: sax reports no event for an empty one.
-	parser.onopencdata = count.textNode;
-	parser.oncdata = (chunk) => {
-		const frame = stack[stack.length - 1];
-		// Outside the root element, as xml2js did (sax lets CDATA there pass).
-		if (!frame) return;
-		frame.text += chunk;
+		frame.text += content;
 		frame.hadCdata = true;
-	};
-	// Cheap one by one, but free to repeat: counted so that millions of them stay bounded.
-	parser.oncomment = count.textNode;
-	parser.onprocessinginstruction = count.textNode;
-	parser.onclosetag = () => {
-		const frame = stack.pop() as Frame;
+	}
+
+	closeTag() {
+		const frame = this.stack.pop() as Frame;
 		const value = valueOf(frame);
-		const parent = stack[stack.length - 1];
-		if (!parent) result = { [frame.name]: value };
+		const parent = this.stack[this.stack.length - 1];
+		if (!parent) this.result = { [frame.name]: value };
 		else addChild((parent.node ??= {}), frame.name, value);
-	};
-	parser.write(text).close();
+	}
+}
+
+/**
+ * Builds the object xml2js would (explicitArray false, lower-case tag names, normalized text,
+ * attributes under `$`, text under `_`). Throws XmlRefused for a limit or for XML it refuses.
+ * `keepTagCase` keeps tag names as sent, for senders whose names are case-sensitive field names
+ * (Salesforce's `StageName`).
+ */
+export function buildXmlTree(text: string, limits: XmlLimits, keepTagCase = false): unknown {
+	const builder = new TreeBuilder(limits, keepTagCase);
+	new XmlScanner(text, builder).run();
 	// A document of whitespace, comments or a bare declaration has no root: xml2js gave it an empty object.
-	return result ?? {};
+	return builder.result ?? {};
 }
