@@ -7,6 +7,7 @@ import type { NormalisedEvent } from '../shared/crm/types';
 import type { AcceptedRequest } from '../shared/inbound';
 import { cachedInboundPolicy, redactHeaders, redactionList } from '../shared/inbound';
 import { dedupeStoreUnavailable, DUPLICATE_ACK_BODY } from '../shared/inbound/pipeline';
+import { isoString } from '../shared/isoString';
 import { dedupeScopeOf } from '../shared/n8n/dedupe';
 import { webhookCredentials } from '../shared/n8n/credentialCache';
 import type { Refusal } from '../shared/n8n/inboundWebhook';
@@ -61,10 +62,10 @@ async function freshEvents(context: IWebhookFunctions, config: CrmTriggerConfig,
 	return wanted.filter((_, index) => !seen[index]);
 }
 
-function item(event: NormalisedEvent, accepted: AcceptedRequest, receivedAt: Date, request?: IDataObject): INodeExecutionData {
+function item(event: NormalisedEvent, accepted: AcceptedRequest, receivedAt: string, request?: IDataObject): INodeExecutionData {
 	// The profile built this event for this request alone, so it becomes the item without a copy.
 	const json = event as unknown as IDataObject;
-	const meta: IDataObject = { receivedAt: receivedAt.toISOString(), verifiedBy: accepted.verification.scheme };
+	const meta: IDataObject = { receivedAt, verifiedBy: accepted.verification.scheme };
 	if (accepted.clientIp) meta.clientIp = accepted.clientIp;
 	json.meta = meta;
 	if (request) json.request = request;
@@ -160,5 +161,7 @@ export async function handleCrmWebhook(context: IWebhookFunctions): Promise<IWeb
 	}
 	const request = config.options.includeRawRequest ? rawRequest(context, config, outcome, query) : undefined;
 	// n8n answers (status: the description's responseCode) once it has recorded the execution.
-	return startWorkflow(context, success, [fresh.map((event) => item(event, outcome, receivedAt, request))]);
+	// Formatted once for the whole batch (a bulk delivery carries up to hundreds of events).
+	const receivedAtText = isoString(receivedAt);
+	return startWorkflow(context, success, [fresh.map((event) => item(event, outcome, receivedAtText, request))]);
 }

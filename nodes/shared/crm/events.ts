@@ -3,6 +3,7 @@
  */
 import { createHash } from 'node:crypto';
 
+import { isoString } from '../isoString';
 import type { CrmEventType, JsonObject, NormalisedEvent } from './types';
 
 export const isRecord = (value: unknown): value is JsonObject => typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -154,6 +155,7 @@ export function firstId(record: JsonObject, keys: readonly string[]): string | n
 	return null;
 }
 
+const UNIX_DIGITS = /^\d{9,16}$/;
 const SQL_STYLE_UTC = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2}(?:\.\d+)?)$/;
 
 /**
@@ -162,14 +164,15 @@ const SQL_STYLE_UTC = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2}(?:\.\d+)?)$/;
  */
 export function isoTime(value: unknown): string | undefined {
 	let date: Date | undefined;
-	if (typeof value === 'number' || (typeof value === 'string' && /^\d{9,16}$/.test(value.trim()))) {
+	const text = typeof value === 'string' ? value.trim() : undefined;
+	if (typeof value === 'number' || (text !== undefined && UNIX_DIGITS.test(text))) {
 		const number = Number(value);
 		date = new Date(number > 1e12 ? number : number * 1000);
-	} else if (typeof value === 'string' && value.trim() !== '') {
-		const sqlStyle = SQL_STYLE_UTC.exec(value.trim());
-		date = new Date(sqlStyle ? `${sqlStyle[1]}T${sqlStyle[2]}Z` : value.trim());
+	} else if (text) {
+		const sqlStyle = SQL_STYLE_UTC.exec(text);
+		date = new Date(sqlStyle ? `${sqlStyle[1]}T${sqlStyle[2]}Z` : text);
 	}
-	return date && !Number.isNaN(date.getTime()) ? date.toISOString() : undefined;
+	return date && !Number.isNaN(date.getTime()) ? isoString(date) : undefined;
 }
 
 /** The record without the envelope keys a profile moved elsewhere. */
@@ -196,7 +199,7 @@ export function buildEvent(
 	if (fields.eventIdSource !== undefined) event.eventIdSource = fields.eventIdSource;
 	event.object = fields.object;
 	event.data = fields.data;
-	event.occurredAt = fields.occurredAt ?? receivedAt.toISOString();
+	event.occurredAt = fields.occurredAt ?? isoString(receivedAt);
 	if (fields.previous) event.previous = fields.previous;
 	event.context = fields.context ?? {};
 	return event;
