@@ -29,6 +29,30 @@ const send = (context: IWebhookFunctions, { status, contentType, body }: Answer)
 const refuseFor = (context: IWebhookFunctions, config: CrmTriggerConfig, refusal: Refusal) =>
 	refuse(context, refusal, { meta: { crm: config.profile.id } });
 
+type AnswerContent = Omit<Answer, 'status'>;
+
+const withStatus = (status: number, { contentType, body }: AnswerContent): Answer => ({ status, contentType, body });
+
+const RECEIVED = Object.freeze({ received: true });
+
+// The answer's text is the same for every delivery to a workflow, so it is worked out once, not per request.
+const fixedContents = new WeakMap<object, AnswerContent>();
+let lastConfigured: { text: string; content: AnswerContent } | undefined;
+
+/** The content of a body fixed in code (a profile's required answer, `{received: true}`), serialised once. */
+function fixedContent(body: unknown): AnswerContent {
+	if (typeof body !== 'object' || body === null) return answerContent(body);
+	let content = fixedContents.get(body);
+	if (!content) fixedContents.set(body, (content = answerContent(body)));
+	return content;
+}
+
+/** The content of the node's Response Body text, kept for the text last seen (one workflow's, usually). */
+function configuredContent(text: string): AnswerContent {
+	if (lastConfigured?.text !== text) lastConfigured = { text, content: answerContent(parseJsonText(text)?.value ?? text) };
+	return lastConfigured.content;
+}
+
 /**
  * The answer to an accepted delivery: the node's Response settings, else what the CRM requires (in the
  * content type it requires), else `{received: true}`.
@@ -38,9 +62,9 @@ function successAnswer(config: CrmTriggerConfig): Answer {
 	const required = profile.defaultResponse;
 	const status = options.responseCode ?? required?.status ?? 200;
 	const configured = options.responseBody?.trim();
-	if (configured) return { status, ...answerContent(parseJsonText(configured)?.value ?? configured) };
+	if (configured) return withStatus(status, configuredContent(configured));
 	if (required?.contentType && typeof required.body === 'string') return { status, contentType: required.contentType, body: required.body };
-	return { status, ...answerContent(required?.body ?? { received: true }) };
+	return withStatus(status, fixedContent(required?.body ?? RECEIVED));
 }
 
 /**
