@@ -5,7 +5,7 @@
  */
 import type { IDataObject, IHookFunctions, IWebhookFunctions, Logger } from 'n8n-workflow';
 
-import { batched, hashEventId, sharedDedupeStore } from '../inbound/dedupeStore';
+import { hashEventId, sharedDedupeStore } from '../inbound/dedupeStore';
 import type { DedupeOptions } from '../inbound/dedupeStore';
 import { leave, sharedStoreFor } from '../dedupe/registry';
 import type { DedupeStoreKind, SharedStoreConnection } from '../dedupe/connection';
@@ -68,11 +68,11 @@ function staticDataDedupe(context: IWebhookFunctions, options: DedupeOptions): E
 	const scopeKey = `${nodeKey(context)}:${context.getMode()}`;
 	const staticData = context.getWorkflowStaticData('node');
 	const memory = sharedDedupeStore.open(scopeKey, staticData, options);
-	const scope = batched(memory);
 	let marked = false;
 	return {
+		// The scope answers synchronously; called directly rather than through batched(), one promise fewer per request.
 		async seenBefore(checks) {
-			const seen = await scope.seenBefore(checks);
+			const seen = checks.map(({ eventId, windowSeconds }) => memory.seenBefore(eventId, windowSeconds));
 			// Only when the store asks for it: each save rewrites the workflow's whole static data.
 			if (!marked && memory.needsSave) {
 				marked = true;
