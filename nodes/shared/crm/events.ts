@@ -117,8 +117,11 @@ export function resolveEvent(events: readonly CrmEventType[], sourceName: string
 /** A CRM's own object name as the object part of a canonical event name; `record` when nothing is left. */
 export const objectKey = (name: string): string => nameWord(name) || 'record';
 
-/** `opportunity.won` → `opportunity`. */
-export const objectTypeOf = (event: string): string => event.split('.')[0] || 'record';
+/** `opportunity.won` → `opportunity` (cut at the first dot, without splitting the whole name into an array). */
+export function objectTypeOf(event: string): string {
+	const dot = event.indexOf('.');
+	return (dot < 0 ? event : event.slice(0, dot)) || 'record';
+}
 
 /** JSON with object keys sorted, so the same record always hashes the same whatever order the CRM used. */
 function stableStringify(value: unknown): string {
