@@ -5,23 +5,22 @@ import { BoundedCache } from '../boundedCache';
  * so parsing CIDRs and JSONPaths once per distinct configuration keeps them off the request path.
  */
 export function memoizeByJson<Args extends unknown[], Result>(compile: (...args: Args) => Result, limit = 200): (...args: Args) => Result {
-	const cache = new BoundedCache<string, Result>(limit);
-	// Most requests repeat the previous configuration: it is recognised by walking it against a copy of
-	// the last one (JSON.stringify of the settings cost more than the rest of the lookup) and answered
-	// without touching the cache's order. The copy is private, so a caller changing its object cannot fool it.
-	let lastCopy: unknown;
-	let lastResult: Result | undefined;
+	// Each entry keeps a private copy of its arguments (parsed from the key), which a caller changing its objects cannot touch.
+	const cache = new BoundedCache<string, { copy: unknown; result: Result }>(limit);
+	// Most requests repeat the previous configuration: it is recognised by walking it against that
+	// entry's copy (JSON.stringify of the settings cost more than the rest of the lookup) and answered
+	// without touching the cache's order.
+	let last: { copy: unknown; result: Result } | undefined;
 	return (...args) => {
-		if (lastCopy !== undefined && sameJson(args, lastCopy)) return lastResult as Result;
+		if (last !== undefined && sameJson(args, last.copy)) return last.result;
 		const key = JSON.stringify(args);
-		let result = cache.get(key);
-		if (result === undefined) {
-			result = compile(...args);
-			cache.set(key, result);
+		let entry = cache.get(key);
+		if (entry === undefined) {
+			entry = { copy: JSON.parse(key) as unknown, result: compile(...args) };
+			cache.set(key, entry);
 		}
-		lastCopy = JSON.parse(key);
-		lastResult = result;
-		return result;
+		last = entry;
+		return entry.result;
 	};
 }
 
