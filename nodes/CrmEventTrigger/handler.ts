@@ -7,6 +7,7 @@ import type { NormalisedEvent } from '../shared/crm/types';
 import type { AcceptedRequest } from '../shared/inbound';
 import { cachedInboundPolicy, redactHeaders, redactionList } from '../shared/inbound';
 import { dedupeStoreUnavailable, DUPLICATE_ACK_BODY } from '../shared/inbound/pipeline';
+import { isoString } from '../shared/isoString';
 import { dedupeScopeOf } from '../shared/n8n/dedupe';
 import { webhookCredentials } from '../shared/n8n/credentialCache';
 import type { Refusal } from '../shared/n8n/inboundWebhook';
@@ -28,6 +29,30 @@ const send = (context: IWebhookFunctions, { status, contentType, body }: Answer)
 const refuseFor = (context: IWebhookFunctions, config: CrmTriggerConfig, refusal: Refusal) =>
 	refuse(context, refusal, { meta: { crm: config.profile.id } });
 
+type AnswerContent = Omit<Answer, 'status'>;
+
+const withStatus = (status: number, { contentType, body }: AnswerContent): Answer => ({ status, contentType, body });
+
+const RECEIVED = Object.freeze({ received: true });
+
+// The answer's text is the same for every delivery to a workflow, so it is worked out once, not per request.
+const fixedContents = new WeakMap<object, AnswerContent>();
+let lastConfigured: { text: string; content: AnswerContent } | undefined;
+
+/** The content of a body fixed in code (a profile's required answer, `{received: true}`), serialised once. */
+function fixedContent(body: unknown): AnswerContent {
+	if (typeof body !== 'object' || body === null) return answerContent(body);
+	let content = fixedContents.get(body);
+	if (!content) fixedContents.set(body, (content = answerContent(body)));
+	return content;
+}
+
+/** The content of the node's Response Body text, kept for the text last seen (one workflow's, usually). */
+function configuredContent(text: string): AnswerContent {
+	if (lastConfigured?.text !== text) lastConfigured = { text, content: answerContent(parseJsonText(text)?.value ?? text) };
+	return lastConfigured.content;
+}
+
 /**
  * The answer to an accepted delivery: the node's Response settings, else what the CRM requires (in the
  * content type it requires), else `{received: true}`.
@@ -37,9 +62,9 @@ function successAnswer(config: CrmTriggerConfig): Answer {
 	const required = profile.defaultResponse;
 	const status = options.responseCode ?? required?.status ?? 200;
 	const configured = options.responseBody?.trim();
-	if (configured) return { status, ...answerContent(parseJsonText(configured)?.value ?? configured) };
+	if (configured) return withStatus(status, configuredContent(configured));
 	if (required?.contentType && typeof required.body === 'string') return { status, contentType: required.contentType, body: required.body };
-	return { status, ...answerContent(required?.body ?? { received: true }) };
+	return withStatus(status, fixedContent(required?.body ?? RECEIVED));
 }
 
 /**
@@ -61,10 +86,10 @@ async function freshEvents(context: IWebhookFunctions, config: CrmTriggerConfig,
 	return wanted.filter((_, index) => !seen[index]);
 }
 
-function item(event: NormalisedEvent, accepted: AcceptedRequest, receivedAt: Date, request?: IDataObject): INodeExecutionData {
+function item(event: NormalisedEvent, accepted: AcceptedRequest, receivedAt: string, request?: IDataObject): INodeExecutionData {
 	// The profile built this event for this request alone, so it becomes the item without a copy.
 	const json = event as unknown as IDataObject;
-	const meta: IDataObject = { receivedAt: receivedAt.toISOString(), verifiedBy: accepted.verification.scheme };
+	const meta: IDataObject = { receivedAt, verifiedBy: accepted.verification.scheme };
 	if (accepted.clientIp) meta.clientIp = accepted.clientIp;
 	json.meta = meta;
 	if (request) json.request = request;
@@ -160,5 +185,7 @@ export async function handleCrmWebhook(context: IWebhookFunctions): Promise<IWeb
 	}
 	const request = config.options.includeRawRequest ? rawRequest(context, config, outcome, query) : undefined;
 	// n8n answers (status: the description's responseCode) once it has recorded the execution.
-	return startWorkflow(context, success, [fresh.map((event) => item(event, outcome, receivedAt, request))]);
+	// Formatted once for the whole batch (a bulk delivery carries up to hundreds of events).
+	const receivedAtText = isoString(receivedAt);
+	return startWorkflow(context, success, [fresh.map((event) => item(event, outcome, receivedAtText, request))]);
 }

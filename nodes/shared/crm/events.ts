@@ -3,6 +3,7 @@
  */
 import { createHash } from 'node:crypto';
 
+import { isoString } from '../isoString';
 import type { CrmEventType, JsonObject, NormalisedEvent } from './types';
 
 export const isRecord = (value: unknown): value is JsonObject => typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -83,11 +84,28 @@ export const eventType = (value: string, name: string, ...sourceNames: string[])
 /** The profile's event type for a CRM name, matched on source names, value and display name, ignoring case. */
 export function findEventType(events: readonly CrmEventType[], sourceName: string): CrmEventType | undefined {
 	const wanted = sourceName.trim().toLowerCase();
-	if (wanted === '') return undefined;
-	return events.find(
-		(type) =>
-			type.value === wanted || type.name.toLowerCase() === wanted || type.sourceNames.some((source) => source.toLowerCase() === wanted),
-	);
+	if (wanted === '' || events.length === 0) return undefined;
+	return eventIndexOf(events).get(wanted);
+}
+
+/**
+ * Every name an event list is matched on (value as is; display and source names lower-cased), mapped
+ * to the first type in list order that answers to it, as a search in order would find. Built once per
+ * list: profiles' lists are constants, and lower-casing 20 names per request cost more than the lookup.
+ */
+const eventIndexes = new WeakMap<readonly CrmEventType[], Map<string, CrmEventType>>();
+
+function eventIndexOf(events: readonly CrmEventType[]): Map<string, CrmEventType> {
+	let index = eventIndexes.get(events);
+	if (index) return index;
+	index = new Map();
+	for (const type of events) {
+		for (const name of [type.value, type.name.toLowerCase(), ...type.sourceNames.map((source) => source.toLowerCase())]) {
+			if (!index.has(name)) index.set(name, type);
+		}
+	}
+	eventIndexes.set(events, index);
+	return index;
 }
 
 /** Canonical name and the CRM's own name, trimmed to a safe length. */
@@ -99,8 +117,11 @@ export function resolveEvent(events: readonly CrmEventType[], sourceName: string
 /** A CRM's own object name as the object part of a canonical event name; `record` when nothing is left. */
 export const objectKey = (name: string): string => nameWord(name) || 'record';
 
-/** `opportunity.won` → `opportunity`. */
-export const objectTypeOf = (event: string): string => event.split('.')[0] || 'record';
+/** `opportunity.won` → `opportunity` (cut at the first dot, without splitting the whole name into an array). */
+export function objectTypeOf(event: string): string {
+	const dot = event.indexOf('.');
+	return (dot < 0 ? event : event.slice(0, dot)) || 'record';
+}
 
 /** JSON with object keys sorted, so the same record always hashes the same whatever order the CRM used. */
 function stableStringify(value: unknown): string {
@@ -154,6 +175,7 @@ export function firstId(record: JsonObject, keys: readonly string[]): string | n
 	return null;
 }
 
+const UNIX_DIGITS = /^\d{9,16}$/;
 const SQL_STYLE_UTC = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2}(?:\.\d+)?)$/;
 
 /**
@@ -162,14 +184,15 @@ const SQL_STYLE_UTC = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2}(?:\.\d+)?)$/;
  */
 export function isoTime(value: unknown): string | undefined {
 	let date: Date | undefined;
-	if (typeof value === 'number' || (typeof value === 'string' && /^\d{9,16}$/.test(value.trim()))) {
+	const text = typeof value === 'string' ? value.trim() : undefined;
+	if (typeof value === 'number' || (text !== undefined && UNIX_DIGITS.test(text))) {
 		const number = Number(value);
 		date = new Date(number > 1e12 ? number : number * 1000);
-	} else if (typeof value === 'string' && value.trim() !== '') {
-		const sqlStyle = SQL_STYLE_UTC.exec(value.trim());
-		date = new Date(sqlStyle ? `${sqlStyle[1]}T${sqlStyle[2]}Z` : value.trim());
+	} else if (text) {
+		const sqlStyle = SQL_STYLE_UTC.exec(text);
+		date = new Date(sqlStyle ? `${sqlStyle[1]}T${sqlStyle[2]}Z` : text);
 	}
-	return date && !Number.isNaN(date.getTime()) ? date.toISOString() : undefined;
+	return date && !Number.isNaN(date.getTime()) ? isoString(date) : undefined;
 }
 
 /** The record without the envelope keys a profile moved elsewhere. */
@@ -196,7 +219,7 @@ export function buildEvent(
 	if (fields.eventIdSource !== undefined) event.eventIdSource = fields.eventIdSource;
 	event.object = fields.object;
 	event.data = fields.data;
-	event.occurredAt = fields.occurredAt ?? receivedAt.toISOString();
+	event.occurredAt = fields.occurredAt ?? isoString(receivedAt);
 	if (fields.previous) event.previous = fields.previous;
 	event.context = fields.context ?? {};
 	return event;

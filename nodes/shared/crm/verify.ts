@@ -10,6 +10,18 @@ import { inboundAuthFromCredential } from '../inbound/authenticator';
 import { signatureHeaderNames, verifyRequestSignature } from '../signatures';
 import type { CrmAuthentication, CrmProfile, ProfileParameters, RequestLine } from './types';
 
+/**
+ * The signing settings read from each credential object. n8n's credential is reused across requests
+ * (see credentialCache.ts) and never changed in place, so it is read once, not on every request.
+ */
+const signingByCredential = new WeakMap<CredentialData, ReturnType<typeof signingFromCredential>>();
+
+function signingOf(credential: CredentialData): ReturnType<typeof signingFromCredential> {
+	let signing = signingByCredential.get(credential);
+	if (!signing) signingByCredential.set(credential, (signing = signingFromCredential(credential)));
+	return signing;
+}
+
 /** A request line for a CRM that signs it but was given none: the check then refuses, it never guesses. */
 const UNKNOWN_LINE: RequestLine = { method: 'POST', url: undefined };
 
@@ -31,13 +43,13 @@ export function crmAuthenticator(
 	}
 	const own = profile.secretVerification;
 	if (authentication === 'signingSecret' && own && credential) {
-		const { secrets } = signingFromCredential(credential);
+		const { secrets } = signingOf(credential);
 		return (request, options) =>
 			own.verify({ headers: request.headers, rawBody: request.rawBody, settings, options, secrets, request: requestLine });
 	}
 	const { adaptSigning } = profile;
 	if (authentication === 'signingSecret' && adaptSigning && credential) {
-		const { config, secrets } = signingFromCredential(credential);
+		const { config, secrets } = signingOf(credential);
 		return (request, options) =>
 			verifyRequestSignature(adaptSigning(config, request.headers), secrets, request.headers, request.rawBody, options);
 	}

@@ -9,10 +9,18 @@ export interface ContentType {
 	charset?: string;
 }
 
+// A sender sends the same Content-Type on every request, so the last one's reading is kept (frozen, as it is shared).
+let last: { header: string; contentType: Readonly<ContentType> } | undefined;
+
 /** Parses `type/subtype; charset=…`; parameters other than charset are ignored. */
 export function parseContentType(header: string | string[] | undefined): ContentType {
 	const value = Array.isArray(header) ? header[0] : header;
 	if (!value) return { mimeType: '' };
+	if (last?.header !== value) last = { header: value, contentType: Object.freeze(readContentType(value)) };
+	return last.contentType;
+}
+
+function readContentType(value: string): ContentType {
 	const [mime, ...parameters] = value.split(';');
 	const result: ContentType = { mimeType: mime.trim().toLowerCase() };
 	for (const parameter of parameters) {

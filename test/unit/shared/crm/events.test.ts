@@ -1,4 +1,13 @@
-import { canonicalEventName, derivedEventId, eventIdOf, isoTime, nameWord, objectKey } from '../../../../nodes/shared/crm/events';
+import {
+	canonicalEventName,
+	derivedEventId,
+	eventIdOf,
+	eventType,
+	findEventType,
+	isoTime,
+	nameWord,
+	objectKey,
+} from '../../../../nodes/shared/crm/events';
 import { expandDottedKeys } from '../../../../nodes/shared/crm/records';
 import { pathProblems, readPath } from '../../../../nodes/shared/crm/paths';
 
@@ -53,6 +62,32 @@ describe('canonical event names', () => {
 		expect(nameWord('--')).toBe('');
 		expect(nameWord('A'.repeat(10_000)).length).toBe(200);
 		expect(nameWord('aB'.repeat(10_000)).length).toBe(200);
+	});
+});
+
+describe('findEventType', () => {
+	const events = [
+		eventType('deal.won', 'Deal Won', 'DealWon'),
+		eventType('deal.updated', 'Deal Updated', 'deal.won', 'Deal.Changed'),
+		eventType('deal.changed', 'Deal Changed'),
+	];
+
+	it.each([
+		['deal.won', 'deal.won'],
+		['DEAL WON', 'deal.won'],
+		['dealwon', 'deal.won'],
+		['  Deal Updated ', 'deal.updated'],
+		// Matched by a later type's value and an earlier type's source name: the earlier type, as a search in order finds.
+		['deal.changed', 'deal.updated'],
+		['Deal.Changed', 'deal.updated'],
+	])('%s → %s', (name, value) => {
+		expect(findEventType(events, name)?.value).toBe(value);
+	});
+
+	it('finds nothing for an unknown or empty name, or in an empty list', () => {
+		expect(findEventType(events, 'deal.lost')).toBeUndefined();
+		expect(findEventType(events, '  ')).toBeUndefined();
+		expect(findEventType([], 'deal.won')).toBeUndefined();
 	});
 });
 
