@@ -61,8 +61,12 @@ export function statements(table: string) {
 
 /**
  * Runs CREATE … IF NOT EXISTS statements in order. Two processes creating a table at once may collide
- * (a duplicate type or relation), so one retry. Resolves with the failure, undefined on success.
+ * (IF NOT EXISTS checks before it creates): PostgreSQL then reports a duplicate key in its catalog
+ * (23505), a duplicate table (42P07) or a duplicate type (42710), so one retry, which finds the table.
+ * Resolves with the failure, undefined on success.
  */
+const CREATION_RACE_CODES = new Set(['23505', '42P07', '42710']);
+
 export async function createTables(pool: Pool, statements: readonly string[]): Promise<Error | undefined> {
 	let failure: Error | undefined;
 	for (let attempt = 1; attempt <= 2; attempt++) {
@@ -74,7 +78,7 @@ export async function createTables(pool: Pool, statements: readonly string[]): P
 			);
 		if (failure === undefined) return undefined;
 		const code = (failure as { code?: string }).code;
-		if (code !== '23505' && code !== '42P07') break;
+		if (!CREATION_RACE_CODES.has(code ?? '')) break;
 	}
 	return failure;
 }

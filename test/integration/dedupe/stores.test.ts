@@ -145,6 +145,17 @@ describe('PostgreSQL dedupe store', () => {
 		expect(rows[0].n).toBe(1);
 	});
 
+	it('creates one table from many processes at once: each first claim succeeds (a creation race is retried)', async () => {
+		// Separate stores are separate pools, as separate n8n processes would have; repeated over fresh
+		// tables because a collision needs two CREATEs to overlap.
+		for (let round = 0; round < 5; round++) {
+			const table = `race_${round}_${Date.now()}`;
+			const racers = Array.from({ length: 8 }, () => open(new PostgresDedupeStore(postgresSettings({ table }))));
+			const claims = await Promise.all(racers.map(async (store) => await store.claim([{ key: freshKey('race'), windowSeconds: 60 }])));
+			expect(claims).toEqual(racers.map(() => [true]));
+		}
+	});
+
 	it('gives back a claim whose answer came after the deadline before the request is answered 503', async () => {
 		const store = open(new PostgresDedupeStore(postgresSettings()));
 		await store.claim([{ key: freshKey('warm'), windowSeconds: 60 }]);
