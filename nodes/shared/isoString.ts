@@ -1,4 +1,6 @@
-const twoDigits = (value: number) => (value < 10 ? `0${value}` : `${value}`);
+/** '00' to '99', made once: a string built per field was most of what formatting allocated. */
+const TWO_DIGITS = Array.from({ length: 100 }, (_, value) => String(value).padStart(2, '0'));
+const twoDigits = (value: number) => TWO_DIGITS[value];
 
 /**
  * Exactly `date.toISOString()`, written out from the UTC fields. V8's own costs about 0.4 µs (a
