@@ -118,15 +118,11 @@ export class DedupeStore {
 			state = { seen: new Map(), log: [], counter: 0, nextPruneAt: 0 };
 			this.scopes.set(scopeKey, state);
 		}
-		const request: RequestState = { state, staticData, maxEntries: options.maxEntries, needsSave: false };
-		return {
-			seenBefore: (eventId, windowSeconds = options.windowSeconds) =>
-				this.seenBefore(request, shortHash(hashEventId(eventId)), windowSeconds),
-			get needsSave() {
-				return request.needsSave;
-			},
-		};
+		return new RequestState(state, staticData, options, this.check);
 	}
+
+	/** What every scope of this store calls: one function per store, not a closure per request. */
+	private readonly check = (request: RequestState, hash: string, windowSeconds: number) => this.seenBefore(request, hash, windowSeconds);
 
 	private seenBefore(request: RequestState, hash: string, windowSeconds: number): boolean {
 		const { state, staticData, maxEntries } = request;
@@ -214,12 +210,27 @@ export class DedupeStore {
 	}
 }
 
-interface RequestState {
-	state: ScopeState;
-	/** The node's static data as n8n loaded it for this request. */
-	staticData: StaticData | undefined;
-	maxEntries: number;
-	needsSave: boolean;
+/**
+ * One request's scope. A class rather than an object literal with a `needsSave` getter: such a
+ * literal is slow to create, and it and its closure were most of the cost of opening a scope.
+ */
+class RequestState implements DedupeScope {
+	needsSave = false;
+	readonly maxEntries: number;
+
+	constructor(
+		readonly state: ScopeState,
+		/** The node's static data as n8n loaded it for this request. */
+		readonly staticData: StaticData | undefined,
+		private readonly options: DedupeOptions,
+		private readonly check: (request: RequestState, hash: string, windowSeconds: number) => boolean,
+	) {
+		this.maxEntries = options.maxEntries;
+	}
+
+	seenBefore(eventId: string, windowSeconds = this.options.windowSeconds): boolean {
+		return this.check(this, shortHash(hashEventId(eventId)), windowSeconds);
+	}
 }
 
 /** How far the stored records may run past maxEntries between prunes. */
