@@ -79,8 +79,14 @@ export interface CrmTriggerConfig {
 
 const isCredentialKind = (kind: CrmAuthentication): kind is keyof typeof CREDENTIAL_TYPES => kind in CREDENTIAL_TYPES;
 
-function eventFilter(source: ParameterSource, profile: CrmProfile): Set<string> {
-	if (profile.events.length > 0) return new Set(source.getNodeParameter('events', []) as string[]);
+/** No filter: every event starts the workflow. Shared, as most nodes set none and the config only reads it. */
+const ALL_EVENTS: ReadonlySet<string> = new Set();
+
+function eventFilter(source: ParameterSource, profile: CrmProfile): ReadonlySet<string> {
+	if (profile.events.length > 0) {
+		const chosen = source.getNodeParameter('events', []) as string[];
+		return chosen.length === 0 ? ALL_EVENTS : new Set(chosen);
+	}
 	const names = String(source.getNodeParameter('eventNames', '') ?? '');
 	return new Set(
 		names
@@ -100,17 +106,21 @@ function inboundPolicyOptions(profile: CrmProfile, options: CrmOptions): Inbound
 					beforeAuth: options.handshakeBeforeAuth === true,
 				}
 			: undefined;
-	return {
+	// Optional parts are assigned, not spread from a literal: read on every request, spreading allocated twice.
+	const parseLimits: InboundPolicyOptions['parseLimits'] = { maxXmlElements: options.maxXmlElements };
+	if (profile.keepsXmlTagCase) parseLimits.keepXmlTagCase = true;
+	const policy: InboundPolicyOptions = {
 		methods: profile.httpMethods,
 		ipAllowlist: options.ipAllowlist,
 		trustedProxies: options.trustedProxies,
 		maxBodyBytes: options.maxBodySizeKb ? options.maxBodySizeKb * 1024 : undefined,
-		parseLimits: { maxXmlElements: options.maxXmlElements, ...(profile.keepsXmlTagCase ? { keepXmlTagCase: true } : {}) },
+		parseLimits,
 		replayWindowSeconds: options.replayWindowSeconds,
 		// Each profile reads the body as the CRM sends it; the Content-Type decides.
 		bodyType: 'auto',
-		...(handshake ? { handshake } : {}),
 	};
+	if (handshake) policy.handshake = handshake;
+	return policy;
 }
 
 /** Everything webhook() needs from the node's parameters and credential. */

@@ -67,23 +67,32 @@ function successAnswer(config: CrmTriggerConfig): Answer {
 	return withStatus(status, fixedContent(required?.body ?? RECEIVED));
 }
 
+/** The events whose check came back false; `wanted` itself when none was seen (the usual case, no copy). */
+const unseen = (wanted: NormalisedEvent[], seen: boolean[]) => (seen.includes(true) ? wanted.filter((_, index) => !seen[index]) : wanted);
+
 /**
  * The events not received before (now recorded), checked in one call to the node's dedupe store
  * after normalising. Two windows: a hash without the change's time is kept only for the CRM's retry
- * window. Rejects when the store cannot answer.
+ * window. Throws or rejects when the store cannot answer. The static-data store answers at once, so
+ * its answer comes back without a promise.
  */
-async function freshEvents(context: IWebhookFunctions, config: CrmTriggerConfig, wanted: NormalisedEvent[]): Promise<NormalisedEvent[]> {
+function freshEvents(
+	context: IWebhookFunctions,
+	config: CrmTriggerConfig,
+	wanted: NormalisedEvent[],
+): NormalisedEvent[] | Promise<NormalisedEvent[]> {
 	const windows = dedupeWindows(config.options, config.profile);
 	if (!windows || wanted.length === 0) return wanted;
-	const dedupe = dedupeScopeOf(context, { windowSeconds: windows.windowSeconds, maxEntries: windows.maxEntries });
+	// The windows carry the store's options (windowSeconds, maxEntries) themselves.
+	const dedupe = dedupeScopeOf(context, windows);
 	if (!dedupe) return wanted;
-	const seen = await dedupe.seenBefore(
+	const seen = dedupe.seenBefore(
 		wanted.map((event) => ({
 			eventId: event.eventId,
 			windowSeconds: event.eventIdSource === 'hash' ? windows.hashedIdWindowSeconds : windows.windowSeconds,
 		})),
 	);
-	return wanted.filter((_, index) => !seen[index]);
+	return Array.isArray(seen) ? unseen(wanted, seen) : seen.then((answers) => unseen(wanted, answers));
 }
 
 function item(event: NormalisedEvent, accepted: AcceptedRequest, receivedAt: string, request?: IDataObject): INodeExecutionData {
@@ -139,7 +148,7 @@ export async function handleCrmWebhook(context: IWebhookFunctions): Promise<IWeb
 	const receivedAt = new Date();
 	const config = await readConfig({
 		getNodeParameter: (name, fallback) => context.getNodeParameter(name, fallback),
-		getCredentials: async (type) => await webhookCredentials.get(context, type),
+		getCredentials: (type) => webhookCredentials.get(context, type),
 	});
 	const policy = cachedInboundPolicy(config.inbound);
 	// Only a CRM that signs the URL it called (HubSpot) needs it rebuilt.
@@ -166,10 +175,12 @@ export async function handleCrmWebhook(context: IWebhookFunctions): Promise<IWeb
 		return { noWebhookResponse: true };
 	}
 
-	const wanted = normalised.events.filter((event) => config.eventFilter.size === 0 || config.eventFilter.has(event.event));
+	const { eventFilter } = config;
+	const wanted = eventFilter.size === 0 ? normalised.events : normalised.events.filter((event) => eventFilter.has(event.event));
 	let fresh: NormalisedEvent[];
 	try {
-		fresh = await freshEvents(context, config, wanted);
+		const checked = freshEvents(context, config, wanted);
+		fresh = Array.isArray(checked) ? checked : await checked;
 	} catch (error) {
 		// Nothing passes unchecked: the CRM retries later.
 		const unavailable = dedupeStoreUnavailable(error);

@@ -49,6 +49,8 @@ function adaptSigning(config: SigningConfig, headers: HeaderBag): SigningConfig 
 	const prefix = value.toLowerCase().startsWith('sha256=') ? value.slice(0, 7) : config.prefix;
 	const digest = value.slice(prefix.length);
 	const encoding = config.algorithm === 'sha256' ? (SHA256_HEX.test(digest) ? 'hex' : 'base64') : config.encoding;
+	// Usually the credential already says what the header shows: its config serves as is, no copy per request.
+	if (prefix === config.prefix && encoding === config.encoding) return config;
 	return { ...config, prefix, encoding };
 }
 

@@ -30,14 +30,16 @@ export interface LegacyIds {
 
 export const shortHash = (hash: string) => hash.slice(0, HASH_CHARS);
 
+/** Base64url digit codes, for building a record's expiry as one string rather than a string per digit. */
+const DIGIT_CODES = [...DIGITS].map((digit) => digit.charCodeAt(0));
+
+/** The base64url digit of `value` worth 64^place, as a character code. */
+const digitCode = (value: number, place: number) => DIGIT_CODES[Math.floor(value / 64 ** place) % 64];
+
+/** The EXPIRY_CHARS (5) digits of an offset, most significant first. */
 function encodeOffset(offset: number): string {
-	let value = Math.min(MAX_OFFSET, Math.max(0, Math.round(offset)));
-	let text = '';
-	for (let index = 0; index < EXPIRY_CHARS; index++) {
-		text = DIGITS[value % 64] + text;
-		value = Math.floor(value / 64);
-	}
-	return text;
+	const value = Math.min(MAX_OFFSET, Math.max(0, Math.round(offset)));
+	return String.fromCharCode(digitCode(value, 4), digitCode(value, 3), digitCode(value, 2), digitCode(value, 1), digitCode(value, 0));
 }
 
 function decodeOffset(ids: string, at: number): number {

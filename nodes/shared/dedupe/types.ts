@@ -72,8 +72,9 @@ export interface DedupeCheck {
 /**
  * A node's dedupe memory for one request, whichever store backs it: for each event, true when it
  * was received before; the new ones are recorded. All checks of a request go to the store at once.
- * Rejects with DedupeStoreUnavailable when the store cannot answer.
+ * The static-data store answers at once (no promise per request); a shared store answers later, and
+ * rejects with DedupeStoreUnavailable when it cannot answer.
  */
 export interface EventDedupe {
-	seenBefore(checks: DedupeCheck[]): Promise<boolean[]>;
+	seenBefore(checks: DedupeCheck[]): boolean[] | Promise<boolean[]>;
 }

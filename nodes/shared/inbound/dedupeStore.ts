@@ -55,8 +55,12 @@ const MAX_SCOPES = 1_000;
 interface ScopeState {
 	/** hash prefix → expiry, oldest first */
 	seen: Map<string, number>;
-	/** ids in the order this process recorded them, numbered */
-	log: Array<{ seq: number; hash: string }>;
+	/**
+	 * The ids this process recorded, in order, and their numbers: two arrays rather than an object
+	 * per id, which lived as long as the id and so added to every garbage collection's work.
+	 */
+	logHashes: string[];
+	logSeqs: number[];
 	counter: number;
 	nextPruneAt: number;
 	/** Other processes' marks as of the last time static data was read into `seen`; undefined: never read. */
@@ -115,18 +119,14 @@ export class DedupeStore {
 	open(scopeKey: string, staticData: StaticData | undefined, options: DedupeOptions): DedupeScope {
 		let state = this.scopes.get(scopeKey);
 		if (!state) {
-			state = { seen: new Map(), log: [], counter: 0, nextPruneAt: 0 };
+			state = { seen: new Map(), logHashes: [], logSeqs: [], counter: 0, nextPruneAt: 0 };
 			this.scopes.set(scopeKey, state);
 		}
-		const request: RequestState = { state, staticData, maxEntries: options.maxEntries, needsSave: false };
-		return {
-			seenBefore: (eventId, windowSeconds = options.windowSeconds) =>
-				this.seenBefore(request, shortHash(hashEventId(eventId)), windowSeconds),
-			get needsSave() {
-				return request.needsSave;
-			},
-		};
+		return new RequestState(state, staticData, options, this.check);
 	}
+
+	/** What every scope of this store calls: one function per store, not a closure per request. */
+	private readonly check = (request: RequestState, hash: string, windowSeconds: number) => this.seenBefore(request, hash, windowSeconds);
 
 	private seenBefore(request: RequestState, hash: string, windowSeconds: number): boolean {
 		const { state, staticData, maxEntries } = request;
@@ -144,9 +144,13 @@ export class DedupeStore {
 		const duplicate = known !== undefined && known > now;
 		if (!duplicate) {
 			remember(state, hash, now + windowSeconds, maxEntries);
-			state.log.push({ seq: ++state.counter, hash });
+			state.logHashes.push(hash);
+			state.logSeqs.push(++state.counter);
 			// Trimmed in batches; a copy marked before the oldest kept entry gets a full repair instead.
-			if (state.log.length > 2 * maxEntries) state.log.splice(0, state.log.length - maxEntries);
+			if (state.logSeqs.length > 2 * maxEntries) {
+				state.logHashes.splice(0, state.logHashes.length - maxEntries);
+				state.logSeqs.splice(0, state.logSeqs.length - maxEntries);
+			}
 		}
 		if (persisted && staticData) {
 			const unsaved = state.counter - (persisted.marks?.[this.processId] ?? 0);
@@ -186,19 +190,20 @@ export class DedupeStore {
 		const { state, staticData, maxEntries } = request;
 		const mark = persisted.marks?.[this.processId] ?? 0;
 		if (mark >= state.counter) return;
-		if (state.log.length === 0 || state.log[0].seq > mark + 1) {
+		const { logHashes, logSeqs } = state;
+		if (logSeqs.length === 0 || logSeqs[0] > mark + 1) {
 			const union = rebuild([...records(persisted), ...state.seen], now, maxEntries, persisted.marks);
 			(staticData as StaticData)[STATIC_DATA_KEY] = union;
 			this.mark(union, state.counter);
 			request.needsSave = true;
 			return;
 		}
-		let first = state.log.length;
-		while (first > 0 && state.log[first - 1].seq > mark) first--;
+		let first = logSeqs.length;
+		while (first > 0 && logSeqs[first - 1] > mark) first--;
 		// The same id twice in the log (recorded again after it expired) is written once.
-		const written = state.log.length - first > 1 ? new Set<string>() : undefined;
-		for (let index = first; index < state.log.length; index++) {
-			const { hash } = state.log[index];
+		const written = logSeqs.length - first > 1 ? new Set<string>() : undefined;
+		for (let index = first; index < logHashes.length; index++) {
+			const hash = logHashes[index];
 			const expiresAt = state.seen.get(hash);
 			if (expiresAt === undefined || expiresAt <= now || written?.has(hash)) continue;
 			written?.add(hash);
@@ -214,12 +219,27 @@ export class DedupeStore {
 	}
 }
 
-interface RequestState {
-	state: ScopeState;
-	/** The node's static data as n8n loaded it for this request. */
-	staticData: StaticData | undefined;
-	maxEntries: number;
-	needsSave: boolean;
+/**
+ * One request's scope. A class rather than an object literal with a `needsSave` getter: such a
+ * literal is slow to create, and it and its closure were most of the cost of opening a scope.
+ */
+class RequestState implements DedupeScope {
+	needsSave = false;
+	readonly maxEntries: number;
+
+	constructor(
+		readonly state: ScopeState,
+		/** The node's static data as n8n loaded it for this request. */
+		readonly staticData: StaticData | undefined,
+		private readonly options: DedupeOptions,
+		private readonly check: (request: RequestState, hash: string, windowSeconds: number) => boolean,
+	) {
+		this.maxEntries = options.maxEntries;
+	}
+
+	seenBefore(eventId: string, windowSeconds = this.options.windowSeconds): boolean {
+		return this.check(this, shortHash(hashEventId(eventId)), windowSeconds);
+	}
 }
 
 /** How far the stored records may run past maxEntries between prunes. */
@@ -245,7 +265,9 @@ function compactIdsOf(request: RequestState, now: number): CompactIds {
 
 function prune(state: ScopeState, staticData: StaticData | undefined, persisted: CompactIds | undefined, now: number, maxEntries: number) {
 	for (const [hash, expiresAt] of state.seen) if (expiresAt <= now) state.seen.delete(hash);
-	state.log = state.log.filter(({ hash }) => state.seen.has(hash));
+	const kept = state.logHashes.map((hash) => state.seen.has(hash));
+	state.logHashes = state.logHashes.filter((_, index) => kept[index]);
+	state.logSeqs = state.logSeqs.filter((_, index) => kept[index]);
 	if (!persisted || !staticData) return persisted;
 	let stale = recordCount(persisted) > maxEntries;
 	if (!stale) for (const [, expiresAt] of records(persisted)) if (expiresAt <= now) stale = true;

@@ -14,6 +14,8 @@ const BACKSLASH = 0x5c;
  * (JSON.stringify, n8n's deep copies), so it must never become an object.
  */
 export function jsonNestsDeeperThan(bytes: Uint8Array, maxDepth: number): boolean {
+	// Deeper takes more than maxDepth opening brackets, so a body of at most maxDepth bytes needs no look.
+	if (bytes.length <= maxDepth) return false;
 	// Most bodies open fewer containers than the limit in all: a native count settles them without the byte loop.
 	if (openingBracketsAtMost(bytes, maxDepth)) return false;
 	let depth = 0;

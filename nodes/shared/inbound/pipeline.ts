@@ -141,7 +141,10 @@ export async function runInboundPipeline(
 	if ('outcome' in admitted) return admitted;
 	const { clientIp } = admitted;
 
-	const verified = await readAndVerify(request, policy, context);
+	// A body n8n already read is checked at once: no stream to wait for, so no promise either.
+	const rawBody = Buffer.isBuffer(request.body) ? withinLimit(request.body, policy.maxBodyBytes) : await readStream(request, policy);
+	if (isRejection(rawBody)) return rejected(rawBody, clientIp);
+	const verified = verify(request, policy, context, rawBody);
 	if (isRejection(verified)) return rejected(verified, clientIp);
 	const { verification, signedBytes } = verified;
 
@@ -156,8 +159,10 @@ export async function runInboundPipeline(
 
 	// A Standard Webhooks message id is signed, so it serves as the event id when none is configured.
 	const eventId = policy.dedupe?.readEventId({ headers: request.headers, body }) ?? verification.messageId;
-	const duplicate = await duplicateAnswer(policy, context, eventId, clientIp);
-	if (duplicate) return duplicate;
+	if (policy.dedupe && eventId !== undefined && context.dedupe) {
+		const duplicate = await duplicateAnswer(policy.dedupe, context.dedupe, eventId, clientIp);
+		if (duplicate) return duplicate;
+	}
 
 	return {
 		outcome: 'accepted',
@@ -198,16 +203,14 @@ interface Verified {
 	signedBytes: Buffer;
 }
 
-/** The body within its size limit, authenticated over its raw bytes, inside the replay window. */
-async function readAndVerify(request: InboundRequest, policy: InboundPolicy, context: PipelineContext): Promise<Verified | Rejection> {
-	const limits = { maxBytes: policy.maxBodyBytes };
-	const rawBody = Buffer.isBuffer(request.body)
-		? request.body.length > limits.maxBytes
-			? tooLarge(limits.maxBytes)
-			: request.body
-		: await readBody(request.body, request.headers, limits);
-	if (isRejection(rawBody)) return rawBody;
+const withinLimit = (body: Buffer, maxBytes: number) => (body.length > maxBytes ? tooLarge(maxBytes) : body);
 
+/** The unread request stream, read up to its size limit. */
+const readStream = (request: InboundRequest, policy: InboundPolicy) =>
+	readBody(request.body as Readable, request.headers, { maxBytes: policy.maxBodyBytes });
+
+/** The body authenticated over its raw bytes, inside the replay window. */
+function verify(request: InboundRequest, policy: InboundPolicy, context: PipelineContext, rawBody: Buffer): Verified | Rejection {
 	const nowSeconds = context.nowSeconds ?? Math.floor(Date.now() / 1000);
 	// The verifiers' own window is off (0) so a stale timestamp is reported as a replay, below.
 	const verification = context.authenticate(
@@ -239,20 +242,19 @@ function parseSignedBody(
 
 /** The answer to a repeated event (409, or 200 with `duplicate: true`), a 503 when the store is down, else nothing. */
 async function duplicateAnswer(
-	policy: InboundPolicy,
-	context: PipelineContext,
-	eventId: string | undefined,
+	dedupePolicy: NonNullable<InboundPolicy['dedupe']>,
+	dedupe: EventDedupe,
+	eventId: string,
 	clientIp: string | undefined,
 ): Promise<PipelineResult | undefined> {
-	if (!policy.dedupe || eventId === undefined || !context.dedupe) return undefined;
 	let seen: boolean[];
 	try {
-		seen = await context.dedupe.seenBefore([{ eventId, windowSeconds: policy.dedupe.options.windowSeconds }]);
+		seen = await dedupe.seenBefore([{ eventId, windowSeconds: dedupePolicy.options.windowSeconds }]);
 	} catch (error) {
 		return rejected(dedupeStoreUnavailable(error), clientIp, eventId);
 	}
 	if (!seen[0]) return undefined;
-	return policy.dedupe.onDuplicate === 'acknowledge'
+	return dedupePolicy.onDuplicate === 'acknowledge'
 		? answered('duplicate', DUPLICATE_ACK, clientIp, eventId)
 		: rejected(reject(409, 'duplicate', 'This event was already received'), clientIp, eventId);
 }

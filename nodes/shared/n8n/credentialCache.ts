@@ -31,16 +31,17 @@ export class CredentialCache {
 	/**
 	 * The credential of `type` on the node, shared by requests within `reuseMs` of its read (one read
 	 * for concurrent requests too). Without a credential id (nothing to key on) it always asks n8n.
+	 * Not async: the stored promise is handed out as it is, not wrapped in a new one per request.
 	 */
-	async get<T extends object = ICredentialDataDecryptedObject>(
+	get<T extends object = ICredentialDataDecryptedObject>(
 		context: Pick<IWebhookFunctions, 'getCredentials' | 'getNode'>,
 		type: string,
 	): Promise<T> {
 		const id = context.getNode().credentials?.[type]?.id;
-		if (!id) return await context.getCredentials<T>(type);
+		if (!id) return context.getCredentials<T>(type);
 		const key = `${type}:${id}`;
 		const cached = this.entries.get(key);
-		if (cached && this.now() - cached.readAt < this.reuseMs) return (await cached.data) as T;
+		if (cached && this.now() - cached.readAt < this.reuseMs) return cached.data as Promise<T>;
 
 		const data = context.getCredentials<ICredentialDataDecryptedObject>(type);
 		this.entries.set(key, { data, readAt: this.now() });
@@ -48,7 +49,7 @@ export class CredentialCache {
 		data.catch(() => {
 			if (this.entries.get(key)?.data === data) this.entries.delete(key);
 		});
-		return (await data) as T;
+		return data as Promise<T>;
 	}
 }
 

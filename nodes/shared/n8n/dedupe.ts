@@ -79,8 +79,8 @@ function staticDataDedupe(context: IWebhookFunctions, options: DedupeOptions): E
 	const memory = sharedDedupeStore.open(scopeKey, staticData, options);
 	let marked = false;
 	return {
-		// The scope answers synchronously; called directly rather than through batched(), one promise fewer per request.
-		async seenBefore(checks) {
+		// The scope answers synchronously, and so does this: no promise per request.
+		seenBefore(checks) {
 			const seen = checks.map(({ eventId, windowSeconds }) => memory.seenBefore(eventId, windowSeconds));
 			// Only when the store asks for it: each save rewrites the workflow's whole static data.
 			if (!marked && memory.needsSave) {

@@ -78,6 +78,15 @@ export function signHmac(scheme: HmacScheme, secret: string, body: Buffer, times
 	return headers;
 }
 
+/** Hex digests are compared case-insensitively; senders differ in the case they print. */
+const normalisedDigest = (scheme: HmacScheme, digest: string) => (scheme.encoding === 'hex' ? digest.toLowerCase() : digest);
+
+/** Adds a received signature's digest (without the prefix) to those compared, when it carries the prefix. */
+function addDigest(received: string[], scheme: HmacScheme, signature: string) {
+	if (signature === '' || !signature.startsWith(scheme.prefix)) return;
+	received.push(normalisedDigest(scheme, signature.slice(scheme.prefix.length)));
+}
+
 /** Verifies an incoming request against every active secret, over the exact raw body bytes. */
 export function verifyHmac(
 	scheme: HmacScheme,
@@ -106,14 +115,12 @@ export function verifyHmac(
 	}
 	const previous = singleHeader(headers, previousHeaderOf(scheme.headerName));
 	if (isFailure(previous)) return previous;
-	// Hex digests are compared case-insensitively; senders differ in the case they print.
-	const normalise = (digest: string) => (scheme.encoding === 'hex' ? digest.toLowerCase() : digest);
-	const received = [value, previous?.trim() ?? '']
-		.filter((signature) => signature !== '' && signature.startsWith(scheme.prefix))
-		.map((signature) => normalise(signature.slice(scheme.prefix.length)));
+	const received: string[] = [];
+	addDigest(received, scheme, value);
+	if (previous) addDigest(received, scheme, previous.trim());
 	const payload = signedPayload(scheme, rawBody, signedTimestamp);
 	const secretIndex = matchingSecretIndex(secrets, received, (secret) =>
-		normalise(computeHmac(secret, scheme.algorithm, payload, scheme.encoding, scheme.keyEncoding)),
+		normalisedDigest(scheme, computeHmac(secret, scheme.algorithm, payload, scheme.encoding, scheme.keyEncoding)),
 	);
 	if (secretIndex < 0) return fail('mismatch', `Signature in ${scheme.headerName} does not match the body`);
 	// Built field by field: spreading an optional part into the literal cost more than the fields.
