@@ -68,3 +68,20 @@ export class BoundedCache<K, V> {
 		return this.entries.values();
 	}
 }
+
+/**
+ * Remembers a pure function's answers for its first `limit` distinct inputs and computes the rest each
+ * time. For hot paths whose inputs come from configuration, so are few: a hit costs one Map lookup and
+ * never reorders anything, and input the package does not control cannot grow it past the bound.
+ */
+export function rememberFirst<V>(compute: (key: string) => V, limit: number): (key: string) => V {
+	const answers = new Map<string, V>();
+	return (key) => {
+		let value = answers.get(key);
+		if (value === undefined) {
+			value = compute(key);
+			if (answers.size < limit) answers.set(key, value);
+		}
+		return value;
+	};
+}

@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 
+import { rememberFirst } from '../boundedCache';
 import { matchingSecretIndex } from './constantTime';
 import type { KeyEncoding } from './hmacKey';
 import { hmacKey, KEY_DECODERS } from './hmacKey';
@@ -52,22 +53,8 @@ export function computeHmac(
  */
 export const previousSignatureHeader = (headerName: string) => `${headerName}-Previous`;
 
-/**
- * The previous signature's header name, kept per scheme header name so that each request looks up
- * the same string (see headerKey in types.ts). The names come from credentials, so they are few;
- * past the bound they are built each time.
- */
-const previousHeaders = new Map<string, string>();
-const MAX_PREVIOUS_HEADERS = 64;
-
-function previousHeaderOf(headerName: string): string {
-	let name = previousHeaders.get(headerName);
-	if (name === undefined) {
-		name = previousSignatureHeader(headerName);
-		if (previousHeaders.size < MAX_PREVIOUS_HEADERS) previousHeaders.set(headerName, name);
-	}
-	return name;
-}
+/** The previous signature's header name, kept per scheme header name (see headerKey in types.ts). */
+const previousHeaderOf = rememberFirst(previousSignatureHeader, 64);
 
 /** Headers to add to an outgoing request. */
 export function signHmac(scheme: HmacScheme, secret: string, body: Buffer, timestampSeconds: number): Record<string, string> {

@@ -1,3 +1,5 @@
+import { rememberFirst } from '../boundedCache';
+
 /** Request headers as Node gives them: lower-case names; a repeated header may arrive as an array. */
 export type HeaderBag = Record<string, string | string[] | undefined>;
 
@@ -46,21 +48,10 @@ export const fail = (reason: VerificationFailure['reason'], message: string): Ve
 });
 
 /**
- * Header names lower-cased, as Node gives them, kept per name. Lower-casing a name and looking the new
- * string up cost 0.1 to 0.2 µs per header on every request; the names are a scheme's or credential's,
- * so few, and past the bound they are lower-cased each time.
+ * Header names lower-cased, as Node gives them, kept per name: lower-casing a name and looking the new
+ * string up cost 0.1 to 0.2 µs per header on every request. The names are a scheme's or credential's.
  */
-const headerKeys = new Map<string, string>();
-const MAX_HEADER_KEYS = 256;
-
-function headerKey(name: string): string {
-	let key = headerKeys.get(name);
-	if (key === undefined) {
-		key = name.toLowerCase();
-		if (headerKeys.size < MAX_HEADER_KEYS) headerKeys.set(name, key);
-	}
-	return key;
-}
+const headerKey = rememberFirst((name) => name.toLowerCase(), 256);
 
 /** Reads one header. A header sent twice is refused: a second copy is a classic way to smuggle a forged value. */
 export function singleHeader(headers: HeaderBag, name: string): string | undefined | VerificationFailure {

@@ -1,4 +1,4 @@
-import { BoundedCache } from '../../../nodes/shared/boundedCache';
+import { BoundedCache, rememberFirst } from '../../../nodes/shared/boundedCache';
 
 describe('BoundedCache', () => {
 	it('keeps at most its capacity, dropping the least recently used entry', () => {
@@ -71,5 +71,18 @@ describe('BoundedCache', () => {
 	it('refuses a capacity that could hold nothing', () => {
 		expect(() => new BoundedCache(0)).toThrow('A cache needs a capacity of 1 or more, not 0');
 		expect(() => new BoundedCache(1.5)).toThrow(RangeError);
+	});
+});
+
+describe('rememberFirst', () => {
+	it('computes each of its first inputs once, and the rest every time without remembering them', () => {
+		const computed: string[] = [];
+		const upper = rememberFirst((key) => {
+			computed.push(key);
+			return key.toUpperCase();
+		}, 2);
+		expect([upper('a'), upper('b'), upper('a'), upper('b')]).toEqual(['A', 'B', 'A', 'B']);
+		expect([upper('c'), upper('c')]).toEqual(['C', 'C']);
+		expect(computed).toEqual(['a', 'b', 'c', 'c']);
 	});
 });
