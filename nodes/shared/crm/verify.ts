@@ -12,13 +12,18 @@ import type { CrmAuthentication, CrmProfile, ProfileParameters, RequestLine } fr
 
 /**
  * The signing settings read from each credential object. n8n's credential is reused across requests
- * (see credentialCache.ts) and never changed in place, so it is read once, not on every request.
+ * (see credentialCache.ts) and never changed in place, so it is read once, not on every request. The
+ * settings are frozen: every request shares them, so none may change them for the next.
  */
 const signingByCredential = new WeakMap<CredentialData, ReturnType<typeof signingFromCredential>>();
 
 function signingOf(credential: CredentialData): ReturnType<typeof signingFromCredential> {
 	let signing = signingByCredential.get(credential);
-	if (!signing) signingByCredential.set(credential, (signing = signingFromCredential(credential)));
+	if (!signing) {
+		const { config, secrets } = signingFromCredential(credential);
+		signing = Object.freeze({ config: Object.freeze(config), secrets: Object.freeze(secrets) as string[] });
+		signingByCredential.set(credential, signing);
+	}
 	return signing;
 }
 

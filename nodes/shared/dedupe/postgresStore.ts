@@ -62,14 +62,15 @@ export function statements(table: string) {
 /**
  * Runs CREATE … IF NOT EXISTS statements in order. Two processes creating a table at once may collide
  * (IF NOT EXISTS checks before it creates): PostgreSQL then reports a duplicate key in its catalog
- * (23505), a duplicate table (42P07) or a duplicate type (42710), so one retry, which finds the table.
- * Resolves with the failure, undefined on success.
+ * (23505), a duplicate table (42P07) or a duplicate type (42710). Each statement can collide once with
+ * another creator, so up to three tries; by then the others have finished. Resolves with the failure,
+ * undefined on success.
  */
 const CREATION_RACE_CODES = new Set(['23505', '42P07', '42710']);
 
 export async function createTables(pool: Pool, statements: readonly string[]): Promise<Error | undefined> {
 	let failure: Error | undefined;
-	for (let attempt = 1; attempt <= 2; attempt++) {
+	for (let attempt = 1; attempt <= 3; attempt++) {
 		failure = await statements
 			.reduce(async (done: Promise<unknown>, statement) => await done.then(async () => await pool.query(statement)), Promise.resolve())
 			.then(
