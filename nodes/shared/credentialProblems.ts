@@ -4,9 +4,25 @@
  */
 import type { AuthKind, CredentialData } from './auth';
 import { credentialText as text, signingFromCredential } from './auth';
-import { isHeaderName, LINE_BREAK_OR_NUL } from './http/headerRules';
+import { isHeaderName, isHeaderValue, LINE_BREAK_OR_NUL, RESERVED_HEADER_NAMES } from './http/headerRules';
 import { checkEd25519Key, isEd25519Key, isEd25519PublicKey } from './signatures/ed25519';
 import { canSignStandardWebhook, standardWebhooksKey } from './signatures/standardWebhooks';
+
+const BEYOND_LATIN1 = (label: string) =>
+	`${label} has a control character or a character beyond Latin-1, which an HTTP header cannot carry; use ASCII`;
+
+/** A value a header cannot carry for a reason other than a line break (reported on its own). */
+const unsendable = (value: string) => value !== '' && !LINE_BREAK_OR_NUL.test(value) && !isHeaderValue(value);
+
+/** An API key sent in a header: a header name the HTTP client leaves to the user, and a value it can send. */
+function headerCredentialProblems(name: string, key: string): string[] {
+	if (!name) return [];
+	if (!isHeaderName(name)) return [`Name "${name}" is not a valid header name: use letters, digits and - only, no spaces`];
+	const problems = RESERVED_HEADER_NAMES.has(name.toLowerCase())
+		? [`Name "${name}" is a header HTTP itself sets; choose another, e.g. X-API-Key`]
+		: [];
+	return unsendable(key) ? [...problems, BEYOND_LATIN1('API Key')] : problems;
+}
 
 /**
  * Problems with a credential's values, in plain language naming the field; empty when it is usable.
@@ -29,14 +45,12 @@ export function credentialProblems(kind: AuthKind, data: CredentialData): string
 		}
 		case 'apiKey': {
 			const name = requireText('name', 'Name');
-			requireText('apiKey', 'API Key');
-			if (!['query', 'body'].includes(text(data, 'location')) && name && !isHeaderName(name)) {
-				problems.push(`Name "${name}" is not a valid header name: use letters, digits and - only, no spaces`);
-			}
+			const key = requireText('apiKey', 'API Key');
+			if (!['query', 'body'].includes(text(data, 'location'))) problems.push(...headerCredentialProblems(name, key));
 			break;
 		}
 		case 'bearerToken':
-			requireText('token', 'Token');
+			if (unsendable(requireText('token', 'Token'))) problems.push(BEYOND_LATIN1('Token'));
 			break;
 		case 'signingSecret': {
 			const { config, secrets } = signingFromCredential(data);

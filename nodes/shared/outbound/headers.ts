@@ -1,4 +1,4 @@
-import { HEADER_TOKEN, LINE_BREAK_OR_NUL } from '../http/headerRules';
+import { HEADER_TOKEN, INVALID_HEADER_VALUE_CHAR, LINE_BREAK_OR_NUL, RESERVED_HEADER_NAMES } from '../http/headerRules';
 import { OutboundConfigError } from './errors';
 
 export interface HeaderEntry {
@@ -6,26 +6,8 @@ export interface HeaderEntry {
 	value: string;
 }
 
-/** What Node's http module would refuse later with a cryptic ERR_INVALID_CHAR. */
-const INVALID_VALUE_CHAR = /[^\t\x20-\x7e\x80-\xff]/;
-
 const LINE_SPLIT = /\r\n|\r|\n/;
 const count = (text: string, part: string) => text.split(part).length - 1;
-
-/** Framing and hop-by-hop headers the transport sets itself; letting a user set them breaks the request. */
-const RESERVED = new Set([
-	'host',
-	'content-length',
-	'transfer-encoding',
-	'connection',
-	'keep-alive',
-	'upgrade',
-	'te',
-	'trailer',
-	'expect',
-	'proxy-authorization',
-	'proxy-connection',
-]);
 
 /**
  * Reads headers pasted as `Name: value` lines, one per line, the way Freshsales users write them:
@@ -113,7 +95,7 @@ export function validateHeaders(entries: readonly HeaderEntry[], field = 'Custom
 				'Use letters, digits and - only',
 			);
 		}
-		if (INVALID_VALUE_CHAR.test(value)) {
+		if (INVALID_HEADER_VALUE_CHAR.test(value)) {
 			throw new OutboundConfigError(
 				field,
 				`Header "${name}" has a value with a control character or a character outside Latin-1`,
@@ -121,7 +103,7 @@ export function validateHeaders(entries: readonly HeaderEntry[], field = 'Custom
 			);
 		}
 		const key = name.toLowerCase();
-		if (RESERVED.has(key)) {
+		if (RESERVED_HEADER_NAMES.has(key)) {
 			throw new OutboundConfigError(field, `Header "${name}" is set by the node itself`, 'Remove it from the custom headers');
 		}
 		if (seen.has(key)) {

@@ -246,6 +246,21 @@ describe('Inbound Webhook Trigger: accepted requests', () => {
 		expect(received.headers['content-type']).toBe('text/plain; charset=utf-8');
 	});
 
+	it('leaves out a response header value HTTP cannot carry (past the publish check, from an expression), and still starts the workflow', async () => {
+		const responseHeaders = {
+			header: [
+				{ name: 'X-Status', value: 'ok ✓' },
+				{ name: 'X-Receipt', value: 'r-1' },
+			],
+		};
+		const setup = { parameters: { deduplicate: true, eventIdPath: '$.id', responseHeaders }, staticData: {} };
+		const received = await send('{"id":"evt-latin1"}', {}, { setup });
+		expect(received.status).toBe(200);
+		expect(received.result?.workflowData).toHaveLength(1);
+		expect(received.headers['x-status']).toBeUndefined();
+		expect(received.headers['x-receipt']).toBe('r-1');
+	});
+
 	it('leaves the answer to n8n when responding from the last node or a Respond to Webhook node', async () => {
 		for (const responseMode of ['lastNode', 'responseNode']) {
 			const received = await send('{"a":1}', {}, { setup: { parameters: { responseMode } } });
@@ -556,6 +571,7 @@ describe('Inbound Webhook Trigger: publish-time validation', () => {
 		[{ fieldMapping: { field: [{ name: 'email', path: '$.body[?(@.a=)]' }] } }, 'Field Mapping "email"'],
 		[{ handshake: true, handshakeField: '' }, 'Challenge Field is empty'],
 		[{ responseHeaders: { header: [{ name: 'Bad Header', value: 'x' }] } }, 'Response Headers: "Bad Header"'],
+		[{ responseHeaders: { header: [{ name: 'X-Status', value: 'ok ✓' }] } }, 'Response Headers: the value of "X-Status" has a line break'],
 		[{ responseCode: 99 }, 'Response Code 99 is not an HTTP status'],
 	])('refuses %j naming the field', async (parameters, message) => {
 		await expect(create(parameters)).rejects.toThrow(message);

@@ -199,4 +199,20 @@ describe('credential problems and redaction', () => {
 		expect(credentialProblems('apiKey', { location: 'body', name: 'token', apiKey: 'k' })).toEqual([]);
 		expect(credentialProblems('apiKey', { location: 'header', name: 'bad name', apiKey: 'k' })).toHaveLength(1);
 	});
+
+	it('refuses header values and names the HTTP client cannot send, before a request fails on them', () => {
+		expect(credentialProblems('apiKey', { location: 'header', name: 'Host', apiKey: 'k' })).toEqual([
+			'Name "Host" is a header HTTP itself sets; choose another, e.g. X-API-Key',
+		]);
+		expect(credentialProblems('apiKey', { location: 'header', name: 'X-Key', apiKey: 'clé✓' })).toEqual([
+			'API Key has a control character or a character beyond Latin-1, which an HTTP header cannot carry; use ASCII',
+		]);
+		expect(credentialProblems('apiKey', { location: 'query', name: 'key', apiKey: 'clé✓' })).toEqual([]);
+		expect(credentialProblems('bearerToken', { token: 'tok\u0001en' })).toEqual([
+			'Token has a control character or a character beyond Latin-1, which an HTTP header cannot carry; use ASCII',
+		]);
+		expect(credentialProblems('bearerToken', { token: 'tok\nen' })).toEqual([
+			'Token contains a line break, which would break the request headers',
+		]);
+	});
 });
