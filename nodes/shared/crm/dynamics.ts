@@ -8,6 +8,7 @@
  */
 import type { CredentialData } from '../auth';
 import { singleHeader } from '../signatures/types';
+import { isoString } from '../isoString';
 import { isPrototypeKey } from '../prototypeKeys';
 import { buildEvent, eventIdOf, eventType, idText, isoTime, isRecord, nameWord, presentValues } from './events';
 import { bodyValue } from './records';
@@ -58,7 +59,10 @@ const EVENTS: CrmEventType[] = [
 /** `/Date(1495572565000)/`, the WCF date Dataverse's context uses, or any time isoTime reads. */
 export function dataverseTime(value: unknown): string | undefined {
 	const match = typeof value === 'string' ? /^\/Date\((-?\d+)(?:[+-]\d{4})?\)\/$/.exec(value.trim()) : null;
-	return match ? new Date(Number(match[1])).toISOString() : isoTime(value);
+	if (!match) return isoTime(value);
+	const date = new Date(Number(match[1]));
+	// Beyond JavaScript's ±8.64e15 ms a date is invalid: no time, rather than a throw answered 500.
+	return Number.isNaN(date.getTime()) ? undefined : isoString(date);
 }
 
 /** A serialized attribute value as a plain one: OptionSetValue and Money as their Value, EntityReference as its ids. */

@@ -95,6 +95,10 @@ describe('inbound authentication', () => {
 		expect(verifyInboundAuth('apiKey', body, sent('{"data":{"token":"k1"}}'), options)).toMatchObject({ reason: 'missing' });
 		expect(verifyInboundAuth('apiKey', body, sent('{"token":["k1"]}'), options)).toMatchObject({ reason: 'missing' });
 		expect(verifyInboundAuth('apiKey', body, sent('token=k1'), options)).toMatchObject({ reason: 'missing' });
+		// Read before authentication, so under the triggers' depth limit (1,000): deeper is never parsed.
+		const nested = (depth: number) => `{"token":"k1","x":${'['.repeat(depth)}${']'.repeat(depth)}}`;
+		expect(verifyInboundAuth('apiKey', body, sent(nested(998)), options)).toMatchObject({ valid: true });
+		expect(verifyInboundAuth('apiKey', body, sent(nested(1000)), options)).toMatchObject({ reason: 'missing' });
 		// The header of the same name is not where the key is looked for.
 		expect(verifyInboundAuth('apiKey', body, { headers: { token: 'k1' }, query: {}, rawBody: Buffer.from('{}') }, options)).toMatchObject({
 			reason: 'missing',

@@ -95,6 +95,14 @@ describe('Dynamics 365 / Dataverse profile', () => {
 		expect(dataverseTime('/Date(1733397600000+0000)/')).toBe('2024-12-05T11:20:00.000Z');
 	});
 
+	it('reads a /Date(n)/ beyond the range of dates as no time, and still normalises the event', () => {
+		expect(dataverseTime('/Date(99999999999999999)/')).toBeUndefined();
+		expect(dataverseTime('/Date(-8640000000000000)/')).toBe('-271821-04-20T00:00:00.000Z');
+		const body = { ...JSON.parse(created.toString('utf8')), OperationCreatedOn: '/Date(99999999999999999)/' };
+		const [event] = eventsOf(dynamics.normalise(requestInput(JSON.stringify(body))));
+		expect(event).toMatchObject({ event: 'account.created', crm: 'dynamics' });
+	});
+
 	it('HttpHeader: accepts the named header with the key, refuses a wrong or missing one, and redacts it', () => {
 		expect(verify('HttpHeader', { 'x-dataverse-key': 'dv-secret-1' })).toMatchObject({ valid: true, scheme: 'api-key' });
 		expect(verify('HttpHeader', { 'x-dataverse-key': 'dv-secret-2' })).toMatchObject({ valid: false, reason: 'mismatch' });
