@@ -14,24 +14,12 @@ import { RedisDedupeStore } from '../../../nodes/shared/dedupe/redisStore';
 import type { PostgresConnection, RedisConnection } from '../../../nodes/shared/dedupe/connection';
 import type { SharedDedupeStore } from '../../../nodes/shared/dedupe/types';
 import { DedupeStoreUnavailable } from '../../../nodes/shared/dedupe/types';
-
-const { startPostgres, startRedis } = require('../../services/index.js');
+import { useStoreServers } from '../storeServers';
 
 jest.setTimeout(60_000);
 
-type Servers = { redis: Awaited<ReturnType<typeof startRedis>>; postgres: Awaited<ReturnType<typeof startPostgres>> };
-let servers: Servers;
 const opened: SharedDedupeStore[] = [];
-
-beforeAll(async () => {
-	const [redis, postgres] = await Promise.all([startRedis(), startPostgres()]);
-	servers = { redis, postgres };
-}, 180_000);
-
-afterAll(async () => {
-	await Promise.all(opened.map(async (store) => await store.close()));
-	await Promise.all([servers?.redis?.stop(), servers?.postgres?.stop()]);
-});
+const servers = useStoreServers(async () => await Promise.all(opened.map(async (store) => await store.close())));
 
 const redisSettings = (overrides: Partial<RedisConnection> = {}): RedisConnection => ({
 	kind: 'redis',
