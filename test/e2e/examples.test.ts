@@ -52,6 +52,12 @@ async function onlyExecution(workflowName: string, count = 1, timeoutMs = 60_000
 	return await n8n.executionData(executions[0].id);
 }
 
+/** The newest execution of the stand-in receivers, with its run data. */
+async function newestStandInExecution() {
+	const executions = await n8n.executions(idOf('Example: Stand-In'));
+	return await n8n.executionData(executions[0].id);
+}
+
 /** Unpublishes a workflow (its webhooks are answered 404) or publishes its current version again. */
 async function setPublished(workflowId: string, published: boolean) {
 	if (!published) {
@@ -127,7 +133,7 @@ describe('the shipped examples in real n8n', () => {
 		expect(nodes['Invoice Requested'][0].outputs[0]).toEqual([{ dealId: 'opp_9d1e77', invoiceId: 'INV-OPP_9D1E77' }]);
 
 		// The accounting stand-in verified the signature over the XML it received.
-		const standIn = await n8n.executionData((await n8n.executions(idOf('Example: Stand-In')))[0].id);
+		const standIn = await newestStandInExecution();
 		const [received] = standIn.nodes['Accounting System'][0].outputs[0];
 		expect(received).toMatchObject({
 			body: { invoicerequest: { dealid: 'opp_9d1e77', amount: '48000', currency: 'USD', customer: { accountid: 'acc_31ab02' } } },
@@ -154,8 +160,7 @@ describe('the shipped examples in real n8n', () => {
 		});
 		expect(nodes.Subscribed[0].outputs[0]).toHaveLength(1);
 
-		const executions = await n8n.executions(idOf('Example: Stand-In'));
-		const emailTool = await n8n.executionData(executions[0].id);
+		const emailTool = await newestStandInExecution();
 		expect(emailTool.nodes['E-mail Tool'][0].outputs[0][0]).toMatchObject({
 			body: {
 				email: 'sachin.one@example.com',

@@ -31,6 +31,8 @@ const xxeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-webhooks-xxe-'));
 const XXE_MARKER = `XXE-SECRET-${randomUUID()}`;
 const xxeFile = path.join(xxeDir, 'secret.txt');
 fs.writeFileSync(xxeFile, XXE_MARKER);
+/** An XML body whose external entity would pull that file into the parsed document. */
+const xxeBody = `<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file://${xxeFile}">]><r>&x;</r>`;
 
 const BEARER = 'hostile-bearer-token';
 const credentials = [
@@ -324,19 +326,13 @@ describe('Hostile input into the triggers', () => {
 		{
 			input: 'XXE: external entity → local file',
 			expected: [400, 'malformed_body'],
-			send: () =>
-				post('hostile-inbound', `<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file://${xxeFile}">]><r>&x;</r>`, {
-					'content-type': 'application/xml',
-				}),
+			send: () => post('hostile-inbound', xxeBody, { 'content-type': 'application/xml' }),
 		},
 		{
 			input: 'XXE into the CRM Event Trigger (SalesOS)',
 			target: 'CRM Event Trigger',
 			expected: [400, 'malformed_body'],
-			send: () =>
-				post('hostile-crm', `<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file://${xxeFile}">]><r>&x;</r>`, {
-					'content-type': 'application/xml',
-				}),
+			send: () => post('hostile-crm', xxeBody, { 'content-type': 'application/xml' }),
 		},
 		{
 			input: '10 MB JSON body (limit 16 MB)',

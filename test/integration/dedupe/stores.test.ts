@@ -3,7 +3,7 @@
  * loopback on free ports by test/services (installed with apt when missing).
  */
 import { createServer } from 'node:net';
-import type { AddressInfo, Server } from 'node:net';
+import type { AddressInfo, Server, Socket } from 'node:net';
 
 import Redis from 'ioredis';
 import { Client } from 'pg';
@@ -14,24 +14,12 @@ import { RedisDedupeStore } from '../../../nodes/shared/dedupe/redisStore';
 import type { PostgresConnection, RedisConnection } from '../../../nodes/shared/dedupe/connection';
 import type { SharedDedupeStore } from '../../../nodes/shared/dedupe/types';
 import { DedupeStoreUnavailable } from '../../../nodes/shared/dedupe/types';
-
-const { startPostgres, startRedis } = require('../../services/index.js');
+import { useStoreServers } from '../storeServers';
 
 jest.setTimeout(60_000);
 
-type Servers = { redis: Awaited<ReturnType<typeof startRedis>>; postgres: Awaited<ReturnType<typeof startPostgres>> };
-let servers: Servers;
 const opened: SharedDedupeStore[] = [];
-
-beforeAll(async () => {
-	const [redis, postgres] = await Promise.all([startRedis(), startPostgres()]);
-	servers = { redis, postgres };
-}, 180_000);
-
-afterAll(async () => {
-	await Promise.all(opened.map(async (store) => await store.close()));
-	await Promise.all([servers?.redis?.stop(), servers?.postgres?.stop()]);
-});
+const servers = useStoreServers(async () => await Promise.all(opened.map(async (store) => await store.close())));
 
 const redisSettings = (overrides: Partial<RedisConnection> = {}): RedisConnection => ({
 	kind: 'redis',
@@ -223,13 +211,13 @@ describe.each([
 
 describe('a store that answers garbage, drops the connection or never answers', () => {
 	const fakeServers: Server[] = [];
-	const sockets = new Set<import('node:net').Socket>();
+	const sockets = new Set<Socket>();
 	afterAll(async () => {
 		for (const socket of sockets) socket.destroy();
 		await Promise.all(fakeServers.map(async (server) => await new Promise((resolve) => server.close(resolve))));
 	});
 
-	async function fakeServer(onData: (socket: import('node:net').Socket) => void): Promise<number> {
+	async function fakeServer(onData: (socket: Socket) => void): Promise<number> {
 		const server = createServer((socket) => {
 			sockets.add(socket);
 			socket.on('error', () => undefined);
@@ -240,25 +228,20 @@ describe('a store that answers garbage, drops the connection or never answers', 
 		return (server.address() as AddressInfo).port;
 	}
 
-	it.each([
-		['garbage', (socket: import('node:net').Socket) => socket.write('%%% not a redis reply\r\n')],
-		['a dropped connection', (socket: import('node:net').Socket) => socket.destroy()],
-		['a well-formed but unexpected reply', (socket: import('node:net').Socket) => socket.write('+PONG\r\n')],
-		['silence', () => undefined],
-	])('Redis: %s → unavailable, within the bound', async (_case, behaviour) => {
-		const port = await fakeServer(behaviour);
-		const store = new RedisDedupeStore(redisSettings({ port }));
-		await expect(store.claim([{ key: 'k', windowSeconds: 60 }])).rejects.toBeInstanceOf(DedupeStoreUnavailable);
-		await store.close();
-	});
+	const redisOn = (port: number) => new RedisDedupeStore(redisSettings({ port }));
+	const postgresOn = (port: number) => new PostgresDedupeStore(postgresSettings({ port }));
 
 	it.each([
-		['garbage', (socket: import('node:net').Socket) => socket.write('garbage, not the PostgreSQL protocol')],
-		['a dropped connection', (socket: import('node:net').Socket) => socket.destroy()],
-		['silence', () => undefined],
-	])('PostgreSQL: %s → unavailable, within the bound', async (_case, behaviour) => {
+		['Redis', 'garbage', redisOn, (socket: Socket) => socket.write('%%% not a redis reply\r\n')],
+		['Redis', 'a dropped connection', redisOn, (socket: Socket) => socket.destroy()],
+		['Redis', 'a well-formed but unexpected reply', redisOn, (socket: Socket) => socket.write('+PONG\r\n')],
+		['Redis', 'silence', redisOn, () => undefined],
+		['PostgreSQL', 'garbage', postgresOn, (socket: Socket) => socket.write('garbage, not the PostgreSQL protocol')],
+		['PostgreSQL', 'a dropped connection', postgresOn, (socket: Socket) => socket.destroy()],
+		['PostgreSQL', 'silence', postgresOn, () => undefined],
+	])('%s: %s → unavailable, within the bound', async (_store, _case, storeOn, behaviour) => {
 		const port = await fakeServer(behaviour);
-		const store = new PostgresDedupeStore(postgresSettings({ port }));
+		const store = storeOn(port);
 		await expect(store.claim([{ key: 'k', windowSeconds: 60 }])).rejects.toBeInstanceOf(DedupeStoreUnavailable);
 		await store.close();
 	});

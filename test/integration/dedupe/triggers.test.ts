@@ -13,40 +13,24 @@ import { RedisDedupeStore } from '../../../nodes/shared/dedupe/redisStore';
 import { closeAllStores } from '../../../nodes/shared/dedupe/registry';
 import type { WebhookServer, WebhookSetup } from '../../unit/nodes/webhookServer';
 import { serveWebhook } from '../../unit/nodes/webhookServer';
-
-const { startPostgres, startRedis } = require('../../services/index.js');
+import { useStoreServers } from '../storeServers';
 
 jest.setTimeout(60_000);
 
-let redis: Awaited<ReturnType<typeof startRedis>>;
-let postgres: Awaited<ReturnType<typeof startPostgres>>;
 const servers: WebhookServer[] = [];
-
-beforeAll(async () => {
-	[redis, postgres] = await Promise.all([startRedis(), startPostgres()]);
-}, 180_000);
-
-afterAll(async () => {
+const storeServers = useStoreServers(async () => {
 	await Promise.all(servers.map(async (server) => await server.close()));
 	await closeAllStores();
-	await Promise.all([redis?.stop(), postgres?.stop()]);
 });
 
 const stores = [
-	['redis', 'webhookDedupeRedisApi', () => ({ host: '127.0.0.1', port: redis.port, keyPrefix: `it-${Date.now()}:` }), () => redis],
 	[
-		'postgres',
-		'webhookDedupePostgresApi',
-		() => ({
-			host: '127.0.0.1',
-			port: postgres.port,
-			database: postgres.database,
-			user: postgres.user,
-			password: postgres.password,
-			table: 'trigger_dedupe',
-		}),
-		() => postgres,
+		'redis',
+		'webhookDedupeRedisApi',
+		() => ({ host: '127.0.0.1', port: storeServers.redis.port, keyPrefix: `it-${Date.now()}:` }),
+		() => storeServers.redis,
 	],
+	['postgres', 'webhookDedupePostgresApi', () => storeServers.postgres.dedupeSettings('trigger_dedupe'), () => storeServers.postgres],
 ] as const;
 
 async function serve(node: InboundWebhookTrigger | CrmEventTrigger, setup: WebhookSetup) {
@@ -93,7 +77,7 @@ describe.each(stores)('Inbound Webhook Trigger with the %s store', (dedupeStore,
 		expect(started(server)).toBe(0);
 		const warning = server.logs.find((line) => line.message.includes('dedupe_store_unavailable'));
 		expect(warning?.message).toMatch(/PostgreSQL at|Redis at/);
-		expect(JSON.stringify(server.logs)).not.toContain(postgres.password);
+		expect(JSON.stringify(server.logs)).not.toContain(storeServers.postgres.password);
 
 		let status = 0;
 		for (let attempt = 0; attempt < 40 && status !== 200; attempt++) {

@@ -17,27 +17,17 @@ import { closeEndpointStates } from '../../../nodes/shared/endpointState/registr
 import type { SharedEndpointState } from '../../../nodes/shared/endpointState/types';
 import { closedCircuit } from '../../../nodes/shared/outbound/circuitBreaker';
 import { resetProcessCircuits } from '../../../nodes/shared/outbound/circuitStore';
+import { useStoreServers } from '../storeServers';
 import { fakeContext } from './fakeContext';
 import type { Receiver } from './receiver';
 import { useReceiver } from './receiver';
 
-const { startPostgres, startRedis } = require('../../services/index.js');
-
 jest.setTimeout(60_000);
 
-type Server = { port: number; database?: string; user?: string; password?: string; stop: () => Promise<void> };
-let redis: Server;
-let postgres: Server;
 const opened: SharedEndpointState[] = [];
-
-beforeAll(async () => {
-	[redis, postgres] = await Promise.all([startRedis(), startPostgres()]);
-}, 180_000);
-
-afterAll(async () => {
+const servers = useStoreServers(async () => {
 	await Promise.all(opened.map(async (state) => await state.close()));
 	await closeEndpointStates();
-	await Promise.all([redis?.stop(), postgres?.stop()]);
 });
 
 let receiver: Receiver;
@@ -45,15 +35,8 @@ useReceiver((started) => (receiver = started));
 
 const KEY_PREFIX = `it-${Date.now()}:`;
 const credentials = {
-	redis: () => ({ host: '127.0.0.1', port: redis.port, keyPrefix: KEY_PREFIX }),
-	postgres: () => ({
-		host: '127.0.0.1',
-		port: postgres.port,
-		database: postgres.database,
-		user: postgres.user,
-		password: postgres.password,
-		table: 'outbound_dedupe',
-	}),
+	redis: () => ({ host: '127.0.0.1', port: servers.redis.port, keyPrefix: KEY_PREFIX }),
+	postgres: () => servers.postgres.dedupeSettings('outbound_dedupe'),
 };
 const CREDENTIAL_TYPE = { redis: 'webhookDedupeRedisApi', postgres: 'webhookDedupePostgresApi' } as const;
 

@@ -21,15 +21,16 @@ describe('CRM setup notices', () => {
 	});
 });
 
+const { properties } = new CrmEventTrigger().description;
+/** The setup notices the node panel shows for a CRM and Authentication, as n8n decides what to display. */
+const shownNotices = (crm: string, authentication: string) =>
+	properties
+		.filter((property) => property.type === 'notice' && property.name.startsWith('setupNotice_'))
+		.filter((property) => NodeHelpers.displayParameter({ crm, authentication }, property, { typeVersion: 1 }, { properties } as never))
+		.map((property) => property.displayName);
+
 describe('Freshsales setup notices', () => {
-	const { properties } = new CrmEventTrigger().description;
-	const shown = (authentication: string) =>
-		properties
-			.filter((property) => property.type === 'notice' && property.name.startsWith('setupNotice_'))
-			.filter((property) =>
-				NodeHelpers.displayParameter({ crm: 'freshsales', authentication }, property, { typeVersion: 1 }, { properties } as never),
-			)
-			.map((property) => property.displayName);
+	const shown = (authentication: string) => shownNotices('freshsales', authentication);
 
 	it('shows the Basic or the header-key path, never both, and keeps a <key> placeholder visible', () => {
 		expect(shown('basicAuth').map((notice) => notice.split('<ul>')[0])).toEqual(['Freshsales workflow, Basic authentication:']);
@@ -39,14 +40,7 @@ describe('Freshsales setup notices', () => {
 });
 
 describe('HighLevel setup notices', () => {
-	const { properties } = new CrmEventTrigger().description;
-	const shown = (authentication: string) =>
-		properties
-			.filter((property) => property.type === 'notice' && property.name.startsWith('setupNotice_'))
-			.filter((property) =>
-				NodeHelpers.displayParameter({ crm: 'highLevel', authentication }, property, { typeVersion: 1 }, { properties } as never),
-			)
-			.map((property) => property.displayName.split('<ul>')[0]);
+	const shown = (authentication: string) => shownNotices('highLevel', authentication).map((notice) => notice.split('<ul>')[0]);
 
 	it('shows one setup path at a time, the one the chosen Authentication belongs to', () => {
 		expect(shown('builtIn')).toEqual(['Marketplace app:']);

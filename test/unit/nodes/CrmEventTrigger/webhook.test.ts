@@ -255,12 +255,14 @@ describe('CRM Event Trigger webhook(): HighLevel', () => {
 describe('CRM Event Trigger webhook(): user-built and standard senders', () => {
 	const basic = { webhookBasicAuthApi: { user: 'crm', password: 'p4ss' } };
 	const authorization = `Basic ${Buffer.from('crm:p4ss').toString('base64')}`;
+	/** A trigger checking that Basic credential; `parameters` choose the CRM and where the event comes from. */
+	const basicAuthSetup = (parameters: Record<string, unknown>): WebhookSetup => ({
+		parameters: { authentication: 'basicAuth', ...parameters },
+		credentials: basic,
+	});
 
 	it('reads a Vtiger FORM body with Basic auth, related deals expanded', async () => {
-		const server = await serve({
-			parameters: { crm: 'vtiger', authentication: 'basicAuth', eventSource: 'fixed', fixedEvent: 'contact.updated', objectIdField: 'id' },
-			credentials: basic,
-		});
+		const server = await serve(basicAuthSetup({ crm: 'vtiger', eventSource: 'fixed', fixedEvent: 'contact.updated', objectIdField: 'id' }));
 		const response = await post(server, fixture('vtiger', 'contact.form'), {
 			authorization,
 			'content-type': 'application/x-www-form-urlencoded',
@@ -295,16 +297,13 @@ describe('CRM Event Trigger webhook(): user-built and standard senders', () => {
 		const now = Date.now();
 		const clock = jest.spyOn(Date, 'now').mockReturnValue(now);
 		try {
-			const setup = (timestampField?: string): WebhookSetup => ({
-				parameters: {
+			const setup = (timestampField?: string) =>
+				basicAuthSetup({
 					crm: 'freshsales',
-					authentication: 'basicAuth',
 					eventSource: 'fixed',
 					fixedEvent: 'contact.updated',
 					...(timestampField ? { timestampField } : {}),
-				},
-				credentials: basic,
-			});
+				});
 			const body = '{"id":42,"email":"ada@example.com","updated_at":"2025-01-15T10:30:00Z"}';
 			const hashed = await serve(setup());
 			await post(hashed, body, { authorization });
@@ -324,25 +323,15 @@ describe('CRM Event Trigger webhook(): user-built and standard senders', () => {
 	});
 
 	it('reads a Freshsales XML body, the event named in a field', async () => {
-		const server = await serve({
-			parameters: { crm: 'freshsales', authentication: 'basicAuth', eventSource: 'field', eventField: 'event', objectIdField: 'id' },
-			credentials: basic,
-		});
+		const server = await serve(basicAuthSetup({ crm: 'freshsales', eventSource: 'field', eventField: 'event', objectIdField: 'id' }));
 		await post(server, fixture('freshsales', 'deal-won.xml'), { authorization, 'content-type': 'application/xml' });
 		expect(lastItems(server)?.[0]).toMatchObject({ event: 'opportunity.won', sourceEvent: 'Deal Won', object: { id: '70001234567' } });
 	});
 
 	it('answers 413 to XML past Options › Max XML Elements, before any execution', async () => {
-		const server = await serve({
-			parameters: {
-				crm: 'freshsales',
-				authentication: 'basicAuth',
-				eventSource: 'field',
-				eventField: 'event',
-				settings: { maxXmlElements: 5 },
-			},
-			credentials: basic,
-		});
+		const server = await serve(
+			basicAuthSetup({ crm: 'freshsales', eventSource: 'field', eventField: 'event', settings: { maxXmlElements: 5 } }),
+		);
 		// The fixture holds 10 elements.
 		expect(await post(server, fixture('freshsales', 'deal-won.xml'), { authorization, 'content-type': 'application/xml' })).toMatchObject({
 			status: 413,

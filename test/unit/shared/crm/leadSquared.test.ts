@@ -7,6 +7,9 @@ const query = (eventType: string) => ({
 	entityId: 'b329c2b2-854c-11e6-8f87-22000aa8e760',
 	eventType,
 });
+/** The events of a fixture delivered on the webhook URL of one eventType. */
+const eventsFromFixture = (file: string, eventType: string) =>
+	eventsOf(leadSquared.normalise(requestInput(fixture('leadSquared', file), { query: query(eventType) })));
 
 describe('LeadSquared profile', () => {
 	it('offers the 36 events of the LeadSquared docs plus the documented sales activity events', () => {
@@ -24,9 +27,7 @@ describe('LeadSquared profile', () => {
 	});
 
 	it('normalises Lead Creation: the lead is the record, ProspectID the object id, LeadSquared UTC time to ISO', () => {
-		const [event] = eventsOf(
-			leadSquared.normalise(requestInput(fixture('leadSquared', 'lead-created.json'), { query: query('Lead_Post_Create') })),
-		);
+		const [event] = eventsFromFixture('lead-created.json', 'Lead_Post_Create');
 		expect(event).toMatchObject({
 			event: 'lead.created',
 			sourceEvent: 'Lead_Post_Create',
@@ -62,13 +63,9 @@ describe('LeadSquared profile', () => {
 	});
 
 	it('marks the record’s hash as such unless ModifiedOn gives the time of the change', () => {
-		const [lead] = eventsOf(
-			leadSquared.normalise(requestInput(fixture('leadSquared', 'lead-created.json'), { query: query('Lead_Post_Create') })),
-		);
+		const [lead] = eventsFromFixture('lead-created.json', 'Lead_Post_Create');
 		expect(lead).not.toHaveProperty('eventIdSource');
-		const activities = eventsOf(
-			leadSquared.normalise(requestInput(fixture('leadSquared', 'activities-bulk.json'), { query: query('LeadActivity_Post_Create') })),
-		);
+		const activities = eventsFromFixture('activities-bulk.json', 'LeadActivity_Post_Create');
 		expect(activities.map((event) => event.eventIdSource)).toEqual(['hash', 'hash', 'hash']);
 	});
 
@@ -93,9 +90,7 @@ describe('LeadSquared profile', () => {
 	});
 
 	it('gives Lead Field Value Change the new snapshot as data and the old one as previous', () => {
-		const [event] = eventsOf(
-			leadSquared.normalise(requestInput(fixture('leadSquared', 'lead-field-change.json'), { query: query('Lead_Field_Change') })),
-		);
+		const [event] = eventsFromFixture('lead-field-change.json', 'Lead_Field_Change');
 		expect(event).toMatchObject({
 			event: 'lead.field_changed',
 			occurredAt: '2024-03-12T14:02:10.000Z',

@@ -14,6 +14,18 @@ function fakeClock(start = 1_700_000_000) {
 	return { clock, read: () => clock.now };
 }
 
+/**
+ * A store on a fake clock with one scope 's' in `staticData`; `seenBefore` opens the scope afresh
+ * for each id, as every request does.
+ */
+function clockedScope(scopeOptions = options) {
+	const { clock, read } = fakeClock();
+	const store = new DedupeStore(read);
+	const staticData: StaticData = {};
+	const seenBefore = (id: string, windowSeconds?: number) => store.open('s', staticData, scopeOptions).seenBefore(id, windowSeconds);
+	return { clock, read, store, staticData, seenBefore };
+}
+
 describe('DedupeStore', () => {
 	it('records an id once and reports it as seen afterwards', () => {
 		const store = new DedupeStore();
@@ -38,14 +50,12 @@ describe('DedupeStore', () => {
 	});
 
 	it('forgets ids after the window', () => {
-		const { clock, read } = fakeClock();
-		const store = new DedupeStore(read);
-		const staticData: StaticData = {};
-		store.open('s', staticData, options).seenBefore('evt_1');
+		const { clock, seenBefore } = clockedScope();
+		seenBefore('evt_1');
 		clock.now += 3599;
-		expect(store.open('s', staticData, options).seenBefore('evt_1')).toBe(true);
+		expect(seenBefore('evt_1')).toBe(true);
 		clock.now += 3601;
-		expect(store.open('s', staticData, options).seenBefore('evt_1')).toBe(false);
+		expect(seenBefore('evt_1')).toBe(false);
 	});
 
 	it('keeps scopes apart', () => {
@@ -139,14 +149,12 @@ describe('DedupeStore', () => {
 	});
 
 	it('keeps each id’s own window (the CRM trigger’s two windows share one scope)', () => {
-		const { clock, read } = fakeClock();
-		const store = new DedupeStore(read);
-		const staticData: StaticData = {};
-		store.open('s', staticData, options).seenBefore('short', 60);
-		store.open('s', staticData, options).seenBefore('long', 3600);
+		const { clock, read, staticData, seenBefore } = clockedScope();
+		seenBefore('short', 60);
+		seenBefore('long', 3600);
 		clock.now += 61;
-		expect(store.open('s', staticData, options).seenBefore('short', 60)).toBe(false);
-		expect(store.open('s', staticData, options).seenBefore('long', 3600)).toBe(true);
+		expect(seenBefore('short', 60)).toBe(false);
+		expect(seenBefore('long', 3600)).toBe(true);
 		// After a restart, from static data alone.
 		clock.now += 120;
 		const restarted = new DedupeStore(read);
@@ -175,28 +183,24 @@ describe('DedupeStore', () => {
 	});
 
 	it('bounds memory and static data to maxEntries, forgetting the oldest', () => {
-		const { clock, read } = fakeClock();
-		const store = new DedupeStore(read);
-		const staticData: StaticData = {};
 		const small = { windowSeconds: 3600, maxEntries: 3 };
+		const { clock, store, staticData, seenBefore } = clockedScope(small);
 		for (const id of ['1', '2', '3', '4', '5']) {
-			store.open('s', staticData, small).seenBefore(id);
+			seenBefore(id);
 			clock.now += 1;
 		}
 		clock.now += 120; // past the prune interval
-		store.open('s', staticData, small).seenBefore('6');
+		seenBefore('6');
 		expect(persistedIds(staticData).length).toBeLessThanOrEqual(4);
 		expect(persistedIds(staticData)).not.toContain(stored('1'));
 		expect(store.open('s', {}, small).seenBefore('1')).toBe(false);
 	});
 
 	it('prunes expired ids from static data', () => {
-		const { clock, read } = fakeClock();
-		const store = new DedupeStore(read);
-		const staticData: StaticData = {};
-		store.open('s', staticData, options).seenBefore('old');
+		const { clock, staticData, seenBefore } = clockedScope();
+		seenBefore('old');
 		clock.now += 7200;
-		store.open('s', staticData, options).seenBefore('new');
+		seenBefore('new');
 		expect(persistedIds(staticData)).toEqual([stored('new')]);
 	});
 
