@@ -12,7 +12,8 @@ export function headerBagOf(request: Pick<IncomingMessage, 'headers'> & Partial<
 	if (!distinct) return request.headers;
 	const headers: HeaderBag = {};
 	for (const [name, values] of Object.entries(distinct)) {
-		if (values) headers[name] = values.length === 1 ? values[0] : values;
+		// Assigned on a plain object, a header named __proto__ would replace the bag's prototype.
+		if (values && name !== '__proto__') headers[name] = values.length === 1 ? values[0] : values;
 	}
 	return headers;
 }

@@ -32,6 +32,13 @@ describe('headerBagOf', () => {
 		expect(bag).toMatchObject({ 'x-webhook-signature': ['aaa', 'bbb'], 'content-type': 'text/plain' });
 	});
 
+	it('leaves out a header named __proto__, which would replace the bag’s prototype', () => {
+		const headersDistinct = JSON.parse('{"__proto__":["a","b"],"x-id":["1"]}') as Record<string, string[]>;
+		const bag = headerBagOf({ headers: {}, headersDistinct });
+		expect(Object.getPrototypeOf(bag)).toBe(Object.prototype);
+		expect(bag).toEqual({ 'x-id': '1' });
+	});
+
 	it('falls back to plain headers', () => {
 		expect(headerBagOf({ headers: { a: 'b' } })).toEqual({ a: 'b' });
 	});
