@@ -3,6 +3,7 @@ import type { IDataObject, INodeExecutionData, IWebhookFunctions, IWebhookRespon
 import { bodyWithoutSecret, queryWithoutSecret } from '../shared/auth';
 import { answerContent, parseJsonText } from '../shared/http/jsonText';
 import { crmAuthenticator, crmSecretHeaders } from '../shared/crm';
+import { normaliseWithExactIds } from '../shared/crm/exactIds';
 import type { NormalisedEvent } from '../shared/crm/types';
 import type { AcceptedRequest } from '../shared/inbound';
 import { cachedInboundPolicy, redactHeaders, redactionList } from '../shared/inbound';
@@ -161,7 +162,7 @@ export async function handleCrmWebhook(context: IWebhookFunctions): Promise<IWeb
 
 	// A key sent in the query must reach neither a record built from the query (GET requests) nor the raw request.
 	const query = queryWithoutSecret(config.authentication, config.credential, outcome.query);
-	const normalised = config.profile.normalise({
+	const normalised = normaliseWithExactIds(config.profile, {
 		body: outcome.body,
 		bodyKind: outcome.bodyKind,
 		rawBody: outcome.rawBody,

@@ -133,6 +133,8 @@ function stableStringify(value: unknown): string {
 	return JSON.stringify(value) ?? 'null';
 }
 
+const DERIVED_ID_PREFIX = 'sha256:';
+
 /**
  * An event id for CRMs that send none: a hash of the parts that stay the same when the CRM retries the same
  * delivery (the event name, the record), never of the time it arrived.
@@ -140,8 +142,11 @@ function stableStringify(value: unknown): string {
 export function derivedEventId(crm: string, ...parts: unknown[]): string {
 	const hash = createHash('sha256').update(crm);
 	for (const part of parts) hash.update('\0').update(stableStringify(part));
-	return `sha256:${hash.digest('hex').slice(0, 40)}`;
+	return `${DERIVED_ID_PREFIX}${hash.digest('hex').slice(0, 40)}`;
 }
+
+/** True for an id derivedEventId made. */
+export const isDerivedEventId = (id: string): boolean => id.startsWith(DERIVED_ID_PREFIX);
 
 /**
  * The event id: the CRM's own when it sent one, else a hash of `parts` (derivedEventId). `changedAt` is the
@@ -159,7 +164,7 @@ export function eventIdOf(
 	return changedAt ? { eventId } : { eventId, eventIdSource: 'hash' };
 }
 
-/** A text id, or null: ids arrive as strings or numbers. */
+/** A text id, or null: ids arrive as strings or numbers (one beyond 2^53 rounded; see exactIds.ts). */
 export function idText(value: unknown): string | null {
 	if (typeof value === 'string' && value.trim() !== '') return value.trim().slice(0, MAX_NAME_LENGTH);
 	if (typeof value === 'number' && Number.isFinite(value)) return String(value);

@@ -1,5 +1,6 @@
 import type { HeaderBag } from '../signatures/types';
 import { compileJsonPath } from '../jsonPath';
+import { beyondSafeInteger, exactDigits, exactJson } from './exactIntegers';
 
 /** Where an event's unique id is found, for deduplication. */
 export type EventIdSource = { from: 'header'; name: string } | { from: 'jsonPath'; path: string };
@@ -7,6 +8,8 @@ export type EventIdSource = { from: 'header'; name: string } | { from: 'jsonPath
 export interface EventIdInput {
 	headers: HeaderBag;
 	body: unknown;
+	/** The JSON text `body` was parsed from; read again only for an id JSON.parse rounded. */
+	jsonBytes?: Buffer;
 }
 
 export type EventIdReader = (input: EventIdInput) => string | undefined;
@@ -34,5 +37,10 @@ export function compileEventIdReader(source: EventIdSource, label = 'Event ID'):
 		};
 	}
 	const path = compileJsonPath(source.path, label);
-	return ({ body }) => asId(path.first(body));
+	return ({ body, jsonBytes }) => {
+		const value = path.first(body);
+		// Two ids beyond 2^53 can round to one number, so such an id is the digits sent, found at the same path.
+		if (jsonBytes !== undefined && beyondSafeInteger(value)) return asId(exactDigits(value, path.first(exactJson(jsonBytes))));
+		return asId(value);
+	};
 }

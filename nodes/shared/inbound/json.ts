@@ -65,7 +65,7 @@ export function parseJson(bytes: Buffer, text: string, maxDepth: number): Parsed
 const isJsonSpace = (char: string) => char === ' ' || char === '\n' || char === '\r' || char === '\t';
 
 /** The end (index after the closing quote) of the string literal that opens at `start`. */
-function stringEnd(text: string, start: number): number {
+export function stringEnd(text: string, start: number): number {
 	for (let index = start + 1; index < text.length; index++) {
 		const char = text[index];
 		if (char === '\\') index++;

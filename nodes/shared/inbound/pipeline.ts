@@ -158,7 +158,8 @@ export async function runInboundPipeline(
 	}
 
 	// A Standard Webhooks message id is signed, so it serves as the event id when none is configured.
-	const eventId = policy.dedupe?.readEventId({ headers: request.headers, body }) ?? verification.messageId;
+	const jsonBytes = parsed.bodyKind === 'json' ? signedBytes : undefined;
+	const eventId = policy.dedupe?.readEventId({ headers: request.headers, body, jsonBytes }) ?? verification.messageId;
 	if (policy.dedupe && eventId !== undefined && context.dedupe) {
 		const duplicate = await duplicateAnswer(policy.dedupe, context.dedupe, eventId, clientIp);
 		if (duplicate) return duplicate;

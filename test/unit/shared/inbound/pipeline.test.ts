@@ -276,6 +276,18 @@ describe('runInboundPipeline: handshake and duplicates', () => {
 		expect(await send()).toMatchObject({ ...expected, eventId: 'evt_1' });
 	});
 
+	it('dedupes a 64-bit numeric id on the digits sent, not on the number JSON.parse rounded', async () => {
+		const dedupe = batched(new DedupeStore().open('big', {}, { windowSeconds: 60, maxEntries: 10 }));
+		const settings: InboundPolicyOptions = { dedupe: { eventId: { from: 'jsonPath', path: '$.id' }, onDuplicate: 'reject' } };
+		const send = (bodyText: string) => run(request({ headers: { 'content-type': 'application/json' }, bodyText }), settings, { dedupe });
+		const first = await send('{"id":1234567890123456789,"amount":1}');
+		expect(first).toMatchObject({ outcome: 'accepted', eventId: '1234567890123456789', body: { amount: 1 } });
+		// Both ids are 1234567890123456800 as numbers; the body the workflow gets keeps that number, as n8n's Webhook node does.
+		expect((first as { body: { id: number } }).body.id).toBe(1234567890123456800);
+		expect(await send('{"id":1234567890123456790,"amount":999}')).toMatchObject({ outcome: 'accepted', eventId: '1234567890123456790' });
+		expect(await send('{"id":1234567890123456790,"amount":999}')).toMatchObject({ outcome: 'rejected', code: 'duplicate' });
+	});
+
 	it('records nothing for requests that fail authentication', async () => {
 		const store = new DedupeStore();
 		const dedupe = batched(store.open('s', {}, { windowSeconds: 60, maxEntries: 10 }));
