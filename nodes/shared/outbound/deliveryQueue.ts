@@ -2,6 +2,7 @@ import type { AttemptRecord, DeliveryJob, DeliveryResult } from './deliveryTypes
 import type { EncodedBody } from './encoders';
 import type { Explanation } from './explanations';
 import { DEFAULT_RETRY_LATER_THRESHOLD_MS } from './retry';
+import { TimedHeap } from './timedHeap';
 import type { HttpResponse } from './transport';
 
 /** One job while the runner works on it. */
@@ -38,12 +39,17 @@ export const HANDOFF_MARGIN_MS = 5_000;
  * those deferred to Retry Later. Jobs whose retry time has come go before fresh ones.
  */
 export class DeliveryQueue {
-	// Read by a cursor: Array#shift on thousands of jobs would copy the array every time.
-	private ready: JobState[] = [];
+	// Read by cursors: Array#shift on thousands of jobs would copy the array every time.
+	private readonly ready: JobState[] = [];
 
 	private readIndex = 0;
 
-	private readonly waiting: JobState[] = [];
+	/** Jobs whose retry time has come, in the order they came due; they go before fresh ones. */
+	private readonly due: JobState[] = [];
+
+	private dueIndex = 0;
+
+	private readonly waiting = new TimedHeap<JobState>();
 
 	private readonly deferred: JobState[] = [];
 
@@ -60,7 +66,7 @@ export class DeliveryQueue {
 	/** Holds a job back until `readyAt`, in this run. */
 	waitUntil(state: JobState, readyAt: number): void {
 		state.readyAt = readyAt;
-		this.waiting.push(state);
+		this.waiting.push(readyAt, state);
 	}
 
 	/** Notes a job that leaves for Retry Later, so its planned time can be kept durable at the end. */
@@ -71,14 +77,14 @@ export class DeliveryQueue {
 	/** The next job to attempt, or undefined when none is ready now. */
 	next(): JobState | undefined {
 		this.takeDue();
+		if (this.dueIndex < this.due.length) return this.due[this.dueIndex++];
 		return this.readIndex < this.ready.length ? this.ready[this.readIndex++] : undefined;
 	}
 
 	/** How long until the earliest waiting job is due; undefined when no job waits. */
 	msUntilNextDue(): number | undefined {
-		if (this.waiting.length === 0) return undefined;
-		const earliest = Math.min(...this.waiting.map((entry) => entry.readyAt));
-		return Math.max(0, earliest - this.now());
+		const earliest = this.waiting.peekTime();
+		return earliest === undefined ? undefined : Math.max(0, earliest - this.now());
 	}
 
 	/** A wait planned mid-batch is cut short by the rest of the batch; keep a durable one durable. */
@@ -94,12 +100,12 @@ export class DeliveryQueue {
 	}
 
 	private takeDue(): void {
-		if (this.waiting.length === 0) return;
+		if (this.waiting.size === 0) return;
+		if (this.dueIndex === this.due.length) {
+			this.due.length = 0;
+			this.dueIndex = 0;
+		}
 		const time = this.now();
-		const due = this.waiting.filter((state) => state.readyAt <= time);
-		if (due.length === 0) return;
-		this.waiting.splice(0, this.waiting.length, ...this.waiting.filter((state) => state.readyAt > time));
-		this.ready = [...due, ...this.ready.slice(this.readIndex)];
-		this.readIndex = 0;
+		for (let state = this.waiting.popDue(time); state !== undefined; state = this.waiting.popDue(time)) this.due.push(state);
 	}
 }

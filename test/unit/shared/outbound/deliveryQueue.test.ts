@@ -59,6 +59,37 @@ describe('DeliveryQueue', () => {
 		expect(queue.msUntilNextDue()).toBe(50);
 	});
 
+	it('hands out due retries earliest first, in the order they were held among equal times', () => {
+		const time = clock(0);
+		const queue = new DeliveryQueue(time.now);
+		[
+			[0, 300],
+			[1, 100],
+			[2, 300],
+			[3, 200],
+		].forEach(([index, readyAt]) => queue.waitUntil(state(index), readyAt));
+		time.set(250);
+		queue.add(state(4));
+		expect(queue.next()?.index).toBe(1);
+		time.set(300);
+		expect(drain(queue)).toEqual([3, 0, 2, 4]);
+	});
+
+	it('holds 200,000 retries at once (more than a spread of arguments can take) and hands each out once', () => {
+		const time = clock(0);
+		const queue = new DeliveryQueue(time.now);
+		const count = 200_000;
+		for (let index = 0; index < count; index++) queue.waitUntil(state(index), 30_000 + (index % 1_000));
+		expect(queue.msUntilNextDue()).toBe(30_000);
+		time.set(30_000);
+		expect(queue.next()?.index).toBe(0);
+		time.set(31_000);
+		const rest = drain(queue);
+		expect(rest).toHaveLength(count - 1);
+		expect(new Set(rest).size).toBe(count - 1);
+		expect(queue.msUntilNextDue()).toBeUndefined();
+	});
+
 	describe('keeping a deferred Retry Later time durable', () => {
 		const result = (nextAttemptAt: string) =>
 			({ status: 'retry_later', delivery: { status: 'retry_later', nextAttemptAt } }) as DeliveryResult;
