@@ -71,7 +71,8 @@ export const endpointProtectionProperties: INodeProperties[] = [
 		name: 'circuitBreaker',
 		type: 'boolean',
 		default: false,
-		description: 'Whether to stop sending to an origin after consecutive failures (network errors, timeouts, 5xx) or at once on 410 Gone',
+		description:
+			'Whether to stop sending to an origin after consecutive failures (network errors, timeouts, 5xx), or at once on 410 Gone when the URL is fixed (with a URL expression, a 410 may concern one record only)',
 	},
 	{
 		displayName: 'Open After Failures',

@@ -15,8 +15,14 @@ const wholeNumber = (value: unknown, field: string, min: number, max: number) =>
 	return number;
 };
 
+/** A URL typed in is one endpoint; an expression may give each item its own resource on the origin. */
+const urlIsFixed = (context: Pick<IExecuteFunctions, 'getNode'>) => {
+	const url = context.getNode().parameters.url;
+	return !(typeof url === 'string' && url.startsWith('='));
+};
+
 /** Reads and checks the switches and their values; a rate of 0 or below is refused, naming the field. */
-export function readEndpointSettings(context: Pick<IExecuteFunctions, 'getNodeParameter'>): EndpointSettings {
+export function readEndpointSettings(context: Pick<IExecuteFunctions, 'getNodeParameter' | 'getNode'>): EndpointSettings {
 	const rateLimit = context.getNodeParameter('rateLimit', 0, false) === true;
 	const breaker = context.getNodeParameter('circuitBreaker', 0, false) === true;
 	const settings: EndpointSettings = { store: 'process' };
@@ -33,6 +39,7 @@ export function readEndpointSettings(context: Pick<IExecuteFunctions, 'getNodePa
 			failureThreshold: wholeNumber(context.getNodeParameter('circuitFailureThreshold', 0, 5), 'Open After Failures', 1, 1000),
 			probeAfterMs: wholeNumber(context.getNodeParameter('circuitProbeAfter', 0, 60), 'Probe After (Seconds)', 1, 31_536_000) * 1000,
 			whenOpen: (context.getNodeParameter('circuitOpenItems', 0, 'retryLater') === 'failed' ? 'failed' : 'retryLater') as CircuitWhenOpen,
+			goneOpensAtOnce: urlIsFixed(context),
 		};
 	}
 	if (rateLimit || breaker) {

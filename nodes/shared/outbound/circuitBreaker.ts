@@ -14,6 +14,11 @@ export interface CircuitSettings {
 	/** How long an open circuit refuses before one probe is let through. */
 	probeAfterMs: number;
 	whenOpen: CircuitWhenOpen;
+	/**
+	 * Whether one 410 Gone opens the circuit at once (the default). Only for a fixed URL: with a URL per
+	 * item, a 410 may be about one deleted record, and the circuit covers the whole origin.
+	 */
+	goneOpensAtOnce?: boolean;
 }
 
 export interface CircuitState {
@@ -61,7 +66,7 @@ export function afterOutcome(
 	wasProbe = false,
 ): CircuitState {
 	const updatedAt = new Date(nowMs).toISOString();
-	if (outcome.kind === 'response' && outcome.statusCode === 410) {
+	if (outcome.kind === 'response' && outcome.statusCode === 410 && settings.goneOpensAtOnce !== false) {
 		return openCircuit(circuit.consecutiveFailures + 1, '410 Gone: the receiver says this endpoint no longer exists', settings, nowMs);
 	}
 	if (!isEndpointFailure(outcome)) {

@@ -134,6 +134,14 @@ describe('circuit breaker per endpoint', () => {
 		expect(errorOf(retryLater[0]).message).toMatch(/410 Gone/);
 	});
 
+	it('with a URL expression, a 410 is one record gone, not the origin: the other items are still sent', async () => {
+		receiver.script((request, res) => void res.writeHead(request.url === '/contacts/0' ? 410 : 200).end());
+		const { delivered, retryLater, failed } = await run(breaker(5, { url: (n: number) => receiver.url(`/contacts/${n}`) }), 3);
+		expect(receiver.requests.map((request) => request.url)).toEqual(['/contacts/0', '/contacts/1', '/contacts/2']);
+		expect([delivered.length, retryLater.length, failed.length]).toEqual([2, 0, 1]);
+		expect(errorOf(failed[0]).code).toBe('HTTP_410');
+	});
+
 	it('a later run sends one probe first: a failed probe keeps it open, a good one closes it; the state survives restarts', async () => {
 		let stored: IDataObject = {};
 		// Every run is followed by a restart: this process's memory is gone, the saved static data is what n8n loads back.

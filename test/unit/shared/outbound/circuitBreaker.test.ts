@@ -49,6 +49,11 @@ describe('afterOutcome', () => {
 		expect(circuit).toMatchObject({ state: 'closed', consecutiveFailures: 2 });
 	});
 
+	it('counts a 410 to a URL that varies per item as no failure of the origin', () => {
+		const perItem = { ...settings, goneOpensAtOnce: false };
+		expect(afterOutcome(closedCircuit(T0), status(410), perItem, T0)).toMatchObject({ state: 'closed', consecutiveFailures: 0 });
+	});
+
 	it('opens at once on 410 Gone', () => {
 		const circuit = afterOutcome(closedCircuit(T0), status(410), settings, T0);
 		expect(circuit).toMatchObject({ state: 'open', reason: '410 Gone: the receiver says this endpoint no longer exists' });
