@@ -23,7 +23,11 @@ export interface EndpointProtection {
 	circuit?: { settings: CircuitSettings; store: CircuitStore };
 }
 
-export type Admission = { go: true; probe: boolean; waitedMs: number } | { go: false; circuit: CircuitState };
+export type Admission =
+	| { go: true; probe: boolean; waitedMs: number }
+	| { go: false; circuit: CircuitState }
+	/** The endpoint asked for a pause longer than the run waits (Retry Later Above): the item goes to Retry Later. */
+	| { go: false; pausedUntil: number };
 
 interface CircuitEntry {
 	circuit: CircuitState;
@@ -73,25 +77,40 @@ export class EndpointGuard {
 	 * Refuses (open circuit), or waits for the endpoint's turn and lets the attempt go, as the probe if one is due.
 	 * A rate limit alone with a free turn answers at once, without a promise.
 	 */
-	admit(origin: string, signal?: AbortSignal): Admission | Promise<Admission> {
-		if (this.protection.circuit) return this.admitThroughCircuit(origin, signal);
-		const waited = this.turn(origin, signal);
+	admit(origin: string, signal?: AbortSignal, maxWaitMs = Infinity): Admission | Promise<Admission> {
+		const paused = this.pausedTooLong(origin, maxWaitMs);
+		if (paused) return paused;
+		if (this.protection.circuit) return this.admitThroughCircuit(origin, signal, maxWaitMs);
+		const waited = this.turn(origin, signal, maxWaitMs);
 		// A plain number is a turn free now (waitForTurn answers a wait with a promise).
-		return typeof waited === 'number' ? GO_AT_ONCE : waited.then((waitedMs) => ({ go: true, probe: false, waitedMs }));
+		if (typeof waited === 'number') return GO_AT_ONCE;
+		return waited.then((waitedMs) => this.pausedTooLong(origin, maxWaitMs) ?? { go: true, probe: false, waitedMs });
 	}
 
-	private async admitThroughCircuit(origin: string, signal?: AbortSignal): Promise<Admission> {
+	private async admitThroughCircuit(origin: string, signal: AbortSignal | undefined, maxWaitMs: number): Promise<Admission> {
 		const first = await this.gate(origin);
-		if (!first.go || first.probe) return first.go ? { ...first, waitedMs: await this.turn(origin, signal) } : first;
-		const waitedMs = await this.turn(origin, signal);
+		if (!first.go) return first;
+		const waitedMs = await this.turn(origin, signal, maxWaitMs);
+		const paused = this.pausedTooLong(origin, maxWaitMs);
+		if (paused) {
+			// A probe that will not be sent is given back, so another run can probe.
+			await this.release(origin, first);
+			return paused;
+		}
+		if (first.probe) return { ...first, waitedMs };
 		// The circuit may have opened while this attempt waited for its turn.
 		const again = await this.gate(origin);
 		if (!again.go) return again;
 		return { go: true, probe: again.probe, waitedMs };
 	}
 
-	private turn(origin: string, signal?: AbortSignal): number | Promise<number> {
-		return this.limiter ? this.limiter.waitForTurn(origin, this.sleep, signal) : 0;
+	private pausedTooLong(origin: string, maxWaitMs: number): Admission | undefined {
+		const pausedUntil = this.limiter?.pausedLongerThan(origin, maxWaitMs);
+		return pausedUntil === undefined ? undefined : { go: false, pausedUntil };
+	}
+
+	private turn(origin: string, signal: AbortSignal | undefined, maxWaitMs: number): number | Promise<number> {
+		return this.limiter ? this.limiter.waitForTurn(origin, this.sleep, signal, maxWaitMs) : 0;
 	}
 
 	private async gate(origin: string): Promise<Admission> {

@@ -123,14 +123,26 @@ export class EndpointLimiter {
 	 * in the process's own store is answered without a promise: at a limit far above need that is every turn,
 	 * and the limiter should cost next to nothing there.
 	 */
-	waitForTurn(origin: string, sleep: Sleep, signal?: AbortSignal): number | Promise<number> {
+	waitForTurn(origin: string, sleep: Sleep, signal?: AbortSignal, maxWaitMs = Infinity): number | Promise<number> {
 		if (signal?.aborted) return 0;
 		const first = this.store.take(this.key(origin), this.intervalMs);
 		if (typeof first === 'number' && first < 1 && !this.pausedAfter(origin, this.now() + first)) return 0;
-		return this.waitInTurns(origin, first, sleep, signal);
+		return this.waitInTurns(origin, first, sleep, signal, maxWaitMs);
 	}
 
-	private async waitInTurns(origin: string, first: number | Promise<number>, sleep: Sleep, signal?: AbortSignal): Promise<number> {
+	/** The end of a pause this run learnt of, when it lasts beyond `maxWaitMs` from now: a turn not worth waiting for. */
+	pausedLongerThan(origin: string, maxWaitMs: number): number | undefined {
+		const until = this.pausedUntil.get(origin);
+		return until !== undefined && until > this.now() + maxWaitMs ? until : undefined;
+	}
+
+	private async waitInTurns(
+		origin: string,
+		first: number | Promise<number>,
+		sleep: Sleep,
+		signal: AbortSignal | undefined,
+		maxWaitMs: number,
+	): Promise<number> {
 		let waited = 0;
 		let taken = first;
 		for (let check = 1; ; check++) {
@@ -142,6 +154,8 @@ export class EndpointLimiter {
 				waited += waitMs;
 			}
 			if (!this.pausedAfter(origin, turnAt) || check >= MAX_TURN_CHECKS || signal?.aborted) return waited;
+			// A pause longer than the caller waits in this run: it sends the item to Retry Later instead.
+			if (this.pausedLongerThan(origin, maxWaitMs) !== undefined) return waited;
 			taken = this.store.take(this.key(origin), this.intervalMs);
 		}
 	}

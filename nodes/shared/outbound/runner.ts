@@ -107,6 +107,14 @@ function refuse(context: AttemptContext, state: JobState, circuit: CircuitState)
 	return finish(context, state, 'retry_later', error, Math.max(Date.parse(circuit.probeAt ?? ''), context.now()) || context.now());
 }
 
+/** The endpoint paused longer than the run waits: the item goes to Retry Later unsent, due when the pause ends. */
+function pausedLong(context: AttemptContext, state: JobState, pausedUntil: number): DeliveryResult {
+	const until = new Date(pausedUntil).toISOString();
+	const message = `${state.job.url.origin} asked to pause until ${until} (429/503 with Retry-After), longer than Retry Later Above: not sent in this run`;
+	context.queue.defer(state);
+	return finish(context, state, 'retry_later', { code: 'ERR_ENDPOINT_PAUSED', message }, pausedUntil);
+}
+
 /**
  * Finishes at once the jobs that cannot be sent (invalid, body not buildable, back before their
  * time) and queues the others; returns the state of every job that can still be sent.
@@ -176,13 +184,14 @@ async function step(context: AttemptContext, state: JobState): Promise<DeliveryR
 	const origin = state.job.url.origin;
 	let admission: Admission | Error;
 	try {
-		admission = await guard.admit(origin, context.options.signal);
+		admission = await guard.admit(origin, context.options.signal, context.options.policy.retryLaterThresholdMs);
 	} catch (error) {
 		admission = error as Error;
 	}
 	try {
 		if (admission instanceof Error) throw admission;
-		if (!admission.go) return refuse(context, state, admission.circuit);
+		if (!admission.go)
+			return 'pausedUntil' in admission ? pausedLong(context, state, admission.pausedUntil) : refuse(context, state, admission.circuit);
 		if (admission.waitedMs) state.rateLimitWaitMs = (state.rateLimitWaitMs ?? 0) + admission.waitedMs;
 		state.probe = admission.probe;
 		return await attemptDelivery(context, state);

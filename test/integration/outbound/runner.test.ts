@@ -8,6 +8,7 @@ import { compileCapture } from '../../../nodes/shared/outbound/capture';
 import { OutboundConfigError } from '../../../nodes/shared/outbound/errors';
 import { DEFAULT_RETRY_POLICY } from '../../../nodes/shared/outbound/retry';
 import type { RetryPolicy } from '../../../nodes/shared/outbound/retry';
+import { ProcessRateStore } from '../../../nodes/shared/outbound/rateLimit';
 import type { AttemptLog, DeliveryJob, RunnerOptions } from '../../../nodes/shared/outbound/runner';
 import { HANDOFF_MARGIN_MS, runDeliveries } from '../../../nodes/shared/outbound/runner';
 import type { HttpResponse, RequestOptions } from '../../../nodes/shared/outbound/transport';
@@ -81,6 +82,23 @@ function run(jobs: DeliveryJob[], overrides: Partial<Omit<RunnerOptions, 'policy
 }
 
 describe('delivery runner against a real receiver', () => {
+	it('under a rate limit, sends the rest to Retry Later unsent when the endpoint pauses longer than Retry Later Above', async () => {
+		receiver.script({ status: 429, headers: { 'retry-after': '3600' } }, { status: 200 });
+		const time = virtualTime();
+		const jobs = [0, 1, 2].map((index) => job({ itemIndexes: [index], idempotencyKey: `k${index}` }));
+		const rate = { store: new ProcessRateStore(time.now), intervalMs: 100 };
+		const { results } = await run(jobs, { concurrency: 1, endpoints: { rate }, now: time.now, sleep: time.sleep });
+		expect(results.map((result) => result.status)).toEqual(['retry_later', 'retry_later', 'retry_later']);
+		expect(receiver.requests).toHaveLength(1);
+		expect(Math.max(0, ...time.slept)).toBeLessThan(65_000);
+		expect(results[1].error).toMatchObject({
+			code: 'ERR_ENDPOINT_PAUSED',
+			message: expect.stringMatching(/longer than Retry Later Above/),
+		});
+		const pausedUntil = Date.parse(results[1].delivery.nextAttemptAt as string);
+		expect(pausedUntil).toBeGreaterThanOrEqual(Date.parse(results[0].delivery.nextAttemptAt as string) - 1_000);
+	});
+
 	it('delivers on the first attempt, signed with Standard Webhooks', async () => {
 		receiver.script({ status: 200, headers: { 'content-type': 'application/json' }, body: '{"received":true}' });
 		const { results, logs } = await run([job({ signing: { config: { scheme: 'standardWebhooks' }, secret: SW_SECRET } })]);

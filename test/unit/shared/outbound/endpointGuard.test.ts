@@ -66,4 +66,13 @@ describe('EndpointGuard', () => {
 		for (let failure = 0; failure < 2; failure++) await guard.record(ORIGIN, down, false, 60_000);
 		await expect(guard.admit(ORIGIN)).resolves.toMatchObject({ go: false, circuit: { state: 'open' } });
 	});
+
+	it('does not wait out a pause longer than the run waits (Retry Later Above): it says until when, and waits out a shorter one', async () => {
+		const time = clock();
+		const guard = new EndpointGuard({ rate: { store: new ProcessRateStore(time.now), intervalMs: 100 } }, time.now, time.sleep, 5_000);
+		await guard.record(ORIGIN, { kind: 'response', statusCode: 429, retryAfterMs: 3_600_000 }, false, 3_600_000);
+		expect(guard.admit(ORIGIN, undefined, 65_000)).toEqual({ go: false, pausedUntil: 1_000_000 + 3_600_000 });
+		expect(time.slept).toEqual([]);
+		await expect(guard.admit(ORIGIN, undefined, 4_000_000)).resolves.toMatchObject({ go: true, waitedMs: 3_600_000 });
+	});
 });
