@@ -161,7 +161,12 @@ export const properties: INodeProperties[] = [
 		options: [
 			{ name: 'Form URL-Encoded', value: 'form', description: 'Sends application/x-www-form-urlencoded; nested values are flattened' },
 			{ name: 'JSON', value: 'json', description: 'One request per item' },
-			{ name: 'JSON Array', value: 'jsonArray', description: "All items in one request, as a JSON array (like Vtiger's JSONARRAY)" },
+			{
+				name: 'JSON Array',
+				value: 'jsonArray',
+				description:
+					"Items in one request as a JSON array (like Vtiger's JSONARRAY); items whose URL, query or headers resolve differently go in a request of their own",
+			},
 			{ name: 'Text', value: 'text', description: 'Sends text/plain' },
 			{ name: 'XML', value: 'xml', description: 'Sends application/xml, wrapped in the root element below' },
 		],

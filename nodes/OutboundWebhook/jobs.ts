@@ -11,6 +11,8 @@ import type { AttemptRecord, DeliveryJob, InvalidJob, PreparedJob, ResumeState }
 import type { CompiledTemplate } from '../shared/outbound/template';
 import { compileTemplate } from '../shared/outbound/template';
 import { redactText, redactUrl, validateUrl } from '../shared/outbound/url';
+import type { BatchRequest } from './batches';
+import { batchJobs } from './batches';
 import type { OutboundConfig } from './config';
 
 const MAX_KEY_LENGTH = 255;
@@ -43,6 +45,7 @@ interface Resumed {
 	key: string;
 	resume: ResumeState;
 }
+export type { Resumed };
 
 /** What a Retry Later item of this node carries back in. */
 function resumeOf(json: IDataObject, nodeId: string): Resumed | undefined {
@@ -109,9 +112,16 @@ function readRun(context: IExecuteFunctions, settings: OutboundConfig): RunInput
 	};
 }
 
-interface RequestParts {
+export interface RequestParts {
 	url: URL;
 	headers: HeaderEntry[];
+}
+
+/** True when the URL, query or custom headers hold an expression, so items may resolve to different requests. */
+function requestVaries(run: RunInputs): boolean {
+	const { raw, settings } = run;
+	const headers = settings.headerMode === 'lines' ? raw.headerLines : raw.headers;
+	return [raw.url, raw.queryParameters, headers].some(isDynamic);
 }
 
 /** The item's URL with its query parameters and the credential's, and its custom headers. */
@@ -217,8 +227,17 @@ function deliveryJob(
 export interface JobFactory {
 	/** One request for one item. Throws when the item's parameters or data are invalid. */
 	single(item: INodeExecutionData, itemIndex: number): DeliveryJob;
-	/** One JSON Array request for several items; `resumed` when they come back from one Retry Later request. Throws like `single`. */
-	batch(items: INodeExecutionData[], itemIndexes: number[], resumed?: Resumed): DeliveryJob;
+	/**
+	 * One JSON Array request for several items; `resumed` when they come back from one Retry Later request;
+	 * `request` when the items' request was resolved already. Throws like `single`.
+	 */
+	batch(items: INodeExecutionData[], itemIndexes: number[], resumed?: Resumed, request?: BatchRequest): DeliveryJob;
+	/** Whether items may resolve to different requests; when not, one request per group is resolved once. */
+	readonly requestVaries: boolean;
+	/** The item's own URL and custom headers. Throws when they cannot be resolved. */
+	request(itemIndex: number): RequestParts;
+	/** What the item carries back from a Retry Later request of this node. */
+	resumed(item: INodeExecutionData): Resumed | undefined;
 	/** Items that fail without sending, with the reason. */
 	invalid(itemIndexes: number[], error: OutboundConfigError): InvalidJob;
 }
@@ -233,11 +252,16 @@ export function createJobFactory(context: IExecuteFunctions, settings: OutboundC
 			const body = settings.hasBody ? buildBody(contentSpec(run, item, itemIndex), settings.encoding, settings.encodeOptions) : undefined;
 			return deliveryJob(run, [itemIndex], parts, key, body, resumed?.resume);
 		},
-		batch: (items, itemIndexes, resumed) => {
-			const parts = requestParts(run, itemIndexes[0]);
+		batch: (items, itemIndexes, resumed, request) => {
+			const parts = request?.parts ?? requestParts(run, itemIndexes[0]);
 			const body = buildArrayBody(itemIndexes.map((index) => contentSpec(run, items[index], index)));
-			return deliveryJob(run, itemIndexes, parts, resumed?.key ?? batchKey(run, itemIndexes), body, resumed?.resume);
+			const key = resumed?.key ?? batchKey(run, itemIndexes);
+			// Further requests of a split group get keys of their own: under one key a receiver would drop all but one.
+			return deliveryJob(run, itemIndexes, parts, request?.index ? hashKey(`${key}:${request.index}`) : key, body, resumed?.resume);
 		},
+		requestVaries: requestVaries(run),
+		request: (itemIndex) => requestParts(run, itemIndex),
+		resumed: (item) => resumeOf(item.json, settings.nodeId),
 		invalid: (itemIndexes, error) => ({
 			kind: 'invalid',
 			itemIndexes,
@@ -246,21 +270,6 @@ export function createJobFactory(context: IExecuteFunctions, settings: OutboundC
 			error,
 		}),
 	};
-}
-
-/**
- * Items back from one Retry Later request go out together again with its key and attempts; fresh
- * items get a request (and key) of their own.
- */
-function batchGroups(items: INodeExecutionData[], nodeId: string): Array<{ itemIndexes: number[]; resumed?: Resumed }> {
-	const groups = new Map<string | undefined, { itemIndexes: number[]; resumed?: Resumed }>();
-	for (const [index, item] of items.entries()) {
-		const resumed = resumeOf(item.json, nodeId);
-		const group = groups.get(resumed?.key);
-		if (group) group.itemIndexes.push(index);
-		else groups.set(resumed?.key, { itemIndexes: [index], resumed });
-	}
-	return [...groups.values()];
 }
 
 /** Turns input items into delivery jobs; a per-item problem becomes an invalid job, which fails without sending. */
@@ -281,10 +290,6 @@ export function prepareJobs(
 			return factory.invalid(itemIndexes, problem);
 		}
 	};
-	if (settings.encoding === 'jsonArray' && settings.hasBody) {
-		return batchGroups(items, settings.nodeId).map(({ itemIndexes, resumed }) =>
-			prepare(itemIndexes, () => factory.batch(items, itemIndexes, resumed)),
-		);
-	}
+	if (settings.encoding === 'jsonArray' && settings.hasBody) return batchJobs(items, factory, prepare);
 	return items.map((item, itemIndex) => prepare([itemIndex], () => factory.single(item, itemIndex)));
 }

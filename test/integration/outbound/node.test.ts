@@ -404,6 +404,44 @@ describe('Outbound Webhook node', () => {
 		]);
 	});
 
+	it('sends JSON Array items to their own URL: one request per resolved URL, in input order', async () => {
+		receiver.script({ status: 200 });
+		const input = items({ tenant: 'a', n: 1 }, { tenant: 'b', n: 2 }, { tenant: 'a', n: 3 });
+		const url = (itemIndex: number) => receiver.url(`/tenant/${input[itemIndex].json.tenant}`);
+		const [delivered] = await execute({ encoding: 'jsonArray', url }, input).run();
+		const sent = Object.fromEntries(receiver.requests.map((request) => [request.url, JSON.parse(request.body.toString())]));
+		expect(receiver.requests).toHaveLength(2);
+		expect(sent).toEqual({
+			'/tenant/a': [
+				{ tenant: 'a', n: 1 },
+				{ tenant: 'a', n: 3 },
+			],
+			'/tenant/b': [{ tenant: 'b', n: 2 }],
+		});
+		expect(delivered.map((item) => (item.json.delivery as IDataObject).url)).toEqual([
+			receiver.url('/tenant/a'),
+			receiver.url('/tenant/b'),
+			receiver.url('/tenant/a'),
+		]);
+		expect(delivered.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+		// Two requests, two keys: a receiver deduplicating by key must not drop either.
+		const keys = delivered.map((item) => (item.json.delivery as IDataObject).idempotencyKey);
+		expect(keys[0]).toBe(keys[2]);
+		expect(keys[1]).not.toBe(keys[0]);
+	});
+
+	it('sends JSON Array items with different custom headers in separate requests, each with its own headers', async () => {
+		receiver.script({ status: 200 });
+		const input = items({ account: 'acct-A' }, { account: 'acct-B' });
+		const headers = { parameters: [{ name: 'X-Account', value: (itemIndex: number) => input[itemIndex].json.account }] };
+		await execute({ encoding: 'jsonArray', headers }, input).run();
+		const sent = receiver.requests.map((request) => [request.headers['x-account'], JSON.parse(request.body.toString())]);
+		expect(sent.sort()).toEqual([
+			['acct-A', [{ account: 'acct-A' }]],
+			['acct-B', [{ account: 'acct-B' }]],
+		]);
+	});
+
 	it('gives every item of a JSON Array request its own copy of the results', async () => {
 		receiver.script({ status: 200, headers: { 'content-type': 'application/json' }, body: '{"ok":true}' });
 		const [delivered] = await execute({ encoding: 'jsonArray' }, items({ a: 1 }, { a: 2 })).run();

@@ -71,6 +71,53 @@ describe('Outbound Webhook jobs', () => {
 		expect(fresh?.resume).toBeUndefined();
 	});
 
+	it('splits JSON Array items by resolved query, in input order, and keeps a fixed request in one batch', async () => {
+		const input = items({ tenant: 'a' }, { tenant: 'b' }, { tenant: 'a' });
+		const queryParameters = { parameters: [{ name: 'tenant', value: (itemIndex: number) => input[itemIndex].json.tenant }] };
+		const { jobs } = await prepare({ encoding: 'jsonArray', queryParameters }, input);
+		expect(jobs.map((job) => [job.itemIndexes, job.redactedUrl])).toEqual([
+			[[0, 2], `${URL_TEXT}?tenant=a`],
+			[[1], `${URL_TEXT}?tenant=b`],
+		]);
+
+		const fixed = await prepare({ encoding: 'jsonArray' }, input);
+		expect(fixed.jobs.map((job) => job.itemIndexes)).toEqual([[0, 1, 2]]);
+		expect(fixed.factory().requestVaries).toBe(false);
+	});
+
+	it('makes a JSON Array item whose header cannot be resolved an invalid job of its own; the others still go', async () => {
+		const input = items({ note: 'a' }, { note: 'b\r\nX-Injected: evil' }, { note: 'a' });
+		const { jobs, errors } = await prepare({ encoding: 'jsonArray', headerMode: 'lines', headerLines: '=X-Note: {{ $json.note }}' }, input);
+		expect(jobs.map((job) => [job.itemIndexes, isInvalidJob(job)])).toEqual([
+			[[0, 2], false],
+			[[1], true],
+		]);
+		expect(errors).toEqual([['Custom Headers', 1]]);
+		const [sent] = jobs.map((job) => (isInvalidJob(job) ? undefined : job));
+		expect(sent?.headers).toMatchObject({ 'X-Note': 'a' });
+	});
+
+	it('gives each further request of a split JSON Array group a key of its own, derived from the group', async () => {
+		const urls = [URL_TEXT, 'http://127.0.0.1:9/other', URL_TEXT, 'http://127.0.0.1:9/other'];
+		const input = items({ a: 1, ...retryLater('msg_batch') }, { a: 2, ...retryLater('msg_batch') }, { a: 3 }, { a: 4 });
+		const url = (itemIndex: number) => urls[itemIndex];
+		const { jobs } = await prepare({ encoding: 'jsonArray', url }, input);
+		const sent = jobs.map((job) => (isInvalidJob(job) ? undefined : job));
+		expect(sent.map((job) => [job?.itemIndexes, job?.redactedUrl])).toEqual([
+			[[0], URL_TEXT],
+			[[1], 'http://127.0.0.1:9/other'],
+			[[2], URL_TEXT],
+			[[3], 'http://127.0.0.1:9/other'],
+		]);
+		// Both resumed requests carry the attempts; only the first keeps the group's key.
+		expect(sent[0]).toMatchObject({ idempotencyKey: 'msg_batch', resume: { attempts: [{ number: 1 }] } });
+		expect(sent[1]).toMatchObject({ idempotencyKey: expect.stringMatching(/^msg_[0-9a-f]{32}$/), resume: { attempts: [{ number: 1 }] } });
+		expect(new Set(sent.map((job) => job?.idempotencyKey)).size).toBe(4);
+		// Derived from what the items are, not from chance: the same input gives the same keys.
+		const again = await prepare({ encoding: 'jsonArray', url }, input);
+		expect(again.jobs.map((job) => (isInvalidJob(job) ? undefined : job.idempotencyKey))).toEqual(sent.map((job) => job?.idempotencyKey));
+	});
+
 	it('builds one job, a batch and an invalid job from the same factory', async () => {
 		const input = items({ a: 1 }, { a: 2 });
 		const { factory } = await prepare({}, input);
