@@ -96,6 +96,7 @@ export class PostgresDedupeStore implements SharedDedupeStore {
 	private nextCleanupAt = 0;
 	private cleaning = false;
 	private readonly pendingReleases: Array<{ keys: string[]; token: string }> = [];
+	private flushing?: Promise<void>;
 
 	constructor(private readonly settings: PostgresConnection) {
 		this.sql = statements(settings.table);
@@ -111,13 +112,13 @@ export class PostgresDedupeStore implements SharedDedupeStore {
 	async claim(claims: DedupeClaim[]): Promise<boolean[]> {
 		if (claims.length === 0) return [];
 		const unique = distinctKeys(claims);
+		await this.earlierClaimsGivenBack();
 		const token = randomBytes(9).toString('base64url');
 		const attempt = { abandoned: false };
 		const work = this.insert(unique, token, attempt);
 		try {
 			const claimed = await withinDeadline(work, STORE_TIMEOUT_MS, this.where);
 			this.cleanupNowAndThen();
-			if (this.pendingReleases.length > 0) void this.flushReleases();
 			return perClaim(claims, claimed);
 		} catch (error) {
 			attempt.abandoned = true;
@@ -139,7 +140,28 @@ export class PostgresDedupeStore implements SharedDedupeStore {
 		await work.catch(() => undefined);
 		this.pendingReleases.push({ keys: unique.map(({ key }) => key), token });
 		if (this.pendingReleases.length > MAX_PENDING_RELEASES) this.pendingReleases.shift();
-		await this.flushReleases();
+		await this.releasesSettled();
+	}
+
+	/**
+	 * A give-back kept from an earlier 503 runs before any new claim: the next request is usually that
+	 * sender's retry, whose INSERT would otherwise find the old row and be taken for a duplicate. While
+	 * one cannot be given back, nothing is claimed (503 again).
+	 */
+	private async earlierClaimsGivenBack(): Promise<void> {
+		if (this.pendingReleases.length === 0 && !this.flushing) return;
+		await withinDeadline(this.releasesSettled(), STORE_TIMEOUT_MS, this.where);
+		if (this.pendingReleases.length > 0) {
+			throw new DedupeStoreUnavailable(`${this.where}: an earlier claim answered 503 could not be given back yet`);
+		}
+	}
+
+	/** Runs the kept give-backs one flush at a time, so a claim never overtakes a DELETE in flight. */
+	private async releasesSettled(): Promise<void> {
+		while (this.flushing) await this.flushing;
+		if (this.pendingReleases.length === 0) return;
+		this.flushing = this.flushReleases().finally(() => (this.flushing = undefined));
+		await this.flushing;
 	}
 
 	private async flushReleases(): Promise<void> {
