@@ -74,6 +74,8 @@ export class RedisDedupeStore implements SharedDedupeStore {
 		await this.ready();
 		// The request was answered 503 while the connection came back: claiming now would hold ids nobody accepted.
 		if (attempt.abandoned) return [];
+		// Give-backs that failed on a live connection go first: one connection runs commands in order, so a retry's SET follows them.
+		if (this.pendingReleases.length > 0) this.flushReleases();
 		const pipeline = this.client.pipeline();
 		unique.forEach(({ windowSeconds }, index) =>
 			pipeline.set(keys[index], token, 'PX', Math.max(1, Math.round(windowSeconds * 1000)), 'NX'),
