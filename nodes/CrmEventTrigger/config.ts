@@ -3,6 +3,7 @@ import { CREDENTIAL_TYPES, signingFromCredential } from '../shared/auth';
 import { credentialProblems } from '../shared/credentialProblems';
 import { crmProfile } from '../shared/crm';
 import { parseJsonText } from '../shared/http/jsonText';
+import { canonicalEventName } from '../shared/crm/events';
 import { signingMismatch } from '../shared/crm/signingFit';
 import { pathProblems } from '../shared/crm/paths';
 import type { CrmAuthentication, CrmProfile, ProfileParameters } from '../shared/crm/types';
@@ -87,13 +88,12 @@ function eventFilter(source: ParameterSource, profile: CrmProfile): ReadonlySet<
 		const chosen = source.getNodeParameter('events', []) as string[];
 		return chosen.length === 0 ? ALL_EVENTS : new Set(chosen);
 	}
-	const names = String(source.getNodeParameter('eventNames', '') ?? '');
-	return new Set(
-		names
-			.split(',')
-			.map((name) => name.trim().toLowerCase())
-			.filter((name) => name !== ''),
-	);
+	const names = String(source.getNodeParameter('eventNames', '') ?? '')
+		.split(',')
+		.map((name) => name.trim())
+		.filter((name) => name !== '');
+	// A sender's own type (`organizationMembership.created`, `ping`) is renamed to a canonical one; both forms match.
+	return new Set(names.flatMap((name) => [name.toLowerCase(), canonicalEventName(name)]));
 }
 
 function inboundPolicyOptions(profile: CrmProfile, options: CrmOptions): InboundPolicyOptions {

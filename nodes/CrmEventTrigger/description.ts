@@ -211,7 +211,8 @@ export const crmEventTriggerProperties: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		placeholder: 'e.g. contact.created, invoice.paid',
-		description: 'Canonical event names that start the workflow, separated by commas; leave empty for all',
+		description:
+			'Event types that start the workflow, separated by commas, as the sender names them (invoice.paymentFailed) or as the output’s event field shows them (invoice_payment.failed); leave empty for all',
 		...forCrm(...namedEventCrms),
 	},
 	...userBuiltProperties,

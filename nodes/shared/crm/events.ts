@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 
 import { isoString } from '../isoString';
+import { isPrototypeKey } from '../prototypeKeys';
 import type { CrmEventType, JsonObject, NormalisedEvent } from './types';
 
 export const isRecord = (value: unknown): value is JsonObject => typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -203,7 +204,8 @@ export function isoTime(value: unknown): string | undefined {
 /** The record without the envelope keys a profile moved elsewhere. */
 export function without(record: JsonObject, keys: readonly string[]): JsonObject {
 	const rest: JsonObject = {};
-	for (const [key, value] of Object.entries(record)) if (!keys.includes(key)) rest[key] = value;
+	// A body's "__proto__" key, assigned here, would become the prototype of the event's data.
+	for (const [key, value] of Object.entries(record)) if (!keys.includes(key) && !isPrototypeKey(key)) rest[key] = value;
 	return rest;
 }
 

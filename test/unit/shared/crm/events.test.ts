@@ -7,7 +7,10 @@ import {
 	isoTime,
 	nameWord,
 	objectKey,
+	without,
 } from '../../../../nodes/shared/crm/events';
+import { hubspot } from '../../../../nodes/shared/crm/hubspot';
+import { requestInput } from './fixtures';
 import { expandDottedKeys } from '../../../../nodes/shared/crm/records';
 import { pathProblems, readPath } from '../../../../nodes/shared/crm/paths';
 
@@ -161,5 +164,24 @@ describe('paths', () => {
 	it('reports a broken JSONPath', () => {
 		expect(pathProblems('Event Type Path', '$.a[?(@.b ==)]')).toHaveLength(1);
 		expect(pathProblems('Event Type Path', '$.a.b')).toEqual([]);
+	});
+});
+
+describe('without', () => {
+	it('drops the named keys and never copies a "__proto__" key into the result', () => {
+		const record = JSON.parse('{"event_type":"x","__proto__":{"injected":"yes"},"a":1}') as Record<string, unknown>;
+		const rest = without(record, ['event_type']);
+		expect(Object.getPrototypeOf(rest)).toBe(Object.prototype);
+		expect(rest).toEqual({ a: 1 });
+		expect((rest as Record<string, unknown>).injected).toBeUndefined();
+	});
+
+	it('keeps an event’s data a plain object when the body names "__proto__" (HubSpot)', () => {
+		for (const proto of ['{"injected":"yes"}', 'null']) {
+			const body = `[{"eventId":1,"subscriptionType":"contact.creation","objectId":5,"__proto__":${proto},"x":1}]`;
+			const result = hubspot.normalise(requestInput(body));
+			if (!('events' in result)) throw new Error(result.error);
+			expect(Object.getPrototypeOf(result.events[0].data)).toBe(Object.prototype);
+		}
 	});
 });
