@@ -1,6 +1,7 @@
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { inputOf, retryLaterJson, withoutOwnKeys } from '../shared/outbound/content';
+import { failedWithoutRetryLoop } from '../shared/outbound/deliveryRecord';
 import type { DeliveryResult, DeliveryStatus, PreparedJob } from '../shared/outbound/runner';
 import type { OutputContent } from './config';
 
@@ -55,6 +56,16 @@ export function routeResults(
 		});
 	}
 	return outputs;
+}
+
+/**
+ * Without a Retry Later branch an item put off would be dropped without a word: it fails instead,
+ * saying why, and Failed Items and Continue On Fail decide what happens to it. Counts the items.
+ */
+export function withoutRetryLoop(jobs: PreparedJob[], results: DeliveryResult[]): { results: DeliveryResult[]; notRetriedLater: number } {
+	let notRetriedLater = 0;
+	for (const [index, result] of results.entries()) if (result.status === 'retry_later') notRetriedLater += jobs[index].itemIndexes.length;
+	return { results: results.map(failedWithoutRetryLoop), notRetriedLater };
 }
 
 /** An item that could not even be attempted because the node's settings are invalid (Continue On Fail). */

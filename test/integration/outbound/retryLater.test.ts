@@ -118,3 +118,40 @@ describe('Outbound Webhook Retry Later loop', () => {
 		expect(delivered[0].json).not.toHaveProperty('error');
 	});
 });
+
+describe('Outbound Webhook with nothing connected to Retry Later', () => {
+	const busy = { retry: { retryLaterThreshold: 0, baseDelay: 0.5 } };
+
+	it('fails the node, naming the item and the output to connect, when Failed is not connected either', async () => {
+		receiver.script({ status: 503 });
+		await expect(execute(busy, items({ id: 1 }), { connectedOutputs: [0] }).run()).rejects.toMatchObject({
+			message: expect.stringMatching(
+				/^Item 0 could not be delivered: 503 Service unavailable.*nothing is connected to the Retry Later output/,
+			),
+			description: expect.stringMatching(/Nothing is connected to the Retry Later output, so 1 item failed instead of waiting/),
+			context: { itemIndex: 0 },
+		});
+	});
+
+	it('stops the workflow when Failed Items says so, and with Continue On Fail puts the item on Failed', async () => {
+		receiver.script({ status: 503 });
+		await expect(execute({ ...busy, failedItems: 'stop' }, items({ id: 1 }), { connectedOutputs: [0, 2] }).run()).rejects.toThrow(
+			/could not be delivered/,
+		);
+		const outputs = await execute(busy, items({ id: 1 }), { connectedOutputs: [0], continueOnFail: true }).run();
+		expect(outputs.map((output) => output.length)).toEqual([0, 0, 1]);
+	});
+
+	it('fails every item of a JSON Array request put off', async () => {
+		receiver.script({ status: 503, headers: { 'retry-after': '120' } });
+		const [, retryLater, failed] = await execute({ encoding: 'jsonArray' }, items({ a: 1 }, { a: 2 }), { connectedOutputs: [0, 2] }).run();
+		expect([retryLater.length, failed.length]).toEqual([0, 2]);
+		expect(failed.map((item) => (item.json.error as IDataObject).code)).toEqual(['HTTP_503', 'HTTP_503']);
+	});
+
+	it('still sends Retry Later items out when it is connected', async () => {
+		receiver.script({ status: 503 });
+		const [, retryLater, failed] = await execute(busy, items({ id: 1 }), { connectedOutputs: [1] }).run();
+		expect([retryLater.length, failed.length]).toEqual([1, 0]);
+	});
+});
