@@ -10,7 +10,7 @@ import { runDeliveries } from '../shared/outbound/runner';
 import { summarizeRun } from '../shared/outbound/summary';
 import { properties } from './description';
 import { prepareJobs } from './jobs';
-import { failedItem, routeResults } from './outputs';
+import { failedItem, routeResults, withoutRetryLoop } from './outputs';
 import { configError, readConfig } from './config';
 
 export class OutboundWebhook implements INodeType {
@@ -120,10 +120,12 @@ export class OutboundWebhook implements INodeType {
 				else this.logger.info(message, meta);
 			},
 		});
-		const outputs = routeResults(items, jobs, results, config.output);
+		// Detected as for Failed below: an n8n that cannot say counts as connected.
+		const settled = isOutputConnected(this, nodeName, 1) === false ? withoutRetryLoop(jobs, results) : { results, notRetriedLater: 0 };
+		const outputs = routeResults(items, jobs, settled.results, config.output);
 		const hint = summarizeRun(
 			{ delivered: outputs[0].length, retryLater: outputs[1].length, failed: outputs[2].length },
-			{ retryLaterConnected: isOutputConnected(this, nodeName, 1), manualRunOf: manual ? config.policy.maxAttempts : undefined },
+			{ notRetriedLater: settled.notRetriedLater, manualRunOf: manual ? config.policy.maxAttempts : undefined },
 		);
 		// A failure nobody handles must not look like success: without a Failed branch the node fails.
 		const failedHandled = config.failedItems === 'output' && isOutputConnected(this, nodeName, 2) !== false;

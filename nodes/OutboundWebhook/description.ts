@@ -35,7 +35,7 @@ const captureFields = (displayName: string, name: string, description: string): 
 					type: 'string',
 					default: '',
 					placeholder: 'e.g. invoiceId',
-					description: 'Key under "captured" in the output item',
+					description: 'Key under "captured" in the output item (under delivery.captured in a Retry Later item)',
 				},
 				{
 					displayName: 'Expression',
@@ -274,7 +274,11 @@ export const properties: INodeProperties[] = [
 		description: 'Whether to copy values from the response into the output item (as Vtiger captures webhook responses)',
 	},
 	captureFields('Capture On Success', 'captureOnSuccess', 'Values to capture from a 2xx response'),
-	captureFields('Capture On Failure', 'captureOnFailure', 'Values to capture from an error response (Retry Later and Failed items)'),
+	captureFields(
+		'Capture On Failure',
+		'captureOnFailure',
+		'Values to capture from an error response (Failed items; in a Retry Later item they are under delivery.captured)',
+	),
 	{
 		displayName: 'Failed Items',
 		name: 'failedItems',
@@ -284,7 +288,7 @@ export const properties: INodeProperties[] = [
 				name: 'Send to the Failed Output',
 				value: 'output',
 				description:
-					'Items go to the Failed branch; with nothing connected to Failed the node fails instead, so a failure never looks like success',
+					'Items go to the Failed branch; with nothing connected to Failed the node fails instead, so a failure never looks like success. With nothing connected to Retry Later, items that would wait there fail too.',
 			},
 			{
 				name: 'Stop the Workflow',
@@ -353,7 +357,7 @@ export const properties: INodeProperties[] = [
 				typeOptions: { minValue: 0 },
 				default: 65,
 				description:
-					"Longer waits are not slept inside the execution: the item goes to the Retry Later output with delivery.nextAttemptAt. Loop it through a Wait node back into this node, with Resume: At Specified Time set to the item's delivery.nextAttemptAt. At 65 s or more (where n8n's Wait node starts to persist waits), nextAttemptAt is kept at least this threshold plus 5 s after the batch leaves the node, so a restart does not lose the wait.",
+					"Longer waits are not slept inside the execution: the item goes to the Retry Later output as it came in, with delivery.nextAttemptAt. Loop it through a Wait node back into this node, with Resume: At Specified Time set to the item's delivery.nextAttemptAt; with nothing connected to Retry Later, the item fails instead. At 65 s or more (where n8n's Wait node starts to persist waits), nextAttemptAt is kept at least this threshold plus 5 s after the batch leaves the node, so a restart does not lose the wait.",
 			},
 			{
 				displayName: 'Retry On Network Errors',
@@ -479,11 +483,12 @@ export const properties: INodeProperties[] = [
 					{
 						name: 'Delivery Result Only',
 						value: 'deliveryOnly',
-						description: 'Only delivery, error, response and captured, for a short output',
+						description: 'Only delivery, error, response and captured, for a short output (Delivered and Failed items)',
 					},
 				],
 				default: 'inputAndDelivery',
-				description: 'What each output item holds. delivery.message says in one line what happened.',
+				description:
+					'What each Delivered and Failed item holds. delivery.message says in one line what happened. A Retry Later item always holds the input item unchanged plus delivery (with the last error, response and captured values inside it), so it is sent the same way when it comes back.',
 			},
 			{
 				displayName: 'Timeout (Seconds)',

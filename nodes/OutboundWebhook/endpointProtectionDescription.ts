@@ -101,7 +101,7 @@ export const endpointProtectionProperties: INodeProperties[] = [
 			{
 				name: 'Send to Retry Later',
 				value: 'retryLater',
-				description: 'With delivery.nextAttemptAt at the probe time, and the reason in error',
+				description: 'With delivery.nextAttemptAt at the probe time, and the reason in delivery.error',
 			},
 			{ name: 'Send to Failed', value: 'failed', description: 'At once, with the reason in error' },
 		],

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
 import type { ContentSpec, FieldEntry } from '../shared/outbound/content';
-import { buildArrayBody, buildBody, hasDeliveryRecord } from '../shared/outbound/content';
+import { buildArrayBody, buildBody, hasDeliveryRecord, inputOf } from '../shared/outbound/content';
 import type { EncodedBody } from '../shared/outbound/encoders';
 import { OutboundConfigError } from '../shared/outbound/errors';
 import type { HeaderEntry } from '../shared/outbound/headers';
@@ -157,6 +157,8 @@ function headerLines(run: RunInputs, itemIndex: number): HeaderEntry[] {
 
 function contentSpec(run: RunInputs, item: INodeExecutionData, itemIndex: number): ContentSpec {
 	const { read, settings } = run;
+	// A resumed item is sent as it first came in, so the retry carries the same body.
+	const json = inputOf(item.json, settings.nodeId);
 	switch (settings.contentMode) {
 		case 'fields':
 			return { mode: 'fields', fields: (read<IDataObject>('fields', itemIndex, {}).values as FieldEntry[] | undefined) ?? [] };
@@ -167,10 +169,10 @@ function contentSpec(run: RunInputs, item: INodeExecutionData, itemIndex: number
 				template = compileTemplate(source, settings.encoding);
 				run.templates.set(source, template);
 			}
-			return { mode: 'template', template, json: item.json, missing: settings.missingTags };
+			return { mode: 'template', template, json, missing: settings.missingTags };
 		}
 		case 'wholeItem':
-			return { mode: 'wholeItem', json: item.json };
+			return { mode: 'wholeItem', json };
 		default:
 			return { mode: 'none' };
 	}

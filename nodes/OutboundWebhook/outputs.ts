@@ -1,6 +1,7 @@
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
-import { withoutOwnKeys } from '../shared/outbound/content';
+import { inputOf, retryLaterJson, withoutOwnKeys } from '../shared/outbound/content';
+import { failedWithoutRetryLoop } from '../shared/outbound/deliveryRecord';
 import type { DeliveryResult, DeliveryStatus, PreparedJob } from '../shared/outbound/runner';
 import type { OutputContent } from './config';
 
@@ -16,10 +17,23 @@ function resultFields(result: DeliveryResult): IDataObject {
 }
 
 /**
- * Every input item lands in exactly one output (Delivered, Retry Later, Failed), in input order: the
- * delivery result (delivery, error, response, captured) and, unless Output is Delivery Result Only, the
- * item's own fields after it (without this node's keys from an earlier pass). Binary data passes through.
+ * What an item leaves with. Delivered and Failed: the delivery result (delivery, error, response,
+ * captured) and, unless Output is Delivery Result Only, the input's own fields after it (without
+ * an Outbound Webhook node's keys). Retry Later: always the input unchanged with the record, which
+ * holds the last answer, as the request is built again from this item when it comes back.
  */
+function outputJson(item: INodeExecutionData, result: DeliveryResult, output: OutputContent): IDataObject {
+	const input = inputOf(item.json, result.delivery.node);
+	const own = resultFields(result);
+	if (result.status === 'retry_later') {
+		const { delivery, ...answer } = own;
+		return retryLaterJson(input, { ...(delivery as IDataObject), ...answer }) as IDataObject;
+	}
+	// Spread twice: this node's keys come first, and win over an input field of the same name.
+	return output === 'deliveryOnly' ? own : { ...own, ...(withoutOwnKeys(input) as IDataObject), ...own };
+}
+
+/** Every input item lands in exactly one output (Delivered, Retry Later, Failed), in input order; binary data passes through. */
 export function routeResults(
 	items: INodeExecutionData[],
 	jobs: PreparedJob[],
@@ -35,16 +49,23 @@ export function routeResults(
 	const outputs: INodeExecutionData[][] = [[], [], []];
 	for (const [itemIndex, item] of items.entries()) {
 		const result = byItem[itemIndex];
-		const own = resultFields(result);
-		// Spread twice: this node's keys come first, and win over an input field of the same name.
-		const json: IDataObject = output === 'deliveryOnly' ? own : { ...own, ...(withoutOwnKeys(item.json) as IDataObject), ...own };
 		outputs[OUTPUT_INDEX[result.status]].push({
-			json,
+			json: outputJson(item, result, output),
 			...(item.binary ? { binary: item.binary } : {}),
 			pairedItem: { item: itemIndex },
 		});
 	}
 	return outputs;
+}
+
+/**
+ * Without a Retry Later branch an item put off would be dropped without a word: it fails instead,
+ * saying why, and Failed Items and Continue On Fail decide what happens to it. Counts the items.
+ */
+export function withoutRetryLoop(jobs: PreparedJob[], results: DeliveryResult[]): { results: DeliveryResult[]; notRetriedLater: number } {
+	let notRetriedLater = 0;
+	for (const [index, result] of results.entries()) if (result.status === 'retry_later') notRetriedLater += jobs[index].itemIndexes.length;
+	return { results: results.map(failedWithoutRetryLoop), notRetriedLater };
 }
 
 /** An item that could not even be attempted because the node's settings are invalid (Continue On Fail). */

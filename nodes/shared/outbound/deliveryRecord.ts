@@ -58,6 +58,22 @@ export function deliveryMessage(
 	}
 }
 
+/**
+ * A Retry Later result when nothing is connected to Retry Later, so nothing would send it again:
+ * Failed, saying when the next attempt was due and what to connect.
+ */
+export function failedWithoutRetryLoop(result: DeliveryResult): DeliveryResult {
+	if (result.status !== 'retry_later') return result;
+	const { nextAttemptAt, ...record } = result.delivery;
+	const reason = `Not retried later: nothing is connected to the Retry Later output, which would have sent it again at ${nextAttemptAt ?? 'the next run'}. Loop that output through a Wait node back into this node.`;
+	const error = result.error
+		? { ...result.error, message: `${result.error.message} ${reason}` }
+		: { code: 'ERR_RETRY_LATER_NOT_CONNECTED', message: reason };
+	const delivery: DeliveryRecord = { ...record, status: 'failed' };
+	delivery.message = deliveryMessage(delivery, error);
+	return { ...result, status: 'failed', delivery, error };
+}
+
 function deliveryRecord(context: RecordContext, state: FinishingState, status: DeliveryStatus, nextAttemptMs?: number): DeliveryRecord {
 	const { job, attempts } = state;
 	const last = attempts[attempts.length - 1];

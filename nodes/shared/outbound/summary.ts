@@ -6,8 +6,8 @@ export interface RunCounts {
 }
 
 export interface RunSummaryOptions {
-	/** False when nothing is connected to Retry Later, so waiting items would not come back. */
-	retryLaterConnected?: boolean;
+	/** Items that failed instead of waiting in Retry Later, as nothing is connected to it. */
+	notRetriedLater?: number;
 	/** Set in a manual run, which makes one attempt: the attempts a production run would make (said when an item was not delivered). */
 	manualRunOf?: number;
 }
@@ -24,8 +24,8 @@ export function summarizeRun(counts: RunCounts, options: RunSummaryOptions = {})
 	const parts = [`${counts.delivered} delivered`, `${counts.retryLater} waiting in Retry Later`, `${counts.failed} failed`];
 	let message = `Outbound Webhook: ${parts.join(', ')}.`;
 	let type: RunHint['type'] = counts.retryLater + counts.failed > 0 ? 'warning' : 'info';
-	if (counts.retryLater > 0 && options.retryLaterConnected === false) {
-		message += ` Nothing is connected to the Retry Later output, so ${items(counts.retryLater)} will not be sent again: loop it through a Wait node back into this node.`;
+	if (options.notRetriedLater) {
+		message += ` Nothing is connected to the Retry Later output, so ${items(options.notRetriedLater)} failed instead of waiting to be sent again: loop it through a Wait node back into this node.`;
 		type = 'warning';
 	}
 	if (options.manualRunOf !== undefined && options.manualRunOf > 1 && counts.retryLater + counts.failed > 0) {

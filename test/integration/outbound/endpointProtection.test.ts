@@ -37,7 +37,11 @@ async function run(parameters: Record<string, unknown>, count: number, options: 
 }
 
 const delivery = (item: INodeExecutionData) => item.json.delivery as IDataObject;
-const errorOf = (item: INodeExecutionData) => item.json.error as { code: string; message: string };
+/** The reason an item was not delivered: a Retry Later item carries it inside its delivery record. */
+const errorOf = (item: INodeExecutionData) => {
+	const delivery = item.json.delivery as IDataObject;
+	return (delivery.status === 'retry_later' ? delivery.error : item.json.error) as { code: string; message: string };
+};
 
 /** A receiver that accepts `perSecond` requests in any second and answers 429 with Retry-After: 1 beyond that. */
 function limitedTo(perSecond: number) {

@@ -233,14 +233,20 @@ describe('Outbound Webhook node', () => {
 		expect(receiver.requests).toHaveLength(4);
 	});
 
-	it('warns when Retry Later items have nowhere to go', async () => {
+	it('fails an item that would wait in Retry Later when nothing is connected there, saying what to connect', async () => {
 		receiver.script({ status: 503 });
-		const run = execute({ retry: { retryLaterThreshold: 0, baseDelay: 0.5 } }, items({}), { connectedOutputs: [0, 2] });
-		const [, retryLater] = await run.run();
-		expect(retryLater).toHaveLength(1);
+		const run = execute({ retry: { retryLaterThreshold: 0, baseDelay: 0.5 } }, items({ id: 1 }), { connectedOutputs: [0, 2] });
+		const [, retryLater, failed] = await run.run();
+		expect([retryLater.length, failed.length]).toEqual([0, 1]);
+		expect(failed[0].json).toMatchObject({
+			id: 1,
+			delivery: { status: 'failed', attemptCount: 1, message: expect.stringMatching(/^Failed after 1 attempt: 503 Service unavailable/) },
+			error: { code: 'HTTP_503', message: expect.stringMatching(/Not retried later: nothing is connected to the Retry Later output/) },
+		});
+		expect(failed[0].json.delivery).not.toHaveProperty('nextAttemptAt');
 		expect(run.hints[0]).toMatchObject({
 			type: 'warning',
-			message: expect.stringContaining('Nothing is connected to the Retry Later output, so 1 item will not be sent again'),
+			message: expect.stringContaining('Nothing is connected to the Retry Later output, so 1 item failed instead of waiting'),
 		});
 	});
 

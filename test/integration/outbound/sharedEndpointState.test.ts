@@ -108,7 +108,9 @@ describe.each(['redis', 'postgres'] as const)('%s endpoint state', (kind) => {
 		const second = await run();
 		expect(receiver.requests).toHaveLength(0);
 		expect(second.retryLater).toHaveLength(3);
-		expect(second.retryLater[0].json.error).toMatchObject({ code: 'ERR_CIRCUIT_OPEN', message: expect.stringMatching(/410 Gone/) });
+		expect(second.retryLater[0].json.delivery).toMatchObject({
+			error: { code: 'ERR_CIRCUIT_OPEN', message: expect.stringMatching(/410 Gone/) },
+		});
 	});
 });
 

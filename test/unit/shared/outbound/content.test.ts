@@ -1,4 +1,11 @@
-import { buildArrayBody, buildBody, buildFieldsObject, withoutOwnKeys } from '../../../../nodes/shared/outbound/content';
+import {
+	buildArrayBody,
+	buildBody,
+	buildFieldsObject,
+	inputOf,
+	retryLaterJson,
+	withoutOwnKeys,
+} from '../../../../nodes/shared/outbound/content';
 import { compileTemplate } from '../../../../nodes/shared/outbound/template';
 
 const options = { xmlRootElement: 'payload', formNotation: 'dot' as const };
@@ -30,6 +37,22 @@ describe('own keys of a returning item', () => {
 	it('leaves data alone that merely has similar keys', () => {
 		const crm = { error: 'from the CRM', delivery: { address: 'Main St' } };
 		expect(withoutOwnKeys(crm)).toBe(crm);
+	});
+
+	it('gives back the exact input of a Retry Later item, which only added its record', () => {
+		const record = { status: 'retry_later', idempotencyKey: 'k', node: 'n1' };
+		const input = { a: 1, delivery: 'express', response: { q: 1 }, error: null };
+		const later = retryLaterJson(input, record);
+		expect(Object.keys(later)).toEqual(['a', 'delivery', 'response', 'error']);
+		expect(JSON.stringify(withoutOwnKeys(later))).toBe(JSON.stringify(input));
+		expect(Object.keys(retryLaterJson({ a: 1 }, record))).toEqual(['delivery', 'a']);
+		expect(withoutOwnKeys(retryLaterJson({ a: 1 }, record))).toEqual({ a: 1 });
+	});
+
+	it('takes a Retry Later record away only for the node that wrote it', () => {
+		const later = retryLaterJson({ a: 1 }, { status: 'retry_later', idempotencyKey: 'k', node: 'n1' });
+		expect(inputOf(later, 'n1')).toEqual({ a: 1 });
+		expect(inputOf(later, 'n2')).toBe(later);
 	});
 });
 

@@ -9,12 +9,10 @@ describe('summarizeRun', () => {
 		expect(summarizeRun({ delivered: 1, retryLater: 1, failed: 0 }).type).toBe('warning');
 	});
 
-	it('warns when waiting items have no Retry Later branch to come back through', () => {
-		const hint = summarizeRun({ delivered: 0, retryLater: 2, failed: 0 }, { retryLaterConnected: false });
-		expect(hint.message).toContain('Nothing is connected to the Retry Later output, so 2 items will not be sent again');
-		expect(summarizeRun({ delivered: 0, retryLater: 2, failed: 0 }, { retryLaterConnected: true }).message).not.toContain(
-			'Nothing is connected',
-		);
+	it('says how many items failed because no Retry Later branch would bring them back', () => {
+		const hint = summarizeRun({ delivered: 0, retryLater: 0, failed: 2 }, { notRetriedLater: 2 });
+		expect(hint.message).toContain('Nothing is connected to the Retry Later output, so 2 items failed instead of waiting to be sent again');
+		expect(summarizeRun({ delivered: 0, retryLater: 2, failed: 0 }, { notRetriedLater: 0 }).message).not.toContain('Nothing is connected');
 	});
 
 	it('says that a manual run made one attempt of the several a published run makes', () => {
