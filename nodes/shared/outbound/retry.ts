@@ -92,6 +92,17 @@ export function backoffDelay(policy: RetryPolicy, failedAttempt: number, random:
 	}
 }
 
+const DAY = '(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)';
+const MONTH = '(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)';
+const TIME = '\\d{2}:\\d{2}:\\d{2}';
+/**
+ * The three forms of an HTTP date (RFC 9110 §5.6.7): IMF-fixdate, RFC 850 and asctime. Anything else
+ * is not a date: V8's lenient Date.parse reads "in 5" as 2001-05-01, a date long past, so "retry now".
+ */
+const HTTP_DATE = new RegExp(
+	`^(?:${DAY}, \\d{2} ${MONTH} \\d{4} ${TIME} GMT|[A-Z][a-z]+day, \\d{2}-${MONTH}-\\d{2} ${TIME} GMT|${DAY} ${MONTH} [ \\d]\\d ${TIME} \\d{4})$`,
+);
+
 /**
  * Retry-After as milliseconds from now: delta-seconds or an HTTP date (RFC 9110 §10.2.3).
  * Undefined when absent or unreadable; a date in the past means "now".
@@ -100,8 +111,8 @@ export function parseRetryAfter(header: string | string[] | undefined, nowMs: nu
 	const value = (Array.isArray(header) ? header[0] : header)?.trim();
 	if (!value) return undefined;
 	if (/^\d+$/.test(value)) return Number(value) * 1000;
-	if (!/[a-z]/i.test(value)) return undefined;
-	const date = Date.parse(value);
+	if (!HTTP_DATE.test(value)) return undefined;
+	const date = Date.parse(value.endsWith('GMT') ? value : `${value} GMT`);
 	return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs);
 }
 
@@ -134,6 +145,7 @@ export function decide(policy: RetryPolicy, attemptsMade: number, outcome: Attem
 	if (!isRetryable(policy, outcome)) return { action: 'fail', exhausted: false };
 	if (attemptsMade >= policy.maxAttempts) return { action: 'fail', exhausted: true };
 	const retryAfter = outcome.kind === 'response' ? outcome.retryAfterMs : undefined;
-	const delayMs = retryAfter !== undefined ? Math.min(retryAfter, policy.maxDelayMs) : backoffDelay(policy, attemptsMade, random);
+	// "Retry now" (0, or a date past) says nothing about pacing: the backoff applies, so retries do not hammer the receiver.
+	const delayMs = retryAfter ? Math.min(retryAfter, policy.maxDelayMs) : backoffDelay(policy, attemptsMade, random);
 	return { action: 'retry', delayMs, later: delayMs > policy.retryLaterThresholdMs };
 }

@@ -55,7 +55,13 @@ function toXmlTree(value: unknown): XmlTree {
 			let name = safeXmlName(key);
 			// Two keys that sanitise to the same name keep both values.
 			for (let n = 2; hasOwn(tree, name); n++) name = `${safeXmlName(key)}_${n}`;
-			tree[name] = Array.isArray(child) ? child.map(toXmlTree) : toXmlTree(child);
+			// Defined, not assigned: an element named __proto__ must stay an element, not become the tree's prototype.
+			Object.defineProperty(tree, name, {
+				value: Array.isArray(child) ? child.map(toXmlTree) : toXmlTree(child),
+				enumerable: true,
+				writable: true,
+				configurable: true,
+			});
 		}
 		return tree;
 	}

@@ -65,6 +65,11 @@ describe('XML', () => {
 		});
 	});
 
+	it('writes a "__proto__" key of the item as an element like any other', () => {
+		const item = JSON.parse('{"a":1,"__proto__":{"b":2}}') as Record<string, unknown>;
+		expect(buildXml(item, 'r')).toBe('<?xml version="1.0" encoding="UTF-8"?><r><a>1</a><__proto__><b>2</b></__proto__></r>');
+	});
+
 	it('keeps "root" as the root even when the content has a single key (an xml2js quirk)', () => {
 		expect(buildXml({ deal: { id: 1 } }, 'root')).toContain('<root><deal><id>1</id></deal></root>');
 	});

@@ -66,10 +66,15 @@ describe('Retry-After', () => {
 		expect(parseRetryAfter(['7'], now)).toBe(7_000);
 		expect(parseRetryAfter('Wed, 01 Jan 2025 00:00:30 GMT', now)).toBe(30_000);
 		expect(parseRetryAfter('Tue, 31 Dec 2024 00:00:00 GMT', now)).toBe(0);
+		// RFC 9110's obsolete forms, which recipients must still read.
+		expect(parseRetryAfter('Wednesday, 01-Jan-25 00:00:30 GMT', now)).toBe(30_000);
+		expect(parseRetryAfter('Wed Jan  1 00:00:30 2025', now)).toBe(30_000);
 	});
 
-	it('ignores what it cannot read', () => {
-		for (const value of [undefined, '', '-5', '1.5', 'soon', '12:00']) expect(parseRetryAfter(value, now)).toBeUndefined();
+	it('ignores what it cannot read, however V8 would parse it as a date', () => {
+		for (const value of [undefined, '', '-5', '1.5', 'soon', '12:00', 'in 5', 'May 1', '2025-01-01T00:00:30Z', 'Wed, 01 Jan 2025']) {
+			expect(parseRetryAfter(value, now)).toBeUndefined();
+		}
 	});
 });
 
@@ -104,6 +109,12 @@ describe('decide', () => {
 	it('honours Retry-After, clamped to the maximum delay', () => {
 		expect(decide(policy(), 1, status(429, 7_000), random)).toEqual({ action: 'retry', delayMs: 7_000, later: false });
 		expect(decide(policy({ maxDelayMs: 60_000 }), 1, status(503, 3_600_000))).toEqual({ action: 'retry', delayMs: 60_000, later: false });
+	});
+
+	it('takes "retry now" (Retry-After: 0, or a date past) as no pacing: the backoff applies', () => {
+		const p = policy({ backoff: 'schedule', scheduleMs: [5_000, 10_000] });
+		expect(decide(p, 1, status(503, 0))).toEqual({ action: 'retry', delayMs: 5_000, later: false });
+		expect(decide(p, 2, status(429, 0))).toEqual({ action: 'retry', delayMs: 10_000, later: false });
 	});
 
 	it('sends long waits to Retry Later, above the threshold only', () => {
