@@ -12,7 +12,7 @@ import { explainError, explainStatus, explainWithClientCertificate } from './exp
 import { mergeHeaders } from './headers';
 import type { AttemptOutcome, Decision } from './retry';
 import { decide, parseRetryAfter } from './retry';
-import { accessToken, forgetToken, OAuth2TokenError } from './oauth2';
+import { accessToken, OAuth2TokenError, renewToken } from './oauth2';
 import type { HttpResponse, ProxyEnv, RequestOptions } from './transport';
 import { request, toTransportError } from './transport';
 
@@ -94,7 +94,8 @@ function explainFailure({ options }: AttemptContext, failure: { code: string; me
 
 /**
  * Sends the request, with an OAuth2 access token when the node has a client-credentials credential.
- * A 401 gets one more try with a freshly fetched token: the cached one may have been revoked early.
+ * A 401 gets one more try with a freshly fetched token (the cached one may have been revoked early),
+ * unless that token was itself a fresh one.
  */
 async function sendWithAuth(context: AttemptContext, requestOptions: RequestOptions): Promise<HttpResponse> {
 	const { options, env } = context;
@@ -107,8 +108,8 @@ async function sendWithAuth(context: AttemptContext, requestOptions: RequestOpti
 	const token = await accessToken(client, tokenTransport);
 	const response = await withToken(token);
 	if (response.statusCode !== 401) return response;
-	await forgetToken(client, token);
-	return await withToken(await accessToken(client, tokenTransport));
+	const renewed = await renewToken(client, token, tokenTransport);
+	return renewed === undefined ? response : await withToken(renewed);
 }
 
 function settle(

@@ -63,6 +63,8 @@ export function readOAuth2Credential(data: Record<string, unknown>): OAuth2Clien
 interface CachedToken {
 	token: string;
 	expiresAtMs: number;
+	/** Fetched because a receiver refused the token before it (see renewToken). */
+	renewal?: boolean;
 }
 
 /** One entry per credential; a fetch in flight is shared by everyone asking meanwhile. */
@@ -105,6 +107,22 @@ export async function forgetToken(client: OAuth2Client, token: string): Promise<
 	const cached = tokens.get(key);
 	const entry = await cached?.catch(() => undefined);
 	if (entry?.token === token && tokens.get(key) === cached) tokens.delete(key);
+}
+
+/**
+ * A fresh token in place of `refused`, which a receiver answered 401; undefined when `refused` was
+ * itself fetched to replace a refused one. A receiver that refuses fresh tokens too (a permission
+ * the client lacks) would otherwise cost a token request for every item.
+ */
+export async function renewToken(client: OAuth2Client, refused: string, transport: TokenTransport = {}): Promise<string | undefined> {
+	const key = cacheKey(client);
+	const current = await tokens.get(key)?.catch(() => undefined);
+	if (current?.token === refused && current.renewal) return undefined;
+	await forgetToken(client, refused);
+	const token = await accessToken(client, transport);
+	const renewed = await tokens.get(key)?.catch(() => undefined);
+	if (renewed?.token === token) renewed.renewal = true;
+	return token;
 }
 
 /** Forgets every token (tests). */

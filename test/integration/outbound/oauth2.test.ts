@@ -20,6 +20,8 @@ const tokenRequests: URLSearchParams[] = [];
 let tokenAnswer: 'json' | 'garbage' = 'json';
 /** Tokens the receiver accepts; a test revokes one by removing it. */
 const validTokens = new Set<string>();
+/** A receiver that refuses every token (a permission the client lacks). */
+let refuseEveryToken = false;
 const received: string[] = [];
 let server: http.Server;
 let base: string;
@@ -44,7 +46,7 @@ beforeAll(async () => {
 			}
 			const token = (req.headers.authorization ?? '').replace(/^Bearer /, '');
 			received.push(token);
-			res.writeHead(validTokens.has(token) ? 200 : 401).end();
+			res.writeHead(!refuseEveryToken && validTokens.has(token) ? 200 : 401).end();
 		});
 	});
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -60,6 +62,7 @@ beforeEach(() => {
 	received.length = 0;
 	validTokens.clear();
 	tokenAnswer = 'json';
+	refuseEveryToken = false;
 });
 
 const credential = (overrides: Record<string, unknown> = {}) => ({
@@ -108,6 +111,17 @@ describe('Outbound Webhook with OAuth2 client credentials', () => {
 		expect(delivered).toHaveLength(3);
 		expect(tokenRequests).toHaveLength(2);
 		expect(received.filter((token) => token === 'tok-2')).toHaveLength(3);
+	});
+
+	it('asks for a new token once, not once per item, when the receiver refuses fresh tokens too', async () => {
+		refuseEveryToken = true;
+		const [delivered, , failed] = await run(20).run();
+		expect(delivered).toHaveLength(0);
+		expect(failed).toHaveLength(20);
+		expect(tokenRequests).toHaveLength(2);
+		// Items sent with the first token try the new one once; every item sends the new one once, and no third is fetched.
+		expect(received.filter((token) => token === 'tok-2')).toHaveLength(20);
+		expect(received.every((token) => token === 'tok-1' || token === 'tok-2')).toBe(true);
 	});
 
 	it('fails the items with a message naming the credential when the token endpoint answers garbage', async () => {
