@@ -14,6 +14,32 @@ const BEYOND_LATIN1 = (label: string) =>
 /** A value a header cannot carry for a reason other than a line break (reported on its own). */
 const unsendable = (value: string) => value !== '' && !LINE_BREAK_OR_NUL.test(value) && !isHeaderValue(value);
 
+/** Spaces HTTP drops from a header value: at either end of an API key, anywhere in a bearer token (one word). */
+const DROPPED_SPACE = {
+	apiKey: {
+		pattern: /^[ \t]|[ \t]$/,
+		where: ' at its start or end',
+		fields: [
+			['apiKey', 'API Key'],
+			['previousApiKey', 'Previous API Key'],
+		],
+	},
+	bearerToken: {
+		pattern: /[ \t]/,
+		where: '',
+		fields: [
+			['token', 'Token'],
+			['previousToken', 'Previous Token'],
+		],
+	},
+};
+
+/** A key or token with a space HTTP drops never matches what a sender delivers: every request would be refused 401. */
+function spaceProblems(data: CredentialData, kind: keyof typeof DROPPED_SPACE): string[] {
+	const { pattern, where, fields } = DROPPED_SPACE[kind];
+	return fields.filter(([key]) => pattern.test(text(data, key))).map(([, label]) => `${label} contains a space or tab${where}; remove it`);
+}
+
 /** An API key sent in a header: a header name the HTTP client leaves to the user, and a value it can send. */
 function headerCredentialProblems(name: string, key: string): string[] {
 	if (!name) return [];
@@ -47,10 +73,12 @@ export function credentialProblems(kind: AuthKind, data: CredentialData): string
 			const name = requireText('name', 'Name');
 			const key = requireText('apiKey', 'API Key');
 			if (!['query', 'body'].includes(text(data, 'location'))) problems.push(...headerCredentialProblems(name, key));
+			problems.push(...spaceProblems(data, 'apiKey'));
 			break;
 		}
 		case 'bearerToken':
 			if (unsendable(requireText('token', 'Token'))) problems.push(BEYOND_LATIN1('Token'));
+			problems.push(...spaceProblems(data, 'bearerToken'));
 			break;
 		case 'signingSecret': {
 			const { config, secrets } = signingFromCredential(data);

@@ -34,12 +34,13 @@ export class CredentialCache {
 	 * Not async: the stored promise is handed out as it is, not wrapped in a new one per request.
 	 */
 	get<T extends object = ICredentialDataDecryptedObject>(
-		context: Pick<IWebhookFunctions, 'getCredentials' | 'getNode'>,
+		context: Pick<IWebhookFunctions, 'getCredentials' | 'getNode' | 'getMode' | 'getWorkflow'>,
 		type: string,
 	): Promise<T> {
 		const id = context.getNode().credentials?.[type]?.id;
 		if (!id) return context.getCredentials<T>(type);
-		const key = `${type}:${id}`;
+		// n8n may resolve one credential differently per workflow (its project) and mode: never share across them.
+		const key = `${type}:${id}:${context.getWorkflow().id ?? ''}:${context.getMode()}`;
 		const cached = this.entries.get(key);
 		if (cached && this.now() - cached.readAt < this.reuseMs) return cached.data as Promise<T>;
 

@@ -9,7 +9,7 @@ import { CREDENTIAL_TYPES, outboundAuth } from '../auth';
 import { credentialProblems } from '../credentialProblems';
 import { CLIENT_CERTIFICATE_CREDENTIAL, readClientCertificate } from '../outbound/clientCertificate';
 import { explainError, explainWithClientCertificate } from '../outbound/explanations';
-import { accessToken, clearTokens, CLIENT_GRANT_TYPE, OAuth2TokenError, readOAuth2Credential } from '../outbound/oauth2';
+import { accessToken, forgetClientToken, CLIENT_GRANT_TYPE, OAuth2TokenError, readOAuth2Credential } from '../outbound/oauth2';
 import { request, toTransportError } from '../outbound/transport';
 import { validateUrl } from '../outbound/url';
 
@@ -80,8 +80,9 @@ export const webhookCredentialTest = credentialTestFor(CREDENTIAL_TYPES, async (
 
 /**
  * The Webhook Client Certificate credential's test (`testedBy: 'clientCertificateCredentialTest'`):
- * the certificate, key, passphrase and CA must parse and fit together, and with a Test URL the
- * receiver must complete a TLS handshake with the certificate (any HTTP answer shows it did).
+ * the certificate, key, passphrase and CA must parse and fit together, and with a Test URL (https)
+ * the receiver must complete a TLS handshake with the certificate and answer 2xx or 3xx: nginx, for
+ * one, completes the handshake with a certificate it does not trust and answers 400.
  */
 export const clientCertificateCredentialTest = credentialTestFor(
 	{ clientCertificate: CLIENT_CERTIFICATE_CREDENTIAL },
@@ -96,6 +97,7 @@ export const clientCertificateCredentialTest = credentialTestFor(
 		} catch (error) {
 			return { status: 'Error', message: (error as Error).message };
 		}
+		if (url.protocol !== 'https:') return { status: 'Error', message: 'Test URL: use https://, or no certificate is ever presented' };
 		try {
 			const response = await request({
 				method: 'GET',
@@ -104,6 +106,12 @@ export const clientCertificateCredentialTest = credentialTestFor(
 				timeoutMs: TEST_TIMEOUT_MS,
 				maxResponseBytes: 16 * 1024,
 			});
+			if (response.statusCode >= 400) {
+				return {
+					status: 'Error',
+					message: `Test URL: the receiver answered HTTP ${response.statusCode}, so it may not accept the certificate (nginx answers 400 to one it does not trust); use a URL that answers 2xx once the certificate is accepted`,
+				};
+			}
 			return { status: 'OK', message: `The receiver accepted the certificate (it answered HTTP ${response.statusCode})` };
 		} catch (error) {
 			const failure = toTransportError(error);
@@ -123,8 +131,8 @@ export const clientCertificateCredentialTest = credentialTestFor(
 export const oauth2CredentialTest = credentialTestFor({ oauth2: CLIENT_GRANT_TYPE }, async (_kind, data) => {
 	const client = readOAuth2Credential(data);
 	if ('problems' in client) return { status: 'Error', message: client.problems.join('; ') };
-	// A fresh fetch, not a cached token: the test is about the values as they are now.
-	clearTokens();
+	// A fresh fetch, not a cached token: the test is about the values as they are now. Other credentials keep theirs.
+	forgetClientToken(client);
 	try {
 		await accessToken(client);
 		return { status: 'OK', message: 'The Token URL issued an access token' };

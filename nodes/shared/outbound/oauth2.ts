@@ -125,6 +125,11 @@ export async function renewToken(client: OAuth2Client, refused: string, transpor
 	return token;
 }
 
+/** Forgets this client's token, so the next request fetches one (the credential test). */
+export function forgetClientToken(client: OAuth2Client): void {
+	tokens.delete(cacheKey(client));
+}
+
 /** Forgets every token (tests). */
 export function clearTokens() {
 	tokens.clear();

@@ -129,6 +129,36 @@ describe('clientCertificateCredentialTest', () => {
 		expect(seen).toEqual(['n8n outbound client']);
 	});
 
+	it('reports an HTTP 4xx as a certificate the receiver may not accept (nginx completes the handshake and answers 400)', async () => {
+		const nginxLike = https.createServer(
+			{ cert: certs.serverCert, key: certs.serverKey, ca: certs.caCert, requestCert: true, rejectUnauthorized: false },
+			(req, res) => {
+				req.resume();
+				if ((req.socket as TLSSocket).authorized) res.writeHead(200).end('ok');
+				else res.writeHead(400).end('400 The SSL certificate error');
+			},
+		);
+		await new Promise<void>((resolve) => nginxLike.listen(0, '127.0.0.1', resolve));
+		try {
+			const testUrl = `https://127.0.0.1:${(nginxLike.address() as AddressInfo).port}/`;
+			const stranger = { certificate: certs.strangerCert, privateKey: certs.strangerKey, ca: certs.caCert, testUrl };
+			expect(await test(stranger)).toEqual({
+				status: 'Error',
+				message:
+					'Test URL: the receiver answered HTTP 400, so it may not accept the certificate (nginx answers 400 to one it does not trust); use a URL that answers 2xx once the certificate is accepted',
+			});
+			expect(await test({ ...stranger, certificate: certs.clientCert, privateKey: certs.clientKey })).toMatchObject({ status: 'OK' });
+		} finally {
+			destroyAgents();
+			await new Promise((resolve) => nginxLike.close(resolve));
+		}
+	});
+
+	it('refuses an http:// Test URL, where no certificate is ever presented', async () => {
+		const valid = { certificate: certs.clientCert, privateKey: certs.clientKey, ca: certs.caCert, testUrl: 'http://127.0.0.1:9/' };
+		expect(await test(valid)).toEqual({ status: 'Error', message: 'Test URL: use https://, or no certificate is ever presented' });
+	});
+
 	it('reports a refused certificate and unusable values as errors', async () => {
 		const stranger = { certificate: certs.strangerCert, privateKey: certs.strangerKey, ca: certs.caCert, testUrl: url };
 		expect(await test(stranger)).toMatchObject({ status: 'Error', message: expect.stringMatching(/^Test URL: .*client certificate/) });

@@ -169,4 +169,11 @@ describe('oauth2CredentialTest', () => {
 		expect(await test(credential())).toMatchObject({ status: 'Error', message: expect.stringMatching(/did not answer JSON/) });
 		expect(await test(credential({ clientId: '' }))).toEqual({ status: 'Error', message: 'Client ID: empty' });
 	});
+
+	it('fetches afresh for the tested credential only: other credentials keep their tokens', async () => {
+		await run(1).run();
+		expect(await test(credential({ clientId: 'another-client' }))).toMatchObject({ status: 'OK' });
+		await run(1).run();
+		expect(tokenRequests.map((form) => form.get('client_id'))).toEqual(['n8n-client', 'another-client']);
+	});
 });

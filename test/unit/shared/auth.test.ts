@@ -204,6 +204,18 @@ describe('credential problems and redaction', () => {
 		expect(credentialProblems('apiKey', { location: 'header', name: 'bad name', apiKey: 'k' })).toHaveLength(1);
 	});
 
+	it('refuses a key or token with a space HTTP drops, which no delivered request could match', () => {
+		expect(credentialProblems('apiKey', { location: 'header', name: 'X-Key', apiKey: 's3cret ', previousApiKey: ' old' })).toEqual([
+			'API Key contains a space or tab at its start or end; remove it',
+			'Previous API Key contains a space or tab at its start or end; remove it',
+		]);
+		expect(credentialProblems('apiKey', { location: 'header', name: 'X-Key', apiKey: 'two words' })).toEqual([]);
+		expect(credentialProblems('bearerToken', { token: 'two words' })).toEqual(['Token contains a space or tab; remove it']);
+		expect(credentialProblems('bearerToken', { token: 'tok', previousToken: 'old\t' })).toEqual([
+			'Previous Token contains a space or tab; remove it',
+		]);
+	});
+
 	it('refuses header values and names the HTTP client cannot send, before a request fails on them', () => {
 		expect(credentialProblems('apiKey', { location: 'header', name: 'Host', apiKey: 'k' })).toEqual([
 			'Name "Host" is a header HTTP itself sets; choose another, e.g. X-API-Key',

@@ -3,16 +3,18 @@ import type { IWebhookFunctions } from 'n8n-workflow';
 import { CredentialCache } from '../../../../nodes/shared/n8n/credentialCache';
 
 /** A webhook context whose credential reads are counted; `answers` are returned in turn. */
-function contextWith(credentialId: string | undefined, answers: Array<object | Error>) {
+function contextWith(credentialId: string | undefined, answers: Array<object | Error>, workflowId = 'wf1', mode = 'webhook') {
 	let reads = 0;
 	const context = {
 		getNode: () => ({ credentials: credentialId ? { webhookSigningSecretApi: { id: credentialId, name: 'signing' } } : undefined }),
+		getWorkflow: () => ({ id: workflowId }),
+		getMode: () => mode,
 		getCredentials: async () => {
 			const answer = answers[Math.min(reads++, answers.length - 1)];
 			if (answer instanceof Error) throw answer;
 			return answer;
 		},
-	} as unknown as Pick<IWebhookFunctions, 'getCredentials' | 'getNode'>;
+	} as unknown as Pick<IWebhookFunctions, 'getCredentials' | 'getNode' | 'getMode' | 'getWorkflow'>;
 	return { context, reads: () => reads };
 }
 
@@ -63,5 +65,16 @@ describe('CredentialCache', () => {
 		await credentials.get(none.context, 'webhookSigningSecretApi');
 		await credentials.get(none.context, 'webhookSigningSecretApi');
 		expect(none.reads()).toBe(2);
+	});
+
+	it('shares a read only within one workflow and mode: n8n may resolve a credential per workflow and mode', async () => {
+		const credentials = cache();
+		const production = contextWith('c1', [{ secret: 'production' }]);
+		const test = contextWith('c1', [{ secret: 'manual' }], 'wf1', 'manual');
+		const other = contextWith('c1', [{ secret: 'other workflow' }], 'wf2');
+		expect(await credentials.get(production.context, 'webhookSigningSecretApi')).toEqual({ secret: 'production' });
+		expect(await credentials.get(test.context, 'webhookSigningSecretApi')).toEqual({ secret: 'manual' });
+		expect(await credentials.get(other.context, 'webhookSigningSecretApi')).toEqual({ secret: 'other workflow' });
+		expect([production.reads(), test.reads(), other.reads()]).toEqual([1, 1, 1]);
 	});
 });
