@@ -4,7 +4,7 @@ import { quotedTableName } from '../dedupe/identifiers';
 import { createTables, poolConfig } from '../dedupe/postgresStore';
 import type { PostgresConnection } from '../dedupe/connection';
 import { STORE_TIMEOUT_MS, withinDeadline } from '../dedupe/types';
-import type { CircuitState } from '../outbound/circuitBreaker';
+import type { CircuitState, SaveOutcome } from '../outbound/circuitBreaker';
 import { parseCircuit } from '../outbound/circuitBreaker';
 import type { SharedEndpointState } from './types';
 
@@ -19,6 +19,7 @@ export function endpointTableName(dedupeTable: string): string {
  * One row per key. The arrival time is moved on with the server's clock in one statement: the row
  * lock of `ON CONFLICT … DO UPDATE` makes concurrent turns queue up, so no two get the same slot.
  * clock_timestamp(), not the statement's start: a turn that waited for the lock must not count that wait twice.
+ * A conditional save (see CircuitStore.save) is the same statement with a WHERE, checked on the locked row.
  */
 export function endpointStatements(dedupeTable: string) {
 	const name = quotedTableName(endpointTableName(dedupeTable));
@@ -33,7 +34,9 @@ export function endpointStatements(dedupeTable: string) {
 			`INSERT INTO ${name} AS held (key, arrival) VALUES ($1, ${nowMs} + $2) ` +
 			`ON CONFLICT (key) DO UPDATE SET arrival = GREATEST(COALESCE(held.arrival, 0), ${nowMs} + $2), updated_at = now()`,
 		load: `SELECT circuit FROM ${name} WHERE key = $1`,
-		save: `INSERT INTO ${name} AS held (key, circuit) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET circuit = EXCLUDED.circuit, updated_at = now()`,
+		save:
+			`INSERT INTO ${name} AS held (key, circuit) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET circuit = EXCLUDED.circuit, updated_at = now() ` +
+			`WHERE NOT $3::boolean OR held.circuit IS NULL OR held.circuit = $4::text RETURNING key`,
 		claimProbe:
 			`INSERT INTO ${name} AS held (key, probe_until) VALUES ($1, now() + make_interval(secs => $2)) ` +
 			`ON CONFLICT (key) DO UPDATE SET probe_until = EXCLUDED.probe_until WHERE held.probe_until IS NULL OR held.probe_until <= now() RETURNING key`,
@@ -84,8 +87,11 @@ export class PostgresEndpointState implements SharedEndpointState {
 		return parseCircuit(result.rows[0]?.circuit ?? undefined);
 	}
 
-	async save(key: string, circuit: CircuitState): Promise<void> {
-		await this.query(this.sql.save, [`circuit:${key}`, JSON.stringify(circuit)]);
+	async save(key: string, circuit: CircuitState, ifStill?: CircuitState | null): Promise<SaveOutcome> {
+		const values = [`circuit:${key}`, JSON.stringify(circuit), ifStill !== undefined, ifStill ? JSON.stringify(ifStill) : null];
+		const result = await this.query(this.sql.save, values);
+		// Refused: one more round trip says what is stored (only after another run changed it).
+		return (result.rowCount ?? 0) > 0 ? { saved: true } : { saved: false, stored: await this.load(key) };
 	}
 
 	async claimProbe(key: string, holdMs: number): Promise<boolean> {

@@ -11,12 +11,16 @@ import type { INodeExecutionData } from 'n8n-workflow';
 import { OutboundWebhook } from '../../../nodes/OutboundWebhook/OutboundWebhook.node';
 import type { SharedStoreConnection } from '../../../nodes/shared/dedupe/connection';
 import { storeConnectionOf } from '../../../nodes/shared/dedupe/connection';
+import { SharedWithFallback } from '../../../nodes/shared/endpointState/fallback';
 import { PostgresEndpointState } from '../../../nodes/shared/endpointState/postgresEndpointState';
 import { RedisEndpointState } from '../../../nodes/shared/endpointState/redisEndpointState';
 import { closeEndpointStates } from '../../../nodes/shared/endpointState/registry';
 import type { SharedEndpointState } from '../../../nodes/shared/endpointState/types';
 import { closedCircuit } from '../../../nodes/shared/outbound/circuitBreaker';
-import { resetProcessCircuits } from '../../../nodes/shared/outbound/circuitStore';
+import type { CircuitSettings } from '../../../nodes/shared/outbound/circuitBreaker';
+import { LocalCircuitStore, resetProcessCircuits } from '../../../nodes/shared/outbound/circuitStore';
+import { EndpointGuard } from '../../../nodes/shared/outbound/endpointGuard';
+import { processRateStore } from '../../../nodes/shared/outbound/rateLimit';
 import { useStoreServers } from '../storeServers';
 import { fakeContext } from './fakeContext';
 import type { Receiver } from './receiver';
@@ -50,6 +54,18 @@ function openState(kind: 'redis' | 'postgres'): SharedEndpointState {
 let unique = 0;
 const freshKey = () => `http://127.0.0.1:${++unique}|${Date.now()}`;
 
+const breaker: CircuitSettings = { failureThreshold: 3, probeAfterMs: 60_000, whenOpen: 'retryLater' };
+const failure = { kind: 'response', statusCode: 500 } as const;
+
+/** One execution's guard in one "process": its own client and its own local fallback. */
+function runGuard(state: SharedEndpointState, scope: string) {
+	const local = { rate: processRateStore, circuits: new LocalCircuitStore(scope, {}) };
+	const store = new SharedWithFallback(state, scope, local, (error) => {
+		throw error;
+	});
+	return new EndpointGuard({ circuit: { settings: breaker, store } }, Date.now, async () => undefined, 5_000);
+}
+
 describe.each(['redis', 'postgres'] as const)('%s endpoint state', (kind) => {
 	it('spaces turns taken from two clients by the interval, with no two on one slot', async () => {
 		const [one, two] = [openState(kind), openState(kind)];
@@ -79,6 +95,36 @@ describe.each(['redis', 'postgres'] as const)('%s endpoint state', (kind) => {
 		expect(await two.claimProbe(key, 5_000)).toBe(false);
 		await one.releaseProbe(key);
 		expect(await two.claimProbe(key, 5_000)).toBe(true);
+	});
+
+	it('saves a circuit on condition: only over the state given (or nothing), else says what is stored', async () => {
+		const [one, two] = [openState(kind), openState(kind)];
+		const key = freshKey();
+		const counted = { ...closedCircuit(Date.now()), consecutiveFailures: 1 };
+		expect(await one.save(key, counted, null)).toEqual({ saved: true });
+		const opened = { ...counted, state: 'open' as const, probeAt: new Date(Date.now() + 60_000).toISOString() };
+		expect(await two.save(key, opened)).toEqual({ saved: true });
+		expect(await one.save(key, { ...counted, consecutiveFailures: 2 }, counted)).toEqual({ saved: false, stored: opened });
+		expect(await one.save(key, { ...counted, consecutiveFailures: 2 }, null)).toEqual({ saved: false, stored: opened });
+		expect(await one.save(key, { ...opened, consecutiveFailures: 4 }, opened)).toEqual({ saved: true });
+		expect(await two.load(key)).toMatchObject({ state: 'open', consecutiveFailures: 4 });
+	});
+
+	it('a run that only counted a failure does not close, at its end, a circuit another process opened', async () => {
+		const [processA, processB] = [openState(kind), openState(kind)];
+		const scope = `wf-${kind}-${++unique}:node-1:`;
+		const origin = 'https://receiver.example';
+		// Run B loads the closed circuit and sees one 5xx (below the threshold: saved at its end).
+		const runB = runGuard(processB, scope);
+		expect(await runB.admit(origin)).toMatchObject({ go: true });
+		await runB.record(origin, failure, false, 1_000);
+		// Run A sees three: the circuit opens and is saved.
+		const runA = runGuard(processA, scope);
+		expect(await runA.admit(origin)).toMatchObject({ go: true });
+		for (let n = 0; n < 3; n++) await runA.record(origin, failure, false, 1_000);
+		await runB.flush();
+		expect(await processA.load(scope + origin)).toMatchObject({ state: 'open', consecutiveFailures: 3 });
+		expect(await runGuard(processA, scope).admit(origin)).toMatchObject({ go: false, circuit: { state: 'open' } });
 	});
 
 	it('a circuit one process opens is open for another (no memory, no static data in common)', async () => {
