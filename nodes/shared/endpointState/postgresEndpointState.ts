@@ -1,7 +1,7 @@
 import { Pool } from 'pg';
 
 import { quotedTableName } from '../dedupe/identifiers';
-import { createTables, poolConfig } from '../dedupe/postgresStore';
+import { CLEANUP_BATCH, batchedCleanup, createTables, poolConfig } from '../dedupe/postgresStore';
 import type { PostgresConnection } from '../dedupe/connection';
 import { STORE_TIMEOUT_MS, withinDeadline } from '../dedupe/types';
 import type { CircuitState, SaveOutcome } from '../outbound/circuitBreaker';
@@ -20,6 +20,9 @@ export function endpointTableName(dedupeTable: string): string {
  * lock of `ON CONFLICT … DO UPDATE` makes concurrent turns queue up, so no two get the same slot.
  * clock_timestamp(), not the statement's start: a turn that waited for the lock must not count that wait twice.
  * A conditional save (see CircuitStore.save) is the same statement with a WHERE, checked on the locked row.
+ * Cleanup removes what Redis lets expire: a rate row a minute after its arrival passed, a circuit 30 days
+ * after its last save, never while a probe is held. It has no index (one on updated_at would cost every
+ * turn a non-HOT update); its scan stops at the batch's size.
  */
 export function endpointStatements(dedupeTable: string) {
 	const name = quotedTableName(endpointTableName(dedupeTable));
@@ -41,6 +44,10 @@ export function endpointStatements(dedupeTable: string) {
 			`INSERT INTO ${name} AS held (key, probe_until) VALUES ($1, now() + make_interval(secs => $2)) ` +
 			`ON CONFLICT (key) DO UPDATE SET probe_until = EXCLUDED.probe_until WHERE held.probe_until IS NULL OR held.probe_until <= now() RETURNING key`,
 		releaseProbe: `UPDATE ${name} SET probe_until = NULL WHERE key = $1`,
+		cleanup:
+			`DELETE FROM ${name} WHERE ctid IN (SELECT ctid FROM ${name} WHERE (probe_until IS NULL OR probe_until <= now()) ` +
+			`AND (arrival IS NULL OR arrival < ${nowMs} - 60000) AND (circuit IS NULL OR updated_at < now() - interval '30 days') ` +
+			`LIMIT ${CLEANUP_BATCH})`,
 	};
 }
 
@@ -48,11 +55,13 @@ export class PostgresEndpointState implements SharedEndpointState {
 	private readonly pool: Pool;
 	private readonly sql: ReturnType<typeof endpointStatements>;
 	private tableReady?: Promise<unknown>;
+	private readonly cleanupNowAndThen: () => void;
 
 	constructor(private readonly settings: PostgresConnection) {
 		this.sql = endpointStatements(settings.table);
 		this.pool = new Pool({ ...poolConfig(settings), min: 0, application_name: 'n8n-outbound-endpoints' });
 		this.pool.on('error', () => undefined);
+		this.cleanupNowAndThen = batchedCleanup(this.pool, this.sql.cleanup);
 	}
 
 	private get where() {
@@ -68,7 +77,9 @@ export class PostgresEndpointState implements SharedEndpointState {
 				throw failure;
 			});
 			await this.tableReady;
-			return await this.pool.query<Row>(text, values);
+			const result = await this.pool.query<Row>(text, values);
+			this.cleanupNowAndThen();
+			return result;
 		};
 		return await withinDeadline(work(), STORE_TIMEOUT_MS, this.where);
 	}

@@ -7,12 +7,13 @@ import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 
 import type { INodeExecutionData } from 'n8n-workflow';
+import { Client } from 'pg';
 
 import { OutboundWebhook } from '../../../nodes/OutboundWebhook/OutboundWebhook.node';
 import type { SharedStoreConnection } from '../../../nodes/shared/dedupe/connection';
 import { storeConnectionOf } from '../../../nodes/shared/dedupe/connection';
 import { SharedWithFallback } from '../../../nodes/shared/endpointState/fallback';
-import { PostgresEndpointState } from '../../../nodes/shared/endpointState/postgresEndpointState';
+import { endpointTableName, PostgresEndpointState } from '../../../nodes/shared/endpointState/postgresEndpointState';
 import { RedisEndpointState } from '../../../nodes/shared/endpointState/redisEndpointState';
 import { closeEndpointStates } from '../../../nodes/shared/endpointState/registry';
 import type { SharedEndpointState } from '../../../nodes/shared/endpointState/types';
@@ -44,8 +45,8 @@ const credentials = {
 };
 const CREDENTIAL_TYPE = { redis: 'webhookDedupeRedisApi', postgres: 'webhookDedupePostgresApi' } as const;
 
-function openState(kind: 'redis' | 'postgres'): SharedEndpointState {
-	const connection: SharedStoreConnection = storeConnectionOf(kind, credentials[kind]());
+function openState(kind: 'redis' | 'postgres', credential: Record<string, unknown> = credentials[kind]()): SharedEndpointState {
+	const connection: SharedStoreConnection = storeConnectionOf(kind, credential);
 	const state = connection.kind === 'redis' ? new RedisEndpointState(connection) : new PostgresEndpointState(connection);
 	opened.push(state);
 	return state;
@@ -158,6 +159,33 @@ describe.each(['redis', 'postgres'] as const)('%s endpoint state', (kind) => {
 			error: { code: 'ERR_CIRCUIT_OPEN', message: expect.stringMatching(/410 Gone/) },
 		});
 	});
+});
+
+it('postgres: idle rows of the _endpoints table are deleted in batches; turns ahead, held probes and recent circuits stay', async () => {
+	const credential = servers.postgres.dedupeSettings('cleanup_dedupe');
+	const sql = new Client({ ...credential, ssl: false });
+	const table = `"${endpointTableName('cleanup_dedupe')}"`;
+	const keys = async () => (await sql.query<{ key: string }>(`SELECT key FROM ${table} ORDER BY key`)).rows.map(({ key }) => key);
+	try {
+		const first = openState('postgres', credential);
+		await first.take('ahead', 3_600_000);
+		for (const key of ['recent', 'old']) await first.save(key, closedCircuit(Date.now()));
+		await first.claimProbe('held', 3_600_000);
+		await first.claimProbe('released', 1_000);
+		await first.releaseProbe('released');
+		await sql.connect();
+		// Idle rows as a month of disuse leaves them: arrivals passed, circuits saved 31 days ago, and more than a batch.
+		await sql.query(`INSERT INTO ${table} (key, arrival) SELECT 'rate:tenant-' || n, 0 FROM generate_series(1, 2500) AS n`);
+		await sql.query(
+			`UPDATE ${table} SET updated_at = now() - interval '31 days', arrival = arrival - 120000 WHERE key <> 'circuit:recent'`,
+		);
+		// A new process cleans up after its first statements, a batch at a time.
+		const next = openState('postgres', credential);
+		for (let turn = 0; turn < 50 && (await keys()).length > 4; turn++) await next.take('trigger', 1);
+		expect(await keys()).toEqual(['circuit:held', 'circuit:recent', 'rate:ahead', 'rate:trigger']);
+	} finally {
+		await sql.end();
+	}
 });
 
 /** A loopback port nothing listens on. */
