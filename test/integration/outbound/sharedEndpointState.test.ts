@@ -6,6 +6,7 @@
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 
+import Redis from 'ioredis';
 import type { INodeExecutionData } from 'n8n-workflow';
 import { Client } from 'pg';
 
@@ -15,7 +16,7 @@ import { storeConnectionOf } from '../../../nodes/shared/dedupe/connection';
 import { SharedWithFallback } from '../../../nodes/shared/endpointState/fallback';
 import { endpointTableName, PostgresEndpointState } from '../../../nodes/shared/endpointState/postgresEndpointState';
 import { RedisEndpointState } from '../../../nodes/shared/endpointState/redisEndpointState';
-import { closeEndpointStates } from '../../../nodes/shared/endpointState/registry';
+import { closeEndpointStates, sharedEndpointStateFor } from '../../../nodes/shared/endpointState/registry';
 import type { SharedEndpointState } from '../../../nodes/shared/endpointState/types';
 import { closedCircuit } from '../../../nodes/shared/outbound/circuitBreaker';
 import type { CircuitSettings } from '../../../nodes/shared/outbound/circuitBreaker';
@@ -186,6 +187,45 @@ it('postgres: idle rows of the _endpoints table are deleted in batches; turns ah
 	} finally {
 		await sql.end();
 	}
+});
+
+describe('one client per credential', () => {
+	/** The connections open on each server: Redis's client list, PostgreSQL's backends of the endpoint pools. */
+	const connections = {
+		redis: async () => {
+			const admin = new Redis({ host: '127.0.0.1', port: servers.redis.port });
+			const list = (await admin.client('LIST')) as string;
+			await admin.quit();
+			return list.trim().split('\n').length - 1;
+		},
+		postgres: async () => {
+			const sql = new Client({ ...servers.postgres.dedupeSettings(''), ssl: false });
+			await sql.connect();
+			const { rows } = await sql.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'n8n-outbound-endpoints'`);
+			await sql.end();
+			return rows[0].n as number;
+		},
+	};
+	const edited = {
+		redis: (n: number) => ({ ...credentials.redis(), keyPrefix: `edit${n}:` }),
+		postgres: (n: number) => ({ ...credentials.postgres(), table: `edit${n}_dedupe` }),
+	};
+
+	it.each(['redis', 'postgres'] as const)('%s: five edits of a node’s credential leave at most one more connection', async (kind) => {
+		await closeEndpointStates();
+		const before = await connections[kind]();
+		for (let n = 0; n < 5; n++) {
+			const state = sharedEndpointStateFor(storeConnectionOf(kind, edited[kind](n)), 'wf-edit:node-1:');
+			await state.take('https://x.example|10', 10);
+		}
+		// A closed connection leaves the server's list a moment later.
+		let after = await connections[kind]();
+		for (let wait = 0; wait < 20 && after - before > 1; wait++) {
+			await new Promise((resolve) => setTimeout(resolve, 100));
+			after = await connections[kind]();
+		}
+		expect(after - before).toBeLessThanOrEqual(1);
+	});
 });
 
 /** A loopback port nothing listens on. */
