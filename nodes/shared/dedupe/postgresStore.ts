@@ -10,7 +10,7 @@ import type { DedupeClaim, SharedDedupeStore } from './types';
 import { DedupeStoreUnavailable, STORE_TIMEOUT_MS, distinctKeys, perClaim, withinDeadline } from './types';
 
 const CLEANUP_INTERVAL_MS = 60_000;
-const CLEANUP_BATCH = 1_000;
+export const CLEANUP_BATCH = 1_000;
 /** Give-backs kept for a later try when the store could not take them; the oldest are dropped past this. */
 const MAX_PENDING_RELEASES = 1_000;
 
@@ -60,6 +60,26 @@ export function statements(table: string) {
 }
 
 /**
+ * Runs `statement` (a DELETE of at most CLEANUP_BATCH rows) off the request path each time the
+ * returned function is called after a request: at most once a minute per process, and again at once
+ * while a batch comes back full, so cleanup keeps up with any rate. A failure waits for the next minute.
+ */
+export function batchedCleanup(pool: Pool, statement: string): () => void {
+	let nextAt = 0;
+	let cleaning = false;
+	return () => {
+		const now = Date.now();
+		if (cleaning || now < nextAt) return;
+		cleaning = true;
+		pool
+			.query(statement)
+			.then((result) => (nextAt = (result.rowCount ?? 0) >= CLEANUP_BATCH ? 0 : now + CLEANUP_INTERVAL_MS))
+			.catch(() => (nextAt = now + CLEANUP_INTERVAL_MS))
+			.finally(() => (cleaning = false));
+	};
+}
+
+/**
  * Runs CREATE … IF NOT EXISTS statements in order. Two processes creating a table at once may collide
  * (IF NOT EXISTS checks before it creates): PostgreSQL then reports a duplicate key in its catalog
  * (23505), a duplicate table (42P07) or a duplicate type (42710). Each statement can collide once with
@@ -93,8 +113,7 @@ export class PostgresDedupeStore implements SharedDedupeStore {
 	private readonly pool: Pool;
 	private readonly sql: ReturnType<typeof statements>;
 	private tableReady?: Promise<void>;
-	private nextCleanupAt = 0;
-	private cleaning = false;
+	private readonly cleanupNowAndThen: () => void;
 	private readonly pendingReleases: Array<{ keys: string[]; token: string }> = [];
 	private flushing?: Promise<void>;
 
@@ -103,6 +122,7 @@ export class PostgresDedupeStore implements SharedDedupeStore {
 		this.pool = new Pool(poolConfig(settings));
 		// An idle connection that breaks must not crash n8n; the next claim reconnects.
 		this.pool.on('error', () => undefined);
+		this.cleanupNowAndThen = batchedCleanup(this.pool, this.sql.cleanup);
 	}
 
 	private get where() {
@@ -200,21 +220,6 @@ export class PostgresDedupeStore implements SharedDedupeStore {
 	private async createTable(): Promise<void> {
 		const failure = await createTables(this.pool, this.sql.create);
 		if (failure) throw new DedupeStoreUnavailable(`${this.where}: creating the table ${this.settings.table} failed: ${failure.message}`);
-	}
-
-	/**
-	 * Deletes expired rows in bounded batches off the request path: once a minute per process, and
-	 * again on the next claim while a batch comes back full, so cleanup keeps up with any rate.
-	 */
-	private cleanupNowAndThen() {
-		const now = Date.now();
-		if (this.cleaning || now < this.nextCleanupAt) return;
-		this.cleaning = true;
-		this.pool
-			.query(this.sql.cleanup)
-			.then((result) => (this.nextCleanupAt = (result.rowCount ?? 0) >= CLEANUP_BATCH ? 0 : now + CLEANUP_INTERVAL_MS))
-			.catch(() => (this.nextCleanupAt = now + CLEANUP_INTERVAL_MS))
-			.finally(() => (this.cleaning = false));
 	}
 
 	async close(): Promise<void> {

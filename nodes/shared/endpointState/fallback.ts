@@ -1,4 +1,4 @@
-import type { CircuitState, CircuitStore } from '../outbound/circuitBreaker';
+import type { CircuitState, CircuitStore, SaveOutcome } from '../outbound/circuitBreaker';
 import type { RateStore } from '../outbound/rateLimit';
 import type { SharedEndpointState } from './types';
 
@@ -50,10 +50,10 @@ export class SharedWithFallback implements RateStore, CircuitStore {
 		);
 	}
 
-	async save(origin: string, circuit: CircuitState): Promise<void> {
-		await this.either(
-			async () => await this.shared.save(this.scope + origin, circuit),
-			async () => await this.local.circuits.save(origin, circuit),
+	async save(origin: string, circuit: CircuitState, ifStill?: CircuitState | null): Promise<SaveOutcome> {
+		return await this.either(
+			async () => await this.shared.save(this.scope + origin, circuit, ifStill),
+			async () => await this.local.circuits.save(origin, circuit, ifStill),
 		);
 	}
 

@@ -1,10 +1,10 @@
 import { Pool } from 'pg';
 
 import { quotedTableName } from '../dedupe/identifiers';
-import { createTables, poolConfig } from '../dedupe/postgresStore';
+import { CLEANUP_BATCH, batchedCleanup, createTables, poolConfig } from '../dedupe/postgresStore';
 import type { PostgresConnection } from '../dedupe/connection';
 import { STORE_TIMEOUT_MS, withinDeadline } from '../dedupe/types';
-import type { CircuitState } from '../outbound/circuitBreaker';
+import type { CircuitState, SaveOutcome } from '../outbound/circuitBreaker';
 import { parseCircuit } from '../outbound/circuitBreaker';
 import type { SharedEndpointState } from './types';
 
@@ -19,6 +19,10 @@ export function endpointTableName(dedupeTable: string): string {
  * One row per key. The arrival time is moved on with the server's clock in one statement: the row
  * lock of `ON CONFLICT … DO UPDATE` makes concurrent turns queue up, so no two get the same slot.
  * clock_timestamp(), not the statement's start: a turn that waited for the lock must not count that wait twice.
+ * A conditional save (see CircuitStore.save) is the same statement with a WHERE, checked on the locked row.
+ * Cleanup removes what Redis lets expire: a rate row a minute after its arrival passed, a circuit 30 days
+ * after its last save, never while a probe is held. It has no index (one on updated_at would cost every
+ * turn a non-HOT update); its scan stops at the batch's size.
  */
 export function endpointStatements(dedupeTable: string) {
 	const name = quotedTableName(endpointTableName(dedupeTable));
@@ -33,11 +37,17 @@ export function endpointStatements(dedupeTable: string) {
 			`INSERT INTO ${name} AS held (key, arrival) VALUES ($1, ${nowMs} + $2) ` +
 			`ON CONFLICT (key) DO UPDATE SET arrival = GREATEST(COALESCE(held.arrival, 0), ${nowMs} + $2), updated_at = now()`,
 		load: `SELECT circuit FROM ${name} WHERE key = $1`,
-		save: `INSERT INTO ${name} AS held (key, circuit) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET circuit = EXCLUDED.circuit, updated_at = now()`,
+		save:
+			`INSERT INTO ${name} AS held (key, circuit) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET circuit = EXCLUDED.circuit, updated_at = now() ` +
+			`WHERE NOT $3::boolean OR held.circuit IS NULL OR held.circuit = $4::text RETURNING key`,
 		claimProbe:
 			`INSERT INTO ${name} AS held (key, probe_until) VALUES ($1, now() + make_interval(secs => $2)) ` +
 			`ON CONFLICT (key) DO UPDATE SET probe_until = EXCLUDED.probe_until WHERE held.probe_until IS NULL OR held.probe_until <= now() RETURNING key`,
 		releaseProbe: `UPDATE ${name} SET probe_until = NULL WHERE key = $1`,
+		cleanup:
+			`DELETE FROM ${name} WHERE ctid IN (SELECT ctid FROM ${name} WHERE (probe_until IS NULL OR probe_until <= now()) ` +
+			`AND (arrival IS NULL OR arrival < ${nowMs} - 60000) AND (circuit IS NULL OR updated_at < now() - interval '30 days') ` +
+			`LIMIT ${CLEANUP_BATCH})`,
 	};
 }
 
@@ -45,11 +55,13 @@ export class PostgresEndpointState implements SharedEndpointState {
 	private readonly pool: Pool;
 	private readonly sql: ReturnType<typeof endpointStatements>;
 	private tableReady?: Promise<unknown>;
+	private readonly cleanupNowAndThen: () => void;
 
 	constructor(private readonly settings: PostgresConnection) {
 		this.sql = endpointStatements(settings.table);
 		this.pool = new Pool({ ...poolConfig(settings), min: 0, application_name: 'n8n-outbound-endpoints' });
 		this.pool.on('error', () => undefined);
+		this.cleanupNowAndThen = batchedCleanup(this.pool, this.sql.cleanup);
 	}
 
 	private get where() {
@@ -65,7 +77,9 @@ export class PostgresEndpointState implements SharedEndpointState {
 				throw failure;
 			});
 			await this.tableReady;
-			return await this.pool.query<Row>(text, values);
+			const result = await this.pool.query<Row>(text, values);
+			this.cleanupNowAndThen();
+			return result;
 		};
 		return await withinDeadline(work(), STORE_TIMEOUT_MS, this.where);
 	}
@@ -84,8 +98,11 @@ export class PostgresEndpointState implements SharedEndpointState {
 		return parseCircuit(result.rows[0]?.circuit ?? undefined);
 	}
 
-	async save(key: string, circuit: CircuitState): Promise<void> {
-		await this.query(this.sql.save, [`circuit:${key}`, JSON.stringify(circuit)]);
+	async save(key: string, circuit: CircuitState, ifStill?: CircuitState | null): Promise<SaveOutcome> {
+		const values = [`circuit:${key}`, JSON.stringify(circuit), ifStill !== undefined, ifStill ? JSON.stringify(ifStill) : null];
+		const result = await this.query(this.sql.save, values);
+		// Refused: one more round trip says what is stored (only after another run changed it).
+		return (result.rowCount ?? 0) > 0 ? { saved: true } : { saved: false, stored: await this.load(key) };
 	}
 
 	async claimProbe(key: string, holdMs: number): Promise<boolean> {

@@ -3,7 +3,7 @@ import Redis from 'ioredis';
 import { clientOptions } from '../dedupe/redisStore';
 import type { RedisConnection } from '../dedupe/connection';
 import { STORE_TIMEOUT_MS, withinDeadline } from '../dedupe/types';
-import type { CircuitState } from '../outbound/circuitBreaker';
+import type { CircuitState, SaveOutcome } from '../outbound/circuitBreaker';
 import { parseCircuit } from '../outbound/circuitBreaker';
 import type { SharedEndpointState } from './types';
 
@@ -32,6 +32,17 @@ return tostring(wait)`;
 
 /** How long a circuit's state is kept after its last change. */
 const CIRCUIT_TTL_MS = 30 * 86_400_000;
+
+/**
+ * A circuit's save in one round trip. ARGV[1] is the state, ARGV[2] '1' when it may only replace
+ * ARGV[3] (the JSON this run read; '' for nothing) or nothing at all, ARGV[4] the time to keep it.
+ * Returns nothing when written, else what is stored (see CircuitStore.save).
+ */
+const SAVE_SCRIPT = `
+local current = redis.call('GET', KEYS[1])
+if ARGV[2] == '1' and current and current ~= ARGV[3] then return current end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[4])
+return false`;
 
 export class RedisEndpointState implements SharedEndpointState {
 	private readonly client: Redis;
@@ -65,8 +76,11 @@ export class RedisEndpointState implements SharedEndpointState {
 		return parseCircuit(await this.bounded(this.client.get(this.key('circuit', key))));
 	}
 
-	async save(key: string, circuit: CircuitState): Promise<void> {
-		await this.bounded(this.client.set(this.key('circuit', key), JSON.stringify(circuit), 'PX', CIRCUIT_TTL_MS));
+	async save(key: string, circuit: CircuitState, ifStill?: CircuitState | null): Promise<SaveOutcome> {
+		const expected = ifStill ? JSON.stringify(ifStill) : '';
+		const args = [JSON.stringify(circuit), ifStill === undefined ? '0' : '1', expected, String(CIRCUIT_TTL_MS)];
+		const stored = (await this.bounded(this.client.eval(SAVE_SCRIPT, 1, this.key('circuit', key), ...args))) as string | null;
+		return stored === null ? { saved: true } : { saved: false, stored: parseCircuit(stored) };
 	}
 
 	async claimProbe(key: string, holdMs: number): Promise<boolean> {

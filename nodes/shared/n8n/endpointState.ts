@@ -37,7 +37,7 @@ export async function endpointProtectionOf(context: Context, settings: EndpointS
 				'Open the credential and fix the fields named',
 			);
 		const node = context.getNode().name;
-		const shared = new SharedWithFallback(sharedEndpointStateFor(storeSettings), scope, local, (error) =>
+		const shared = new SharedWithFallback(sharedEndpointStateFor(storeSettings, scope), scope, local, (error) =>
 			context.logger.warn(
 				`${node}: the shared state store did not answer (${error.message}); this process's own rate limit and circuit state are used meanwhile.`,
 				{ node },

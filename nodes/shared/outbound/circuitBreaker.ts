@@ -102,17 +102,37 @@ export function refusalMessage(origin: string, circuit: CircuitState, whenOpen: 
 	return `Not sent: the circuit breaker for ${origin} is open since ${circuit.openedAt} (${circuit.reason}).${next}`;
 }
 
+/** A save's result: written, or refused because the stored state was no longer the one expected (here is what is stored). */
+export type SaveOutcome = { saved: true } | { saved: false; stored: CircuitState | undefined };
+
 /**
  * Where circuits are kept between executions. `claimProbe` lets exactly one user probe an endpoint
  * for `holdMs`; stores shared by several processes make that atomic.
  */
 export interface CircuitStore {
 	load(key: string): Promise<CircuitState | undefined>;
-	save(key: string, circuit: CircuitState): Promise<void>;
+	/**
+	 * Writes `circuit`. With `ifStill`, atomically and only while the stored state is still that one
+	 * (null: nothing stored); nothing stored counts as unchanged, since it reads as a closed circuit.
+	 */
+	save(key: string, circuit: CircuitState, ifStill?: CircuitState | null): Promise<SaveOutcome>;
 	claimProbe(key: string, holdMs: number): Promise<boolean>;
 	/** Gives a probe claim back once the probe has its answer. */
 	releaseProbe(key: string): Promise<void>;
 }
+
+/**
+ * A failure count saved after another run changed the stored state: that change stays (an open circuit
+ * stays open, a closed one closed) and takes the higher count, since the two runs' counts overlap.
+ */
+export function mergedCount(stored: CircuitState, mine: CircuitState): CircuitState {
+	if (stored.state !== mine.state || stored.consecutiveFailures >= mine.consecutiveFailures) return stored;
+	return { ...stored, consecutiveFailures: mine.consecutiveFailures, updatedAt: mine.updatedAt };
+}
+
+/** The same state, as stores compare them (their JSON). */
+export const sameCircuit = (a: CircuitState | undefined | null, b: CircuitState | undefined | null) =>
+	JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 
 /** The newer of two states (by updatedAt); either may be missing. */
 export function newerCircuit(a: CircuitState | undefined, b: CircuitState | undefined): CircuitState | undefined {

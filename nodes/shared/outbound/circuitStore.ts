@@ -3,8 +3,8 @@
  * a change at once, manual runs included) and in the node's workflow static data, which n8n saves
  * after each production execution, so an open circuit survives a restart.
  */
-import type { CircuitState, CircuitStore } from './circuitBreaker';
-import { newerCircuit, parseCircuit } from './circuitBreaker';
+import type { CircuitState, CircuitStore, SaveOutcome } from './circuitBreaker';
+import { newerCircuit, parseCircuit, sameCircuit } from './circuitBreaker';
 
 /** Endpoints kept in static data per node; the oldest closed ones go first past this. */
 export const MAX_STORED_CIRCUITS = 100;
@@ -31,12 +31,23 @@ export class LocalCircuitStore implements CircuitStore {
 	}
 
 	async load(origin: string): Promise<CircuitState | undefined> {
+		return this.current(origin);
+	}
+
+	private current(origin: string): CircuitState | undefined {
 		return newerCircuit(processCircuits.get(this.scope + origin), parseCircuit(this.stored()[origin]));
 	}
 
-	async save(origin: string, circuit: CircuitState): Promise<void> {
+	/** Compares and writes with no await in between: atomic for every execution of this process. */
+	async save(origin: string, circuit: CircuitState, ifStill?: CircuitState | null): Promise<SaveOutcome> {
+		const current = this.current(origin);
+		if (ifStill !== undefined && current && !sameCircuit(current, ifStill)) return { saved: false, stored: current };
 		processCircuits.set(this.scope + origin, circuit);
-		if (!this.staticData) return;
+		if (this.staticData) this.saveInStaticData(this.staticData, origin, circuit);
+		return { saved: true };
+	}
+
+	private saveInStaticData(staticData: StaticData, origin: string, circuit: CircuitState) {
 		// Another execution of this process may have saved newer states since this one loaded static data.
 		const merged: Record<string, CircuitState> = {};
 		for (const [key, value] of Object.entries(this.stored())) {
@@ -47,7 +58,7 @@ export class LocalCircuitStore implements CircuitStore {
 		for (const [key, value] of processCircuits) if (key.startsWith(this.scope)) merged[key.slice(this.scope.length)] ??= value;
 		merged[origin] = circuit;
 		// Assigning (not mutating) is what flags n8n's static data as changed, so it is saved.
-		this.staticData.circuits = pruned(merged);
+		staticData.circuits = pruned(merged);
 	}
 
 	async claimProbe(origin: string, holdMs: number): Promise<boolean> {

@@ -4,7 +4,7 @@
  * carry the state across runs, and across processes when they are shared.
  */
 import type { CircuitSettings, CircuitState, CircuitStore } from './circuitBreaker';
-import { afterOutcome, closedCircuit, gateOf } from './circuitBreaker';
+import { afterOutcome, closedCircuit, gateOf, mergedCount } from './circuitBreaker';
 import type { RateStore } from './rateLimit';
 import { EndpointLimiter } from './rateLimit';
 import type { AttemptOutcome } from './retry';
@@ -31,6 +31,8 @@ export type Admission =
 
 interface CircuitEntry {
 	circuit: CircuitState;
+	/** What the store held when this run last read or wrote it (null: nothing); a count is saved only over that. */
+	basis: CircuitState | null;
 	/** Unsaved changes (failure counts); transitions are saved at once. */
 	dirty: boolean;
 	/** Settles when this run's probe has its answer. */
@@ -45,6 +47,8 @@ const GO_AT_ONCE: Admission = Object.freeze({ go: true, probe: false, waitedMs: 
 
 /** Loops are bounded: a probe that keeps being handed on cannot hold a worker forever. */
 const MAX_GATE_CHECKS = 1_000;
+/** A count merged into another run's change is tried again this often (each try follows a change elsewhere). */
+const MAX_SAVE_TRIES = 3;
 
 export class EndpointGuard {
 	private readonly limiter?: EndpointLimiter;
@@ -151,7 +155,7 @@ export class EndpointGuard {
 		const entry = await this.entry(origin);
 		const before = entry.circuit;
 		entry.circuit = afterOutcome(before, outcome, settings, this.now(), probe);
-		if (before.state !== entry.circuit.state || probe) await this.save(origin, entry);
+		if (before.state !== entry.circuit.state || probe) await this.saveTransition(origin, entry);
 		else if (entry.circuit !== before) entry.dirty = true;
 		if (probe) await this.endProbe(origin, entry);
 	}
@@ -173,7 +177,7 @@ export class EndpointGuard {
 	async flush(): Promise<void> {
 		for (const [origin, pending] of this.entries) {
 			const entry = await pending;
-			if (entry.dirty) await this.save(origin, entry);
+			if (entry.dirty) await this.saveCount(origin, entry);
 		}
 	}
 
@@ -190,9 +194,42 @@ export class EndpointGuard {
 		end?.();
 	}
 
-	private async save(origin: string, entry: CircuitEntry) {
+	/**
+	 * A transition (the circuit opening, or a probe's result) is written whatever is stored: it is what
+	 * this run just learnt. Only a probe's result closes an open circuit (afterOutcome never does otherwise).
+	 */
+	private async saveTransition(origin: string, entry: CircuitEntry) {
 		entry.dirty = false;
-		await this.protection.circuit?.store.save(origin, entry.circuit);
+		const circuit = entry.circuit;
+		await this.protection.circuit?.store.save(origin, circuit);
+		entry.basis = circuit;
+	}
+
+	/**
+	 * A failure count alone is written only over the state it was counted from. When another run changed
+	 * the stored state meanwhile (opened or closed the circuit), that change stays and the counts merge
+	 * (mergedCount): a late count must never undo a transition made elsewhere.
+	 */
+	private async saveCount(origin: string, entry: CircuitEntry) {
+		const store = this.protection.circuit?.store;
+		if (!store) return;
+		entry.dirty = false;
+		let next = entry.circuit;
+		let ifStill: CircuitState | null | undefined = entry.basis;
+		for (let tries = 0; tries < MAX_SAVE_TRIES; tries++) {
+			const outcome = await store.save(origin, next, ifStill);
+			if (outcome.saved) {
+				entry.basis = next;
+				break;
+			}
+			// A stored state nobody can read (undefined) counts as nothing stored: the next try writes over it.
+			ifStill = outcome.stored;
+			if (!outcome.stored) continue;
+			entry.basis = outcome.stored;
+			next = mergedCount(outcome.stored, entry.circuit);
+			if (next === outcome.stored) break;
+		}
+		entry.circuit = next;
 	}
 
 	private entry(origin: string): Promise<CircuitEntry> {
@@ -201,6 +238,7 @@ export class EndpointGuard {
 			const store = this.protection.circuit?.store;
 			entry = (store ? store.load(origin) : Promise.resolve(undefined)).then((circuit) => ({
 				circuit: circuit ?? closedCircuit(this.now()),
+				basis: circuit ?? null,
 				dirty: false,
 			}));
 			this.entries.set(origin, entry);

@@ -6,17 +6,23 @@
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 
+import Redis from 'ioredis';
 import type { INodeExecutionData } from 'n8n-workflow';
+import { Client } from 'pg';
 
 import { OutboundWebhook } from '../../../nodes/OutboundWebhook/OutboundWebhook.node';
 import type { SharedStoreConnection } from '../../../nodes/shared/dedupe/connection';
 import { storeConnectionOf } from '../../../nodes/shared/dedupe/connection';
-import { PostgresEndpointState } from '../../../nodes/shared/endpointState/postgresEndpointState';
+import { SharedWithFallback } from '../../../nodes/shared/endpointState/fallback';
+import { endpointTableName, PostgresEndpointState } from '../../../nodes/shared/endpointState/postgresEndpointState';
 import { RedisEndpointState } from '../../../nodes/shared/endpointState/redisEndpointState';
-import { closeEndpointStates } from '../../../nodes/shared/endpointState/registry';
+import { closeEndpointStates, sharedEndpointStateFor } from '../../../nodes/shared/endpointState/registry';
 import type { SharedEndpointState } from '../../../nodes/shared/endpointState/types';
 import { closedCircuit } from '../../../nodes/shared/outbound/circuitBreaker';
-import { resetProcessCircuits } from '../../../nodes/shared/outbound/circuitStore';
+import type { CircuitSettings } from '../../../nodes/shared/outbound/circuitBreaker';
+import { LocalCircuitStore, resetProcessCircuits } from '../../../nodes/shared/outbound/circuitStore';
+import { EndpointGuard } from '../../../nodes/shared/outbound/endpointGuard';
+import { processRateStore } from '../../../nodes/shared/outbound/rateLimit';
 import { useStoreServers } from '../storeServers';
 import { fakeContext } from './fakeContext';
 import type { Receiver } from './receiver';
@@ -40,8 +46,8 @@ const credentials = {
 };
 const CREDENTIAL_TYPE = { redis: 'webhookDedupeRedisApi', postgres: 'webhookDedupePostgresApi' } as const;
 
-function openState(kind: 'redis' | 'postgres'): SharedEndpointState {
-	const connection: SharedStoreConnection = storeConnectionOf(kind, credentials[kind]());
+function openState(kind: 'redis' | 'postgres', credential: Record<string, unknown> = credentials[kind]()): SharedEndpointState {
+	const connection: SharedStoreConnection = storeConnectionOf(kind, credential);
 	const state = connection.kind === 'redis' ? new RedisEndpointState(connection) : new PostgresEndpointState(connection);
 	opened.push(state);
 	return state;
@@ -49,6 +55,18 @@ function openState(kind: 'redis' | 'postgres'): SharedEndpointState {
 
 let unique = 0;
 const freshKey = () => `http://127.0.0.1:${++unique}|${Date.now()}`;
+
+const breaker: CircuitSettings = { failureThreshold: 3, probeAfterMs: 60_000, whenOpen: 'retryLater' };
+const failure = { kind: 'response', statusCode: 500 } as const;
+
+/** One execution's guard in one "process": its own client and its own local fallback. */
+function runGuard(state: SharedEndpointState, scope: string) {
+	const local = { rate: processRateStore, circuits: new LocalCircuitStore(scope, {}) };
+	const store = new SharedWithFallback(state, scope, local, (error) => {
+		throw error;
+	});
+	return new EndpointGuard({ circuit: { settings: breaker, store } }, Date.now, async () => undefined, 5_000);
+}
 
 describe.each(['redis', 'postgres'] as const)('%s endpoint state', (kind) => {
 	it('spaces turns taken from two clients by the interval, with no two on one slot', async () => {
@@ -81,6 +99,36 @@ describe.each(['redis', 'postgres'] as const)('%s endpoint state', (kind) => {
 		expect(await two.claimProbe(key, 5_000)).toBe(true);
 	});
 
+	it('saves a circuit on condition: only over the state given (or nothing), else says what is stored', async () => {
+		const [one, two] = [openState(kind), openState(kind)];
+		const key = freshKey();
+		const counted = { ...closedCircuit(Date.now()), consecutiveFailures: 1 };
+		expect(await one.save(key, counted, null)).toEqual({ saved: true });
+		const opened = { ...counted, state: 'open' as const, probeAt: new Date(Date.now() + 60_000).toISOString() };
+		expect(await two.save(key, opened)).toEqual({ saved: true });
+		expect(await one.save(key, { ...counted, consecutiveFailures: 2 }, counted)).toEqual({ saved: false, stored: opened });
+		expect(await one.save(key, { ...counted, consecutiveFailures: 2 }, null)).toEqual({ saved: false, stored: opened });
+		expect(await one.save(key, { ...opened, consecutiveFailures: 4 }, opened)).toEqual({ saved: true });
+		expect(await two.load(key)).toMatchObject({ state: 'open', consecutiveFailures: 4 });
+	});
+
+	it('a run that only counted a failure does not close, at its end, a circuit another process opened', async () => {
+		const [processA, processB] = [openState(kind), openState(kind)];
+		const scope = `wf-${kind}-${++unique}:node-1:`;
+		const origin = 'https://receiver.example';
+		// Run B loads the closed circuit and sees one 5xx (below the threshold: saved at its end).
+		const runB = runGuard(processB, scope);
+		expect(await runB.admit(origin)).toMatchObject({ go: true });
+		await runB.record(origin, failure, false, 1_000);
+		// Run A sees three: the circuit opens and is saved.
+		const runA = runGuard(processA, scope);
+		expect(await runA.admit(origin)).toMatchObject({ go: true });
+		for (let n = 0; n < 3; n++) await runA.record(origin, failure, false, 1_000);
+		await runB.flush();
+		expect(await processA.load(scope + origin)).toMatchObject({ state: 'open', consecutiveFailures: 3 });
+		expect(await runGuard(processA, scope).admit(origin)).toMatchObject({ go: false, circuit: { state: 'open' } });
+	});
+
 	it('a circuit one process opens is open for another (no memory, no static data in common)', async () => {
 		const credential = credentials[kind]();
 		const input: INodeExecutionData[] = Array.from({ length: 3 }, (_, n) => ({ json: { n } }));
@@ -111,6 +159,72 @@ describe.each(['redis', 'postgres'] as const)('%s endpoint state', (kind) => {
 		expect(second.retryLater[0].json.delivery).toMatchObject({
 			error: { code: 'ERR_CIRCUIT_OPEN', message: expect.stringMatching(/410 Gone/) },
 		});
+	});
+});
+
+it('postgres: idle rows of the _endpoints table are deleted in batches; turns ahead, held probes and recent circuits stay', async () => {
+	const credential = servers.postgres.dedupeSettings('cleanup_dedupe');
+	const sql = new Client({ ...credential, ssl: false });
+	const table = `"${endpointTableName('cleanup_dedupe')}"`;
+	const keys = async () => (await sql.query<{ key: string }>(`SELECT key FROM ${table} ORDER BY key`)).rows.map(({ key }) => key);
+	try {
+		const first = openState('postgres', credential);
+		await first.take('ahead', 3_600_000);
+		for (const key of ['recent', 'old']) await first.save(key, closedCircuit(Date.now()));
+		await first.claimProbe('held', 3_600_000);
+		await first.claimProbe('released', 1_000);
+		await first.releaseProbe('released');
+		await sql.connect();
+		// Idle rows as a month of disuse leaves them: arrivals passed, circuits saved 31 days ago, and more than a batch.
+		await sql.query(`INSERT INTO ${table} (key, arrival) SELECT 'rate:tenant-' || n, 0 FROM generate_series(1, 2500) AS n`);
+		await sql.query(
+			`UPDATE ${table} SET updated_at = now() - interval '31 days', arrival = arrival - 120000 WHERE key <> 'circuit:recent'`,
+		);
+		// A new process cleans up after its first statements, a batch at a time.
+		const next = openState('postgres', credential);
+		for (let turn = 0; turn < 50 && (await keys()).length > 4; turn++) await next.take('trigger', 1);
+		expect(await keys()).toEqual(['circuit:held', 'circuit:recent', 'rate:ahead', 'rate:trigger']);
+	} finally {
+		await sql.end();
+	}
+});
+
+describe('one client per credential', () => {
+	/** The connections open on each server: Redis's client list, PostgreSQL's backends of the endpoint pools. */
+	const connections = {
+		redis: async () => {
+			const admin = new Redis({ host: '127.0.0.1', port: servers.redis.port });
+			const list = (await admin.client('LIST')) as string;
+			await admin.quit();
+			return list.trim().split('\n').length - 1;
+		},
+		postgres: async () => {
+			const sql = new Client({ ...servers.postgres.dedupeSettings(''), ssl: false });
+			await sql.connect();
+			const { rows } = await sql.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'n8n-outbound-endpoints'`);
+			await sql.end();
+			return rows[0].n as number;
+		},
+	};
+	const edited = {
+		redis: (n: number) => ({ ...credentials.redis(), keyPrefix: `edit${n}:` }),
+		postgres: (n: number) => ({ ...credentials.postgres(), table: `edit${n}_dedupe` }),
+	};
+
+	it.each(['redis', 'postgres'] as const)('%s: five edits of a node’s credential leave at most one more connection', async (kind) => {
+		await closeEndpointStates();
+		const before = await connections[kind]();
+		for (let n = 0; n < 5; n++) {
+			const state = sharedEndpointStateFor(storeConnectionOf(kind, edited[kind](n)), 'wf-edit:node-1:');
+			await state.take('https://x.example|10', 10);
+		}
+		// A closed connection leaves the server's list a moment later.
+		let after = await connections[kind]();
+		for (let wait = 0; wait < 20 && after - before > 1; wait++) {
+			await new Promise((resolve) => setTimeout(resolve, 100));
+			after = await connections[kind]();
+		}
+		expect(after - before).toBeLessThanOrEqual(1);
 	});
 });
 

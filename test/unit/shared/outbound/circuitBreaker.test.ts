@@ -4,6 +4,7 @@ import {
 	closedCircuit,
 	gateOf,
 	isEndpointFailure,
+	mergedCount,
 	newerCircuit,
 	parseCircuit,
 	refusalMessage,
@@ -101,6 +102,14 @@ describe('stored states', () => {
 		expect(newerCircuit(older, newer)).toBe(newer);
 		expect(newerCircuit(newer, older)).toBe(newer);
 		expect(newerCircuit(undefined, older)).toBe(older);
+	});
+
+	it('mergedCount keeps a change made elsewhere (the state), with the higher failure count', () => {
+		const open = afterOutcome(closedCircuit(T0), status(410), settings, T0);
+		const counted = { ...closedCircuit(T0 + 5), consecutiveFailures: 2 };
+		expect(mergedCount(open, counted)).toBe(open);
+		expect(mergedCount(closedCircuit(T0), counted)).toEqual({ ...closedCircuit(T0), consecutiveFailures: 2, updatedAt: counted.updatedAt });
+		expect(mergedCount(counted, closedCircuit(T0 + 9))).toBe(counted);
 	});
 
 	it('the refusal names the endpoint, since when, why and when the probe goes', () => {

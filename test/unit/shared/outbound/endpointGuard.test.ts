@@ -76,3 +76,56 @@ describe('EndpointGuard', () => {
 		await expect(guard.admit(ORIGIN, undefined, 4_000_000)).resolves.toMatchObject({ go: true, waitedMs: 3_600_000 });
 	});
 });
+
+describe('EndpointGuard: circuits saved by concurrent runs of one process', () => {
+	const settings = { failureThreshold: 3, probeAfterMs: 60_000, whenOpen: 'retryLater' as const };
+	const run = (time: ReturnType<typeof clock>) =>
+		new EndpointGuard({ circuit: { settings, store: new LocalCircuitStore('wf|node', {}, time.now) } }, time.now, time.sleep, 5_000);
+
+	it('a run that only counted a failure does not close, at its end, a circuit another run opened meanwhile', async () => {
+		const time = clock();
+		const [runB, runA] = [run(time), run(time)];
+		await expect(runB.admit(ORIGIN)).resolves.toMatchObject({ go: true });
+		await runB.record(ORIGIN, down, false, 60_000);
+		await expect(runA.admit(ORIGIN)).resolves.toMatchObject({ go: true });
+		for (let failure = 0; failure < 3; failure++) await runA.record(ORIGIN, down, false, 60_000);
+		await runB.flush();
+		await expect(run(time).admit(ORIGIN)).resolves.toMatchObject({ go: false, circuit: { state: 'open', consecutiveFailures: 3 } });
+		// The run's output shows the circuit as stored, not its own stale copy.
+		await expect(runB.snapshot(ORIGIN)).resolves.toMatchObject({ state: 'open' });
+	});
+
+	it('counts merge: the higher of two runs’ counts is kept, and a count saved over what it read is written', async () => {
+		const time = clock();
+		const [runA, runB] = [run(time), run(time)];
+		await Promise.all([runA.admit(ORIGIN), runB.admit(ORIGIN)]);
+		for (let failure = 0; failure < 2; failure++) await runA.record(ORIGIN, down, false, 60_000);
+		await runB.record(ORIGIN, down, false, 60_000);
+		await runA.flush();
+		await runB.flush();
+		await expect(new LocalCircuitStore('wf|node', {}).load(ORIGIN)).resolves.toMatchObject({ state: 'closed', consecutiveFailures: 2 });
+		const runC = run(time);
+		await runC.admit(ORIGIN);
+		await runC.record(ORIGIN, ok, false, 60_000);
+		await runC.flush();
+		await expect(new LocalCircuitStore('wf|node', {}).load(ORIGIN)).resolves.toMatchObject({ state: 'closed', consecutiveFailures: 0 });
+	});
+
+	it('a probe’s success closes the circuit whatever another run stored meanwhile', async () => {
+		const time = clock();
+		const opener = run(time);
+		await opener.admit(ORIGIN);
+		for (let failure = 0; failure < 3; failure++) await opener.record(ORIGIN, down, false, 60_000);
+		await time.sleep(60_000);
+		const prober = run(time);
+		const admission = await prober.admit(ORIGIN);
+		expect(admission).toMatchObject({ go: true, probe: true });
+		// A run that loaded the open circuit counts a late failure of a request sent before it opened.
+		const late = run(time);
+		await late.admit(ORIGIN);
+		await late.record(ORIGIN, down, false, 60_000);
+		await prober.record(ORIGIN, ok, true, 60_000);
+		await late.flush();
+		await expect(new LocalCircuitStore('wf|node', {}).load(ORIGIN)).resolves.toMatchObject({ state: 'closed', consecutiveFailures: 0 });
+	});
+});
