@@ -1,6 +1,6 @@
 import type { CredentialData } from '../shared/auth';
 import { CREDENTIAL_TYPES, signingFromCredential } from '../shared/auth';
-import { credentialProblems } from '../shared/credentialProblems';
+import { credentialProblems, ed25519KeyAsSecretProblems } from '../shared/credentialProblems';
 import { crmProfile } from '../shared/crm';
 import { parseJsonText } from '../shared/http/jsonText';
 import { canonicalEventName } from '../shared/crm/events';
@@ -8,6 +8,7 @@ import { signingMismatch } from '../shared/crm/signingFit';
 import { pathProblems } from '../shared/crm/paths';
 import type { CrmAuthentication, CrmProfile, ProfileParameters } from '../shared/crm/types';
 import type { DuplicateHandling, HandshakeOptions, InboundPolicyOptions } from '../shared/inbound';
+import type { SigningConfig } from '../shared/signatures';
 import { cachedInboundPolicy, DEFAULT_DEDUPE_OPTIONS } from '../shared/inbound';
 
 /** The part of n8n's node contexts this module reads, so webhook() and the publish-time check share it. */
@@ -147,6 +148,18 @@ export async function readConfig(source: ParameterSource): Promise<CrmTriggerCon
 	};
 }
 
+/** A signing-secret credential this CRM's signature can never verify with. */
+function signingProblems(profile: CrmProfile, credential: CredentialData, forced: SigningConfig | undefined): string[] {
+	const problems: string[] = [];
+	const own = signingFromCredential(credential).config.scheme;
+	// HubSpot's own check and an imposed scheme are HMACs unless the profile imposes Standard Webhooks.
+	const inForce = profile.secretVerification ? 'hmac' : (forced?.scheme ?? own);
+	if (inForce !== own) problems.push(...ed25519KeyAsSecretProblems(inForce, credential));
+	const mismatch = signingMismatch(profile, credential);
+	if (mismatch) problems.push(mismatch);
+	return problems.map((problem) => `Credential: ${problem}`);
+}
+
 /**
  * What is wrong with a configuration, in plain language naming the field; empty when it can receive events.
  * Checked when the workflow is published, so a mistake shows in the editor instead of as refused requests.
@@ -162,8 +175,7 @@ export function configProblems(config: CrmTriggerConfig): string[] {
 		const forced = authentication === 'signingSecret' ? profile.adaptSigning?.(signingFromCredential(credential).config, {}) : undefined;
 		const checked = forced?.scheme === 'standardWebhooks' ? { ...credential, scheme: 'standardWebhooks' } : credential;
 		problems.push(...credentialProblems(authentication, checked).map((problem) => `Credential: ${problem}`));
-		const mismatch = authentication === 'signingSecret' ? signingMismatch(profile, credential) : undefined;
-		if (mismatch) problems.push(`Credential: ${mismatch}`);
+		if (authentication === 'signingSecret') problems.push(...signingProblems(profile, credential, forced));
 	}
 	// The event filter is shared by all CRMs in the editor; a choice left from another CRM would match nothing.
 	if (profile.events.length > 0) {

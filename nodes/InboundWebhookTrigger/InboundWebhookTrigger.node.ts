@@ -11,7 +11,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import type { AuthKind, CredentialData } from '../shared/auth';
 import { CREDENTIAL_TYPES, signingFromCredential } from '../shared/auth';
-import { credentialProblems } from '../shared/credentialProblems';
+import { credentialProblems, ed25519KeyAsSecretProblems } from '../shared/credentialProblems';
 import { answerContent } from '../shared/http/jsonText';
 import type { InboundAuth } from '../shared/inbound/authenticator';
 import { cachedFieldMapping, compileFieldMapping, mapFields, splitBodies } from '../shared/inbound/fieldMapping';
@@ -45,6 +45,10 @@ async function configurationProblems(context: IHookFunctions): Promise<string[]>
 		problems.push(...credentialProblems(kind, data).map((problem) => `Credential: ${problem}`));
 		if (settings.signature?.scheme === 'template')
 			problems.push(...templateProblems(settings.signature, signingFromCredential(data).secrets));
+		// A preset or template replaces the credential's own scheme (checked above): its secrets must suit that one.
+		const imposed = kind === 'signingSecret' ? settings.signature?.scheme : undefined;
+		if (imposed && imposed !== signingFromCredential(data).config.scheme)
+			problems.push(...ed25519KeyAsSecretProblems(imposed, data).map((problem) => `Credential: ${problem}`));
 	}
 	problems.push(...(await dedupeStoreProblems(context, settings.inbound.dedupe !== undefined)));
 	return problems;

@@ -84,6 +84,7 @@ export function credentialProblems(kind: AuthKind, data: CredentialData): string
 			const { config, secrets } = signingFromCredential(data);
 			if (text(data, 'secret') === '') problems.push('Secret is empty');
 			if (config.scheme === 'standardWebhooks') problems.push(...standardWebhooksKeyProblems(secrets, config.publicKeys ?? []));
+			else problems.push(...ed25519KeyAsSecretProblems(config.scheme, data));
 			const headerNames =
 				config.scheme === 'hmac'
 					? [config.headerName, config.timestampHeaderName]
@@ -99,6 +100,18 @@ export function credentialProblems(kind: AuthKind, data: CredentialData): string
 			break;
 	}
 	return problems;
+}
+
+/**
+ * A Standard Webhooks `whpk_`/`whsk_` key where the signature in force is an HMAC over a shared secret
+ * (`scheme`: the credential's own, or the one a CRM or a preset imposes): it never verifies, and a
+ * `whpk_` key is public.
+ */
+export function ed25519KeyAsSecretProblems(scheme: string, data: CredentialData): string[] {
+	if (scheme === 'standardWebhooks' || !signingFromCredential(data).secrets.some(isEd25519Key)) return [];
+	return [
+		'Secret is a Standard Webhooks whpk_/whsk_ key, but this signature is an HMAC over a shared secret: give the shared secret the sender signs with',
+	];
 }
 
 /** What is wrong with one Standard Webhooks key: a `whsec_` secret too short or not base64, a `whsk_`/`whpk_` key of the wrong size. */

@@ -1,5 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 
+import { isEd25519Key } from './ed25519';
+
 /**
  * Compares two strings in time that does not depend on where they differ, so a caller cannot learn
  * a secret or signature byte by byte. Only the length is revealed, and signature lengths are public.
@@ -28,11 +30,14 @@ export function constantTimeIncludes(received: readonly string[], expected: stri
  * Which of the active secrets (current first, then those kept for rotation) the sender used: the
  * index of the first secret whose expected value is among the `received` ones (a header may carry
  * several signatures), or -1 when none is. Every received value is compared in constant time.
+ *
+ * A Standard Webhooks Ed25519 key (`whpk_`, `whsk_`) is never a shared secret, so it never matches: a
+ * `whpk_` key is public, and an HMAC keyed with it could be made by anyone who has read it.
  */
 export function matchingSecretIndex(
 	secrets: readonly string[],
 	received: readonly string[],
 	expectedFor: (secret: string) => string,
 ): number {
-	return secrets.findIndex((secret) => constantTimeIncludes(received, expectedFor(secret)));
+	return secrets.findIndex((secret) => !isEd25519Key(secret) && constantTimeIncludes(received, expectedFor(secret)));
 }

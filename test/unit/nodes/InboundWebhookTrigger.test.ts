@@ -9,7 +9,7 @@ import { InboundWebhookTrigger } from '../../../nodes/InboundWebhookTrigger/Inbo
 import { CREDENTIAL_TYPES } from '../../../nodes/shared/auth';
 import { hashEventId } from '../../../nodes/shared/inbound/dedupeStore';
 import { signStandardWebhook } from '../../../nodes/shared/signatures/standardWebhooks';
-import { standardWebhooksKeyPair } from '../shared/signatures/ed25519Keys';
+import { SIGNET_VECTOR, standardWebhooksKeyPair } from '../shared/signatures/ed25519Keys';
 
 /**
  * The node's webhook() driven by real HTTP: a loopback server hands its real IncomingMessage and
@@ -581,5 +581,13 @@ describe('Inbound Webhook Trigger: publish-time validation', () => {
 		await expect(create({ authentication: 'signingSecret' }, { scheme: 'hmac', secret: '' })).rejects.toThrow(
 			'Credential: Secret is empty',
 		);
+	});
+
+	it('refuses a preset with a whpk_ public key as the secret of its HMAC, and an HMAC credential holding one', async () => {
+		const problem = 'Credential: Secret is a Standard Webhooks whpk_/whsk_ key, but this signature is an HMAC over a shared secret';
+		const receiveOnly = { scheme: 'standardWebhooks', secret: SIGNET_VECTOR.publicKey };
+		await expect(create({ authentication: 'signingSecret', signaturePreset: 'github' }, receiveOnly)).rejects.toThrow(problem);
+		await expect(create({ authentication: 'signingSecret' }, { scheme: 'hmac', secret: SIGNET_VECTOR.publicKey })).rejects.toThrow(problem);
+		await expect(create({ authentication: 'signingSecret' }, receiveOnly)).resolves.toBe(true);
 	});
 });

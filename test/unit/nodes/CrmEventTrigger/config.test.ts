@@ -1,5 +1,6 @@
 import { configProblems, dedupeWindows, readConfig } from '../../../../nodes/CrmEventTrigger/config';
 import { crmProfile } from '../../../../nodes/shared/crm';
+import { SIGNET_VECTOR } from '../../shared/signatures/ed25519Keys';
 
 const HOUR = 3600;
 
@@ -44,6 +45,16 @@ describe('configProblems: a signing credential that cannot fit the CRM', () => {
 			expect.stringMatching(
 				/^Credential: SalesOS signs with HMAC SHA256 of the body in X-Webhook-Signature; this credential's scheme is standardWebhooks/,
 			),
+		);
+	});
+
+	it.each(['attio', 'close', 'hubspot'])('stops publishing %s with a whpk_ public key as the secret of an HMAC', async (crm) => {
+		const config = await readConfig({
+			getNodeParameter: ((name: string, fallback?: unknown) => ({ crm, authentication: 'signingSecret' })[name] ?? fallback) as never,
+			getCredentials: async () => ({ scheme: 'standardWebhooks', secret: SIGNET_VECTOR.publicKey }) as never,
+		});
+		expect(configProblems(config)).toContainEqual(
+			expect.stringMatching(/^Credential: Secret is a Standard Webhooks whpk_\/whsk_ key, but/),
 		);
 	});
 

@@ -1,6 +1,8 @@
 import { createHmac } from 'node:crypto';
 
 import { inboundAuthFromCredential } from '../../../../nodes/shared/inbound/authenticator';
+import { SIGNATURE_PRESETS } from '../../../../nodes/shared/signatures/presets';
+import { SIGNET_VECTOR } from '../signatures/ed25519Keys';
 
 const rawBody = Buffer.from('{"id":1}');
 const options = { toleranceSeconds: 0 };
@@ -42,5 +44,18 @@ describe('inboundAuthFromCredential', () => {
 		const data = { scheme: 'hmac', secret: 's' };
 		expect(inboundAuthFromCredential('signingSecret', data)).toBe(inboundAuthFromCredential('signingSecret', { ...data }));
 		expect(inboundAuthFromCredential('signingSecret', data)).not.toBe(inboundAuthFromCredential('signingSecret', { ...data, secret: 't' }));
+	});
+
+	it('refuses a preset signature made with a whpk_ public key given as the secret: anyone can read that key', () => {
+		const auth = inboundAuthFromCredential(
+			'signingSecret',
+			{ scheme: 'standardWebhooks', secret: SIGNET_VECTOR.publicKey },
+			SIGNATURE_PRESETS.github,
+		);
+		const forged = `sha256=${createHmac('sha256', SIGNET_VECTOR.publicKey).update(rawBody).digest('hex')}`;
+		expect(auth.authenticate({ headers: { 'x-hub-signature-256': forged }, query: {}, rawBody }, options)).toMatchObject({
+			valid: false,
+			reason: 'mismatch',
+		});
 	});
 });

@@ -24,4 +24,18 @@ describe('constant-time comparison', () => {
 		expect(matchingSecretIndex([], ['sig:new'], sign)).toBe(-1);
 		expect(matchingSecretIndex(['new'], [], sign)).toBe(-1);
 	});
+
+	it('never takes a Standard Webhooks key for a shared secret: an HMAC keyed with a public whpk_ key is not a match', () => {
+		const sign = (secret: string) => `sig:${secret}`;
+		const publicKey = 'whpk_wuzPrKxPfWpJSsXgyg/MEoMGvjs5SjDO4ad6X4ZYqqg=';
+		expect(matchingSecretIndex([publicKey, 'shared'], [sign(publicKey)], sign)).toBe(-1);
+		expect(
+			matchingSecretIndex(
+				['whsk_QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVowMTIzNDU='],
+				['sig:whsk_QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVowMTIzNDU='],
+				sign,
+			),
+		).toBe(-1);
+		expect(matchingSecretIndex([publicKey, 'shared'], [sign('shared')], sign)).toBe(1);
+	});
 });
