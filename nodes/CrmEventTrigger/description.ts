@@ -181,6 +181,7 @@ const customProperties: INodeProperties[] = [
 		default: '',
 		placeholder: 'e.g. X-Event-ID',
 		description: 'A header with a unique delivery ID, used before the Event ID Path',
+		hint: 'A signature over the body alone does not cover this header: a captured request resent with a new value runs again. Prefer the Event ID Path when the body has an ID.',
 		...forCrm(...customCrms),
 	},
 	customPath('Time Path', 'timestampPath', 'JSONPath of when the event happened (ISO or unix time)'),

@@ -158,8 +158,7 @@ export async function runInboundPipeline(
 	}
 
 	// A Standard Webhooks message id is signed, so it serves as the event id when none is configured.
-	const jsonBytes = parsed.bodyKind === 'json' ? signedBytes : undefined;
-	const eventId = policy.dedupe?.readEventId({ headers: request.headers, body, jsonBytes }) ?? verification.messageId;
+	const eventId = eventIdOf(request, policy, parsed, signedBytes) ?? verification.messageId;
 	if (policy.dedupe && eventId !== undefined && context.dedupe) {
 		const duplicate = await duplicateAnswer(policy.dedupe, context.dedupe, eventId, clientIp);
 		if (duplicate) return duplicate;
@@ -239,6 +238,35 @@ function parseSignedBody(
 			: parseBody(signedBytes, bodyKind, contentType, policy.parseLimits);
 	if (isRejection(parsed)) return parsed;
 	return { bodyKind, body: parsed.value, contentType };
+}
+
+/** Body kinds whose reading never fails, so bytes of another format read as one of them hold no event id. */
+const LENIENT_KINDS: ReadonlySet<BodyKind> = new Set(['form', 'text', 'binary']);
+const REREAD_KINDS: readonly BodyKind[] = ['json', 'xml', 'form'];
+
+/**
+ * The event id for dedupe. The Content-Type is not signed: a captured delivery resent as text/plain or as a
+ * form would hold no id and so skip dedupe. When Body Type is Auto and a lenient reading finds no id, the
+ * signed bytes are read again as JSON, XML and a form, and the first id found counts.
+ */
+function eventIdOf(
+	request: InboundRequest,
+	{ dedupe, bodyType, parseLimits }: InboundPolicy,
+	parsed: Pick<AcceptedRequest, 'bodyKind' | 'body' | 'contentType'>,
+	signedBytes: Buffer,
+): string | undefined {
+	if (!dedupe) return undefined;
+	const read = (kind: BodyKind, body: unknown) =>
+		dedupe.readEventId({ headers: request.headers, body, jsonBytes: kind === 'json' ? signedBytes : undefined });
+	const id = read(parsed.bodyKind, parsed.body);
+	if (id !== undefined || !dedupe.readsBody || bodyType !== 'auto' || !LENIENT_KINDS.has(parsed.bodyKind)) return id;
+	for (const kind of REREAD_KINDS) {
+		if (kind === parsed.bodyKind) continue;
+		const reread = parseBody(signedBytes, kind, parsed.contentType, parseLimits);
+		const found = isRejection(reread) ? undefined : read(kind, reread.value);
+		if (found !== undefined) return found;
+	}
+	return undefined;
 }
 
 /** The answer to a repeated event (409, or 200 with `duplicate: true`), a 503 when the store is down, else nothing. */

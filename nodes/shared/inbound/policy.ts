@@ -40,7 +40,13 @@ export interface InboundPolicy {
 	bodyType: BodyType;
 	parseLimits: ParseLimits;
 	handshake?: CompiledHandshake;
-	dedupe?: { readEventId: EventIdReader; onDuplicate: DuplicateHandling; options: DedupeOptions };
+	dedupe?: {
+		readEventId: EventIdReader;
+		/** Whether the id is read from the body (a JSONPath), not from a header. */
+		readsBody: boolean;
+		onDuplicate: DuplicateHandling;
+		options: DedupeOptions;
+	};
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
@@ -90,6 +96,7 @@ export function compileInboundPolicy(settings: InboundPolicyOptions, labels: Par
 	if (settings.dedupe) {
 		policy.dedupe = {
 			readEventId: compileEventIdReader(settings.dedupe.eventId, label.eventId),
+			readsBody: settings.dedupe.eventId.from === 'jsonPath',
 			onDuplicate: settings.dedupe.onDuplicate,
 			options: {
 				windowSeconds: positive(settings.dedupe.windowSeconds, DEFAULT_DEDUPE_OPTIONS.windowSeconds),

@@ -288,6 +288,42 @@ describe('runInboundPipeline: handshake and duplicates', () => {
 		expect(await send('{"id":1234567890123456790,"amount":999}')).toMatchObject({ outcome: 'rejected', code: 'duplicate' });
 	});
 
+	it.each([
+		['JSON', 'application/json', '{"id":"evt_1","action":"deleted"}', '$.id'],
+		['XML', 'application/xml', '<event><id>evt_1</id></event>', '$.event.id'],
+		['form', 'application/x-www-form-urlencoded', 'id=evt_1&action=deleted', '$.id'],
+	])(
+		'finds the signed %s id when the same bytes come back under another Content-Type (it is not signed)',
+		async (_, sentAs, body, path) => {
+			const dedupe = batched(new DedupeStore().open('ctype', {}, { windowSeconds: 60, maxEntries: 10 }));
+			const settings: InboundPolicyOptions = { dedupe: { eventId: { from: 'jsonPath', path }, onDuplicate: 'reject' } };
+			const send = (contentType: string) =>
+				run(request({ headers: { ...hmacHeaders(body), 'content-type': contentType }, bodyText: body }), settings, {
+					authenticate: hmac,
+					dedupe,
+				});
+			expect(await send(sentAs)).toMatchObject({ outcome: 'accepted', eventId: 'evt_1' });
+			for (const replayedAs of [
+				'text/plain',
+				'application/octet-stream',
+				'application/x-www-form-urlencoded',
+				'text/html; charset=latin1',
+			]) {
+				expect(await send(replayedAs)).toMatchObject({ outcome: 'rejected', code: 'duplicate' });
+			}
+		},
+	);
+
+	it('leaves a body without the id undeduplicated, whatever it is read as, and reads a fixed Body Type only one way', async () => {
+		const dedupe = batched(new DedupeStore().open('no-id', {}, { windowSeconds: 60, maxEntries: 10 }));
+		const settings: InboundPolicyOptions = { dedupe: { eventId: { from: 'jsonPath', path: '$.id' }, onDuplicate: 'reject' } };
+		const send = (bodyText: string, options: InboundPolicyOptions = settings) =>
+			run(request({ headers: { 'content-type': 'text/plain' }, bodyText }), options, { dedupe });
+		expect(await send('{"other":1}')).toMatchObject({ outcome: 'accepted', eventId: undefined, body: '{"other":1}' });
+		expect(await send('{"other":1}')).toMatchObject({ outcome: 'accepted', eventId: undefined });
+		expect(await send('{"id":"evt_t"}', { ...settings, bodyType: 'text' })).toMatchObject({ outcome: 'accepted', eventId: undefined });
+	});
+
 	it('records nothing for requests that fail authentication', async () => {
 		const store = new DedupeStore();
 		const dedupe = batched(store.open('s', {}, { windowSeconds: 60, maxEntries: 10 }));
