@@ -148,6 +148,13 @@ export async function readConfig(source: ParameterSource): Promise<CrmTriggerCon
 	};
 }
 
+/** The settings the shared inbound checks name, as the CRM trigger shows them (all under Options). */
+const CRM_LABELS = {
+	ipAllowlist: 'Options › IP Allowlist',
+	trustedProxies: 'Options › Trusted Proxies',
+	handshakeField: 'Options › Challenge Field',
+};
+
 /** A signing-secret credential this CRM's signature can never verify with. */
 function signingProblems(profile: CrmProfile, credential: CredentialData, forced: SigningConfig | undefined): string[] {
 	const problems: string[] = [];
@@ -206,7 +213,7 @@ export function configProblems(config: CrmTriggerConfig): string[] {
 		problems.push('Response Body starts with { but is not valid JSON');
 	}
 	try {
-		cachedInboundPolicy(config.inbound, { handshakeField: 'Handshake Field' });
+		cachedInboundPolicy(config.inbound, CRM_LABELS);
 	} catch (error) {
 		problems.push((error as Error).message);
 	}

@@ -186,7 +186,7 @@ const dedupeProperties: INodeProperties[] = [
 		...show({ deduplicate: [true], eventIdSource: ['header'] }),
 	},
 	{
-		...rememberEventsProperty(24, 'Cover the sender’s whole retry schedule (for example 48 for Freshsales, 72 for Stripe)'),
+		...rememberEventsProperty(24, 'Cover the sender’s whole retry schedule (for example 49 for Freshsales, 72 for Stripe)'),
 		...show({ deduplicate: [true] }),
 	},
 	{ ...duplicateResponseProperty, ...show({ deduplicate: [true] }) },

@@ -302,7 +302,7 @@ export const properties: INodeProperties[] = [
 	},
 	{
 		// n8n shows an empty collection as "No properties" and renders no hint under it: the defaults go above it.
-		displayName: `Retry Policy defaults: 5 attempts, exponential backoff from 1 s, retry on ${DEFAULT_RETRY_STATUSES.join(', ')}, network errors and timeouts, Retry Later above 65 s. A manual run (Execute step) makes one attempt.`,
+		displayName: `Retry Policy defaults: 5 attempts, jittered exponential backoff (up to 1 s, 2 s, 4 s…), retry on ${DEFAULT_RETRY_STATUSES.join(', ')}, network errors and timeouts, Retry Later above 65 s. A manual run (Execute step) makes one attempt.`,
 		name: 'retryDefaultsNotice',
 		type: 'notice',
 		default: '',
@@ -313,7 +313,7 @@ export const properties: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Change Retry Setting',
 		default: {},
-		description: `By default: 5 attempts, exponential backoff from 1 s, retrying ${DEFAULT_RETRY_STATUSES.join(', ')}, network errors and timeouts; waits over 65 s go to Retry Later`,
+		description: `By default: 5 attempts, jittered exponential backoff (up to 1 s, 2 s, 4 s…), retrying ${DEFAULT_RETRY_STATUSES.join(', ')}, network errors and timeouts; waits over 65 s go to Retry Later`,
 		options: [
 			{
 				displayName: 'Backoff',
@@ -332,7 +332,8 @@ export const properties: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { minValue: 0, numberPrecision: 3 },
 				default: 1,
-				description: 'First wait of exponential and linear backoff',
+				description:
+					'Linear backoff waits this, then twice it, and so on; exponential backoff’s first wait is between half of it and all of it (random jitter), then doubles',
 			},
 			{
 				displayName: 'Max Attempts',
@@ -371,7 +372,8 @@ export const properties: INodeProperties[] = [
 				name: 'retryOnStatuses',
 				type: 'string',
 				default: DEFAULT_RETRY_STATUSES.join(','),
-				description: 'HTTP statuses that are retried; ranges allowed (500-599). Other 4xx and all 3xx fail at once.',
+				description:
+					'HTTP statuses that are retried; ranges allowed (500-599). Statuses not listed fail at once (3xx arrive only once redirects are exhausted).',
 			},
 			{
 				displayName: 'Retry On Timeouts',

@@ -122,7 +122,7 @@ describe('The Outbound Webhook node in the editor', () => {
 		// Above the empty Retry Policy ("No properties"), what it does by default.
 		const retryHint = editor.page
 			.locator('[data-test-id="ndv"]')
-			.getByText('Retry Policy defaults: 5 attempts, exponential backoff from 1 s')
+			.getByText('Retry Policy defaults: 5 attempts, jittered exponential backoff (up to 1 s, 2 s, 4 s…)')
 			.first();
 		await retryHint.scrollIntoViewIfNeeded();
 		await expect(retryHint.isVisible()).resolves.toBe(true);

@@ -38,7 +38,7 @@ export interface CompiledHandshake {
 
 const MAX_TOKEN_LENGTH = 1024;
 
-export function compileHandshake(settings: HandshakeOptions, label = 'Handshake Field'): CompiledHandshake {
+export function compileHandshake(settings: HandshakeOptions, label = 'Challenge Field'): CompiledHandshake {
 	const field = settings.field.trim();
 	if (field === '') throw new Error(`${label} is empty`);
 	const path: CompiledJsonPath | undefined =

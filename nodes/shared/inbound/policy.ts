@@ -62,7 +62,7 @@ export interface SettingLabels {
 const DEFAULT_LABELS: SettingLabels = {
 	ipAllowlist: 'IP Allowlist',
 	trustedProxies: 'Trusted Proxies',
-	handshakeField: 'Handshake Field',
+	handshakeField: 'Challenge Field',
 	eventId: 'Event ID',
 };
 

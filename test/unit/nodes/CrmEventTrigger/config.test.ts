@@ -43,7 +43,7 @@ describe('configProblems: a signing credential that cannot fit the CRM', () => {
 		const problems = configProblems(await configWith({ scheme: 'standardWebhooks', secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' }));
 		expect(problems).toContainEqual(
 			expect.stringMatching(
-				/^Credential: SalesOS signs with HMAC SHA256 of the body in X-Webhook-Signature; this credential's scheme is standardWebhooks/,
+				/^Credential: SalesOS signs with HMAC SHA256 of the body in X-Webhook-Signature; this credential's scheme is Standard Webhooks\. Choose HMAC Signature Header/,
 			),
 		);
 	});
@@ -78,5 +78,24 @@ describe('configProblems: HubSpot’s signed URL', () => {
 			'Signed URL From: Forwarded Headers are read only from Options › Trusted Proxies; list your reverse proxy there',
 		]);
 		expect(configProblems(await configWith({ trustedProxies: '10.0.0.0/8' }))).toEqual([]);
+	});
+});
+
+describe('configProblems: settings under Options are named as the editor shows them', () => {
+	const problemsWith = async (settings: Record<string, unknown>) =>
+		configProblems(
+			await readConfig({
+				getNodeParameter: ((name: string, fallback?: unknown) =>
+					({ crm: 'salesOs', authentication: 'none', settings })[name] ?? fallback) as never,
+				getCredentials: async () => ({}) as never,
+			}),
+		);
+
+	it.each([
+		[{ handshakeSource: 'body', handshakeField: '  ' }, 'Options › Challenge Field is empty'],
+		[{ ipAllowlist: 'not-an-ip' }, 'Options › IP Allowlist: "not-an-ip"'],
+		[{ trustedProxies: 'my-proxy' }, 'Options › Trusted Proxies: "my-proxy"'],
+	])('%j', async (settings, problem) => {
+		expect(await problemsWith(settings)).toContainEqual(expect.stringContaining(problem));
 	});
 });

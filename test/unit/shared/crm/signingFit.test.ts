@@ -16,7 +16,7 @@ describe('signingMismatch', () => {
 	});
 
 	it.each([
-		[{ scheme: 'standardWebhooks', secret: 'whsec_x' }, /scheme is standardWebhooks/],
+		[{ scheme: 'standardWebhooks', secret: 'whsec_x' }, /scheme is Standard Webhooks\. Choose HMAC Signature Header/],
 		[{ scheme: 'hmac', secret: 's', hmacHeaderName: 'X-Accounting-Signature' }, /reads X-Accounting-Signature/],
 		[{ scheme: 'hmac', secret: 's', algorithm: 'sha1' }, /uses SHA1/],
 		[{ scheme: 'hmac', secret: 's', signedContent: 'timestampDotBody' }, /timestamp/],

@@ -36,6 +36,6 @@ describe('handshake', () => {
 	});
 
 	it('requires a field name', () => {
-		expect(() => compileHandshake({ source: 'query', field: ' ', respondAs: 'text' })).toThrow('Handshake Field is empty');
+		expect(() => compileHandshake({ source: 'query', field: ' ', respondAs: 'text' })).toThrow('Challenge Field is empty');
 	});
 });
