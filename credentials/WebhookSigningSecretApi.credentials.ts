@@ -5,7 +5,7 @@ import {
 	DEFAULT_TIMESTAMPED_HEADER_NAME,
 	HMAC_ALGORITHM_OPTIONS,
 	SIGNATURE_ENCODING_OPTIONS,
-	SIGNING_SCHEME_OPTIONS,
+	SIGNING_SCHEME_NAMES,
 } from '../nodes/shared/signatures/defaults';
 import { secretProperty } from './shared';
 
@@ -30,7 +30,24 @@ export class WebhookSigningSecretApi implements ICredentialType {
 			displayName: 'Scheme',
 			name: 'scheme',
 			type: 'options',
-			options: SIGNING_SCHEME_OPTIONS,
+			options: [
+				{
+					name: SIGNING_SCHEME_NAMES.hmac,
+					value: 'hmac',
+					description: 'A digest of the body in one header, e.g. SalesOS X-Webhook-Signature or GitHub X-Hub-Signature-256',
+				},
+				{
+					name: SIGNING_SCHEME_NAMES.standardWebhooks,
+					value: 'standardWebhooks',
+					description:
+						'webhook-id, webhook-timestamp and webhook-signature: v1,… with a whsec_ secret, v1a,… (Ed25519) with a whsk_/whpk_ key pair (standardwebhooks.com, Svix)',
+				},
+				{
+					name: SIGNING_SCHEME_NAMES.timestamped,
+					value: 'timestamped',
+					description: 'Stripe-style t=&lt;unix&gt;,v1=&lt;hex&gt; over timestamp.body',
+				},
+			],
 			default: 'hmac',
 			description: 'How the signature is made and sent; pick what the sender (or receiver) documents',
 		},

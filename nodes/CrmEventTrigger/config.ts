@@ -159,9 +159,10 @@ const CRM_LABELS = {
 function signingProblems(profile: CrmProfile, credential: CredentialData, forced: SigningConfig | undefined): string[] {
 	const problems: string[] = [];
 	const own = signingFromCredential(credential).config.scheme;
-	// HubSpot's own check and an imposed scheme are HMACs unless the profile imposes Standard Webhooks.
+	// HubSpot's own check and an imposed scheme are HMACs unless the profile imposes Standard Webhooks; a
+	// credential of another scheme than Standard Webhooks had its keys checked by credentialProblems already.
 	const inForce = profile.secretVerification ? 'hmac' : (forced?.scheme ?? own);
-	if (inForce !== own) problems.push(...ed25519KeyAsSecretProblems(inForce, credential));
+	if (own === 'standardWebhooks') problems.push(...ed25519KeyAsSecretProblems(inForce, credential));
 	const mismatch = signingMismatch(profile, credential);
 	if (mismatch) problems.push(mismatch);
 	return problems.map((problem) => `Credential: ${problem}`);

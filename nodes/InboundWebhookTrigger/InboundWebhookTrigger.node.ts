@@ -45,9 +45,10 @@ async function configurationProblems(context: IHookFunctions): Promise<string[]>
 		problems.push(...credentialProblems(kind, data).map((problem) => `Credential: ${problem}`));
 		if (settings.signature?.scheme === 'template')
 			problems.push(...templateProblems(settings.signature, signingFromCredential(data).secrets));
-		// A preset or template replaces the credential's own scheme (checked above): its secrets must suit that one.
+		// A preset or template replaces the credential's own scheme: a Standard Webhooks credential's keys must suit it
+		// (those of other schemes were checked above).
 		const imposed = kind === 'signingSecret' ? settings.signature?.scheme : undefined;
-		if (imposed && imposed !== signingFromCredential(data).config.scheme)
+		if (imposed && signingFromCredential(data).config.scheme === 'standardWebhooks')
 			problems.push(...ed25519KeyAsSecretProblems(imposed, data).map((problem) => `Credential: ${problem}`));
 	}
 	problems.push(...(await dedupeStoreProblems(context, settings.inbound.dedupe !== undefined)));

@@ -373,7 +373,7 @@ export const properties: INodeProperties[] = [
 				type: 'string',
 				default: DEFAULT_RETRY_STATUSES.join(','),
 				description:
-					'HTTP statuses that are retried; ranges allowed (500-599). Statuses not listed fail at once (3xx arrive only once redirects are exhausted).',
+					'HTTP statuses that are retried; ranges allowed (500-599). Statuses not listed fail at once; a 3xx arrives here unless Follow Redirects is on.',
 			},
 			{
 				displayName: 'Retry On Timeouts',

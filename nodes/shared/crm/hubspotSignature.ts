@@ -8,7 +8,7 @@
  */
 import { createHash, createHmac } from 'node:crypto';
 
-import { matchingSecretIndex } from '../signatures/constantTime';
+import { matchingHmacSecretIndex } from '../signatures/constantTime';
 import type { HeaderBag, VerificationResult, VerifyOptions } from '../signatures/types';
 import { checkTimestamp, fail, isFailure, signatureHeader, singleHeader } from '../signatures/types';
 
@@ -79,7 +79,7 @@ function verifyV3(request: HubSpotRequest, secrets: readonly string[], value: st
 	if (isFailure(timestampSeconds)) return timestampSeconds;
 	if (request.url === undefined) return NO_URL;
 	const { method, url, rawBody } = request;
-	const secretIndex = matchingSecretIndex(secrets, [value.trim()], (secret) => signV3(secret, method, url, rawBody, String(timestamp)));
+	const secretIndex = matchingHmacSecretIndex(secrets, [value.trim()], (secret) => signV3(secret, method, url, rawBody, String(timestamp)));
 	if (secretIndex < 0) return fail('mismatch', `Signature in ${V3_HEADER} does not match the request`);
 	return { valid: true, scheme: 'hubspot-v3', secretIndex, timestampSeconds };
 }
@@ -94,10 +94,10 @@ function verifyLegacy(request: HubSpotRequest, secrets: readonly string[]): Veri
 	const { method, url, rawBody } = request;
 	let secretIndex: number;
 	if (version === 'v1') {
-		secretIndex = matchingSecretIndex(secrets, received, (secret) => signV1(secret, rawBody));
+		secretIndex = matchingHmacSecretIndex(secrets, received, (secret) => signV1(secret, rawBody));
 	} else if (version === 'v2') {
 		if (url === undefined) return NO_URL;
-		secretIndex = matchingSecretIndex(secrets, received, (secret) => signV2(secret, method, url, rawBody));
+		secretIndex = matchingHmacSecretIndex(secrets, received, (secret) => signV2(secret, method, url, rawBody));
 	} else {
 		return fail('malformed', `${VERSION_HEADER} must be v1 or v2 for ${LEGACY_HEADER}`);
 	}

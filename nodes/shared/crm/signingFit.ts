@@ -1,7 +1,7 @@
 import type { CredentialData } from '../auth';
 import { signingFromCredential } from '../auth';
 import { hasOwn } from '../prototypeKeys';
-import { SIGNING_SCHEME_OPTIONS } from '../signatures/defaults';
+import { SIGNING_SCHEME_NAMES } from '../signatures/defaults';
 
 /** How a CRM signs, where it allows no choice: a credential set up another way can never verify its requests. */
 interface FixedSigning {
@@ -14,8 +14,6 @@ const FIXED_SIGNING: Record<string, FixedSigning> = {
 	salesOs: { headerName: 'X-Webhook-Signature', algorithm: 'sha256', signedContent: 'body' },
 };
 
-const schemeName = (scheme: string) => SIGNING_SCHEME_OPTIONS.find((option) => option.value === scheme)?.name ?? scheme;
-
 /**
  * Why a Webhook Signing Secret credential cannot verify this CRM's requests, or undefined when it
  * fits (or the CRM leaves the scheme open). Said when the workflow is published, so a wrong
@@ -26,7 +24,8 @@ export function signingMismatch(crm: { id: string; displayName: string }, creden
 	if (!expected) return undefined;
 	const { config } = signingFromCredential(credential);
 	const wanted = `${crm.displayName} signs with HMAC ${expected.algorithm.toUpperCase()} of the body in ${expected.headerName}`;
-	if (config.scheme !== 'hmac') return `${wanted}; this credential's scheme is ${schemeName(config.scheme)}. Choose HMAC Signature Header`;
+	if (config.scheme !== 'hmac')
+		return `${wanted}; this credential's scheme is ${SIGNING_SCHEME_NAMES[config.scheme]}. Choose HMAC Signature Header`;
 	if (config.headerName.toLowerCase() !== expected.headerName.toLowerCase()) return `${wanted}; this credential reads ${config.headerName}`;
 	if (config.algorithm !== expected.algorithm) return `${wanted}; this credential uses ${config.algorithm.toUpperCase()}`;
 	if (config.signedContent !== expected.signedContent) return `${wanted}; this credential signs a timestamp too`;

@@ -45,12 +45,16 @@ export function resolveBodyKind(contentType: ContentType, override: BodyType, bo
 	);
 }
 
-/** Decodes text bodies: UTF-8 (checked byte by byte; invalid sequences are refused) or Latin-1. */
-function decodeText(bytes: Buffer, charset: string | undefined): string | Rejection {
+/**
+ * Decodes text bodies: UTF-8 (checked byte by byte; invalid sequences are refused) or Latin-1. A JSON, XML or form
+ * body that is valid UTF-8 is read as UTF-8 even when it says Latin-1: the charset is not signed, and a resend
+ * declaring Latin-1 would otherwise change a non-ASCII event id and so pass dedupe (JSON is UTF-8 anyway, RFC 8259).
+ */
+function decodeText(bytes: Buffer, charset: string | undefined, structured: boolean): string | Rejection {
 	if (charset === undefined || UTF8_CHARSETS.has(charset)) {
 		return isUtf8(bytes) ? bytes.toString('utf8') : reject(400, 'malformed_body', 'Body is not valid UTF-8');
 	}
-	if (LATIN1_CHARSETS.has(charset)) return bytes.toString('latin1');
+	if (LATIN1_CHARSETS.has(charset)) return bytes.toString(structured && isUtf8(bytes) ? 'utf8' : 'latin1');
 	return reject(415, 'unsupported_media_type', `Charset ${charset.slice(0, 40)} is not supported; use UTF-8`);
 }
 
@@ -66,7 +70,7 @@ const EMPTY: Record<BodyKind, () => unknown> = {
 export function parseBody(bytes: Buffer, kind: BodyKind, contentType: ContentType, limits: ParseLimits): Parsed {
 	if (bytes.length === 0) return { value: EMPTY[kind]() };
 	if (kind === 'binary') return { value: bytes };
-	const text = decodeText(bytes, contentType.charset);
+	const text = decodeText(bytes, contentType.charset, kind !== 'text');
 	if (typeof text !== 'string') return text;
 	switch (kind) {
 		case 'json':

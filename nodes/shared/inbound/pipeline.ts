@@ -240,14 +240,26 @@ function parseSignedBody(
 	return { bodyKind, body: parsed.value, contentType };
 }
 
-/** Body kinds whose reading never fails, so bytes of another format read as one of them hold no event id. */
+/** Body kinds whose reading never fails, so bytes of another format read as one of them hold no id, or a wrong one. */
 const LENIENT_KINDS: ReadonlySet<BodyKind> = new Set(['form', 'text', 'binary']);
-const REREAD_KINDS: readonly BodyKind[] = ['json', 'xml', 'form'];
+const OPEN_BRACE = 0x7b;
+const OPEN_BRACKET = 0x5b;
+const LESS_THAN = 0x3c;
+
+/** JSON or XML, as the first byte after white space and a byte order mark says; undefined for anything else. */
+function structuredKindOf(bytes: Buffer): BodyKind | undefined {
+	let index = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+	while (index < bytes.length && (bytes[index] === 0x20 || (bytes[index] >= 0x09 && bytes[index] <= 0x0d))) index++;
+	const first = bytes[index];
+	if (first === OPEN_BRACE || first === OPEN_BRACKET) return 'json';
+	return first === LESS_THAN ? 'xml' : undefined;
+}
 
 /**
- * The event id for dedupe. The Content-Type is not signed: a captured delivery resent as text/plain or as a
- * form would hold no id and so skip dedupe. When Body Type is Auto and a lenient reading finds no id, the
- * signed bytes are read again as JSON, XML and a form, and the first id found counts.
+ * The event id for dedupe. The Content-Type is not signed: a captured JSON or XML delivery resent as text/plain or
+ * as a form would hold no id (or a wrong one from `&id=` inside a string) and so pass dedupe. With Body Type Auto, a
+ * lenient reading is checked against the bytes: JSON or XML bytes give their id first, then the lenient reading's,
+ * then the bytes read as a form.
  */
 function eventIdOf(
 	request: InboundRequest,
@@ -258,15 +270,14 @@ function eventIdOf(
 	if (!dedupe) return undefined;
 	const read = (kind: BodyKind, body: unknown) =>
 		dedupe.readEventId({ headers: request.headers, body, jsonBytes: kind === 'json' ? signedBytes : undefined });
-	const id = read(parsed.bodyKind, parsed.body);
-	if (id !== undefined || !dedupe.readsBody || bodyType !== 'auto' || !LENIENT_KINDS.has(parsed.bodyKind)) return id;
-	for (const kind of REREAD_KINDS) {
-		if (kind === parsed.bodyKind) continue;
-		const reread = parseBody(signedBytes, kind, parsed.contentType, parseLimits);
-		const found = isRejection(reread) ? undefined : read(kind, reread.value);
-		if (found !== undefined) return found;
-	}
-	return undefined;
+	const reread = (kind: BodyKind | undefined) => {
+		const value = kind === undefined ? undefined : parseBody(signedBytes, kind, parsed.contentType, parseLimits);
+		return value === undefined || isRejection(value) ? undefined : read(kind as BodyKind, value.value);
+	};
+	if (!dedupe.readsBody || bodyType !== 'auto' || !LENIENT_KINDS.has(parsed.bodyKind)) return read(parsed.bodyKind, parsed.body);
+	return (
+		reread(structuredKindOf(signedBytes)) ?? read(parsed.bodyKind, parsed.body) ?? (parsed.bodyKind === 'form' ? undefined : reread('form'))
+	);
 }
 
 /** The answer to a repeated event (409, or 200 with `duplicate: true`), a 503 when the store is down, else nothing. */

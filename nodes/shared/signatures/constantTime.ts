@@ -30,14 +30,23 @@ export function constantTimeIncludes(received: readonly string[], expected: stri
  * Which of the active secrets (current first, then those kept for rotation) the sender used: the
  * index of the first secret whose expected value is among the `received` ones (a header may carry
  * several signatures), or -1 when none is. Every received value is compared in constant time.
- *
- * A Standard Webhooks Ed25519 key (`whpk_`, `whsk_`) is never a shared secret, so it never matches: a
- * `whpk_` key is public, and an HMAC keyed with it could be made by anyone who has read it.
  */
 export function matchingSecretIndex(
 	secrets: readonly string[],
 	received: readonly string[],
 	expectedFor: (secret: string) => string,
 ): number {
-	return secrets.findIndex((secret) => !isEd25519Key(secret) && constantTimeIncludes(received, expectedFor(secret)));
+	return secrets.findIndex((secret) => constantTimeIncludes(received, expectedFor(secret)));
+}
+
+/**
+ * matchingSecretIndex for HMAC signatures. A Standard Webhooks Ed25519 key (`whpk_`, `whsk_`) is never an HMAC
+ * secret, so it never matches: a `whpk_` key is public, and an HMAC keyed with it could be made by anyone.
+ */
+export function matchingHmacSecretIndex(
+	secrets: readonly string[],
+	received: readonly string[],
+	hmacFor: (secret: string) => string,
+): number {
+	return secrets.findIndex((secret) => !isEd25519Key(secret) && constantTimeIncludes(received, hmacFor(secret)));
 }

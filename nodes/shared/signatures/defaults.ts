@@ -31,22 +31,9 @@ export const SIGNATURE_ENCODING_OPTIONS = [
 	{ name: 'Hex', value: 'hex' },
 ];
 
-/** The Webhook Signing Secret credential's Scheme choices; errors name a scheme as these do. */
-export const SIGNING_SCHEME_OPTIONS = [
-	{
-		name: 'HMAC Signature Header',
-		value: 'hmac',
-		description: 'A digest of the body in one header, e.g. SalesOS X-Webhook-Signature or GitHub X-Hub-Signature-256',
-	},
-	{
-		name: 'Standard Webhooks',
-		value: 'standardWebhooks',
-		description:
-			'webhook-id, webhook-timestamp and webhook-signature: v1,… with a whsec_ secret, v1a,… (Ed25519) with a whsk_/whpk_ key pair (standardwebhooks.com, Svix)',
-	},
-	{
-		name: 'Timestamped Signature (t=, v1=)',
-		value: 'timestamped',
-		description: 'Stripe-style t=&lt;unix&gt;,v1=&lt;hex&gt; over timestamp.body',
-	},
-];
+/** The Webhook Signing Secret credential's Scheme choices as the editor names them; errors name a scheme so too. */
+export const SIGNING_SCHEME_NAMES = {
+	hmac: 'HMAC Signature Header',
+	standardWebhooks: 'Standard Webhooks',
+	timestamped: 'Timestamped Signature (t=, v1=)',
+} as const;

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 
 import { rememberFirst } from '../boundedCache';
-import { matchingSecretIndex } from './constantTime';
+import { matchingHmacSecretIndex } from './constantTime';
 import type { KeyEncoding } from './hmacKey';
 import { hmacKey, KEY_DECODERS } from './hmacKey';
 import type { HeaderBag, VerificationResult, VerificationSuccess, VerifyOptions } from './types';
@@ -106,7 +106,7 @@ export function verifyHmac(
 	addDigest(received, scheme, value);
 	if (previous) addDigest(received, scheme, previous.trim());
 	const payload = signedPayload(scheme, rawBody, signedTimestamp);
-	const secretIndex = matchingSecretIndex(secrets, received, (secret) =>
+	const secretIndex = matchingHmacSecretIndex(secrets, received, (secret) =>
 		normalisedDigest(scheme, computeHmac(secret, scheme.algorithm, payload, scheme.encoding, scheme.keyEncoding)),
 	);
 	if (secretIndex < 0) return fail('mismatch', `Signature in ${scheme.headerName} does not match the body`);

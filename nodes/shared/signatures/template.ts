@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 
 import { isHeaderName } from '../http/headerRules';
-import { constantTimeEqual, matchingSecretIndex } from './constantTime';
+import { constantTimeEqual, matchingHmacSecretIndex } from './constantTime';
 import type { HmacAlgorithm, SignatureEncoding } from './hmac';
 import { computeHmac } from './hmac';
 import type { KeyEncoding } from './hmacKey';
@@ -95,7 +95,7 @@ export function verifyTemplate(
 	// Node prints hex digests in lower case, as the received one now is.
 	const expected = (payload: Buffer) => (secret: string) =>
 		computeHmac(secret, template.algorithm, payload, template.encoding, template.keyEncoding);
-	const indexes = content.payloads.map((payload) => matchingSecretIndex(secrets, [received], expected(payload)));
+	const indexes = content.payloads.map((payload) => matchingHmacSecretIndex(secrets, [received], expected(payload)));
 	const matched = indexes.filter((index) => index >= 0);
 	if (matched.length === 0) return fail('mismatch', `Signature in ${template.headerName} does not match the request`);
 	return {

@@ -4,7 +4,7 @@
  */
 import { createHmac } from 'node:crypto';
 
-import { matchingSecretIndex } from './constantTime';
+import { matchingHmacSecretIndex } from './constantTime';
 import { hmacKey } from './hmacKey';
 import type { HeaderBag, VerificationResult, VerifyOptions } from './types';
 import { checkTimestamp, fail, isFailure, signatureHeader } from './types';
@@ -42,7 +42,7 @@ export function verifyTimestamped(
 	const timestampSeconds = checkTimestamp(timestamp, `${headerName} t=`, options);
 	if (isFailure(timestampSeconds)) return timestampSeconds;
 
-	const secretIndex = matchingSecretIndex(secrets, signatures, (secret) =>
+	const secretIndex = matchingHmacSecretIndex(secrets, signatures, (secret) =>
 		computeTimestampedSignature(secret, timestamp as string, rawBody),
 	);
 	if (secretIndex < 0) return fail('mismatch', `Signature in ${headerName} does not match the body`);

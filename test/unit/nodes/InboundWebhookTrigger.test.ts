@@ -587,7 +587,11 @@ describe('Inbound Webhook Trigger: publish-time validation', () => {
 		const problem = 'Credential: Secret is a Standard Webhooks whpk_/whsk_ key, but this signature is an HMAC over a shared secret';
 		const receiveOnly = { scheme: 'standardWebhooks', secret: SIGNET_VECTOR.publicKey };
 		await expect(create({ authentication: 'signingSecret', signaturePreset: 'github' }, receiveOnly)).rejects.toThrow(problem);
-		await expect(create({ authentication: 'signingSecret' }, { scheme: 'hmac', secret: SIGNET_VECTOR.publicKey })).rejects.toThrow(problem);
+		const refusal = await create(
+			{ authentication: 'signingSecret', signaturePreset: 'github' },
+			{ scheme: 'hmac', secret: SIGNET_VECTOR.publicKey },
+		).catch((error: Error) => error.message);
+		expect(String(refusal).split(problem)).toHaveLength(2);
 		await expect(create({ authentication: 'signingSecret' }, receiveOnly)).resolves.toBe(true);
 	});
 });

@@ -76,6 +76,13 @@ describe('inbound authentication', () => {
 		});
 	});
 
+	it('compares a token that looks like a Standard Webhooks key as it is', () => {
+		const token = 'whsk_QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVowMTIzNDU=';
+		expect(verifyInboundAuth('bearerToken', { token }, request({ authorization: `Bearer ${token}` }), options)).toMatchObject({
+			valid: true,
+		});
+	});
+
 	it('reads an API key from the named header or query parameter', () => {
 		const header = { location: 'header', name: 'X-LSQ-Secret', apiKey: 'k1', previousApiKey: '' };
 		expect(verifyInboundAuth('apiKey', header, request({ 'x-lsq-secret': 'k1' }), options)).toMatchObject({ valid: true });

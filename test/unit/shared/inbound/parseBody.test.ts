@@ -69,6 +69,16 @@ describe('parseBody', () => {
 		expect(parse(Buffer.from([0x63, 0x61, 0x66, 0xe9]), 'text/plain; charset=ISO-8859-1')).toEqual({ value: 'café' });
 	});
 
+	it('reads JSON, XML and form bodies that are valid UTF-8 as UTF-8 even when they say Latin-1 (the charset is not signed)', () => {
+		expect(parse('{"id":"évt_1"}', 'application/json; charset=latin1')).toEqual({ value: { id: 'évt_1' } });
+		expect(parse('<e><id>évt_1</id></e>', 'application/xml; charset=iso-8859-1')).toEqual({ value: { e: { id: 'évt_1' } } });
+		expect(parse('id=évt_1', 'application/x-www-form-urlencoded; charset=latin1')).toEqual({ value: { id: 'évt_1' } });
+		expect(parse(Buffer.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xe9, 0x22, 0x7d]), 'application/json; charset=latin1')).toEqual({
+			value: { a: 'é' },
+		});
+		expect(parse('évt', 'text/plain; charset=latin1')).toEqual({ value: Buffer.from('évt').toString('latin1') });
+	});
+
 	it('refuses charsets it does not decode with 415', () => {
 		expect(parse('x', 'text/plain; charset=shift_jis')).toMatchObject({ status: 415 });
 	});

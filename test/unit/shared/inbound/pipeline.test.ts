@@ -314,6 +314,29 @@ describe('runInboundPipeline: handshake and duplicates', () => {
 		},
 	);
 
+	it.each([
+		[
+			'an `&id=` inside a JSON string, read as a form',
+			'{"id":"evt_1","link":"https://crm.example/r?a=1&id=2"}',
+			'application/x-www-form-urlencoded',
+		],
+		['a non-ASCII id, resent declaring Latin-1', '{"id":"évt_1"}', 'text/plain; charset=latin1'],
+		['a non-ASCII id, resent as JSON declaring Latin-1', '{"id":"évt_1"}', 'application/json; charset=latin1'],
+		['a non-ASCII XML id, resent as a Latin-1 form', '<e><id>évt_1</id></e>', 'application/x-www-form-urlencoded; charset=latin1'],
+	])('is not misled by %s', async (_, body, replayedAs) => {
+		const dedupe = batched(new DedupeStore().open('misread', {}, { windowSeconds: 60, maxEntries: 10 }));
+		const path = body.startsWith('<') ? '$.e.id' : '$.id';
+		const settings: InboundPolicyOptions = { dedupe: { eventId: { from: 'jsonPath', path }, onDuplicate: 'reject' } };
+		const send = (contentType: string) =>
+			run(request({ headers: { ...hmacHeaders(body), 'content-type': contentType }, bodyText: body }), settings, {
+				authenticate: hmac,
+				dedupe,
+			});
+		const first = await send(body.startsWith('<') ? 'application/xml' : 'application/json');
+		expect(first).toMatchObject({ outcome: 'accepted', eventId: expect.stringMatching(/^.vt_1$/) });
+		expect(await send(replayedAs)).toMatchObject({ outcome: 'rejected', code: 'duplicate' });
+	});
+
 	it('leaves a body without the id undeduplicated, whatever it is read as, and reads a fixed Body Type only one way', async () => {
 		const dedupe = batched(new DedupeStore().open('no-id', {}, { windowSeconds: 60, maxEntries: 10 }));
 		const settings: InboundPolicyOptions = { dedupe: { eventId: { from: 'jsonPath', path: '$.id' }, onDuplicate: 'reject' } };
