@@ -4,6 +4,7 @@ import {
 	matchingHmacSecretIndex,
 	matchingSecretIndex,
 } from '../../../../nodes/shared/signatures/constantTime';
+import { SIGNET_VECTOR } from './ed25519Keys';
 
 describe('constant-time comparison', () => {
 	it('is true only for equal strings', () => {
@@ -32,8 +33,7 @@ describe('constant-time comparison', () => {
 
 	it('never takes a Standard Webhooks key for an HMAC secret: an HMAC keyed with a public whpk_ key is no match', () => {
 		const sign = (secret: string) => `sig:${secret}`;
-		const publicKey = 'whpk_wuzPrKxPfWpJSsXgyg/MEoMGvjs5SjDO4ad6X4ZYqqg=';
-		const secretKey = 'whsk_QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVowMTIzNDU=';
+		const { publicKey, secretKey } = SIGNET_VECTOR;
 		expect(matchingHmacSecretIndex([publicKey, 'shared'], [sign(publicKey)], sign)).toBe(-1);
 		expect(matchingHmacSecretIndex([secretKey], [sign(secretKey)], sign)).toBe(-1);
 		expect(matchingHmacSecretIndex([publicKey, 'shared'], [sign('shared')], sign)).toBe(1);
