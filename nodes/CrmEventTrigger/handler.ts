@@ -14,8 +14,12 @@ import { webhookCredentials } from '../shared/n8n/credentialCache';
 import type { Refusal } from '../shared/n8n/inboundWebhook';
 import { answer, receive, refuse, startWorkflow } from '../shared/n8n/inboundWebhook';
 import { requestLineOf } from '../shared/n8n/requestLine';
+import { isTestRun, NOTHING_STARTED, nothingStartedInTest, testRejection } from '../shared/n8n/testRejection';
 import type { CrmTriggerConfig } from './config';
 import { dedupeWindows, readConfig } from './config';
+
+/** Nothing more happens in n8n: no execution starts. */
+const NO_EXECUTION: IWebhookResponseData = { noWebhookResponse: true };
 
 /** An answer ready to send: status, content type and body text. */
 interface Answer {
@@ -129,14 +133,34 @@ function rawRequest(
 }
 
 /** A delivery whose every wanted event was seen before: 409, or the usual answer marked as a duplicate. */
-function answerDuplicate(context: IWebhookFunctions, config: CrmTriggerConfig, success: Answer, clientIp: string | undefined) {
+async function answerDuplicate(
+	context: IWebhookFunctions,
+	config: CrmTriggerConfig,
+	success: Answer,
+	clientIp: string | undefined,
+): Promise<IWebhookResponseData> {
 	context.logger.info(`${context.getNode().name}: dropped a repeated delivery`, { crm: config.profile.id, clientIp });
 	if (config.options.duplicateResponse === 'reject') {
-		refuseFor(context, config, { status: 409, code: 'duplicate', message: 'This event was already received', clientIp });
-	} else {
-		// A CRM with a required answer (LeadSquared, Salesforce's SOAP Ack) gets it; others see the duplicate flag.
-		send(context, config.profile.defaultResponse ? success : { status: success.status, ...answerContent(DUPLICATE_ACK_BODY) });
+		return await refused(context, config, { status: 409, code: 'duplicate', message: 'This event was already received', clientIp });
 	}
+	// A CRM with a required answer (LeadSquared, Salesforce's SOAP Ack) gets it; others see the duplicate flag.
+	send(context, config.profile.defaultResponse ? success : { status: success.status, ...answerContent(DUPLICATE_ACK_BODY) });
+	if (isTestRun(context)) throw await nothingStartedInTest(context, success.status, NOTHING_STARTED.duplicate);
+	return NO_EXECUTION;
+}
+
+/** A refusal answered and logged; while the editor listens for a test event, it ends the test run with its reason. */
+async function refused(context: IWebhookFunctions, config: CrmTriggerConfig, refusal: Refusal): Promise<IWebhookResponseData> {
+	refuseFor(context, config, refusal);
+	if (isTestRun(context)) throw await testRejection(context, refusal);
+	return NO_EXECUTION;
+}
+
+/** Why a delivery whose events are all outside Events started nothing, for the editor. */
+function filteredOut(events: readonly NormalisedEvent[], eventFilter: ReadonlySet<string>): string {
+	const names = [...new Set(events.map((event) => event.event))];
+	const sent = names.length > 0 ? names.slice(0, 5).join(', ') : 'no event';
+	return `the request held ${sent}, and Events is set to ${[...eventFilter].slice(0, 5).join(', ')}. Choose the event there, or leave Events empty to start on every event.`;
 }
 
 /**
@@ -172,8 +196,7 @@ export async function handleCrmWebhook(context: IWebhookFunctions): Promise<IWeb
 		settings: config.settings,
 	});
 	if ('error' in normalised) {
-		refuseFor(context, config, { status: 400, code: 'malformed_body', message: normalised.error, clientIp: outcome.clientIp });
-		return { noWebhookResponse: true };
+		return await refused(context, config, { status: 400, code: 'malformed_body', message: normalised.error, clientIp: outcome.clientIp });
 	}
 
 	const { eventFilter } = config;
@@ -184,16 +207,15 @@ export async function handleCrmWebhook(context: IWebhookFunctions): Promise<IWeb
 		fresh = Array.isArray(checked) ? checked : await checked;
 	} catch (error) {
 		// Nothing passes unchecked: the CRM retries later.
-		const unavailable = dedupeStoreUnavailable(error);
-		refuseFor(context, config, { ...unavailable, clientIp: outcome.clientIp });
-		return { noWebhookResponse: true };
+		return await refused(context, config, { ...dedupeStoreUnavailable(error), clientIp: outcome.clientIp });
 	}
 	const success = successAnswer(config);
 	if (fresh.length === 0) {
-		if (wanted.length > 0) answerDuplicate(context, config, success, outcome.clientIp);
+		if (wanted.length > 0) return await answerDuplicate(context, config, success, outcome.clientIp);
 		// Every event filtered out: the CRM gets its usual answer and nothing starts.
-		else send(context, success);
-		return { noWebhookResponse: true };
+		send(context, success);
+		if (isTestRun(context)) throw await nothingStartedInTest(context, success.status, filteredOut(normalised.events, eventFilter));
+		return NO_EXECUTION;
 	}
 	const request = config.options.includeRawRequest ? rawRequest(context, config, outcome, query) : undefined;
 	// n8n answers (status: the description's responseCode) once it has recorded the execution.

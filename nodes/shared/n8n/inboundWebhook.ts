@@ -23,7 +23,7 @@ import type { InboundSignature } from '../signatures/presets';
 import { headerBagOf } from '../inbound/request';
 import { webhookCredentials } from './credentialCache';
 import { dedupeScopeOf } from './dedupe';
-import { isTestRun, RejectedTestRequest, testRejection } from './testRejection';
+import { isTestRun, NOTHING_STARTED, nothingStartedInTest, RejectedTestRequest, testRejection } from './testRejection';
 
 /**
  * Parsing takeover. n8n parses JSON, XML, form and text bodies before webhook() runs and answers a
@@ -167,6 +167,7 @@ export async function receive(
 			logMeta(context, result, meta),
 		);
 		answer(context, result.status, result.contentType, result.body);
+		if (isTestRun(context)) throw await nothingStartedInTest(context, result.status, NOTHING_STARTED[result.code]);
 		return NO_EXECUTION;
 	}
 	const unread = !Buffer.isBuffer(request.body) && !(request.body as Readable).readableEnded;

@@ -26,14 +26,48 @@ function sent(res: ServerResponse): Promise<void> {
 	});
 }
 
-/** The error that ends the test run, once the sender has its 401/403 answer. */
+/** What to do about a refusal: said in the editor only (n8n shows the message; a sender never sees it). */
+const ADVICE: Partial<Record<string, string>> = {
+	unauthorized:
+		'Check that the credential holds the secret or key the sender uses, and for a signature its header, algorithm and encoding.',
+	forbidden: 'The request proved to come from another sender (account or app) than the one set up here.',
+	replayed: 'Send a fresh request rather than a stored one, or check the sender’s clock (Options › Replay Window).',
+	ip_not_allowed: 'Add the sender’s address to Options › IP Allowlist; behind a reverse proxy, list it in Options › Trusted Proxies.',
+	body_too_large: 'Raise Options › Max Body Size (KB) if the sender’s bodies are this large.',
+	duplicate: 'Its event ID was received before: send a new event, or turn deduplication off while testing.',
+	dedupe_store_unavailable: 'Check the Dedupe Store credential: its credential test connects to the server.',
+};
+
+const PRODUCTION_TOO = 'Nothing after this trigger ran. In production the same request is answered the same way and starts no execution.';
+
+/** The error that ends the test run, once the sender has its 4xx/5xx answer: the reason, and what to do about it. */
 export async function testRejection(
 	context: IWebhookFunctions,
 	rejection: { status: number; code: string; message: string; logDetail?: string },
 ): Promise<RejectedTestRequest> {
 	await sent(context.getResponseObject() as unknown as ServerResponse);
 	const detail = rejection.logDetail ? ` (${rejection.logDetail})` : '';
-	return new RejectedTestRequest(context.getNode(), `Test request rejected with ${rejection.status}: ${rejection.message}`, {
-		description: `The sender was answered ${rejection.status} (${rejection.code})${detail}. Nothing after this trigger ran. In production the same request is answered the same way and starts no execution.`,
+	const advice = ADVICE[rejection.code];
+	const reason = advice ? `${rejection.message.replace(/\.$/, '')}. ${advice}` : rejection.message;
+	return new RejectedTestRequest(context.getNode(), `Test request rejected with ${rejection.status}: ${reason}`, {
+		description: `The sender was answered ${rejection.status} (${rejection.code})${detail}. ${PRODUCTION_TOO}`,
+	});
+}
+
+/** Why an answered request started nothing, for the requests both triggers answer that way. */
+export const NOTHING_STARTED = {
+	handshake: 'it was the sender’s verification handshake, answered with its challenge. Send a real event to test.',
+	duplicate: 'its event ID was received before. Send a new event, or turn deduplication off while testing.',
+};
+
+/**
+ * The error that ends the test run after a request that was answered as the sender expects but started nothing (a
+ * handshake, a repeated event, an event the trigger is not set to start on): otherwise the editor would go on
+ * listening with no sign that the request arrived.
+ */
+export async function nothingStartedInTest(context: IWebhookFunctions, status: number, why: string): Promise<RejectedTestRequest> {
+	await sent(context.getResponseObject() as unknown as ServerResponse);
+	return new RejectedTestRequest(context.getNode(), `Test request answered ${status} but started nothing: ${why}`, {
+		description: PRODUCTION_TOO,
 	});
 }
