@@ -125,7 +125,11 @@ export class OutboundWebhook implements INodeType {
 		const outputs = routeResults(items, jobs, settled.results, config.output);
 		const hint = summarizeRun(
 			{ delivered: outputs[0].length, retryLater: outputs[1].length, failed: outputs[2].length },
-			{ notRetriedLater: settled.notRetriedLater, manualRunOf: manual ? config.policy.maxAttempts : undefined },
+			// Said only when more attempts might have delivered an item, not for a 400 that no retry would fix.
+			{
+				notRetriedLater: settled.notRetriedLater,
+				manualRunOf: manual && results.some((result) => result.gaveUp) ? config.policy.maxAttempts : undefined,
+			},
 		);
 		// A failure nobody handles must not look like success: without a Failed branch the node fails.
 		const failedHandled = config.failedItems === 'output' && isOutputConnected(this, nodeName, 2) !== false;
@@ -133,6 +137,16 @@ export class OutboundWebhook implements INodeType {
 		this.addExecutionHints?.({ message: hint.message, type: hint.type, location: 'outputPane' });
 		return outputs;
 	}
+}
+
+const RECEIVER_TEXT_CHARS = 200;
+
+/** The start of the receiver's answer to a failed item, which usually says what it did not accept. */
+function receiverSaid(failed: INodeExecutionData): string {
+	const body = (failed.json.response as { body?: unknown } | undefined)?.body;
+	if (body === undefined || body === null || body === '') return '';
+	const text = typeof body === 'string' ? body : JSON.stringify(body);
+	return ` Receiver answered: ${text.length > RECEIVER_TEXT_CHARS ? `${text.slice(0, RECEIVER_TEXT_CHARS)}…` : text}`;
 }
 
 /** The error for undelivered items: the first item and its reason, then the counts and what to change. */
@@ -147,8 +161,9 @@ function deliveryError(
 	const error = failed.json.error as { code: string; message: string };
 	const handle =
 		'To handle failures in the workflow instead, connect the Failed output (Failed Items: Send to the Failed Output) or turn on Settings › On Error: Continue.';
-	return new NodeOperationError(context.getNode(), `Item ${itemIndex} could not be delivered: ${error.message}`, {
+	const kept = outputs[0].length > 0 ? ' Items delivered before the failure keep their idempotency key if the node is retried.' : '';
+	return new NodeOperationError(context.getNode(), `Item ${itemIndex} could not be delivered: ${error.message}${receiverSaid(failed)}`, {
 		itemIndex,
-		description: `${outputs[2].length} of ${itemCount} items failed (first: ${error.code}). ${summary} Items delivered before the failure keep their idempotency key if the node is retried. ${handle}`,
+		description: `${outputs[2].length} of ${itemCount} item${itemCount === 1 ? '' : 's'} failed (first: ${error.code}). ${summary}${kept} ${handle}`,
 	});
 }

@@ -132,7 +132,9 @@ function settle(
 		logAttempt(context, state, record, 'failed');
 		const explanation = state.lastExplanation ?? explainError('ECONNRESET');
 		const reason = failureReason(decision.exhausted, record.number, outcome, state.lastResponse, state.job.secretQueryNames);
-		return finish(context, state, 'failed', { ...explanation, message: `${explanation.message}${reason}` });
+		const result = finish(context, state, 'failed', { ...explanation, message: `${explanation.message}${reason}` });
+		if (decision.exhausted) result.gaveUp = true;
+		return result;
 	}
 	record.delayBeforeNextMs = decision.delayMs;
 	if (decision.later) {

@@ -160,4 +160,6 @@ export interface DeliveryResult {
 	response?: ResponseRecord;
 	captured?: Record<string, unknown>;
 	error?: Explanation & { field?: string };
+	/** Failed after every attempt the policy allows, on an answer or error it retries: more attempts might have delivered it. */
+	gaveUp?: true;
 }

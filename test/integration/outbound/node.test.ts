@@ -210,6 +210,21 @@ describe('Outbound Webhook node', () => {
 		]);
 	});
 
+	it('says what the receiver answered, and only what applies, when the one item fails', async () => {
+		receiver.script({ status: 400, headers: { 'content-type': 'application/json' }, body: '{"error":"email is required"}' });
+		const failure = await execute({}, items({ contact: {} }), { mode: 'manual', connectedOutputs: [0] })
+			.run()
+			.catch((error: { message: string; description: string }) => error);
+		expect(failure).toMatchObject({
+			message: expect.stringMatching(
+				/^Item 0 could not be delivered: 400 Bad request: .* Receiver answered: \{"error":"email is required"\}$/,
+			),
+			description: expect.stringMatching(
+				/^1 of 1 item failed \(first: HTTP_400\)\. Outbound Webhook: 0 delivered, 0 waiting in Retry Later, 1 failed\. To handle/,
+			),
+		});
+	});
+
 	it('fails the node for an invalid URL whatever Failed Items says', async () => {
 		receiver.script({ status: 200 });
 		const input = items({ url: 'example.com/hook' });
@@ -227,6 +242,11 @@ describe('Outbound Webhook node', () => {
 		expect(receiver.requests).toHaveLength(1);
 		expect([retryLater.length, failed.length]).toEqual([0, 1]);
 		expect(manual.hints[0].message).toMatch(/A manual run makes one attempt per item; published runs make up to 4 \(Retry Policy\)\.$/);
+		// A 400 is not retried in any run, so the hint does not suggest that a published run would do better.
+		receiver.script({ status: 400 });
+		const refused = execute({ retry: { baseDelay: 0.01, maxAttempts: 4 } }, items({}), { mode: 'manual', connectedOutputs: [0, 1, 2] });
+		await refused.run();
+		expect(refused.hints[0].message).toBe('Outbound Webhook: 0 delivered, 0 waiting in Retry Later, 1 failed.');
 		// A production run keeps the whole policy.
 		receiver.script({ status: 503 });
 		await execute({ retry: { baseDelay: 0.01, maxAttempts: 4 } }, items({}), { connectedOutputs: [0, 1, 2] }).run();
