@@ -177,7 +177,7 @@ export const highLevel: CrmProfile = {
 	adaptSigning,
 	// Marketplace webhooks POST; a workflow Webhook action may use GET, PUT or DELETE (the help page above).
 	httpMethods: ['POST', 'GET', 'PUT', 'DELETE'],
-	// One path per notice, as numbered steps: n8n's notices keep only <a>, <ul> and <li> of their HTML.
+	// One path per notice, as steps in order: n8n's notices keep only <a>, <ul> and <li> of their HTML.
 	setupHint: setupSteps(
 		'Marketplace app',
 		[

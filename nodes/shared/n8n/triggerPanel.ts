@@ -10,12 +10,12 @@ export function triggerPanel(sender: string, header: string): TriggerPanelDefini
 	const where =
 		`Click <b>Webhook URLs</b> at the top of <b>Parameters</b> and copy the <b>Test URL</b>; the method ${sender} must use stands beside it. ` +
 		`${header} ` +
-		'A refused request (401 or 403) ends the test run here with its reason.';
+		'A request that starts nothing (refused, a repeat, an event not chosen, a handshake) ends the test run here, saying why.';
 	return {
 		header: `Send a test request from ${sender} to the Test URL`,
 		executionsHelp: {
-			inactive: `<b>To test:</b> click "Listen for test event", then send one request to the Test URL. ${where}<br /><br /><b>To run for real:</b> publish the workflow and give ${sender} the <b>Production URL</b> instead. Those executions show in the executions list, not here.`,
-			active: `<b>To test:</b> click "Listen for test event", then send one request to the Test URL. ${where}<br /><br />The workflow is published: requests to the <b>Production URL</b> show in the <a data-key="executions">executions list</a>.`,
+			inactive: `<b>To test:</b> click <b>Execute step</b>, then send one request to the Test URL. ${where}<br /><br /><b>To run for real:</b> publish the workflow and give ${sender} the <b>Production URL</b> instead. Those executions show in the executions list, not here.`,
+			active: `<b>To test:</b> click <b>Execute step</b>, then send one request to the Test URL. ${where}<br /><br />The workflow is published: requests to the <b>Production URL</b> show in the <a data-key="executions">executions list</a>.`,
 		},
 		activationHint: `Once the test works, publish the workflow and give ${sender} the Production URL.`,
 	};

@@ -14,10 +14,10 @@ describe('CRM setup notices', () => {
 		expect(hint.replace(/<\/?(ul|li)>/g, '')).not.toMatch(/<[^>]*>/);
 	});
 
-	it.each(hints)('%s: is a title and numbered steps, one per line', (_name, hint) => {
-		expect(hint).toMatch(/^[^<]+:<ul><li>1\. /);
-		const numbers = [...hint.matchAll(/<li>(\d+)\. /g)].map((match) => Number(match[1]));
-		expect(numbers).toEqual(numbers.map((_, index) => index + 1));
+	it.each(hints)('%s: is a title, steps one per line with no number beside n8n’s bullet, and where this URL is', (_name, hint) => {
+		expect(hint).toMatch(/^[^<]+:<ul><li>[^<]+<\/li>/);
+		expect(hint).not.toMatch(/<li>\d+\. /);
+		expect(hint).toMatch(/This URL: the Production URL under Webhook URLs, at the top of Parameters/);
 	});
 });
 
