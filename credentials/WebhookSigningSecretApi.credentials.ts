@@ -57,28 +57,6 @@ export class WebhookSigningSecretApi implements ICredentialType {
 			description:
 				"The current secret. Outgoing requests are signed with it; incoming ones are checked against it. Standard Webhooks: a whsec_ secret signs v1, a whsk_ Ed25519 secret key signs v1a; a receiver may hold the sender's whpk_ public key here instead.",
 		}),
-		secretProperty('Previous Secrets', 'previousSecrets', {
-			description:
-				'Secrets the triggers still accept during a rotation, separated by spaces. Remove them once every sender uses the new secret.',
-		}),
-		{
-			displayName: 'Public Keys',
-			name: 'publicKeys',
-			type: 'string',
-			default: '',
-			placeholder: 'e.g. whpk_… whpk_…',
-			description:
-				"Standard Webhooks v1a (Ed25519): the sender's whpk_ public keys, separated by spaces (two during a key rotation). The triggers accept a request signed by any of them, besides the secrets above. Public keys are not secret.",
-			...forScheme('standardWebhooks'),
-		},
-		{
-			displayName: 'Sign With Previous Secrets Until',
-			name: 'signPreviousUntil',
-			type: 'dateTime',
-			default: '',
-			description:
-				'For a rotation without downtime: until then, the Outbound Webhook node signs with the previous secrets too (Standard Webhooks and Stripe-style: one more signature in the header; HMAC header: the newest previous one in a second header named like the first plus -Previous). Empty: the current secret only.',
-		},
 		{
 			displayName: 'Signature Header',
 			name: 'hmacHeaderName',
@@ -121,7 +99,7 @@ export class WebhookSigningSecretApi implements ICredentialType {
 			options: [
 				{ name: 'Raw Body', value: 'body', description: 'The exact body bytes' },
 				{
-					name: 'Timestamp.Body',
+					name: 'Timestamp and Body',
 					value: 'timestampDotBody',
 					description: 'The unix timestamp from the timestamp header, a dot, then the body; protects against replays',
 				},
@@ -144,6 +122,29 @@ export class WebhookSigningSecretApi implements ICredentialType {
 			placeholder: 'e.g. Stripe-Signature',
 			required: true,
 			...forScheme('timestamped'),
+		},
+		// Rotation last: a first setup matches the sender's scheme above and needs none of it.
+		secretProperty('Previous Secrets', 'previousSecrets', {
+			description:
+				'Secrets the triggers still accept during a rotation, separated by spaces. Remove them once every sender uses the new secret.',
+		}),
+		{
+			displayName: 'Public Keys',
+			name: 'publicKeys',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. whpk_… whpk_…',
+			description:
+				"Standard Webhooks v1a (Ed25519): the sender's whpk_ public keys, separated by spaces (two during a key rotation). The triggers accept a request signed by any of them, besides the secrets above. Public keys are not secret.",
+			...forScheme('standardWebhooks'),
+		},
+		{
+			displayName: 'Sign With Previous Secrets Until',
+			name: 'signPreviousUntil',
+			type: 'dateTime',
+			default: '',
+			description:
+				'For a rotation without downtime: until then, the Outbound Webhook node signs with the previous secrets too (Standard Webhooks and Stripe-style: one more signature in the header; HMAC header: the newest previous one in a second header named like the first plus -Previous). Empty: the current secret only.',
 		},
 	];
 }

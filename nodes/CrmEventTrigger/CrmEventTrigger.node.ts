@@ -38,8 +38,8 @@ export class CrmEventTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle: `={{ (${JSON.stringify(NAME_BY_CRM)})[$parameter["crm"]] }}`,
-		description:
-			'Starts the workflow on verified CRM webhooks (SalesOS, LeadSquared, Freshsales, Vtiger, HighLevel, Attio, Close, HubSpot, Salesforce, Pipedrive, Zoho CRM, Dynamics 365, Standard Webhooks), normalised into one event model',
+		// Short: the node creator shows it under every search; the CRM names are in the codex aliases.
+		description: 'Starts the workflow on a verified webhook from your CRM, in one common event format',
 		eventTriggerDescription: 'Waiting for a request to the Test URL (Webhook URLs, top of Parameters)',
 		triggerPanel: triggerPanel(
 			'the CRM',

@@ -19,8 +19,8 @@ const publicKeyProperty = (displayName: string, name: string, header: string): I
 	type: 'string',
 	typeOptions: { rows: 3 },
 	default: '',
-	placeholder: '-----BEGIN PUBLIC KEY-----',
-	description: `Leave empty to use HighLevel’s published key for ${header}. Paste a PEM key only if HighLevel rotates it.`,
+	placeholder: 'Empty: HighLevel’s published key is used',
+	description: `Leave empty to use HighLevel’s published key for ${header}. Paste a PEM key (-----BEGIN PUBLIC KEY-----) only if HighLevel rotates it.`,
 	...forBuiltIn('highLevelEd25519PublicKey'),
 });
 

@@ -9,7 +9,6 @@ import { builtInCheckProperties } from './builtInCheckProperties';
 import { hubspotProperties } from './hubspotProperties';
 import {
 	dedupeStoreProperty,
-	dedupeStoreQueueNotice,
 	duplicateResponseProperty,
 	handshakeAnswerProperty,
 	handshakeFieldProperty,
@@ -79,6 +78,7 @@ function eventFilterProperty(profile: CrmProfile): INodeProperties {
 		options: profile.events.map((event) => ({ name: event.name, value: event.value, description: event.value })),
 		default: [],
 		description: 'Events that start the workflow; leave empty for all. Other events are answered 2xx and start nothing.',
+		placeholder: 'All events',
 		// With Event From: This URL, the URL names its one event (the Event field), so there is nothing to filter.
 		displayOptions: profile.settings.includes('eventSource')
 			? { show: { crm: [profile.id] }, hide: { eventSource: ['fixed'] } }
@@ -232,7 +232,6 @@ export const crmEventTriggerProperties: INodeProperties[] = [
 	...hubspotProperties,
 	// Deduplication is on by default (Options › Deduplicate Events), so the store is chosen for every CRM.
 	dedupeStoreProperty,
-	dedupeStoreQueueNotice,
 ];
 
 /** Settings shared by every CRM, named as in the Inbound Webhook Trigger: dedupe, output, response, network, handshake. */

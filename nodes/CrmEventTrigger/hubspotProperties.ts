@@ -31,7 +31,7 @@ export const hubspotProperties: INodeProperties[] = [
 		type: 'options',
 		options: [
 			{
-				name: 'N8n Webhook URL',
+				name: 'Webhook URL Setting',
 				value: 'webhookUrl',
 				description: 'The Webhook URL n8n shows (its WEBHOOK_URL setting) with the request’s path and query',
 			},

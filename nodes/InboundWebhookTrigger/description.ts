@@ -6,7 +6,6 @@ import { PARSING_TAKEOVER_PROPERTY } from '../shared/n8n/inboundWebhook';
 import { fromParameter, nativeField, webhookDescriptionFields } from '../shared/n8n/nativeWebhookFields';
 import {
 	dedupeStoreProperty,
-	dedupeStoreQueueNotice,
 	duplicateResponseProperty,
 	handshakeAnswerProperty,
 	handshakeFieldProperty,
@@ -191,7 +190,6 @@ const dedupeProperties: INodeProperties[] = [
 	},
 	{ ...duplicateResponseProperty, ...show({ deduplicate: [true] }) },
 	{ ...dedupeStoreProperty, ...show({ deduplicate: [true] }) },
-	{ ...dedupeStoreQueueNotice, ...show({ deduplicate: [true], dedupeStore: ['staticData'] }) },
 ];
 
 const handshakeProperties: INodeProperties[] = [
@@ -321,7 +319,8 @@ const optionsCollection: INodeProperties = {
 			name: 'mappedFieldsOnly',
 			type: 'boolean',
 			default: false,
-			description: 'Whether items hold only the mapped fields and meta, without body, headers and query',
+			description:
+				'Whether items hold only the mapped fields and meta, without body, headers and query. The fields then sit at the top of each item (email instead of fields.email).',
 		},
 		replayWindowProperty,
 		trustedProxiesProperty,

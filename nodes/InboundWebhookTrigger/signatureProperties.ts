@@ -37,7 +37,7 @@ export const signatureProperties: INodeProperties[] = [
 		options: PRESET_OPTIONS,
 		default: 'credential',
 		description: 'How the sender signs its requests',
-		hint: 'A preset or custom template takes only Secret and Previous Secrets from the credential. Signed timestamps must be within Options › Replay Window (300 s by default).',
+		hint: 'With a preset or Custom Template, only the credential’s Secret and Previous Secrets are used; its Scheme settings are ignored. Signed timestamps must be within Options › Replay Window (300 s by default).',
 		...forSignature(),
 	},
 	{
@@ -110,8 +110,8 @@ export const signatureProperties: INodeProperties[] = [
 		options: [
 			{ name: 'Base64', value: 'base64', description: 'The secret is base64; its decoded bytes are the key' },
 			{ name: 'Hex', value: 'hex', description: 'The secret is hex; its decoded bytes are the key' },
+			{ name: 'Standard Webhooks Secret', value: 'whsec', description: 'Standard Webhooks and Svix (whsec_…): the base64 after whsec_' },
 			{ name: 'Text (UTF-8)', value: 'utf8', description: 'The secret as typed' },
-			{ name: 'Whsec_ and Base64', value: 'whsec', description: 'Standard Webhooks and Svix: the base64 after whsec_' },
 		],
 		default: 'utf8',
 		description: 'How the credential’s secret becomes the HMAC key',

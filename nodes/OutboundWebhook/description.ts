@@ -445,7 +445,7 @@ export const properties: INodeProperties[] = [
 				name: 'idempotencyKey',
 				type: 'string',
 				default: '',
-				placeholder: '={{ $json.eventId }}',
+				placeholder: 'e.g. {{ $json.eventId }}',
 				description:
 					'Stays the same on every retry of an item, so the receiver can drop duplicates. Empty: derived from the execution and the item. Use an expression such as the CRM event ID to keep it stable across executions too.',
 				hint: 'After a CRM Event Trigger, {{ $json.eventId }} makes a re-run of the whole workflow send the same key',

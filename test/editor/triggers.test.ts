@@ -193,6 +193,8 @@ describe('The node panel', () => {
 		const trigger = names.findIndex((name) => name.startsWith('CRM Event'));
 		expect(trigger).toBeGreaterThanOrEqual(0);
 		if (names.includes('Outbound Webhook')) expect(trigger).toBeLessThan(names.indexOf('Outbound Webhook'));
+		// The generic trigger has neither the CRM's setup notice nor its event format: it must not come first.
+		if (names.includes('Inbound Webhook Trigger')) expect(trigger).toBeLessThan(names.indexOf('Inbound Webhook Trigger'));
 		await editor.page.locator('[data-test-id="node-creator-item-name"]', { hasText: 'CRM Event' }).first().click();
 		const action = editor.page
 			.locator('[data-test-id="node-creator-item-name"]', { hasText: `On ${crm === 'Attio' ? 'an' : 'a'} ${crm} event` })

@@ -147,13 +147,5 @@ export const dedupeStoreProperty: INodeProperties = {
 	default: 'staticData',
 	description:
 		'Where received event IDs are kept. When a shared store cannot answer within 2 seconds, requests are answered 503 with Retry-After and start nothing.',
-};
-
-export const dedupeStoreQueueNotice: INodeProperties = {
-	displayName:
-		'In queue mode (EXECUTIONS_MODE=queue, several webhook processes) this store lets duplicates through: each process has its own memory and n8n rewrites static data whole after each request. Choose Redis or PostgreSQL as the Dedupe Store there.',
-	name: 'dedupeStoreQueueNotice',
-	type: 'notice',
-	default: '',
-	displayOptions: { show: { dedupeStore: ['staticData'] } },
+	hint: 'Running n8n in queue mode (several webhook processes)? Choose Redis or PostgreSQL: with static data each process remembers only its own events.',
 };
