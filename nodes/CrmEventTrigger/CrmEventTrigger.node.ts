@@ -37,7 +37,8 @@ export class CrmEventTrigger implements INodeType {
 		icon: { light: 'file:crmEventTrigger.svg', dark: 'file:crmEventTrigger.dark.svg' },
 		group: ['trigger'],
 		version: 1,
-		subtitle: `={{ (${JSON.stringify(NAME_BY_CRM)})[$parameter["crm"]] }}`,
+		// The canvas says when anyone may start the workflow, as the Inbound trigger's "Verified: …" does.
+		subtitle: `={{ (${JSON.stringify(NAME_BY_CRM)})[$parameter["crm"]] + ($parameter["authentication"] === "none" ? " · No Authentication" : "") }}`,
 		// Short: the node creator shows it under every search; the CRM names are in the codex aliases.
 		description: 'Starts the workflow on a verified webhook from your CRM, in one common event format',
 		eventTriggerDescription: 'Waiting for a request to the Test URL (Webhook URLs, top of Parameters)',
