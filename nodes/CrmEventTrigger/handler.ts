@@ -14,7 +14,7 @@ import { webhookCredentials } from '../shared/n8n/credentialCache';
 import type { Refusal } from '../shared/n8n/inboundWebhook';
 import { answer, receive, refuse, startWorkflow } from '../shared/n8n/inboundWebhook';
 import { requestLineOf } from '../shared/n8n/requestLine';
-import { isTestRun, NOTHING_STARTED, nothingStartedInTest, testRejection } from '../shared/n8n/testRejection';
+import { isTestRun, nothingStartedInTest, REPEATED_TEST_EVENT, testRejection } from '../shared/n8n/testRejection';
 import type { CrmTriggerConfig } from './config';
 import { dedupeWindows, readConfig } from './config';
 
@@ -145,7 +145,7 @@ async function answerDuplicate(
 	}
 	// A CRM with a required answer (LeadSquared, Salesforce's SOAP Ack) gets it; others see the duplicate flag.
 	send(context, config.profile.defaultResponse ? success : { status: success.status, ...answerContent(DUPLICATE_ACK_BODY) });
-	if (isTestRun(context)) throw await nothingStartedInTest(context, success.status, NOTHING_STARTED.duplicate);
+	if (isTestRun(context)) throw await nothingStartedInTest(context, success.status, REPEATED_TEST_EVENT);
 	return NO_EXECUTION;
 }
 
@@ -154,13 +154,6 @@ async function refused(context: IWebhookFunctions, config: CrmTriggerConfig, ref
 	refuseFor(context, config, refusal);
 	if (isTestRun(context)) throw await testRejection(context, refusal);
 	return NO_EXECUTION;
-}
-
-/** Why a delivery whose events are all outside Events started nothing, for the editor. */
-function filteredOut(events: readonly NormalisedEvent[], eventFilter: ReadonlySet<string>): string {
-	const names = [...new Set(events.map((event) => event.event))];
-	const sent = names.length > 0 ? names.slice(0, 5).join(', ') : 'no event';
-	return `the request held ${sent}, and Events is set to ${[...eventFilter].slice(0, 5).join(', ')}. Choose the event there, or leave Events empty to start on every event.`;
 }
 
 /**
@@ -212,9 +205,9 @@ export async function handleCrmWebhook(context: IWebhookFunctions): Promise<IWeb
 	const success = successAnswer(config);
 	if (fresh.length === 0) {
 		if (wanted.length > 0) return await answerDuplicate(context, config, success, outcome.clientIp);
-		// Every event filtered out: the CRM gets its usual answer and nothing starts.
+		// Every event filtered out: the CRM gets its usual answer and nothing starts. In a test run the editor keeps
+		// listening, as n8n does, for the chosen event may come next (its panel says so).
 		send(context, success);
-		if (isTestRun(context)) throw await nothingStartedInTest(context, success.status, filteredOut(normalised.events, eventFilter));
 		return NO_EXECUTION;
 	}
 	const request = config.options.includeRawRequest ? rawRequest(context, config, outcome, query) : undefined;

@@ -1,11 +1,13 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
+import type { OutboundAuth } from '../shared/auth';
 import { clientCertificateCredentialTest, oauth2CredentialTest, webhookCredentialTest } from '../shared/n8n/credentialTests';
 import { dedupeStoreCredentialTest } from '../shared/n8n/dedupeCredentialTest';
 import { isOutputConnected } from '../shared/n8n/connections';
 import { endpointProtectionOf } from '../shared/n8n/endpointState';
 import { isOutboundConfigError } from '../shared/outbound/errors';
+import { receiverExcerpt, sentCredentialValues } from '../shared/outbound/receiverExcerpt';
 import { runDeliveries } from '../shared/outbound/runner';
 import { summarizeRun } from '../shared/outbound/summary';
 import { properties } from './description';
@@ -133,20 +135,19 @@ export class OutboundWebhook implements INodeType {
 		);
 		// A failure nobody handles must not look like success: without a Failed branch the node fails.
 		const failedHandled = config.failedItems === 'output' && isOutputConnected(this, nodeName, 2) !== false;
-		if (outputs[2].length > 0 && !failedHandled && !this.continueOnFail()) throw deliveryError(this, outputs, items.length, hint.message);
+		if (outputs[2].length > 0 && !failedHandled && !this.continueOnFail())
+			throw deliveryError(this, outputs, items.length, hint.message, config.auth);
 		this.addExecutionHints?.({ message: hint.message, type: hint.type, location: 'outputPane' });
 		return outputs;
 	}
 }
 
-const RECEIVER_TEXT_CHARS = 200;
-
-/** The start of the receiver's answer to a failed item, which usually says what it did not accept. */
-function receiverSaid(failed: INodeExecutionData): string {
+/** The start of the receiver's answer to a failed item, masked; none when no answer came (`response` is then the input's). */
+function receiverSaid(failed: INodeExecutionData, auth: OutboundAuth): string {
+	if ((failed.json.delivery as { finalStatusCode?: number | null } | undefined)?.finalStatusCode == null) return '';
 	const body = (failed.json.response as { body?: unknown } | undefined)?.body;
-	if (body === undefined || body === null || body === '') return '';
-	const text = typeof body === 'string' ? body : JSON.stringify(body);
-	return ` Receiver answered: ${text.length > RECEIVER_TEXT_CHARS ? `${text.slice(0, RECEIVER_TEXT_CHARS)}…` : text}`;
+	const excerpt = receiverExcerpt(body, sentCredentialValues(auth), Object.keys(auth.query));
+	return excerpt ? ` Receiver answered: ${excerpt}` : '';
 }
 
 /** The error for undelivered items: the first item and its reason, then the counts and what to change. */
@@ -155,6 +156,7 @@ function deliveryError(
 	outputs: INodeExecutionData[][],
 	itemCount: number,
 	summary: string,
+	auth: OutboundAuth,
 ): NodeOperationError {
 	const failed = outputs[2][0];
 	const itemIndex = (failed.pairedItem as { item: number }).item;
@@ -162,8 +164,12 @@ function deliveryError(
 	const handle =
 		'To handle failures in the workflow instead, connect the Failed output (Failed Items: Send to the Failed Output) or turn on Settings › On Error: Continue.';
 	const kept = outputs[0].length > 0 ? ' Items delivered before the failure keep their idempotency key if the node is retried.' : '';
-	return new NodeOperationError(context.getNode(), `Item ${itemIndex} could not be delivered: ${error.message}${receiverSaid(failed)}`, {
-		itemIndex,
-		description: `${outputs[2].length} of ${itemCount} item${itemCount === 1 ? '' : 's'} failed (first: ${error.code}). ${summary}${kept} ${handle}`,
-	});
+	return new NodeOperationError(
+		context.getNode(),
+		`Item ${itemIndex} could not be delivered: ${error.message}${receiverSaid(failed, auth)}`,
+		{
+			itemIndex,
+			description: `${outputs[2].length} of ${itemCount} item${itemCount === 1 ? '' : 's'} failed (first: ${error.code}). ${summary}${kept} ${handle}`,
+		},
+	);
 }

@@ -23,7 +23,7 @@ import type { InboundSignature } from '../signatures/presets';
 import { headerBagOf } from '../inbound/request';
 import { webhookCredentials } from './credentialCache';
 import { dedupeScopeOf } from './dedupe';
-import { isTestRun, NOTHING_STARTED, nothingStartedInTest, RejectedTestRequest, testRejection } from './testRejection';
+import { isTestRun, nothingStartedInTest, RejectedTestRequest, REPEATED_TEST_EVENT, testRejection } from './testRejection';
 
 /**
  * Parsing takeover. n8n parses JSON, XML, form and text bodies before webhook() runs and answers a
@@ -167,7 +167,8 @@ export async function receive(
 			logMeta(context, result, meta),
 		);
 		answer(context, result.status, result.contentType, result.body);
-		if (isTestRun(context)) throw await nothingStartedInTest(context, result.status, NOTHING_STARTED[result.code]);
+		// A handshake is setup: the editor keeps listening for the event that follows, as n8n does for its own triggers.
+		if (result.code === 'duplicate' && isTestRun(context)) throw await nothingStartedInTest(context, result.status, REPEATED_TEST_EVENT);
 		return NO_EXECUTION;
 	}
 	const unread = !Buffer.isBuffer(request.body) && !(request.body as Readable).readableEnded;

@@ -1,11 +1,12 @@
 /**
- * A refused request while the editor is "Listening for test event". n8n keeps a test webhook
+ * A refused or repeated request while the editor listens for a test event. n8n keeps a test webhook
  * listening after a request that starts no execution (test-webhooks.js returns before it stops
- * listening), so a refused request would leave no trace in the editor. A webhook() that throws
- * instead makes n8n record an execution whose trigger node carries the error
- * (webhook-helpers.js merges it into the run; workflow-execute.js rethrows it at the trigger), so
- * the panel stops listening and shows the reason while no node after the trigger runs. Production
- * requests never take this path: there a throw would still start an execution.
+ * listening: "probably setup related or a ping"), so such a request would leave no trace in the editor.
+ * A webhook() that throws instead makes n8n record an execution whose trigger node carries the error
+ * (webhook-helpers.js merges it into the run; workflow-execute.js rethrows it at the trigger), so the
+ * panel stops listening and shows the reason while no node after the trigger runs. Handshakes and
+ * events not chosen in Events keep it listening, as n8n intends. Production requests never take this
+ * path: there a throw would still start an execution.
  */
 import type { ServerResponse } from 'node:http';
 
@@ -34,7 +35,7 @@ const ADVICE: Partial<Record<string, string>> = {
 	replayed: 'Send a fresh request rather than a stored one, or check the sender’s clock (Options › Replay Window).',
 	ip_not_allowed: 'Add the sender’s address to Options › IP Allowlist; behind a reverse proxy, list it in Options › Trusted Proxies.',
 	body_too_large: 'Raise Options › Max Body Size (KB) if the sender’s bodies are this large.',
-	duplicate: 'Its event ID was received before: send a new event, or turn deduplication off while testing.',
+	duplicate: 'Send a new event, or turn deduplication off while testing (Deduplicate, or Options › Deduplicate Events).',
 	dedupe_store_unavailable: 'Check the Dedupe Store credential: its credential test connects to the server.',
 };
 
@@ -54,16 +55,13 @@ export async function testRejection(
 	});
 }
 
-/** Why an answered request started nothing, for the requests both triggers answer that way. */
-export const NOTHING_STARTED = {
-	handshake: 'it was the sender’s verification handshake, answered with its challenge. Send a real event to test.',
-	duplicate: 'its event ID was received before. Send a new event, or turn deduplication off while testing.',
-};
+/** Why a repeated event started nothing: a CRM's "send test" button usually resends the same event ID. */
+export const REPEATED_TEST_EVENT =
+	'its event ID was received before. Send a new event, or turn deduplication off while testing (Deduplicate, or Options › Deduplicate Events).';
 
 /**
  * The error that ends the test run after a request that was answered as the sender expects but started nothing (a
- * handshake, a repeated event, an event the trigger is not set to start on): otherwise the editor would go on
- * listening with no sign that the request arrived.
+ * repeated event): otherwise the editor would go on listening with no sign that the request arrived.
  */
 export async function nothingStartedInTest(context: IWebhookFunctions, status: number, why: string): Promise<RejectedTestRequest> {
 	await sent(context.getResponseObject() as unknown as ServerResponse);

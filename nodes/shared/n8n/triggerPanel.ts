@@ -10,7 +10,7 @@ export function triggerPanel(sender: string, header: string): TriggerPanelDefini
 	const where =
 		`Click <b>Webhook URLs</b> at the top of <b>Parameters</b> and copy the <b>Test URL</b>; the method ${sender} must use stands beside it. ` +
 		`${header} ` +
-		'A request that starts nothing (refused, a repeat, an event not chosen, a handshake) ends the test run here, saying why.';
+		'A refused or repeated request ends the test run here, saying why; a handshake or an event not chosen in Events is answered while this keeps listening.';
 	return {
 		header: `Send a test request from ${sender} to the Test URL`,
 		executionsHelp: {

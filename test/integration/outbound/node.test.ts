@@ -225,6 +225,21 @@ describe('Outbound Webhook node', () => {
 		});
 	});
 
+	it('quotes no input field as the receiver’s answer when no answer came', async () => {
+		const failure = await execute(
+			{ url: () => 'http://127.0.0.1:9/hook' },
+			items({ response: { body: { note: 'from an earlier node' } } }),
+			{
+				mode: 'manual',
+				connectedOutputs: [0],
+			},
+		)
+			.run()
+			.catch((error: { message: string }) => error);
+		expect(failure).toMatchObject({ message: expect.stringMatching(/^Item 0 could not be delivered: /) });
+		expect((failure as { message: string }).message).not.toContain('Receiver answered');
+	});
+
 	it('fails the node for an invalid URL whatever Failed Items says', async () => {
 		receiver.script({ status: 200 });
 		const input = items({ url: 'example.com/hook' });

@@ -53,8 +53,9 @@ describe('a rejected request in a test run', () => {
 });
 
 /**
- * A request answered as the sender expects that starts nothing (a repeat, an event outside Events, a handshake):
- * without a throw the editor would go on listening with no sign that it arrived.
+ * A request answered as the sender expects that starts nothing: a repeat ends the test run (a CRM's "send test"
+ * usually resends one event ID, and the editor would otherwise spin on); a handshake or an event not chosen in
+ * Events keeps it listening, as n8n does for setup requests and pings, since the wanted event may come next.
  */
 describe('an answered request that starts nothing in a test run', () => {
 	const signed = (payload: string) => ({
@@ -63,48 +64,58 @@ describe('an answered request that starts nothing in a test run', () => {
 	});
 	const thrown = (server: WebhookServer) => server.logs.filter((log) => log.level === 'thrown').map((log) => log.message);
 
-	async function crmServer(mode: 'manual' | 'webhook', events: string[] = []) {
-		const server = await serveWebhook(new CrmEventTrigger(), { ...setup(mode), parameters: { ...setup(mode).parameters, events } });
+	async function crmServer(mode: 'manual' | 'webhook', parameters: Record<string, unknown> = {}) {
+		const server = await serveWebhook(new CrmEventTrigger(), { ...setup(mode), parameters: { ...setup(mode).parameters, ...parameters } });
 		servers.push(server);
 		return server;
 	}
+	const sendTwice = async (server: WebhookServer) => {
+		const statuses = [];
+		for (let sent = 0; sent < 2; sent++) statuses.push((await fetch(server.url, { method: 'POST', headers: signed(body), body })).status);
+		return statuses;
+	};
 
-	it('ends the test run when an event repeats, after the sender has its 200', async () => {
+	it('ends the test run when an event repeats, after the sender has its 200, naming the setting', async () => {
 		const server = await crmServer('manual');
-		for (let sent = 0; sent < 2; sent++) {
-			const response = await fetch(server.url, { method: 'POST', headers: signed(body), body });
-			expect(response.status).toBe(200);
-		}
+		expect(await sendTwice(server)).toEqual([200, 200]);
 		expect(thrown(server)).toEqual([
-			expect.stringMatching(/^Test request answered 200 but started nothing: its event ID was received before/),
+			'Test request answered 200 but started nothing: its event ID was received before. Send a new event, or turn deduplication off while testing (Deduplicate, or Options › Deduplicate Events).',
 		]);
 	});
 
-	it('ends the test run naming the event and the Events setting when the event is filtered out', async () => {
-		const server = await crmServer('manual', ['lead.created']);
-		expect((await fetch(server.url, { method: 'POST', headers: signed(body), body })).status).toBe(200);
+	it('ends the test run with a 409 when repeats are refused, without saying the same thing twice', async () => {
+		const server = await crmServer('manual', { settings: { duplicateResponse: 'reject' } });
+		expect(await sendTwice(server)).toEqual([200, 409]);
 		expect(thrown(server)).toEqual([
-			'Test request answered 200 but started nothing: the request held opportunity.won, and Events is set to lead.created. Choose the event there, or leave Events empty to start on every event.',
+			'Test request rejected with 409: This event was already received. Send a new event, or turn deduplication off while testing (Deduplicate, or Options › Deduplicate Events).',
 		]);
 	});
 
-	it('ends the test run after answering a handshake', async () => {
-		const server = await serveWebhook(new InboundWebhookTrigger(), {
+	it('ends the test run with a 400 for a body the CRM mapping cannot read', async () => {
+		const server = await crmServer('manual');
+		const unreadable = JSON.stringify({ id: 'evt_2', data: {} });
+		expect((await fetch(server.url, { method: 'POST', headers: signed(unreadable), body: unreadable })).status).toBe(400);
+		expect(thrown(server)).toEqual([expect.stringMatching(/^Test request rejected with 400: /)]);
+	});
+
+	it('keeps listening after an event not chosen in Events, and after a handshake', async () => {
+		const crm = await crmServer('manual', { events: ['lead.created'] });
+		expect((await fetch(crm.url, { method: 'POST', headers: signed(body), body })).status).toBe(200);
+		const inbound = await serveWebhook(new InboundWebhookTrigger(), {
 			mode: 'manual',
 			parameters: { httpMethod: ['GET', 'POST'], authentication: 'none', handshake: true, handshakeSource: 'query' },
 		});
-		servers.push(server);
-		const response = await fetch(`${server.url}?challenge=abc123`);
+		servers.push(inbound);
+		const response = await fetch(`${inbound.url}?challenge=abc123`);
 		expect([response.status, await response.text()]).toEqual([200, 'abc123']);
-		expect(thrown(server)).toEqual([
-			expect.stringMatching(/^Test request answered 200 but started nothing: it was the sender’s verification handshake/),
-		]);
+		expect([...thrown(crm), ...thrown(inbound)]).toEqual([]);
+		expect([...crm.results, ...inbound.results]).toEqual([{ noWebhookResponse: true }, { noWebhookResponse: true }]);
 	});
 
-	it('throws nothing in production for the same requests', async () => {
-		const server = await crmServer('webhook', ['lead.created']);
-		expect((await fetch(server.url, { method: 'POST', headers: signed(body), body })).status).toBe(200);
+	it('throws nothing in production for a repeat', async () => {
+		const server = await crmServer('webhook');
+		expect(await sendTwice(server)).toEqual([200, 200]);
 		expect(thrown(server)).toEqual([]);
-		expect(server.results).toEqual([{ noWebhookResponse: true }]);
+		expect(server.results[1]).toEqual({ noWebhookResponse: true });
 	});
 });

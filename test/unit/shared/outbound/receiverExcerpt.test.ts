@@ -1,0 +1,31 @@
+import { receiverExcerpt, sentCredentialValues } from '../../../../nodes/shared/outbound/receiverExcerpt';
+
+describe('receiverExcerpt', () => {
+	it('gives the start of the answer, as text', () => {
+		expect(receiverExcerpt({ error: 'email is required' }, [], [])).toBe('{"error":"email is required"}');
+		expect(receiverExcerpt('x'.repeat(250), [], [])).toBe(`${'x'.repeat(200)}…`);
+		expect(receiverExcerpt('', [], [])).toBeUndefined();
+		expect(receiverExcerpt(null, [], [])).toBeUndefined();
+	});
+
+	it('masks what a receiver may echo of ours before cutting, so no part of a secret is left', () => {
+		const sent = sentCredentialValues({ headers: { 'X-Api-Key': 'key-SECRET-123' }, query: { token: 'URLSECRET123' } });
+		const echoed = {
+			url: '/hook?token=URLSECRET123&page=2',
+			key: 'key-SECRET-123',
+			auth: 'Bearer oauth2-access-token.abc',
+			basic: 'Basic dXNlcjpwYXNz',
+		};
+		expect(receiverExcerpt(echoed, sent, ['token'])).toBe(
+			'{"url":"/hook?token=***&page=2","key":"***","auth":"Bearer ***","basic":"Basic ***"}',
+		);
+		const late = `${'x'.repeat(195)}key-SECRET-123`;
+		expect(receiverExcerpt(late, sent, [])).toBe(`${'x'.repeat(195)}***`);
+	});
+
+	it('masks a header token without its scheme word, and not short values that would hide ordinary words', () => {
+		expect(sentCredentialValues({ headers: { Authorization: 'Bearer tok-12345', 'X-Short': 'ab' }, query: {} }).sort()).toEqual(
+			['Bearer tok-12345', 'tok-12345'].sort(),
+		);
+	});
+});
