@@ -206,13 +206,20 @@ describe('The node panel', () => {
 		await editor.page.waitForTimeout(200);
 		const selected = await ndv().locator('[data-test-id="parameter-input-crm"] input').first().inputValue();
 		expect(selected).toBe(crm);
-		// Every setup notice is numbered steps on lines of their own, not a wall of text with markup showing.
-		await expect(ndv().locator('li', { hasText: /^1\. / }).first().isVisible()).resolves.toBe(true);
+		// Every setup notice is steps on lines of their own (n8n's bullets, no number beside them), not a wall of text
+		// with markup showing, and says where "this URL" is.
+		await expect(ndv().locator('li').first().isVisible()).resolves.toBe(true);
+		await expect(
+			ndv()
+				.locator('li', { hasText: /^\d+\. / })
+				.count(),
+		).resolves.toBe(0);
+		await expect(ndv().getByText('This URL: the Production URL under Webhook URLs').first().isVisible()).resolves.toBe(true);
 		expect(await ndv().innerText()).not.toMatch(/<\/?(ul|li|br)>/);
 		if (crm === 'HighLevel') {
 			await expect(
 				ndv()
-					.locator('li', { hasText: /^1\. In your app/ })
+					.locator('li', { hasText: /^In your app/ })
 					.first()
 					.isVisible(),
 			).resolves.toBe(true);
