@@ -78,7 +78,8 @@ function eventFilterProperty(profile: CrmProfile): INodeProperties {
 		options: profile.events.map((event) => ({ name: event.name, value: event.value, description: event.value })),
 		default: [],
 		description: 'Events that start the workflow; leave empty for all. Other events are answered 2xx and start nothing.',
-		placeholder: 'All events',
+		// n8n's multi-select shows no placeholder of a node's own, so the empty choice is said under it.
+		hint: 'Empty: every event starts the workflow',
 		// With Event From: This URL, the URL names its one event (the Event field), so there is nothing to filter.
 		displayOptions: profile.settings.includes('eventSource')
 			? { show: { crm: [profile.id] }, hide: { eventSource: ['fixed'] } }
