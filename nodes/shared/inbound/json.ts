@@ -1,8 +1,8 @@
 import type { Parsed } from './rejection';
 import { reject } from './rejection';
 
-const OPEN_OBJECT = 0x7b;
-const OPEN_ARRAY = 0x5b;
+export const OPEN_OBJECT = 0x7b;
+export const OPEN_ARRAY = 0x5b;
 const CLOSE_OBJECT = 0x7d;
 const CLOSE_ARRAY = 0x5d;
 const QUOTE = 0x22;

@@ -10,6 +10,7 @@ import { JSON_CONTENT_TYPE } from '../http/jsonText';
 import { RETRY_AFTER_SECONDS } from '../dedupe/types';
 import type { HandshakeAnswer } from './handshake';
 import { clientAddress, inRanges } from './ipAccess';
+import { OPEN_ARRAY, OPEN_OBJECT } from './json';
 import { parseBody, resolveBodyKind } from './parseBody';
 import type { InboundPolicy } from './policy';
 import type { Rejection } from './rejection';
@@ -242,8 +243,6 @@ function parseSignedBody(
 
 /** Body kinds whose reading never fails, so bytes of another format read as one of them hold no id, or a wrong one. */
 const LENIENT_KINDS: ReadonlySet<BodyKind> = new Set(['form', 'text', 'binary']);
-const OPEN_BRACE = 0x7b;
-const OPEN_BRACKET = 0x5b;
 const LESS_THAN = 0x3c;
 
 /** JSON or XML, as the first byte after white space and a byte order mark says; undefined for anything else. */
@@ -251,7 +250,7 @@ function structuredKindOf(bytes: Buffer): BodyKind | undefined {
 	let index = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
 	while (index < bytes.length && (bytes[index] === 0x20 || (bytes[index] >= 0x09 && bytes[index] <= 0x0d))) index++;
 	const first = bytes[index];
-	if (first === OPEN_BRACE || first === OPEN_BRACKET) return 'json';
+	if (first === OPEN_OBJECT || first === OPEN_ARRAY) return 'json';
 	return first === LESS_THAN ? 'xml' : undefined;
 }
 
