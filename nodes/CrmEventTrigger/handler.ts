@@ -91,9 +91,10 @@ function freshEvents(
 	// The windows carry the store's options (windowSeconds, maxEntries) themselves.
 	const dedupe = dedupeScopeOf(context, windows);
 	if (!dedupe) return wanted;
+	const keyOf = config.profile.dedupeKey;
 	const seen = dedupe.seenBefore(
 		wanted.map((event) => ({
-			eventId: event.eventId,
+			eventId: keyOf ? keyOf(event) : event.eventId,
 			windowSeconds: event.eventIdSource === 'hash' ? windows.hashedIdWindowSeconds : windows.windowSeconds,
 		})),
 	);

@@ -3,10 +3,22 @@
  * up to 100 events, each `{eventId, subscriptionId, portalId, appId, occurredAt, subscriptionType, attemptNumber,
  * objectId, ...}`. `subscriptionType` is `<object>.<action>` (`contact.creation`, `deal.propertyChange`), or
  * `object.<action>` with an `objectTypeId` for generic subscriptions. Each event becomes one normalised event;
- * `eventId` is the dedupe key, as a retry repeats it (with a higher `attemptNumber`). The signatures, keyed with
+ * `eventId` is the event id; HubSpot says it "is not guaranteed to be unique", so deduplication keys on the whole
+ * event but its `attemptNumber`, which is all a retry changes. The signatures, keyed with
  * the app's client secret, are in hubspotSignature.ts. HubSpot retries a failed delivery up to 10 times over 24 hours.
  */
-import { buildEvent, eventIdOf, eventType, idText, isoTime, isRecord, presentValues, resolveEvent, without } from './events';
+import {
+	buildEvent,
+	derivedEventId,
+	eventIdOf,
+	eventType,
+	idText,
+	isoTime,
+	isRecord,
+	presentValues,
+	resolveEvent,
+	without,
+} from './events';
 import { verifyHubSpot, LEGACY_HEADER, V3_HEADER } from './hubspotSignature';
 import { bodyValue } from './records';
 import { setupSteps } from './setupSteps';
@@ -82,6 +94,21 @@ function toEvent(record: JsonObject, input: NormaliseInput): NormalisedEvent {
 	);
 }
 
+/**
+ * A hash of the event without `attemptNumber`: a retry repeats everything else, and two events sharing an
+ * eventId differ in their account, subscription, record, time or values.
+ */
+const dedupeKey = (event: NormalisedEvent): string =>
+	derivedEventId(
+		'hubspot',
+		event.eventId,
+		event.sourceEvent,
+		event.occurredAt,
+		event.object,
+		event.data,
+		without(event.context, ['attemptNumber']),
+	);
+
 function normalise(input: NormaliseInput): NormaliseResult {
 	const body = bodyValue(input);
 	if (body === undefined) return { events: [] };
@@ -103,6 +130,7 @@ export const hubspot: CrmProfile = {
 	defaultAuthentication: 'signingSecret',
 	supportedAuthentications: ['signingSecret', 'none'],
 	secretVerification,
+	dedupeKey,
 	httpMethods: ['POST'],
 	// Up to 10 retries spread over 24 hours (HubSpot's Webhooks API guide).
 	retryWindowHours: 24,
@@ -114,7 +142,7 @@ export const hubspot: CrmProfile = {
 			'HubSpot signs the URL it calls: if n8n is behind a reverse proxy, set n8n’s WEBHOOK_URL to the public address, or set Signed URL From to Forwarded Headers and list the proxy in Options › Trusted Proxies.',
 			'Pick that credential here and publish the workflow.',
 		],
-		'Each event of a request (up to 100) becomes one item; eventId drops retries, and X-HubSpot-Request-Timestamp must be within the replay window.',
+		'Each event of a request (up to 100) becomes one item; a retry of an event is dropped (eventId alone is not unique, so the whole event is compared), and X-HubSpot-Request-Timestamp must be within the replay window.',
 	),
 	settings: ['hubspotSignatureVersions', 'signedUrlFrom'],
 	normalise,

@@ -193,6 +193,11 @@ export interface CrmProfile {
 	defaultResponse?: CrmResponse;
 	/** XML tag names reach `normalise` as sent instead of lower-cased: they are the CRM's case-sensitive field names. */
 	keepsXmlTagCase?: boolean;
+	/**
+	 * The key deduplication remembers, when the CRM's id alone is not unique (HubSpot's eventId); absent: the
+	 * event's `eventId`. It must stay the same when the CRM retries the same delivery.
+	 */
+	dedupeKey?(event: NormalisedEvent): string;
 	/** The body text for Include Raw Request, with what must not reach workflow data removed (Salesforce's session ID). */
 	redactRawBody?(text: string): string;
 	/** Which fields of the node's Settings parameter (ProfileParameters) this profile reads; the node shows only these. */

@@ -367,6 +367,23 @@ describe('CRM Event Trigger webhook(): user-built and standard senders', () => {
 	});
 });
 
+describe('CRM Event Trigger webhook(): HubSpot', () => {
+	const body = (events: Array<Record<string, unknown>>) => JSON.stringify(events);
+	const event = { eventId: 100, subscriptionId: 25, portalId: 33, appId: 7, occurredAt: 1735725600000, objectId: 5 };
+
+	it('drops HubSpot’s retry of an event but starts another event that shares its eventId', async () => {
+		const server = await serve({ parameters: { crm: 'hubspot', authentication: 'none', events: [], settings: {} } });
+		const created = { ...event, subscriptionType: 'contact.creation', attemptNumber: 0 };
+		expect(await post(server, body([created]))).toMatchObject({ status: 200 });
+		expect(lastItems(server)).toHaveLength(1);
+		expect(await post(server, body([{ ...created, attemptNumber: 1 }]))).toMatchObject({ status: 200, json: { duplicate: true } });
+		// HubSpot: eventId "is not guaranteed to be unique"; this is a deal of another subscription.
+		const other = { ...event, subscriptionId: 31, objectId: 9, subscriptionType: 'deal.creation', attemptNumber: 0 };
+		expect(await post(server, body([other]))).toEqual(expect.objectContaining({ status: 200, json: { received: true } }));
+		expect(lastItems(server)).toEqual([expect.objectContaining({ event: 'deal.created', eventId: '100' })]);
+	});
+});
+
 describe('CRM Event Trigger: publishing checks the configuration', () => {
 	const create = async (parameters: Record<string, unknown>, credentials: Record<string, Record<string, unknown>> = {}) =>
 		await trigger.webhookMethods.default.create.call({

@@ -65,6 +65,29 @@ describe('HubSpot profile', () => {
 		});
 	});
 
+	it('dedupes on the whole event but its attemptNumber: HubSpot says eventId alone is not unique', () => {
+		const [first] = JSON.parse(documented.toString()) as Array<Record<string, unknown>>;
+		const keyOf = (record: Record<string, unknown>) => {
+			const [event] = eventsOf(hubspot.normalise(requestInput(JSON.stringify([record]))));
+			return hubspot.dedupeKey?.(event);
+		};
+		const original = keyOf(first);
+		expect(original).toEqual(expect.any(String));
+		// HubSpot's retry: the same event, attemptNumber raised, fields in another order.
+		const { attemptNumber: _attempt, ...rest } = first;
+		expect(keyOf({ attemptNumber: 3, ...rest })).toBe(original);
+		// Another event under the same eventId: another account, subscription, record, time or value.
+		for (const change of [
+			{ portalId: 34 },
+			{ subscriptionId: 26 },
+			{ objectId: 1 },
+			{ occurredAt: 1462216307946 },
+			{ propertyValue: 'lead' },
+		]) {
+			expect(keyOf({ ...first, ...change })).not.toBe(original);
+		}
+	});
+
 	it('refuses a body that is not an array, and answers an empty one with no event', () => {
 		expect(hubspot.normalise(requestInput('{"eventId":1}'))).toEqual({ error: 'A HubSpot webhook must be a JSON array of events' });
 		expect(eventsOf(hubspot.normalise(requestInput('[]')))).toEqual([]);
