@@ -2,12 +2,13 @@
  * Close (developer.close.com/topics/webhooks): `close-sig-hash` is the hex HMAC-SHA256 of `close-sig-timestamp`
  * followed by the raw body, no separator, keyed with the hex-decoded `signature_key` of the subscription.
  * The timestamp is held to the replay window. The body is `{subscription_id, event: {id, object_type, action,
- * object_id, lead_id, data, previous_data, date_created, ...}}`; `event.id` is the dedupe key.
+ * object_id, lead_id, data, previous_data, date_created, date_updated, ...}}`. Deduplication keys on `event.id`
+ * with `date_updated`: Close's event log updates an event when more changes to its object follow shortly.
  */
 import type { SigningConfig } from '../signatures';
 import { buildEvent, eventIdOf, eventType, idText, isoTime, isRecord, objectTypeOf, presentValues, resolveEvent } from './events';
 import { bodyValue } from './records';
-import type { CrmEventType, CrmProfile, NormaliseInput, NormaliseResult } from './types';
+import type { CrmEventType, CrmProfile, NormaliseInput, NormaliseResult, NormalisedEvent } from './types';
 import { setupSteps } from './setupSteps';
 
 /** Close names an event by `<object_type>.<action>`: `lead.created`, `activity.note.created`, `task.lead.updated`. */
@@ -74,6 +75,7 @@ function normalise(input: NormaliseInput): NormaliseResult {
 						leadId: event.lead_id,
 						userId: event.user_id,
 						changedFields: event.changed_fields,
+						updatedAt: event.date_updated,
 					}),
 				},
 				input.receivedAt,
@@ -82,6 +84,10 @@ function normalise(input: NormaliseInput): NormaliseResult {
 	};
 }
 
+/** A retry repeats the body; an event Close updated since carries a later date_updated. */
+const dedupeKey = (event: NormalisedEvent): string =>
+	typeof event.context.updatedAt === 'string' ? `${event.eventId}@${event.context.updatedAt}` : event.eventId;
+
 export const close: CrmProfile = {
 	id: 'close',
 	displayName: 'Close',
@@ -89,6 +95,7 @@ export const close: CrmProfile = {
 	defaultAuthentication: 'signingSecret',
 	supportedAuthentications: ['signingSecret', 'none'],
 	adaptSigning,
+	dedupeKey,
 	httpMethods: ['POST'],
 	// Retried for up to 72 hours (Close's webhook docs).
 	retryWindowHours: 72,
@@ -99,7 +106,7 @@ export const close: CrmProfile = {
 			'Copy the signature_key from the response into a Webhook Signing Secret credential as it is (hex); close-sig-hash over close-sig-timestamp and the body is applied whatever the credential names.',
 			'Pick that credential here and publish the workflow.',
 		],
-		'close-sig-timestamp must be within the replay window, and event.id drops retries.',
+		'close-sig-timestamp must be within the replay window; a retry (same event.id and date_updated) is dropped.',
 	),
 	settings: [],
 	normalise,

@@ -103,6 +103,14 @@ function adaptCredential(authentication: CrmAuthentication, credential: Credenti
 	}
 }
 
+const EMPTY_GUID = '00000000-0000-0000-0000-000000000000';
+
+/** An id, but not the empty GUID a context carries where it has none (a synchronous step's OperationId). */
+const guidText = (value: unknown): string | null => {
+	const id = idText(value);
+	return id === EMPTY_GUID ? null : id;
+};
+
 function normalise(input: NormaliseInput): NormaliseResult {
 	const body = bodyValue(input);
 	if (body === undefined) return { events: [] };
@@ -117,7 +125,7 @@ function normalise(input: NormaliseInput): NormaliseResult {
 	const [preImage] = Object.values(keyValues(body.PreEntityImages));
 	const previous = attributesOf(preImage);
 	const occurredAt = dataverseTime(body.OperationCreatedOn);
-	const sentId = idText(singleHeader(input.headers, 'x-request-id')) ?? idText(body.RequestId) ?? idText(body.OperationId);
+	const sentId = guidText(singleHeader(input.headers, 'x-request-id')) ?? guidText(body.RequestId) ?? guidText(body.OperationId);
 	return {
 		events: [
 			buildEvent(

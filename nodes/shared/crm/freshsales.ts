@@ -45,7 +45,7 @@ export const freshsales: CrmProfile = {
 	retryWindowHours: 49,
 	setupHint: setupSteps('Freshsales workflow, Basic authentication', [
 		'In Freshsales open Admin Settings > Workflows and create a workflow for the record type and trigger you want.',
-		'Add the action Trigger Webhook: Request type POST, Callback URL = this URL, Encoding JSON, XML or X-FORM-ENCODED, Content Simple with the fields to send, including the record id.',
+		'Add the action Trigger Webhook: Request type POST, Callback URL = this URL, Encoding JSON, XML or X-FORM-ENCODED, Content Simple with the fields to send, including the record id and its Updated at time (name that field in Time Field below).',
 		'Under Authentication enter the username and password of your Webhook Basic Auth credential, and pick that credential here.',
 		'Use one URL per event (Event From: This URL), or send the event name in a field or query parameter and name it below.',
 	]),
@@ -54,7 +54,7 @@ export const freshsales: CrmProfile = {
 			authentications: ['apiKey', 'bearerToken', 'none'],
 			hint: setupSteps('Freshsales workflow, header key', [
 				'In Freshsales open Admin Settings > Workflows and create a workflow for the record type and trigger you want.',
-				'Add the action Trigger Webhook: Request type POST, Callback URL = this URL, Encoding JSON, XML or X-FORM-ENCODED, Content Simple with the fields to send, including the record id.',
+				'Add the action Trigger Webhook: Request type POST, Callback URL = this URL, Encoding JSON, XML or X-FORM-ENCODED, Content Simple with the fields to send, including the record id and its Updated at time (name that field in Time Field below).',
 				'Under Add custom headers add X-Api-Key: <key> with the name and key of your Webhook Key Auth API credential (or Authorization: Bearer <token> for a bearer token), and pick that credential here.',
 				'Use one URL per event (Event From: This URL), or send the event name in a field or query parameter and name it below.',
 			]),

@@ -47,7 +47,7 @@ export const vtiger: CrmProfile = {
 		'In Vtiger open the User Menu > Settings > Automation > Workflows, click +New Workflow > Standard, and set the module, trigger and conditions.',
 		'Add Action > Webhook: URL to Notify = this URL, method POST, Content Type JSON (or JSONARRAY, XML, FORM).',
 		'Authorization Type Basic Authentication with the username and password of your Webhook Basic Auth credential; pick that credential here.',
-		'Under Parameters add the fields to send, including the record id (e.g. id → Record Id). Enable Related Modules to send related records in the same request.',
+		'Under Parameters add the fields to send, including the record id (e.g. id → Record Id) and Modified Time (name it in Time Field below). Enable Related Modules to send related records in the same request.',
 	]),
 	settings: USER_BUILT_SETTINGS,
 	normalise: (input) => normaliseUserBuilt(input, { crm: 'vtiger', events: EVENTS, expandDottedKeys: true }),

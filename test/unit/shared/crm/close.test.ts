@@ -43,8 +43,19 @@ describe('Close profile', () => {
 				leadId: 'lead_lNSHmE3VGykx84Li2HqKAEWz0lSOqyrcrFcClLrxhsk',
 				userId: 'user_lU4pu3Yd5FOOhl3N1ZNivB0pHBaEAsWyaIJcNq3k3cY',
 				changedFields: ['name'],
+				updatedAt: '2024-03-11T16:51:10.121000',
 			},
 		});
+	});
+
+	it('dedupes on event.id with date_updated: Close updates an event when more changes to its object follow soon', () => {
+		const keyOf = (bytes: Buffer | string) => close.dedupeKey?.(eventsOf(close.normalise(requestInput(bytes)))[0]);
+		const original = keyOf(body);
+		expect(original).toEqual(expect.stringContaining('ev_2ZTGfpLMsO0XjXKWWVmeL8'));
+		expect(keyOf(Buffer.from(body))).toBe(original);
+		const sent = JSON.parse(body.toString()) as { event: Record<string, unknown> };
+		const merged = { ...sent, event: { ...sent.event, date_updated: '2024-03-11T16:51:14.002000' } };
+		expect(keyOf(JSON.stringify(merged))).not.toBe(original);
 	});
 
 	it('normalises the published example: an opportunity update with its previous values', () => {

@@ -70,6 +70,15 @@ describe('Dynamics 365 / Dataverse profile', () => {
 		expect(eventsOf(dynamics.normalise(requestInput(withoutRequestId)))[0].eventId).toBe('c4b3a2d1-4444-4b6c-9d8e-7f6a5b4c3d2e');
 	});
 
+	it('never takes the empty GUID for an id: a synchronous step has no system job, so every event would share it', () => {
+		const empty = '00000000-0000-0000-0000-000000000000';
+		const context = { ...JSON.parse(updated.toString()), RequestId: empty, OperationId: empty };
+		const [event] = eventsOf(dynamics.normalise(requestInput(JSON.stringify(context))));
+		expect(event.eventId).toMatch(/^sha256:/);
+		const other = { ...context, PrimaryEntityId: 'b2c3d4e5-2222-4b5c-8d9e-0123456789ab' };
+		expect(eventsOf(dynamics.normalise(requestInput(JSON.stringify(other))))[0].eventId).not.toBe(event.eventId);
+	});
+
 	it('reads a Delete target reference and other messages, and refuses a context without a message or table', () => {
 		const deleted = {
 			MessageName: 'Delete',
