@@ -109,8 +109,10 @@ export class OutboundWebhook implements INodeType {
 		const endpoints = await endpointProtectionOf(this, config.endpointSettings).catch((error: Error) => {
 			throw isOutboundConfigError(error) ? configError(this, error) : error;
 		});
+		const sentTokens = new Set<string>();
 		const results = await runDeliveries(jobs, {
 			...config,
+			sentTokens,
 			endpoints,
 			policy,
 			signal: this.getExecutionCancelSignal(),
@@ -136,17 +138,23 @@ export class OutboundWebhook implements INodeType {
 		// A failure nobody handles must not look like success: without a Failed branch the node fails.
 		const failedHandled = config.failedItems === 'output' && isOutputConnected(this, nodeName, 2) !== false;
 		if (outputs[2].length > 0 && !failedHandled && !this.continueOnFail())
-			throw deliveryError(this, outputs, items.length, hint.message, config.auth);
+			throw deliveryError(this, outputs, items.length, hint.message, { auth: config.auth, tokens: sentTokens });
 		this.addExecutionHints?.({ message: hint.message, type: hint.type, location: 'outputPane' });
 		return outputs;
 	}
 }
 
+/** What the run sent that a receiver may echo: the credential's headers and query, and OAuth2 access tokens. */
+interface SentCredentials {
+	auth: OutboundAuth;
+	tokens: ReadonlySet<string>;
+}
+
 /** The start of the receiver's answer to a failed item, masked; none when no answer came (`response` is then the input's). */
-function receiverSaid(failed: INodeExecutionData, auth: OutboundAuth): string {
+function receiverSaid(failed: INodeExecutionData, { auth, tokens }: SentCredentials): string {
 	if ((failed.json.delivery as { finalStatusCode?: number | null } | undefined)?.finalStatusCode == null) return '';
 	const body = (failed.json.response as { body?: unknown } | undefined)?.body;
-	const excerpt = receiverExcerpt(body, sentCredentialValues(auth), Object.keys(auth.query));
+	const excerpt = receiverExcerpt(body, [...sentCredentialValues(auth), ...tokens], Object.keys(auth.query));
 	return excerpt ? ` Receiver answered: ${excerpt}` : '';
 }
 
@@ -156,7 +164,7 @@ function deliveryError(
 	outputs: INodeExecutionData[][],
 	itemCount: number,
 	summary: string,
-	auth: OutboundAuth,
+	sent: SentCredentials,
 ): NodeOperationError {
 	const failed = outputs[2][0];
 	const itemIndex = (failed.pairedItem as { item: number }).item;
@@ -166,7 +174,7 @@ function deliveryError(
 	const kept = outputs[0].length > 0 ? ' Items delivered before the failure keep their idempotency key if the node is retried.' : '';
 	return new NodeOperationError(
 		context.getNode(),
-		`Item ${itemIndex} could not be delivered: ${error.message}${receiverSaid(failed, auth)}`,
+		`Item ${itemIndex} could not be delivered: ${error.message}${receiverSaid(failed, sent)}`,
 		{
 			itemIndex,
 			description: `${outputs[2].length} of ${itemCount} item${itemCount === 1 ? '' : 's'} failed (first: ${error.code}). ${summary}${kept} ${handle}`,

@@ -14,7 +14,7 @@ import { compileCapture } from '../shared/outbound/capture';
 import type { ContentMode } from '../shared/outbound/content';
 import type { EncodeOptions, Encoding, FormNotation } from '../shared/outbound/encoders';
 import { OutboundConfigError } from '../shared/outbound/errors';
-import { HEADER_TOKEN } from '../shared/http/headerRules';
+import { HEADER_TOKEN, isReservedHeader } from '../shared/http/headerRules';
 import type { Backoff, RetryPolicy } from '../shared/outbound/retry';
 import { DEFAULT_RETRY_POLICY, DEFAULT_RETRY_STATUSES, parseSchedule, parseStatusList } from '../shared/outbound/retry';
 import type { MissingTagPolicy } from '../shared/outbound/template';
@@ -162,6 +162,19 @@ async function readClientTls(context: IExecuteFunctions): Promise<ClientTls | un
 	return reading.tls;
 }
 
+/** Options › Idempotency Header Name: empty (no header), or a name the node may set. */
+function idempotencyHeaderOf(options: IDataObject): string {
+	const name = String(options.idempotencyHeader ?? 'Idempotency-Key').trim();
+	const field = 'Options › Idempotency Header Name';
+	if (name !== '' && !HEADER_TOKEN.test(name)) {
+		throw new OutboundConfigError(field, `"${name}" is not a valid header name`, 'Use letters, digits and - only');
+	}
+	if (isReservedHeader(name)) {
+		throw new OutboundConfigError(field, `Header "${name}" is set by the node itself`, 'Choose another name, e.g. Idempotency-Key');
+	}
+	return name;
+}
+
 /** Reads and checks the node-level parameters once per run; problems become errors naming the field. */
 export async function readConfig(context: IExecuteFunctions): Promise<OutboundConfig> {
 	const { authKind, auth, oauth2, signing, clientTls } = await readCredentials(context);
@@ -169,14 +182,7 @@ export async function readConfig(context: IExecuteFunctions): Promise<OutboundCo
 		const method = String(context.getNodeParameter('method', 0, 'POST')).toUpperCase();
 		const hasBody = METHODS_WITH_BODY.has(method);
 		const options = context.getNodeParameter('options', 0, {}) as IDataObject;
-		const idempotencyHeader = String(options.idempotencyHeader ?? 'Idempotency-Key').trim();
-		if (idempotencyHeader !== '' && !HEADER_TOKEN.test(idempotencyHeader)) {
-			throw new OutboundConfigError(
-				'Options › Idempotency Header Name',
-				`"${idempotencyHeader}" is not a valid header name`,
-				'Use letters, digits and - only',
-			);
-		}
+		const idempotencyHeader = idempotencyHeaderOf(options);
 		const encoding = (hasBody ? context.getNodeParameter('encoding', 0, 'json') : 'json') as Encoding;
 		const capture = readCapture(context);
 		return {

@@ -4,7 +4,7 @@
  */
 import type { AuthKind, CredentialData } from './auth';
 import { credentialText as text, signingFromCredential } from './auth';
-import { isHeaderName, isHeaderValue, LINE_BREAK_OR_NUL, RESERVED_HEADER_NAMES } from './http/headerRules';
+import { isHeaderName, isHeaderValue, isReservedHeader, LINE_BREAK_OR_NUL } from './http/headerRules';
 import { checkEd25519Key, isEd25519Key, isEd25519PublicKey } from './signatures/ed25519';
 import { canSignStandardWebhook, standardWebhooksKey } from './signatures/standardWebhooks';
 
@@ -44,9 +44,7 @@ function spaceProblems(data: CredentialData, kind: keyof typeof DROPPED_SPACE): 
 function headerCredentialProblems(name: string, key: string): string[] {
 	if (!name) return [];
 	if (!isHeaderName(name)) return [`Name "${name}" is not a valid header name: use letters, digits and - only, no spaces`];
-	const problems = RESERVED_HEADER_NAMES.has(name.toLowerCase())
-		? [`Name "${name}" is a header HTTP itself sets; choose another, e.g. X-API-Key`]
-		: [];
+	const problems = isReservedHeader(name) ? [`Name "${name}" is a header HTTP itself sets; choose another, e.g. X-API-Key`] : [];
 	return unsendable(key) ? [...problems, BEYOND_LATIN1('API Key')] : problems;
 }
 
@@ -93,6 +91,7 @@ export function credentialProblems(kind: AuthKind, data: CredentialData): string
 						: [];
 			for (const header of headerNames) {
 				if (!isHeaderName(header)) problems.push(`"${header}" is not a valid header name`);
+				else if (isReservedHeader(header)) problems.push(`"${header}" is a header HTTP itself sets; choose another`);
 			}
 			break;
 		}

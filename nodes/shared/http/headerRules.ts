@@ -31,3 +31,5 @@ export const RESERVED_HEADER_NAMES: ReadonlySet<string> = new Set([
 	'proxy-authorization',
 	'proxy-connection',
 ]);
+
+export const isReservedHeader = (name: string) => RESERVED_HEADER_NAMES.has(name.toLowerCase());

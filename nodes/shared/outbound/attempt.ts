@@ -103,8 +103,10 @@ async function sendWithAuth(context: AttemptContext, requestOptions: RequestOpti
 	const client = options.oauth2;
 	if (!client) return await send(requestOptions);
 	const tokenTransport = { env, blockPrivateNetworks: options.blockPrivateNetworks };
-	const withToken = async (token: string) =>
-		await send({ ...requestOptions, headers: { ...requestOptions.headers, Authorization: `Bearer ${token}` } });
+	const withToken = async (token: string) => {
+		options.sentTokens?.add(token);
+		return await send({ ...requestOptions, headers: { ...requestOptions.headers, Authorization: `Bearer ${token}` } });
+	};
 	const token = await accessToken(client, tokenTransport);
 	const response = await withToken(token);
 	if (response.statusCode !== 401) return response;

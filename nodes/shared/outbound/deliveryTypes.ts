@@ -96,6 +96,8 @@ export interface RunnerOptions {
 	clientTls?: ClientTls;
 	/** OAuth2 client credentials: every request carries an access token fetched (and cached) for them. */
 	oauth2?: OAuth2Client;
+	/** Collects the OAuth2 access tokens sent, so an error quoting a receiver's answer can mask them. */
+	sentTokens?: Set<string>;
 	blockPrivateNetworks: boolean;
 	includeResponseHeaders: boolean;
 	captureOnSuccess?: CaptureSpec;

@@ -1,4 +1,4 @@
-import { HEADER_TOKEN, INVALID_HEADER_VALUE_CHAR, LINE_BREAK_OR_NUL, RESERVED_HEADER_NAMES } from '../http/headerRules';
+import { HEADER_TOKEN, INVALID_HEADER_VALUE_CHAR, isReservedHeader, LINE_BREAK_OR_NUL } from '../http/headerRules';
 import { OutboundConfigError } from './errors';
 
 export interface HeaderEntry {
@@ -103,7 +103,7 @@ export function validateHeaders(entries: readonly HeaderEntry[], field = 'Custom
 			);
 		}
 		const key = name.toLowerCase();
-		if (RESERVED_HEADER_NAMES.has(key)) {
+		if (isReservedHeader(key)) {
 			throw new OutboundConfigError(field, `Header "${name}" is set by the node itself`, 'Remove it from the custom headers');
 		}
 		if (seen.has(key)) {

@@ -6,13 +6,30 @@ const EXCERPT_CHARS = 200;
 const MIN_MASKED_LENGTH = 6;
 const CREDENTIALS_IN_TEXT = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/gi;
 
-/** The credential values a request carried in its headers and query (a header's token too, without its scheme word). */
+/** `user:password` and the password of a Basic header: a receiver may quote the password it checked. */
+function basicParts(value: string): string[] {
+	const encoded = /^Basic\s+(\S+)$/i.exec(value)?.[1];
+	if (!encoded) return [];
+	const decoded = Buffer.from(encoded, 'base64').toString('utf8');
+	const colon = decoded.indexOf(':');
+	return colon < 0 ? [] : [decoded, decoded.slice(colon + 1)];
+}
+
+/**
+ * The credential values a request carried in its headers and query: each value, a header's token without its
+ * scheme word, and a Basic header's decoded password.
+ */
 export function sentCredentialValues(auth: OutboundAuth): string[] {
 	const values = [...Object.values(auth.headers), ...Object.values(auth.query)];
-	return [...new Set([...values, ...values.map((value) => value.split(' ').pop() ?? '')])].filter(
-		(value) => value.length >= MIN_MASKED_LENGTH,
-	);
+	const parts = values.flatMap((value) => [value, value.split(' ').pop() ?? '', ...basicParts(value)]);
+	return [...new Set(parts)].filter((value) => value.length >= MIN_MASKED_LENGTH);
 }
+
+/** Each secret as sent and as a JSON string quotes it, longest first so no part of a longer one is left. */
+const maskedForms = (secrets: readonly string[]): string[] =>
+	[...new Set(secrets.flatMap((secret) => [secret, JSON.stringify(secret).slice(1, -1)]))]
+		.filter((form) => form.length >= MIN_MASKED_LENGTH)
+		.sort((a, b) => b.length - a.length);
 
 /**
  * The start of a receiver's answer, for the error a failed delivery raises: it usually names what the receiver
@@ -22,7 +39,7 @@ export function sentCredentialValues(auth: OutboundAuth): string[] {
 export function receiverExcerpt(body: unknown, sentSecrets: readonly string[], secretQueryNames: readonly string[]): string | undefined {
 	if (body === undefined || body === null || body === '') return undefined;
 	let text = typeof body === 'string' ? body : JSON.stringify(body);
-	for (const secret of sentSecrets) text = text.split(secret).join('***');
+	for (const secret of maskedForms(sentSecrets)) text = text.split(secret).join('***');
 	text = redactText(text.replace(CREDENTIALS_IN_TEXT, '$1 ***'), secretQueryNames);
 	return text.length > EXCERPT_CHARS ? `${text.slice(0, EXCERPT_CHARS)}…` : text;
 }

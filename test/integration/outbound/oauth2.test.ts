@@ -22,6 +22,9 @@ let tokenAnswer: 'json' | 'garbage' = 'json';
 const validTokens = new Set<string>();
 /** A receiver that refuses every token (a permission the client lacks). */
 let refuseEveryToken = false;
+/** A receiver that quotes the token it refused in its answer. */
+let echoRefusedToken = false;
+let tokenPrefix = 'tok-';
 const received: string[] = [];
 let server: http.Server;
 let base: string;
@@ -37,7 +40,7 @@ beforeAll(async () => {
 					res.writeHead(200, { 'content-type': 'text/html' }).end('<html>login</html>');
 					return;
 				}
-				const token = `tok-${tokenRequests.length}`;
+				const token = `${tokenPrefix}${tokenRequests.length}`;
 				validTokens.add(token);
 				res
 					.writeHead(200, { 'content-type': 'application/json' })
@@ -46,7 +49,8 @@ beforeAll(async () => {
 			}
 			const token = (req.headers.authorization ?? '').replace(/^Bearer /, '');
 			received.push(token);
-			res.writeHead(!refuseEveryToken && validTokens.has(token) ? 200 : 401).end();
+			if (!refuseEveryToken && validTokens.has(token)) res.writeHead(200).end();
+			else res.writeHead(401, { 'content-type': 'application/json' }).end(echoRefusedToken ? JSON.stringify({ refused: token }) : '');
 		});
 	});
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -63,6 +67,8 @@ beforeEach(() => {
 	validTokens.clear();
 	tokenAnswer = 'json';
 	refuseEveryToken = false;
+	echoRefusedToken = false;
+	tokenPrefix = 'tok-';
 });
 
 const credential = (overrides: Record<string, unknown> = {}) => ({
@@ -73,12 +79,12 @@ const credential = (overrides: Record<string, unknown> = {}) => ({
 	...overrides,
 });
 
-function run(count: number, data = credential()) {
+function run(count: number, data = credential(), connectedOutputs?: number[]) {
 	const items: INodeExecutionData[] = Array.from({ length: count }, (_, n) => ({ json: { n } }));
 	const { context, logs } = fakeContext(
 		{ method: 'POST', url: `${base}/hook`, authentication: 'oauth2ClientCredentials', retry: { maxAttempts: 1 } },
 		items,
-		{ credentials: { webhookClientOAuth2Api: data } },
+		{ credentials: { webhookClientOAuth2Api: data }, connectedOutputs },
 	);
 	return { run: () => node.execute.call(context), logs };
 }
@@ -122,6 +128,17 @@ describe('Outbound Webhook with OAuth2 client credentials', () => {
 		// Items sent with the first token try the new one once; every item sends the new one once, and no third is fetched.
 		expect(received.filter((token) => token === 'tok-2')).toHaveLength(20);
 		expect(received.every((token) => token === 'tok-1' || token === 'tok-2')).toBe(true);
+	});
+
+	it('masks the access tokens it sent where the node’s error quotes a receiver that echoes them', async () => {
+		refuseEveryToken = true;
+		echoRefusedToken = true;
+		tokenPrefix = 'access-token-';
+		const failure = await run(1, credential(), [0])
+			.run()
+			.catch((error: Error) => error);
+		expect((failure as Error).message).toMatch(/Receiver answered: \{"refused":"\*\*\*"\}$/);
+		expect(received).toEqual(['access-token-1', 'access-token-2']);
 	});
 
 	it('fails the items with a message naming the credential when the token endpoint answers garbage', async () => {

@@ -64,6 +64,18 @@ describe('transport against a real server', () => {
 		expect(received.headers['x-custom']).toBe('v');
 	});
 
+	it('never sends framing headers a caller passes: the client sets Host, Content-Length and the rest itself', async () => {
+		receiver.script({ status: 200 });
+		const body = Buffer.from('{"k":"chunked"}');
+		const headers = { 'Transfer-Encoding': 'chunked', 'content-length': '999', Connection: 'close', 'X-Custom': 'v' };
+		await request({ method: 'POST', url: new URL(receiver.url('/hook')), headers, body });
+		const [received] = receiver.requests;
+		expect(received.headers['transfer-encoding']).toBeUndefined();
+		expect(received.headers['content-length']).toBe(String(body.length));
+		expect(received.headers.connection).not.toBe('close');
+		expect(received.body.equals(body)).toBe(true);
+	});
+
 	it('reuses keep-alive connections for sequential requests', async () => {
 		receiver.script({ status: 204 });
 		for (let i = 0; i < 5; i++) await request({ method: 'GET', url: new URL(receiver.url()) });

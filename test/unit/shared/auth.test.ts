@@ -157,6 +157,9 @@ describe('credential problems and redaction', () => {
 		expect(credentialProblems('signingSecret', { scheme: 'hmac', secret: 's', hmacHeaderName: 'Bad Header' })).toEqual([
 			'"Bad Header" is not a valid header name',
 		]);
+		expect(credentialProblems('signingSecret', { scheme: 'hmac', secret: 's', timestampHeaderName: 'Content-Length' })).toEqual([
+			'"Content-Length" is a header HTTP itself sets; choose another',
+		]);
 		expect(credentialProblems('signingSecret', { scheme: 'standardWebhooks', secret: 'whsec_c2hvcnQ=' })).toEqual([
 			'A Standard Webhooks secret should hold at least 16 random bytes (24 to 64 recommended)',
 		]);

@@ -1,6 +1,7 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
 
+import { isReservedHeader } from '../../http/headerRules';
 import { withoutBrackets } from '../../http/hosts';
 import { isIpLiteral } from './addresses';
 import type { ClientTls } from '../clientCertificate';
@@ -121,6 +122,16 @@ async function sendOnce(options: RequestOptions, hop: Hop, guard: Guard | undefi
 	}
 }
 
+/**
+ * The caller's headers without the framing and hop-by-hop ones this client sets: the nodes refuse them in
+ * settings, and this keeps a name that slipped through (an expression, a credential) from desyncing the request.
+ */
+function withoutReservedHeaders(headers: Record<string, string>): Record<string, string> {
+	const kept: Record<string, string> = {};
+	for (const name of Object.keys(headers)) if (!isReservedHeader(name)) kept[name] = headers[name];
+	return kept;
+}
+
 /** Node's request options, plus the proxy in use, if any. */
 type Prepared = https.RequestOptions & { proxy?: { url: URL; tunnel: boolean } };
 
@@ -128,7 +139,8 @@ function requestOptionsFor(options: RequestOptions, hop: Hop, route: Route, addr
 	const { url } = hop;
 	const secure = url.protocol === 'https:';
 	const hostname = withoutBrackets(url.hostname);
-	const headers: Record<string, string> = { ...hop.headers, Host: url.host };
+	const headers = withoutReservedHeaders(hop.headers);
+	headers.Host = url.host;
 	if (hop.body !== undefined) headers['Content-Length'] = String(hop.body.length);
 	return {
 		protocol: url.protocol,

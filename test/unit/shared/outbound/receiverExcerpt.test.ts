@@ -23,6 +23,14 @@ describe('receiverExcerpt', () => {
 		expect(receiverExcerpt(late, sent, [])).toBe(`${'x'.repeat(195)}***`);
 	});
 
+	it('masks a Basic password a receiver echoes decoded, and secrets it quotes JSON-escaped', () => {
+		const basic = `Basic ${Buffer.from('svc-user:hunter2pass').toString('base64')}`;
+		const sent = sentCredentialValues({ headers: { Authorization: basic, 'X-Api-Key': 'abc"def\\123456' }, query: {} });
+		expect(receiverExcerpt('wrong password hunter2pass for svc-user', sent, [])).toBe('wrong password *** for svc-user');
+		expect(receiverExcerpt({ error: 'bad key', key: 'abc"def\\123456' }, sent, [])).toBe('{"error":"bad key","key":"***"}');
+		expect(receiverExcerpt('no key abc"def\\123456 here', [...sent, 'extra-access-token'], [])).toBe('no key *** here');
+	});
+
 	it('masks a header token without its scheme word, and not short values that would hide ordinary words', () => {
 		expect(sentCredentialValues({ headers: { Authorization: 'Bearer tok-12345', 'X-Short': 'ab' }, query: {} }).sort()).toEqual(
 			['Bearer tok-12345', 'tok-12345'].sort(),
