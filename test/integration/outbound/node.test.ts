@@ -547,10 +547,7 @@ describe('Outbound Webhook node', () => {
 				/^Capture On Success "x": the XPath uses the variable \$x/,
 			],
 			[{ options: { idempotencyHeader: 'Bad Header' } }, /not a valid header name/],
-			[
-				{ options: { idempotencyHeader: 'Transfer-Encoding' } },
-				/Header "Transfer-Encoding" is set by the node itself/,
-			],
+			[{ options: { idempotencyHeader: 'Transfer-Encoding' } }, /Header "Transfer-Encoding" is set by the node itself/],
 		];
 		for (const [parameters, message] of cases) {
 			await expect(execute(parameters, items({})).run()).rejects.toMatchObject({ message: expect.stringMatching(message) });
