@@ -11,6 +11,7 @@
 import { isUtf8 } from 'node:buffer';
 
 import { parseXml } from '../inbound/xml';
+import { ATTRIBUTES_KEY, safeName, TEXT_KEY } from '../inbound/xmlTree';
 import { DEFAULT_PARSE_LIMITS } from '../inbound/parseBody';
 import { isRejection } from '../inbound/rejection';
 import { constantTimeEqual } from '../signatures/constantTime';
@@ -22,8 +23,6 @@ import { setupSteps } from './setupSteps';
 import type { CrmEventType, CrmProfile, JsonObject, NormaliseInput, NormaliseResult, NormalisedEvent, VerificationInput } from './types';
 
 const ORGANIZATION_ID_FIELD = 'Organization ID';
-const TEXT_KEY = '_';
-const ATTRIBUTES_KEY = '$';
 
 /** The acknowledgement the outbound messaging WSDL defines (`notificationsResponse` with `Ack` true). */
 export const SALESFORCE_ACK =
@@ -88,7 +87,8 @@ function fieldValue(node: unknown): unknown {
 function fieldsOf(node: JsonObject): JsonObject {
 	const fields: JsonObject = {};
 	for (const [name, value] of Object.entries(node)) {
-		if (name !== ATTRIBUTES_KEY && name !== TEXT_KEY) fields[localName(name)] = fieldValue(value);
+		// `sf:__proto__` becomes a prototype key only here, once its prefix is dropped: renamed as the XML reader does.
+		if (name !== ATTRIBUTES_KEY && name !== TEXT_KEY) fields[safeName(localName(name))] = fieldValue(value);
 	}
 	return fields;
 }

@@ -46,8 +46,9 @@ export const xmlLimitsFor = (maxElements: number, maxDepth: number): XmlLimits =
 export const safeName = (name: string) => (isPrototypeKey(name) ? `sanitized_${name}` : name);
 
 const WHITESPACE_ONLY = /^\s*$/;
-const TEXT_KEY = '_';
-const ATTRIBUTES_KEY = '$';
+/** Where the tree keeps an element's text and its attributes (xml2js's names, which users' paths rely on). */
+export const TEXT_KEY = '_';
+export const ATTRIBUTES_KEY = '$';
 
 type XmlObject = Record<string, unknown>;
 

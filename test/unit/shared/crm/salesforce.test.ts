@@ -79,6 +79,23 @@ describe('Salesforce profile', () => {
 		expect(salesforce.events.find((type) => type.sourceNames.includes('CampaignMember'))?.value).toBe('campaign_member.outbound_message');
 	});
 
+	it('renames a prefixed prototype key as the XML reader does, so no field comes from a prototype', () => {
+		const hidden = `<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><notifications>
+			<OrganizationId>${ORG_ID}</OrganizationId><Notification><Id>04l000000000002AAA</Id>
+			<sObject xsi:type="sf:Opportunity" xmlns:sf="urn:sobject.enterprise.soap.sforce.com"><sf:Name>Visible</sf:Name>
+			<sf:__proto__><sf:Id>006HIDDEN</sf:Id><sf:LastModifiedDate>2001-01-01T00:00:00Z</sf:LastModifiedDate></sf:__proto__>
+			<sf:constructor>x</sf:constructor></sObject></Notification></notifications></s:Body></s:Envelope>`;
+		const [event] = eventsOf(salesforce.normalise(xml(hidden)));
+		expect(Object.getPrototypeOf(event.data)).toBe(Object.prototype);
+		expect(event.object.id).toBeNull();
+		expect(event.occurredAt).not.toBe('2001-01-01T00:00:00.000Z');
+		expect(event.data).toEqual({
+			Name: 'Visible',
+			sanitized___proto__: { Id: '006HIDDEN', LastModifiedDate: '2001-01-01T00:00:00Z' },
+			sanitized_constructor: 'x',
+		});
+	});
+
 	it('refuses a body that is not an outbound message, and starts nothing for an empty body', () => {
 		expect(salesforce.normalise(xml('<records><record><id>1</id></record></records>'))).toEqual({
 			error: 'A Salesforce outbound message must be a SOAP envelope holding notifications',
