@@ -9,7 +9,8 @@ import { reject } from './rejection';
  * Reads a request body from its stream with a hard size limit and returns the exact bytes, so a
  * signature can be checked over them. A body declared too large is refused before a byte is read;
  * one that grows too large is cut off mid-stream. gzip and deflate bodies are decoded and the limit
- * applies to the decoded size, so a small compressed "zip bomb" cannot fill memory.
+ * applies to the decoded size, so a small compressed "zip bomb" cannot fill memory, and to the size
+ * sent, so a stream that decodes to nothing cannot run on forever.
  */
 export interface BodyLimits {
 	maxBytes: number;
@@ -46,6 +47,15 @@ function decoderFor(headers: HeaderBag): NodeJS.ReadWriteStream | null | Rejecti
 	return create();
 }
 
+/** The answer when reading stops on an error: the decoder's (bytes that are not what they claim) or the client's. */
+const streamFailure = (decoderFailed: boolean): Rejection =>
+	decoderFailed
+		? reject(400, 'body_unreadable', 'The body could not be decoded with its Content-Encoding')
+		: reject(400, 'body_unreadable', 'The request body stream was aborted');
+
+/** What a body within the limit may take encoded: stored (incompressible) deflate adds 5 bytes per 16 KB, plus headers. */
+const encodedLimit = (maxBytes: number) => maxBytes + Math.ceil(maxBytes / 1024) + 1024;
+
 export async function readBody(stream: Readable, headers: HeaderBag, limits: BodyLimits): Promise<Buffer | Rejection> {
 	const declared = checkDeclaredLength(headers, limits);
 	if (declared) return declared;
@@ -60,6 +70,7 @@ export async function readBody(stream: Readable, headers: HeaderBag, limits: Bod
 	return await new Promise<Buffer | Rejection>((resolve) => {
 		const chunks: Buffer[] = [];
 		let size = 0;
+		let sentSize = 0;
 		let settled = false;
 
 		const settle = (result: Buffer | Rejection) => {
@@ -70,6 +81,7 @@ export async function readBody(stream: Readable, headers: HeaderBag, limits: Bod
 			source.off('error', onError);
 			stream.off('error', onError);
 			stream.off('close', onClose);
+			stream.off('data', onSentData);
 			if (decoder) {
 				stream.unpipe(decoder as NodeJS.WritableStream);
 				(decoder as unknown as Readable).destroy();
@@ -84,13 +96,12 @@ export async function readBody(stream: Readable, headers: HeaderBag, limits: Bod
 			if (size > limits.maxBytes) return settle(tooLarge(limits.maxBytes));
 			chunks.push(bytes);
 		};
+		const onSentData = (chunk: Buffer) => {
+			sentSize += chunk.length;
+			if (sentSize > encodedLimit(limits.maxBytes)) settle(tooLarge(limits.maxBytes));
+		};
 		const onEnd = () => settle(Buffer.concat(chunks, size));
-		const onError = () =>
-			settle(
-				decoder && !stream.destroyed
-					? reject(400, 'body_unreadable', 'The body could not be decoded with its Content-Encoding')
-					: reject(400, 'body_unreadable', 'The request body stream was aborted'),
-			);
+		const onError = () => settle(streamFailure(decoder !== null && !stream.destroyed));
 		// A client that disconnects mid-body closes the stream without an end.
 		const onClose = () => {
 			if (!stream.readableEnded) onError();
@@ -99,7 +110,10 @@ export async function readBody(stream: Readable, headers: HeaderBag, limits: Bod
 		source.on('data', onData);
 		source.on('end', onEnd);
 		source.on('error', onError);
-		if (decoder) stream.on('error', onError);
+		if (decoder) {
+			stream.on('error', onError);
+			stream.on('data', onSentData);
+		}
 		stream.on('close', onClose);
 	});
 }

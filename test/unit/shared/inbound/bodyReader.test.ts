@@ -59,6 +59,30 @@ describe('readBody', () => {
 		expect(result).toMatchObject({ status: 413 });
 	});
 
+	it('limits the size sent too: a stream of empty deflate blocks that decodes to nothing is cut off', async () => {
+		// A zlib header, then empty stored blocks (5 bytes each, no data) for as long as the sender likes.
+		const emptyBlock = Buffer.from([0x00, 0x00, 0x00, 0xff, 0xff]);
+		let sent = 0;
+		const endless = new Readable({
+			read() {
+				if (sent >= 10_000_000) return void this.push(null);
+				const chunk = sent === 0 ? Buffer.concat([Buffer.from([0x78, 0x9c]), emptyBlock]) : Buffer.concat(Array(2000).fill(emptyBlock));
+				sent += chunk.length;
+				this.push(chunk);
+			},
+		});
+		const result = await readBody(endless, { 'content-encoding': 'deflate' }, { maxBytes: 64 * 1024 });
+		expect(result).toMatchObject({ status: 413, code: 'body_too_large' });
+		expect(sent).toBeLessThan(1_000_000);
+	});
+
+	it('accepts an incompressible body whose encoded form is a little larger than the limit', async () => {
+		const random = Buffer.from(Array.from({ length: 64 * 1024 }, (_, index) => (index * 2654435761) >>> 24));
+		const encoded = gzipSync(random, { level: 0 });
+		expect(encoded.length).toBeGreaterThan(random.length);
+		expect(await readBody(streamOf(encoded), { 'content-encoding': 'gzip' }, { maxBytes: random.length })).toEqual(random);
+	});
+
 	it('refuses a body that is not what its Content-Encoding says', async () => {
 		const result = await readBody(streamOf(Buffer.from('not gzip at all')), { 'content-encoding': 'gzip' }, { maxBytes: 100 });
 		expect(result).toMatchObject({ status: 400, code: 'body_unreadable' });
