@@ -165,11 +165,21 @@ export function eventIdOf(
 	return changedAt ? { eventId } : { eventId, eventIdSource: 'hash' };
 }
 
-/** A text id, or null: ids arrive as strings or numbers (one beyond 2^53 rounded; see exactIds.ts). */
+/**
+ * A text id, or null: ids arrive as strings or numbers (one beyond 2^53 rounded; see exactIds.ts). A longer id
+ * than the output allows keeps its start and ends in a hash of the whole, so two ids sharing that start stay
+ * apart (they are dedupe keys).
+ */
 export function idText(value: unknown): string | null {
-	if (typeof value === 'string' && value.trim() !== '') return value.trim().slice(0, MAX_NAME_LENGTH);
+	if (typeof value === 'string' && value.trim() !== '') return boundedId(value.trim());
 	if (typeof value === 'number' && Number.isFinite(value)) return String(value);
 	return null;
+}
+
+function boundedId(id: string): string {
+	if (id.length <= MAX_NAME_LENGTH) return id;
+	const digest = createHash('sha256').update(id).digest('hex').slice(0, 40);
+	return `${id.slice(0, MAX_NAME_LENGTH - digest.length - 1)}~${digest}`;
 }
 
 /** The first non-empty id among `keys` of a record. */

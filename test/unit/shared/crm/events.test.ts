@@ -4,6 +4,7 @@ import {
 	eventIdOf,
 	eventType,
 	findEventType,
+	idText,
 	isoTime,
 	nameWord,
 	objectKey,
@@ -106,6 +107,16 @@ describe('event ids and times', () => {
 		expect(eventIdOf('evt_1', undefined, 'x', 'e', record)).toEqual({ eventId: 'evt_1' });
 		expect(eventIdOf(null, undefined, 'x', 'e', record)).toEqual({ eventId: derivedEventId('x', 'e', record), eventIdSource: 'hash' });
 		expect(eventIdOf(null, '2025-01-15T10:30:00.000Z', 'x', 'e', record)).toEqual({ eventId: derivedEventId('x', 'e', record) });
+	});
+
+	it('keeps two long ids that share their first 200 characters apart, within 200 characters', () => {
+		const prefix = `https://crm.example.com/events/${'a'.repeat(200)}`;
+		const [first, second] = [idText(`${prefix}/1`), idText(`${prefix}/2`)];
+		expect(first).not.toBe(second);
+		expect([first?.length, second?.length]).toEqual([200, 200]);
+		expect(first?.startsWith('https://crm.example.com/events/aaa')).toBe(true);
+		expect(idText(` ${'b'.repeat(200)} `)).toBe('b'.repeat(200));
+		expect(idText(42)).toBe('42');
 	});
 
 	it.each([
