@@ -10,6 +10,7 @@ import type { CrmAuthentication, CrmProfile, ProfileParameters } from '../shared
 import type { DuplicateHandling, HandshakeOptions, InboundPolicyOptions } from '../shared/inbound';
 import type { SigningConfig } from '../shared/signatures';
 import { cachedInboundPolicy, DEFAULT_DEDUPE_OPTIONS } from '../shared/inbound';
+import { rememberedSeconds } from '../shared/n8n/triggerProperties';
 
 /** The part of n8n's node contexts this module reads, so webhook() and the publish-time check share it. */
 export interface ParameterSource {
@@ -59,11 +60,10 @@ export interface DedupeWindows {
 export function dedupeWindows(options: CrmOptions, profile: CrmProfile): DedupeWindows | undefined {
 	const { deduplicate, dedupeWindowHours = DEFAULT_DEDUPE_WINDOW_HOURS, dedupeMaxEntries } = options;
 	if (deduplicate === false) return undefined;
-	const seconds = (hours: number) => Math.max(36, Math.round(hours * 3600));
-	const windowSeconds = seconds(dedupeWindowHours);
+	const windowSeconds = rememberedSeconds(dedupeWindowHours);
 	return {
 		windowSeconds,
-		hashedIdWindowSeconds: Math.min(windowSeconds, seconds(profile.retryWindowHours ?? UNDOCUMENTED_RETRY_WINDOW_HOURS)),
+		hashedIdWindowSeconds: Math.min(windowSeconds, rememberedSeconds(profile.retryWindowHours ?? UNDOCUMENTED_RETRY_WINDOW_HOURS)),
 		maxEntries: Math.max(1, Math.floor(dedupeMaxEntries ?? DEFAULT_DEDUPE_OPTIONS.maxEntries)),
 	};
 }

@@ -6,6 +6,7 @@ import type { HmacAlgorithm, SignatureEncoding } from '../shared/signatures/hmac
 import type { KeyEncoding } from '../shared/signatures/hmacKey';
 import type { InboundSignature, SignaturePresetName } from '../shared/signatures/presets';
 import { SIGNATURE_PRESETS } from '../shared/signatures/presets';
+import { rememberedSeconds } from '../shared/n8n/triggerProperties';
 import type { TemplatePart } from '../shared/signatures/template';
 import { DEFAULT_RESPONSE_BODY } from './description';
 
@@ -101,7 +102,7 @@ export function readConfig(node: ParameterSource): InboundTriggerConfig {
 				? { from: 'header', name: get('eventIdHeader', 'X-Event-Id') }
 				: { from: 'jsonPath', path: get('eventIdPath', '$.id') },
 			onDuplicate: get<DuplicateHandling>('duplicateResponse', 'acknowledge'),
-			windowSeconds: Math.round(get('dedupeWindowHours', 24) * 3600),
+			windowSeconds: rememberedSeconds(get('dedupeWindowHours', 24)),
 			maxEntries: options.dedupeMaxEntries,
 		};
 	}

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import Redis from 'ioredis';
 import { Client } from 'pg';
 
-import { poolConfig, statements } from './postgresStore';
+import { poolConfig, statements, tableExists } from './postgresStore';
 import { clientOptions } from './redisStore';
 import type { PostgresConnection, RedisConnection, SharedStoreConnection } from './connection';
 import { storeConnectionProblems } from './connection';
@@ -17,12 +17,18 @@ const TEST_TIMEOUT_MS = 5_000;
 
 type ErrorLike = Error & { code?: string; errno?: string };
 
-/** The network and TLS failures both stores share, named by the setting to check. */
-function networkProblem(error: ErrorLike, host: string, port: number, tlsField: string): string | undefined {
+/**
+ * The network and TLS failures both stores share, named by the setting to check. `tlsField` names the TLS setting
+ * when it is on: a server without TLS may then wait in silence for a handshake it does not speak.
+ */
+function networkProblem(error: ErrorLike, host: string, port: number, tlsField: string, tlsOn: boolean): string | undefined {
 	const text = `${error.code ?? ''} ${error.message}`;
 	if (/ENOTFOUND|EAI_AGAIN/.test(text)) return `Host: "${host}" could not be resolved`;
 	if (/ECONNREFUSED/.test(text)) return `Host/Port: nothing accepts connections at ${host}:${port}`;
-	if (/ETIMEDOUT|timeout|timed out/i.test(text)) return `Host/Port: ${host}:${port} did not answer within ${TEST_TIMEOUT_MS / 1000} s`;
+	if (/ETIMEDOUT|timeout|timed out/i.test(text)) {
+		const silent = `Host/Port: ${host}:${port} did not answer within ${TEST_TIMEOUT_MS / 1000} s`;
+		return tlsOn ? `${silent}, or ${tlsField} is on but the server does not use TLS` : silent;
+	}
 	if (/EHOSTUNREACH|ENETUNREACH/.test(text)) return `Host: ${host} is unreachable`;
 	if (/SSL|TLS|certificate|self.signed|EPROTO|wrong version number/i.test(text))
 		return `${tlsField}: the TLS handshake failed (${error.message})`;
@@ -35,7 +41,7 @@ export function explainRedisError(error: ErrorLike, settings: RedisConnection): 
 	if (/NOAUTH/i.test(message)) return 'Password: Redis requires one';
 	if (/NOPERM/i.test(message)) return 'Username: this user may not run SET on the key prefix';
 	if (/DB index is out of range|invalid DB index/i.test(message)) return `Database Index: Redis has no database ${settings.database}`;
-	return networkProblem(error, settings.host, settings.port, 'TLS') ?? `Redis: ${message}`;
+	return networkProblem(error, settings.host, settings.port, 'TLS', settings.tls) ?? `Redis: ${message}`;
 }
 
 export function explainPostgresError(error: ErrorLike, settings: PostgresConnection): string {
@@ -52,7 +58,7 @@ export function explainPostgresError(error: ErrorLike, settings: PostgresConnect
 			return `User: "${settings.user}" may not create or write the table "${settings.table}"`;
 	}
 	if (/server does not support SSL/i.test(error.message)) return 'SSL: the server does not support SSL; choose Disable';
-	return networkProblem(error, settings.host, settings.port, 'SSL') ?? `PostgreSQL: ${error.message}`;
+	return networkProblem(error, settings.host, settings.port, 'SSL', settings.ssl !== 'disable') ?? `PostgreSQL: ${error.message}`;
 }
 
 async function testRedis(settings: RedisConnection): Promise<ConnectionTestResult> {
@@ -84,7 +90,12 @@ async function testPostgres(settings: PostgresConnection): Promise<ConnectionTes
 	client.on('error', () => undefined);
 	try {
 		await client.connect();
-		for (const statement of statements(settings.table).create) await client.query(statement);
+		const sql = statements(settings.table);
+		if (!(await tableExists(client, sql))) for (const statement of sql.create) await client.query(statement);
+		// What a claim and a give-back run, on a key of its own: the user may hold only some of the rights they need.
+		const token = `credential-test-${randomBytes(6).toString('hex')}`;
+		await client.query(sql.claim, [[token], [1], token]);
+		await client.query(sql.release, [[token], [token]]);
 		return { ok: true, message: `Connected to PostgreSQL at ${settings.host}:${settings.port}; table "${settings.table}" is ready` };
 	} catch (error) {
 		return { ok: false, message: explainPostgresError(error as ErrorLike, settings) };

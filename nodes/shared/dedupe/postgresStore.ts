@@ -6,13 +6,14 @@ import type { PoolConfig } from 'pg';
 
 import { quotedTableName } from './identifiers';
 import type { PostgresConnection } from './connection';
+import { ReleaseBacklog } from './releaseBacklog';
 import type { DedupeClaim, SharedDedupeStore } from './types';
-import { DedupeStoreUnavailable, STORE_TIMEOUT_MS, distinctKeys, perClaim, withinDeadline } from './types';
+import { ClaimsInFlight, DedupeStoreUnavailable, STORE_TIMEOUT_MS, distinctKeys, perClaim, withinDeadline } from './types';
 
 const CLEANUP_INTERVAL_MS = 60_000;
 export const CLEANUP_BATCH = 1_000;
-/** Give-backs kept for a later try when the store could not take them; the oldest are dropped past this. */
-const MAX_PENDING_RELEASES = 1_000;
+/** How long close() lets claims under way finish (each is bounded: its claim, its INSERT's timeout, one give-back). */
+const CLOSE_WAIT_MS = 4 * STORE_TIMEOUT_MS;
 
 export function poolConfig(settings: PostgresConnection): PoolConfig {
 	return {
@@ -44,6 +45,9 @@ export function statements(table: string) {
 	const bare = table.split('.').pop() as string;
 	const index = `"${bare.slice(0, 50)}_expires_at_idx"`;
 	return {
+		/** The table name as to_regclass reads it: a table that exists needs no CREATE rights. */
+		regclass: name,
+		exists: `SELECT to_regclass($1) IS NOT NULL AS present`,
 		create: [
 			`CREATE TABLE IF NOT EXISTS ${name} (key text PRIMARY KEY, token text NOT NULL, expires_at timestamptz NOT NULL)`,
 			`CREATE INDEX IF NOT EXISTS ${index} ON ${name} (expires_at)`,
@@ -54,7 +58,8 @@ export function statements(table: string) {
 			`SELECT claim.key, $3, now() + make_interval(secs => claim.window_seconds) FROM unnest($1::text[], $2::float8[]) AS claim(key, window_seconds) ` +
 			`ON CONFLICT (key) DO UPDATE SET token = EXCLUDED.token, expires_at = EXCLUDED.expires_at WHERE held.expires_at <= now() ` +
 			`RETURNING key`,
-		release: `DELETE FROM ${name} WHERE key = ANY($1::text[]) AND token = $2`,
+		// Every kept give-back in one statement: pairs of a key and the token of the request that claimed it.
+		release: `DELETE FROM ${name} AS held USING unnest($1::text[], $2::text[]) AS given(key, token) WHERE held.key = given.key AND held.token = given.token`,
 		cleanup: `DELETE FROM ${name} WHERE ctid IN (SELECT ctid FROM ${name} WHERE expires_at <= now() LIMIT ${CLEANUP_BATCH})`,
 	};
 }
@@ -104,6 +109,15 @@ export async function createTables(pool: Pool, statements: readonly string[]): P
 	return failure;
 }
 
+/** Whether the table exists, for a client or a pool. */
+export async function tableExists(
+	client: Pick<Pool, 'query'>,
+	sql: Pick<ReturnType<typeof statements>, 'exists' | 'regclass'>,
+): Promise<boolean> {
+	const { rows } = await client.query<{ present: boolean }>(sql.exists, [sql.regclass]);
+	return rows[0]?.present === true;
+}
+
 /**
  * One `INSERT … ON CONFLICT` for all ids of a request. The primary key makes it atomic: of any
  * number of concurrent claims of one key, exactly one inserts (or takes over an expired row); the
@@ -114,10 +128,13 @@ export class PostgresDedupeStore implements SharedDedupeStore {
 	private readonly sql: ReturnType<typeof statements>;
 	private tableReady?: Promise<void>;
 	private readonly cleanupNowAndThen: () => void;
-	private readonly pendingReleases: Array<{ keys: string[]; token: string }> = [];
 	private flushing?: Promise<void>;
+	private readonly inFlight = new ClaimsInFlight();
 
-	constructor(private readonly settings: PostgresConnection) {
+	constructor(
+		private readonly settings: PostgresConnection,
+		private readonly backlog = new ReleaseBacklog(),
+	) {
 		this.sql = statements(settings.table);
 		this.pool = new Pool(poolConfig(settings));
 		// An idle connection that breaks must not crash n8n; the next claim reconnects.
@@ -131,6 +148,10 @@ export class PostgresDedupeStore implements SharedDedupeStore {
 
 	async claim(claims: DedupeClaim[]): Promise<boolean[]> {
 		if (claims.length === 0) return [];
+		return await this.inFlight.track(this.claimOnce(claims));
+	}
+
+	private async claimOnce(claims: DedupeClaim[]): Promise<boolean[]> {
 		const unique = distinctKeys(claims);
 		await this.earlierClaimsGivenBack();
 		const token = randomBytes(9).toString('base64url');
@@ -153,14 +174,13 @@ export class PostgresDedupeStore implements SharedDedupeStore {
 	 * The INSERT may still commit after the client gave up on it (a late answer, a client-side
 	 * timeout), and a DELETE on another pooled connection could run first; so this waits until the
 	 * INSERT has settled (the statement and query timeouts bound that), then deletes whatever holds
-	 * this request's token, whether or not the INSERT reported rows. A DELETE that fails is kept and
-	 * tried again with the next requests.
+	 * this request's token, whether or not the INSERT reported rows. A DELETE that fails, or takes
+	 * longer than the bound (a stalled server), stays in the backlog, which runs before the next claim.
 	 */
 	private async giveBack(work: Promise<unknown>, unique: DedupeClaim[], token: string): Promise<void> {
 		await work.catch(() => undefined);
-		this.pendingReleases.push({ keys: unique.map(({ key }) => key), token });
-		if (this.pendingReleases.length > MAX_PENDING_RELEASES) this.pendingReleases.shift();
-		await this.releasesSettled();
+		this.backlog.add({ keys: unique.map(({ key }) => key), token });
+		await withinDeadline(this.releasesSettled(), STORE_TIMEOUT_MS, this.where).catch(() => undefined);
 	}
 
 	/**
@@ -169,9 +189,9 @@ export class PostgresDedupeStore implements SharedDedupeStore {
 	 * one cannot be given back, nothing is claimed (503 again).
 	 */
 	private async earlierClaimsGivenBack(): Promise<void> {
-		if (this.pendingReleases.length === 0 && !this.flushing) return;
+		if (this.backlog.size === 0 && !this.flushing) return;
 		await withinDeadline(this.releasesSettled(), STORE_TIMEOUT_MS, this.where);
-		if (this.pendingReleases.length > 0) {
+		if (this.backlog.size > 0) {
 			throw new DedupeStoreUnavailable(`${this.where}: an earlier claim answered 503 could not be given back yet`);
 		}
 	}
@@ -179,18 +199,20 @@ export class PostgresDedupeStore implements SharedDedupeStore {
 	/** Runs the kept give-backs one flush at a time, so a claim never overtakes a DELETE in flight. */
 	private async releasesSettled(): Promise<void> {
 		while (this.flushing) await this.flushing;
-		if (this.pendingReleases.length === 0) return;
+		if (this.backlog.size === 0) return;
 		this.flushing = this.flushReleases().finally(() => (this.flushing = undefined));
 		await this.flushing;
 	}
 
+	/** One DELETE for every kept give-back; on failure they are all kept again (a give-back is safe to repeat). */
 	private async flushReleases(): Promise<void> {
-		for (const release of this.pendingReleases.splice(0)) {
-			try {
-				await withinDeadline(this.pool.query(this.sql.release, [release.keys, release.token]), STORE_TIMEOUT_MS, this.where);
-			} catch {
-				if (this.pendingReleases.length < MAX_PENDING_RELEASES) this.pendingReleases.push(release);
-			}
+		const releases = this.backlog.takeAll();
+		const keys = releases.flatMap((release) => release.keys);
+		const tokens = releases.flatMap((release) => release.keys.map(() => release.token));
+		try {
+			await withinDeadline(this.pool.query(this.sql.release, [keys, tokens]), STORE_TIMEOUT_MS, this.where);
+		} catch {
+			for (const release of releases) this.backlog.add(release);
 		}
 	}
 
@@ -210,7 +232,7 @@ export class PostgresDedupeStore implements SharedDedupeStore {
 		return claimed;
 	}
 
-	/** CREATE … IF NOT EXISTS once per process; a failed attempt is tried again by the next request. */
+	/** The table, created once per process unless it exists; a failed attempt is tried again by the next request. */
 	private async ensureTable(): Promise<void> {
 		this.tableReady ??= this.createTable();
 		this.tableReady.catch(() => (this.tableReady = undefined));
@@ -218,11 +240,19 @@ export class PostgresDedupeStore implements SharedDedupeStore {
 	}
 
 	private async createTable(): Promise<void> {
+		// A user with only the rights to read and write an existing table may not even run CREATE … IF NOT EXISTS.
+		if (await tableExists(this.pool, this.sql)) return;
 		const failure = await createTables(this.pool, this.sql.create);
 		if (failure) throw new DedupeStoreUnavailable(`${this.where}: creating the table ${this.settings.table} failed: ${failure.message}`);
 	}
 
+	/**
+	 * Lets claims under way finish first, so their give-backs run on this pool or stay in the backlog
+	 * (which the next store for these settings takes over), never against a pool already ended.
+	 */
 	async close(): Promise<void> {
+		await this.inFlight.settled(CLOSE_WAIT_MS, this.where);
+		await withinDeadline(this.releasesSettled(), STORE_TIMEOUT_MS, this.where).catch(() => undefined);
 		await withinDeadline(this.pool.end(), STORE_TIMEOUT_MS, this.where).catch(() => undefined);
 	}
 }

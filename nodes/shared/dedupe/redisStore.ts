@@ -4,12 +4,14 @@ import { isIP } from 'node:net';
 import Redis from 'ioredis';
 
 import type { RedisConnection } from './connection';
+import { ReleaseBacklog } from './releaseBacklog';
 import type { DedupeClaim, SharedDedupeStore } from './types';
-import { DedupeStoreUnavailable, STORE_TIMEOUT_MS, distinctKeys, perClaim, withinDeadline } from './types';
+import { ClaimsInFlight, DedupeStoreUnavailable, STORE_TIMEOUT_MS, distinctKeys, perClaim, withinDeadline } from './types';
 
 /** Deletes each key still holding this request's token: undoes claims whose answer never came. */
 const RELEASE_SCRIPT = `for i, key in ipairs(KEYS) do if redis.call('GET', key) == ARGV[1] then redis.call('DEL', key) end end return 0`;
-const MAX_PENDING_RELEASES = 1_000;
+/** How long close() lets claims under way finish (each is bounded by its claim's wait). */
+const CLOSE_WAIT_MS = 2 * STORE_TIMEOUT_MS;
 
 /** ioredis options: fail fast instead of queueing while disconnected, reconnect for as long as it takes. */
 export function clientOptions(settings: RedisConnection) {
@@ -38,14 +40,17 @@ export function clientOptions(settings: RedisConnection) {
 export class RedisDedupeStore implements SharedDedupeStore {
 	private readonly client: Redis;
 	private lastError = '';
-	private readonly pendingReleases: Array<{ keys: string[]; token: string }> = [];
 	private waiting?: Promise<void>;
+	private readonly inFlight = new ClaimsInFlight();
 
-	constructor(private readonly settings: RedisConnection) {
+	constructor(
+		private readonly settings: RedisConnection,
+		private readonly backlog = new ReleaseBacklog(),
+	) {
 		this.client = new Redis(clientOptions(settings));
 		// Without a listener ioredis prints every connection error; the last one explains the next 503.
 		this.client.on('error', (error: Error) => (this.lastError = error.message));
-		this.client.on('ready', () => this.flushReleases());
+		this.client.on('ready', () => void this.flushReleases());
 	}
 
 	private get where() {
@@ -54,6 +59,10 @@ export class RedisDedupeStore implements SharedDedupeStore {
 
 	async claim(claims: DedupeClaim[]): Promise<boolean[]> {
 		if (claims.length === 0) return [];
+		return await this.inFlight.track(this.claimOnce(claims));
+	}
+
+	private async claimOnce(claims: DedupeClaim[]): Promise<boolean[]> {
 		const unique = distinctKeys(claims);
 		const keys = unique.map(({ key }) => this.settings.keyPrefix + key);
 		const token = randomBytes(9).toString('base64url');
@@ -65,7 +74,7 @@ export class RedisDedupeStore implements SharedDedupeStore {
 			// Not sent after this point; if already sent, the SETs may still be applied (a slow server):
 			// undo them, after them on the same connection, so the sender's retry is not taken for a duplicate.
 			attempt.abandoned = true;
-			this.release(keys, token);
+			void this.release(keys, token);
 			throw error instanceof DedupeStoreUnavailable ? error : new DedupeStoreUnavailable(`${this.where}: ${(error as Error).message}`);
 		}
 	}
@@ -75,7 +84,7 @@ export class RedisDedupeStore implements SharedDedupeStore {
 		// The request was answered 503 while the connection came back: claiming now would hold ids nobody accepted.
 		if (attempt.abandoned) return [];
 		// Give-backs that failed on a live connection go first: one connection runs commands in order, so a retry's SET follows them.
-		if (this.pendingReleases.length > 0) this.flushReleases();
+		if (this.backlog.size > 0) void this.flushReleases();
 		const pipeline = this.client.pipeline();
 		unique.forEach(({ windowSeconds }, index) =>
 			pipeline.set(keys[index], token, 'PX', Math.max(1, Math.round(windowSeconds * 1000)), 'NX'),
@@ -112,18 +121,17 @@ export class RedisDedupeStore implements SharedDedupeStore {
 		await this.waiting;
 	}
 
-	private release(keys: string[], token: string) {
+	/** Sends the give-back now if connected, else keeps it in the backlog; the reply is awaited only by close(). */
+	private release(keys: string[], token: string): Promise<unknown> {
 		if (this.client.status !== 'ready') {
-			if (this.pendingReleases.length < MAX_PENDING_RELEASES) this.pendingReleases.push({ keys, token });
-			return;
+			this.backlog.add({ keys, token });
+			return Promise.resolve();
 		}
-		this.client.eval(RELEASE_SCRIPT, keys.length, ...keys, token).catch(() => {
-			if (this.pendingReleases.length < MAX_PENDING_RELEASES) this.pendingReleases.push({ keys, token });
-		});
+		return this.client.eval(RELEASE_SCRIPT, keys.length, ...keys, token).catch(() => this.backlog.add({ keys, token }));
 	}
 
-	private flushReleases() {
-		for (const { keys, token } of this.pendingReleases.splice(0)) this.release(keys, token);
+	private flushReleases(): Promise<unknown> {
+		return Promise.all(this.backlog.takeAll().map(async ({ keys, token }) => await this.release(keys, token)));
 	}
 
 	/** The last connection error, for the credential test. */
@@ -131,7 +139,13 @@ export class RedisDedupeStore implements SharedDedupeStore {
 		return this.lastError;
 	}
 
+	/**
+	 * Lets claims under way finish and sends the kept give-backs first; what cannot be sent stays in the
+	 * backlog, which the next store for these settings takes over.
+	 */
 	async close(): Promise<void> {
+		await this.inFlight.settled(CLOSE_WAIT_MS, this.where);
+		if (this.client.status === 'ready') await withinDeadline(this.flushReleases(), STORE_TIMEOUT_MS, this.where).catch(() => undefined);
 		try {
 			await withinDeadline(this.client.quit(), STORE_TIMEOUT_MS, this.where);
 		} catch {

@@ -1,4 +1,5 @@
-import { ClientRegistry } from './clientRegistry';
+import { ClientRegistry, entryKey } from './clientRegistry';
+import { backlogFor } from './releaseBacklog';
 import { PostgresDedupeStore } from './postgresStore';
 import { RedisDedupeStore } from './redisStore';
 import type { SharedStoreConnection } from './connection';
@@ -6,8 +7,11 @@ import type { SharedDedupeStore } from './types';
 
 /** The triggers' dedupe stores: one per credential settings in this process (see ClientRegistry). */
 type StoreFactory = (settings: SharedStoreConnection) => SharedDedupeStore;
-const openStore: StoreFactory = (settings) =>
-	settings.kind === 'redis' ? new RedisDedupeStore(settings) : new PostgresDedupeStore(settings);
+// A store opened again for the same settings takes over the give-backs its predecessor could not run.
+const openStore: StoreFactory = (settings) => {
+	const backlog = backlogFor(entryKey(settings));
+	return settings.kind === 'redis' ? new RedisDedupeStore(settings, backlog) : new PostgresDedupeStore(settings, backlog);
+};
 
 const registry = new ClientRegistry<SharedDedupeStore>(openStore);
 

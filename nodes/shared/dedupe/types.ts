@@ -46,6 +46,25 @@ export async function withinDeadline<T>(work: Promise<T>, ms: number, what: stri
 	}
 }
 
+/** Claims under way, which a store's close() lets finish (their give-backs included) before it closes. */
+export class ClaimsInFlight {
+	private readonly running = new Set<Promise<unknown>>();
+
+	async track<T>(claim: Promise<T>): Promise<T> {
+		this.running.add(claim);
+		try {
+			return await claim;
+		} finally {
+			this.running.delete(claim);
+		}
+	}
+
+	/** Resolves once every claim under way has settled, or after `ms` at the latest. */
+	async settled(ms: number, what: string): Promise<void> {
+		await withinDeadline(Promise.allSettled([...this.running]), ms, what).catch(() => undefined);
+	}
+}
+
 /** The distinct keys of a batch, in a fixed order (so concurrent batches lock rows in the same order). */
 export const distinctKeys = (claims: DedupeClaim[]) =>
 	[...new Map(claims.map((claim) => [claim.key, claim])).values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));

@@ -63,12 +63,21 @@ export const replayWindowProperty: INodeProperties = {
 		'For signatures that sign a timestamp (HighLevel, Standard Webhooks, Stripe, Slack, timestamp.body HMAC, a template’s Timestamp Header): older (or further in the future) requests are answered 401. 0 turns the check off.',
 };
 
+/** Remember Events For's bounds, in hours: 36 s to 10 years (a longer window overflows PostgreSQL's timestamps). */
+const REMEMBER_HOURS = { min: 0.01, max: 87_600 };
+
+/** Remember Events For in seconds, within its bounds whatever an expression or an imported workflow says. */
+export function rememberedSeconds(hours: number): number {
+	const bounded = Number.isFinite(hours) ? Math.min(Math.max(hours, REMEMBER_HOURS.min), REMEMBER_HOURS.max) : REMEMBER_HOURS.max;
+	return Math.round(bounded * 3600);
+}
+
 /** How long event IDs are remembered; the default differs per trigger, so it is a parameter. */
 export const rememberEventsProperty = (hours: number, hint: string): INodeProperties => ({
 	displayName: 'Remember Events For (Hours)',
 	name: 'dedupeWindowHours',
 	type: 'number',
-	typeOptions: { minValue: 0.01, numberPrecision: 2 },
+	typeOptions: { minValue: REMEMBER_HOURS.min, maxValue: REMEMBER_HOURS.max, numberPrecision: 2 },
 	default: hours,
 	description: hint,
 });

@@ -14,6 +14,7 @@ import { RedisDedupeStore } from '../../../nodes/shared/dedupe/redisStore';
 import type { PostgresConnection, RedisConnection } from '../../../nodes/shared/dedupe/connection';
 import type { SharedDedupeStore } from '../../../nodes/shared/dedupe/types';
 import { DedupeStoreUnavailable } from '../../../nodes/shared/dedupe/types';
+import { rememberedSeconds } from '../../../nodes/shared/n8n/triggerProperties';
 import { useStoreServers } from '../storeServers';
 
 jest.setTimeout(60_000);
@@ -96,6 +97,13 @@ describe.each(stores)('%s dedupe store', (_name, makeStore) => {
 			]),
 		).toEqual([true, false]);
 	});
+
+	it('holds an id for the longest window Remember Events For allows, and for the hours a user types', async () => {
+		const store = makeStore();
+		const key = freshKey('decade');
+		expect(await store.claim([{ key, windowSeconds: rememberedSeconds(1e10) }])).toEqual([true]);
+		expect(await store.claim([{ key, windowSeconds: rememberedSeconds(1) }])).toEqual([false]);
+	});
 });
 
 describe('Redis dedupe store', () => {
@@ -164,6 +172,24 @@ describe('PostgreSQL dedupe store', () => {
 		// By the time the sender could retry, the row is gone, so the retry is new and not a duplicate.
 		expect((await query('SELECT count(*)::int AS n FROM n8n_webhook_dedupe WHERE key = $1', [key])).rows[0].n).toBe(0);
 		expect(await store.claim([{ key, windowSeconds: 60 }])).toEqual([true]);
+	});
+
+	it('works for a user who may only read and write an existing table (no CREATE rights)', async () => {
+		const table = `least_privilege_${Date.now()}`;
+		await query(`CREATE TABLE ${table} (key text PRIMARY KEY, token text NOT NULL, expires_at timestamptz NOT NULL)`);
+		await query(`DROP ROLE IF EXISTS dedupe_app`);
+		await query(`CREATE ROLE dedupe_app LOGIN PASSWORD 'app-password'`);
+		await query(`REVOKE CREATE ON SCHEMA public FROM PUBLIC`);
+		await query(`GRANT SELECT, INSERT, UPDATE, DELETE ON ${table} TO dedupe_app`);
+		const app = postgresSettings({ table, user: 'dedupe_app', password: 'app-password' });
+		const store = open(new PostgresDedupeStore(app));
+		expect(await store.claim([{ key: freshKey('app'), windowSeconds: 60 }])).toEqual([true]);
+		expect(await testStoreConnection(app)).toMatchObject({ ok: true });
+		// Without the table, the message says what the user may not do.
+		expect(await testStoreConnection({ ...app, table: `missing_${Date.now()}` })).toMatchObject({
+			ok: false,
+			message: expect.stringMatching(/^User: "dedupe_app" may not create or write the table/),
+		});
 	});
 
 	it('deletes expired rows in batches, off the request path', async () => {
@@ -268,7 +294,11 @@ describe('the credential test connects and names the wrong setting', () => {
 			() => redisSettings({ username: 'dedupe', password: 'wrong' }),
 			/^Password \(or Username\): Redis refused them/,
 		],
-		['Redis: TLS against a plain server', () => redisSettings({ tls: true }), /^(TLS|Host\/Port)/],
+		[
+			'Redis: TLS against a plain server',
+			() => redisSettings({ tls: true }),
+			/^(TLS: the TLS handshake failed|Host\/Port: .* or TLS is on but the server does not use TLS)/,
+		],
 		['Redis: a key prefix that is not plain', () => redisSettings({ keyPrefix: 'a b' }), /^Key Prefix "a b"/],
 		['PostgreSQL: wrong password', () => postgresSettings({ password: 'wrong' }), /^Password \(or User\)/],
 		['PostgreSQL: unknown user', () => postgresSettings({ user: 'nobody' }), /^Password \(or User\)|^User/],

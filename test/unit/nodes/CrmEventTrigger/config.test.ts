@@ -29,6 +29,11 @@ describe('dedupeWindows', () => {
 		});
 		expect(dedupeWindows({ deduplicate: false }, crmProfile('freshsales'))).toBeUndefined();
 	});
+
+	it('keeps Remember Events For within 36 s and 10 years, whatever an expression or an imported workflow says', () => {
+		expect(dedupeWindows({ dedupeWindowHours: 1e10 }, crmProfile('salesOs'))?.windowSeconds).toBe(87_600 * HOUR);
+		expect(dedupeWindows({ dedupeWindowHours: 0 }, crmProfile('salesOs'))?.windowSeconds).toBe(36);
+	});
 });
 
 describe('configProblems: a signing credential that cannot fit the CRM', () => {
