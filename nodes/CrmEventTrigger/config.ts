@@ -60,10 +60,11 @@ export interface DedupeWindows {
 export function dedupeWindows(options: CrmOptions, profile: CrmProfile): DedupeWindows | undefined {
 	const { deduplicate, dedupeWindowHours = DEFAULT_DEDUPE_WINDOW_HOURS, dedupeMaxEntries } = options;
 	if (deduplicate === false) return undefined;
-	const windowSeconds = rememberedSeconds(dedupeWindowHours);
+	const windowSeconds = rememberedSeconds(dedupeWindowHours, DEFAULT_DEDUPE_WINDOW_HOURS);
+	const retryWindowHours = profile.retryWindowHours ?? UNDOCUMENTED_RETRY_WINDOW_HOURS;
 	return {
 		windowSeconds,
-		hashedIdWindowSeconds: Math.min(windowSeconds, rememberedSeconds(profile.retryWindowHours ?? UNDOCUMENTED_RETRY_WINDOW_HOURS)),
+		hashedIdWindowSeconds: Math.min(windowSeconds, rememberedSeconds(retryWindowHours, retryWindowHours)),
 		maxEntries: Math.max(1, Math.floor(dedupeMaxEntries ?? DEFAULT_DEDUPE_OPTIONS.maxEntries)),
 	};
 }

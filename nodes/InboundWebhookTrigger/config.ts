@@ -102,7 +102,7 @@ export function readConfig(node: ParameterSource): InboundTriggerConfig {
 				? { from: 'header', name: get('eventIdHeader', 'X-Event-Id') }
 				: { from: 'jsonPath', path: get('eventIdPath', '$.id') },
 			onDuplicate: get<DuplicateHandling>('duplicateResponse', 'acknowledge'),
-			windowSeconds: rememberedSeconds(get('dedupeWindowHours', 24)),
+			windowSeconds: rememberedSeconds(get<unknown>('dedupeWindowHours', 24), 24),
 			maxEntries: options.dedupeMaxEntries,
 		};
 	}

@@ -66,10 +66,14 @@ export const replayWindowProperty: INodeProperties = {
 /** Remember Events For's bounds, in hours: 36 s to 10 years (a longer window overflows PostgreSQL's timestamps). */
 const REMEMBER_HOURS = { min: 0.01, max: 87_600 };
 
-/** Remember Events For in seconds, within its bounds whatever an expression or an imported workflow says. */
-export function rememberedSeconds(hours: number): number {
-	const bounded = Number.isFinite(hours) ? Math.min(Math.max(hours, REMEMBER_HOURS.min), REMEMBER_HOURS.max) : REMEMBER_HOURS.max;
-	return Math.round(bounded * 3600);
+/**
+ * Remember Events For in seconds, within its bounds whatever an expression or an imported workflow says. An
+ * expression gives text ("48"), which n8n does not turn into a number; what is no number at all means `fallbackHours`.
+ */
+export function rememberedSeconds(hours: unknown, fallbackHours: number): number {
+	const read = typeof hours === 'string' && hours.trim() !== '' ? Number(hours) : hours;
+	const value = typeof read === 'number' && Number.isFinite(read) ? read : fallbackHours;
+	return Math.round(Math.min(Math.max(value, REMEMBER_HOURS.min), REMEMBER_HOURS.max) * 3600);
 }
 
 /** How long event IDs are remembered; the default differs per trigger, so it is a parameter. */

@@ -101,8 +101,8 @@ describe.each(stores)('%s dedupe store', (_name, makeStore) => {
 	it('holds an id for the longest window Remember Events For allows, and for the hours a user types', async () => {
 		const store = makeStore();
 		const key = freshKey('decade');
-		expect(await store.claim([{ key, windowSeconds: rememberedSeconds(1e10) }])).toEqual([true]);
-		expect(await store.claim([{ key, windowSeconds: rememberedSeconds(1) }])).toEqual([false]);
+		expect(await store.claim([{ key, windowSeconds: rememberedSeconds(1e10, 1) }])).toEqual([true]);
+		expect(await store.claim([{ key, windowSeconds: rememberedSeconds(1, 1) }])).toEqual([false]);
 	});
 });
 

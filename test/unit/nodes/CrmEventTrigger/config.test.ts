@@ -33,6 +33,9 @@ describe('dedupeWindows', () => {
 	it('keeps Remember Events For within 36 s and 10 years, whatever an expression or an imported workflow says', () => {
 		expect(dedupeWindows({ dedupeWindowHours: 1e10 }, crmProfile('salesOs'))?.windowSeconds).toBe(87_600 * HOUR);
 		expect(dedupeWindows({ dedupeWindowHours: 0 }, crmProfile('salesOs'))?.windowSeconds).toBe(36);
+		// An expression gives text; what is no number at all falls back to the default of 72 hours.
+		expect(dedupeWindows({ dedupeWindowHours: '48' as never }, crmProfile('salesOs'))?.windowSeconds).toBe(48 * HOUR);
+		expect(dedupeWindows({ dedupeWindowHours: 'soon' as never }, crmProfile('salesOs'))?.windowSeconds).toBe(72 * HOUR);
 	});
 });
 

@@ -14,4 +14,10 @@ describe('Inbound Webhook Trigger readConfig: Remember Events For', () => {
 		expect(configWith({ deduplicate: true, dedupeWindowHours: 1e10 }).inbound.dedupe?.windowSeconds).toBe(87_600 * HOUR);
 		expect(configWith({ deduplicate: true, dedupeWindowHours: 0 }).inbound.dedupe?.windowSeconds).toBe(36);
 	});
+
+	it('reads hours an expression gives as text, and the default for a value that is no number', () => {
+		expect(configWith({ deduplicate: true, dedupeWindowHours: '48' }).inbound.dedupe?.windowSeconds).toBe(48 * HOUR);
+		expect(configWith({ deduplicate: true, dedupeWindowHours: 'soon' }).inbound.dedupe?.windowSeconds).toBe(24 * HOUR);
+		expect(configWith({ deduplicate: true, dedupeWindowHours: null }).inbound.dedupe?.windowSeconds).toBe(24 * HOUR);
+	});
 });
