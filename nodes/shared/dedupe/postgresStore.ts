@@ -7,6 +7,7 @@ import type { PoolConfig } from 'pg';
 import { quotedTableName } from './identifiers';
 import type { PostgresConnection } from './connection';
 import { ReleaseBacklog } from './releaseBacklog';
+import type { Release } from './releaseBacklog';
 import type { DedupeClaim, SharedDedupeStore } from './types';
 import { ClaimsInFlight, DedupeStoreUnavailable, STORE_TIMEOUT_MS, distinctKeys, perClaim, withinDeadline } from './types';
 
@@ -128,7 +129,6 @@ export class PostgresDedupeStore implements SharedDedupeStore {
 	private readonly sql: ReturnType<typeof statements>;
 	private tableReady?: Promise<void>;
 	private readonly cleanupNowAndThen: () => void;
-	private flushing?: Promise<void>;
 	private readonly inFlight = new ClaimsInFlight();
 
 	constructor(
@@ -189,31 +189,23 @@ export class PostgresDedupeStore implements SharedDedupeStore {
 	 * one cannot be given back, nothing is claimed (503 again).
 	 */
 	private async earlierClaimsGivenBack(): Promise<void> {
-		if (this.backlog.size === 0 && !this.flushing) return;
+		if (!this.backlog.busy) return;
 		await withinDeadline(this.releasesSettled(), STORE_TIMEOUT_MS, this.where);
 		if (this.backlog.size > 0) {
 			throw new DedupeStoreUnavailable(`${this.where}: an earlier claim answered 503 could not be given back yet`);
 		}
 	}
 
-	/** Runs the kept give-backs one flush at a time, so a claim never overtakes a DELETE in flight. */
+	/** Runs the kept give-backs, one sending at a time across stores of these settings, so no claim overtakes a DELETE. */
 	private async releasesSettled(): Promise<void> {
-		while (this.flushing) await this.flushing;
-		if (this.backlog.size === 0) return;
-		this.flushing = this.flushReleases().finally(() => (this.flushing = undefined));
-		await this.flushing;
+		await this.backlog.drain(async (releases) => await this.deleteReleases(releases));
 	}
 
-	/** One DELETE for every kept give-back; on failure they are all kept again (a give-back is safe to repeat). */
-	private async flushReleases(): Promise<void> {
-		const releases = this.backlog.takeAll();
+	/** One DELETE for the give-backs: pairs of a key and the token of the request that claimed it. */
+	private async deleteReleases(releases: Release[]): Promise<void> {
 		const keys = releases.flatMap((release) => release.keys);
 		const tokens = releases.flatMap((release) => release.keys.map(() => release.token));
-		try {
-			await withinDeadline(this.pool.query(this.sql.release, [keys, tokens]), STORE_TIMEOUT_MS, this.where);
-		} catch {
-			for (const release of releases) this.backlog.add(release);
-		}
+		await withinDeadline(this.pool.query(this.sql.release, [keys, tokens]), STORE_TIMEOUT_MS, this.where);
 	}
 
 	private async insert(unique: DedupeClaim[], token: string, attempt: { abandoned: boolean }): Promise<Set<string>> {
@@ -247,8 +239,9 @@ export class PostgresDedupeStore implements SharedDedupeStore {
 	}
 
 	/**
-	 * Lets claims under way finish first, so their give-backs run on this pool or stay in the backlog
-	 * (which the next store for these settings takes over), never against a pool already ended.
+	 * Lets claims under way finish first (for up to CLOSE_WAIT_MS), so their give-backs run on this pool or stay
+	 * in the backlog, which the next store for these settings takes over. A claim that outlasts the wait finds
+	 * the pool ended: its give-back fails, and so stays in the backlog too.
 	 */
 	async close(): Promise<void> {
 		await this.inFlight.settled(CLOSE_WAIT_MS, this.where);

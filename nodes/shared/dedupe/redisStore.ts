@@ -5,6 +5,7 @@ import Redis from 'ioredis';
 
 import type { RedisConnection } from './connection';
 import { ReleaseBacklog } from './releaseBacklog';
+import type { Release } from './releaseBacklog';
 import type { DedupeClaim, SharedDedupeStore } from './types';
 import { ClaimsInFlight, DedupeStoreUnavailable, STORE_TIMEOUT_MS, distinctKeys, perClaim, withinDeadline } from './types';
 
@@ -50,7 +51,7 @@ export class RedisDedupeStore implements SharedDedupeStore {
 		this.client = new Redis(clientOptions(settings));
 		// Without a listener ioredis prints every connection error; the last one explains the next 503.
 		this.client.on('error', (error: Error) => (this.lastError = error.message));
-		this.client.on('ready', () => void this.flushReleases());
+		this.client.on('ready', () => void this.releasesSettled());
 	}
 
 	private get where() {
@@ -74,7 +75,8 @@ export class RedisDedupeStore implements SharedDedupeStore {
 			// Not sent after this point; if already sent, the SETs may still be applied (a slow server):
 			// undo them, after them on the same connection, so the sender's retry is not taken for a duplicate.
 			attempt.abandoned = true;
-			void this.release(keys, token);
+			this.backlog.add({ keys, token });
+			void this.releasesSettled();
 			throw error instanceof DedupeStoreUnavailable ? error : new DedupeStoreUnavailable(`${this.where}: ${(error as Error).message}`);
 		}
 	}
@@ -83,8 +85,14 @@ export class RedisDedupeStore implements SharedDedupeStore {
 		await this.ready();
 		// The request was answered 503 while the connection came back: claiming now would hold ids nobody accepted.
 		if (attempt.abandoned) return [];
-		// Give-backs that failed on a live connection go first: one connection runs commands in order, so a retry's SET follows them.
-		if (this.backlog.size > 0) void this.flushReleases();
+		// Kept give-backs go first, also one another client of these settings is sending: a SET on one
+		// connection could overtake a give-back on another, and the retry would be taken for a duplicate.
+		if (this.backlog.busy) {
+			await this.releasesSettled();
+			if (this.backlog.size > 0)
+				throw new DedupeStoreUnavailable(`${this.where}: an earlier claim answered 503 could not be given back yet`);
+			if (attempt.abandoned) return [];
+		}
 		const pipeline = this.client.pipeline();
 		unique.forEach(({ windowSeconds }, index) =>
 			pipeline.set(keys[index], token, 'PX', Math.max(1, Math.round(windowSeconds * 1000)), 'NX'),
@@ -121,17 +129,16 @@ export class RedisDedupeStore implements SharedDedupeStore {
 		await this.waiting;
 	}
 
-	/** Sends the give-back now if connected, else keeps it in the backlog; the reply is awaited only by close(). */
-	private release(keys: string[], token: string): Promise<unknown> {
-		if (this.client.status !== 'ready') {
-			this.backlog.add({ keys, token });
-			return Promise.resolve();
-		}
-		return this.client.eval(RELEASE_SCRIPT, keys.length, ...keys, token).catch(() => this.backlog.add({ keys, token }));
+	/** Runs the kept give-backs, one sending at a time across clients of these settings. */
+	private async releasesSettled(): Promise<void> {
+		await this.backlog.drain(async (releases) => await this.sendReleases(releases));
 	}
 
-	private flushReleases(): Promise<unknown> {
-		return Promise.all(this.backlog.takeAll().map(async ({ keys, token }) => await this.release(keys, token)));
+	/** The give-backs, on this client's connection: each deletes the keys still holding its request's token. */
+	private async sendReleases(releases: Release[]): Promise<void> {
+		if (this.client.status !== 'ready') throw new DedupeStoreUnavailable(`${this.where}: not connected`);
+		const sent = releases.map(async ({ keys, token }) => await this.client.eval(RELEASE_SCRIPT, keys.length, ...keys, token));
+		await withinDeadline(Promise.all(sent), STORE_TIMEOUT_MS, this.where);
 	}
 
 	/** The last connection error, for the credential test. */
@@ -145,7 +152,7 @@ export class RedisDedupeStore implements SharedDedupeStore {
 	 */
 	async close(): Promise<void> {
 		await this.inFlight.settled(CLOSE_WAIT_MS, this.where);
-		if (this.client.status === 'ready') await withinDeadline(this.flushReleases(), STORE_TIMEOUT_MS, this.where).catch(() => undefined);
+		if (this.client.status === 'ready') await withinDeadline(this.releasesSettled(), STORE_TIMEOUT_MS, this.where).catch(() => undefined);
 		try {
 			await withinDeadline(this.client.quit(), STORE_TIMEOUT_MS, this.where);
 		} catch {

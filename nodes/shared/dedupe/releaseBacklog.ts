@@ -17,9 +17,17 @@ const MAX_RELEASES = 1_000;
  */
 export class ReleaseBacklog {
 	private readonly releases: Release[] = [];
+	/** The give-backs being sent, by whichever store sends them: a claim on another connection must not overtake them. */
+	private draining?: Promise<void>;
 
+	/** Give-backs kept and not being sent. */
 	get size(): number {
 		return this.releases.length;
+	}
+
+	/** Whether a claim must wait: give-backs are kept, or being sent. */
+	get busy(): boolean {
+		return this.releases.length > 0 || this.draining !== undefined;
 	}
 
 	add(release: Release): void {
@@ -27,20 +35,22 @@ export class ReleaseBacklog {
 		if (this.releases.length > MAX_RELEASES) this.releases.shift();
 	}
 
-	/** Every kept give-back, leaving none: the caller adds back those that fail again. */
-	takeAll(): Release[] {
-		return this.releases.splice(0);
+	/**
+	 * Sends every kept give-back with `send`, one sending at a time for all stores sharing this backlog, and
+	 * resolves when none is left being sent. Those `send` fails on are kept (a give-back is safe to repeat).
+	 */
+	async drain(send: (releases: Release[]) => Promise<void>): Promise<void> {
+		while (this.draining) await this.draining;
+		if (this.releases.length === 0) return;
+		const releases = this.releases.splice(0);
+		this.draining = send(releases)
+			.catch(() => releases.forEach((release) => this.add(release)))
+			.finally(() => (this.draining = undefined));
+		await this.draining;
 	}
 }
 
 /** One backlog per store settings (the registry's hashed key); few settings exist, so the bound is loose. */
 const backlogs = new BoundedCache<string, ReleaseBacklog>(256);
 
-export function backlogFor(settingsKey: string): ReleaseBacklog {
-	let backlog = backlogs.get(settingsKey);
-	if (!backlog) {
-		backlog = new ReleaseBacklog();
-		backlogs.set(settingsKey, backlog);
-	}
-	return backlog;
-}
+export const backlogFor = (settingsKey: string): ReleaseBacklog => backlogs.getOrCreate(settingsKey, () => new ReleaseBacklog());

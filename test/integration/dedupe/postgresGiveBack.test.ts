@@ -148,3 +148,31 @@ describe('PostgreSQL store: closed while a give-back is kept', () => {
 		expect(retry).toEqual([true]);
 	});
 });
+
+describe('PostgreSQL store: the next store for the same settings while the closing one gives back', () => {
+	it('waits for the give-back under way instead of overtaking it, so the retry is not taken for a duplicate', async () => {
+		const pg = servers.postgres;
+		const proxy = await proxyTo(pg.port);
+		const table = `overtake_${Date.now()}`;
+		const backlog = new ReleaseBacklog();
+		const closing = new PostgresDedupeStore({ kind: 'postgres', ...pg.dedupeSettings(table), port: proxy.port }, backlog);
+		expect(await closing.claim([{ key: 'warm', windowSeconds: 60 }])).toEqual([true]);
+		const key = `wf:node:webhook:overtake-${Date.now()}`;
+		proxy.state.cutOn = 'INSERT INTO';
+		await expect(closing.claim([{ key, windowSeconds: 3600 }])).rejects.toBeInstanceOf(DedupeStoreUnavailable);
+		// The closing store's give-back hangs on its path to the server; the next store reaches the server directly.
+		proxy.state.down = false;
+		proxy.state.stalled = true;
+		const closed = closing.close();
+		await sleep(200);
+		const next = new PostgresDedupeStore({ kind: 'postgres', ...pg.dedupeSettings(table) }, backlog);
+		opened.push(next);
+		let retry: boolean[] | undefined;
+		for (let attempt = 0; attempt < 10 && !retry; attempt++) {
+			retry = await next.claim([{ key, windowSeconds: 3600 }]).catch(() => undefined);
+		}
+		await closed;
+		proxy.close();
+		expect(retry).toEqual([true]);
+	});
+});
