@@ -32,13 +32,25 @@ const maskedForms = (secrets: readonly string[]): string[] =>
 		.sort((a, b) => b.length - a.length);
 
 /**
+ * Undoes the escapes some JSON encoders add and JSON.stringify does not (PHP's `\/`, Go's `\u0026` for `&`,
+ * `\u00e9` for non-ASCII), so a secret a receiver echoes that way is found; quotes, backslashes and control
+ * characters stay escaped.
+ */
+const unescapedJson = (text: string): string =>
+	text.replace(/\\(\/|u([0-9a-fA-F]{4}))/g, (escape: string, _: string, hex?: string) => {
+		if (hex === undefined) return '/';
+		const code = parseInt(hex, 16);
+		return code < 0x20 || code === 0x22 || code === 0x5c ? escape : String.fromCharCode(code);
+	});
+
+/**
  * The start of a receiver's answer, for the error a failed delivery raises: it usually names what the receiver
  * refused. An error travels further than an item (error workflows, logs), so whatever of ours a receiver may echo
  * is masked first: the credential values sent, secret query parameters, Bearer and Basic credentials.
  */
 export function receiverExcerpt(body: unknown, sentSecrets: readonly string[], secretQueryNames: readonly string[]): string | undefined {
 	if (body === undefined || body === null || body === '') return undefined;
-	let text = typeof body === 'string' ? body : JSON.stringify(body);
+	let text = unescapedJson(typeof body === 'string' ? body : JSON.stringify(body));
 	for (const secret of maskedForms(sentSecrets)) text = text.split(secret).join('***');
 	text = redactText(text.replace(CREDENTIALS_IN_TEXT, '$1 ***'), secretQueryNames);
 	return text.length > EXCERPT_CHARS ? `${text.slice(0, EXCERPT_CHARS)}…` : text;

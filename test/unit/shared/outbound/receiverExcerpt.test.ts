@@ -31,6 +31,16 @@ describe('receiverExcerpt', () => {
 		expect(receiverExcerpt('no key abc"def\\123456 here', [...sent, 'extra-access-token'], [])).toBe('no key *** here');
 	});
 
+	it('masks secrets other JSON encoders escape differently: PHP’s \\/ and Go’s \\u0026', () => {
+		const sent = sentCredentialValues({
+			headers: { 'X-Api-Key': 'k3y/AbC+dEf/123', Authorization: `Basic ${Buffer.from('svc:p&ssw0rd<1').toString('base64')}` },
+			query: {},
+		});
+		expect(receiverExcerpt('{"key":"k3y\\/AbC+dEf\\/123"}', sent, [])).toBe('{"key":"***"}');
+		expect(receiverExcerpt('{"password":"p\\u0026ssw0rd\\u003c1"}', sent, [])).toBe('{"password":"***"}');
+		expect(receiverExcerpt('{"auth":"Bearer tok\\/en\\/long"}', [], [])).toBe('{"auth":"Bearer ***"}');
+	});
+
 	it('masks a header token without its scheme word, and not short values that would hide ordinary words', () => {
 		expect(sentCredentialValues({ headers: { Authorization: 'Bearer tok-12345', 'X-Short': 'ab' }, query: {} }).sort()).toEqual(
 			['Bearer tok-12345', 'tok-12345'].sort(),
