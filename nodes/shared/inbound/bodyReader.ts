@@ -25,21 +25,31 @@ const DECODERS = new Map<string, () => NodeJS.ReadWriteStream>([
 
 const headerText = (value: string | string[] | undefined) => (Array.isArray(value) ? value.join(',') : value);
 
+const contentEncodingOf = (headers: HeaderBag) => (headerText(headers['content-encoding']) ?? '').trim().toLowerCase();
+const isIdentity = (encoding: string) => encoding === '' || encoding === 'identity';
+
 export const tooLarge = (maxBytes: number) =>
 	reject(413, 'body_too_large', `Body is larger than the ${maxBytes} bytes this webhook accepts`);
 
-/** Refuses by Content-Length alone; undefined when the declared size (if any) is within the limit. */
+/** What a body within the limit may take encoded: stored (incompressible) deflate adds 5 bytes per 16 KB, plus headers. */
+const encodedLimit = (maxBytes: number) => maxBytes + Math.ceil(maxBytes / 1024) + 1024;
+
+/**
+ * Refuses by Content-Length alone; undefined when the declared size (if any) is within the limit. An encoded
+ * body declares its size as sent, which gets the room encodedLimit gives.
+ */
 export function checkDeclaredLength(headers: HeaderBag, limits: BodyLimits): Rejection | undefined {
 	const declared = headerText(headers['content-length']);
 	if (declared === undefined || declared === '') return undefined;
 	if (!/^\s*\d+\s*$/.test(declared)) return reject(400, 'body_unreadable', 'Content-Length is not a number');
-	return Number(declared) > limits.maxBytes ? tooLarge(limits.maxBytes) : undefined;
+	const encoded = !isIdentity(contentEncodingOf(headers));
+	return Number(declared) > (encoded ? encodedLimit(limits.maxBytes) : limits.maxBytes) ? tooLarge(limits.maxBytes) : undefined;
 }
 
 /** The decoder for a Content-Encoding, null for an unencoded body, or a rejection for one we cannot decode. */
 function decoderFor(headers: HeaderBag): NodeJS.ReadWriteStream | null | Rejection {
-	const encoding = (headerText(headers['content-encoding']) ?? '').trim().toLowerCase();
-	if (encoding === '' || encoding === 'identity') return null;
+	const encoding = contentEncodingOf(headers);
+	if (isIdentity(encoding)) return null;
 	const create = DECODERS.get(encoding);
 	if (!create) {
 		return reject(415, 'unsupported_encoding', `Content-Encoding "${encoding.slice(0, 40)}" is not supported; use gzip, deflate or none`);
@@ -52,9 +62,6 @@ const streamFailure = (decoderFailed: boolean): Rejection =>
 	decoderFailed
 		? reject(400, 'body_unreadable', 'The body could not be decoded with its Content-Encoding')
 		: reject(400, 'body_unreadable', 'The request body stream was aborted');
-
-/** What a body within the limit may take encoded: stored (incompressible) deflate adds 5 bytes per 16 KB, plus headers. */
-const encodedLimit = (maxBytes: number) => maxBytes + Math.ceil(maxBytes / 1024) + 1024;
 
 export async function readBody(stream: Readable, headers: HeaderBag, limits: BodyLimits): Promise<Buffer | Rejection> {
 	const declared = checkDeclaredLength(headers, limits);
