@@ -4,7 +4,7 @@ import Redis from 'ioredis';
 import { Client } from 'pg';
 
 import { poolConfig, statements, tableExists } from './postgresStore';
-import { clientOptions } from './redisStore';
+import { clientOptions, RELEASE_SCRIPT } from './redisStore';
 import type { PostgresConnection, RedisConnection, SharedStoreConnection } from './connection';
 import { storeConnectionProblems } from './connection';
 
@@ -39,7 +39,7 @@ export function explainRedisError(error: ErrorLike, settings: RedisConnection): 
 	const message = error.message;
 	if (/WRONGPASS|invalid username-password/i.test(message)) return 'Password (or Username): Redis refused them';
 	if (/NOAUTH/i.test(message)) return 'Password: Redis requires one';
-	if (/NOPERM/i.test(message)) return 'Username: this user may not run SET on the key prefix';
+	if (/NOPERM/i.test(message)) return 'Username: this user may not run SET and EVAL on the key prefix';
 	if (/DB index is out of range|invalid DB index/i.test(message)) return `Database Index: Redis has no database ${settings.database}`;
 	return networkProblem(error, settings.host, settings.port, 'TLS', settings.tls) ?? `Redis: ${message}`;
 }
@@ -75,8 +75,10 @@ async function testRedis(settings: RedisConnection): Promise<ConnectionTestResul
 		await client.connect();
 		// ioredis only warns when the SELECT of a missing database fails; ask again to see the answer.
 		await client.select(settings.database);
-		// The same command a claim sends, on a key of the prefix, held for a second.
-		await client.set(`${settings.keyPrefix}credential-test:${randomBytes(6).toString('hex')}`, '1', 'PX', 1000, 'NX');
+		// The commands a claim and its give-back send, on a key of the prefix, held for a second.
+		const key = `${settings.keyPrefix}credential-test:${randomBytes(6).toString('hex')}`;
+		await client.set(key, '1', 'PX', 1000, 'NX');
+		await client.eval(RELEASE_SCRIPT, 1, key, '1');
 		return { ok: true, message: `Connected to Redis at ${settings.host}:${settings.port} and wrote a test key` };
 	} catch (error) {
 		return { ok: false, message: explainRedisError(lastError ?? (error as ErrorLike), settings) };

@@ -180,7 +180,11 @@ export class PostgresDedupeStore implements SharedDedupeStore {
 	private async giveBack(work: Promise<unknown>, unique: DedupeClaim[], token: string): Promise<void> {
 		await work.catch(() => undefined);
 		this.backlog.add({ keys: unique.map(({ key }) => key), token });
-		await withinDeadline(this.releasesSettled(), STORE_TIMEOUT_MS, this.where).catch(() => undefined);
+		const until = Date.now() + STORE_TIMEOUT_MS;
+		// Another store's sending may be under way: once it is done, this one's give-back is sent too.
+		for (let round = 0; round < 2 && this.backlog.busy && Date.now() < until; round++) {
+			await withinDeadline(this.releasesSettled(), until - Date.now(), this.where).catch(() => undefined);
+		}
 	}
 
 	/**
@@ -191,7 +195,8 @@ export class PostgresDedupeStore implements SharedDedupeStore {
 	private async earlierClaimsGivenBack(): Promise<void> {
 		if (!this.backlog.busy) return;
 		await withinDeadline(this.releasesSettled(), STORE_TIMEOUT_MS, this.where);
-		if (this.backlog.size > 0) {
+		// Still busy: a sending failed and is kept, or another store sends again; its DELETE must not be overtaken.
+		if (this.backlog.busy) {
 			throw new DedupeStoreUnavailable(`${this.where}: an earlier claim answered 503 could not be given back yet`);
 		}
 	}

@@ -5,12 +5,11 @@ import Redis from 'ioredis';
 
 import type { RedisConnection } from './connection';
 import { ReleaseBacklog } from './releaseBacklog';
-import type { Release } from './releaseBacklog';
 import type { DedupeClaim, SharedDedupeStore } from './types';
 import { ClaimsInFlight, DedupeStoreUnavailable, STORE_TIMEOUT_MS, distinctKeys, perClaim, withinDeadline } from './types';
 
 /** Deletes each key still holding this request's token: undoes claims whose answer never came. */
-const RELEASE_SCRIPT = `for i, key in ipairs(KEYS) do if redis.call('GET', key) == ARGV[1] then redis.call('DEL', key) end end return 0`;
+export const RELEASE_SCRIPT = `for i, key in ipairs(KEYS) do if redis.call('GET', key) == ARGV[1] then redis.call('DEL', key) end end return 0`;
 /** How long close() lets claims under way finish (each is bounded by its claim's wait). */
 const CLOSE_WAIT_MS = 2 * STORE_TIMEOUT_MS;
 
@@ -51,7 +50,7 @@ export class RedisDedupeStore implements SharedDedupeStore {
 		this.client = new Redis(clientOptions(settings));
 		// Without a listener ioredis prints every connection error; the last one explains the next 503.
 		this.client.on('error', (error: Error) => (this.lastError = error.message));
-		this.client.on('ready', () => void this.releasesSettled());
+		this.client.on('ready', () => this.flushReleases());
 	}
 
 	private get where() {
@@ -75,8 +74,7 @@ export class RedisDedupeStore implements SharedDedupeStore {
 			// Not sent after this point; if already sent, the SETs may still be applied (a slow server):
 			// undo them, after them on the same connection, so the sender's retry is not taken for a duplicate.
 			attempt.abandoned = true;
-			this.backlog.add({ keys, token });
-			void this.releasesSettled();
+			this.release(keys, token);
 			throw error instanceof DedupeStoreUnavailable ? error : new DedupeStoreUnavailable(`${this.where}: ${(error as Error).message}`);
 		}
 	}
@@ -85,14 +83,8 @@ export class RedisDedupeStore implements SharedDedupeStore {
 		await this.ready();
 		// The request was answered 503 while the connection came back: claiming now would hold ids nobody accepted.
 		if (attempt.abandoned) return [];
-		// Kept give-backs go first, also one another client of these settings is sending: a SET on one
-		// connection could overtake a give-back on another, and the retry would be taken for a duplicate.
-		if (this.backlog.busy) {
-			await this.releasesSettled();
-			if (this.backlog.size > 0)
-				throw new DedupeStoreUnavailable(`${this.where}: an earlier claim answered 503 could not be given back yet`);
-			if (attempt.abandoned) return [];
-		}
+		// Kept give-backs go first: one connection runs commands in order, so a retry's SET follows them.
+		if (this.backlog.size > 0) this.flushReleases();
 		const pipeline = this.client.pipeline();
 		unique.forEach(({ windowSeconds }, index) =>
 			pipeline.set(keys[index], token, 'PX', Math.max(1, Math.round(windowSeconds * 1000)), 'NX'),
@@ -129,16 +121,19 @@ export class RedisDedupeStore implements SharedDedupeStore {
 		await this.waiting;
 	}
 
-	/** Runs the kept give-backs, one sending at a time across clients of these settings. */
-	private async releasesSettled(): Promise<void> {
-		await this.backlog.drain(async (releases) => await this.sendReleases(releases));
+	/**
+	 * A give-back goes out at once on this client's connection, so after the claim it undoes. One that cannot
+	 * (not connected) or fails is kept; the connection it belonged to is gone by then (or the server refused
+	 * it), so no claim of its can land later, and any client of these settings may send it.
+	 */
+	private release(keys: string[], token: string) {
+		if (this.client.status !== 'ready') return this.backlog.add({ keys, token });
+		this.client.eval(RELEASE_SCRIPT, keys.length, ...keys, token).catch(() => this.backlog.add({ keys, token }));
 	}
 
-	/** The give-backs, on this client's connection: each deletes the keys still holding its request's token. */
-	private async sendReleases(releases: Release[]): Promise<void> {
-		if (this.client.status !== 'ready') throw new DedupeStoreUnavailable(`${this.where}: not connected`);
-		const sent = releases.map(async ({ keys, token }) => await this.client.eval(RELEASE_SCRIPT, keys.length, ...keys, token));
-		await withinDeadline(Promise.all(sent), STORE_TIMEOUT_MS, this.where);
+	/** Sends the kept give-backs on this connection, ahead of whatever it sends next (replies are not awaited). */
+	private flushReleases() {
+		void this.backlog.drain(async (releases) => releases.forEach(({ keys, token }) => this.release(keys, token)));
 	}
 
 	/** The last connection error, for the credential test. */
@@ -147,12 +142,13 @@ export class RedisDedupeStore implements SharedDedupeStore {
 	}
 
 	/**
-	 * Lets claims under way finish and sends the kept give-backs first; what cannot be sent stays in the
-	 * backlog, which the next store for these settings takes over.
+	 * Lets claims under way finish (their give-backs sent) and sends the kept ones before QUIT; what cannot be
+	 * sent stays in the backlog, which the next store for these settings takes over.
 	 */
 	async close(): Promise<void> {
 		await this.inFlight.settled(CLOSE_WAIT_MS, this.where);
-		if (this.client.status === 'ready') await withinDeadline(this.releasesSettled(), STORE_TIMEOUT_MS, this.where).catch(() => undefined);
+		// Sent before QUIT on the same connection, so they run before it closes.
+		if (this.client.status === 'ready') this.flushReleases();
 		try {
 			await withinDeadline(this.client.quit(), STORE_TIMEOUT_MS, this.where);
 		} catch {

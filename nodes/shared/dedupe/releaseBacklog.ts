@@ -36,15 +36,20 @@ export class ReleaseBacklog {
 	}
 
 	/**
-	 * Sends every kept give-back with `send`, one sending at a time for all stores sharing this backlog, and
-	 * resolves when none is left being sent. Those `send` fails on are kept (a give-back is safe to repeat).
+	 * Sends every kept give-back with `send`, one sending at a time for all stores sharing this backlog. A call
+	 * made while another sends waits for that sending and returns (it does not queue a sending of its own, so
+	 * callers do not pile up while the store is down): callers check `busy` after. Those `send` fails on are
+	 * kept, ahead of newer ones (a give-back is safe to repeat).
 	 */
 	async drain(send: (releases: Release[]) => Promise<void>): Promise<void> {
-		while (this.draining) await this.draining;
+		if (this.draining) return await this.draining;
 		if (this.releases.length === 0) return;
 		const releases = this.releases.splice(0);
 		this.draining = send(releases)
-			.catch(() => releases.forEach((release) => this.add(release)))
+			.catch(() => {
+				this.releases.unshift(...releases);
+				this.releases.splice(0, Math.max(0, this.releases.length - MAX_RELEASES));
+			})
 			.finally(() => (this.draining = undefined));
 		await this.draining;
 	}

@@ -277,6 +277,7 @@ describe('the credential test connects and names the wrong setting', () => {
 	beforeAll(async () => {
 		const admin = new Redis({ host: '127.0.0.1', port: servers.redis.port });
 		await admin.call('ACL', 'SETUSER', 'dedupe', 'on', '>right-password', '~*', '+@all');
+		await admin.call('ACL', 'SETUSER', 'no-eval', 'on', '>right-password', '~*', '+@all', '-eval');
 		admin.disconnect();
 	});
 
@@ -293,6 +294,11 @@ describe('the credential test connects and names the wrong setting', () => {
 			'Redis: wrong password of an ACL user',
 			() => redisSettings({ username: 'dedupe', password: 'wrong' }),
 			/^Password \(or Username\): Redis refused them/,
+		],
+		[
+			'Redis: a user who may SET but not give a claim back (EVAL)',
+			() => redisSettings({ username: 'no-eval', password: 'right-password' }),
+			/^Username: this user may not run SET and EVAL/,
 		],
 		[
 			'Redis: TLS against a plain server',

@@ -34,7 +34,7 @@ describe('ReleaseBacklog', () => {
 		expect(backlog.size).toBe(1);
 	});
 
-	it('is busy while another store sends, and a second drain waits for that sending instead of overtaking it', async () => {
+	it('is busy while one store sends; a drain meanwhile waits for that sending and leaves the rest to its caller', async () => {
 		const backlog = new ReleaseBacklog();
 		backlog.add({ keys: ['k1'], token: 't1' });
 		const first = controlledSender();
@@ -45,14 +45,24 @@ describe('ReleaseBacklog', () => {
 		const waiting = backlog.drain(second.send).then(() => (secondDone = true));
 		await Promise.resolve();
 		expect(secondDone).toBe(false);
-		// The first sending fails: the second store sends what it held.
+		// The first sending fails: what it held is kept, and the waiting drain returns without sending.
 		first.answers[0](true);
-		await sending;
-		await new Promise((resolve) => setImmediate(resolve));
-		expect(second.batches).toEqual([[{ keys: ['k1'], token: 't1' }]]);
-		second.answers[0]();
-		await waiting;
-		expect([backlog.size, backlog.busy]).toEqual([0, false]);
+		await Promise.all([sending, waiting]);
+		expect(second.batches).toEqual([]);
+		expect([backlog.size, backlog.busy]).toEqual([1, true]);
+		// A later drain sends it, ahead of what was kept since.
+		backlog.add({ keys: ['k2'], token: 't2' });
+		const third = controlledSender();
+		const last = backlog.drain(third.send);
+		third.answers[0]();
+		await last;
+		expect(third.batches).toEqual([
+			[
+				{ keys: ['k1'], token: 't1' },
+				{ keys: ['k2'], token: 't2' },
+			],
+		]);
+		expect(backlog.busy).toBe(false);
 	});
 
 	it('is one backlog per store settings, so a store opened again finds what its predecessor kept', () => {
