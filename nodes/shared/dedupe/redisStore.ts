@@ -58,8 +58,7 @@ export class RedisDedupeStore implements SharedDedupeStore {
 	}
 
 	async claim(claims: DedupeClaim[]): Promise<boolean[]> {
-		if (claims.length === 0) return [];
-		return await this.inFlight.track(this.claimOnce(claims));
+		return claims.length === 0 ? [] : await this.inFlight.track(this.claimOnce(claims));
 	}
 
 	private async claimOnce(claims: DedupeClaim[]): Promise<boolean[]> {
