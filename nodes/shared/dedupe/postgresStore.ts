@@ -13,6 +13,8 @@ import { ClaimsInFlight, DedupeStoreUnavailable, STORE_TIMEOUT_MS, distinctKeys,
 
 const CLEANUP_INTERVAL_MS = 60_000;
 export const CLEANUP_BATCH = 1_000;
+/** PostgreSQL's code for a relation that does not exist. */
+const UNDEFINED_TABLE = '42P01';
 /** How long close() lets claims under way finish (each is bounded: its claim, its INSERT's timeout, one give-back). */
 const CLOSE_WAIT_MS = 4 * STORE_TIMEOUT_MS;
 
@@ -205,11 +207,18 @@ export class PostgresDedupeStore implements SharedDedupeStore {
 		await this.backlog.drain(async (releases) => await this.deleteReleases(releases));
 	}
 
-	/** One DELETE for the give-backs: pairs of a key and the token of the request that claimed it. */
+	/**
+	 * One DELETE for the give-backs: pairs of a key and the token of the request that claimed it. No table
+	 * (undefined_table) means the claims failed before creating it: nothing is held, so nothing to give back.
+	 */
 	private async deleteReleases(releases: Release[]): Promise<void> {
 		const keys = releases.flatMap((release) => release.keys);
 		const tokens = releases.flatMap((release) => release.keys.map(() => release.token));
-		await withinDeadline(this.pool.query(this.sql.release, [keys, tokens]), STORE_TIMEOUT_MS, this.where);
+		await withinDeadline(this.pool.query(this.sql.release, [keys, tokens]), STORE_TIMEOUT_MS, this.where).catch(
+			(error: { code?: string }) => {
+				if (error.code !== UNDEFINED_TABLE) throw error;
+			},
+		);
 	}
 
 	private async insert(unique: DedupeClaim[], token: string, attempt: { abandoned: boolean }): Promise<Set<string>> {

@@ -11,6 +11,7 @@ import { Client } from 'pg';
 import { testStoreConnection } from '../../../nodes/shared/dedupe/connectionTest';
 import { PostgresDedupeStore } from '../../../nodes/shared/dedupe/postgresStore';
 import { RedisDedupeStore } from '../../../nodes/shared/dedupe/redisStore';
+import { ReleaseBacklog } from '../../../nodes/shared/dedupe/releaseBacklog';
 import type { PostgresConnection, RedisConnection } from '../../../nodes/shared/dedupe/connection';
 import type { SharedDedupeStore } from '../../../nodes/shared/dedupe/types';
 import { DedupeStoreUnavailable } from '../../../nodes/shared/dedupe/types';
@@ -172,6 +173,14 @@ describe('PostgreSQL dedupe store', () => {
 		// By the time the sender could retry, the row is gone, so the retry is new and not a duplicate.
 		expect((await query('SELECT count(*)::int AS n FROM n8n_webhook_dedupe WHERE key = $1', [key])).rows[0].n).toBe(0);
 		expect(await store.claim([{ key, windowSeconds: 60 }])).toEqual([true]);
+	});
+
+	it('drops a kept give-back whose table does not exist: the claim failed before creating it, so holds nothing', async () => {
+		const backlog = new ReleaseBacklog();
+		backlog.add({ keys: ['wf:node:webhook:lost'], token: 'token-of-a-503' });
+		const store = open(new PostgresDedupeStore(postgresSettings({ table: `not_yet_${Date.now()}` }), backlog));
+		expect(await store.claim([{ key: freshKey('first'), windowSeconds: 60 }])).toEqual([true]);
+		expect(backlog.busy).toBe(false);
 	});
 
 	it('works for a user who may only read and write an existing table (no CREATE rights)', async () => {
