@@ -1,3 +1,5 @@
+import { isIP } from 'node:net';
+
 import ipaddr from 'ipaddr.js';
 
 import { withoutZone } from '../http/hosts';
@@ -26,7 +28,8 @@ export function parseAddress(text: string | undefined): Address | undefined {
 	if (bracketed) value = bracketed[1];
 	else if (/^[\d.]+:\d+$/.test(value)) value = value.slice(0, value.indexOf(':'));
 	value = withoutZone(value);
-	if (!ipaddr.isValid(value)) return undefined;
+	// Node's check, not ipaddr.js's: that one reads 192.168.001.010 as octal (192.168.1.8) and 10.1 as 10.0.0.1.
+	if (isIP(value) === 0) return undefined;
 	return ipaddr.process(value);
 }
 

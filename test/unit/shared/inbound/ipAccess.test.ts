@@ -37,6 +37,15 @@ describe('IP allowlist', () => {
 		expect(() => parseIpList('example.com', 'X')).toThrow();
 		expect(parseIpList('  ', 'X')).toEqual([]);
 	});
+
+	it('refuses the old octal, hex and short IPv4 forms instead of reading them as other addresses', () => {
+		// ipaddr.js would read 192.168.001.010 as 192.168.1.8 (octal) and 10.1 as 10.0.0.1.
+		for (const entry of ['192.168.001.010', '203.0.113.010/32', '10.1', '3232235777', '0x7f.0.0.1', '::ffff:192.168.001.010']) {
+			expect(() => parseIpList(entry, 'IP Allowlist')).toThrow(`IP Allowlist: "${entry}" is not an IP address or CIDR range`);
+		}
+		expect(parseAddress('192.168.001.010')).toBeUndefined();
+		expect(allowed('192.168.1.10', '192.168.1.10')).toBe(true);
+	});
 });
 
 describe('clientAddress', () => {
