@@ -21,7 +21,7 @@ import { redactHeaders, redactionList } from '../shared/inbound/redact';
 import { webhookCredentialTest } from '../shared/n8n/credentialTests';
 import { dedupeStoreProblems, leaveDedupeStore } from '../shared/n8n/dedupe';
 import { dedupeStoreCredentialTest } from '../shared/n8n/dedupeCredentialTest';
-import { inboundAuthOf, receive, startWorkflow, validatingLifecycle, withoutThrowing } from '../shared/n8n/inboundWebhook';
+import { answer, inboundAuthOf, receive, startWorkflow, validatingLifecycle, withoutThrowing } from '../shared/n8n/inboundWebhook';
 import { triggerPanel } from '../shared/n8n/triggerPanel';
 import { templateProblems } from '../shared/signatures/template';
 import { inboundWebhookTriggerProperties, inboundWebhookTriggerWebhooks } from './description';
@@ -32,7 +32,12 @@ import { LABELS, readConfig, responseProblems } from './config';
 async function configurationProblems(context: IHookFunctions): Promise<string[]> {
 	const settings = readConfig(context);
 	const problems = responseProblems(settings.response);
-	for (const compile of [() => compileInboundPolicy(settings.inbound, LABELS), () => compileFieldMapping(settings.mapping)]) {
+	// With Output Mapped Fields Only the fields sit beside the item's own meta.
+	const takenNames = settings.output.mappedFieldsOnly ? ['meta'] : [];
+	for (const compile of [
+		() => compileInboundPolicy(settings.inbound, LABELS),
+		() => compileFieldMapping(settings.mapping, 'Field Mapping', takenNames),
+	]) {
 		try {
 			compile();
 		} catch (error) {
@@ -100,12 +105,19 @@ async function handleRequest(context: IWebhookFunctions): Promise<IWebhookRespon
 	const outcome = await receive(context, cachedInboundPolicy(settings.inbound, LABELS), auth.authenticate);
 	if (!('outcome' in outcome)) return outcome;
 
-	const workflowData = [await itemsOf(context, outcome, settings, auth, receivedAt)];
-	if (settings.response.mode !== 'onReceived') return { workflowData };
-	// The 2xx goes out before the workflow runs, but only once n8n has recorded the execution.
-	const content = answerContent(settings.response.body);
+	const items = await itemsOf(context, outcome, settings, auth, receivedAt);
+	const onReceived = settings.response.mode === 'onReceived';
+	const content = onReceived ? answerContent(settings.response.body) : answerContent({ received: true, items: 0 });
 	const headers = Object.fromEntries(settings.response.headers.map(({ name, value }) => [name, value ?? '']));
-	return startWorkflow(context, { ...content, headers }, workflowData);
+	if (items.length === 0) {
+		// An empty batch (Split Array Into Items over []) holds no event: answered as received, nothing starts. In a
+		// test run the editor keeps listening, as for a CRM event outside the chosen ones.
+		answer(context, onReceived ? settings.response.code : 200, content.contentType, content.body, headers);
+		return { noWebhookResponse: true };
+	}
+	if (!onReceived) return { workflowData: [items] };
+	// The 2xx goes out before the workflow runs, but only once n8n has recorded the execution.
+	return startWorkflow(context, { ...content, headers }, [items]);
 }
 
 /** The canvas subtitle: how requests are verified, in the words of the Authentication options. */

@@ -267,7 +267,8 @@ const outputProperties: INodeProperties[] = [
 		type: 'string',
 		default: '$.body',
 		placeholder: 'e.g. $.body.events',
-		description: 'JSONPath to the array; each element becomes the body of one item',
+		description:
+			'JSONPath to the array; each element becomes the body of one item. A lone object there (XML’s single child element) is one item; an empty array is answered without starting the workflow.',
 		...show({ splitArray: [true] }),
 	},
 ];

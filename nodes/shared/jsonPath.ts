@@ -10,6 +10,8 @@ import { hasOwn } from './prototypeKeys';
  */
 export interface CompiledJsonPath {
 	readonly source: string;
+	/** A path of plain members and indexes (`$.a['b:c'][0]`): it names one place, never several. */
+	readonly plain: boolean;
 	/** Every match, in document order. */
 	all(json: unknown): unknown[];
 	/** The first match, or undefined. */
@@ -46,6 +48,7 @@ function walk(json: unknown, keys: readonly string[]): unknown {
 function memberPath(source: string, keys: string[]): CompiledJsonPath {
 	return {
 		source,
+		plain: true,
 		first: (json) => walk(json, keys),
 		all: (json) => {
 			const value = walk(json, keys);
@@ -60,7 +63,7 @@ function evaluatedPath(source: string): CompiledJsonPath {
 		const result = JSONPath({ path: source, json, wrap: true, eval: 'safe', ignoreEvalErrors: true }) as unknown;
 		return Array.isArray(result) ? result : [];
 	};
-	return { source, all, first: (json) => all(json)[0] };
+	return { source, plain: false, all, first: (json) => all(json)[0] };
 }
 
 /** Why a filter or script expression in the path does not even parse, or undefined. */

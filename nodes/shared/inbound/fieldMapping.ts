@@ -24,17 +24,26 @@ export interface CompiledFieldMapping {
 	split?: CompiledJsonPath;
 }
 
-/** Throws an Error naming the field when a name or path is unusable. */
-export function compileFieldMapping(settings: FieldMappingSettings, label = 'Field Mapping'): CompiledFieldMapping {
+/**
+ * Throws an Error naming the field when a name or path is unusable. `takenNames` are names the item
+ * already uses beside the fields (`meta` when the fields sit at the top of the item).
+ */
+export function compileFieldMapping(
+	settings: FieldMappingSettings,
+	label = 'Field Mapping',
+	takenNames: readonly string[] = [],
+): CompiledFieldMapping {
 	const names = new Set<string>();
 	const fields = (settings.fields ?? []).map(({ name, path }) => {
 		const field = name.trim();
 		if (field === '') throw new Error(`${label}: a field has no name`);
 		if (isPrototypeKey(field)) throw new Error(`${label}: "${field}" cannot be used as a field name`);
 		if (names.has(field)) throw new Error(`${label}: the field "${field}" is mapped twice`);
+		if (takenNames.includes(field)) throw new Error(`${label}: "${field}" is the item's own field; give the mapped field another name`);
 		names.add(field);
 		const compiled = compileJsonPath(path, `${label} "${field}"`);
-		return { name: field, path: compiled, wildcard: /\*|\.\.|\[\?|\[\(|:|,/.test(compiled.source) };
+		// A bracketed key may hold `:` or `,` (`['soapenv:Body']`): only a path the member reader could not take is a wildcard.
+		return { name: field, path: compiled, wildcard: !compiled.plain && /\*|\.\.|\[\?|\[\(|:|,/.test(compiled.source) };
 	});
 	const split = settings.splitPath?.trim() ? compileJsonPath(settings.splitPath, `${label}: Split Path`) : undefined;
 	return { fields, split };
@@ -67,9 +76,14 @@ export function mapFields(
 	return { fields, unmatched };
 }
 
-/** The bodies to emit: the elements of the split array, or the whole body when there is no array there. */
+/**
+ * The bodies to emit: the elements of the array at the split path (none for an empty array), or the one
+ * object there (XML gives a lone child element as an object, not a list of one); the whole body when
+ * the path holds neither.
+ */
 export function splitBodies(mapping: CompiledFieldMapping, scope: MappingScope): unknown[] {
 	if (!mapping.split) return [scope.body];
 	const value = mapping.split.first(scope);
-	return Array.isArray(value) && value.length > 0 ? value : [scope.body];
+	if (Array.isArray(value)) return value;
+	return typeof value === 'object' && value !== null ? [value] : [scope.body];
 }

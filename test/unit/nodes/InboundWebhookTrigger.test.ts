@@ -307,6 +307,22 @@ describe('Inbound Webhook Trigger: accepted requests', () => {
 		expect(items?.[0]).not.toHaveProperty('body');
 	});
 
+	it('answers an empty batch as received and starts nothing; a lone XML element is one item', async () => {
+		const split = { splitArray: true, splitPath: '$.body.events', responseBody: '{"ok":true}', responseCode: 202 };
+		const empty = await send('{"events":[]}', {}, { setup: { parameters: split } });
+		expect(empty.status).toBe(202);
+		expect(empty.text).toBe('{"ok":true}');
+		startsNothing(empty);
+		const lone = await send(
+			'<events><event><id>a</id></event></events>',
+			{ 'content-type': 'application/xml' },
+			{
+				setup: { parameters: { ...split, splitPath: '$.body.events.event' } },
+			},
+		);
+		expect(lone.result?.workflowData?.[0].map((item) => item.json.body)).toEqual([{ id: 'a' }]);
+	});
+
 	it('keeps a key sent as a query parameter out of the item and the field mapping', async () => {
 		const received = await send(
 			'{"id":1}',
@@ -573,6 +589,10 @@ describe('Inbound Webhook Trigger: publish-time validation', () => {
 		[{ responseHeaders: { header: [{ name: 'Bad Header', value: 'x' }] } }, 'Response Headers: "Bad Header"'],
 		[{ responseHeaders: { header: [{ name: 'X-Status', value: 'ok ✓' }] } }, 'Response Headers: the value of "X-Status" has a line break'],
 		[{ responseCode: 99 }, 'Response Code 99 is not an HTTP status'],
+		[
+			{ fieldMapping: { field: [{ name: 'meta', path: '$.body.x' }] }, settings: { mappedFieldsOnly: true } },
+			'Field Mapping: "meta" is the item\'s own field',
+		],
 	])('refuses %j naming the field', async (parameters, message) => {
 		await expect(create(parameters)).rejects.toThrow(message);
 	});

@@ -45,11 +45,27 @@ describe('field mapping', () => {
 		]);
 	});
 
-	it('splits an array into one body per element, else keeps the body whole', () => {
+	it('splits an array into one body per element, a lone object into one body, else keeps the body whole', () => {
 		expect(splitBodies(compileFieldMapping({ splitPath: '$.body.events' }), scope)).toEqual([{ id: 'e1' }, { id: 'e2' }]);
-		expect(splitBodies(compileFieldMapping({ splitPath: '$.body.contact' }), scope)).toEqual([scope.body]);
+		// XML gives a lone <event> as an object: one body, the event, as two would give two.
+		expect(splitBodies(compileFieldMapping({ splitPath: '$.body.contact' }), scope)).toEqual([scope.body.contact]);
+		expect(splitBodies(compileFieldMapping({ splitPath: '$.body.events' }), { ...scope, body: { events: [] } })).toEqual([]);
+		expect(splitBodies(compileFieldMapping({ splitPath: '$.body.nothing' }), scope)).toEqual([scope.body]);
+		expect(splitBodies(compileFieldMapping({ splitPath: '$.body.list' }), { ...scope, body: { list: 'a' } })).toEqual([{ list: 'a' }]);
 		expect(splitBodies(compileFieldMapping({}), scope)).toEqual([scope.body]);
 		expect(splitBodies(compileFieldMapping({ splitPath: '$.body' }), { ...scope, body: [1, 2, 3] })).toEqual([1, 2, 3]);
+	});
+
+	it('reads a plain path whose bracketed keys hold a colon or a comma as one value, not a list', () => {
+		const soap = { 'soapenv:envelope': { 'soapenv:body': { notification: { id: 'N1' } } }, 'a,b': 'v' };
+		const mapping = compileFieldMapping({
+			fields: [
+				{ name: 'id', path: "$.body['soapenv:envelope']['soapenv:body'].notification.id" },
+				{ name: 'comma', path: "$.body['a,b']" },
+				{ name: 'wildcard', path: "$.body['soapenv:envelope']['soapenv:body'].*" },
+			],
+		});
+		expect(mapFields(mapping, { ...scope, body: soap }).fields).toEqual({ id: 'N1', comma: 'v', wildcard: [{ id: 'N1' }] });
 	});
 
 	it('names the problem field', () => {
@@ -67,5 +83,9 @@ describe('field mapping', () => {
 		);
 		expect(() => compileFieldMapping({ fields: [{ name: '__proto__', path: '$.a' }] })).toThrow('cannot be used');
 		expect(() => compileFieldMapping({ splitPath: 'events' })).toThrow('Split Path');
+		expect(() => compileFieldMapping({ fields: [{ name: 'meta', path: '$.a' }] }, 'Field Mapping', ['meta'])).toThrow(
+			'Field Mapping: "meta" is the item\'s own field; give the mapped field another name',
+		);
+		expect(compileFieldMapping({ fields: [{ name: 'meta', path: '$.a' }] }).fields).toHaveLength(1);
 	});
 });
