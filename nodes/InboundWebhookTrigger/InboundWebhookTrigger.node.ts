@@ -14,6 +14,7 @@ import { CREDENTIAL_TYPES, signingFromCredential } from '../shared/auth';
 import { credentialProblems, ed25519KeyAsSecretProblems } from '../shared/credentialProblems';
 import { answerContent } from '../shared/http/jsonText';
 import type { InboundAuth } from '../shared/inbound/authenticator';
+import type { EventIdSource } from '../shared/inbound/eventId';
 import { cachedFieldMapping, compileFieldMapping, mapFields, splitBodies } from '../shared/inbound/fieldMapping';
 import type { AcceptedRequest } from '../shared/inbound/pipeline';
 import { cachedInboundPolicy, compileInboundPolicy } from '../shared/inbound/policy';
@@ -23,6 +24,7 @@ import { dedupeStoreProblems, leaveDedupeStore } from '../shared/n8n/dedupe';
 import { dedupeStoreCredentialTest } from '../shared/n8n/dedupeCredentialTest';
 import { answer, inboundAuthOf, receive, startWorkflow, validatingLifecycle, withoutThrowing } from '../shared/n8n/inboundWebhook';
 import { triggerPanel } from '../shared/n8n/triggerPanel';
+import { warnOncePerNode } from '../shared/n8n/warnOnce';
 import { templateProblems } from '../shared/signatures/template';
 import { inboundWebhookTriggerProperties, inboundWebhookTriggerWebhooks } from './description';
 import type { InboundTriggerConfig } from './config';
@@ -60,6 +62,22 @@ async function configurationProblems(context: IHookFunctions): Promise<string[]>
 	return problems;
 }
 
+/**
+ * Deduplication is on but the request had no usable id there (a wrong path, an XML element name in
+ * capitals, an id that is not text or a number): the event is kept, not dropped, and the item and
+ * n8n's log say it passed unchecked.
+ */
+function noteMissingEventId(context: IWebhookFunctions, source: EventIdSource, meta: IDataObject) {
+	meta.eventIdMissing = true;
+	const where = source.from === 'header' ? `header ${source.name}` : `${source.path} in the body`;
+	warnOncePerNode(
+		context,
+		'eventIdMissing',
+		`Deduplicate Events is on, but a request had no event ID at ${where} (text or a number, at most 1,024 characters), ` +
+			'so it started the workflow without a duplicate check (meta.eventIdMissing). Check Event ID; XML element names are lower case.',
+	);
+}
+
 /** One item per event: body (or each element of the split array), redacted headers, query, mapped fields, meta. */
 async function itemsOf(
 	context: IWebhookFunctions,
@@ -74,6 +92,7 @@ async function itemsOf(
 	const meta: IDataObject = { receivedAt, verifiedBy: accepted.verification.scheme };
 	if (accepted.clientIp) meta.clientIp = accepted.clientIp;
 	if (accepted.eventId) meta.eventId = accepted.eventId;
+	else if (settings.inbound.dedupe) noteMissingEventId(context, settings.inbound.dedupe.eventId, meta);
 	const mapping = cachedFieldMapping(settings.mapping);
 	const item = (body: unknown): IDataObject => {
 		const mapped = mapping.fields.length > 0 ? mapFields(mapping, { body, headers, query }) : undefined;

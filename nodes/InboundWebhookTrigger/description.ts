@@ -172,6 +172,7 @@ const dedupeProperties: INodeProperties[] = [
 		default: '$.id',
 		placeholder: 'e.g. $.event.uuid',
 		description: 'JSONPath over the parsed body',
+		hint: 'XML element names are lower case ($.event.id for &lt;Event&gt;&lt;Id&gt;). A request without an ID here starts the workflow unchecked, with meta.eventIdMissing.',
 		...show({ deduplicate: [true], eventIdSource: ['jsonPath'] }),
 	},
 	{
@@ -234,7 +235,7 @@ const outputProperties: INodeProperties[] = [
 		placeholder: 'Add Field',
 		default: {},
 		description: 'Output fields taken from the request by JSONPath over { body, headers, query }',
-		hint: 'Paths start at $.body, $.headers or $.query; header names are lowercase',
+		hint: 'Paths start at $.body, $.headers or $.query; header and XML element names are lower case',
 		options: [
 			{
 				displayName: 'Field',

@@ -13,6 +13,7 @@ import { DEDUPE_CREDENTIAL_TYPES, storeConnectionOf, storeConnectionProblems } f
 import type { EventDedupe } from '../dedupe/types';
 import { DedupeStoreUnavailable } from '../dedupe/types';
 import { webhookCredentials } from './credentialCache';
+import { warnOncePerNode } from './warnOnce';
 
 type NodeContext = IWebhookFunctions | IHookFunctions;
 
@@ -29,8 +30,6 @@ async function sharedSettingsOf(context: NodeContext, kind: 'redis' | 'postgres'
 	return storeConnectionOf(kind, (await webhookCredentials.get(context, DEDUPE_CREDENTIAL_TYPES[kind])) as Record<string, unknown>);
 }
 
-const warnedNodes = new Set<string>();
-
 const inQueueMode = () => process.env.EXECUTIONS_MODE === 'queue';
 
 /**
@@ -46,14 +45,11 @@ let queueModeOfRequests: boolean | undefined;
  */
 export function warnIfQueueMode(context: NodeContext & { logger: Logger }, kind: DedupeStoreKind, queueMode = inQueueMode()) {
 	if (kind !== 'staticData' || !queueMode) return;
-	const key = nodeKey(context);
-	if (warnedNodes.has(key)) return;
-	warnedNodes.add(key);
-	const node = context.getNode().name;
-	context.logger.warn(
-		`${node}: deduplicates with this n8n process's workflow static data, but n8n runs in queue mode (EXECUTIONS_MODE=queue): ` +
+	warnOncePerNode(
+		context,
+		'queueMode',
+		"deduplicates with this n8n process's workflow static data, but n8n runs in queue mode (EXECUTIONS_MODE=queue): " +
 			'copies of an event that reach different webhook processes can both start the workflow. Set the node’s Dedupe Store to Redis or PostgreSQL.',
-		{ workflowId: context.getWorkflow().id, node },
 	);
 }
 

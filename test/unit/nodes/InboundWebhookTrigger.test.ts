@@ -491,6 +491,26 @@ describe('Inbound Webhook Trigger: handshakes and duplicates', () => {
 		}
 	});
 
+	it('starts the workflow for a request without an event id, flagged in meta and warned once in the log', async () => {
+		// XML element names are lower-cased, so $.Event.Id finds nothing: the events pass, and say so.
+		const setup = { parameters: { deduplicate: true, eventIdPath: '$.Event.Id' }, staticData: {} };
+		const xml = { 'content-type': 'application/xml' };
+		const first = await send('<Event><Id>E-1</Id></Event>', xml, { setup });
+		const again = await send('<Event><Id>E-1</Id></Event>', xml, { setup });
+		for (const received of [first, again]) {
+			expect(received.result?.workflowData?.[0][0].json.meta).toMatchObject({ eventIdMissing: true });
+		}
+		const warnings = [...first.logs, ...again.logs].filter(({ level }) => level === 'warn');
+		expect(warnings.map(({ message }) => message)).toEqual([
+			expect.stringContaining('Inbound: Deduplicate Events is on, but a request had no event ID at $.Event.Id in the body'),
+		]);
+		const found = await send('<Event><Id>E-2</Id></Event>', xml, {
+			setup: { ...setup, parameters: { ...setup.parameters, eventIdPath: '$.event.id' } },
+		});
+		expect(found.result?.workflowData?.[0][0].json.meta).toMatchObject({ eventId: 'E-2' });
+		expect(found.result?.workflowData?.[0][0].json.meta).not.toHaveProperty('eventIdMissing');
+	});
+
 	it('logs a duplicate’s event id hashed, as the dedupe store keeps it, never as sent', async () => {
 		const setup = { parameters: { deduplicate: true, duplicateResponse: 'reject', eventIdPath: '$.contact.email' }, staticData: {} };
 		const body = '{"contact":{"email":"jane.doe@private.example"}}';
