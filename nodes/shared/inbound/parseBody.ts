@@ -6,6 +6,7 @@ import { parseForm } from './form';
 import { parseJson } from './json';
 import type { Parsed, Rejection } from './rejection';
 import { reject } from './rejection';
+import { decodeWindows1252 } from './windows1252';
 import { parseXml } from './xml';
 import { DEFAULT_MAX_XML_ELEMENTS } from './xmlTree';
 
@@ -45,8 +46,11 @@ export function resolveBodyKind(contentType: ContentType, override: BodyType, bo
 	);
 }
 
+/** Charsets read as windows-1252 (the Encoding Standard's meaning of all three). */
+export const isLatin1Charset = (charset: string | undefined) => charset !== undefined && LATIN1_CHARSETS.has(charset);
+
 /**
- * Decodes text bodies: UTF-8 (checked byte by byte; invalid sequences are refused) or Latin-1. A JSON, XML or form
+ * Decodes text bodies: UTF-8 (checked byte by byte; invalid sequences are refused) or Latin-1 as windows-1252. A JSON, XML or form
  * body that is valid UTF-8 is read as UTF-8 even when it says Latin-1: the charset is not signed, and a resend
  * declaring Latin-1 would otherwise change a non-ASCII event id and so pass dedupe (JSON is UTF-8 anyway, RFC 8259).
  */
@@ -54,7 +58,7 @@ function decodeText(bytes: Buffer, charset: string | undefined, structured: bool
 	if (charset === undefined || UTF8_CHARSETS.has(charset)) {
 		return isUtf8(bytes) ? bytes.toString('utf8') : reject(400, 'malformed_body', 'Body is not valid UTF-8');
 	}
-	if (LATIN1_CHARSETS.has(charset)) return bytes.toString(structured && isUtf8(bytes) ? 'utf8' : 'latin1');
+	if (LATIN1_CHARSETS.has(charset)) return structured && isUtf8(bytes) ? bytes.toString('utf8') : decodeWindows1252(bytes);
 	return reject(415, 'unsupported_media_type', `Charset ${charset.slice(0, 40)} is not supported; use UTF-8`);
 }
 
@@ -78,7 +82,7 @@ export function parseBody(bytes: Buffer, kind: BodyKind, contentType: ContentTyp
 		case 'xml':
 			return parseXml(text, limits.maxDepth, limits.maxXmlElements, { limitAdvice: XML_LIMIT_ADVICE, keepTagCase: limits.keepXmlTagCase });
 		case 'form':
-			return parseForm(bytes, text, limits.maxFormFields);
+			return parseForm(bytes, text, limits.maxFormFields, isLatin1Charset(contentType.charset));
 		case 'text':
 			return { value: text };
 	}

@@ -12,6 +12,10 @@ describe('form-urlencoded', () => {
 	it('refuses more fields than allowed instead of dropping them', () => {
 		expect(parse('a=1&b=2&c=3', 2)).toMatchObject({ status: 400, message: 'Form body has more than 2 fields' });
 		expect(parse('a=1&b=2', 2)).toHaveProperty('value');
+		// Empty pieces are no fields: querystring reads none from them.
+		expect(parse('a=1&b=2&', 2)).toEqual({ value: { a: '1', b: '2' } });
+		expect(parse('&a=1&&b=2', 2)).toEqual({ value: { a: '1', b: '2' } });
+		expect(parse('a=1&&b=2&c', 2)).toMatchObject({ status: 400 });
 	});
 
 	it('keeps __proto__ as a plain field', () => {

@@ -79,6 +79,21 @@ describe('parseBody', () => {
 		expect(parse('évt', 'text/plain; charset=latin1')).toEqual({ value: Buffer.from('évt').toString('latin1') });
 	});
 
+	it('reads Latin-1 as windows-1252, as browsers do: 0x80–0x9F are € “ ” …, not control characters', () => {
+		const quoted = Buffer.concat([Buffer.from([0x93]), Buffer.from('Price'), Buffer.from([0x94, 0x3a, 0x20, 0x80]), Buffer.from('5')]);
+		for (const charset of ['windows-1252', 'iso-8859-1', 'latin1']) {
+			expect(parse(quoted, `text/plain; charset=${charset}`)).toEqual({ value: '“Price”: €5' });
+		}
+		const json = Buffer.concat([Buffer.from('{"price":"'), Buffer.from([0x80]), Buffer.from('5"}')]);
+		expect(parse(json, 'application/json; charset=windows-1252')).toEqual({ value: { price: '€5' } });
+	});
+
+	it('reads the percent-escapes of a form that says Latin-1 as Latin-1, and UTF-8 ones as UTF-8', () => {
+		const form = 'application/x-www-form-urlencoded; charset=ISO-8859-1';
+		expect(parse('name=Ren%E9e+%80&city=K%C3%B6ln', form)).toEqual({ value: { name: 'Renée €', city: 'Köln' } });
+		expect(parse('name=Ren%C3%A9e', 'application/x-www-form-urlencoded')).toEqual({ value: { name: 'Renée' } });
+	});
+
 	it('refuses charsets it does not decode with 415', () => {
 		expect(parse('x', 'text/plain; charset=shift_jis')).toMatchObject({ status: 415 });
 	});
