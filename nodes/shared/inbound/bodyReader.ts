@@ -85,8 +85,8 @@ export async function readBody(stream: Readable, headers: HeaderBag, limits: Bod
 			settled = true;
 			source.off('data', onData);
 			source.off('end', onEnd);
-			source.off('error', onError);
-			stream.off('error', onError);
+			source.off('error', onSourceError);
+			stream.off('error', onClientError);
 			stream.off('close', onClose);
 			stream.off('data', onSentData);
 			if (decoder) {
@@ -108,17 +108,20 @@ export async function readBody(stream: Readable, headers: HeaderBag, limits: Bod
 			if (sentSize > encodedLimit(limits.maxBytes)) settle(tooLarge(limits.maxBytes));
 		};
 		const onEnd = () => settle(Buffer.concat(chunks, size));
-		const onError = () => settle(streamFailure(decoder !== null && !stream.destroyed));
+		// Which stream failed says why: the decoder's bytes were not what they claimed, or the client went away.
+		// (The request is already destroyed once it has ended, so its state cannot tell the two apart.)
+		const onSourceError = () => settle(streamFailure(decoder !== null));
+		const onClientError = () => settle(streamFailure(false));
 		// A client that disconnects mid-body closes the stream without an end.
 		const onClose = () => {
-			if (!stream.readableEnded) onError();
+			if (!stream.readableEnded) onClientError();
 		};
 
 		source.on('data', onData);
 		source.on('end', onEnd);
-		source.on('error', onError);
+		source.on('error', onSourceError);
 		if (decoder) {
-			stream.on('error', onError);
+			stream.on('error', onClientError);
 			stream.on('data', onSentData);
 		}
 		stream.on('close', onClose);

@@ -91,6 +91,27 @@ describe('readBody', () => {
 		expect(result).toMatchObject({ status: 400, code: 'body_unreadable' });
 	});
 
+	it('says the body could not be decoded, over real HTTP, for truncated, trailing-junk and empty gzip bodies', async () => {
+		const server = http.createServer((req, res) => {
+			void readBody(req, req.headers, { maxBytes: 100_000 }).then((result) => res.end(JSON.stringify(result)));
+		});
+		server.listen(0, '127.0.0.1');
+		await once(server, 'listening');
+		const { port } = server.address() as AddressInfo;
+		const post = async (body: Buffer) => {
+			const response = await fetch(`http://127.0.0.1:${port}/`, { method: 'POST', headers: { 'content-encoding': 'gzip' }, body });
+			return JSON.parse(await response.text()) as unknown;
+		};
+		const gzipped = gzipSync(Buffer.from('{"id":"evt_1"}'.repeat(50)));
+		try {
+			for (const body of [gzipped.subarray(0, gzipped.length - 10), Buffer.concat([gzipped, Buffer.from('junk')]), Buffer.alloc(0)]) {
+				expect(await post(body)).toMatchObject({ status: 400, message: 'The body could not be decoded with its Content-Encoding' });
+			}
+		} finally {
+			server.close();
+		}
+	});
+
 	it('refuses encodings it cannot decode with 415', async () => {
 		const result = await readBody(streamOf(Buffer.from('x')), { 'content-encoding': 'br' }, { maxBytes: 100 });
 		expect(result).toMatchObject({ status: 415, code: 'unsupported_encoding' });
