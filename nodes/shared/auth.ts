@@ -34,6 +34,9 @@ export type CredentialData = Record<string, unknown>;
 /** What a 401 to a Basic-auth sender asks for (RFC 7617): senders such as Pipedrive expect the challenge. */
 export const BASIC_CHALLENGE = 'Basic realm="n8n webhook", charset="UTF-8"';
 
+/** The same for a bearer token (RFC 6750). */
+export const BEARER_CHALLENGE = 'Bearer realm="n8n webhook"';
+
 /** A credential field as text: empty when unset, any other value as String gives it. */
 export const credentialText = (data: CredentialData, key: string): string => {
 	const value = data[key];
@@ -122,7 +125,7 @@ export function verifyInboundAuth(
 		}
 		case 'basicAuth': {
 			const header = singleHeader(request.headers, 'authorization');
-			if (isFailure(header)) return header;
+			if (isFailure(header)) return { ...header, challenge: BASIC_CHALLENGE };
 			const match = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header ?? '');
 			if (!match)
 				return { ...fail(header ? 'malformed' : 'missing', 'Missing or malformed Basic Authorization header'), challenge: BASIC_CHALLENGE };
@@ -137,10 +140,15 @@ export function verifyInboundAuth(
 		}
 		case 'bearerToken': {
 			const header = singleHeader(request.headers, 'authorization');
-			if (isFailure(header)) return header;
+			if (isFailure(header)) return { ...header, challenge: BEARER_CHALLENGE };
 			const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
-			if (!match) return fail(header ? 'malformed' : 'missing', 'Missing or malformed Bearer Authorization header');
-			return matchSecret(nonEmpty([text(data, 'token'), text(data, 'previousToken')]), match[1], 'bearer-token');
+			if (!match)
+				return {
+					...fail(header ? 'malformed' : 'missing', 'Missing or malformed Bearer Authorization header'),
+					challenge: BEARER_CHALLENGE,
+				};
+			const verified = matchSecret(nonEmpty([text(data, 'token'), text(data, 'previousToken')]), match[1], 'bearer-token');
+			return verified.valid ? verified : { ...verified, challenge: BEARER_CHALLENGE };
 		}
 		case 'apiKey': {
 			const received = receivedApiKey(data, request);

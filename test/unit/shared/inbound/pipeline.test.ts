@@ -66,6 +66,21 @@ describe('runInboundPipeline: who is refused how', () => {
 		});
 	});
 
+	it('challenges every 401 of Basic and Bearer: a repeated Authorization header, a missing one, a wrong token', async () => {
+		const bearer = inboundAuthFromCredential('bearerToken', { token: 'right-token' }).authenticate;
+		const basicHeader = `Basic ${Buffer.from('crm:pass').toString('base64')}`;
+		const cases: Array<[typeof basic, Record<string, string | string[]>, RegExp]> = [
+			[basic, { authorization: [basicHeader, basicHeader] }, /^Basic realm=/],
+			[bearer, { authorization: ['Bearer right-token', 'Bearer right-token'] }, /^Bearer realm=/],
+			[bearer, {}, /^Bearer realm=/],
+			[bearer, { authorization: 'Bearer wrong-token' }, /^Bearer realm=/],
+		];
+		for (const [authenticate, headers, challenge] of cases) {
+			const result = await run(request({ headers, bodyText: '{}' }), {}, { authenticate });
+			expect(result).toMatchObject({ status: 401, headers: { 'WWW-Authenticate': expect.stringMatching(challenge) } });
+		}
+	});
+
 	it('answers a check that names another sender 403', async () => {
 		const result = await run(
 			request({ bodyText: '{}' }),
