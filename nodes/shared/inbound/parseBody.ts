@@ -47,7 +47,7 @@ export function resolveBodyKind(contentType: ContentType, override: BodyType, bo
 }
 
 /** Charsets read as windows-1252 (the Encoding Standard's meaning of all three). */
-export const isLatin1Charset = (charset: string | undefined) => charset !== undefined && LATIN1_CHARSETS.has(charset);
+const isLatin1Charset = (charset: string | undefined) => charset !== undefined && LATIN1_CHARSETS.has(charset);
 
 /**
  * Decodes text bodies: UTF-8 (checked byte by byte; invalid sequences are refused) or Latin-1 as windows-1252. A JSON, XML or form
@@ -56,10 +56,21 @@ export const isLatin1Charset = (charset: string | undefined) => charset !== unde
  */
 function decodeText(bytes: Buffer, charset: string | undefined, structured: boolean): string | Rejection {
 	if (charset === undefined || UTF8_CHARSETS.has(charset)) {
-		return isUtf8(bytes) ? bytes.toString('utf8') : reject(400, 'malformed_body', 'Body is not valid UTF-8');
+		return isUtf8(bytes) ? bytes.toString('utf8') : reject(400, 'malformed_body', NOT_UTF8);
 	}
 	if (LATIN1_CHARSETS.has(charset)) return structured && isUtf8(bytes) ? bytes.toString('utf8') : decodeWindows1252(bytes);
 	return reject(415, 'unsupported_media_type', `Charset ${charset.slice(0, 40)} is not supported; use UTF-8`);
+}
+
+const NOT_UTF8 = 'Body is not valid UTF-8; send its charset in Content-Type (for example charset=ISO-8859-1)';
+
+/**
+ * The encoding an XML body's declaration names (`<?xml version="1.0" encoding="ISO-8859-1"?>`), lower-cased:
+ * it applies when Content-Type gives no charset (RFC 7303). Only the declaration's first 200 bytes are read.
+ */
+function xmlDeclaredEncoding(bytes: Buffer): string | undefined {
+	const start = bytes.subarray(0, 200).toString('latin1');
+	return /^(?:\u00ef\u00bb\u00bf)?\s*<\?xml\s[^>]*?\bencoding\s*=\s*["']([A-Za-z0-9._-]+)["']/.exec(start)?.[1].toLowerCase();
 }
 
 const EMPTY: Record<BodyKind, () => unknown> = {
@@ -74,7 +85,8 @@ const EMPTY: Record<BodyKind, () => unknown> = {
 export function parseBody(bytes: Buffer, kind: BodyKind, contentType: ContentType, limits: ParseLimits): Parsed {
 	if (bytes.length === 0) return { value: EMPTY[kind]() };
 	if (kind === 'binary') return { value: bytes };
-	const text = decodeText(bytes, contentType.charset, kind !== 'text');
+	const charset = contentType.charset ?? (kind === 'xml' ? xmlDeclaredEncoding(bytes) : undefined);
+	const text = decodeText(bytes, charset, kind !== 'text');
 	if (typeof text !== 'string') return text;
 	switch (kind) {
 		case 'json':

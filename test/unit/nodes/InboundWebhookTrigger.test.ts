@@ -368,7 +368,10 @@ describe('Inbound Webhook Trigger: bad input is answered and starts nothing', ()
 		const body = Buffer.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xc3, 0x28, 0x22, 0x7d]);
 		const received = await sendSigned(body);
 		expect(received.status).toBe(400);
-		expect(JSON.parse(received.text)).toEqual({ error: 'malformed_body', message: 'Body is not valid UTF-8' });
+		expect(JSON.parse(received.text)).toEqual({
+			error: 'malformed_body',
+			message: 'Body is not valid UTF-8; send its charset in Content-Type (for example charset=ISO-8859-1)',
+		});
 		startsNothing(received);
 	});
 

@@ -48,7 +48,7 @@ describe('parseBody', () => {
 		(header) => {
 			expect(parse(Buffer.from([0x7b, 0x22, 0xc3, 0x28, 0x22, 0x7d]), header)).toMatchObject({
 				status: 400,
-				message: 'Body is not valid UTF-8',
+				message: 'Body is not valid UTF-8; send its charset in Content-Type (for example charset=ISO-8859-1)',
 			});
 		},
 	);
@@ -92,6 +92,19 @@ describe('parseBody', () => {
 		const form = 'application/x-www-form-urlencoded; charset=ISO-8859-1';
 		expect(parse('name=Ren%E9e+%80&city=K%C3%B6ln', form)).toEqual({ value: { name: 'Renée €', city: 'Köln' } });
 		expect(parse('name=Ren%C3%A9e', 'application/x-www-form-urlencoded')).toEqual({ value: { name: 'Renée' } });
+	});
+
+	it('reads an XML body in the encoding its declaration names when Content-Type has no charset', () => {
+		const latin1 = Buffer.concat([
+			Buffer.from('<?xml version="1.0" encoding="ISO-8859-1"?><c><name>Ren'),
+			Buffer.from([0xe9]),
+			Buffer.from('e</name></c>'),
+		]);
+		expect(parse(latin1, 'text/xml')).toEqual({ value: { c: { name: 'Renée' } } });
+		// The header's charset wins over the declaration.
+		expect(parse(latin1, 'text/xml; charset=utf-8')).toMatchObject({ status: 400 });
+		expect(parse("<?xml version='1.0' encoding='UTF-16'?><c/>", 'application/xml')).toMatchObject({ status: 415 });
+		expect(parse('\ufeff<?xml version="1.0" encoding="utf-8"?><c>é</c>', 'application/xml')).toEqual({ value: { c: 'é' } });
 	});
 
 	it('refuses charsets it does not decode with 415', () => {
