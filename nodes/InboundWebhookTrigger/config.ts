@@ -1,7 +1,7 @@
 import type { BodyType } from '../shared/inbound/contentType';
 import type { FieldMappingSettings } from '../shared/inbound/fieldMapping';
 import type { DuplicateHandling, InboundPolicyOptions, SettingLabels } from '../shared/inbound/policy';
-import { isHeaderName, isHeaderValue } from '../shared/http/headerRules';
+import { isHeaderName, isHeaderValue, isReservedHeader } from '../shared/http/headerRules';
 import type { HmacAlgorithm, SignatureEncoding } from '../shared/signatures/hmac';
 import type { KeyEncoding } from '../shared/signatures/hmacKey';
 import type { InboundSignature, SignaturePresetName } from '../shared/signatures/presets';
@@ -147,6 +147,7 @@ export function responseProblems(response: InboundTriggerConfig['response']): st
 	for (const { name, value } of response.headers) {
 		const shown = name.slice(0, 60);
 		if (!isHeaderName(name)) problems.push(`Response Headers: "${shown}" is not a valid header name; use letters, digits and - only`);
+		else if (isReservedHeader(name)) problems.push(`Response Headers: "${shown}" is a header HTTP itself sets; remove it`);
 		else if (!isHeaderValue(value ?? '')) {
 			problems.push(
 				`Response Headers: the value of "${shown}" has a line break, a control character or a character beyond Latin-1 (such as ✓ or an emoji), which HTTP headers cannot carry; percent-encode it or move it to the Response Body`,

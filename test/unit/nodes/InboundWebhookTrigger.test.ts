@@ -261,6 +261,21 @@ describe('Inbound Webhook Trigger: accepted requests', () => {
 		expect(received.headers['x-receipt']).toBe('r-1');
 	});
 
+	it('leaves out framing headers (past the publish check, from an expression), so the answer stays whole', async () => {
+		const responseHeaders = {
+			header: [
+				{ name: 'Content-Length', value: '3' },
+				{ name: 'Transfer-Encoding', value: 'chunked' },
+				{ name: 'X-Receipt', value: 'r-2' },
+			],
+		};
+		const received = await send('{"id":"evt-framing"}', {}, { setup: { parameters: { responseHeaders, responseBody: '{"ok":true}' } } });
+		expect(received.status).toBe(200);
+		expect(received.headers['content-length']).not.toBe('3');
+		expect(received.headers['transfer-encoding']).toBeUndefined();
+		expect(received.headers['x-receipt']).toBe('r-2');
+	});
+
 	it('leaves the answer to n8n when responding from the last node or a Respond to Webhook node', async () => {
 		for (const responseMode of ['lastNode', 'responseNode']) {
 			const received = await send('{"a":1}', {}, { setup: { parameters: { responseMode } } });
@@ -612,6 +627,10 @@ describe('Inbound Webhook Trigger: publish-time validation', () => {
 		[{ responseHeaders: { header: [{ name: 'Bad Header', value: 'x' }] } }, 'Response Headers: "Bad Header"'],
 		[{ responseHeaders: { header: [{ name: 'X-Status', value: 'ok ✓' }] } }, 'Response Headers: the value of "X-Status" has a line break'],
 		[{ responseCode: 99 }, 'Response Code 99 is not an HTTP status'],
+		[
+			{ responseHeaders: { header: [{ name: 'Content-Length', value: '3' }] } },
+			'Response Headers: "Content-Length" is a header HTTP itself sets',
+		],
 		[
 			{ fieldMapping: { field: [{ name: 'meta', path: '$.body.x' }] }, settings: { mappedFieldsOnly: true } },
 			'Field Mapping: "meta" is the item\'s own field',
