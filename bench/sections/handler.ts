@@ -21,6 +21,7 @@ import { shipped } from '../lib/shipped';
 import { formatNumber, median, round } from '../lib/stats';
 import { HMAC_SECRET } from '../workflows';
 import { xmlParseRows } from './xmlParse';
+import { xpathCaptureRows } from './xpathCapture';
 
 interface Case {
 	name: string;
@@ -287,5 +288,6 @@ export async function handlerSection(): Promise<Section> {
 		};
 	}
 	rows.push(...xmlParseRows(ROUNDS, details));
+	rows.push(...xpathCaptureRows(ROUNDS, details));
 	return { rows, details };
 }

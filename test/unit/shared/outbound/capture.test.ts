@@ -104,6 +104,17 @@ describe('XPath capture', () => {
 		expect(runCapture(spec, '{"a":1}').error).toBe('the response is not XML, so XPath cannot run');
 	});
 
+	it('does not search an XML answer over 1 MB (XPath would hold n8n’s main thread), and says why', () => {
+		const spec = compileCapture('xPath', [{ name: 'id', expression: '/r/id' }], 'Capture');
+		const big = `<r><id>1</id>${'<pad>x</pad>'.repeat(90_000)}</r>`;
+		expect(runCapture(spec, big)).toEqual({
+			values: { id: null },
+			unmatched: ['id'],
+			error: `XPath runs on answers up to 1,024 KB and this one is ${Math.ceil(big.length / 1024)} KB; capture with JSONPath or ask for a smaller answer`,
+		});
+		expect(runCapture(spec, `<r><id>1</id>${'<pad>x</pad>'.repeat(80_000)}</r>`).values).toEqual({ id: '1' });
+	});
+
 	it('refuses an invalid XPath up front', () => {
 		expect(() => compileCapture('xPath', [{ name: 'a', expression: '//a[' }], 'Capture On Failure')).toThrow(
 			/Capture On Failure "a": "\/\/a\[" is not a valid XPath/,
