@@ -96,11 +96,12 @@ const DAY = '(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)';
 const MONTH = '(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)';
 const TIME = '\\d{2}:\\d{2}:\\d{2}';
 /**
- * The three forms of an HTTP date (RFC 9110 §5.6.7): IMF-fixdate, RFC 850 and asctime. Anything else
- * is not a date: V8's lenient Date.parse reads "in 5" as 2001-05-01, a date long past, so "retry now".
+ * The three forms of an HTTP date (RFC 9110 §5.6.7): IMF-fixdate, RFC 850 and asctime; IMF-fixdate also with a
+ * one-digit day, as RFC 1123 allows and Java's RFC_1123_DATE_TIME writes it. Anything else is not a date: V8's
+ * lenient Date.parse reads "in 5" as 2001-05-01, a date long past, so "retry now".
  */
 const HTTP_DATE = new RegExp(
-	`^(?:${DAY}, \\d{2} ${MONTH} \\d{4} ${TIME} GMT|[A-Z][a-z]+day, \\d{2}-${MONTH}-\\d{2} ${TIME} GMT|${DAY} ${MONTH} [ \\d]\\d ${TIME} \\d{4})$`,
+	`^(?:${DAY}, \\d{1,2} ${MONTH} \\d{4} ${TIME} GMT|[A-Z][a-z]+day, \\d{2}-${MONTH}-\\d{2} ${TIME} GMT|${DAY} ${MONTH} [ \\d]\\d ${TIME} \\d{4})$`,
 );
 
 /**

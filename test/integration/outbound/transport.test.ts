@@ -221,6 +221,26 @@ describe('transport against a real server', () => {
 		setTimeout(() => controller.abort(), 50);
 		expect((await failure(request({ method: 'GET', url: new URL(receiver.url()), signal: controller.signal }))).code).toBe('ERR_ABORTED');
 	});
+
+	it('sends nothing and throws nothing uncaught when the execution was cancelled before the request', async () => {
+		receiver.script({ status: 200 });
+		const uncaught: unknown[] = [];
+		const onUncaught = (error: unknown) => uncaught.push(error);
+		process.on('uncaughtException', onUncaught);
+		try {
+			const controller = new AbortController();
+			controller.abort();
+			const error = await failure(
+				request({ method: 'POST', url: new URL(receiver.url()), body: Buffer.from('{}'), signal: controller.signal }),
+			);
+			expect(error.code).toBe('ERR_ABORTED');
+			await new Promise((resolve) => setTimeout(resolve, 100));
+		} finally {
+			process.off('uncaughtException', onUncaught);
+		}
+		expect(uncaught).toEqual([]);
+		expect(receiver.requests).toHaveLength(0);
+	});
 });
 
 describe('private-network blocking', () => {

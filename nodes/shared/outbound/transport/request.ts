@@ -169,6 +169,9 @@ const proxyError = (proxy: URL, detail: string, retryable = true) =>
 function exchange(options: RequestOptions, hop: Hop, requestOptions: Prepared, deadline: number): Promise<Answer> {
 	const { proxy, ...nodeOptions } = requestOptions;
 	return new Promise((resolve, reject) => {
+		// Cancelled already (during a rate-limit wait or a token fetch): no request is made, so none is destroyed
+		// before its error listener exists (an unhandled 'error' event).
+		if (options.signal?.aborted) return reject(new TransportError('ERR_ABORTED', 'The execution was cancelled', false));
 		let settled = false;
 		let socketAssigned = false;
 		let tunnelOpen = false;
@@ -208,7 +211,6 @@ function exchange(options: RequestOptions, hop: Hop, requestOptions: Prepared, d
 			Math.max(1, deadline - Date.now()),
 		);
 		const onAbort = () => fail(new TransportError('ERR_ABORTED', 'The execution was cancelled', false));
-		if (options.signal?.aborted) return onAbort();
 		options.signal?.addEventListener('abort', onAbort, { once: true });
 
 		req.on('socket', () => (socketAssigned = true));

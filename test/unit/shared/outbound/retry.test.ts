@@ -66,6 +66,8 @@ describe('Retry-After', () => {
 		expect(parseRetryAfter(['7'], now)).toBe(7_000);
 		expect(parseRetryAfter('Wed, 01 Jan 2025 00:00:30 GMT', now)).toBe(30_000);
 		expect(parseRetryAfter('Tue, 31 Dec 2024 00:00:00 GMT', now)).toBe(0);
+		// RFC 1123 allows a one-digit day; Java's DateTimeFormatter.RFC_1123_DATE_TIME writes it so.
+		expect(parseRetryAfter('Wed, 1 Jan 2025 00:00:30 GMT', now)).toBe(30_000);
 		// RFC 9110's obsolete forms, which recipients must still read.
 		expect(parseRetryAfter('Wednesday, 01-Jan-25 00:00:30 GMT', now)).toBe(30_000);
 		expect(parseRetryAfter('Wed Jan  1 00:00:30 2025', now)).toBe(30_000);
