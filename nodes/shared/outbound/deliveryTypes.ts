@@ -150,7 +150,10 @@ export interface ResponseRecord {
 	statusCode: number;
 	statusMessage: string;
 	headers?: Record<string, string | string[] | undefined>;
-	body: unknown;
+	/** Absent on a JSON Array request's later items: see bodyInItem. */
+	body?: unknown;
+	/** A JSON Array request's answer body is on its first item only: that item's input index. */
+	bodyInItem?: number;
 	bodyFormat: ParsedBody['format'];
 	truncated?: boolean;
 	parseError?: string;

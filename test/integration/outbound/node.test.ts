@@ -483,14 +483,23 @@ describe('Outbound Webhook node', () => {
 		]);
 	});
 
-	it('gives every item of a JSON Array request its own copy of the results', async () => {
-		receiver.script({ status: 200, headers: { 'content-type': 'application/json' }, body: '{"ok":true}' });
-		const [delivered] = await execute({ encoding: 'jsonArray' }, items({ a: 1 }, { a: 2 })).run();
+	it('gives every item of a JSON Array request its own copy of the results, and the answer body to the first only', async () => {
+		receiver.script({ status: 200, headers: { 'content-type': 'application/json' }, body: '{"ok":true,"receipt":"r-1"}' });
+		const capture = { captureLanguage: 'jsonPath', captureOnSuccess: { values: [{ name: 'receipt', expression: '$.receipt' }] } };
+		const [delivered] = await execute({ encoding: 'jsonArray', ...capture }, items({ a: 1 }, { a: 2 }, { a: 3 })).run();
 		(delivered[0].json.delivery as IDataObject).status = 'changed';
 		((delivered[0].json.delivery as IDataObject).attempts as IDataObject[]).push({ number: 99 });
-		((delivered[0].json.response as IDataObject).body as IDataObject).ok = false;
-		expect(delivered[1].json).toMatchObject({ delivery: { status: 'delivered', attemptCount: 1 }, response: { body: { ok: true } } });
-		expect((delivered[1].json.delivery as IDataObject).attempts).toHaveLength(1);
+		(delivered[0].json.captured as IDataObject).receipt = 'changed';
+		expect(delivered[0].json.response).toMatchObject({ statusCode: 200, body: { ok: true, receipt: 'r-1' } });
+		for (const later of delivered.slice(1)) {
+			expect(later.json).toMatchObject({
+				delivery: { status: 'delivered', attemptCount: 1 },
+				response: { statusCode: 200, bodyInItem: 0 },
+				captured: { receipt: 'r-1' },
+			});
+			expect(later.json.response).not.toHaveProperty('body');
+			expect((later.json.delivery as IDataObject).attempts).toHaveLength(1);
+		}
 	});
 
 	it('renders templates with values escaped for JSON', async () => {
