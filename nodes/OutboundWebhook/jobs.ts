@@ -178,16 +178,34 @@ function contentSpec(run: RunInputs, item: INodeExecutionData, itemIndex: number
 	}
 }
 
-const customKey = (run: RunInputs, itemIndex: number) => run.read<string>('options.idempotencyKey', itemIndex, '');
+/**
+ * The key the user gave: Options › Idempotency Key, else a Custom Headers entry named like the idempotency
+ * header (the node would otherwise send its derived key under that name instead of the user's value).
+ */
+function customKey(run: RunInputs, itemIndex: number, headers: readonly HeaderEntry[]): string {
+	const option = run.read<string>('options.idempotencyKey', itemIndex, '');
+	const name = run.settings.idempotencyHeader.toLowerCase();
+	const header = name === '' ? undefined : headers.find((entry) => entry.name.toLowerCase() === name);
+	if (header === undefined) return option;
+	const optionText = String(option ?? '').trim();
+	if (optionText !== '' && optionText !== header.value.trim()) {
+		throw new OutboundConfigError(
+			'Custom Headers',
+			`"${header.name}" holds another key than Options › Idempotency Key`,
+			'Give the key in one place: remove the header, or clear the option',
+		);
+	}
+	return optionText !== '' ? option : header.value;
+}
 
-function itemKey(run: RunInputs, itemIndex: number): string {
-	const custom = customKey(run, itemIndex);
+function itemKey(run: RunInputs, itemIndex: number, headers: readonly HeaderEntry[]): string {
+	const custom = customKey(run, itemIndex, headers);
 	return custom === '' ? hashKey(`${run.runId}:${itemIndex}`) : checkKey(custom);
 }
 
 /** One key for a JSON Array request: the shared custom key, a hash of the items' keys, or one derived from the run. */
-function batchKey(run: RunInputs, itemIndexes: number[]): string {
-	const custom = itemIndexes.map((itemIndex) => customKey(run, itemIndex));
+function batchKey(run: RunInputs, itemIndexes: number[], headers: readonly HeaderEntry[]): string {
+	const custom = itemIndexes.map((itemIndex) => customKey(run, itemIndex, headers));
 	if (custom.every((key) => key === '')) return hashKey(`${run.runId}:batch`);
 	const keys = custom.map(checkKey);
 	return keys.every((key) => key === keys[0]) ? keys[0] : hashKey(keys.join('\n'));
@@ -250,14 +268,14 @@ export function createJobFactory(context: IExecuteFunctions, settings: OutboundC
 		single: (item, itemIndex) => {
 			const parts = requestParts(run, itemIndex);
 			const resumed = resumeOf(item.json, settings.nodeId);
-			const key = resumed?.key ?? itemKey(run, itemIndex);
+			const key = resumed?.key ?? itemKey(run, itemIndex, parts.headers);
 			const body = settings.hasBody ? buildBody(contentSpec(run, item, itemIndex), settings.encoding, settings.encodeOptions) : undefined;
 			return deliveryJob(run, [itemIndex], parts, key, body, resumed?.resume);
 		},
 		batch: (items, itemIndexes, resumed, request) => {
 			const parts = request?.parts ?? requestParts(run, itemIndexes[0]);
 			const body = buildArrayBody(itemIndexes.map((index) => contentSpec(run, items[index], index)));
-			const key = resumed?.key ?? batchKey(run, itemIndexes);
+			const key = resumed?.key ?? batchKey(run, itemIndexes, parts.headers);
 			// Further requests of a split group get keys of their own: under one key a receiver would drop all but one.
 			return deliveryJob(run, itemIndexes, parts, request?.index ? hashKey(`${key}:${request.index}`) : key, body, resumed?.resume);
 		},

@@ -147,6 +147,21 @@ describe('Outbound Webhook node', () => {
 		expect(receiver.requests.map((request) => request.headers['idempotency-key'])).toEqual(['evt_1', 'evt_2']);
 	});
 
+	it('sends the key a Custom Headers entry gives the idempotency header, as given, and records it', async () => {
+		receiver.script({ status: 200 });
+		const input = items({ eventId: 'evt_1' }, { eventId: 'evt_2' });
+		const headers = { parameters: [{ name: 'Idempotency-Key', value: (i: number) => input[i].json.eventId }] };
+		const [delivered] = await execute({ headers }, input).run();
+		await execute({ headerMode: 'lines', headerLines: 'idempotency-key: evt_456' }, items({})).run();
+		expect(receiver.requests.map((request) => request.headers['idempotency-key'])).toEqual(['evt_1', 'evt_2', 'evt_456']);
+		expect(delivered.map((item) => (item.json.delivery as IDataObject).idempotencyKey)).toEqual(['evt_1', 'evt_2']);
+		const both = { headerMode: 'lines', headerLines: 'Idempotency-Key: a', options: { idempotencyKey: 'b' }, failedItems: 'stop' };
+		await expect(execute(both, items({})).run()).rejects.toMatchObject({
+			message: '"Idempotency-Key" holds another key than Options › Idempotency Key',
+		});
+		expect(receiver.requests).toHaveLength(3);
+	});
+
 	it('continues a Retry Later item that comes back through a Wait node', async () => {
 		receiver.script({ status: 503 });
 		const parameters = { retry: { retryLaterThreshold: 0, baseDelay: 0.05, maxAttempts: 3 } };
