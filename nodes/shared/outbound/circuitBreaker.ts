@@ -98,7 +98,9 @@ function openCircuit(failures: number, reason: string, settings: CircuitSettings
 /** The sentence an item refused by an open circuit carries. */
 export function refusalMessage(origin: string, circuit: CircuitState, whenOpen: CircuitWhenOpen): string {
 	const next =
-		whenOpen === 'retryLater' ? ` One probe request will be sent from ${circuit.probeAt}; the item waits in Retry Later until then.` : '';
+		whenOpen === 'retryLater'
+			? ` One probe request will be sent from ${circuit.probeAt}; the item waits in Retry Later at least until then.`
+			: '';
 	return `Not sent: the circuit breaker for ${origin} is open since ${circuit.openedAt} (${circuit.reason}).${next}`;
 }
 

@@ -1,6 +1,7 @@
 import type { AttemptRecord, DeliveryJob, DeliveryResult } from './deliveryTypes';
 import type { EncodedBody } from './encoders';
 import type { Explanation } from './explanations';
+import { deliveryMessage } from './deliveryRecord';
 import { DEFAULT_RETRY_LATER_THRESHOLD_MS } from './retry';
 import { TimedHeap } from './timedHeap';
 import type { HttpResponse } from './transport';
@@ -95,6 +96,8 @@ export class DeliveryQueue {
 			const delivery = results[state.index]?.delivery;
 			if (delivery?.status === 'retry_later' && Date.parse(delivery.nextAttemptAt as string) < earliest) {
 				delivery.nextAttemptAt = new Date(earliest).toISOString();
+				// The message names the time too.
+				delivery.message = deliveryMessage(delivery, results[state.index].error);
 			}
 		}
 	}

@@ -115,7 +115,7 @@ describe('stored states', () => {
 	it('the refusal names the endpoint, since when, why and when the probe goes', () => {
 		const open = afterOutcome(closedCircuit(T0), status(410), settings, T0);
 		expect(refusalMessage('https://crm.example', open, 'retryLater')).toBe(
-			'Not sent: the circuit breaker for https://crm.example is open since 2026-12-05T00:00:00.000Z (410 Gone: the receiver says this endpoint no longer exists). One probe request will be sent from 2026-12-05T00:01:00.000Z; the item waits in Retry Later until then.',
+			'Not sent: the circuit breaker for https://crm.example is open since 2026-12-05T00:00:00.000Z (410 Gone: the receiver says this endpoint no longer exists). One probe request will be sent from 2026-12-05T00:01:00.000Z; the item waits in Retry Later at least until then.',
 		);
 	});
 });

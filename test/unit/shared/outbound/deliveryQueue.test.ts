@@ -92,7 +92,17 @@ describe('DeliveryQueue', () => {
 
 	describe('keeping a deferred Retry Later time durable', () => {
 		const result = (nextAttemptAt: string) =>
-			({ status: 'retry_later', delivery: { status: 'retry_later', nextAttemptAt } }) as DeliveryResult;
+			({
+				status: 'retry_later',
+				delivery: {
+					status: 'retry_later',
+					nextAttemptAt,
+					attemptCount: 0,
+					finalStatusCode: null,
+					message: `Waiting to retry at ${nextAttemptAt}`,
+				},
+				error: { code: 'ERR_CIRCUIT_OPEN', message: 'Not sent: the circuit breaker is open.' },
+			}) as DeliveryResult;
 
 		it('moves a time the rest of the batch cut short to the threshold plus the hand-off margin', () => {
 			const time = clock(Date.parse('2025-01-01T00:00:00.000Z'));
@@ -103,8 +113,12 @@ describe('DeliveryQueue', () => {
 			queue.defer(late);
 			const results = [result('2025-01-01T00:00:10.000Z'), result('2025-01-01T01:00:00.000Z')];
 			queue.keepDeferredDurable(results, 65_000);
-			expect(results[0].delivery.nextAttemptAt).toBe(new Date(time.now() + 65_000 + HANDOFF_MARGIN_MS).toISOString());
+			const moved = new Date(time.now() + 65_000 + HANDOFF_MARGIN_MS).toISOString();
+			expect(results[0].delivery.nextAttemptAt).toBe(moved);
+			// The message names the time it moved to.
+			expect(results[0].delivery.message).toBe(`Waiting to retry at ${moved} after 0 attempts: Not sent: the circuit breaker is open.`);
 			expect(results[1].delivery.nextAttemptAt).toBe('2025-01-01T01:00:00.000Z');
+			expect(results[1].delivery.message).toBe('Waiting to retry at 2025-01-01T01:00:00.000Z');
 		});
 
 		it('leaves times alone under a threshold that keeps waits in memory anyway', () => {
