@@ -169,7 +169,7 @@ function responseHeaders(response: HttpResponse, secretQueryNames?: string[]): R
 
 function describeResponse(response: HttpResponse, status: DeliveryStatus, options: RunnerOptions, secretQueryNames?: string[]) {
 	const decoded = decodeBody(response.body, response.headers['content-type']);
-	const parsed = parseResponseBody(response.body, response.headers['content-type'], response.truncated, decoded);
+	const parsed = parseResponseBody(response.body, response.headers['content-type'], response.incomplete ?? response.truncated, decoded);
 	const record: ResponseRecord = {
 		statusCode: response.statusCode,
 		statusMessage: response.statusMessage,
@@ -178,6 +178,7 @@ function describeResponse(response: HttpResponse, status: DeliveryStatus, option
 	};
 	if (options.includeResponseHeaders) record.headers = responseHeaders(response, secretQueryNames);
 	if (response.truncated) record.truncated = true;
+	if (response.incomplete) record.incomplete = response.incomplete;
 	if (parsed.parseError) record.parseError = parsed.parseError;
 	const spec = status === 'delivered' ? options.captureOnSuccess : options.captureOnFailure;
 	if (!spec || spec.fields.length === 0) return { response: record };

@@ -156,6 +156,8 @@ export interface ResponseRecord {
 	bodyInItem?: number;
 	bodyFormat: ParsedBody['format'];
 	truncated?: boolean;
+	/** Why the body ended before its end (the timeout, a closed connection); the status still counts. */
+	incomplete?: string;
 	parseError?: string;
 }
 

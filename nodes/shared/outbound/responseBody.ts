@@ -55,12 +55,13 @@ export function decodeBody(raw: Buffer, contentType: string | undefined): Decode
 
 /**
  * The response body as the output item shows it, chosen by Content-Type (and sniffed when there is
- * none). A truncated body is never parsed as JSON or XML: it is kept as text and says so.
+ * none). A cut body is never parsed as JSON or XML: it is kept as text and says so. `cut`: true when the
+ * size limit cut it, or why it ended early (the transport's `incomplete`).
  */
 export function parseResponseBody(
 	raw: Buffer,
 	contentType: string | undefined,
-	truncated: boolean,
+	cut: boolean | string,
 	decoded: DecodedBody = decodeBody(raw, contentType),
 ): ParsedBody {
 	if (raw.length === 0) return { format: 'empty', body: null };
@@ -71,7 +72,10 @@ export function parseResponseBody(
 	const wantsJson = isJsonType(type) || looksLike === 'json';
 	const wantsXml = isXmlType(type) || looksLike === 'xml';
 	if (wantsJson || wantsXml) {
-		if (truncated) return { format: 'text', body: text, parseError: 'the body was cut at the size limit and is shown as text' };
+		if (cut) {
+			const why = cut === true ? 'was cut at the size limit' : `is incomplete (${cut})`;
+			return { format: 'text', body: text, parseError: `the body ${why} and is shown as text` };
+		}
 		const parsed = parseStructured(raw, text, wantsJson ? 'json' : 'xml');
 		if (parsed.error === undefined) return { format: wantsJson ? 'json' : 'xml', body: parsed.value, ...charsetNote };
 		return { format: 'text', body: text, ...(type ? { parseError: parsed.error } : charsetNote) };

@@ -526,6 +526,24 @@ describe('Outbound Webhook node', () => {
 		expect(bodies()).toEqual([{ email: 'x"}, "admin": true, "y": "', vip: true }]);
 	});
 
+	it('counts a 200 whose body stops arriving as delivered, once, with the body it got (a retry would be a duplicate)', async () => {
+		receiver.script((_request, response) => {
+			response.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' });
+			response.write('{"ok":');
+		});
+		const [delivered] = await execute({ options: { timeout: 1 } }, items({ a: 1 })).run();
+		expect(receiver.requests).toHaveLength(1);
+		expect(delivered[0].json).toMatchObject({
+			delivery: { status: 'delivered', attemptCount: 1, finalStatusCode: 200 },
+			response: {
+				statusCode: 200,
+				body: '{"ok":',
+				incomplete: 'the rest of the body did not arrive within the 1 s timeout',
+				parseError: 'the body is incomplete (the rest of the body did not arrive within the 1 s timeout) and is shown as text',
+			},
+		});
+	});
+
 	it('captures values from the response', async () => {
 		receiver.script({ status: 200, headers: { 'content-type': 'application/json' }, body: '{"data":{"id":"inv_1"}}' });
 		const [delivered] = await execute(

@@ -90,6 +90,22 @@ describe('transport against a real server', () => {
 		expect(receiver.requests).toHaveLength(1);
 	}, 5_000);
 
+	it('keeps the answer whose status arrived but whose body did not finish: by the timeout, or a closed connection', async () => {
+		const partial = (close: boolean) => (_request: unknown, response: http.ServerResponse) => {
+			response.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' });
+			response.write('{"ok":');
+			if (close) setTimeout(() => response.socket?.destroy(), 20);
+		};
+		receiver.script(partial(false));
+		const slow = await request({ method: 'POST', url: new URL(receiver.url()), body: Buffer.from('x'), timeoutMs: 300 });
+		expect(slow).toMatchObject({ statusCode: 200, incomplete: 'the rest of the body did not arrive within the 0.3 s timeout' });
+		expect(slow.body.toString()).toBe('{"ok":');
+		receiver.script(partial(true));
+		const cut = await request({ method: 'POST', url: new URL(receiver.url()), body: Buffer.from('x'), timeoutMs: 5_000 });
+		expect(cut).toMatchObject({ statusCode: 200, incomplete: 'the connection closed before the rest of the body arrived' });
+		expect(receiver.requests).toHaveLength(1);
+	}, 10_000);
+
 	it('reports a reset connection', async () => {
 		receiver.script('reset');
 		const error = await failure(request({ method: 'POST', url: new URL(receiver.url()), body: Buffer.from('x') }));

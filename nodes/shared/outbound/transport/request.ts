@@ -50,6 +50,11 @@ export interface HttpResponse {
 	body: Buffer;
 	/** True when the body was longer than maxResponseBytes and was cut. */
 	truncated: boolean;
+	/**
+	 * Why the body ended early after the status line had arrived (the timeout passed, or the connection
+	 * closed): the receiver's status still counts, since it has decided; the body is what arrived.
+	 */
+	incomplete?: string;
 	/** The URL that answered (after redirects). */
 	url: URL;
 	redirects: number;
@@ -199,17 +204,14 @@ function exchange(options: RequestOptions, hop: Hop, requestOptions: Prepared, d
 				),
 			);
 		};
-		const timer = setTimeout(
-			() =>
-				fail(
-					new TransportError(
-						'ETIMEDOUT',
-						`No complete answer within ${Math.round((options.timeoutMs ?? DEFAULT_TIMEOUT_MS) / 100) / 10} s`,
-						true,
-					),
-				),
-			Math.max(1, deadline - Date.now()),
-		);
+		const seconds = Math.round((options.timeoutMs ?? DEFAULT_TIMEOUT_MS) / 100) / 10;
+		// Set once the status line is in: the rest of the body may then be given up without losing the answer.
+		let endEarly: ((reason: string) => void) | undefined;
+		const timer = setTimeout(() => {
+			if (!endEarly) return fail(new TransportError('ETIMEDOUT', `No complete answer within ${seconds} s`, true));
+			req.destroy();
+			endEarly(`the rest of the body did not arrive within the ${seconds} s timeout`);
+		}, Math.max(1, deadline - Date.now()));
 		const onAbort = () => fail(new TransportError('ERR_ABORTED', 'The execution was cancelled', false));
 		options.signal?.addEventListener('abort', onAbort, { once: true });
 
@@ -222,28 +224,25 @@ function exchange(options: RequestOptions, hop: Hop, requestOptions: Prepared, d
 		req.on('error', fail);
 		req.on('response', (res) => {
 			responded = true;
-			readAnswer(res, options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES, finish, fail);
+			endEarly = readAnswer(res, options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES, finish);
 		});
 		req.end(hop.body);
 	});
 }
 
-function readAnswer(
-	res: http.IncomingMessage,
-	maxBytes: number,
-	finish: (error: undefined, value: Answer) => void,
-	fail: (error: Error) => void,
-) {
+/** Reads the body up to maxBytes; gives the function that ends the answer early with what has arrived. */
+function readAnswer(res: http.IncomingMessage, maxBytes: number, finish: (error: undefined, value: Answer) => void) {
 	const chunks: Buffer[] = [];
 	let kept = 0;
 	let truncated = false;
-	const done = () =>
+	const done = (incomplete?: string) =>
 		finish(undefined, {
 			statusCode: res.statusCode ?? 0,
 			statusMessage: res.statusMessage ?? '',
 			headers: res.headers,
 			body: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, kept),
 			truncated,
+			...(incomplete ? { incomplete } : {}),
 		});
 	res.on('data', (chunk: Buffer) => {
 		if (truncated) return;
@@ -258,11 +257,11 @@ function readAnswer(
 		chunks.push(chunk);
 		kept += chunk.length;
 	});
-	res.on('end', done);
-	res.on('error', (error) => (truncated ? undefined : fail(error)));
+	res.on('end', () => done());
+	// An error here is the connection's, after the status line: the close below ends the answer.
+	res.on('error', () => undefined);
 	res.on('close', () => {
-		if (!res.complete && !truncated) {
-			fail(Object.assign(new Error('The connection closed before the whole answer arrived'), { code: 'ECONNRESET' }));
-		}
+		if (!res.complete && !truncated) done('the connection closed before the rest of the body arrived');
 	});
+	return done;
 }
