@@ -10,7 +10,7 @@ import { headerTemplateLines, mergeHeaders, parseHeaderLines, parseResolvedHeade
 import type { AttemptRecord, DeliveryJob, InvalidJob, PreparedJob, ResumeState } from '../shared/outbound/runner';
 import type { CompiledTemplate } from '../shared/outbound/template';
 import { compileTemplate } from '../shared/outbound/template';
-import { redactText, redactUrl, validateUrl } from '../shared/outbound/url';
+import { redactText, redactUrl, validateUrl, withQueryPairs } from '../shared/outbound/url';
 import type { BatchRequest } from './batches';
 import { batchJobs } from './batches';
 import type { OutboundConfig } from './config';
@@ -129,12 +129,12 @@ function requestParts(run: RunInputs, itemIndex: number): RequestParts {
 	const { read, settings } = run;
 	const url = validateUrl(read<string>('url', itemIndex, ''), 'URL', run.secretQueryNames);
 	const query = (read<IDataObject>('queryParameters', itemIndex, {}).parameters as FieldEntry[] | undefined) ?? [];
-	for (const { name, value } of query) {
+	const pairs: Array<[string, string]> = query.map(({ name, value }) => {
 		if (String(name ?? '').trim() === '')
 			throw new OutboundConfigError('Query Parameters', 'A query parameter has no name', 'Fill in the name or remove the row');
-		url.searchParams.append(String(name).trim(), value === undefined || value === null ? '' : String(value));
-	}
-	for (const [name, value] of Object.entries(settings.auth.query)) url.searchParams.set(name, value);
+		return [String(name).trim(), value === undefined || value === null ? '' : String(value)];
+	});
+	withQueryPairs(url, pairs, settings.auth.query);
 	const custom: HeaderEntry[] =
 		settings.headerMode === 'lines'
 			? headerLines(run, itemIndex)

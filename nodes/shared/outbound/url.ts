@@ -131,3 +131,32 @@ function decodeName(name: string): string {
 		return name;
 	}
 }
+
+/** A query pair's name as the receiver reads it (`+` is a space); the raw text when it is not valid percent-encoding. */
+function pairName(pair: string): string {
+	const name = pair.split('=', 1)[0].replace(/\+/g, ' ');
+	try {
+		return decodeURIComponent(name);
+	} catch {
+		return name;
+	}
+}
+
+/**
+ * Adds query pairs to a URL without touching the query it already has: URLSearchParams would re-encode
+ * it whole (`%20` → `+`, `~` → `%7E`), breaking a signature over the raw query. Pairs named in
+ * `replacing` (a credential's key) take the place of any the URL carries under that name.
+ */
+export function withQueryPairs(url: URL, added: ReadonlyArray<[string, string]>, replacing: Readonly<Record<string, string>> = {}): void {
+	const replaced = new Set(Object.keys(replacing));
+	if (added.length === 0 && replaced.size === 0) return;
+	const kept =
+		url.search === ''
+			? []
+			: url.search
+					.slice(1)
+					.split('&')
+					.filter((pair) => pair !== '' && !replaced.has(pairName(pair)));
+	const appended = new URLSearchParams([...added.filter(([name]) => !replaced.has(name)), ...Object.entries(replacing)]).toString();
+	url.search = [...kept, ...(appended === '' ? [] : [appended])].join('&');
+}

@@ -207,11 +207,14 @@ function exchange(options: RequestOptions, hop: Hop, requestOptions: Prepared, d
 		const seconds = Math.round((options.timeoutMs ?? DEFAULT_TIMEOUT_MS) / 100) / 10;
 		// Set once the status line is in: the rest of the body may then be given up without losing the answer.
 		let endEarly: ((reason: string) => void) | undefined;
-		const timer = setTimeout(() => {
-			if (!endEarly) return fail(new TransportError('ETIMEDOUT', `No complete answer within ${seconds} s`, true));
-			req.destroy();
-			endEarly(`the rest of the body did not arrive within the ${seconds} s timeout`);
-		}, Math.max(1, deadline - Date.now()));
+		const timer = setTimeout(
+			() => {
+				if (!endEarly) return fail(new TransportError('ETIMEDOUT', `No complete answer within ${seconds} s`, true));
+				req.destroy();
+				endEarly(`the rest of the body did not arrive within the ${seconds} s timeout`);
+			},
+			Math.max(1, deadline - Date.now()),
+		);
 		const onAbort = () => fail(new TransportError('ERR_ABORTED', 'The execution was cancelled', false));
 		options.signal?.addEventListener('abort', onAbort, { once: true });
 

@@ -1,4 +1,4 @@
-import { redactText, redactUrl, validateUrl } from '../../../../nodes/shared/outbound/url';
+import { redactText, redactUrl, validateUrl, withQueryPairs } from '../../../../nodes/shared/outbound/url';
 
 const problem = (raw: unknown) => {
 	try {
@@ -95,6 +95,28 @@ describe('redactUrl', () => {
 		expect(redactText('x //a@b')).toBe('x //***@b');
 		expect(redactUrl('example.com/h?Api_Code=1&access%5Ftoken=2&page=3', ['api_code'])).toBe(
 			'example.com/h?Api_Code=***&access%5Ftoken=***&page=3',
+		);
+	});
+});
+
+describe('withQueryPairs', () => {
+	const url = (text: string, added: Array<[string, string]>, replacing?: Record<string, string>) => {
+		const parsed = new URL(text);
+		withQueryPairs(parsed, added, replacing);
+		return parsed.toString();
+	};
+
+	it('adds pairs without re-encoding the query the URL already has', () => {
+		expect(url('https://x.example/hook?sig=a%20b~c&flag&path=/x:y&q=a+b', [['entityType', 'Lead & co']])).toBe(
+			'https://x.example/hook?sig=a%20b~c&flag&path=/x:y&q=a+b&entityType=Lead+%26+co',
+		);
+		expect(url('https://x.example/hook', [['a', '1']])).toBe('https://x.example/hook?a=1');
+		expect(url('https://x.example/hook?keep=%7E', [])).toBe('https://x.example/hook?keep=%7E');
+	});
+
+	it("puts a credential's key in place of every pair of that name, in the URL or added", () => {
+		expect(url('https://x.example/hook?api_code=old&api%5Fcode=older&x=1', [['api_code', 'row']], { api_code: 's3cret' })).toBe(
+			'https://x.example/hook?x=1&api_code=s3cret',
 		);
 	});
 });
