@@ -31,6 +31,11 @@ export function finish(
 	nextAttemptMs?: number,
 ): DeliveryResult {
 	const delivery = deliveryRecord(context, state, status, nextAttemptMs);
+	const answered = state.lastResponse;
+	if (answered?.redirects) {
+		const to = redactUrl(answered.url, state.job.secretQueryNames);
+		delivery.redirected = { to, method: answered.method ?? state.job.method, redirects: answered.redirects };
+	}
 	delivery.message = deliveryMessage(delivery, error);
 	const result: DeliveryResult = { status, delivery };
 	if (state.lastResponse) attachResponse(result, state.lastResponse, context.options, state.job.secretQueryNames);
@@ -40,15 +45,23 @@ export function finish(
 
 const attemptsText = (count: number) => `${count} attempt${count === 1 ? '' : 's'}`;
 
+/** A redirect that turned the request into a GET dropped its body: the receiver's 2xx is for a request without it. */
+function redirectNote({ method, redirected }: Partial<Pick<DeliveryRecord, 'method' | 'redirected'>>): string {
+	if (!redirected) return '';
+	const changed = redirected.method !== method ? ` as ${redirected.method}, without the body` : '';
+	return `, redirected to ${redirected.to}${changed}`;
+}
+
 /** The record's first line: "Delivered: 200 after 1 attempt", "Failed after 5 attempts: 400 Bad Request: …". */
 export function deliveryMessage(
-	delivery: Pick<DeliveryRecord, 'status' | 'finalStatusCode' | 'attemptCount' | 'nextAttemptAt'>,
+	delivery: Pick<DeliveryRecord, 'status' | 'finalStatusCode' | 'attemptCount' | 'nextAttemptAt'> &
+		Partial<Pick<DeliveryRecord, 'method' | 'redirected'>>,
 	error?: DeliveryResult['error'],
 ): string {
 	const reason = error?.message ?? (delivery.finalStatusCode !== null ? `answered ${delivery.finalStatusCode}` : 'no answer');
 	switch (delivery.status) {
 		case 'delivered':
-			return `Delivered: ${delivery.finalStatusCode ?? 'answered'} after ${attemptsText(delivery.attemptCount)}`;
+			return `Delivered: ${delivery.finalStatusCode ?? 'answered'} after ${attemptsText(delivery.attemptCount)}${redirectNote(delivery)}`;
 		case 'retry_later':
 			return `Waiting to retry at ${delivery.nextAttemptAt ?? 'the next run'} after ${attemptsText(delivery.attemptCount)}: ${reason}`;
 		case 'failed':

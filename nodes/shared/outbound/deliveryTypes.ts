@@ -142,6 +142,8 @@ export interface DeliveryRecord {
 	capture?: { unmatched: string[]; error?: string };
 	/** The endpoint's circuit breaker at the end of the run, when the node uses one. */
 	circuit?: CircuitState & { endpoint: string };
+	/** Where Follow Redirects took the last attempt, when it did: the URL (redacted) and the method it asked with. */
+	redirected?: { to: string; method: string; redirects: number };
 	/** Time this item waited for the endpoint's rate limit, when it waited. */
 	rateLimitWaitMs?: number;
 }

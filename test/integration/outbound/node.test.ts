@@ -388,6 +388,24 @@ describe('Outbound Webhook node', () => {
 		expect(receiver.requests).toHaveLength(0);
 	});
 
+	it('says where Follow Redirects took a delivery, and that a POST turned into a GET without its body', async () => {
+		receiver.script((request, res) => {
+			if (request.url === '/hook') return res.writeHead(301, { location: '/new-hook?access_token=T0KEN' }).end();
+			res.writeHead(200).end();
+		});
+		const [delivered] = await execute({ options: { followRedirects: true } }, items({ a: 1 })).run();
+		expect(receiver.requests.map((request) => `${request.method} ${request.url} ${request.body.length}`)).toEqual([
+			'POST /hook 7',
+			'GET /new-hook?access_token=T0KEN 0',
+		]);
+		const to = receiver.url('/new-hook?access_token=***');
+		expect(delivered[0].json.delivery).toMatchObject({
+			status: 'delivered',
+			redirected: { to, method: 'GET', redirects: 1 },
+			message: `Delivered: 200 after 1 attempt, redirected to ${to} as GET, without the body`,
+		});
+	});
+
 	it("keeps the API key out of a redirect's Location, in the error and the response headers", async () => {
 		receiver.script((request, res) => res.writeHead(301, { location: `https://example.com${request.url}` }).end());
 		const [, , failed] = await execute({ authentication: 'apiKey', options: { includeResponseHeaders: true } }, items({}), {

@@ -57,6 +57,8 @@ export interface HttpResponse {
 	incomplete?: string;
 	/** The URL that answered (after redirects). */
 	url: URL;
+	/** The method that URL was asked with: 303, and 301/302 after a POST, turn it into GET. */
+	method?: string;
 	redirects: number;
 }
 
@@ -88,7 +90,7 @@ export async function request(options: RequestOptions): Promise<HttpResponse> {
 		const response = await sendOnce(options, hop, guard, deadline);
 		const location = response.headers.location;
 		if (!options.followRedirects || !REDIRECT_STATUSES.has(response.statusCode) || !location) {
-			return { ...response, url: hop.url, redirects };
+			return { ...response, url: hop.url, method: hop.method, redirects };
 		}
 		if (redirects >= maxRedirects) {
 			throw new TransportError('ERR_TOO_MANY_REDIRECTS', `More than ${maxRedirects} redirects`, false);
