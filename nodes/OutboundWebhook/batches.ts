@@ -66,18 +66,37 @@ function byRequest(group: Group, factory: JobFactory): Batch[] {
 	return batches;
 }
 
+type Prepare = (itemIndexes: number[], build: () => DeliveryJob) => PreparedJob;
+
+/** A build that fails with `error`, for `prepare` to turn into an invalid job. */
+const failingWith = (error: unknown) => (): never => {
+	throw error;
+};
+
+/** A batch's jobs: an item whose own content cannot be built fails alone, named; the others go out together. */
+function jobsOf(batch: Batch, items: INodeExecutionData[], factory: JobFactory, prepare: Prepare): PreparedJob[] {
+	if ('error' in batch) return [prepare(batch.itemIndexes, failingWith(batch.error))];
+	const sent: number[] = [];
+	const elements: unknown[] = [];
+	const failed: PreparedJob[] = [];
+	for (const itemIndex of batch.itemIndexes) {
+		let element: unknown;
+		try {
+			element = factory.element(items[itemIndex], itemIndex);
+		} catch (error) {
+			failed.push(prepare([itemIndex], failingWith(error)));
+			continue;
+		}
+		elements.push(element);
+		sent.push(itemIndex);
+	}
+	if (sent.length === 0) return failed;
+	return [prepare(sent, () => factory.batch(items, sent, batch.resumed, batch.request, elements)), ...failed];
+}
+
 /** One JSON Array job per Retry Later group and resolved request; `prepare` turns a throw into an invalid job. */
-export function batchJobs(
-	items: INodeExecutionData[],
-	factory: JobFactory,
-	prepare: (itemIndexes: number[], build: () => DeliveryJob) => PreparedJob,
-): PreparedJob[] {
+export function batchJobs(items: INodeExecutionData[], factory: JobFactory, prepare: Prepare): PreparedJob[] {
 	// With a fixed URL and headers every item shares one request, resolved once when the job is built.
 	const batches = resumeGroups(items, factory).flatMap((group): Batch[] => (factory.requestVaries ? byRequest(group, factory) : [group]));
-	return batches.map((batch) =>
-		prepare(batch.itemIndexes, () => {
-			if ('error' in batch) throw batch.error;
-			return factory.batch(items, batch.itemIndexes, batch.resumed, batch.request);
-		}),
-	);
+	return batches.flatMap((batch) => jobsOf(batch, items, factory, prepare));
 }

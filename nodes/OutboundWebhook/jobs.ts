@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
 import type { ContentSpec, FieldEntry } from '../shared/outbound/content';
-import { buildArrayBody, buildBody, hasDeliveryRecord, inputOf } from '../shared/outbound/content';
+import { arrayBodyOf, arrayElement, buildBody, hasDeliveryRecord, inputOf } from '../shared/outbound/content';
 import type { EncodedBody } from '../shared/outbound/encoders';
 import { OutboundConfigError } from '../shared/outbound/errors';
 import type { HeaderEntry } from '../shared/outbound/headers';
@@ -249,9 +249,12 @@ export interface JobFactory {
 	single(item: INodeExecutionData, itemIndex: number): DeliveryJob;
 	/**
 	 * One JSON Array request for several items; `resumed` when they come back from one Retry Later request;
-	 * `request` when the items' request was resolved already. Throws like `single`.
+	 * `request` when the items' request was resolved already; `elements` when their contents were built already
+	 * (see `element`). Throws like `single`.
 	 */
-	batch(items: INodeExecutionData[], itemIndexes: number[], resumed?: Resumed, request?: BatchRequest): DeliveryJob;
+	batch(items: INodeExecutionData[], itemIndexes: number[], resumed?: Resumed, request?: BatchRequest, elements?: unknown[]): DeliveryJob;
+	/** The item's element of a JSON Array request. Throws when this item's data cannot fill it. */
+	element(item: INodeExecutionData, itemIndex: number): unknown;
 	/** Whether items may resolve to different requests; when not, one request per group is resolved once. */
 	readonly requestVaries: boolean;
 	/** The item's own URL and custom headers. Throws when they cannot be resolved. */
@@ -272,13 +275,14 @@ export function createJobFactory(context: IExecuteFunctions, settings: OutboundC
 			const body = settings.hasBody ? buildBody(contentSpec(run, item, itemIndex), settings.encoding, settings.encodeOptions) : undefined;
 			return deliveryJob(run, [itemIndex], parts, key, body, resumed?.resume);
 		},
-		batch: (items, itemIndexes, resumed, request) => {
+		batch: (items, itemIndexes, resumed, request, elements) => {
 			const parts = request?.parts ?? requestParts(run, itemIndexes[0]);
-			const body = buildArrayBody(itemIndexes.map((index) => contentSpec(run, items[index], index)));
+			const body = arrayBodyOf(elements ?? itemIndexes.map((index) => arrayElement(contentSpec(run, items[index], index))));
 			const key = resumed?.key ?? batchKey(run, itemIndexes, parts.headers);
 			// Further requests of a split group get keys of their own: under one key a receiver would drop all but one.
 			return deliveryJob(run, itemIndexes, parts, request?.index ? hashKey(`${key}:${request.index}`) : key, body, resumed?.resume);
 		},
+		element: (item, itemIndex) => arrayElement(contentSpec(run, item, itemIndex)),
 		requestVaries: requestVaries(run),
 		request: (itemIndex) => requestParts(run, itemIndex),
 		resumed: (item) => resumeOf(item.json, settings.nodeId),

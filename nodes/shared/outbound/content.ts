@@ -119,8 +119,15 @@ export function buildBody(spec: ContentSpec, encoding: Encoding, options: Encode
 	return encodeValue(value, encoding, options);
 }
 
-/** Body of a JSON Array request: every item's content in one array, as Vtiger's JSONARRAY sends it. */
+/** One item's element of a JSON Array request (null for an item without content). Throws for this item alone. */
+export const arrayElement = (spec: ContentSpec): unknown => contentValue(spec, 'jsonArray') ?? null;
+
+/** Body of a JSON Array request from its elements, as Vtiger's JSONARRAY sends it. */
+export function arrayBodyOf(elements: readonly unknown[]): EncodedBody {
+	return { body: Buffer.from(JSON.stringify(elements), 'utf8'), contentType: CONTENT_TYPES.jsonArray };
+}
+
+/** Body of a JSON Array request: every item's content in one array. */
 export function buildArrayBody(specs: readonly ContentSpec[]): EncodedBody {
-	const values = specs.map((spec) => contentValue(spec, 'jsonArray') ?? null);
-	return { body: Buffer.from(JSON.stringify(values), 'utf8'), contentType: CONTENT_TYPES.jsonArray };
+	return arrayBodyOf(specs.map(arrayElement));
 }

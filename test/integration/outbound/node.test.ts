@@ -317,6 +317,23 @@ describe('Outbound Webhook node', () => {
 		expect(failed[0].json.error).toMatchObject({ code: 'ERR_INVALID_REQUEST', field: 'URL' });
 	});
 
+	it('fails only the JSON Array item whose data cannot fill the template, naming it; the others go out together', async () => {
+		receiver.script({ status: 200 });
+		const template = { encoding: 'jsonArray', content: 'template', template: '{"email": "{{contact.email}}"}', missingMergeTags: 'error' };
+		const input = items({ contact: { email: 'a@x' } }, { contact: { email: 'b@x' } }, { contact: {} }, { contact: { email: 'd@x' } });
+		await expect(execute({ ...template, failedItems: 'stop' }, input).run()).rejects.toMatchObject({
+			message: expect.stringContaining('Merge tag {{contact.email}} has no value in this item'),
+			context: { itemIndex: 2 },
+		});
+		expect(receiver.requests).toHaveLength(0);
+
+		const [delivered, , failed] = await execute(template, input, { continueOnFail: true }).run();
+		expect(bodies()).toEqual([[{ email: 'a@x' }, { email: 'b@x' }, { email: 'd@x' }]]);
+		expect(delivered.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 3 }]);
+		expect(failed.map((item) => item.pairedItem)).toEqual([{ item: 2 }]);
+		expect(failed[0].json.error).toMatchObject({ code: 'ERR_INVALID_REQUEST', field: 'Body Template' });
+	});
+
 	it('applies Freshsales header rules to pasted lines', async () => {
 		receiver.script({ status: 200 });
 		await execute({ headerMode: 'lines', headerLines: 'X-Sample-CustomHeader1 : VALUE\nX-Api-Version: 2' }, items({})).run();
@@ -390,8 +407,8 @@ describe('Outbound Webhook node', () => {
 
 	it('says where Follow Redirects took a delivery, and that a POST turned into a GET without its body', async () => {
 		receiver.script((request, res) => {
-			if (request.url === '/hook') return res.writeHead(301, { location: '/new-hook?access_token=T0KEN' }).end();
-			res.writeHead(200).end();
+			if (request.url === '/hook') res.writeHead(301, { location: '/new-hook?access_token=T0KEN' }).end();
+			else res.writeHead(200).end();
 		});
 		const [delivered] = await execute({ options: { followRedirects: true } }, items({ a: 1 })).run();
 		expect(receiver.requests.map((request) => `${request.method} ${request.url} ${request.body.length}`)).toEqual([
