@@ -33,7 +33,8 @@ export function finish(
 	const delivery = deliveryRecord(context, state, status, nextAttemptMs);
 	const answered = state.lastResponse;
 	if (answered?.redirects) {
-		const to = redactUrl(answered.url, state.job.secretQueryNames);
+		// Origin and path only: a redirect's query can carry signatures no redaction rule knows (X-Amz-Signature).
+		const to = `${answered.url.origin}${answered.url.pathname}${answered.url.search ? '?…' : ''}`;
 		delivery.redirected = { to, method: answered.method ?? state.job.method, redirects: answered.redirects };
 	}
 	delivery.message = deliveryMessage(delivery, error);

@@ -169,6 +169,8 @@ async function fetchToken(client: OAuth2Client, transport: TokenTransport, now: 
 		env: transport.env,
 	}).catch((error: unknown) => unreachable(error));
 	if (response instanceof OAuth2TokenError) throw response;
+	// A token cut off mid-body is no token: as retryable as no answer at all.
+	if (response.incomplete) throw new OAuth2TokenError(`the Token URL's answer stopped early (${response.incomplete})`, true);
 	return parseTokenResponse(response, now());
 }
 

@@ -156,7 +156,7 @@ export function withQueryPairs(url: URL, added: ReadonlyArray<[string, string]>,
 			: url.search
 					.slice(1)
 					.split('&')
-					.filter((pair) => pair !== '' && !replaced.has(pairName(pair)));
+					.filter((pair) => pair === '' || !replaced.has(pairName(pair)));
 	const appended = new URLSearchParams([...added.filter(([name]) => !replaced.has(name)), ...Object.entries(replacing)]).toString();
 	url.search = [...kept, ...(appended === '' ? [] : [appended])].join('&');
 }

@@ -415,7 +415,9 @@ describe('Outbound Webhook node', () => {
 			'POST /hook 7',
 			'GET /new-hook?access_token=T0KEN 0',
 		]);
-		const to = receiver.url('/new-hook?access_token=***');
+		// Origin and path only: the query of a redirect may carry a signature.
+		const to = `${receiver.url('/new-hook')}?…`;
+		expect(JSON.stringify(delivered)).not.toContain('T0KEN');
 		expect(delivered[0].json.delivery).toMatchObject({
 			status: 'delivered',
 			redirected: { to, method: 'GET', redirects: 1 },

@@ -17,7 +17,7 @@ const node = new OutboundWebhook();
 
 /** The token endpoint: issues tok-1, tok-2, … and records each token request's form. */
 const tokenRequests: URLSearchParams[] = [];
-let tokenAnswer: 'json' | 'garbage' = 'json';
+let tokenAnswer: 'json' | 'garbage' | 'cut' = 'json';
 /** Tokens the receiver accepts; a test revokes one by removing it. */
 const validTokens = new Set<string>();
 /** A receiver that refuses every token (a permission the client lacks). */
@@ -38,6 +38,11 @@ beforeAll(async () => {
 				tokenRequests.push(new URLSearchParams(Buffer.concat(chunks).toString()));
 				if (tokenAnswer === 'garbage') {
 					res.writeHead(200, { 'content-type': 'text/html' }).end('<html>login</html>');
+					return;
+				}
+				if (tokenAnswer === 'cut') {
+					res.writeHead(200, { 'content-type': 'application/json', 'content-length': '200' }).write('{"access_token":"tok-cu');
+					setTimeout(() => res.socket?.destroy(), 20);
 					return;
 				}
 				const token = `${tokenPrefix}${tokenRequests.length}`;
@@ -151,6 +156,18 @@ describe('Outbound Webhook with OAuth2 client credentials', () => {
 			},
 			{ code: 'ERR_OAUTH2_TOKEN', message: expect.stringMatching(/^OAuth2 credential: the Token URL did not answer JSON/) },
 		]);
+		expect(received).toEqual([]);
+	});
+
+	it('retries, as for no answer, when the token endpoint’s answer stops mid-body', async () => {
+		tokenAnswer = 'cut';
+		const [, , failed] = await run(1).run();
+		// One attempt allowed here: a retryable error "gives up"; one that waiting cannot fix says "Not retried".
+		expect(failed[0].json.error).toMatchObject({
+			code: 'ERR_OAUTH2_TOKEN',
+			message:
+				"OAuth2 credential: the Token URL's answer stopped early (the connection closed before the rest of the body arrived) Gave up after 1 attempt.",
+		});
 		expect(received).toEqual([]);
 	});
 

@@ -106,6 +106,22 @@ describe('transport against a real server', () => {
 		expect(receiver.requests).toHaveLength(1);
 	}, 10_000);
 
+	it('does not follow a redirect whose own answer was cut off or ran out of time', async () => {
+		const redirect = (cut: boolean) => (request: { url: string }, response: http.ServerResponse) => {
+			if (request.url !== '/redir') return void response.writeHead(200).end('final');
+			response.writeHead(307, { location: '/final', 'content-length': '100' });
+			response.write('moving');
+			if (cut) setTimeout(() => response.socket?.destroy(), 20);
+		};
+		const follow = (timeoutMs: number) =>
+			failure(request({ method: 'POST', url: new URL(receiver.url('/redir')), body: Buffer.from('x'), timeoutMs, followRedirects: true }));
+		receiver.script(redirect(true));
+		expect(await follow(5_000)).toMatchObject({ code: 'ECONNRESET', retryable: true });
+		receiver.script(redirect(false));
+		expect(await follow(300)).toMatchObject({ code: 'ETIMEDOUT', retryable: true });
+		expect(receiver.requests.map((received) => received.url)).toEqual(['/redir']);
+	}, 10_000);
+
 	it('reports a reset connection', async () => {
 		receiver.script('reset');
 		const error = await failure(request({ method: 'POST', url: new URL(receiver.url()), body: Buffer.from('x') }));

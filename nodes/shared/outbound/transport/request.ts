@@ -92,9 +92,18 @@ export async function request(options: RequestOptions): Promise<HttpResponse> {
 		if (!options.followRedirects || !REDIRECT_STATUSES.has(response.statusCode) || !location) {
 			return { ...response, url: hop.url, method: hop.method, redirects };
 		}
+		// A redirect is followed only once its answer is whole, within the timeout that covers the whole chain.
+		if (Date.now() >= deadline) {
+			throw new TransportError(
+				'ETIMEDOUT',
+				`No complete answer within ${Math.round((options.timeoutMs ?? DEFAULT_TIMEOUT_MS) / 100) / 10} s`,
+				true,
+			);
+		}
 		if (redirects >= maxRedirects) {
 			throw new TransportError('ERR_TOO_MANY_REDIRECTS', `More than ${maxRedirects} redirects`, false);
 		}
+		if (response.incomplete) throw new TransportError('ECONNRESET', `The redirect's answer ended early: ${response.incomplete}`, true);
 		hop = redirectHop(hop, response.statusCode, location);
 	}
 }

@@ -112,6 +112,7 @@ describe('withQueryPairs', () => {
 		);
 		expect(url('https://x.example/hook', [['a', '1']])).toBe('https://x.example/hook?a=1');
 		expect(url('https://x.example/hook?keep=%7E', [])).toBe('https://x.example/hook?keep=%7E');
+		expect(url('https://x.example/hook?a=1&&b=2&', [], { k: 's' })).toBe('https://x.example/hook?a=1&&b=2&&k=s');
 	});
 
 	it("puts a credential's key in place of every pair of that name, in the URL or added", () => {
