@@ -67,9 +67,8 @@ function resumeOf(json: IDataObject, nodeId: string): Resumed | undefined {
 	};
 }
 
-function checkKey(raw: unknown): string {
+function checkKey(raw: unknown, field = 'Options › Idempotency Key'): string {
 	const key = raw === undefined || raw === null ? '' : String(raw).trim();
-	const field = 'Options › Idempotency Key';
 	if (key === '')
 		throw new OutboundConfigError(
 			field,
@@ -195,7 +194,7 @@ function customKey(run: RunInputs, itemIndex: number, headers: readonly HeaderEn
 			'Give the key in one place: remove the header, or clear the option',
 		);
 	}
-	return optionText !== '' ? option : header.value;
+	return optionText !== '' ? option : checkKey(header.value, 'Custom Headers');
 }
 
 function itemKey(run: RunInputs, itemIndex: number, headers: readonly HeaderEntry[]): string {
@@ -207,7 +206,7 @@ function itemKey(run: RunInputs, itemIndex: number, headers: readonly HeaderEntr
 function batchKey(run: RunInputs, itemIndexes: number[], headers: readonly HeaderEntry[]): string {
 	const custom = itemIndexes.map((itemIndex) => customKey(run, itemIndex, headers));
 	if (custom.every((key) => key === '')) return hashKey(`${run.runId}:batch`);
-	const keys = custom.map(checkKey);
+	const keys = custom.map((key) => checkKey(key));
 	return keys.every((key) => key === keys[0]) ? keys[0] : hashKey(keys.join('\n'));
 }
 
@@ -267,6 +266,8 @@ export interface JobFactory {
 
 export function createJobFactory(context: IExecuteFunctions, settings: OutboundConfig): JobFactory {
 	const run = readRun(context, settings);
+	// JSON Array requests' keys so far: a request whose key another one has is given one derived from it.
+	const batchKeys = new Set<string>();
 	return {
 		single: (item, itemIndex) => {
 			const parts = requestParts(run, itemIndex);
@@ -278,9 +279,12 @@ export function createJobFactory(context: IExecuteFunctions, settings: OutboundC
 		batch: (items, itemIndexes, resumed, request, elements) => {
 			const parts = request?.parts ?? requestParts(run, itemIndexes[0]);
 			const body = arrayBodyOf(elements ?? itemIndexes.map((index) => arrayElement(contentSpec(run, items[index], index))));
-			const key = resumed?.key ?? batchKey(run, itemIndexes, parts.headers);
+			const groupKey = resumed?.key ?? batchKey(run, itemIndexes, parts.headers);
 			// Further requests of a split group get keys of their own: under one key a receiver would drop all but one.
-			return deliveryJob(run, itemIndexes, parts, request?.index ? hashKey(`${key}:${request.index}`) : key, body, resumed?.resume);
+			// A key of their own already (an Idempotency-Key header per item) is kept, whatever the request's position.
+			const key = batchKeys.has(groupKey) ? hashKey(`${groupKey}:${request?.index ?? 0}`) : groupKey;
+			batchKeys.add(key);
+			return deliveryJob(run, itemIndexes, parts, key, body, resumed?.resume);
 		},
 		element: (item, itemIndex) => arrayElement(contentSpec(run, item, itemIndex)),
 		requestVaries: requestVaries(run),

@@ -162,6 +162,30 @@ describe('Outbound Webhook node', () => {
 		expect(receiver.requests).toHaveLength(3);
 	});
 
+	it('keeps each JSON Array request’s own Idempotency-Key header as its key, whatever its position', async () => {
+		receiver.script({ status: 200 });
+		const send = async (input: INodeExecutionData[]) => {
+			receiver.script({ status: 200 });
+			const headers = { parameters: [{ name: 'Idempotency-Key', value: (i: number) => input[i].json.eventId }] };
+			await execute({ encoding: 'jsonArray', headers }, input).run();
+			return Object.fromEntries(
+				receiver.requests.map((request) => [JSON.parse(request.body.toString())[0].eventId, request.headers['idempotency-key']]),
+			);
+		};
+		const sent = await send(items({ eventId: 'evt_1' }, { eventId: 'evt_2' }, { eventId: 'evt_3' }));
+		expect(sent).toEqual({ evt_1: 'evt_1', evt_2: 'evt_2', evt_3: 'evt_3' });
+		expect(await send(items({ eventId: 'evt_3' }, { eventId: 'evt_1' }))).toEqual({ evt_3: 'evt_3', evt_1: 'evt_1' });
+	});
+
+	it('names Custom Headers when the Idempotency-Key header it gives is unusable', async () => {
+		receiver.script({ status: 200 });
+		const headers = { parameters: [{ name: 'Idempotency-Key', value: 'k'.repeat(300) }] };
+		await expect(execute({ headers, failedItems: 'stop' }, items({})).run()).rejects.toMatchObject({
+			message: expect.stringContaining('The idempotency key is longer than'),
+			description: expect.stringContaining('Custom Headers'),
+		});
+	});
+
 	it('continues a Retry Later item that comes back through a Wait node', async () => {
 		receiver.script({ status: 503 });
 		const parameters = { retry: { retryLaterThreshold: 0, baseDelay: 0.05, maxAttempts: 3 } };
