@@ -27,7 +27,8 @@ export const DEFAULT_PARSE_LIMITS: ParseLimits = { maxDepth: 1000, maxFormFields
 const XML_LIMIT_ADVICE = "raise the trigger's Max XML Elements option or send smaller batches";
 
 const UTF8_CHARSETS = new Set(['utf-8', 'utf8', 'us-ascii', 'ascii']);
-const LATIN1_CHARSETS = new Set(['iso-8859-1', 'latin1', 'windows-1252']);
+// The Encoding Standard's common labels for windows-1252.
+const LATIN1_CHARSETS = new Set(['iso-8859-1', 'iso8859-1', 'iso_8859-1', 'latin1', 'windows-1252', 'cp1252', 'x-cp1252']);
 
 /**
  * Which format to parse: the override when one is set, otherwise the Content-Type's. An empty body
@@ -46,9 +47,6 @@ export function resolveBodyKind(contentType: ContentType, override: BodyType, bo
 	);
 }
 
-/** Charsets read as windows-1252 (the Encoding Standard's meaning of all three). */
-const isLatin1Charset = (charset: string | undefined) => charset !== undefined && LATIN1_CHARSETS.has(charset);
-
 /**
  * Decodes text bodies: UTF-8 (checked byte by byte; invalid sequences are refused) or Latin-1 as windows-1252. A JSON, XML or form
  * body that is valid UTF-8 is read as UTF-8 even when it says Latin-1: the charset is not signed, and a resend
@@ -65,12 +63,14 @@ function decodeText(bytes: Buffer, charset: string | undefined, structured: bool
 const NOT_UTF8 = 'Body is not valid UTF-8; send its charset in Content-Type (for example charset=ISO-8859-1)';
 
 /**
- * The encoding an XML body's declaration names (`<?xml version="1.0" encoding="ISO-8859-1"?>`), lower-cased:
- * it applies when Content-Type gives no charset (RFC 7303). Only the declaration's first 200 bytes are read.
+ * A Latin-1 encoding an XML body's declaration names (`<?xml version="1.0" encoding="ISO-8859-1"?>`): it applies when
+ * Content-Type gives no charset (RFC 7303). Any other declared encoding is read as before, as UTF-8 (most bodies
+ * declaring ISO-8859-15 or windows-1250 are plain ASCII). Only the first 200 bytes are read.
  */
-function xmlDeclaredEncoding(bytes: Buffer): string | undefined {
+function xmlDeclaredLatin1(bytes: Buffer): string | undefined {
 	const start = bytes.subarray(0, 200).toString('latin1');
-	return /^(?:\u00ef\u00bb\u00bf)?\s*<\?xml\s[^>]*?\bencoding\s*=\s*["']([A-Za-z0-9._-]+)["']/.exec(start)?.[1].toLowerCase();
+	const declared = /^(?:\u00ef\u00bb\u00bf)?\s*<\?xml\s[^>]*?\bencoding\s*=\s*["']([A-Za-z0-9._-]+)["']/.exec(start)?.[1].toLowerCase();
+	return declared !== undefined && LATIN1_CHARSETS.has(declared) ? declared : undefined;
 }
 
 const EMPTY: Record<BodyKind, () => unknown> = {
@@ -85,7 +85,7 @@ const EMPTY: Record<BodyKind, () => unknown> = {
 export function parseBody(bytes: Buffer, kind: BodyKind, contentType: ContentType, limits: ParseLimits): Parsed {
 	if (bytes.length === 0) return { value: EMPTY[kind]() };
 	if (kind === 'binary') return { value: bytes };
-	const charset = contentType.charset ?? (kind === 'xml' ? xmlDeclaredEncoding(bytes) : undefined);
+	const charset = contentType.charset ?? (kind === 'xml' ? xmlDeclaredLatin1(bytes) : undefined);
 	const text = decodeText(bytes, charset, kind !== 'text');
 	if (typeof text !== 'string') return text;
 	switch (kind) {
@@ -94,7 +94,7 @@ export function parseBody(bytes: Buffer, kind: BodyKind, contentType: ContentTyp
 		case 'xml':
 			return parseXml(text, limits.maxDepth, limits.maxXmlElements, { limitAdvice: XML_LIMIT_ADVICE, keepTagCase: limits.keepXmlTagCase });
 		case 'form':
-			return parseForm(bytes, text, limits.maxFormFields, isLatin1Charset(contentType.charset));
+			return parseForm(bytes, text, limits.maxFormFields, true);
 		case 'text':
 			return { value: text };
 	}

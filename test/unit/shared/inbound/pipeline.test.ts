@@ -329,6 +329,21 @@ describe('runInboundPipeline: handshake and duplicates', () => {
 		},
 	);
 
+	it('reads one id from a Latin-1 form whatever charset a resend declares (it is not signed)', async () => {
+		const dedupe = batched(new DedupeStore().open('latin1-form', {}, { windowSeconds: 60, maxEntries: 10 }));
+		const body = 'id=evt-%E9&action=deleted';
+		const settings: InboundPolicyOptions = { dedupe: { eventId: { from: 'jsonPath', path: '$.id' }, onDuplicate: 'reject' } };
+		const send = (contentType: string) =>
+			run(request({ headers: { ...hmacHeaders(body), 'content-type': contentType }, bodyText: body }), settings, {
+				authenticate: hmac,
+				dedupe,
+			});
+		expect(await send('application/x-www-form-urlencoded; charset=ISO-8859-1')).toMatchObject({ outcome: 'accepted', eventId: 'evt-é' });
+		for (const replayedAs of ['application/x-www-form-urlencoded', 'application/x-www-form-urlencoded; charset=utf-8', 'text/plain']) {
+			expect(await send(replayedAs)).toMatchObject({ outcome: 'rejected', code: 'duplicate' });
+		}
+	});
+
 	it.each([
 		[
 			'an `&id=` inside a JSON string, read as a form',
