@@ -28,18 +28,20 @@ import { warnOncePerNode } from '../shared/n8n/warnOnce';
 import { templateProblems } from '../shared/signatures/template';
 import { inboundWebhookTriggerProperties, inboundWebhookTriggerWebhooks } from './description';
 import type { InboundTriggerConfig } from './config';
-import { LABELS, readConfig, responseProblems } from './config';
+import { LABELS, laterProblems, readConfig, responseProblems } from './config';
+
+/** n8n bringing back workflows already published (at startup, or on a new leader in multi-main). */
+const REACTIVATION = new Set<string>(['init', 'leadershipChange']);
 
 /** Every configuration problem, named by parameter; checked when the workflow is published. */
 async function configurationProblems(context: IHookFunctions): Promise<string[]> {
 	const settings = readConfig(context);
 	const problems = responseProblems(settings.response);
-	// With Output Mapped Fields Only the fields sit beside the item's own meta.
-	const takenNames = settings.output.mappedFieldsOnly ? ['meta'] : [];
-	for (const compile of [
-		() => compileInboundPolicy(settings.inbound, LABELS),
-		() => compileFieldMapping(settings.mapping, 'Field Mapping', takenNames),
-	]) {
+	const later = laterProblems(settings);
+	if (REACTIVATION.has(context.getActivationMode())) {
+		for (const problem of later) warnOncePerNode(context, problem, `${problem} (the workflow stays active until its next publish)`);
+	} else problems.push(...later);
+	for (const compile of [() => compileInboundPolicy(settings.inbound, LABELS), () => compileFieldMapping(settings.mapping)]) {
 		try {
 			compile();
 		} catch (error) {
@@ -131,7 +133,7 @@ async function handleRequest(context: IWebhookFunctions): Promise<IWebhookRespon
 	if (items.length === 0) {
 		// An empty batch (Split Array Into Items over []) holds no event: answered as received, nothing starts. In a
 		// test run the editor keeps listening, as for a CRM event outside the chosen ones.
-		answer(context, onReceived ? settings.response.code : 200, content.contentType, content.body, headers);
+		answer(context, settings.response.code, content.contentType, content.body, headers);
 		return { noWebhookResponse: true };
 	}
 	if (!onReceived) return { workflowData: [items] };

@@ -1,7 +1,7 @@
 import type { BodyType } from '../shared/inbound/contentType';
 import type { FieldMappingSettings } from '../shared/inbound/fieldMapping';
 import type { DuplicateHandling, InboundPolicyOptions, SettingLabels } from '../shared/inbound/policy';
-import { isHeaderName, isHeaderValue, isReservedHeader } from '../shared/http/headerRules';
+import { isFramingHeader, isHeaderName, isHeaderValue } from '../shared/http/headerRules';
 import type { HmacAlgorithm, SignatureEncoding } from '../shared/signatures/hmac';
 import type { KeyEncoding } from '../shared/signatures/hmacKey';
 import type { InboundSignature, SignaturePresetName } from '../shared/signatures/presets';
@@ -138,6 +138,23 @@ export function readConfig(node: ParameterSource): InboundTriggerConfig {
 	};
 }
 
+/**
+ * Problems found by checks added after workflows may have been published with them (the answer would drop the
+ * header, or the node's meta would replace the field): refused when someone publishes, only warned about when
+ * n8n reactivates a workflow at startup, so an upgrade takes no running workflow down.
+ */
+export function laterProblems(settings: InboundTriggerConfig): string[] {
+	const problems = settings.response.headers
+		.filter(({ name }) => isFramingHeader(name))
+		.map(({ name }) => `Response Headers: "${name.slice(0, 60)}" is a header HTTP itself sets; remove it`);
+	if (settings.output.mappedFieldsOnly && (settings.mapping.fields ?? []).some(({ name }) => name.trim() === 'meta')) {
+		problems.push(
+			'Field Mapping: "meta" is the item\'s own field while Output Mapped Fields Only is on; give the mapped field another name',
+		);
+	}
+	return problems;
+}
+
 /** Problems with the response settings, naming the parameter; empty when they can be sent. */
 export function responseProblems(response: InboundTriggerConfig['response']): string[] {
 	const problems: string[] = [];
@@ -147,7 +164,6 @@ export function responseProblems(response: InboundTriggerConfig['response']): st
 	for (const { name, value } of response.headers) {
 		const shown = name.slice(0, 60);
 		if (!isHeaderName(name)) problems.push(`Response Headers: "${shown}" is not a valid header name; use letters, digits and - only`);
-		else if (isReservedHeader(name)) problems.push(`Response Headers: "${shown}" is a header HTTP itself sets; remove it`);
 		else if (!isHeaderValue(value ?? '')) {
 			problems.push(
 				`Response Headers: the value of "${shown}" has a line break, a control character or a character beyond Latin-1 (such as ✓ or an emoji), which HTTP headers cannot carry; percent-encode it or move it to the Response Body`,

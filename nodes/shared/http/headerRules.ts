@@ -33,3 +33,6 @@ export const RESERVED_HEADER_NAMES: ReadonlySet<string> = new Set([
 ]);
 
 export const isReservedHeader = (name: string) => RESERVED_HEADER_NAMES.has(name.toLowerCase());
+
+/** The headers that frame an answer's body: set by hand they garble it on the wire (others, such as Connection, are harmless). */
+export const isFramingHeader = (name: string) => /^(?:content-length|transfer-encoding)$/i.test(name);

@@ -24,22 +24,14 @@ export interface CompiledFieldMapping {
 	split?: CompiledJsonPath;
 }
 
-/**
- * Throws an Error naming the field when a name or path is unusable. `takenNames` are names the item
- * already uses beside the fields (`meta` when the fields sit at the top of the item).
- */
-export function compileFieldMapping(
-	settings: FieldMappingSettings,
-	label = 'Field Mapping',
-	takenNames: readonly string[] = [],
-): CompiledFieldMapping {
+/** Throws an Error naming the field when a name or path is unusable. */
+export function compileFieldMapping(settings: FieldMappingSettings, label = 'Field Mapping'): CompiledFieldMapping {
 	const names = new Set<string>();
 	const fields = (settings.fields ?? []).map(({ name, path }) => {
 		const field = name.trim();
 		if (field === '') throw new Error(`${label}: a field has no name`);
 		if (isPrototypeKey(field)) throw new Error(`${label}: "${field}" cannot be used as a field name`);
 		if (names.has(field)) throw new Error(`${label}: the field "${field}" is mapped twice`);
-		if (takenNames.includes(field)) throw new Error(`${label}: "${field}" is the item's own field; give the mapped field another name`);
 		names.add(field);
 		const compiled = compileJsonPath(path, `${label} "${field}"`);
 		// A bracketed key may hold `:` or `,` (`['soapenv:Body']`): only a path the member reader could not take is a wildcard.

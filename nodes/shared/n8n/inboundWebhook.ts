@@ -10,7 +10,7 @@ import type { IHookFunctions, INodeExecutionData, INodeProperties, IWebhookFunct
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { AuthKind, CredentialData } from '../auth';
-import { isReservedHeader, isSafeHeader } from '../http/headerRules';
+import { isFramingHeader, isSafeHeader } from '../http/headerRules';
 import { JSON_CONTENT_TYPE } from '../http/jsonText';
 import { CREDENTIAL_TYPES } from '../auth';
 import type { Authenticator, InboundAuth } from '../inbound/authenticator';
@@ -90,7 +90,7 @@ function setAnswerHeaders(res: ServerResponse, contentType: string, headers: Rec
 	res.setHeader('Content-Type', contentType);
 	res.setHeader('X-Content-Type-Options', 'nosniff');
 	// A framing header (Content-Length, Transfer-Encoding …) from an expression would garble the answer on the wire.
-	for (const [name, value] of Object.entries(headers)) if (isSafeHeader(name, value) && !isReservedHeader(name)) res.setHeader(name, value);
+	for (const [name, value] of Object.entries(headers)) if (isSafeHeader(name, value) && !isFramingHeader(name)) res.setHeader(name, value);
 }
 
 /** Writes a complete answer with plain node:http calls (an Express response is a ServerResponse too). */

@@ -328,6 +328,10 @@ describe('Inbound Webhook Trigger: accepted requests', () => {
 		expect(empty.status).toBe(202);
 		expect(empty.text).toBe('{"ok":true}');
 		startsNothing(empty);
+		// When Last Node Finishes: no node runs, so the node answers with the Response Code it was given.
+		const lastNode = await send('{"events":[]}', {}, { setup: { parameters: { ...split, responseMode: 'lastNode' } } });
+		expect([lastNode.status, lastNode.text]).toEqual([202, '{"received":true,"items":0}']);
+		startsNothing(lastNode);
 		const lone = await send(
 			'<events><event><id>a</id></event></events>',
 			{ 'content-type': 'application/xml' },
@@ -572,8 +576,9 @@ describe('Inbound Webhook Trigger: description', () => {
 });
 
 describe('Inbound Webhook Trigger: publish-time validation', () => {
-	const hook = (parameters: Parameters, credential: Record<string, unknown> = HMAC_CREDENTIAL) =>
+	const hook = (parameters: Parameters, credential: Record<string, unknown> = HMAC_CREDENTIAL, activationMode = 'activate') =>
 		({
+			getActivationMode: () => activationMode,
 			getNodeParameter: (name: string, fallback?: unknown) => (name in parameters ? parameters[name] : fallback),
 			getCredentials: async () => credential,
 			getNode: () => ({ id: 'node1', name: 'Inbound', type: 't', typeVersion: 1, position: [0, 0], parameters: {} }),
@@ -637,6 +642,24 @@ describe('Inbound Webhook Trigger: publish-time validation', () => {
 		],
 	])('refuses %j naming the field', async (parameters, message) => {
 		await expect(create(parameters)).rejects.toThrow(message);
+	});
+
+	it('only warns, at n8n’s startup, about checks added since a workflow was published, and refuses them on publish', async () => {
+		const parameters = {
+			responseHeaders: { header: [{ name: 'Transfer-Encoding', value: 'chunked' }] },
+			fieldMapping: { field: [{ name: 'meta', path: '$.body.x' }] },
+			settings: { mappedFieldsOnly: true },
+		};
+		await expect(node.webhookMethods.default.create.call(hook(parameters, HMAC_CREDENTIAL, 'init'))).resolves.toBe(true);
+		expect(warnings).toEqual([
+			expect.stringContaining('Response Headers: "Transfer-Encoding" is a header HTTP itself sets; remove it (the workflow stays active'),
+			expect.stringContaining('Field Mapping: "meta" is the item\'s own field'),
+		]);
+		await expect(node.webhookMethods.default.create.call(hook(parameters, HMAC_CREDENTIAL, 'update'))).rejects.toThrow(
+			'Response Headers: "Transfer-Encoding" is a header HTTP itself sets',
+		);
+		// Connection and the like are harmless in an answer, and were accepted before.
+		await expect(create({ responseHeaders: { header: [{ name: 'Connection', value: 'close' }] } })).resolves.toBe(true);
 	});
 
 	it('reports credential problems', async () => {

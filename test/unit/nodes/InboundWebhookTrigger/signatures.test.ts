@@ -120,6 +120,7 @@ describe('Inbound Webhook Trigger: reading the signature settings', () => {
 		const context = {
 			...source(parameters),
 			getNode: () => ({ name: 'Inbound' }),
+			getActivationMode: () => 'activate',
 			getCredentials: async () => ({ scheme: 'hmac', secret: SECRET }),
 		} as unknown as IHookFunctions;
 		await expect(trigger.webhookMethods.default.create.call(context)).rejects.toThrow(

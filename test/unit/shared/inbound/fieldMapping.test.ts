@@ -83,9 +83,5 @@ describe('field mapping', () => {
 		);
 		expect(() => compileFieldMapping({ fields: [{ name: '__proto__', path: '$.a' }] })).toThrow('cannot be used');
 		expect(() => compileFieldMapping({ splitPath: 'events' })).toThrow('Split Path');
-		expect(() => compileFieldMapping({ fields: [{ name: 'meta', path: '$.a' }] }, 'Field Mapping', ['meta'])).toThrow(
-			'Field Mapping: "meta" is the item\'s own field; give the mapped field another name',
-		);
-		expect(compileFieldMapping({ fields: [{ name: 'meta', path: '$.a' }] }).fields).toHaveLength(1);
 	});
 });
