@@ -11,7 +11,7 @@ import { CLIENT_CERTIFICATE_CREDENTIAL, readClientCertificate } from '../outboun
 import { explainError, explainWithClientCertificate } from '../outbound/explanations';
 import { accessToken, forgetClientToken, CLIENT_GRANT_TYPE, OAuth2TokenError, readOAuth2Credential } from '../outbound/oauth2';
 import { request, toTransportError } from '../outbound/transport';
-import { validateUrl } from '../outbound/url';
+import { validateUrl, withQueryPairs } from '../outbound/url';
 
 const TEST_TIMEOUT_MS = 10_000;
 
@@ -57,7 +57,8 @@ export const webhookCredentialTest = credentialTestFor(CREDENTIAL_TYPES, async (
 		return { status: 'Error', message: (error as Error).message };
 	}
 	const auth = outboundAuth(kind, data);
-	for (const [name, value] of Object.entries(auth.query)) url.searchParams.set(name, value);
+	// As the node adds the key: the Test URL's own query stays as written.
+	withQueryPairs(url, [], auth.query);
 	try {
 		const response = await request({
 			method: 'GET',
