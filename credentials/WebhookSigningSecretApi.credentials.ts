@@ -53,7 +53,7 @@ export class WebhookSigningSecretApi implements ICredentialType {
 		},
 		secretProperty('Secret', 'secret', {
 			required: true,
-			placeholder: 'e.g. whsec_… or whsk_… for Standard Webhooks',
+			placeholder: 'The signing secret from the sender (whsec_… for Standard Webhooks)',
 			description:
 				"The current secret. Outgoing requests are signed with it; incoming ones are checked against it. Standard Webhooks: a whsec_ secret signs v1, a whsk_ Ed25519 secret key signs v1a; a receiver may hold the sender's whpk_ public key here instead.",
 		}),

@@ -28,7 +28,7 @@ export const builtInCheckProperties: INodeProperties[] = [
 	publicKeyProperty('Ed25519 Public Key', 'highLevelEd25519PublicKey', 'X-GHL-Signature'),
 	publicKeyProperty('RSA Public Key', 'highLevelRsaPublicKey', 'the legacy x-wh-signature'),
 	{
-		displayName: 'Accept Signatures Over Re-Serialised JSON',
+		displayName: 'Accept Re-Serialized JSON',
 		name: 'highLevelAcceptReserialisedJson',
 		type: 'boolean',
 		default: false,

@@ -199,7 +199,10 @@ export const crmEventTriggerProperties: INodeProperties[] = [
 		name: 'crm',
 		type: 'options',
 		noDataExpression: true,
-		options: CRM_PROFILES.map((profile) => ({ name: profile.displayName, value: profile.id })),
+		// Alphabetical, as n8n lists options; the default stays the first profile.
+		options: CRM_PROFILES.map((profile) => ({ name: profile.displayName, value: profile.id })).sort((a, b) =>
+			a.name.localeCompare(b.name, 'en', { sensitivity: 'base' }),
+		),
 		default: firstCrm,
 		description: 'The CRM that sends events to this URL',
 	},

@@ -143,7 +143,7 @@ async function handleRequest(context: IWebhookFunctions): Promise<IWebhookRespon
 
 /** The canvas subtitle: how requests are verified, in the words of the Authentication options. */
 const SUBTITLE_BY_AUTHENTICATION: Record<AuthKind, string> = {
-	none: 'No authentication',
+	none: 'No Authentication',
 	basicAuth: 'Verified: Basic Auth',
 	apiKey: 'Verified: API Key',
 	bearerToken: 'Verified: Bearer Token',

@@ -47,9 +47,9 @@ const requestProperties: INodeProperties[] = [
 		name: 'authentication',
 		type: 'options',
 		options: [
+			TRIGGER_AUTHENTICATION_OPTIONS.apiKey,
 			TRIGGER_AUTHENTICATION_OPTIONS.basicAuth,
 			TRIGGER_AUTHENTICATION_OPTIONS.bearerToken,
-			TRIGGER_AUTHENTICATION_OPTIONS.apiKey,
 			TRIGGER_AUTHENTICATION_OPTIONS.none,
 			TRIGGER_AUTHENTICATION_OPTIONS.signingSecret,
 		],

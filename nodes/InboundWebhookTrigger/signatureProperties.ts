@@ -37,8 +37,15 @@ export const signatureProperties: INodeProperties[] = [
 		options: PRESET_OPTIONS,
 		default: 'credential',
 		description: 'How the sender signs its requests',
-		hint: 'With a preset or Custom Template, only the credential’s Secret and Previous Secrets are used; its Scheme settings are ignored. Signed timestamps must be within Options › Replay Window (300 s by default).',
 		...forSignature(),
+	},
+	{
+		displayName:
+			'Only the credential’s Secret and Previous Secrets are used; its Scheme settings are ignored. Signed timestamps must be within Options › Replay Window (300 s by default).',
+		name: 'presetNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: { show: { authentication: ['signingSecret'] }, hide: { signaturePreset: ['credential'] } },
 	},
 	{
 		displayName:

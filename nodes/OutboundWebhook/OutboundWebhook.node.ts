@@ -52,16 +52,16 @@ export class OutboundWebhook implements INodeType {
 				testedBy: 'webhookCredentialTest',
 			},
 			{
-				name: 'webhookSigningSecretApi',
-				required: true,
-				displayOptions: { show: { signRequests: [true] } },
-				testedBy: 'webhookCredentialTest',
-			},
-			{
 				name: 'webhookClientOAuth2Api',
 				required: true,
 				displayOptions: { show: { authentication: ['oauth2ClientCredentials'] } },
 				testedBy: 'oauth2CredentialTest',
+			},
+			{
+				name: 'webhookSigningSecretApi',
+				required: true,
+				displayOptions: { show: { signRequests: [true] } },
+				testedBy: 'webhookCredentialTest',
 			},
 			{
 				name: 'webhookClientCertificateApi',

@@ -177,7 +177,8 @@ export const properties: INodeProperties[] = [
 		displayName: 'XML Root Element',
 		name: 'xmlRootElement',
 		type: 'string',
-		displayOptions: { show: { ...withBody.show, encoding: ['xml'] } },
+		// A template is sent as written, and no body has no root.
+		displayOptions: { show: { ...withBody.show, encoding: ['xml'], content: ['fields', 'wholeItem'] } },
 		default: 'payload',
 		description: 'Name of the element that wraps the content',
 	},
@@ -185,7 +186,7 @@ export const properties: INodeProperties[] = [
 		displayName: 'Nested Values As',
 		name: 'formNotation',
 		type: 'options',
-		displayOptions: { show: { ...withBody.show, encoding: ['form'] } },
+		displayOptions: { show: { ...withBody.show, encoding: ['form'], content: ['fields', 'wholeItem'] } },
 		options: [
 			{ name: 'Brackets (Deal[amount]=10)', value: 'bracket' },
 			{ name: 'Dots (Deal.amount=10)', value: 'dot' },
@@ -246,9 +247,10 @@ export const properties: INodeProperties[] = [
 		typeOptions: { rows: 8 },
 		displayOptions: { show: { ...withBody.show, content: ['template'] } },
 		default: '{\n  "email": "{{contact.email}}",\n  "amount": {{deal.amount}}\n}',
+		// The merge tags look like n8n expressions: dropping a field in would switch the field to one and break them all.
+		noDataExpression: true,
 		description:
-			'Merge tags {{path.to.field}} are filled from the item and escaped for the encoding: inside JSON quotes as text, outside quotes as a JSON value, in XML as escaped text. Keep this field in Fixed mode; in Expression mode n8n would read the {{ }} itself.',
-		hint: 'Keep this field in Fixed mode: this node fills the {{merge.tags}} from each item',
+			'Merge tags {{path.to.field}} are filled from the item and escaped for the encoding: inside JSON quotes as text, outside quotes as a JSON value, in XML as escaped text. Write the body in the encoding chosen above.',
 	},
 	{
 		displayName: 'Missing Merge Tag Values',
@@ -358,7 +360,7 @@ export const properties: INodeProperties[] = [
 				typeOptions: { minValue: 0 },
 				default: 65,
 				description:
-					"Longer waits are not slept inside the execution: the item goes to the Retry Later output as it came in, with delivery.nextAttemptAt. Loop it through a Wait node back into this node, with Resume: At Specified Time set to the item's delivery.nextAttemptAt; with nothing connected to Retry Later, the item fails instead. At 65 s or more (where n8n's Wait node starts to persist waits), nextAttemptAt is kept at least this threshold plus 5 s after the batch leaves the node, so a restart does not lose the wait.",
+					'Longer waits send the item to Retry Later with delivery.nextAttemptAt; loop it through a Wait node (Resume: At Specified Time) back into this node. From 65 s, waits survive an n8n restart.',
 			},
 			{
 				displayName: 'Retry On Network Errors',

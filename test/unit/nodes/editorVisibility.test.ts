@@ -63,3 +63,27 @@ it('recognises the field n8n would hide (the check itself can fail)', () => {
 	};
 	expect(mainAuthField(withoutNone)?.name).toBe('authentication');
 });
+
+describe('what the editor offers where it applies', () => {
+	const outbound = new OutboundWebhook().description.properties;
+	const property = (properties: INodeProperties[], name: string) => properties.find((entry) => entry.name === name);
+
+	it('keeps the Body Template out of expression mode, whose {{ }} would swallow its merge tags', () => {
+		expect(property(outbound, 'template')?.noDataExpression).toBe(true);
+	});
+
+	it('shows the XML root and form notation only for content they shape (a template is sent as written)', () => {
+		for (const name of ['xmlRootElement', 'formNotation'])
+			expect(property(outbound, name)?.displayOptions?.show?.content).toEqual(['fields', 'wholeItem']);
+	});
+
+	it('lists the CRMs and the Inbound authentications alphabetically, keeping the first CRM as the default', () => {
+		const crm = new CrmEventTrigger().description.properties.find((entry) => entry.name === 'crm' && entry.type === 'options');
+		const auth = property(new InboundWebhookTrigger().description.properties, 'authentication');
+		for (const field of [crm, auth]) {
+			const names = (field?.options ?? []).map((option) => option.name);
+			expect(names).toEqual([...names].sort((a, b) => a.localeCompare(b, 'en', { sensitivity: 'base' })));
+		}
+		expect(crm?.default).toBe('salesOs');
+	});
+});
