@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeParameters } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import type { ContentSpec, FieldEntry } from '../shared/outbound/content';
 import { arrayBodyOf, arrayElement, buildBody, hasDeliveryRecord, inputOf } from '../shared/outbound/content';
@@ -8,38 +7,14 @@ import { OutboundConfigError } from '../shared/outbound/errors';
 import type { HeaderEntry } from '../shared/outbound/headers';
 import { headerTemplateLines, mergeHeaders, parseHeaderLines, parseResolvedHeaderLines, validateHeaders } from '../shared/outbound/headers';
 import type { AttemptRecord, DeliveryJob, InvalidJob, PreparedJob, ResumeState } from '../shared/outbound/runner';
-import type { CompiledTemplate } from '../shared/outbound/template';
 import { compileTemplate } from '../shared/outbound/template';
 import { redactText, redactUrl, validateUrl, withQueryPairs } from '../shared/outbound/url';
 import type { BatchRequest } from './batches';
 import { batchJobs } from './batches';
 import type { OutboundConfig } from './config';
-
-const MAX_KEY_LENGTH = 255;
-
-/** True when a parameter (or anything inside it) is an expression, so it must be read per item. */
-function isDynamic(value: unknown): boolean {
-	if (typeof value === 'string') return value.startsWith('=');
-	if (Array.isArray(value)) return value.some(isDynamic);
-	if (value && typeof value === 'object') return Object.values(value).some(isDynamic);
-	return false;
-}
-
-/**
- * Reads item parameters, but only once when they hold no expression: with thousands of items,
- * re-reading constant parameters for each one would cost more than the requests.
- */
-function parameterReader(context: IExecuteFunctions, raw: INodeParameters) {
-	const constant = new Map<string, unknown>();
-	return <T>(name: string, itemIndex: number, fallback: T): T => {
-		const value = name.split('.').reduce<unknown>((node, key) => (node as IDataObject | undefined)?.[key], raw);
-		if (isDynamic(value)) return context.getNodeParameter(name, itemIndex, fallback as never) as T;
-		if (!constant.has(name)) constant.set(name, context.getNodeParameter(name, 0, fallback as never));
-		return constant.get(name) as T;
-	};
-}
-
-const hashKey = (text: string) => `msg_${createHash('sha256').update(text).digest('hex').slice(0, 32)}`;
+import { batchKey, hashKey, itemKey } from './idempotencyKeys';
+import type { RunInputs } from './runInputs';
+import { isDynamic, readRun, requestVaries } from './runInputs';
 
 interface Resumed {
 	key: string;
@@ -67,60 +42,9 @@ function resumeOf(json: IDataObject, nodeId: string): Resumed | undefined {
 	};
 }
 
-function checkKey(raw: unknown, field = 'Options › Idempotency Key'): string {
-	const key = raw === undefined || raw === null ? '' : String(raw).trim();
-	if (key === '')
-		throw new OutboundConfigError(
-			field,
-			'The idempotency key is empty for this item',
-			'Check the expression, or clear the option to derive the key from the execution',
-		);
-	if (key.length > MAX_KEY_LENGTH)
-		throw new OutboundConfigError(field, `The idempotency key is longer than ${MAX_KEY_LENGTH} characters`, 'Use a shorter ID');
-	validateHeaders([{ name: 'Idempotency-Key', value: key }], field);
-	return key;
-}
-
-/** What every job of one run shares, read once per run. */
-interface RunInputs {
-	context: IExecuteFunctions;
-	settings: OutboundConfig;
-	/** Read once: n8n's getNode() deep-copies the node. */
-	raw: INodeParameters;
-	read: ReturnType<typeof parameterReader>;
-	secretQueryNames: string[];
-	method: string;
-	/** Execution, node and run: what keys derived from the run are made of. */
-	runId: string;
-	templates: Map<string, CompiledTemplate>;
-}
-
-function readRun(context: IExecuteFunctions, settings: OutboundConfig): RunInputs {
-	const raw = context.getNode().parameters as INodeParameters;
-	const executionId = context.getExecutionId() ?? `local-${Date.now()}`;
-	const runIndex = context.getWorkflowDataProxy(0).$runIndex ?? 0;
-	return {
-		context,
-		settings,
-		raw,
-		read: parameterReader(context, raw),
-		secretQueryNames: Object.keys(settings.auth.query),
-		method: String(context.getNodeParameter('method', 0, 'POST')).toUpperCase(),
-		runId: `${executionId}:${settings.nodeId}:${runIndex}`,
-		templates: new Map(),
-	};
-}
-
 export interface RequestParts {
 	url: URL;
 	headers: HeaderEntry[];
-}
-
-/** True when the URL, query or custom headers hold an expression, so items may resolve to different requests. */
-function requestVaries(run: RunInputs): boolean {
-	const { raw, settings } = run;
-	const headers = settings.headerMode === 'lines' ? raw.headerLines : raw.headers;
-	return [raw.url, raw.queryParameters, headers].some(isDynamic);
 }
 
 /** The item's URL with its query parameters and the credential's, and its custom headers. */
@@ -175,39 +99,6 @@ function contentSpec(run: RunInputs, item: INodeExecutionData, itemIndex: number
 		default:
 			return { mode: 'none' };
 	}
-}
-
-/**
- * The key the user gave: Options › Idempotency Key, else a Custom Headers entry named like the idempotency
- * header (the node would otherwise send its derived key under that name instead of the user's value).
- */
-function customKey(run: RunInputs, itemIndex: number, headers: readonly HeaderEntry[]): string {
-	const option = run.read<string>('options.idempotencyKey', itemIndex, '');
-	const name = run.settings.idempotencyHeader.toLowerCase();
-	const header = name === '' ? undefined : headers.find((entry) => entry.name.toLowerCase() === name);
-	if (header === undefined) return option;
-	const optionText = String(option ?? '').trim();
-	if (optionText !== '' && optionText !== header.value.trim()) {
-		throw new OutboundConfigError(
-			'Custom Headers',
-			`"${header.name}" holds another key than Options › Idempotency Key`,
-			'Give the key in one place: remove the header, or clear the option',
-		);
-	}
-	return optionText !== '' ? option : checkKey(header.value, 'Custom Headers');
-}
-
-function itemKey(run: RunInputs, itemIndex: number, headers: readonly HeaderEntry[]): string {
-	const custom = customKey(run, itemIndex, headers);
-	return custom === '' ? hashKey(`${run.runId}:${itemIndex}`) : checkKey(custom);
-}
-
-/** One key for a JSON Array request: the shared custom key, a hash of the items' keys, or one derived from the run. */
-function batchKey(run: RunInputs, itemIndexes: number[], headers: readonly HeaderEntry[]): string {
-	const custom = itemIndexes.map((itemIndex) => customKey(run, itemIndex, headers));
-	if (custom.every((key) => key === '')) return hashKey(`${run.runId}:batch`);
-	const keys = custom.map((key) => checkKey(key));
-	return keys.every((key) => key === keys[0]) ? keys[0] : hashKey(keys.join('\n'));
 }
 
 /** The item's URL as far as it can be read, redacted like a sent one; the raw parameter if even that fails. */

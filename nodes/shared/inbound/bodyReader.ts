@@ -71,10 +71,15 @@ export async function readBody(stream: Readable, headers: HeaderBag, limits: Bod
 	if (stream.readableEnded) return Buffer.alloc(0);
 	if (stream.destroyed) return reject(400, 'body_unreadable', 'The request body stream was closed before it could be read');
 
+	return await collectBody(stream, decoder, limits);
+}
+
+/** Reads the (decoded) body up to the limit; stops at the first error, at the limit, or when the client goes away. */
+function collectBody(stream: Readable, decoder: NodeJS.ReadWriteStream | null, limits: BodyLimits): Promise<Buffer | Rejection> {
 	const source = (decoder ?? stream) as Readable;
 	if (decoder) stream.pipe(decoder);
 
-	return await new Promise<Buffer | Rejection>((resolve) => {
+	return new Promise<Buffer | Rejection>((resolve) => {
 		const chunks: Buffer[] = [];
 		let size = 0;
 		let sentSize = 0;

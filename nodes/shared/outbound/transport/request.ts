@@ -178,6 +178,21 @@ function requestOptionsFor(options: RequestOptions, hop: Hop, route: Route, addr
 const proxyError = (proxy: URL, detail: string, retryable = true) =>
 	new TransportError('ERR_PROXY', `The proxy ${proxy.host} ${detail}`, retryable);
 
+/** What a failed exchange reports: before the request has its socket, and TLS before the tunnel is open, the proxy failed. */
+function exchangeFailure(
+	error: Error,
+	proxy: Prepared['proxy'],
+	state: { socketAssigned: boolean; tunnelOpen: boolean; reused: boolean },
+): TransportError {
+	const failure = toTransportError(error);
+	const proxyFailed =
+		proxy && !(error instanceof TransportError) && (!state.socketAssigned || (failure.code.startsWith('ERR_TLS_') && !state.tunnelOpen));
+	return Object.assign(
+		proxyFailed ? proxyError(proxy.url, `could not be used: ${error.message}`) : failure,
+		state.reused ? { reusedSocket: true } : {},
+	);
+}
+
 /**
  * Sends one request and reads the answer, keeping at most maxBytes: past that the socket is closed
  * rather than drained, so a huge body costs nothing more.
@@ -204,16 +219,7 @@ function exchange(options: RequestOptions, hop: Hop, requestOptions: Prepared, d
 		const fail = (error: Error) => {
 			const reused = req.reusedSocket && !responded;
 			req.destroy();
-			const failure = toTransportError(error);
-			// Before the request has its socket, and TLS before the tunnel is open, failures are the proxy's.
-			const proxyFailed =
-				proxy && !(error instanceof TransportError) && (!socketAssigned || (failure.code.startsWith('ERR_TLS_') && !tunnelOpen));
-			finish(
-				Object.assign(
-					proxyFailed ? proxyError(proxy.url, `could not be used: ${error.message}`) : failure,
-					reused ? { reusedSocket: true } : {},
-				),
-			);
+			finish(exchangeFailure(error, proxy, { socketAssigned, tunnelOpen, reused }));
 		};
 		const seconds = Math.round((options.timeoutMs ?? DEFAULT_TIMEOUT_MS) / 100) / 10;
 		// Set once the status line is in: the rest of the body may then be given up without losing the answer.
