@@ -235,8 +235,13 @@ export const crmEventTriggerProperties: INodeProperties[] = [
 	...builtInCheckProperties,
 	...hubspotProperties,
 	// Deduplication is on by default (Options › Deduplicate Events), so the store is chosen for every CRM.
+	// (n8n cannot hide a parameter by an option inside a collection: its parameter resolution throws.)
 	dedupeStoreProperty,
 ];
+
+// Inside a collection, display options name the collection's other options. Deduplication is on until turned off.
+const withDedupe = { displayOptions: { hide: { deduplicate: [false] } } };
+const withHandshake = (...sources: string[]) => ({ displayOptions: { show: { handshakeSource: sources } } });
 
 /** Settings shared by every CRM, named as in the Inbound Webhook Trigger: dedupe, output, response, network, handshake. */
 export const crmSettingsProperty: INodeProperties = {
@@ -253,8 +258,9 @@ export const crmSettingsProperty: INodeProperties = {
 			default: false,
 			description:
 				'Whether to answer a query-parameter challenge even when the handshake request carries no valid authentication, for CRMs that do not sign it. The IP allowlist still applies.',
+			...withHandshake('query'),
 		},
-		duplicateResponseProperty,
+		{ ...duplicateResponseProperty, ...withDedupe },
 		{
 			displayName: 'Answer Verification Handshake From',
 			name: 'handshakeSource',
@@ -268,8 +274,8 @@ export const crmSettingsProperty: INodeProperties = {
 			description:
 				'Echo a subscription challenge or confirmation token back without starting the workflow, for CRMs that confirm a URL that way',
 		},
-		handshakeAnswerProperty('Challenge Answer As'),
-		handshakeFieldProperty,
+		{ ...handshakeAnswerProperty('Challenge Answer As'), ...withHandshake('query', 'body') },
+		{ ...handshakeFieldProperty, ...withHandshake('query', 'body') },
 		{
 			displayName: 'Deduplicate Events',
 			name: 'deduplicate',
@@ -286,12 +292,15 @@ export const crmSettingsProperty: INodeProperties = {
 		},
 		ipAllowlistProperty,
 		maxBodySizeProperty,
-		maxRememberedEventsProperty,
+		{ ...maxRememberedEventsProperty, ...withDedupe },
 		maxXmlElementsProperty,
-		rememberEventsProperty(
-			72,
-			'Covers every retry schedule these CRMs document (Freshsales retries for an hour, then for 2 days). Where the CRM sends no event ID and the record holds no time of the change, the ID is a hash of the content and is kept only for the CRM’s retry window, so a later change with the same content still starts the workflow.',
-		),
+		{
+			...rememberEventsProperty(
+				72,
+				'Covers every retry schedule these CRMs document (Freshsales retries for an hour, then for 2 days). Where the CRM sends no event ID and the record holds no time of the change, the ID is a hash of the content and is kept only for the CRM’s retry window, so a later change with the same content still starts the workflow.',
+			),
+			...withDedupe,
+		},
 		replayWindowProperty,
 		{
 			displayName: 'Response Body',

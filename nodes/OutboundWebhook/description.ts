@@ -10,6 +10,9 @@ const listTypeOptions = { multipleValues: true, fixedCollection: { itemTitle: '=
 
 const withBody = { show: { method: ['POST', 'PUT', 'PATCH', 'DELETE'] } };
 
+// Inside a collection, display options name the collection's other options: here Retry Policy › Backoff.
+const withoutSchedule = { displayOptions: { hide: { backoff: ['schedule'] } } };
+
 const nameValue = (nameLabel: string, valueLabel: string, namePlaceholder: string): INodeProperties[] => [
 	{ displayName: nameLabel, name: 'name', type: 'string', default: '', placeholder: namePlaceholder },
 	{ displayName: valueLabel, name: 'value', type: 'string', default: '' },
@@ -336,6 +339,7 @@ export const properties: INodeProperties[] = [
 				default: 1,
 				description:
 					'Linear backoff waits this, then twice it, and so on; exponential backoff’s first wait is between half of it and all of it (random jitter), then doubles',
+				...withoutSchedule,
 			},
 			{
 				displayName: 'Max Attempts',
@@ -343,7 +347,8 @@ export const properties: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { minValue: 1, maxValue: 100 },
 				default: 5,
-				description: 'Attempts in total, the first one included (ignored with a fixed schedule: its length + 1)',
+				description: 'Attempts in total, the first one included',
+				...withoutSchedule,
 			},
 			{
 				displayName: 'Max Delay (Seconds)',
@@ -389,7 +394,8 @@ export const properties: INodeProperties[] = [
 				name: 'schedule',
 				type: 'string',
 				default: '1m,5m,30m,2h,24h',
-				description: 'Waits before the 2nd, 3rd, … attempt, used with Fixed Schedule (units ms, s, m, h, d)',
+				description: 'Waits before the 2nd, 3rd, … attempt (units ms, s, m, h, d); one attempt more than waits',
+				displayOptions: { show: { backoff: ['schedule'] } },
 			},
 		],
 	},

@@ -1,4 +1,5 @@
-import type { INodeProperties, INodeTypeDescription } from 'n8n-workflow';
+import type { INodeParameters, INodeProperties, INodeTypeDescription } from 'n8n-workflow';
+import { NodeHelpers } from 'n8n-workflow';
 
 import { CrmEventTrigger } from '../../../nodes/CrmEventTrigger/CrmEventTrigger.node';
 import { InboundWebhookTrigger } from '../../../nodes/InboundWebhookTrigger/InboundWebhookTrigger.node';
@@ -85,5 +86,51 @@ describe('what the editor offers where it applies', () => {
 			expect(names).toEqual([...names].sort((a, b) => a.localeCompare(b, 'en', { sensitivity: 'base' })));
 		}
 		expect(crm?.default).toBe('salesOs');
+	});
+});
+
+/**
+ * What n8n keeps of a collection's options: the values its display options show, as n8n-workflow resolves the node's
+ * parameters in the editor and when it runs the workflow (a hidden option's value is dropped).
+ */
+function shownOptions(description: INodeTypeDescription, collection: string, values: INodeParameters): string[] {
+	const node = { id: 'n1', name: 'Node', type: description.name, typeVersion: 1, position: [0, 0] as [number, number], parameters: {} };
+	const parameters = { [collection]: values };
+	const resolved = NodeHelpers.getNodeParameters(description.properties, parameters, false, false, node, description);
+	return Object.keys((resolved?.[collection] as INodeParameters | undefined) ?? {}).sort();
+}
+
+describe('collection options shown only where they apply', () => {
+	const crm = new CrmEventTrigger().description;
+	const outbound = new OutboundWebhook().description;
+
+	it('CRM Options: the dedupe options only while deduplication is on (its default)', () => {
+		const dedupe = { duplicateResponse: 'reject', dedupeMaxEntries: 5, dedupeWindowHours: 2 };
+		expect(shownOptions(crm, 'settings', dedupe)).toEqual(['dedupeMaxEntries', 'dedupeWindowHours', 'duplicateResponse']);
+		expect(shownOptions(crm, 'settings', { ...dedupe, deduplicate: false })).toEqual(['deduplicate']);
+	});
+
+	it('CRM Options: the handshake answer options only with a handshake, Answer Before Authentication only for a query one', () => {
+		const answer = { handshakeResponse: 'json', handshakeField: 'token', handshakeBeforeAuth: true };
+		expect(shownOptions(crm, 'settings', answer)).toEqual([]);
+		expect(shownOptions(crm, 'settings', { ...answer, handshakeSource: 'none' })).toEqual(['handshakeSource']);
+		expect(shownOptions(crm, 'settings', { ...answer, handshakeSource: 'body' })).toEqual([
+			'handshakeField',
+			'handshakeResponse',
+			'handshakeSource',
+		]);
+		expect(shownOptions(crm, 'settings', { ...answer, handshakeSource: 'query' })).toEqual([
+			'handshakeBeforeAuth',
+			'handshakeField',
+			'handshakeResponse',
+			'handshakeSource',
+		]);
+	});
+
+	it('Retry Policy: Schedule only with a fixed schedule, which replaces Base Delay and Max Attempts', () => {
+		const retry = { schedule: '1m,5m', baseDelay: 2, maxAttempts: 3, maxDelay: 60 };
+		expect(shownOptions(outbound, 'retry', retry)).toEqual(['baseDelay', 'maxAttempts', 'maxDelay']);
+		expect(shownOptions(outbound, 'retry', { ...retry, backoff: 'linear' })).toEqual(['backoff', 'baseDelay', 'maxAttempts', 'maxDelay']);
+		expect(shownOptions(outbound, 'retry', { ...retry, backoff: 'schedule' })).toEqual(['backoff', 'maxDelay', 'schedule']);
 	});
 });
