@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
 
 import { Pool } from 'pg';
@@ -9,7 +8,7 @@ import type { PostgresConnection } from './connection';
 import { ReleaseBacklog } from './releaseBacklog';
 import type { Release } from './releaseBacklog';
 import type { DedupeClaim, SharedDedupeStore } from './types';
-import { ClaimsInFlight, DedupeStoreUnavailable, STORE_TIMEOUT_MS, distinctKeys, perClaim, withinDeadline } from './types';
+import { ClaimsInFlight, DedupeStoreUnavailable, STORE_TIMEOUT_MS, claimToken, unavailable, withinDeadline } from './types';
 
 const CLEANUP_INTERVAL_MS = 60_000;
 export const CLEANUP_BATCH = 1_000;
@@ -149,23 +148,22 @@ export class PostgresDedupeStore implements SharedDedupeStore {
 	}
 
 	async claim(claims: DedupeClaim[]): Promise<boolean[]> {
-		return claims.length === 0 ? [] : await this.inFlight.track(this.claimOnce(claims));
+		return await this.inFlight.claim(claims, async (unique) => await this.insertOnce(unique));
 	}
 
-	private async claimOnce(claims: DedupeClaim[]): Promise<boolean[]> {
-		const unique = distinctKeys(claims);
+	private async insertOnce(unique: DedupeClaim[]): Promise<Set<string>> {
 		await this.earlierClaimsGivenBack();
-		const token = randomBytes(9).toString('base64url');
+		const token = claimToken();
 		const attempt = { abandoned: false };
 		const work = this.insert(unique, token, attempt);
 		try {
 			const claimed = await withinDeadline(work, STORE_TIMEOUT_MS, this.where);
 			this.cleanupNowAndThen();
-			return perClaim(claims, claimed);
+			return claimed;
 		} catch (error) {
 			attempt.abandoned = true;
 			await this.giveBack(work, unique, token);
-			throw error instanceof DedupeStoreUnavailable ? error : new DedupeStoreUnavailable(`${this.where}: ${(error as Error).message}`);
+			throw unavailable(error, this.where);
 		}
 	}
 

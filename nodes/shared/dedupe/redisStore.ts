@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
 
 import Redis from 'ioredis';
@@ -6,7 +5,7 @@ import Redis from 'ioredis';
 import type { RedisConnection } from './connection';
 import { ReleaseBacklog } from './releaseBacklog';
 import type { DedupeClaim, SharedDedupeStore } from './types';
-import { ClaimsInFlight, DedupeStoreUnavailable, STORE_TIMEOUT_MS, distinctKeys, perClaim, withinDeadline } from './types';
+import { ClaimsInFlight, DedupeStoreUnavailable, STORE_TIMEOUT_MS, claimToken, unavailable, withinDeadline } from './types';
 
 /** Deletes each key still holding this request's token: undoes claims whose answer never came. */
 export const RELEASE_SCRIPT = `for i, key in ipairs(KEYS) do if redis.call('GET', key) == ARGV[1] then redis.call('DEL', key) end end return 0`;
@@ -58,23 +57,22 @@ export class RedisDedupeStore implements SharedDedupeStore {
 	}
 
 	async claim(claims: DedupeClaim[]): Promise<boolean[]> {
-		return claims.length === 0 ? [] : await this.inFlight.track(this.claimOnce(claims));
+		return await this.inFlight.claim(claims, async (unique) => await this.setOnce(unique));
 	}
 
-	private async claimOnce(claims: DedupeClaim[]): Promise<boolean[]> {
-		const unique = distinctKeys(claims);
+	private async setOnce(unique: DedupeClaim[]): Promise<Set<string>> {
 		const keys = unique.map(({ key }) => this.settings.keyPrefix + key);
-		const token = randomBytes(9).toString('base64url');
+		const token = claimToken();
 		const attempt = { abandoned: false };
 		try {
 			const replies = await withinDeadline(this.send(unique, keys, token, attempt), STORE_TIMEOUT_MS, this.where);
-			return perClaim(claims, new Set(unique.filter((_, index) => replies[index]).map(({ key }) => key)));
+			return new Set(unique.filter((_, index) => replies[index]).map(({ key }) => key));
 		} catch (error) {
 			// Not sent after this point; if already sent, the SETs may still be applied (a slow server):
 			// undo them, after them on the same connection, so the sender's retry is not taken for a duplicate.
 			attempt.abandoned = true;
 			this.release(keys, token);
-			throw error instanceof DedupeStoreUnavailable ? error : new DedupeStoreUnavailable(`${this.where}: ${(error as Error).message}`);
+			throw unavailable(error, this.where);
 		}
 	}
 

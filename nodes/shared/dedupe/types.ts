@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+
 /** One id to check and record in a shared store. */
 export interface DedupeClaim {
 	/** The scope (workflow, node, mode) and the hashed event id, joined: the store's key without its prefix. */
@@ -32,6 +34,13 @@ export class DedupeStoreUnavailable extends Error {
 	}
 }
 
+/** A store failure as the reason of the 503, naming the store (`Redis at host:6379: …`); one already naming it passes as it is. */
+export const unavailable = (error: unknown, where: string): DedupeStoreUnavailable =>
+	error instanceof DedupeStoreUnavailable ? error : new DedupeStoreUnavailable(`${where}: ${(error as Error).message}`);
+
+/** A random token marking one request's claims, so that giving them back removes only what that request set. */
+export const claimToken = (): string => randomBytes(9).toString('base64url');
+
 /** Rejects with DedupeStoreUnavailable after `ms`; the timer never holds the process open. */
 export async function withinDeadline<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
 	let timer: NodeJS.Timeout | undefined;
@@ -57,6 +66,15 @@ export class ClaimsInFlight {
 		} finally {
 			this.running.delete(claim);
 		}
+	}
+
+	/**
+	 * One batch: nothing for an empty one; otherwise its distinct keys, in lock order, go to `claimKeys`
+	 * (tracked, so close() waits for it), and the keys it claimed are mapped back onto the batch.
+	 */
+	async claim(claims: DedupeClaim[], claimKeys: (unique: DedupeClaim[]) => Promise<ReadonlySet<string>>): Promise<boolean[]> {
+		if (claims.length === 0) return [];
+		return perClaim(claims, await this.track(claimKeys(distinctKeys(claims))));
 	}
 
 	/** Resolves once every claim under way has settled, or after `ms` at the latest. */
