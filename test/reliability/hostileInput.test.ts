@@ -10,7 +10,7 @@ import { coreNode, pkgNode, startN8n, workflow } from '../n8n/harness';
 import type { Proxy } from '../integration/outbound/receiver';
 import { startProxy } from '../integration/outbound/receiver';
 import type { RawAnswer } from './support';
-import { mb, monitorHealth, printTable, rawRequest, sleep, waitForSettled } from './support';
+import { crmTriggerWorkflow, mb, monitorHealth, printTable, rawRequest, sleep, waitForSettled } from './support';
 import { parseWithXml2js } from '../unit/shared/inbound/xml2jsReference';
 
 /**
@@ -59,18 +59,7 @@ const inboundWorkflow = workflow(
 	[],
 );
 
-const crmWorkflow = workflow(
-	'hostileCrm',
-	[
-		pkgNode('crmEventTrigger', {
-			name: 'CRM',
-			webhookId: 'hostile-crm-id',
-			parameters: { path: 'hostile-crm', crm: 'salesOs', authentication: 'signingSecret' },
-			credentials: signing,
-		}),
-	],
-	[],
-);
+const crmWorkflow = crmTriggerWorkflow('hostileCrm', 'hostile-crm', 'salesOs', signing);
 
 // HighLevel's private key is not ours: a test key stands in, as a key rotation would.
 const highLevelKeys = generateKeyPairSync('ed25519');

@@ -4,7 +4,7 @@ import type { CredentialJson, TestN8n, WorkflowJson } from '../n8n/harness';
 import { pkgNode, startN8n, workflow } from '../n8n/harness';
 import { signStandardWebhook } from '../../nodes/shared/signatures/standardWebhooks';
 import type { HealthReport } from './support';
-import { countByStatus, mb, monitorHealth, printTable, runPool, seededRandom, sleep, waitForSettled } from './support';
+import { countByStatus, crmTriggerWorkflow, mb, monitorHealth, printTable, runPool, seededRandom, sleep, waitForSettled } from './support';
 
 /**
  * Inbound load: 1,000 correctly signed events (LOAD_EVENTS=2000 for the longer run) at concurrency 50
@@ -45,18 +45,9 @@ const credentials: CredentialJson[] = [
 	},
 ];
 
-const crmWorkflow: WorkflowJson = workflow(
-	'loadCrm',
-	[
-		pkgNode('crmEventTrigger', {
-			name: 'CRM',
-			webhookId: 'load-crm-id',
-			parameters: { path: 'load-crm', crm: 'standardWebhooks', authentication: 'signingSecret' },
-			credentials: { webhookSigningSecretApi: { id: 'loadStandard0001', name: 'Load SW' } },
-		}),
-	],
-	[],
-);
+const crmWorkflow = crmTriggerWorkflow('loadCrm', 'load-crm', 'standardWebhooks', {
+	webhookSigningSecretApi: { id: 'loadStandard0001', name: 'Load SW' },
+});
 
 const inboundWorkflow: WorkflowJson = workflow(
 	'loadInbound',

@@ -8,7 +8,7 @@ import { pkgNode, startN8n, workflow } from '../n8n/harness';
 import { retryLaterWorkflow } from '../n8n/retryLaterWorkflow';
 import type { Receiver } from '../integration/outbound/receiver';
 import { startReceiver } from '../integration/outbound/receiver';
-import { countByStatus, printTable, sleep, waitForSettled } from './support';
+import { countByStatus, crmTriggerWorkflow, printTable, sleep, waitForSettled } from './support';
 
 /**
  * Restart: n8n is stopped while Retry Later items wait in a Wait node, and started again on the
@@ -61,18 +61,7 @@ const inboundWorkflow = workflow(
 	[],
 );
 
-const crmWorkflow = workflow(
-	'restartCrm',
-	[
-		pkgNode('crmEventTrigger', {
-			name: 'CRM',
-			webhookId: 'restart-crm-id',
-			parameters: { path: 'restart-crm', crm: 'salesOs', authentication: 'signingSecret' },
-			credentials: signing,
-		}),
-	],
-	[],
-);
+const crmWorkflow = crmTriggerWorkflow('restartCrm', 'restart-crm', 'salesOs', signing);
 
 /** The same event to both triggers: the Inbound Webhook Trigger refuses a repeat with 409, the CRM trigger acknowledges it. */
 const event = (id: string) =>

@@ -8,7 +8,8 @@ import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
 
-import type { ExecutionSummary, TestN8n } from '../n8n/harness';
+import type { ExecutionSummary, TestN8n, WorkflowJson, WorkflowNode } from '../n8n/harness';
+import { pkgNode, workflow } from '../n8n/harness';
 
 /** mulberry32: a small, fast PRNG; the same seed gives the same sequence on every machine. */
 export function seededRandom(seed: number): () => number {
@@ -187,4 +188,20 @@ export function countByStatus(executions: ReadonlyArray<{ status: string }>): Re
 	const counts: Record<string, number> = {};
 	for (const { status } of executions) counts[status] = (counts[status] ?? 0) + 1;
 	return counts;
+}
+
+/** A workflow of one CRM Event Trigger named CRM at /webhook/<path> (webhook id <path>-id), checked with a Signing Secret credential. */
+export function crmTriggerWorkflow(id: string, path: string, crm: string, credentials: WorkflowNode['credentials']): WorkflowJson {
+	return workflow(
+		id,
+		[
+			pkgNode('crmEventTrigger', {
+				name: 'CRM',
+				webhookId: `${path}-id`,
+				parameters: { path, crm, authentication: 'signingSecret' },
+				credentials,
+			}),
+		],
+		[],
+	);
 }

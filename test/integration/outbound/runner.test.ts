@@ -15,6 +15,14 @@ import type { HttpResponse, RequestOptions } from '../../../nodes/shared/outboun
 import type { Receiver } from './receiver';
 import { useReceiver } from './receiver';
 
+/** Capture fields by name, in order, as the node compiles them from its Capture On Success / On Failure settings. */
+const capture = (kind: Parameters<typeof compileCapture>[0], fields: Record<string, string>, label = 'Capture On Success') =>
+	compileCapture(
+		kind,
+		Object.entries(fields).map(([name, expression]) => ({ name, expression })),
+		label,
+	);
+
 const SW_SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 const encode = { xmlRootElement: 'payload', formNotation: 'dot' as const };
 
@@ -216,15 +224,8 @@ describe('delivery runner against a real receiver', () => {
 	});
 
 	it('captures from a JSON success and from an XML failure', async () => {
-		const captureOnSuccess = compileCapture(
-			'jsonPath',
-			[
-				{ name: 'invoiceId', expression: '$.invoice.id' },
-				{ name: 'nope', expression: '$.x' },
-			],
-			'Capture On Success',
-		);
-		const captureOnFailure = compileCapture('xPath', [{ name: 'reason', expression: '/error/reason' }], 'Capture On Failure');
+		const captureOnSuccess = capture('jsonPath', { invoiceId: '$.invoice.id', nope: '$.x' });
+		const captureOnFailure = capture('xPath', { reason: '/error/reason' }, 'Capture On Failure');
 		receiver.script({ status: 201, headers: { 'content-type': 'application/json' }, body: '{"invoice":{"id":"inv_9"}}' });
 		let { results } = await run([job()], { captureOnSuccess, captureOnFailure, includeResponseHeaders: true });
 		expect(results[0].captured).toEqual({ invoiceId: 'inv_9', nope: null });
@@ -246,14 +247,7 @@ describe('delivery runner against a real receiver', () => {
 
 	it('keeps the delivery status when a capture field fails on the response, and reports the field', async () => {
 		// Passes the up-front check: the wrong arity only shows when the predicate runs on a matching element.
-		const spec = compileCapture(
-			'xPath',
-			[
-				{ name: 'bad', expression: '//a[substring()]' },
-				{ name: 'a', expression: '/r/a' },
-			],
-			'Capture On Success',
-		);
+		const spec = capture('xPath', { bad: '//a[substring()]', a: '/r/a' });
 		receiver.script({ status: 200, headers: { 'content-type': 'application/xml' }, body: '<r><a>1</a></r>' });
 		let { results } = await run([job(), job({ itemIndexes: [1], idempotencyKey: 'msg_key_2' })], {
 			captureOnSuccess: spec,
@@ -292,7 +286,7 @@ describe('delivery runner against a real receiver', () => {
 	});
 
 	it('captures from an ISO-8859-1 XML answer in its own charset, not as mangled UTF-8', async () => {
-		const captureOnSuccess = compileCapture('xPath', [{ name: 'name', expression: '/contact/name' }], 'Capture On Success');
+		const captureOnSuccess = capture('xPath', { name: '/contact/name' });
 		const body = Buffer.from('<?xml version="1.0" encoding="ISO-8859-1"?><contact><name>Zoë Müller</name></contact>', 'latin1');
 		receiver.script({ status: 200, headers: { 'content-type': 'application/xml' }, body });
 		const { results } = await run([job()], { captureOnSuccess });

@@ -11,6 +11,9 @@ import { hashEventId } from '../../../nodes/shared/inbound/dedupeStore';
 import { signStandardWebhook } from '../../../nodes/shared/signatures/standardWebhooks';
 import { SIGNET_VECTOR, standardWebhooksKeyPair } from '../shared/signatures/ed25519Keys';
 
+/** Response Headers as the node stores them (a fixedCollection of name/value rows). */
+const headerRows = (headers: Record<string, string>) => ({ header: Object.entries(headers).map(([name, value]) => ({ name, value })) });
+
 /**
  * The node's webhook() driven by real HTTP: a loopback server hands its real IncomingMessage and
  * ServerResponse to a faked IWebhookFunctions, the way n8n does once it has routed a request.
@@ -236,7 +239,7 @@ describe('Inbound Webhook Trigger: accepted requests', () => {
 					parameters: {
 						responseCode: 202,
 						responseBody: 'queued',
-						responseHeaders: { header: [{ name: 'X-Receipt', value: 'r-1' }] },
+						responseHeaders: headerRows({ 'X-Receipt': 'r-1' }),
 					},
 				},
 			},
@@ -247,12 +250,7 @@ describe('Inbound Webhook Trigger: accepted requests', () => {
 	});
 
 	it('leaves out a response header value HTTP cannot carry (past the publish check, from an expression), and still starts the workflow', async () => {
-		const responseHeaders = {
-			header: [
-				{ name: 'X-Status', value: 'ok ✓' },
-				{ name: 'X-Receipt', value: 'r-1' },
-			],
-		};
+		const responseHeaders = headerRows({ 'X-Status': 'ok ✓', 'X-Receipt': 'r-1' });
 		const setup = { parameters: { deduplicate: true, eventIdPath: '$.id', responseHeaders }, staticData: {} };
 		const received = await send('{"id":"evt-latin1"}', {}, { setup });
 		expect(received.status).toBe(200);
@@ -262,13 +260,7 @@ describe('Inbound Webhook Trigger: accepted requests', () => {
 	});
 
 	it('leaves out framing headers (past the publish check, from an expression), so the answer stays whole', async () => {
-		const responseHeaders = {
-			header: [
-				{ name: 'Content-Length', value: '3' },
-				{ name: 'Transfer-Encoding', value: 'chunked' },
-				{ name: 'X-Receipt', value: 'r-2' },
-			],
-		};
+		const responseHeaders = headerRows({ 'Content-Length': '3', 'Transfer-Encoding': 'chunked', 'X-Receipt': 'r-2' });
 		const received = await send('{"id":"evt-framing"}', {}, { setup: { parameters: { responseHeaders, responseBody: '{"ok":true}' } } });
 		expect(received.status).toBe(200);
 		expect(received.headers['content-length']).not.toBe('3');
