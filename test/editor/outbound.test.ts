@@ -39,6 +39,17 @@ const workflows = () => ({
 	delivered: sender('editorDelivered', `${receiverUrl}/ok`),
 	dead: sender('editorDeadPort', deadUrl),
 	noScheme: sender('editorNoScheme', '127.0.0.1/no-scheme', [['Handle Failure', 2]]),
+	schedule: workflow(
+		'editorRetrySchedule',
+		[
+			coreNode('manualTrigger', { name: 'Start' }),
+			pkgNode('outboundWebhook', {
+				name: 'Deliver',
+				parameters: { method: 'POST', url: `${receiverUrl}/ok`, retry: { backoff: 'schedule', schedule: '1m,5m' } },
+			}),
+		],
+		[['Start', 'Deliver']],
+	),
 });
 let flows: ReturnType<typeof workflows>;
 
@@ -149,6 +160,24 @@ describe('The Outbound Webhook node in the editor', () => {
 			/connection was refused.*after 1 attempt/,
 		);
 		await expect(ndv.locator('[data-test-id="node-error-description"]').textContent()).resolves.toContain('published runs make up to 5');
+		await editor.closePanel();
+	});
+
+	it('offers the Retry Policy settings that apply to a fixed schedule, and no others', async () => {
+		await editor.openWorkflow(flows.schedule.id);
+		await editor.openNode('Deliver');
+		const ndv = editor.page.locator('[data-test-id="ndv"]');
+		const schedule = ndv.locator('input[value="1m,5m"]').first();
+		await schedule.scrollIntoViewIfNeeded();
+		await expect(schedule.isVisible()).resolves.toBe(true);
+		// n8n renders the options each collection's "add" list offers; the Options collection offers none of these.
+		await editor.screenshot(path.join(SCREENSHOT_DIR, 'outbound-retry-schedule.png'));
+		const offered = (await editor.page.locator('[data-test-id="collection-parameter-option"]').allTextContents()).map((text) =>
+			text.trim(),
+		);
+		expect(offered).toEqual(expect.arrayContaining(['Max Delay (Seconds)', 'Retry On Statuses']));
+		expect(offered).not.toContain('Base Delay (Seconds)');
+		expect(offered).not.toContain('Max Attempts');
 		await editor.closePanel();
 	});
 });

@@ -56,13 +56,31 @@ const presets = workflow(
 	[],
 );
 
+/** A CRM trigger with a body handshake and deduplication turned off. */
+const crmOptions = workflow(
+	'editorCrmOptions',
+	[
+		pkgNode('crmEventTrigger', {
+			name: 'Custom Events',
+			webhookId: randomUUID(),
+			parameters: {
+				path: 'editor-options',
+				crm: 'custom',
+				authentication: 'none',
+				settings: { handshakeSource: 'body', deduplicate: false },
+			},
+		}),
+	],
+	[],
+);
+
 let n8n: TestN8n;
 let editor: Editor;
 
 beforeAll(async () => {
 	// The user's credential first: imported unstamped after it, the demo ones would be the newest and win.
 	const credentials = [OWN_CREDENTIAL, ...(exampleCredentials(EXAMPLE_CREDENTIALS_FILE) as unknown as CredentialJson[])];
-	n8n = await startN8n({ workflows: [listening, presets], credentials });
+	n8n = await startN8n({ workflows: [listening, presets, crmOptions], credentials });
 	editor = await openEditor(n8n);
 });
 
@@ -146,6 +164,21 @@ describe('The Inbound Webhook Trigger signature presets', () => {
 			await expect(ndv().getByText('Signed Parts').first().isVisible()).resolves.toBe(false);
 		});
 		await editor.screenshot(path.join(SCREENSHOT_DIR, 'inbound-slack-preset.png'));
+		await editor.closePanel();
+	});
+});
+
+describe('The CRM Event Trigger’s Options', () => {
+	it('offers the handshake answer options with a body handshake, and no dedupe options with deduplication off', async () => {
+		await editor.openWorkflow(crmOptions.id);
+		await editor.openNode('Custom Events');
+		// n8n renders the options a collection's "add" list offers.
+		const offered = (await editor.page.locator('[data-test-id="collection-parameter-option"]').allTextContents()).map((text) =>
+			text.trim(),
+		);
+		expect(offered).toEqual(expect.arrayContaining(['Challenge Field', 'Challenge Answer As', 'Response Code']));
+		for (const hidden of ['Answer Before Authentication', 'Answer Duplicates With', 'Max Remembered Events', 'Remember Events For (Hours)'])
+			expect(offered).not.toContain(hidden);
 		await editor.closePanel();
 	});
 });
