@@ -88,7 +88,7 @@ const responseProperties: INodeProperties[] = [
 	},
 	{
 		displayName:
-			"Insert a 'Respond to Webhook' node of version 1 to control when and how you respond. Its later versions accept only n8n's own Webhook node and fail with 'No Webhook node found'; copy the version 1 node from the package's Stand-In Receivers example.",
+			"Insert a 'Respond to Webhook' node of version 1 to control when and how you respond. Its later versions accept only n8n's own Webhook node and fail with 'No Webhook node found'; import the package's examples/stand-in-receivers.json (in n8n's nodes folder, node_modules/n8n-nodes-crm-webhooks) and copy its version 1 node.",
 		name: 'respondToWebhookNotice',
 		type: 'notice',
 		default: '',
