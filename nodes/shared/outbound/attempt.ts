@@ -102,7 +102,7 @@ async function sendWithAuth(context: AttemptContext, requestOptions: RequestOpti
 	const send = options.send ?? request;
 	const client = options.oauth2;
 	if (!client) return await send(requestOptions);
-	const tokenTransport = { env, blockPrivateNetworks: options.blockPrivateNetworks };
+	const tokenTransport = { env, blockPrivateNetworks: options.blockPrivateNetworks, timeoutMs: options.timeoutMs, signal: options.signal };
 	const withToken = async (token: string) => {
 		options.sentTokens?.add(token);
 		return await send({ ...requestOptions, headers: { ...requestOptions.headers, Authorization: `Bearer ${token}` } });

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 
 import { BoundedCache } from '../boundedCache';
 import type { HttpResponse, ProxyEnv, RequestOptions } from './transport';
-import { request, toTransportError } from './transport';
+import { request, toTransportError, TransportError } from './transport';
 import { validateUrl } from './url';
 
 /** The n8n credential type of OAuth2 client credentials. */
@@ -28,6 +28,8 @@ const EXPIRY_MARGIN_MS = 30_000;
 /** For a token endpoint that does not say (expires_in is only RECOMMENDED). */
 const DEFAULT_LIFETIME_MS = 300_000;
 const TOKEN_TIMEOUT_MS = 15_000;
+/** How long a token fetched to replace a refused one is not replaced again when it is refused too. */
+const RENEWAL_PAUSE_MS = 60_000;
 
 export class OAuth2TokenError extends Error {
 	readonly code = 'ERR_OAUTH2_TOKEN';
@@ -63,8 +65,8 @@ export function readOAuth2Credential(data: Record<string, unknown>): OAuth2Clien
 interface CachedToken {
 	token: string;
 	expiresAtMs: number;
-	/** Fetched because a receiver refused the token before it (see renewToken). */
-	renewal?: boolean;
+	/** When it was fetched because a receiver refused the token before it (see renewToken). */
+	renewedAtMs?: number;
 }
 
 /** One entry per credential; a fetch in flight is shared by everyone asking meanwhile. */
@@ -82,23 +84,43 @@ export interface TokenTransport {
 	env?: ProxyEnv;
 	blockPrivateNetworks?: boolean;
 	now?: () => number;
+	/** The node's Timeout: a token fetch takes at most this, and at most 15 s. */
+	timeoutMs?: number;
+	/** The execution's: a cancelled one stops waiting for a token (the fetch goes on for the others). */
+	signal?: AbortSignal;
 }
 
-/** A valid access token for the client, from the cache or the token endpoint. */
+/**
+ * A valid access token for the client, from the cache or the token endpoint. Everyone waiting for one
+ * fetch shares its outcome, a failure too: the items then retry on their own schedules, instead of
+ * each starting a fetch of its own behind the last.
+ */
 export async function accessToken(client: OAuth2Client, transport: TokenTransport = {}): Promise<string> {
 	const now = transport.now ?? Date.now;
 	const key = cacheKey(client);
 	const cached = tokens.get(key);
 	if (cached) {
-		const entry = await cached.catch(() => undefined);
-		if (entry && entry.expiresAtMs > now()) return entry.token;
+		const entry = await untilCancelled(cached, transport.signal);
+		if (entry.expiresAtMs > now()) return entry.token;
 		if (tokens.get(key) !== cached) return await accessToken(client, transport);
 	}
 	const fetching = fetchToken(client, transport, now);
 	tokens.set(key, fetching);
 	// A failed fetch is not kept: the next item asks the endpoint again.
 	fetching.catch(() => tokens.get(key) === fetching && tokens.delete(key));
-	return (await fetching).token;
+	return (await untilCancelled(fetching, transport.signal)).token;
+}
+
+/** Waits for a shared fetch, or stops waiting when this execution is cancelled. */
+function untilCancelled<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+	if (!signal) return work;
+	const cancelled = () => new TransportError('ERR_ABORTED', 'The execution was cancelled', false);
+	if (signal.aborted) return Promise.reject(cancelled());
+	return new Promise<T>((resolve, reject) => {
+		const onAbort = () => reject(cancelled());
+		signal.addEventListener('abort', onAbort, { once: true });
+		work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+	});
 }
 
 /** Drops `token` after a receiver refused it (401), unless another item already replaced it. */
@@ -111,17 +133,19 @@ export async function forgetToken(client: OAuth2Client, token: string): Promise<
 
 /**
  * A fresh token in place of `refused`, which a receiver answered 401; undefined when `refused` was
- * itself fetched to replace a refused one. A receiver that refuses fresh tokens too (a permission
- * the client lacks) would otherwise cost a token request for every item.
+ * itself fetched to replace a refused one within the last minute. A receiver that refuses fresh
+ * tokens too (a permission the client lacks) would otherwise cost a token request for every item;
+ * a renewed token revoked later is replaced again.
  */
 export async function renewToken(client: OAuth2Client, refused: string, transport: TokenTransport = {}): Promise<string | undefined> {
+	const now = transport.now ?? Date.now;
 	const key = cacheKey(client);
 	const current = await tokens.get(key)?.catch(() => undefined);
-	if (current?.token === refused && current.renewal) return undefined;
+	if (current?.token === refused && current.renewedAtMs !== undefined && now() - current.renewedAtMs < RENEWAL_PAUSE_MS) return undefined;
 	await forgetToken(client, refused);
 	const token = await accessToken(client, transport);
 	const renewed = await tokens.get(key)?.catch(() => undefined);
-	if (renewed?.token === token) renewed.renewal = true;
+	if (renewed?.token === token) renewed.renewedAtMs = now();
 	return token;
 }
 
@@ -163,7 +187,7 @@ async function fetchToken(client: OAuth2Client, transport: TokenTransport, now: 
 		url: client.tokenUrl,
 		headers,
 		body: Buffer.from(tokenRequestBody(client).toString()),
-		timeoutMs: TOKEN_TIMEOUT_MS,
+		timeoutMs: Math.min(TOKEN_TIMEOUT_MS, transport.timeoutMs ?? TOKEN_TIMEOUT_MS),
 		maxResponseBytes: 64 * 1024,
 		blockPrivateNetworks: transport.blockPrivateNetworks,
 		env: transport.env,
@@ -186,10 +210,10 @@ export function parseTokenResponse(response: Pick<HttpResponse, 'statusCode' | '
 	}
 	if (statusCode < 200 || statusCode >= 300) {
 		const reason = typeof json?.error === 'string' ? `: ${json.error.slice(0, 100)}` : '';
-		throw new OAuth2TokenError(
-			`the Token URL answered HTTP ${statusCode}${reason}; check the Client ID, Client Secret and Scope`,
-			statusCode >= 500,
-		);
+		// Busy or slow (408, 429, 5xx) passes with time; a refused client (400, 401, 403 …) does not.
+		const busy = statusCode === 408 || statusCode === 429 || statusCode >= 500;
+		const hint = busy ? '' : '; check the Client ID, Client Secret and Scope';
+		throw new OAuth2TokenError(`the Token URL answered HTTP ${statusCode}${reason}${hint}`, busy);
 	}
 	const token = json?.access_token;
 	if (typeof token !== 'string' || token === '' || /[\r\n\0]/.test(token)) {

@@ -17,7 +17,9 @@ const node = new OutboundWebhook();
 
 /** The token endpoint: issues tok-1, tok-2, … and records each token request's form. */
 const tokenRequests: URLSearchParams[] = [];
-let tokenAnswer: 'json' | 'garbage' | 'cut' = 'json';
+let tokenAnswer: 'json' | 'garbage' | 'cut' | 'hang' | 'slowError' = 'json';
+/** Statuses the token endpoint answers before it issues tokens again (a busy authorization server). */
+const tokenRefusals: number[] = [];
 /** Tokens the receiver accepts; a test revokes one by removing it. */
 const validTokens = new Set<string>();
 /** A receiver that refuses every token (a permission the client lacks). */
@@ -36,6 +38,16 @@ beforeAll(async () => {
 		req.on('end', () => {
 			if (req.url === '/token') {
 				tokenRequests.push(new URLSearchParams(Buffer.concat(chunks).toString()));
+				if (tokenAnswer === 'hang') return;
+				if (tokenAnswer === 'slowError') {
+					setTimeout(() => res.writeHead(500).end(), 200);
+					return;
+				}
+				const refusal = tokenRefusals.shift();
+				if (refusal !== undefined) {
+					res.writeHead(refusal, { 'content-type': 'application/json' }).end('{"error":"slow_down"}');
+					return;
+				}
 				if (tokenAnswer === 'garbage') {
 					res.writeHead(200, { 'content-type': 'text/html' }).end('<html>login</html>');
 					return;
@@ -71,6 +83,7 @@ beforeEach(() => {
 	received.length = 0;
 	validTokens.clear();
 	tokenAnswer = 'json';
+	tokenRefusals.length = 0;
 	refuseEveryToken = false;
 	echoRefusedToken = false;
 	tokenPrefix = 'tok-';
@@ -84,10 +97,10 @@ const credential = (overrides: Record<string, unknown> = {}) => ({
 	...overrides,
 });
 
-function run(count: number, data = credential(), connectedOutputs?: number[]) {
+function run(count: number, data = credential(), connectedOutputs?: number[], parameters: Record<string, unknown> = {}) {
 	const items: INodeExecutionData[] = Array.from({ length: count }, (_, n) => ({ json: { n } }));
 	const { context, logs } = fakeContext(
-		{ method: 'POST', url: `${base}/hook`, authentication: 'oauth2ClientCredentials', retry: { maxAttempts: 1 } },
+		{ method: 'POST', url: `${base}/hook`, authentication: 'oauth2ClientCredentials', retry: { maxAttempts: 1 }, ...parameters },
 		items,
 		{ credentials: { webhookClientOAuth2Api: data }, connectedOutputs },
 	);
@@ -169,6 +182,36 @@ describe('Outbound Webhook with OAuth2 client credentials', () => {
 				"OAuth2 credential: the Token URL's answer stopped early (the connection closed before the rest of the body arrived) Gave up after 1 attempt.",
 		});
 		expect(received).toEqual([]);
+	});
+
+	it('shares a failed token fetch among the items waiting for it, instead of each asking again behind the last', async () => {
+		tokenAnswer = 'slowError';
+		const [, , failed] = await run(10).run();
+		expect(failed).toHaveLength(10);
+		expect(tokenRequests).toHaveLength(1);
+	});
+
+	it('gives a token endpoint that does not answer the node’s Timeout, not more', async () => {
+		tokenAnswer = 'hang';
+		const [, , failed] = await run(2, credential(), undefined, { options: { timeout: 1 } }).run();
+		expect(failed.map((item) => (item.json.error as { message: string }).message)).toEqual([
+			expect.stringContaining('No complete answer within 1 s'),
+			expect.stringContaining('No complete answer within 1 s'),
+		]);
+		expect(tokenRequests).toHaveLength(1);
+	});
+
+	it('retries a token endpoint that answers 429, as a busy one, without blaming the credential', async () => {
+		tokenRefusals.push(429);
+		const [delivered] = await run(1, credential(), undefined, { retry: { maxAttempts: 2, baseDelay: 0.01 } }).run();
+		expect(delivered).toHaveLength(1);
+		expect(tokenRequests).toHaveLength(2);
+		tokenRefusals.push(429);
+		clearTokens();
+		const [, , failed] = await run(1).run();
+		expect((failed[0].json.error as { message: string }).message).toBe(
+			'OAuth2 credential: the Token URL answered HTTP 429: slow_down Gave up after 1 attempt.',
+		);
 	});
 
 	it('fails the items naming the Token URL when the token endpoint cannot be reached', async () => {

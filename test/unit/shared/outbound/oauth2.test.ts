@@ -3,6 +3,7 @@ import {
 	accessToken,
 	clearTokens,
 	OAuth2TokenError,
+	renewToken,
 	parseTokenResponse,
 	readOAuth2Credential,
 } from '../../../../nodes/shared/outbound/oauth2';
@@ -37,6 +38,11 @@ describe('parseTokenResponse', () => {
 			retryable: false,
 		});
 		expect(failure(answer(503, 'busy'))).toMatchObject({ retryable: true });
+		expect(failure(answer(429, { error: 'slow_down' }))).toMatchObject({
+			message: 'OAuth2 credential: the Token URL answered HTTP 429: slow_down',
+			retryable: true,
+		});
+		expect(failure(answer(408, ''))).toMatchObject({ retryable: true });
 	});
 });
 
@@ -76,5 +82,42 @@ describe('accessToken', () => {
 		};
 		await expect(accessToken(client, { send })).rejects.toThrow(/HTTP 500/);
 		expect(await accessToken(client, { send })).toBe('ok');
+	});
+
+	it('stops waiting for a token when the execution is cancelled; the fetch goes on for the others', async () => {
+		let release: (() => void) | undefined;
+		const send = async () => {
+			await new Promise<void>((resolve) => (release = resolve));
+			return { ...answer(200, { access_token: 'late' }), headers: {} } as unknown as HttpResponse;
+		};
+		const cancel = new AbortController();
+		const cancelled = accessToken(client, { send, signal: cancel.signal });
+		const other = accessToken(client, { send });
+		cancel.abort();
+		await expect(cancelled).rejects.toMatchObject({ code: 'ERR_ABORTED' });
+		release?.();
+		expect(await other).toBe('late');
+	});
+});
+
+describe('renewToken', () => {
+	const client = readOAuth2Credential({ tokenUrl: 'https://auth.example.com/token', clientId: 'c', clientSecret: 's' }) as OAuth2Client;
+	beforeEach(() => clearTokens());
+
+	it('replaces a refused token, and a refused replacement again only a minute later', async () => {
+		let now = 0;
+		let fetches = 0;
+		const send = async () => {
+			fetches++;
+			return { ...answer(200, { access_token: `t${fetches}`, expires_in: 3600 }), headers: {} } as unknown as HttpResponse;
+		};
+		const transport = { send, now: () => now };
+		expect(await accessToken(client, transport)).toBe('t1');
+		expect(await renewToken(client, 't1', transport)).toBe('t2');
+		now = 59_000;
+		expect(await renewToken(client, 't2', transport)).toBeUndefined();
+		now = 61_000;
+		expect(await renewToken(client, 't2', transport)).toBe('t3');
+		expect(fetches).toBe(3);
 	});
 });
