@@ -14,6 +14,22 @@ const answer = (statusCode: number, body: unknown) => ({
 	body: Buffer.from(typeof body === 'string' ? body : JSON.stringify(body)),
 });
 
+/** A token endpoint issuing t1, t2, … valid for `expiresIn` seconds, on a clock the test moves. */
+function tokenEndpoint(expiresIn: number) {
+	const endpoint = {
+		fetches: 0,
+		nowMs: 0,
+		transport: {
+			send: async () => {
+				endpoint.fetches++;
+				return { ...answer(200, { access_token: `t${endpoint.fetches}`, expires_in: expiresIn }), headers: {} } as unknown as HttpResponse;
+			},
+			now: () => endpoint.nowMs,
+		},
+	};
+	return endpoint;
+}
+
 describe('parseTokenResponse', () => {
 	it('keeps the token until 30 s before it expires, and 5 minutes when the server does not say', () => {
 		expect(parseTokenResponse(answer(200, { access_token: 'a', expires_in: 3600 }), 0)).toEqual({ token: 'a', expiresAtMs: 3_570_000 });
@@ -54,24 +70,19 @@ describe('readOAuth2Credential', () => {
 	});
 });
 
-describe('accessToken', () => {
+describe('accessToken and renewToken', () => {
 	const client = readOAuth2Credential({ tokenUrl: 'https://auth.example.com/token', clientId: 'c', clientSecret: 's' }) as OAuth2Client;
 	beforeEach(() => clearTokens());
 
 	it('shares one fetch among concurrent callers and fetches again once the token is due', async () => {
-		let now = 0;
-		let fetches = 0;
-		const send = async () => {
-			fetches++;
-			return { ...answer(200, { access_token: `t${fetches}`, expires_in: 60 }), headers: {} } as unknown as HttpResponse;
-		};
-		const transport = { send, now: () => now };
+		const endpoint = tokenEndpoint(60);
+		const { transport } = endpoint;
 		expect(await Promise.all([1, 2, 3].map(async () => await accessToken(client, transport)))).toEqual(['t1', 't1', 't1']);
-		now = 29_000;
+		endpoint.nowMs = 29_000;
 		expect(await accessToken(client, transport)).toBe('t1');
-		now = 31_000;
+		endpoint.nowMs = 31_000;
 		expect(await accessToken(client, transport)).toBe('t2');
-		expect(fetches).toBe(2);
+		expect(endpoint.fetches).toBe(2);
 	});
 
 	it('does not keep a failed fetch: the next caller asks again', async () => {
@@ -98,26 +109,16 @@ describe('accessToken', () => {
 		release?.();
 		expect(await other).toBe('late');
 	});
-});
 
-describe('renewToken', () => {
-	const client = readOAuth2Credential({ tokenUrl: 'https://auth.example.com/token', clientId: 'c', clientSecret: 's' }) as OAuth2Client;
-	beforeEach(() => clearTokens());
-
-	it('replaces a refused token, and a refused replacement again only a minute later', async () => {
-		let now = 0;
-		let fetches = 0;
-		const send = async () => {
-			fetches++;
-			return { ...answer(200, { access_token: `t${fetches}`, expires_in: 3600 }), headers: {} } as unknown as HttpResponse;
-		};
-		const transport = { send, now: () => now };
+	it('renewToken replaces a refused token, and a refused replacement again only a minute later', async () => {
+		const endpoint = tokenEndpoint(3600);
+		const { transport } = endpoint;
 		expect(await accessToken(client, transport)).toBe('t1');
 		expect(await renewToken(client, 't1', transport)).toBe('t2');
-		now = 59_000;
+		endpoint.nowMs = 59_000;
 		expect(await renewToken(client, 't2', transport)).toBeUndefined();
-		now = 61_000;
+		endpoint.nowMs = 61_000;
 		expect(await renewToken(client, 't2', transport)).toBe('t3');
-		expect(fetches).toBe(3);
+		expect(endpoint.fetches).toBe(3);
 	});
 });
