@@ -58,6 +58,8 @@ export function explainPostgresError(error: ErrorLike, settings: PostgresConnect
 			return `User: "${settings.user}" may not create or write the table "${settings.table}"`;
 	}
 	if (/server does not support SSL/i.test(error.message)) return 'SSL: the server does not support SSL; choose Disable';
+	// pg's words when a server asks for a SCRAM password and none is set.
+	if (/client password must be a string/i.test(error.message)) return `Password: PostgreSQL requires one for user "${settings.user}"`;
 	return networkProblem(error, settings.host, settings.port, 'SSL', settings.ssl !== 'disable') ?? `PostgreSQL: ${error.message}`;
 }
 

@@ -85,6 +85,9 @@ export const webhookCredentialTest = credentialTestFor(CREDENTIAL_TYPES, async (
  * the receiver must complete a TLS handshake with the certificate and answer 2xx or 3xx: nginx, for
  * one, completes the handshake with a certificate it does not trust and answers 400.
  */
+const UNTRUSTED_RECEIVER =
+	"the receiver's own certificate is not trusted: invalid, expired, for another host, or issued by a private CA; paste that CA into CA Certificate";
+
 export const clientCertificateCredentialTest = credentialTestFor(
 	{ clientCertificate: CLIENT_CERTIFICATE_CREDENTIAL },
 	async (_kind, data) => {
@@ -116,6 +119,8 @@ export const clientCertificateCredentialTest = credentialTestFor(
 			return { status: 'OK', message: `The receiver accepted the certificate (it answered HTTP ${response.statusCode})` };
 		} catch (error) {
 			const failure = toTransportError(error);
+			// The node's advice (Ignore TLS Errors) is no field of this credential.
+			if (failure.code === 'ERR_TLS') return { status: 'Error', message: `Test URL: ${UNTRUSTED_RECEIVER}` };
 			const { message } =
 				failure.code.startsWith('ERR_TLS') || failure.code === 'ECONNRESET'
 					? explainWithClientCertificate(explainError(failure.code))

@@ -41,6 +41,24 @@ function parseCertificate(text: string, field: string, problems: string[], nowMs
 	return certificate;
 }
 
+const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
+
+/**
+ * The CA Certificate may be a bundle: during a CA rotation the old CA stays beside the new one, and
+ * node:tls trusts each. Every block must be a certificate; one of them must be valid now.
+ */
+function checkCaBundle(text: string, problems: string[], nowMs: number): void {
+	const blocks = text.match(PEM_CERTIFICATE) ?? [text];
+	const found = blocks.map((block) => {
+		const own: string[] = [];
+		const certificate = parseCertificate(block, 'CA Certificate', own, nowMs);
+		return { certificate, own };
+	});
+	const unreadable = found.find(({ certificate }) => !certificate);
+	if (unreadable) problems.push(...unreadable.own);
+	else if (found.every(({ own }) => own.length > 0)) problems.push(...found[0].own);
+}
+
 function parsePrivateKey(text: string, passphrase: string | undefined, problems: string[]): KeyObject | undefined {
 	if (text === '') {
 		problems.push('Private Key: empty; paste the PEM text that starts with -----BEGIN … PRIVATE KEY-----');
@@ -71,7 +89,7 @@ export function readClientCertificate(data: Record<string, unknown>, nowMs = Dat
 	if (certificate && privateKey && !certificate.checkPrivateKey(privateKey)) {
 		problems.push('Private Key: it does not belong to the Certificate; paste the key the certificate was issued for');
 	}
-	if (ca !== '') parseCertificate(ca, 'CA Certificate', problems, nowMs);
+	if (ca !== '') checkCaBundle(ca, problems, nowMs);
 	if (problems.length > 0 || !certificate) return { problems };
 	return {
 		tls: { cert, key, ...(passphrase !== undefined ? { passphrase } : {}), ...(ca !== '' ? { ca } : {}) },

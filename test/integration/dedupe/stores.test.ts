@@ -316,6 +316,7 @@ describe('the credential test connects and names the wrong setting', () => {
 		],
 		['Redis: a key prefix that is not plain', () => redisSettings({ keyPrefix: 'a b' }), /^Key Prefix "a b"/],
 		['PostgreSQL: wrong password', () => postgresSettings({ password: 'wrong' }), /^Password \(or User\)/],
+		['PostgreSQL: no password for a password user', () => postgresSettings({ password: '' }), /^Password: PostgreSQL requires one/],
 		['PostgreSQL: unknown user', () => postgresSettings({ user: 'nobody' }), /^Password \(or User\)|^User/],
 		['PostgreSQL: unknown database', () => postgresSettings({ database: 'no_such_db' }), /^Database: "no_such_db" does not exist/],
 		['PostgreSQL: nothing listening', () => postgresSettings({ port: 1 }), /^Host\/Port: nothing accepts connections/],

@@ -10,6 +10,8 @@ import path from 'node:path';
 
 export interface TestCertificates {
 	caCert: string;
+	/** Another CA, valid for one day only (the others for two): an old CA kept in a bundle. */
+	shortLivedCaCert: string;
 	serverCert: string;
 	serverKey: string;
 	clientCert: string;
@@ -52,7 +54,11 @@ function issue(dir: string, name: string, subject: string, ca: string, extension
 
 export function makeTestCertificates(): TestCertificates {
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-webhooks-mtls-'));
-	for (const ca of ['ca', 'otherCa']) {
+	for (const [ca, days] of [
+		['ca', '2'],
+		['otherCa', '2'],
+		['shortLivedCa', '1'],
+	]) {
 		openssl(
 			dir,
 			'req',
@@ -65,7 +71,7 @@ export function makeTestCertificates(): TestCertificates {
 			'-out',
 			`${ca}.crt`,
 			'-days',
-			'2',
+			days,
 			'-subj',
 			`/CN=Test ${ca}`,
 		);
@@ -78,6 +84,7 @@ export function makeTestCertificates(): TestCertificates {
 	const read = (file: string) => fs.readFileSync(path.join(dir, file), 'utf8');
 	return {
 		caCert: read('ca.crt'),
+		shortLivedCaCert: read('shortLivedCa.crt'),
 		serverCert: read('server.crt'),
 		serverKey: read('server.key'),
 		clientCert: read('client.crt'),

@@ -154,6 +154,15 @@ describe('clientCertificateCredentialTest', () => {
 		}
 	});
 
+	it('points at CA Certificate when the receiver’s own certificate comes from a private CA left out', async () => {
+		const withoutCa = { certificate: certs.clientCert, privateKey: certs.clientKey, testUrl: url };
+		expect(await test(withoutCa)).toEqual({
+			status: 'Error',
+			message:
+				"Test URL: the receiver's own certificate is not trusted: invalid, expired, for another host, or issued by a private CA; paste that CA into CA Certificate",
+		});
+	});
+
 	it('refuses an http:// Test URL, where no certificate is ever presented', async () => {
 		const valid = { certificate: certs.clientCert, privateKey: certs.clientKey, ca: certs.caCert, testUrl: 'http://127.0.0.1:9/' };
 		expect(await test(valid)).toEqual({ status: 'Error', message: 'Test URL: use https://, or no certificate is ever presented' });

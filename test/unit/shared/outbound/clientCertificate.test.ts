@@ -43,6 +43,20 @@ describe('readClientCertificate', () => {
 		expect(problemsOf(data, Date.now() - 2 * DAY_MS)).toEqual([expect.stringMatching(/^Certificate: not valid before \d{4}-/)]);
 	});
 
+	it('takes a CA bundle in which one CA is valid now, as node:tls does (an old CA kept during a rotation)', () => {
+		const data = { certificate: certs.clientCert, privateKey: certs.clientKey };
+		const inADayAndAHalf = Date.now() + 1.5 * DAY_MS;
+		const oldFirst = `${certs.shortLivedCaCert}${certs.caCert}`;
+		expect(problemsOf({ ...data, ca: oldFirst }, inADayAndAHalf)).toEqual([]);
+		expect(problemsOf({ ...data, ca: certs.shortLivedCaCert }, inADayAndAHalf)).toEqual([
+			expect.stringMatching(/^CA Certificate: expired on \d{4}-/),
+		]);
+		const broken = oldFirst.replace(/(-----BEGIN CERTIFICATE-----\n)MII/g, '$1XXX');
+		expect(problemsOf({ ...data, ca: broken })).toEqual([
+			'CA Certificate: not a PEM certificate; paste the text that starts with -----BEGIN CERTIFICATE-----',
+		]);
+	});
+
 	it('names each field that is empty or is not PEM', () => {
 		expect(problemsOf({})).toEqual([
 			'Certificate: empty; paste the PEM text that starts with -----BEGIN CERTIFICATE-----',
