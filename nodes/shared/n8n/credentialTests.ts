@@ -8,7 +8,7 @@ import type {
 import { CREDENTIAL_TYPES, outboundAuth } from '../auth';
 import { credentialProblems } from '../credentialProblems';
 import { CLIENT_CERTIFICATE_CREDENTIAL, readClientCertificate } from '../outbound/clientCertificate';
-import { explainError, explainWithClientCertificate } from '../outbound/explanations';
+import { explainError, explainWithClientCertificate, isReceiverCertificateFailure } from '../outbound/explanations';
 import { accessToken, forgetClientToken, CLIENT_GRANT_TYPE, OAuth2TokenError, readOAuth2Credential } from '../outbound/oauth2';
 import { request, toTransportError } from '../outbound/transport';
 import { validateUrl, withQueryPairs } from '../outbound/url';
@@ -120,7 +120,7 @@ export const clientCertificateCredentialTest = credentialTestFor(
 		} catch (error) {
 			const failure = toTransportError(error);
 			// The node's advice (Ignore TLS Errors) is no field of this credential.
-			if (failure.code === 'ERR_TLS') return { status: 'Error', message: `Test URL: ${UNTRUSTED_RECEIVER}` };
+			if (isReceiverCertificateFailure(failure.code)) return { status: 'Error', message: `Test URL: ${UNTRUSTED_RECEIVER}` };
 			const { message } =
 				failure.code.startsWith('ERR_TLS') || failure.code === 'ECONNRESET'
 					? explainWithClientCertificate(explainError(failure.code))

@@ -102,6 +102,9 @@ export function explainError(code: string, detail?: string): Explanation {
 	return { code: alert ?? code, message: detail ? `${message} (${detail})` : message };
 }
 
+/** Whether a TLS failure is about the receiver's own certificate, not an alert about the client's. */
+export const isReceiverCertificateFailure = (code: string): boolean => explainError(code).message === ERROR_TEXT.ERR_TLS;
+
 /**
  * With a client certificate, a receiver that distrusts it often just closes the connection after the
  * handshake (TLS 1.3), which looks like any reset: say so, so the certificate is checked too.

@@ -1,4 +1,9 @@
-import { explainError, explainStatus, explainWithClientCertificate } from '../../../../nodes/shared/outbound/explanations';
+import {
+	explainError,
+	explainStatus,
+	explainWithClientCertificate,
+	isReceiverCertificateFailure,
+} from '../../../../nodes/shared/outbound/explanations';
 
 describe('explanations (Freshsales error table and more)', () => {
 	it.each([
@@ -60,6 +65,13 @@ describe('client certificate explanations', () => {
 			code: 'ERR_TLS_CLIENT_CERTIFICATE_REFUSED',
 			message: expect.stringMatching(/refused the client certificate/),
 		});
+	});
+
+	it('tells a failure about the receiver’s own certificate from an alert about ours', () => {
+		expect(isReceiverCertificateFailure('ERR_TLS_UNABLE_TO_VERIFY_LEAF_SIGNATURE')).toBe(true);
+		expect(isReceiverCertificateFailure('ERR_TLS_CERT_HAS_EXPIRED')).toBe(true);
+		expect(isReceiverCertificateFailure('ERR_TLS_ERR_SSL_TLSV1_ALERT_UNKNOWN_CA')).toBe(false);
+		expect(isReceiverCertificateFailure('ECONNRESET')).toBe(false);
 	});
 
 	it('adds the certificate as a possible cause of a reset only when one was presented', () => {
