@@ -23,6 +23,7 @@ import type { InboundSignature } from '../signatures/presets';
 import { headerBagOf } from '../inbound/request';
 import { webhookCredentials } from './credentialCache';
 import { dedupeScopeOf } from './dedupe';
+import { HTML_SANDBOX_CSP, isHtmlSandboxDisabled } from './htmlSandbox';
 import { isTestRun, nothingStartedInTest, RejectedTestRequest, REPEATED_TEST_EVENT, testRejection } from './testRejection';
 
 /**
@@ -85,13 +86,23 @@ export async function inboundAuthOf(context: IWebhookFunctions, signature?: Inbo
 	return inboundAuthFromCredential(kind, data, signature);
 }
 
-/** The content type, no sniffing, then the node's own headers, which may replace the content type; unsafe ones are skipped. */
-function setAnswerHeaders(res: ServerResponse, contentType: string, headers: Record<string, string>) {
-	res.setHeader('Content-Type', contentType);
+/**
+ * The content type, no sniffing, then the node's own headers, which may replace the content type; unsafe ones are
+ * skipped. Last, n8n's HTML sandbox, as n8n sets it after a workflow's own headers.
+ */
+function setAnswerHeaders(res: ServerResponse, contentType: string | undefined, headers: Record<string, string>) {
+	if (contentType !== undefined) res.setHeader('Content-Type', contentType);
 	res.setHeader('X-Content-Type-Options', 'nosniff');
 	// A framing header (Content-Length, Transfer-Encoding …) from an expression would garble the answer on the wire.
 	for (const [name, value] of Object.entries(headers)) if (isSafeHeader(name, value) && !isFramingHeader(name)) res.setHeader(name, value);
+	if (!isHtmlSandboxDisabled()) res.setHeader('Content-Security-Policy', HTML_SANDBOX_CSP);
 }
+
+/** Statuses whose answer has no body (RFC 9110 §6.4.1), so no Content-Length or Content-Type either. */
+const hasNoBody = (status: number) => status < 200 || status === 204 || status === 304;
+
+const withoutContentType = (headers: Record<string, string>) =>
+	Object.fromEntries(Object.entries(headers).filter(([name]) => name.toLowerCase() !== 'content-type'));
 
 /** Writes a complete answer with plain node:http calls (an Express response is a ServerResponse too). */
 export function answer(
@@ -105,11 +116,12 @@ export function answer(
 	const res = context.getResponseObject() as unknown as ServerResponse;
 	if (res.headersSent) return;
 	res.statusCode = status;
-	setAnswerHeaders(res, contentType, headers);
-	res.setHeader('Content-Length', Buffer.byteLength(body));
+	const bodyless = hasNoBody(status);
+	setAnswerHeaders(res, bodyless ? undefined : contentType, bodyless ? withoutContentType(headers) : headers);
+	if (!bodyless) res.setHeader('Content-Length', Buffer.byteLength(body));
 	// After a refused body, close the connection rather than read the rest of the upload.
 	if (closeConnection) res.setHeader('Connection', 'close');
-	res.end(body);
+	res.end(bodyless ? undefined : body);
 }
 
 /** The answer to an accepted request, sent by n8n once the execution is recorded (see startWorkflow). */

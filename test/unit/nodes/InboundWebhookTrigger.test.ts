@@ -334,6 +334,38 @@ describe('Inbound Webhook Trigger: accepted requests', () => {
 		expect(lone.result?.workflowData?.[0].map((item) => item.json.body)).toEqual([{ id: 'a' }]);
 	});
 
+	it('sandboxes its own answers as n8n does its, so an HTML answer cannot run script as n8n’s site', async () => {
+		const html = {
+			splitArray: true,
+			splitPath: '$.body.a',
+			responseBody: '<script>alert(1)</script>',
+			responseHeaders: headerRows({ 'Content-Type': 'text/html', 'Content-Security-Policy': 'default-src *' }),
+		};
+		const empty = await send('{"a":[]}', {}, { setup: { parameters: html } });
+		expect(empty.headers['content-type']).toBe('text/html');
+		expect(empty.headers['content-security-policy']).toMatch(/^sandbox allow-downloads .*allow-scripts/);
+		const accepted = await send('{"a":[1]}', {}, { setup: { parameters: html } });
+		expect(accepted.headers['content-security-policy']).toMatch(/^sandbox /);
+		const refused = await send('{', { 'content-type': 'application/json' });
+		expect([refused.status, refused.headers['content-security-policy']]).toEqual([400, expect.stringMatching(/^sandbox /)]);
+		process.env.N8N_INSECURE_DISABLE_WEBHOOK_IFRAME_SANDBOX = 'true';
+		try {
+			expect((await send('{"a":[]}', {}, { setup: { parameters: html } })).headers['content-security-policy']).toBe('default-src *');
+		} finally {
+			delete process.env.N8N_INSECURE_DISABLE_WEBHOOK_IFRAME_SANDBOX;
+		}
+	});
+
+	it('sends no body, length or content type with a 204 or 304 it answers itself', async () => {
+		for (const responseCode of [204, 304]) {
+			const empty = await send('{"a":[]}', {}, { setup: { parameters: { splitArray: true, splitPath: '$.body.a', responseCode } } });
+			expect(empty.status).toBe(responseCode);
+			expect(empty.headers['content-length']).toBeUndefined();
+			expect(empty.headers['content-type']).toBeUndefined();
+			expect(empty.text).toBe('');
+		}
+	});
+
 	it('keeps a key sent as a query parameter out of the item and the field mapping', async () => {
 		const received = await send(
 			'{"id":1}',
