@@ -98,6 +98,13 @@ function eventFilter(source: ParameterSource, profile: CrmProfile): ReadonlySet<
 	return new Set(names.flatMap((name) => [name.toLowerCase(), canonicalEventName(name)]));
 }
 
+/** An expression in Response Body may give an object or a number: sent as the JSON it is, as the Inbound trigger does. */
+function withTextResponseBody(options: CrmOptions): CrmOptions {
+	const body: unknown = options.responseBody;
+	if (body === undefined || body === null || typeof body === 'string') return options;
+	return { ...options, responseBody: JSON.stringify(body) ?? String(body) };
+}
+
 function inboundPolicyOptions(profile: CrmProfile, options: CrmOptions): InboundPolicyOptions {
 	const handshake: HandshakeOptions | undefined =
 		options.handshakeSource && options.handshakeSource !== 'none'
@@ -137,7 +144,7 @@ export async function readConfig(source: ParameterSource): Promise<CrmTriggerCon
 	}
 	const stored = isCredentialKind(authentication) ? await source.getCredentials(CREDENTIAL_TYPES[authentication]) : undefined;
 	const credential = stored && profile.adaptCredential ? profile.adaptCredential(authentication, stored, settings) : stored;
-	const options = (source.getNodeParameter('settings', {}) ?? {}) as CrmOptions;
+	const options = withTextResponseBody((source.getNodeParameter('settings', {}) ?? {}) as CrmOptions);
 	return {
 		profile,
 		authentication,

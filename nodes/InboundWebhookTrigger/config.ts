@@ -147,6 +147,10 @@ export function laterProblems(settings: InboundTriggerConfig): string[] {
 	const problems = settings.response.headers
 		.filter(({ name }) => isFramingHeader(name))
 		.map(({ name }) => `Response Headers: "${name.slice(0, 60)}" is a header HTTP itself sets; remove it`);
+	const { code } = settings.response;
+	if (Number.isInteger(code) && code >= 100 && code < 200) {
+		problems.push(`Response Code ${code} is informational: the sender would never get a final answer; use 200–599`);
+	}
 	if (settings.output.mappedFieldsOnly && (settings.mapping.fields ?? []).some(({ name }) => name.trim() === 'meta')) {
 		problems.push(
 			'Field Mapping: "meta" is the item\'s own field while Output Mapped Fields Only is on; give the mapped field another name',

@@ -98,7 +98,7 @@ const responseProperties: INodeProperties[] = [
 		displayName: 'Response Code',
 		name: 'responseCode',
 		type: 'number',
-		typeOptions: { minValue: 100, maxValue: 599 },
+		typeOptions: { minValue: 200, maxValue: 599 },
 		default: 200,
 		description: 'The HTTP status of the answer to an accepted request',
 		...show({ responseMode: ['onReceived', 'lastNode'] }),

@@ -656,6 +656,7 @@ describe('Inbound Webhook Trigger: publish-time validation', () => {
 		[{ responseHeaders: { header: [{ name: 'Bad Header', value: 'x' }] } }, 'Response Headers: "Bad Header"'],
 		[{ responseHeaders: { header: [{ name: 'X-Status', value: 'ok ✓' }] } }, 'Response Headers: the value of "X-Status" has a line break'],
 		[{ responseCode: 99 }, 'Response Code 99 is not an HTTP status'],
+		[{ responseCode: 100 }, 'Response Code 100 is informational: the sender would never get a final answer'],
 		[
 			{ responseHeaders: { header: [{ name: 'Content-Length', value: '3' }] } },
 			'Response Headers: "Content-Length" is a header HTTP itself sets',

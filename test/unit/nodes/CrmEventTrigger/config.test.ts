@@ -113,3 +113,20 @@ describe('configProblems: settings under Options are named as the editor shows t
 		expect(await problemsWith(settings)).toContainEqual(expect.stringContaining(problem));
 	});
 });
+
+describe('readConfig: Response Body from an expression', () => {
+	const configWith = async (responseBody: unknown) =>
+		await readConfig({
+			getNodeParameter: ((name: string, fallback?: unknown) =>
+				({ crm: 'salesOs', authentication: 'none', settings: { responseBody } })[name] ?? fallback) as never,
+			getCredentials: async () => ({}) as never,
+		});
+
+	it('sends an object or a number as its JSON, as the Inbound trigger does, instead of failing the publish', async () => {
+		const object = await configWith({ ok: true });
+		expect(object.options.responseBody).toBe('{"ok":true}');
+		expect(configProblems(object)).toEqual([]);
+		expect((await configWith(42)).options.responseBody).toBe('42');
+		expect((await configWith('{"ok":true}')).options.responseBody).toBe('{"ok":true}');
+	});
+});
