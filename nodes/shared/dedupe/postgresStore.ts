@@ -62,6 +62,7 @@ export function statements(table: string) {
 			`RETURNING key`,
 		// Every kept give-back in one statement: pairs of a key and the token of the request that claimed it.
 		release: `DELETE FROM ${name} AS held USING unnest($1::text[], $2::text[]) AS given(key, token) WHERE held.key = given.key AND held.token = given.token`,
+		forget: `DELETE FROM ${name} WHERE key = ANY($1::text[])`,
 		cleanup: `DELETE FROM ${name} WHERE ctid IN (SELECT ctid FROM ${name} WHERE expires_at <= now() LIMIT ${CLEANUP_BATCH})`,
 	};
 }
@@ -149,6 +150,11 @@ export class PostgresDedupeStore implements SharedDedupeStore {
 
 	async claim(claims: DedupeClaim[]): Promise<boolean[]> {
 		return await this.inFlight.claim(claims, async (unique) => await this.insertOnce(unique));
+	}
+
+	async forget(keys: string[]): Promise<void> {
+		if (keys.length === 0) return;
+		await withinDeadline(this.inFlight.track(this.pool.query(this.sql.forget, [keys])), STORE_TIMEOUT_MS, this.where);
 	}
 
 	private async insertOnce(unique: DedupeClaim[]): Promise<Set<string>> {

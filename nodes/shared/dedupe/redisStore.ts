@@ -60,6 +60,12 @@ export class RedisDedupeStore implements SharedDedupeStore {
 		return await this.inFlight.claim(claims, async (unique) => await this.setOnce(unique));
 	}
 
+	async forget(keys: string[]): Promise<void> {
+		if (keys.length === 0) return;
+		const deleting = this.ready().then(async () => await this.client.del(...keys.map((key) => this.settings.keyPrefix + key)));
+		await withinDeadline(this.inFlight.track(deleting), STORE_TIMEOUT_MS, this.where);
+	}
+
 	private async setOnce(unique: DedupeClaim[]): Promise<Set<string>> {
 		const keys = unique.map(({ key }) => this.settings.keyPrefix + key);
 		const token = claimToken();

@@ -16,6 +16,8 @@ export interface DedupeClaim {
  */
 export interface SharedDedupeStore {
 	claim(claims: DedupeClaim[]): Promise<boolean[]>;
+	/** Deletes claimed keys again: n8n did not store the event they were claimed for. */
+	forget(keys: string[]): Promise<void>;
 	/** Closes the connections; waits for requests in flight. */
 	close(): Promise<void>;
 }
@@ -114,4 +116,6 @@ export interface DedupeCheck {
  */
 export interface EventDedupe {
 	seenBefore(checks: DedupeCheck[]): boolean[] | Promise<boolean[]>;
+	/** Forgets ids this request recorded, when n8n then failed to store its execution. */
+	forget(eventIds: string[]): void | Promise<void>;
 }

@@ -78,6 +78,11 @@ export interface DedupeScope {
 	 * default the scope's window) and returns false.
 	 */
 	seenBefore(eventId: string, windowSeconds?: number): boolean;
+	/**
+	 * Forgets an id this request recorded (n8n did not store its execution). In this process's memory only: a
+	 * copy n8n saved before it failed still holds it, and is read again after a restart.
+	 */
+	forget(eventId: string): void;
 	/** True once this request changed static data in a way n8n has to save (see FLUSH_BYTES). */
 	readonly needsSave: boolean;
 }
@@ -85,6 +90,7 @@ export interface DedupeScope {
 /** A scope behind the batched, asynchronous interface the pipeline and the CRM trigger call. */
 export const batched = (scope: DedupeScope): EventDedupe => ({
 	seenBefore: async (checks) => checks.map(({ eventId, windowSeconds }) => scope.seenBefore(eventId, windowSeconds)),
+	forget: (eventIds) => eventIds.forEach((eventId) => scope.forget(eventId)),
 });
 
 /**
@@ -239,6 +245,11 @@ class RequestState implements DedupeScope {
 
 	seenBefore(eventId: string, windowSeconds = this.options.windowSeconds): boolean {
 		return this.check(this, shortHash(hashEventId(eventId)), windowSeconds);
+	}
+
+	forget(eventId: string): void {
+		// Its log entry stays; repair() writes only ids still in `seen`.
+		this.state.seen.delete(shortHash(hashEventId(eventId)));
 	}
 }
 

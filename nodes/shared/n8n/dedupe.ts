@@ -3,6 +3,8 @@
  * the node's memory for one request, the queue-mode warning, and closing shared connections when a
  * workflow is deactivated.
  */
+import type { ServerResponse } from 'node:http';
+
 import type { IDataObject, IHookFunctions, IWebhookFunctions, Logger } from 'n8n-workflow';
 
 import { hashEventId, sharedDedupeStore } from '../inbound/dedupeStore';
@@ -10,9 +12,10 @@ import type { DedupeOptions } from '../inbound/dedupeStore';
 import { leave, sharedStoreFor } from '../dedupe/registry';
 import type { DedupeStoreKind, SharedStoreConnection } from '../dedupe/connection';
 import { DEDUPE_CREDENTIAL_TYPES, storeConnectionOf, storeConnectionProblems } from '../dedupe/connection';
-import type { EventDedupe } from '../dedupe/types';
+import type { DedupeCheck, EventDedupe } from '../dedupe/types';
 import { DedupeStoreUnavailable } from '../dedupe/types';
 import { webhookCredentials } from './credentialCache';
+import { isAnsweredByNode } from './ownAnswers';
 import { warnOncePerNode } from './warnOnce';
 
 type NodeContext = IWebhookFunctions | IHookFunctions;
@@ -85,6 +88,7 @@ function staticDataDedupe(context: IWebhookFunctions, options: DedupeOptions): E
 			}
 			return seen;
 		},
+		forget: (eventIds) => eventIds.forEach((eventId) => memory.forget(eventId)),
 	};
 }
 
@@ -97,21 +101,84 @@ export function dedupeScopeOf(context: IWebhookFunctions, options: DedupeOptions
 	const kind = dedupeStoreKindOf(context);
 	if (kind === 'staticData') {
 		warnIfQueueMode(context, kind, (queueModeOfRequests ??= inQueueMode()));
-		return staticDataDedupe(context, options);
+		return givenBackIfNotStored(context, staticDataDedupe(context, options));
 	}
+	return givenBackIfNotStored(context, sharedDedupe(context, kind));
+}
+
+function sharedDedupe(context: IWebhookFunctions, kind: 'redis' | 'postgres'): EventDedupe {
 	const scope = `${nodeKey(context)}:${context.getMode()}:`;
+	// Per request, through the triggers' one-second credential cache (each read costs n8n an isolate).
+	const store = async () => {
+		const credential = await webhookCredentials.get<Record<string, unknown>>(context, DEDUPE_CREDENTIAL_TYPES[kind]);
+		const settings = storeConnectionOf(kind, credential);
+		const problems = storeConnectionProblems(settings);
+		if (problems.length > 0) throw new DedupeStoreUnavailable(`Dedupe Store credential: ${problems.join('; ')}`);
+		return sharedStoreFor(settings, nodeKey(context));
+	};
 	return {
 		async seenBefore(checks) {
-			// Per request, through the triggers' one-second credential cache (each read costs n8n an isolate).
-			const credential = await webhookCredentials.get<Record<string, unknown>>(context, DEDUPE_CREDENTIAL_TYPES[kind]);
-			const settings = storeConnectionOf(kind, credential);
-			const problems = storeConnectionProblems(settings);
-			if (problems.length > 0) throw new DedupeStoreUnavailable(`Dedupe Store credential: ${problems.join('; ')}`);
-			const store = sharedStoreFor(settings, nodeKey(context));
-			const claimed = await store.claim(checks.map(({ eventId, windowSeconds }) => ({ key: scope + hashEventId(eventId), windowSeconds })));
+			const claims = checks.map(({ eventId, windowSeconds }) => ({ key: scope + hashEventId(eventId), windowSeconds }));
+			const claimed = await (await store()).claim(claims);
 			return claimed.map((isNew) => !isNew);
 		},
+		forget: async (eventIds) => await (await store()).forget(eventIds.map((eventId) => scope + hashEventId(eventId))),
 	};
+}
+
+/**
+ * n8n answers an accepted request with a 5xx when it could not start or record its execution (its
+ * database or queue failed), and the trigger answers 500 itself when it failed after the check. The
+ * ids the request recorded are then given back, so the sender's retry is not taken for a duplicate of
+ * an event n8n never stored. Not for n8n's 5xx with When Last Node Finishes or a Respond to Webhook
+ * node: that can be the workflow's own failure, recorded as an execution.
+ */
+function givenBackIfNotStored(context: IWebhookFunctions, dedupe: EventDedupe): EventDedupe {
+	const recorded: string[] = [];
+	const record = (checks: DedupeCheck[], seen: boolean[]) => {
+		if (recorded.length === 0 && seen.includes(false)) watchAnswer(context, dedupe, recorded);
+		for (let index = 0; index < checks.length; index++) if (!seen[index]) recorded.push(checks[index].eventId);
+		return seen;
+	};
+	return {
+		seenBefore(checks) {
+			const seen = dedupe.seenBefore(checks);
+			return Array.isArray(seen) ? record(checks, seen) : seen.then((answered) => record(checks, answered));
+		},
+		forget: async (eventIds) => await dedupe.forget(eventIds),
+	};
+}
+
+function watchAnswer(context: IWebhookFunctions, dedupe: EventDedupe, recorded: string[]) {
+	const res = context.getResponseObject() as unknown as ServerResponse | undefined;
+	if (typeof res?.once !== 'function') return;
+	res.once('finish', () => {
+		if (res.statusCode < 500 || (!isAnsweredByNode(res) && !isN8nFailure(context, res.statusCode))) return;
+		void giveBack(context, dedupe, recorded);
+	});
+}
+
+/** n8n's 5xx to an accepted request answered on receipt, unless it is the node's own Response Code (an odd choice). */
+function isN8nFailure(context: IWebhookFunctions, status: number): boolean {
+	if (context.getNodeParameter('responseMode', 'onReceived') !== 'onReceived') return false;
+	return status !== Number(context.getNodeParameter('responseCode', 200));
+}
+
+async function giveBack(context: IWebhookFunctions, dedupe: EventDedupe, eventIds: string[]) {
+	const node = context.getNode().name;
+	const meta = { workflowId: context.getWorkflow().id, node, eventIdHashes: eventIds.map(hashEventId) };
+	try {
+		await dedupe.forget(eventIds);
+		context.logger.warn(
+			`${node}: n8n could not store the execution of an accepted request; its event ids were given back, so the sender's retry starts the workflow`,
+			meta,
+		);
+	} catch (error) {
+		context.logger.error(
+			`${node}: n8n could not store the execution of an accepted request, and its event ids could not be given back (${(error as Error).message}): the sender's retry will be taken for a duplicate`,
+			meta,
+		);
+	}
 }
 
 /**

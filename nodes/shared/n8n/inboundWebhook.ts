@@ -24,6 +24,7 @@ import { headerBagOf } from '../inbound/request';
 import { webhookCredentials } from './credentialCache';
 import { dedupeScopeOf } from './dedupe';
 import { HTML_SANDBOX_CSP, isHtmlSandboxDisabled } from './htmlSandbox';
+import { markAnsweredByNode } from './ownAnswers';
 import { isTestRun, nothingStartedInTest, RejectedTestRequest, REPEATED_TEST_EVENT, testRejection } from './testRejection';
 
 /**
@@ -115,6 +116,7 @@ export function answer(
 ) {
 	const res = context.getResponseObject() as unknown as ServerResponse;
 	if (res.headersSent) return;
+	markAnsweredByNode(res);
 	res.statusCode = status;
 	const bodyless = hasNoBody(status);
 	setAnswerHeaders(res, bodyless ? undefined : contentType, bodyless ? withoutContentType(headers) : headers);

@@ -74,6 +74,15 @@ describe.each(stores)('%s dedupe store', (_name, makeStore) => {
 		expect((await store.claim(bulk)).some(Boolean)).toBe(false);
 	});
 
+	it('forgets ids given back (n8n did not store their execution), and only those', async () => {
+		const store = makeStore();
+		const [lost, kept] = [freshKey('lost'), freshKey('kept')];
+		expect(await store.claim([lost, kept].map((key) => ({ key, windowSeconds: 60 })))).toEqual([true, true]);
+		await store.forget([lost]);
+		expect(await store.claim([lost, kept].map((key) => ({ key, windowSeconds: 60 })))).toEqual([true, false]);
+		await store.forget([]);
+	});
+
 	it('forgets an id after its window', async () => {
 		const store = makeStore();
 		const key = freshKey('expiry');

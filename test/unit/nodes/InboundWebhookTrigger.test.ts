@@ -38,6 +38,10 @@ interface Scenario {
 	staticData?: Record<string, unknown>;
 	/** Simulates n8n having read the body already (its fallback path). */
 	preRead?: boolean;
+	/** The status n8n answers an accepted request with: a 5xx when it could not store the execution. */
+	n8nStatus?: number;
+	/** n8n's binary data store fails (full or unreachable). */
+	binaryStoreFails?: boolean;
 }
 
 const node = new InboundWebhookTrigger();
@@ -67,12 +71,15 @@ function fakeContext(req: http.IncomingMessage, res: http.ServerResponse): IWebh
 		getWorkflowStaticData: () => staticData,
 		logger: { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') },
 		helpers: {
-			prepareBinaryData: async (data: Buffer, fileName: string | undefined, mimeType: string) => ({
-				data: data.toString('base64'),
-				mimeType,
-				fileName,
-				fileSize: String(data.length),
-			}),
+			prepareBinaryData: async (data: Buffer, fileName: string | undefined, mimeType: string) => {
+				if (scenario.binaryStoreFails) throw new Error('ENOSPC: no space left on device');
+				return {
+					data: data.toString('base64'),
+					mimeType,
+					fileName,
+					fileSize: String(data.length),
+				};
+			},
 		},
 	} as unknown as IWebhookFunctions;
 }
@@ -91,6 +98,11 @@ beforeAll(async () => {
 			answeredByNode = res.headersSent;
 			if (res.headersSent) return;
 			const parameters = scenario.parameters ?? {};
+			if (scenario.n8nStatus !== undefined) {
+				res.statusCode = scenario.n8nStatus;
+				res.end('{"code":500,"message":"Error in workflow"}');
+				return;
+			}
 			if ((parameters.responseMode ?? 'onReceived') === 'onReceived' && lastResult.webhookResponse !== undefined) {
 				// n8n's Immediately answer, sent once it has recorded the execution: the description's
 				// responseCode and the node's webhookResponse, after the headers the node set.
@@ -535,6 +547,38 @@ describe('Inbound Webhook Trigger: handshakes and duplicates', () => {
 			startsNothing(again);
 			expect(JSON.stringify(staticData)).not.toContain(`evt-${duplicateResponse}`);
 		}
+	});
+
+	it('gives an event id back when n8n could not store the execution, so the sender’s retry starts the workflow', async () => {
+		const staticData = {};
+		const setup = { parameters: { deduplicate: true, duplicateResponse: 'reject', eventIdPath: '$.id' }, staticData };
+		const failed = await send('{"id":"evt-lost"}', {}, { setup: { ...setup, n8nStatus: 500 } });
+		expect(failed.status).toBe(500);
+		expect(logs).toContainEqual(expect.objectContaining({ level: 'warn', message: expect.stringContaining('event ids were given back') }));
+		const retry = await send('{"id":"evt-lost"}', {}, { setup });
+		expect(retry.result?.workflowData).toHaveLength(1);
+		expect((await send('{"id":"evt-lost"}', {}, { setup })).status).toBe(409);
+		// A Response Code of 500 chosen for accepted requests is that, not n8n failing.
+		const chosen = { ...setup, parameters: { ...setup.parameters, responseCode: 500 } };
+		expect((await send('{"id":"evt-500"}', {}, { setup: { ...chosen, n8nStatus: 500 } })).status).toBe(500);
+		expect((await send('{"id":"evt-500"}', {}, { setup: chosen })).status).toBe(409);
+		// The trigger's own 500 (n8n's binary store failed): nothing started, whatever Respond says.
+		const binary = {
+			parameters: {
+				...setup.parameters,
+				responseMode: 'lastNode',
+				eventIdSource: 'header',
+				eventIdHeader: 'x-id',
+				settings: { bodyType: 'binary' },
+			},
+			staticData,
+		};
+		expect((await send('file', { 'x-id': 'file-1' }, { setup: { ...binary, binaryStoreFails: true } })).status).toBe(500);
+		expect((await send('file', { 'x-id': 'file-1' }, { setup: binary })).result?.workflowData).toHaveLength(1);
+		// When Last Node Finishes: n8n's 5xx may be the workflow's own failure, recorded; the id is kept.
+		const lastNode = { ...setup, parameters: { ...setup.parameters, responseMode: 'lastNode' } };
+		await send('{"id":"evt-ran"}', {}, { setup: { ...lastNode, n8nStatus: 500 } });
+		expect((await send('{"id":"evt-ran"}', {}, { setup: lastNode })).status).toBe(409);
 	});
 
 	it('starts the workflow for a request without an event id, flagged in meta and warned once in the log', async () => {

@@ -18,7 +18,7 @@ function fakeFactory() {
 	const closed: string[] = [];
 	const factory = (s: RedisConnection | { kind: string; host: string }) => {
 		opened.push(s.host);
-		return { claim: async () => [], close: async () => void closed.push(s.host) } as SharedDedupeStore;
+		return { claim: async () => [], forget: async () => undefined, close: async () => void closed.push(s.host) } as SharedDedupeStore;
 	};
 	return { opened, closed, factory };
 }

@@ -35,6 +35,18 @@ describe('DedupeStore', () => {
 		expect(store.open('wf:node', staticData, options).seenBefore('evt_2')).toBe(false);
 	});
 
+	it('forgets an id given back, and only that one', () => {
+		const store = new DedupeStore();
+		const staticData: StaticData = {};
+		const scope = () => store.open('wf:node', staticData, options);
+		scope().seenBefore('evt_1');
+		scope().seenBefore('evt_2');
+		scope().forget('evt_1');
+		expect(scope().seenBefore('evt_1')).toBe(false);
+		expect(scope().seenBefore('evt_1')).toBe(true);
+		expect(scope().seenBefore('evt_2')).toBe(true);
+	});
+
 	it('stores hashed ids only', () => {
 		const staticData: StaticData = {};
 		new DedupeStore().open('wf:node', staticData, options).seenBefore('ada@example.com');

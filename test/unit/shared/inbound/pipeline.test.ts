@@ -392,7 +392,9 @@ describe('runInboundPipeline: handshake and duplicates', () => {
 describe('runInboundPipeline: a dedupe store that cannot answer', () => {
 	const settings: InboundPolicyOptions = { dedupe: { eventId: { from: 'jsonPath', path: '$.id' }, onDuplicate: 'reject' } };
 	const send = (dedupe: { seenBefore: () => Promise<boolean[]> }) =>
-		run(request({ headers: { 'content-type': 'application/json' }, bodyText: '{"id":"evt_1"}' }), settings, { dedupe });
+		run(request({ headers: { 'content-type': 'application/json' }, bodyText: '{"id":"evt_1"}' }), settings, {
+			dedupe: { ...dedupe, forget: () => undefined },
+		});
 
 	it('answers 503 with Retry-After and accepts nothing', async () => {
 		const result = await send({

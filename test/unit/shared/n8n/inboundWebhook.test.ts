@@ -1,3 +1,5 @@
+import { EventEmitter } from 'node:events';
+
 import type { IDataObject, INodeTypes, IWebhookFunctions } from 'n8n-workflow';
 import { Workflow } from 'n8n-workflow';
 
@@ -25,6 +27,7 @@ const contextOf = (workflow: Workflow) =>
 		getMode: () => 'webhook',
 		getNodeParameter: (_name: string, fallback: unknown) => fallback,
 		getWorkflowStaticData: () => workflow.getStaticData('node', node),
+		getResponseObject: () => new EventEmitter(),
 	}) as unknown as IWebhookFunctions;
 
 const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
