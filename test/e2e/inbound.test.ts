@@ -73,6 +73,21 @@ const lastNodeWorkflow = workflow(
 	[['Inbound', 'Done']],
 );
 
+/** n8n fails to store this workflow's executions while the marker file exists (fixtures/storeFailureHooks.js). */
+const storeFailureWorkflow = workflow(
+	'inboundStoreFailure',
+	[
+		trigger('Inbound', 'inboundHmac00001', {
+			path: 'inbound-store-failure',
+			deduplicate: true,
+			eventIdPath: '$.id',
+			duplicateResponse: 'reject',
+		}),
+	],
+	[],
+);
+const storeFailureMarker = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'crm-webhooks-store-failure-')), 'failing');
+
 const sign = (body: Buffer | string) => createHmac('sha256', HMAC_SECRET).update(body).digest('hex');
 
 jest.setTimeout(120_000);
@@ -81,8 +96,12 @@ let n8n: TestN8n;
 
 beforeAll(async () => {
 	n8n = await startN8n({
-		workflows: [hmacWorkflow, standardWorkflow, lastNodeWorkflow, githubWorkflow, slackWorkflow, twilioWorkflow],
+		workflows: [hmacWorkflow, standardWorkflow, lastNodeWorkflow, githubWorkflow, slackWorkflow, twilioWorkflow, storeFailureWorkflow],
 		credentials,
+		env: {
+			EXTERNAL_HOOK_FILES: path.join(__dirname, 'fixtures', 'storeFailureHooks.js'),
+			CRM_WEBHOOKS_STORE_FAILURE_MARKER: storeFailureMarker,
+		},
 	});
 }, 600_000);
 
@@ -98,6 +117,19 @@ async function post(path: string, body: string | Buffer, headers: Record<string,
 const settle = () => new Promise((resolve) => setTimeout(resolve, 1500));
 
 describe('Inbound Webhook Trigger in real n8n', () => {
+	it('gives an event id back when n8n cannot store the execution, so the sender’s retry starts the workflow', async () => {
+		const body = JSON.stringify({ id: 'evt-store-failure' });
+		const headers = { 'x-webhook-signature': sign(body) };
+		fs.writeFileSync(storeFailureMarker, '');
+		const failed = await post('inbound-store-failure', body, headers);
+		fs.rmSync(storeFailureMarker);
+		expect(failed.status).toBe(500);
+		const retry = await post('inbound-store-failure', body, headers);
+		expect(retry.status).toBe(200);
+		expect(await n8n.waitForExecutions(storeFailureWorkflow.id, 1)).toHaveLength(1);
+		expect((await post('inbound-store-failure', body, headers)).status).toBe(409);
+	});
+
 	it('starts exactly one execution for a signed request, with the expected output', async () => {
 		const body = '{ "id": "evt_1", "contact": { "email": "ada@example.com" } }';
 		const response = await post('inbound-hmac', body, { 'x-webhook-signature': sign(body), 'x-request-source': 'crm' });
