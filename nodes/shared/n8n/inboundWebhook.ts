@@ -23,7 +23,7 @@ import type { InboundSignature } from '../signatures/presets';
 import { headerBagOf } from '../inbound/request';
 import { webhookCredentials } from './credentialCache';
 import { dedupeScopeOf } from './dedupe';
-import { HTML_SANDBOX_CSP, isHtmlSandboxDisabled } from './htmlSandbox';
+import { HTML_SANDBOX_CSP, htmlSandboxDisabled } from './htmlSandbox';
 import { markAnsweredByNode } from './ownAnswers';
 import { isTestRun, nothingStartedInTest, RejectedTestRequest, REPEATED_TEST_EVENT, testRejection } from './testRejection';
 
@@ -96,7 +96,7 @@ function setAnswerHeaders(res: ServerResponse, contentType: string | undefined, 
 	res.setHeader('X-Content-Type-Options', 'nosniff');
 	// A framing header (Content-Length, Transfer-Encoding …) from an expression would garble the answer on the wire.
 	for (const [name, value] of Object.entries(headers)) if (isSafeHeader(name, value) && !isFramingHeader(name)) res.setHeader(name, value);
-	if (!isHtmlSandboxDisabled()) res.setHeader('Content-Security-Policy', HTML_SANDBOX_CSP);
+	if (!htmlSandboxDisabled()) res.setHeader('Content-Security-Policy', HTML_SANDBOX_CSP);
 }
 
 /** Statuses whose answer has no body (RFC 9110 §6.4.1), so no Content-Length or Content-Type either. */
