@@ -77,11 +77,13 @@ const lastNodeWorkflow = workflow(
 const storeFailureWorkflow = workflow(
 	'inboundStoreFailure',
 	[
+		// An expression as Response Code: n8n has released its expression isolate by the time it answers.
 		trigger('Inbound', 'inboundHmac00001', {
 			path: 'inbound-store-failure',
 			deduplicate: true,
 			eventIdPath: '$.id',
 			duplicateResponse: 'reject',
+			responseCode: '={{ 200 }}',
 		}),
 	],
 	[],

@@ -12,7 +12,7 @@ import type { DedupeOptions } from '../inbound/dedupeStore';
 import { leave, sharedStoreFor } from '../dedupe/registry';
 import type { DedupeStoreKind, SharedStoreConnection } from '../dedupe/connection';
 import { DEDUPE_CREDENTIAL_TYPES, storeConnectionOf, storeConnectionProblems } from '../dedupe/connection';
-import type { DedupeCheck, EventDedupe } from '../dedupe/types';
+import type { DedupeCheck, EventDedupe, SharedDedupeStore } from '../dedupe/types';
 import { DedupeStoreUnavailable } from '../dedupe/types';
 import { webhookCredentials } from './credentialCache';
 import { isAnsweredByNode } from './ownAnswers';
@@ -116,13 +116,16 @@ function sharedDedupe(context: IWebhookFunctions, kind: 'redis' | 'postgres'): E
 		if (problems.length > 0) throw new DedupeStoreUnavailable(`Dedupe Store credential: ${problems.join('; ')}`);
 		return sharedStoreFor(settings, nodeKey(context));
 	};
+	// The store that took the claims gives them back: its credential cannot be read once n8n has answered.
+	let claimedIn: SharedDedupeStore | undefined;
 	return {
 		async seenBefore(checks) {
 			const claims = checks.map(({ eventId, windowSeconds }) => ({ key: scope + hashEventId(eventId), windowSeconds }));
-			const claimed = await (await store()).claim(claims);
+			claimedIn = await store();
+			const claimed = await claimedIn.claim(claims);
 			return claimed.map((isNew) => !isNew);
 		},
-		forget: async (eventIds) => await (await store()).forget(eventIds.map((eventId) => scope + hashEventId(eventId))),
+		forget: async (eventIds) => await claimedIn?.forget(eventIds.map((eventId) => scope + hashEventId(eventId))),
 	};
 }
 
@@ -130,8 +133,7 @@ function sharedDedupe(context: IWebhookFunctions, kind: 'redis' | 'postgres'): E
  * n8n answers an accepted request with a 5xx when it could not start or record its execution (its
  * database or queue failed), and the trigger answers 500 itself when it failed after the check. The
  * ids the request recorded are then given back, so the sender's retry is not taken for a duplicate of
- * an event n8n never stored. Not for n8n's 5xx with When Last Node Finishes or a Respond to Webhook
- * node: that can be the workflow's own failure, recorded as an execution.
+ * an event n8n never stored (see acceptedStatusOf for the 5xx that are not that).
  */
 function givenBackIfNotStored(context: IWebhookFunctions, dedupe: EventDedupe): EventDedupe {
 	const recorded: string[] = [];
@@ -151,30 +153,63 @@ function givenBackIfNotStored(context: IWebhookFunctions, dedupe: EventDedupe): 
 
 function watchAnswer(context: IWebhookFunctions, dedupe: EventDedupe, recorded: string[]) {
 	const res = context.getResponseObject() as unknown as ServerResponse | undefined;
-	if (typeof res?.once !== 'function') return;
-	res.once('finish', () => {
-		if (res.statusCode < 500 || (!isAnsweredByNode(res) && !isN8nFailure(context, res.statusCode))) return;
-		void giveBack(context, dedupe, recorded);
+	if (typeof res?.end !== 'function') return;
+	// Read now: once n8n answers, it has released the workflow's expression isolate and parameters cannot be read.
+	const acceptedStatus = acceptedStatusOf(context);
+	const log = { logger: context.logger, node: context.getNode().name, workflowId: context.getWorkflow().id };
+	onEnd(res, (status) => {
+		if (status < 500 || (!isAnsweredByNode(res) && (acceptedStatus === undefined || status === acceptedStatus))) return;
+		void giveBack(log, dedupe, recorded);
 	});
 }
 
-/** n8n's 5xx to an accepted request answered on receipt, unless it is the node's own Response Code (an odd choice). */
-function isN8nFailure(context: IWebhookFunctions, status: number): boolean {
-	if (context.getNodeParameter('responseMode', 'onReceived') !== 'onReceived') return false;
-	return status !== Number(context.getNodeParameter('responseCode', 200));
+/**
+ * The status n8n sends when it stored the execution of a node that answers on receipt: its Response Code
+ * (5xx is an odd choice, but the user's). Undefined for When Last Node Finishes or a Respond to Webhook node,
+ * where n8n's 5xx can be the workflow's own failure, recorded as an execution.
+ */
+function acceptedStatusOf(context: IWebhookFunctions): number | undefined {
+	try {
+		if (context.getNodeParameter('responseMode', 'onReceived') !== 'onReceived') return undefined;
+		return Number(context.getNodeParameter('responseCode', 200));
+	} catch {
+		return undefined;
+	}
 }
 
-async function giveBack(context: IWebhookFunctions, dedupe: EventDedupe, eventIds: string[]) {
-	const node = context.getNode().name;
-	const meta = { workflowId: context.getWorkflow().id, node, eventIdHashes: eventIds.map(hashEventId) };
+/**
+ * Calls `ended` with the status as the response is ended: also when the sender gave up first, for which no
+ * 'finish' event comes (a slow database is the likely cause of both). A failure in it never breaks the answer.
+ */
+function onEnd(res: ServerResponse, ended: (status: number) => void) {
+	const end = res.end;
+	res.end = function (this: ServerResponse, ...args: unknown[]) {
+		res.end = end;
+		try {
+			ended(this.statusCode);
+		} catch {
+			// The answer goes out whatever the give-back does.
+		}
+		return (end as (...parts: unknown[]) => ServerResponse).apply(this, args);
+	} as ServerResponse['end'];
+}
+
+interface GiveBackLog {
+	logger: IWebhookFunctions['logger'];
+	node: string;
+	workflowId: string | undefined;
+}
+
+async function giveBack({ logger, node, workflowId }: GiveBackLog, dedupe: EventDedupe, eventIds: string[]) {
+	const meta = { workflowId, node, eventIdHashes: eventIds.map(hashEventId) };
 	try {
 		await dedupe.forget(eventIds);
-		context.logger.warn(
+		logger.warn(
 			`${node}: n8n could not store the execution of an accepted request; its event ids were given back, so the sender's retry starts the workflow`,
 			meta,
 		);
 	} catch (error) {
-		context.logger.error(
+		logger.error(
 			`${node}: n8n could not store the execution of an accepted request, and its event ids could not be given back (${(error as Error).message}): the sender's retry will be taken for a duplicate`,
 			meta,
 		);

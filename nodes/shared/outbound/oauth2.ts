@@ -84,9 +84,9 @@ export interface TokenTransport {
 	env?: ProxyEnv;
 	blockPrivateNetworks?: boolean;
 	now?: () => number;
-	/** The node's Timeout: a token fetch takes at most this, and at most 15 s. */
+	/** The node's Timeout: this caller waits for a token at most this long, and at most 15 s. */
 	timeoutMs?: number;
-	/** The execution's: a cancelled one stops waiting for a token (the fetch goes on for the others). */
+	/** The execution's: a cancelled one stops waiting for a token. */
 	signal?: AbortSignal;
 }
 
@@ -100,7 +100,7 @@ export async function accessToken(client: OAuth2Client, transport: TokenTranspor
 	const key = cacheKey(client);
 	const cached = tokens.get(key);
 	if (cached) {
-		const entry = await untilCancelled(cached, transport.signal);
+		const entry = await waitFor(cached, transport);
 		if (entry.expiresAtMs > now()) return entry.token;
 		if (tokens.get(key) !== cached) return await accessToken(client, transport);
 	}
@@ -108,18 +108,30 @@ export async function accessToken(client: OAuth2Client, transport: TokenTranspor
 	tokens.set(key, fetching);
 	// A failed fetch is not kept: the next item asks the endpoint again.
 	fetching.catch(() => tokens.get(key) === fetching && tokens.delete(key));
-	return (await untilCancelled(fetching, transport.signal)).token;
+	return (await waitFor(fetching, transport)).token;
 }
 
-/** Waits for a shared fetch, or stops waiting when this execution is cancelled. */
-function untilCancelled<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-	if (!signal) return work;
+/**
+ * Waits for a fetch that callers share, for at most this caller's Timeout, and stops waiting when its
+ * execution is cancelled; the fetch itself goes on for the others, bounded by 15 s.
+ */
+function waitFor<T>(work: Promise<T>, { signal, timeoutMs = TOKEN_TIMEOUT_MS }: TokenTransport): Promise<T> {
+	const limitMs = Math.min(TOKEN_TIMEOUT_MS, timeoutMs);
+	if (!signal && limitMs >= TOKEN_TIMEOUT_MS) return work;
 	const cancelled = () => new TransportError('ERR_ABORTED', 'The execution was cancelled', false);
-	if (signal.aborted) return Promise.reject(cancelled());
+	if (signal?.aborted) return Promise.reject(cancelled());
 	return new Promise<T>((resolve, reject) => {
 		const onAbort = () => reject(cancelled());
-		signal.addEventListener('abort', onAbort, { once: true });
-		work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+		const seconds = Math.round(limitMs / 100) / 10;
+		const timer = setTimeout(
+			() => reject(unreachable(new TransportError('ETIMEDOUT', `No complete answer within ${seconds} s`, true))),
+			limitMs,
+		);
+		signal?.addEventListener('abort', onAbort, { once: true });
+		work.then(resolve, reject).finally(() => {
+			clearTimeout(timer);
+			signal?.removeEventListener('abort', onAbort);
+		});
 	});
 }
 
@@ -187,7 +199,7 @@ async function fetchToken(client: OAuth2Client, transport: TokenTransport, now: 
 		url: client.tokenUrl,
 		headers,
 		body: Buffer.from(tokenRequestBody(client).toString()),
-		timeoutMs: Math.min(TOKEN_TIMEOUT_MS, transport.timeoutMs ?? TOKEN_TIMEOUT_MS),
+		timeoutMs: TOKEN_TIMEOUT_MS,
 		maxResponseBytes: 64 * 1024,
 		blockPrivateNetworks: transport.blockPrivateNetworks,
 		env: transport.env,

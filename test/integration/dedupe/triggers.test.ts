@@ -66,14 +66,17 @@ describe.each(stores)('Inbound Webhook Trigger with the %s store', (dedupeStore,
 	});
 
 	it('gives the id back when n8n answers 500 (it could not store the execution), so the retry starts the workflow', async () => {
-		const failing = await serve(new InboundWebhookTrigger(), { ...setup(), responseCode: 500 });
+		// One node: n8n answers its first request 500, then stores again (the harness reads responseCode per request).
+		const failing: WebhookSetup = { ...setup(), responseCode: 500 };
+		const server = await serve(new InboundWebhookTrigger(), failing);
 		const id = JSON.stringify({ id: `lost-${dedupeStore}-${Date.now()}` });
-		expect((await post(failing, id)).status).toBe(500);
-		// The give-back goes to the store after n8n's answer; bounded wait for its log line.
-		for (let tries = 0; tries < 100 && !failing.logs.some((line) => line.message.includes('given back')); tries++) await sleep(20);
-		const server = await serve(new InboundWebhookTrigger(), setup());
+		expect((await post(server, id)).status).toBe(500);
+		// The give-back goes to the store as n8n answers; bounded wait for its log line.
+		for (let tries = 0; tries < 100 && !server.logs.some((line) => line.message.includes('given back')); tries++) await sleep(20);
+		failing.responseCode = undefined;
 		expect((await post(server, id)).status).toBe(200);
 		expect((await post(server, id)).status).toBe(409);
+		expect(started(server)).toBe(2);
 	});
 
 	it('answers 503 with Retry-After while the store is down, starts nothing, logs why, and accepts again once it is back', async () => {
@@ -128,21 +131,21 @@ describe.each(stores)('CRM Event Trigger with the %s store', (dedupeStore, crede
 	it('gives back every event of a bulk n8n could not store', async () => {
 		const forget = jest.spyOn(dedupeStore === 'redis' ? RedisDedupeStore.prototype : PostgresDedupeStore.prototype, 'forget');
 		const store = { ...credential(), keyPrefix: `crm-lost-${Date.now()}:`, table: `crm_lost_${Date.now()}` };
-		const crm = (responseCode?: number) =>
-			serve(new CrmEventTrigger(), {
-				parameters: { crm: 'leadSquared', authentication: 'apiKey', events: [], dedupeStore },
-				credentials: { webhookApiKeyApi: { location: 'header', name: 'X-LSQ-Secret', apiKey: 'lsq-secret' }, [credentialType]: store },
-				responseCode,
-			});
+		const failing: WebhookSetup = {
+			parameters: { crm: 'leadSquared', authentication: 'apiKey', events: [], dedupeStore },
+			credentials: { webhookApiKeyApi: { location: 'header', name: 'X-LSQ-Secret', apiKey: 'lsq-secret' }, [credentialType]: store },
+			responseCode: 500,
+		};
 		try {
-			const failing = await crm(500);
-			expect((await post(failing, activities, { 'x-lsq-secret': 'lsq-secret' }, query)).status).toBe(500);
+			const server = await serve(new CrmEventTrigger(), failing);
+			expect((await post(server, activities, { 'x-lsq-secret': 'lsq-secret' }, query)).status).toBe(500);
 			for (let tries = 0; tries < 100 && forget.mock.results.length === 0; tries++) await sleep(20);
 			await forget.mock.results[0]?.value;
 			expect(forget.mock.calls[0][0]).toHaveLength(3);
-			const server = await crm();
+			failing.responseCode = undefined;
 			expect((await post(server, activities, { 'x-lsq-secret': 'lsq-secret' }, query)).status).toBe(200);
-			expect(started(server)).toBe(1);
+			expect((await post(server, activities, { 'x-lsq-secret': 'lsq-secret' }, query)).status).toBe(200);
+			expect(started(server)).toBe(2);
 		} finally {
 			forget.mockRestore();
 		}

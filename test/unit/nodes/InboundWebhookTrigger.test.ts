@@ -42,6 +42,8 @@ interface Scenario {
 	n8nStatus?: number;
 	/** n8n's binary data store fails (full or unreachable). */
 	binaryStoreFails?: boolean;
+	/** How long n8n takes before it answers an accepted request (a slow database). */
+	n8nDelayMs?: number;
 }
 
 const node = new InboundWebhookTrigger();
@@ -53,12 +55,18 @@ let lastResult: IWebhookResponseData | undefined;
 let answeredByNode = false;
 let logs: Received['logs'] = [];
 
+/** Set once webhook() returned: n8n 2.41 then releases the expression isolate, and parameters can no longer be read. */
+let released = false;
+
 function fakeContext(req: http.IncomingMessage, res: http.ServerResponse): IWebhookFunctions {
 	const parameters: Parameters = { httpMethod: ['POST'], authentication: 'none', ...scenario.parameters };
 	const log = (level: string) => (message: string, meta?: unknown) => logs.push({ level, message, meta });
 	const staticData = (scenario.staticData ??= {});
 	return {
-		getNodeParameter: (name: string, fallback?: unknown) => (name in parameters ? parameters[name] : fallback),
+		getNodeParameter: (name: string, fallback?: unknown) => {
+			if (released) throw new Error('IsolateError: No bridge acquired for this context');
+			return name in parameters ? parameters[name] : fallback;
+		},
 		getRequestObject: () => req,
 		getResponseObject: () => res,
 		getCredentials: async () => {
@@ -94,10 +102,13 @@ beforeAll(async () => {
 				for await (const chunk of req) chunks.push(chunk as Buffer);
 				Object.assign(req, { rawBody: Buffer.concat(chunks) });
 			}
+			released = false;
 			lastResult = await node.webhook.call(fakeContext(req, res));
+			released = true;
 			answeredByNode = res.headersSent;
 			if (res.headersSent) return;
 			const parameters = scenario.parameters ?? {};
+			if (scenario.n8nDelayMs) await new Promise((resolve) => setTimeout(resolve, scenario.n8nDelayMs));
 			if (scenario.n8nStatus !== undefined) {
 				res.statusCode = scenario.n8nStatus;
 				res.end('{"code":500,"message":"Error in workflow"}');
@@ -552,6 +563,16 @@ describe('Inbound Webhook Trigger: handshakes and duplicates', () => {
 		const retry = await send('{"id":"evt-lost"}', {}, { setup });
 		expect(retry.result?.workflowData).toHaveLength(1);
 		expect((await send('{"id":"evt-lost"}', {}, { setup })).status).toBe(409);
+		// The sender gave up before n8n answered: no 'finish' comes, the id is given back all the same.
+		scenario = { ...setup, n8nStatus: 500, n8nDelayMs: 300 };
+		const gaveUp = await new Promise<string>((resolve) => {
+			const request = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/', headers: { 'content-type': 'application/json' } });
+			request.on('error', (error) => resolve(error.message));
+			request.end('{"id":"evt-timeout"}', () => setTimeout(() => request.destroy(new Error('sender timed out')), 100));
+		});
+		expect(gaveUp).toBe('sender timed out');
+		await new Promise((resolve) => setTimeout(resolve, 400));
+		expect((await send('{"id":"evt-timeout"}', {}, { setup })).result?.workflowData).toHaveLength(1);
 		// A Response Code of 500 chosen for accepted requests is that, not n8n failing.
 		const chosen = { ...setup, parameters: { ...setup.parameters, responseCode: 500 } };
 		expect((await send('{"id":"evt-500"}', {}, { setup: { ...chosen, n8nStatus: 500 } })).status).toBe(500);

@@ -110,6 +110,20 @@ describe('accessToken and renewToken', () => {
 		expect(await other).toBe('late');
 	});
 
+	it('bounds each caller’s wait by its own Timeout; the shared fetch goes on for the others', async () => {
+		let fetches = 0;
+		const send = async () => {
+			fetches++;
+			await new Promise((resolve) => setTimeout(resolve, 300));
+			return { ...answer(200, { access_token: 'slow' }), headers: {} } as unknown as HttpResponse;
+		};
+		const impatient = accessToken(client, { send, timeoutMs: 100 });
+		const patient = accessToken(client, { send, timeoutMs: 30_000 });
+		await expect(impatient).rejects.toMatchObject({ code: 'ERR_OAUTH2_TOKEN', message: expect.stringContaining('within 0.1 s') });
+		expect(await patient).toBe('slow');
+		expect(fetches).toBe(1);
+	});
+
 	it('renewToken replaces a refused token, and a refused replacement again only a minute later', async () => {
 		const endpoint = tokenEndpoint(3600);
 		const { transport } = endpoint;
