@@ -42,10 +42,15 @@ describe('the installed package in real n8n', () => {
 		}
 	});
 
-	it('the tarball holds dist, the README, the LICENSE and package.json only', () => {
+	it('the tarball holds dist, the README, the LICENSE, package.json and the example workflows only', () => {
 		const files = tarballFiles().map((file) => file.replace(/^package\//, ''));
-		const outside = files.filter((file) => !file.startsWith('dist/') && !['README.md', 'LICENSE', 'package.json'].includes(file));
+		const example = (file: string) => /^examples\/[\w-]+\.json$/.test(file) && file !== 'examples/credentials.json';
+		const outside = files.filter(
+			(file) => !file.startsWith('dist/') && !example(file) && !['README.md', 'LICENSE', 'package.json'].includes(file),
+		);
 		expect(outside).toEqual([]);
+		// The Respond to Webhook notice sends users to this one; the demo credentials stay out.
+		expect(files).toContain('examples/stand-in-receivers.json');
 		expect(files).toEqual(expect.arrayContaining(['README.md', 'LICENSE', 'package.json']));
 		expect(files.some((file) => file.endsWith('.test.js') || file.includes('/test/'))).toBe(false);
 	});
