@@ -144,7 +144,7 @@ export class WebhookSigningSecretApi implements ICredentialType {
 			type: 'dateTime',
 			default: '',
 			description:
-				'For a rotation without downtime: until then, the Outbound Webhook node signs with the previous secrets too (Standard Webhooks and Stripe-style: one more signature in the header; HMAC header: the newest previous one in a second header named like the first plus -Previous). Empty: the current secret only.',
+				'For a rotation without downtime: until then, the Outbound Webhook node signs with the previous secrets too (Standard Webhooks and Stripe-style: one more signature in the header; HMAC header: the newest previous one in a second header named like the first plus -Previous). The time is read in the workflow time zone (Workflow Settings, else the instance default). Empty: the current secret only.',
 		},
 	];
 }

@@ -6,7 +6,7 @@ import type { ClientTls } from '../shared/outbound/clientCertificate';
 import { CLIENT_CERTIFICATE_CREDENTIAL, readClientCertificate } from '../shared/outbound/clientCertificate';
 import type { OAuth2Client } from '../shared/outbound/oauth2';
 import { CLIENT_GRANT_TYPE, readOAuth2Credential } from '../shared/outbound/oauth2';
-import { CREDENTIAL_TYPES, outboundAuth, signingFromCredential, signsWithPrevious } from '../shared/auth';
+import { CREDENTIAL_TYPES, outboundAuth, signingFromCredential, signPreviousUntilProblem, signsWithPrevious } from '../shared/auth';
 import { credentialProblems, signingSecretCannotSign } from '../shared/credentialProblems';
 import type { SigningConfig } from '../shared/signatures';
 import type { CaptureField, CaptureLanguage, CaptureSpec } from '../shared/outbound/capture';
@@ -137,8 +137,8 @@ async function readCredentials(context: IExecuteFunctions) {
 	let signing: OutboundConfig['signing'];
 	if (context.getNodeParameter('signRequests', 0, false) as boolean) {
 		const data = await context.getCredentials(CREDENTIAL_TYPES.signingSecret);
-		const cannotSign = signingSecretCannotSign(data);
-		const problems = [...credentialProblems('signingSecret', data), ...(cannotSign ? [cannotSign] : [])];
+		const outboundOnly = [signingSecretCannotSign(data), signPreviousUntilProblem(data)].filter((problem) => problem !== undefined);
+		const problems = [...credentialProblems('signingSecret', data), ...outboundOnly];
 		if (problems.length > 0) {
 			throw new NodeOperationError(context.getNode(), `The signing secret credential is not usable: ${problems.join('; ')}`, {
 				description: 'Open the Webhook Signing Secret credential and fix the fields named above.',
@@ -146,7 +146,7 @@ async function readCredentials(context: IExecuteFunctions) {
 		}
 		const { config, secrets } = signingFromCredential(data);
 		const [secret, ...previousSecrets] = secrets;
-		signing = { config, secret, previousSecrets: signsWithPrevious(data, Date.now()) ? previousSecrets : [] };
+		signing = { config, secret, previousSecrets: signsWithPrevious(data, Date.now(), context.getTimezone()) ? previousSecrets : [] };
 	}
 	return { authKind, auth, oauth2, signing, clientTls: await readClientTls(context) };
 }

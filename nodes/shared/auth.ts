@@ -18,6 +18,7 @@ import {
 } from './signatures';
 import type { HeaderBag, VerificationResult, VerifyOptions } from './signatures/types';
 import { fail, isFailure, singleHeader } from './signatures/types';
+import { instantOfDateTime } from './zonedTime';
 
 export type AuthKind = 'none' | 'basicAuth' | 'apiKey' | 'bearerToken' | 'signingSecret';
 
@@ -71,10 +72,20 @@ export function signingFromCredential(data: CredentialData): { config: SigningCo
 	return { config, secrets };
 }
 
-/** Whether outgoing requests still carry the previous secrets' signatures: until the credential's overlap ends. */
-export function signsWithPrevious(data: CredentialData, nowMs: number): boolean {
-	const until = Date.parse(text(data, 'signPreviousUntil'));
+/**
+ * Whether outgoing requests still carry the previous secrets' signatures: until the credential's overlap ends.
+ * A time without an offset is read in `timeZone`, the workflow's, as n8n reads its date pickers' values.
+ */
+export function signsWithPrevious(data: CredentialData, nowMs: number, timeZone: string): boolean {
+	const until = instantOfDateTime(text(data, 'signPreviousUntil'), timeZone);
 	return Number.isFinite(until) && nowMs < until;
+}
+
+/** Why the credential's Sign With Previous Secrets Until cannot be read; undefined when empty or a date. */
+export function signPreviousUntilProblem(data: CredentialData): string | undefined {
+	const value = text(data, 'signPreviousUntil');
+	if (value === '' || Number.isFinite(instantOfDateTime(value, 'UTC'))) return undefined;
+	return `Sign With Previous Secrets Until is not a date ("${value.slice(0, 40)}"): pick one in the date picker, or clear it to sign with the current secret only`;
 }
 
 export interface OutboundAuth {

@@ -58,6 +58,8 @@ export interface FakeOptions {
 	connectedOutputs?: number[];
 	/** The workflow's static data, as n8n would load it from the database; a new empty one when left out. */
 	staticData?: IDataObject;
+	/** The workflow's Timezone setting; n8n's default (the instance's) when left out. */
+	timezone?: string;
 }
 
 export interface LogLine {
@@ -104,7 +106,8 @@ function substitute(value: unknown, itemIndex: number, functions: Array<(itemInd
 }
 
 /** A workflow of the node and one No Operation child per connected output, as the editor would wire it. */
-function workflowWith(node: INode, connectedOutputs: number[], staticData?: IDataObject): Workflow {
+function workflowWith(node: INode, options: FakeOptions): Workflow {
+	const connectedOutputs = options.connectedOutputs ?? [0, 1, 2];
 	const nodeType = new OutboundWebhook();
 	const nodeTypes = {
 		getByName: (type: string) => (type === NODE_TYPE ? nodeType : NO_OP),
@@ -128,8 +131,8 @@ function workflowWith(node: INode, connectedOutputs: number[], staticData?: IDat
 		connections: { [node.name]: { main } },
 		active: false,
 		nodeTypes,
-		settings: {},
-		staticData,
+		settings: options.timezone ? { timezone: options.timezone } : {},
+		staticData: options.staticData,
 	});
 }
 
@@ -165,7 +168,7 @@ export function fakeContext(parameters: Record<string, ParamValue>, items: INode
 		credentials: Object.fromEntries(Object.keys(options.credentials ?? {}).map((type) => [type, { id: type, name: type }])),
 		...(options.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
 	};
-	const workflow = workflowWith(node, options.connectedOutputs ?? [0, 1, 2], options.staticData);
+	const workflow = workflowWith(node, options);
 	const runExecutionData = { resultData: { runData: {} } } as unknown as IRunExecutionData;
 	const executeData: IExecuteData = { node, data: { main: [items] }, source: null };
 	const context = new ExecuteContext(

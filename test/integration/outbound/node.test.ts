@@ -101,6 +101,28 @@ describe('Outbound Webhook node', () => {
 		expect(() => new Webhook(previous).verify(bodiesSent[1], after)).toThrow();
 	});
 
+	it("reads a picked Sign With Previous Secrets Until (no offset) in the workflow's time zone, and names an unreadable one", async () => {
+		const credentials = (signPreviousUntil: string) => ({
+			webhookSigningSecretApi: {
+				scheme: 'standardWebhooks',
+				secret: SW_SECRET,
+				previousSecrets: 'whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD',
+				signPreviousUntil,
+			},
+		});
+		// Kiritimati's wall clock an hour ago, as n8n's date picker stores it: read in UTC it would still lie ahead.
+		const hourAgoInKiritimati = new Date(Date.now() - 3_600_000 + 14 * 3_600_000).toISOString().slice(0, 19);
+		receiver.script({ status: 200 });
+		await execute({ signRequests: true }, items({ n: 1 }), {
+			credentials: credentials(hourAgoInKiritimati),
+			timezone: 'Pacific/Kiritimati',
+		}).run();
+		expect((receiver.requests[0].headers['webhook-signature'] as string).split(' ')).toHaveLength(1);
+		const unreadable = execute({ signRequests: true }, items({ n: 1 }), { credentials: credentials('end of next week') });
+		await expect(unreadable.run()).rejects.toThrow(/Sign With Previous Secrets Until is not a date \("end of next week"\)/);
+		expect(receiver.requests).toHaveLength(1);
+	});
+
 	it('signs v1a with a whsk_ Ed25519 key, next to v1 from the previous whsec_ secret; the key is nowhere in the output or logs', async () => {
 		const keys = standardWebhooksKeyPair();
 		const credentials = {

@@ -4,6 +4,8 @@ import {
 	queryWithoutSecret,
 	secretHeaderNames,
 	signingFromCredential,
+	signPreviousUntilProblem,
+	signsWithPrevious,
 	verifyInboundAuth,
 } from '../../../nodes/shared/auth';
 import { credentialProblems, signingSecretCannotSign } from '../../../nodes/shared/credentialProblems';
@@ -183,6 +185,21 @@ describe('credential problems and redaction', () => {
 		expect(signingSecretCannotSign(standard({ secret: keys.publicKeyText }))).toMatch(/^Secret is a whpk_ public key/);
 		expect(signingSecretCannotSign(standard({ secret: keys.secretKey, previousSecrets: keys.publicKeyText }))).toBeUndefined();
 		expect(signingSecretCannotSign({ scheme: 'hmac', secret: 'whpk_looks-like-a-key' })).toBeUndefined();
+	});
+
+	it("signs with the previous secrets until the overlap's end, a picked time read in the workflow's zone", () => {
+		const until = (signPreviousUntil: string) => ({ scheme: 'hmac', secret: 's', signPreviousUntil });
+		const berlinSixPm = Date.parse('2026-12-31T17:00:00Z');
+		expect(signsWithPrevious(until('2026-12-31T18:00:00'), berlinSixPm - 1, 'Europe/Berlin')).toBe(true);
+		expect(signsWithPrevious(until('2026-12-31T18:00:00'), berlinSixPm, 'Europe/Berlin')).toBe(false);
+		expect(signsWithPrevious(until('2026-12-31T18:00:00Z'), berlinSixPm, 'Europe/Berlin')).toBe(true);
+		expect(signsWithPrevious(until(''), 0, 'UTC')).toBe(false);
+		expect(signsWithPrevious(until('soon'), 0, 'UTC')).toBe(false);
+		expect(signPreviousUntilProblem(until(''))).toBeUndefined();
+		expect(signPreviousUntilProblem(until('2026-12-31T18:00:00'))).toBeUndefined();
+		expect(signPreviousUntilProblem(until('soon'))).toBe(
+			'Sign With Previous Secrets Until is not a date ("soon"): pick one in the date picker, or clear it to sign with the current secret only',
+		);
 	});
 
 	it('names the headers that carry secrets', () => {
