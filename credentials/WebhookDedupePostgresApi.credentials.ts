@@ -6,7 +6,7 @@ import { secretProperty } from './shared';
 export class WebhookDedupePostgresApi implements ICredentialType {
 	name = 'webhookDedupePostgresApi';
 
-	displayName = 'Webhook Dedupe PostgreSQL API';
+	displayName = 'Webhook PostgreSQL Store API';
 
 	icon: Icon = { light: 'file:dedupeStoreCredential.svg', dark: 'file:dedupeStoreCredential.dark.svg' };
 

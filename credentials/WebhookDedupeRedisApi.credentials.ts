@@ -6,7 +6,7 @@ import { secretProperty } from './shared';
 export class WebhookDedupeRedisApi implements ICredentialType {
 	name = 'webhookDedupeRedisApi';
 
-	displayName = 'Webhook Dedupe Redis API';
+	displayName = 'Webhook Redis Store API';
 
 	icon: Icon = { light: 'file:dedupeStoreCredential.svg', dark: 'file:dedupeStoreCredential.dark.svg' };
 

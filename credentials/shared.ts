@@ -1,7 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 export const testUrlProperty: INodeProperties = {
-	displayName: 'Test URL',
+	displayName: 'Credential Check URL',
 	name: 'testUrl',
 	type: 'string',
 	default: '',

@@ -15,8 +15,8 @@ const CREDENTIALS = {
 	webhookClientCertificateApi: 'Webhook Client Certificate API',
 	webhookClientOAuth2Api: 'Webhook OAuth2 Client Credentials API',
 	webhookSigningSecretApi: 'Webhook Signing Secret API',
-	webhookDedupeRedisApi: 'Webhook Dedupe Redis API',
-	webhookDedupePostgresApi: 'Webhook Dedupe PostgreSQL API',
+	webhookDedupeRedisApi: 'Webhook Redis Store API',
+	webhookDedupePostgresApi: 'Webhook PostgreSQL Store API',
 };
 
 describe('the installed package in real n8n', () => {

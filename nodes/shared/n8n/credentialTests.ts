@@ -40,7 +40,7 @@ export function credentialTestFor<Kind extends string>(
  * The credential test of every credential in this package (`testedBy: 'webhookCredentialTest'`).
  * It always checks the values (empty fields, line breaks that would break headers, a colon in a
  * Basic Auth username, a Standard Webhooks secret that is not base64 …). When the credential has a
- * Test URL, it also sends a GET request there with the credential and expects a 2xx answer.
+ * Credential Check URL, it also sends a GET request there with the credential and expects a 2xx answer.
  */
 export const webhookCredentialTest = credentialTestFor(CREDENTIAL_TYPES, async (kind, data) => {
 	const problems = credentialProblems(kind, data);
@@ -48,16 +48,16 @@ export const webhookCredentialTest = credentialTestFor(CREDENTIAL_TYPES, async (
 
 	const testUrl = typeof data.testUrl === 'string' ? data.testUrl.trim() : '';
 	if (testUrl === '') {
-		return { status: 'OK', message: 'The values are valid. Add a Test URL to also try them against a server.' };
+		return { status: 'OK', message: 'The values are valid. Add a Credential Check URL to also try them against a server.' };
 	}
 	let url: URL;
 	try {
-		url = validateUrl(testUrl, 'Test URL');
+		url = validateUrl(testUrl, 'Credential Check URL');
 	} catch (error) {
 		return { status: 'Error', message: (error as Error).message };
 	}
 	const auth = outboundAuth(kind, data);
-	// As the node adds the key: the Test URL's own query stays as written.
+	// As the node adds the key: the Credential Check URL's own query stays as written.
 	withQueryPairs(url, [], auth.query);
 	try {
 		const response = await request({
@@ -68,20 +68,20 @@ export const webhookCredentialTest = credentialTestFor(CREDENTIAL_TYPES, async (
 			maxResponseBytes: 16 * 1024,
 		});
 		if (response.statusCode >= 200 && response.statusCode < 300) {
-			return { status: 'OK', message: `The Test URL accepted the credential (HTTP ${response.statusCode})` };
+			return { status: 'OK', message: `The Credential Check URL accepted the credential (HTTP ${response.statusCode})` };
 		}
 		return {
 			status: 'Error',
-			message: `The Test URL answered HTTP ${response.statusCode} ${response.statusMessage}`.trim(),
+			message: `The Credential Check URL answered HTTP ${response.statusCode} ${response.statusMessage}`.trim(),
 		};
 	} catch (error) {
-		return { status: 'Error', message: `Could not reach the Test URL: ${(error as Error).message}` };
+		return { status: 'Error', message: `Could not reach the Credential Check URL: ${(error as Error).message}` };
 	}
 });
 
 /**
  * The Webhook Client Certificate credential's test (`testedBy: 'clientCertificateCredentialTest'`):
- * the certificate, key, passphrase and CA must parse and fit together, and with a Test URL (https)
+ * the certificate, key, passphrase and CA must parse and fit together, and with a Credential Check URL (https)
  * the receiver must complete a TLS handshake with the certificate and answer 2xx or 3xx: nginx, for
  * one, completes the handshake with a certificate it does not trust and answers 400.
  */
@@ -97,11 +97,12 @@ export const clientCertificateCredentialTest = credentialTestFor(
 		if (testUrl === '') return { status: 'OK', message: `The certificate and key fit together; valid until ${reading.notAfter}` };
 		let url: URL;
 		try {
-			url = validateUrl(testUrl, 'Test URL');
+			url = validateUrl(testUrl, 'Credential Check URL');
 		} catch (error) {
 			return { status: 'Error', message: (error as Error).message };
 		}
-		if (url.protocol !== 'https:') return { status: 'Error', message: 'Test URL: use https://, or no certificate is ever presented' };
+		if (url.protocol !== 'https:')
+			return { status: 'Error', message: 'Credential Check URL: use https://, or no certificate is ever presented' };
 		try {
 			const response = await request({
 				method: 'GET',
@@ -113,19 +114,19 @@ export const clientCertificateCredentialTest = credentialTestFor(
 			if (response.statusCode >= 400) {
 				return {
 					status: 'Error',
-					message: `Test URL: the receiver answered HTTP ${response.statusCode}, so it may not accept the certificate (nginx answers 400 to one it does not trust); use a URL that answers 2xx once the certificate is accepted`,
+					message: `Credential Check URL: the receiver answered HTTP ${response.statusCode}, so it may not accept the certificate (nginx answers 400 to one it does not trust); use a URL that answers 2xx once the certificate is accepted`,
 				};
 			}
 			return { status: 'OK', message: `The receiver accepted the certificate (it answered HTTP ${response.statusCode})` };
 		} catch (error) {
 			const failure = toTransportError(error);
 			// The node's advice (Ignore TLS Errors) is no field of this credential.
-			if (isReceiverCertificateFailure(failure.code)) return { status: 'Error', message: `Test URL: ${UNTRUSTED_RECEIVER}` };
+			if (isReceiverCertificateFailure(failure.code)) return { status: 'Error', message: `Credential Check URL: ${UNTRUSTED_RECEIVER}` };
 			const { message } =
 				failure.code.startsWith('ERR_TLS') || failure.code === 'ECONNRESET'
 					? explainWithClientCertificate(explainError(failure.code))
 					: failure;
-			return { status: 'Error', message: `Test URL: ${message}` };
+			return { status: 'Error', message: `Credential Check URL: ${message}` };
 		}
 	},
 );

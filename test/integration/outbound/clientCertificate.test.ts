@@ -119,7 +119,7 @@ describe('clientCertificateCredentialTest', () => {
 			data,
 		});
 
-	it('checks the values, and with a Test URL completes a handshake with the receiver', async () => {
+	it('checks the values, and with a Credential Check URL completes a handshake with the receiver', async () => {
 		const valid = { certificate: certs.clientCert, privateKey: certs.clientKey, ca: certs.caCert };
 		expect(await test(valid)).toMatchObject({ status: 'OK', message: expect.stringMatching(/fit together; valid until/) });
 		expect(await test({ ...valid, testUrl: url })).toEqual({
@@ -145,7 +145,7 @@ describe('clientCertificateCredentialTest', () => {
 			expect(await test(stranger)).toEqual({
 				status: 'Error',
 				message:
-					'Test URL: the receiver answered HTTP 400, so it may not accept the certificate (nginx answers 400 to one it does not trust); use a URL that answers 2xx once the certificate is accepted',
+					'Credential Check URL: the receiver answered HTTP 400, so it may not accept the certificate (nginx answers 400 to one it does not trust); use a URL that answers 2xx once the certificate is accepted',
 			});
 			expect(await test({ ...stranger, certificate: certs.clientCert, privateKey: certs.clientKey })).toMatchObject({ status: 'OK' });
 		} finally {
@@ -159,18 +159,24 @@ describe('clientCertificateCredentialTest', () => {
 		expect(await test(withoutCa)).toEqual({
 			status: 'Error',
 			message:
-				"Test URL: the receiver's own certificate is not trusted: invalid, expired, for another host, or issued by a private CA; paste that CA into CA Certificate",
+				"Credential Check URL: the receiver's own certificate is not trusted: invalid, expired, for another host, or issued by a private CA; paste that CA into CA Certificate",
 		});
 	});
 
-	it('refuses an http:// Test URL, where no certificate is ever presented', async () => {
+	it('refuses an http:// Credential Check URL, where no certificate is ever presented', async () => {
 		const valid = { certificate: certs.clientCert, privateKey: certs.clientKey, ca: certs.caCert, testUrl: 'http://127.0.0.1:9/' };
-		expect(await test(valid)).toEqual({ status: 'Error', message: 'Test URL: use https://, or no certificate is ever presented' });
+		expect(await test(valid)).toEqual({
+			status: 'Error',
+			message: 'Credential Check URL: use https://, or no certificate is ever presented',
+		});
 	});
 
 	it('reports a refused certificate and unusable values as errors', async () => {
 		const stranger = { certificate: certs.strangerCert, privateKey: certs.strangerKey, ca: certs.caCert, testUrl: url };
-		expect(await test(stranger)).toMatchObject({ status: 'Error', message: expect.stringMatching(/^Test URL: .*client certificate/) });
+		expect(await test(stranger)).toMatchObject({
+			status: 'Error',
+			message: expect.stringMatching(/^Credential Check URL: .*client certificate/),
+		});
 		expect(await test({ certificate: certs.clientCert, privateKey: '' })).toMatchObject({
 			status: 'Error',
 			message: expect.stringMatching(/^Private Key: empty/),

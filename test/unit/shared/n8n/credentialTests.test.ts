@@ -28,7 +28,7 @@ describe('webhookCredentialTest', () => {
 	});
 	afterAll(async () => await new Promise((resolve) => server.close(resolve)));
 
-	it('checks values without a Test URL and names the problem field', async () => {
+	it('checks values without a Credential Check URL and names the problem field', async () => {
 		expect(await test('webhookBasicAuthApi', { user: 'crm', password: 'x' })).toMatchObject({ status: 'OK' });
 		expect(await test('webhookBasicAuthApi', { user: 'a:b', password: 'x' })).toEqual({
 			status: 'Error',
@@ -48,13 +48,13 @@ describe('webhookCredentialTest', () => {
 		});
 	});
 
-	it('sends the credential to the Test URL and reports the answer', async () => {
+	it('sends the credential to the Credential Check URL and reports the answer', async () => {
 		expect(await test('webhookBasicAuthApi', { user: 'crm', password: 's3cret', testUrl: `${baseUrl}/me` })).toMatchObject({
 			status: 'OK',
 		});
 		expect(await test('webhookBasicAuthApi', { user: 'crm', password: 'wrong', testUrl: `${baseUrl}/me` })).toEqual({
 			status: 'Error',
-			message: 'The Test URL answered HTTP 401 Unauthorized',
+			message: 'The Credential Check URL answered HTTP 401 Unauthorized',
 		});
 		expect(await test('webhookBearerTokenApi', { token: 'tok-1', testUrl: `${baseUrl}/me` })).toMatchObject({ status: 'OK' });
 		expect(await test('webhookApiKeyApi', { location: 'query', name: 'api_key', apiKey: 'key-1', testUrl: `${baseUrl}/me` })).toMatchObject(
@@ -63,10 +63,10 @@ describe('webhookCredentialTest', () => {
 		expect(seen.at(-1)?.url).toBe('/me?api_key=key-1');
 	});
 
-	it('explains an invalid or unreachable Test URL', async () => {
+	it('explains an invalid or unreachable Credential Check URL', async () => {
 		expect(await test('webhookBearerTokenApi', { token: 't', testUrl: 'api.example.com/me' })).toMatchObject({
 			status: 'Error',
-			message: expect.stringContaining('Test URL'),
+			message: expect.stringContaining('Credential Check URL'),
 		});
 		const closed = http.createServer();
 		await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
@@ -74,7 +74,7 @@ describe('webhookCredentialTest', () => {
 		await new Promise((resolve) => closed.close(resolve));
 		expect(await test('webhookBearerTokenApi', { token: 't', testUrl: `http://127.0.0.1:${port}/` })).toMatchObject({
 			status: 'Error',
-			message: expect.stringContaining('Could not reach the Test URL'),
+			message: expect.stringContaining('Could not reach the Credential Check URL'),
 		});
 	});
 });
