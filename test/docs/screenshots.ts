@@ -100,7 +100,7 @@ async function main(): Promise<void> {
 				const visible = await page.locator(`[data-test-id="ndv"] [data-test-id="parameter-input-${name}"]`).first().isVisible();
 				if (!visible) throw new Error(`${panel.node}: n8n's editor does not show the parameter "${name}"`);
 			}
-			if (panel.showUrls) await page.locator('[data-test-id="ndv"]').getByText('Webhook URLs').click();
+			if (panel.showUrls) await page.locator('[data-test-id="ndv"]').getByText('Webhook URLs', { exact: true }).click();
 			if (panel.scrollTo) {
 				await page
 					.locator(`[data-test-id="parameter-input-${panel.scrollTo}"], [data-test-id="fixed-collection-${panel.scrollTo}"]`)
