@@ -143,6 +143,8 @@ export interface ProxyOptions {
 	refuseConnect?: number;
 }
 
+const isLoopbackHost = (host: string) => ['127.0.0.1', 'localhost', '::1'].includes(withoutBrackets(host));
+
 /**
  * A tiny forward proxy: absolute-form requests for http targets, CONNECT tunnels for https.
  * `answer` lets a test answer an absolute-form request itself instead of forwarding it.
@@ -156,6 +158,8 @@ export async function startProxy(
 		seen.push(`${req.method} ${req.url}${req.headers['proxy-authorization'] ? ' (auth)' : ''}`);
 		if (answer?.(req, res)) return;
 		const target = new URL(req.url ?? '');
+		// Tests never leave the machine: a request that got past a check it should have failed ends here.
+		if (!isLoopbackHost(target.hostname)) return void res.writeHead(502).end('The test proxy forwards to loopback only');
 		const upstream = http.request(
 			{
 				hostname: target.hostname,
@@ -179,6 +183,7 @@ export async function startProxy(
 		const target = req.url ?? '';
 		const colon = target.lastIndexOf(':');
 		const host = withoutBrackets(target.slice(0, colon));
+		if (!isLoopbackHost(host)) return void client.end('HTTP/1.1 502 Loopback Only\r\nContent-Length: 0\r\n\r\n');
 		const upstream = net.connect(Number(target.slice(colon + 1)), host, () => {
 			client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
 			upstream.write(head);

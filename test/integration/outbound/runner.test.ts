@@ -62,7 +62,8 @@ function expectWaits(slept: number[], planned: number[]) {
 	expect(slept).toHaveLength(planned.length);
 	slept.forEach((ms, index) => {
 		expect(ms).toBeLessThanOrEqual(planned[index]);
-		expect(ms).toBeGreaterThan(planned[index] - 50);
+		// Less the attempt's own handling (milliseconds), never a large part of the delay.
+		expect(ms).toBeGreaterThan(planned[index] - 250);
 	});
 }
 

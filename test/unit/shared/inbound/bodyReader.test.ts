@@ -26,6 +26,17 @@ describe('readBody', () => {
 		expect(checkDeclaredLength({ 'content-length': '100' }, { maxBytes: 100 })).toBeUndefined();
 	});
 
+	it('takes a body of exactly the limit and refuses one byte more, declared or streamed', async () => {
+		expect(checkDeclaredLength({ 'content-length': '101' }, { maxBytes: 100 })).toMatchObject({ status: 413, code: 'body_too_large' });
+		const exact = Buffer.alloc(100, 1);
+		expect(await readBody(streamOf(exact.subarray(0, 60), exact.subarray(60)), {}, { maxBytes: 100 })).toEqual(exact);
+		const oneMore = Buffer.alloc(101, 1);
+		expect(await readBody(streamOf(oneMore.subarray(0, 60), oneMore.subarray(60)), {}, { maxBytes: 100 })).toMatchObject({
+			status: 413,
+			code: 'body_too_large',
+		});
+	});
+
 	it('stops reading mid-stream once the body grows past the limit', async () => {
 		let pulled = 0;
 		const stream = new Readable({
@@ -133,23 +144,29 @@ describe('readBody', () => {
 	});
 
 	it('reports a client that disconnects mid-body', async () => {
-		const results: unknown[] = [];
+		let settle: (result: unknown) => void = () => undefined;
+		const result = new Promise((resolve) => (settle = resolve));
 		const server = http.createServer((req, res) => {
-			void readBody(req, req.headers, { maxBytes: 1_000_000 }).then((result) => {
-				results.push(result);
+			void readBody(req, req.headers, { maxBytes: 1_000_000 }).then((read) => {
+				settle(read);
 				res.end();
 			});
 		});
 		server.listen(0, '127.0.0.1');
 		await once(server, 'listening');
-		const { port } = server.address() as AddressInfo;
-		const request = http.request({ port, host: '127.0.0.1', method: 'POST', headers: { 'content-length': '1000' } });
-		request.on('error', () => undefined);
-		request.write('partial');
-		await new Promise((resolve) => setTimeout(resolve, 50));
-		request.destroy();
-		while (results.length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
-		server.close();
-		expect(results[0]).toMatchObject({ status: 400, code: 'body_unreadable' });
+		try {
+			const { port } = server.address() as AddressInfo;
+			const request = http.request({ port, host: '127.0.0.1', method: 'POST', headers: { 'content-length': '1000' } });
+			request.on('error', () => undefined);
+			request.write('partial');
+			await new Promise((resolve) => setTimeout(resolve, 50));
+			request.destroy();
+			// A reader that never settles fails here within 2 s instead of holding the test run.
+			const deadline = new Promise((resolve) => setTimeout(() => resolve('readBody never settled'), 2_000).unref());
+			expect(await Promise.race([result, deadline])).toMatchObject({ status: 400, code: 'body_unreadable' });
+		} finally {
+			server.closeAllConnections();
+			server.close();
+		}
 	});
 });

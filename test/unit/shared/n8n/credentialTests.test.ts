@@ -64,9 +64,10 @@ describe('webhookCredentialTest', () => {
 	});
 
 	it('explains an invalid or unreachable Credential Check URL', async () => {
+		// Refused as written, before any lookup of the name.
 		expect(await test('webhookBearerTokenApi', { token: 't', testUrl: 'api.example.com/me' })).toMatchObject({
 			status: 'Error',
-			message: expect.stringContaining('Credential Check URL'),
+			message: expect.stringMatching(/^Credential Check URL "api\.example\.com\/me" has no scheme/),
 		});
 		const closed = http.createServer();
 		await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));

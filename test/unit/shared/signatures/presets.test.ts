@@ -65,6 +65,8 @@ describe('Slack preset', () => {
 	it('refuses it with another timestamp, outside a five-minute window, or without the timestamp header', () => {
 		const moved = { ...headers, 'X-Slack-Request-Timestamp': '1531420619' };
 		expect(verify(SIGNATURE_PRESETS.slack, secret, request(moved, body))).toMatchObject({ reason: 'mismatch' });
+		const atEdge = { toleranceSeconds: 300, nowSeconds: now + 300 };
+		expect(verify(SIGNATURE_PRESETS.slack, secret, request(headers, body), atEdge)).toMatchObject({ valid: true });
 		const later = { toleranceSeconds: 300, nowSeconds: now + 301 };
 		expect(verify(SIGNATURE_PRESETS.slack, secret, request(headers, body), later)).toMatchObject({ reason: 'expired' });
 		const { 'X-Slack-Request-Timestamp': _dropped, ...untimed } = headers;

@@ -1,4 +1,6 @@
-import { addressRefusal, guardedLookup, hostVerdict } from '../../../../../nodes/shared/outbound/transport/guard';
+import dns from 'node:dns';
+
+import { addressRefusal, guardedLookup, hostVerdict, resolveChecked } from '../../../../../nodes/shared/outbound/transport/guard';
 import { n8nSsrfPolicy } from '../../../../../nodes/shared/outbound/transport/n8nSsrf';
 
 const nodeOnly = {};
@@ -45,6 +47,35 @@ describe('guardedLookup', () => {
 		const { error, addresses } = await lookup(nodeOnly, 'localhost');
 		expect(error).toMatchObject({ code: 'ERR_BLOCKED_ADDRESS', message: expect.stringMatching(/localhost resolves to .*loopback/) });
 		expect(addresses).toBe('');
+	});
+
+	describe('a name with a public and a private address (as a rebinding DNS server answers)', () => {
+		const mixed = [
+			{ address: '93.184.216.34', family: 4 },
+			{ address: '10.0.0.5', family: 4 },
+		];
+		afterEach(() => jest.restoreAllMocks());
+
+		it('refuses it at connect time, whichever address the socket would take', async () => {
+			// No real DNS: the resolver answers with both addresses, as Node's autoSelectFamily may try each.
+			jest
+				.spyOn(dns, 'lookup')
+				.mockImplementation(((_host: string, _options: unknown, callback: (...args: unknown[]) => void) =>
+					callback(null, mixed)) as unknown as typeof dns.lookup);
+			const { error } = await lookup(nodeOnly, 'rebind.example');
+			expect(error).toMatchObject({
+				code: 'ERR_BLOCKED_ADDRESS',
+				message: expect.stringMatching(/rebind\.example resolves to 10\.0\.0\.5/),
+			});
+		});
+
+		it('refuses it before sending, too', async () => {
+			jest.spyOn(dns.promises, 'lookup').mockResolvedValue(mixed as never);
+			await expect(resolveChecked(nodeOnly, 'rebind.example')).rejects.toMatchObject({
+				code: 'ERR_BLOCKED_ADDRESS',
+				message: expect.stringMatching(/rebind\.example resolves to 10\.0\.0\.5/),
+			});
+		});
 	});
 
 	it('lets a name n8n allows through without checking its addresses', async () => {
