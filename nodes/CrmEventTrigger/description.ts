@@ -150,7 +150,8 @@ const userBuiltProperties: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		placeholder: 'e.g. updated_at',
-		description: 'Body field holding when the change happened; leave empty to use the time the request arrived',
+		description:
+			'Body field holding when the change happened: ISO (2024-03-11 09:15:42, read as UTC without a zone) or unix time; a day-month order like 11-03-2024 cannot be told apart and is not read. Empty: the time the request arrived.',
 		hint: 'With a time field, a later change with the same values is never mistaken for a retry',
 		...forCrm(...userBuiltCrms),
 	},
@@ -185,7 +186,7 @@ const customProperties: INodeProperties[] = [
 		hint: 'A signature over the body alone does not cover this header: a captured request resent with a new value runs again. Prefer the Event ID Path when the body has an ID.',
 		...forCrm(...customCrms),
 	},
-	customPath('Time Path', 'timestampPath', 'JSONPath of when the event happened (ISO or unix time)'),
+	customPath('Time Path', 'timestampPath', 'JSONPath of when the event happened (ISO or unix time; without a zone: UTC)'),
 	customPath('Object Type Path', 'objectTypePath', 'JSONPath of the record type; empty to use the event name’s first part'),
 	customPath('Object ID Path', 'objectIdPath', 'JSONPath of the record ID'),
 	customPath('Data Path', 'dataPath', 'JSONPath of the record; the whole body when it finds no object'),

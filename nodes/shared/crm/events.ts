@@ -52,12 +52,13 @@ function words(name: string): string[] {
 /**
  * A canonical, lowercase, dotted name for any CRM event name, used when a profile's table does not know
  * it: `ContactDndUpdate` → `contact_dnd.updated`, `AccountActivity_Post_Create` → `account_activity.created`,
- * `Deal Won` → `deal.won`. LeadSquared's `Post` (the HTTP method in its names) is dropped.
+ * `Deal Won` → `deal.won`. LeadSquared's `_Post_` (the HTTP method in its names) is dropped.
  */
 export function canonicalEventName(name: string): string {
 	const trimmed = name.trim().slice(0, MAX_NAME_LENGTH);
 	if (/^[a-z0-9_]+(\.[a-z0-9_]+)+$/.test(trimmed)) return trimmed;
-	const parts = words(trimmed).filter((word, _index, all) => word !== 'post' || all.length < 3);
+	// Only LeadSquared's form, `_Post_` between underscores: `BlogPostCreated` keeps its word.
+	const parts = words(trimmed.replace(/_Post_/g, '_'));
 	if (parts.length === 0) return 'unknown';
 	const last = parts[parts.length - 1];
 	const action = ACTION_WORDS.get(last) ?? last;
@@ -192,22 +193,39 @@ export function firstId(record: JsonObject, keys: readonly string[]): string | n
 }
 
 const UNIX_DIGITS = /^\d{9,16}$/;
-const SQL_STYLE_UTC = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2}(?:\.\d+)?)$/;
+/** ISO dates and times without an offset (LeadSquared's `yyyy-MM-dd HH:mm:ss`, a Time Field's value): read as UTC. */
+const ISO_WITHOUT_OFFSET = /^(\d{4}-\d{2}-\d{2})(?:[ T](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?))?$/;
+/** `11-03-2024`: 11 March or 3 November, as the sender's locale has it; never guessed. */
+const DAY_MONTH_ORDER_UNKNOWN = /^\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}\b/;
+/** A zone in text `Date` reads (`GMT`, `+01:00`, `EST` …); without one it would read the server's own zone. */
+const NAMES_A_ZONE = /\d(?:Z|[+-]\d{2}:?\d{2})$|\b(?:GMT|UTC|UT|[ECMP][SD]T)\b/i;
+
+/** Unix time in seconds, milliseconds or microseconds (Pipedrive's `timestamp_micro`), told apart by size. */
+function unixDate(number: number): Date {
+	if (number >= 1e14) return new Date(Math.floor(number / 1000));
+	return new Date(number >= 1e11 ? number : number * 1000);
+}
+
+/** Other date text, with a time without a zone read as UTC, as the ISO forms are. */
+function textDate(text: string): Date | undefined {
+	const iso = ISO_WITHOUT_OFFSET.exec(text);
+	if (iso) return new Date(`${iso[1]}T${iso[2] ?? '00:00:00'}Z`);
+	if (DAY_MONTH_ORDER_UNKNOWN.test(text)) return undefined;
+	const date = new Date(text);
+	if (Number.isNaN(date.getTime()) || NAMES_A_ZONE.test(text)) return date;
+	return new Date(date.getTime() - date.getTimezoneOffset() * 60_000);
+}
 
 /**
- * ISO 8601 for the times CRMs send: ISO strings, unix seconds or milliseconds (numbers or digits), and
- * LeadSquared's `yyyy-MM-dd HH:mm:ss`, which is UTC. Undefined when the value is not a time.
+ * ISO 8601 for the times CRMs send: ISO strings (without an offset: UTC), unix seconds, milliseconds or
+ * microseconds (numbers or digits), and date text with or without a zone. Undefined when the value is not
+ * a time, or is a day and month in an order it cannot know (`11-03-2024`).
  */
 export function isoTime(value: unknown): string | undefined {
 	let date: Date | undefined;
 	const text = typeof value === 'string' ? value.trim() : undefined;
-	if (typeof value === 'number' || (text !== undefined && UNIX_DIGITS.test(text))) {
-		const number = Number(value);
-		date = new Date(number > 1e12 ? number : number * 1000);
-	} else if (text) {
-		const sqlStyle = SQL_STYLE_UTC.exec(text);
-		date = new Date(sqlStyle ? `${sqlStyle[1]}T${sqlStyle[2]}Z` : text);
-	}
+	if (typeof value === 'number' || (text !== undefined && UNIX_DIGITS.test(text))) date = unixDate(Number(value));
+	else if (text) date = textDate(text);
 	return date && !Number.isNaN(date.getTime()) ? isoString(date) : undefined;
 }
 

@@ -40,13 +40,13 @@ const ENVELOPE = ['id', 'type', 'event', 'timestamp', 'organizationId', 'data'];
 
 const SHA256_HEX = /^[0-9a-f]{64}$/i;
 
-/** Reads the encoding and any `sha256=` prefix from the signature SalesOS sent. */
+/** Reads the encoding and any `sha256=` prefix from the signature SalesOS sent: the header decides, not the credential's Prefix. */
 function adaptSigning(config: SigningConfig, headers: HeaderBag): SigningConfig {
 	if (config.scheme !== 'hmac') return config;
 	const header = singleHeader(headers, config.headerName);
 	if (typeof header !== 'string') return config;
 	const value = header.trim();
-	const prefix = value.toLowerCase().startsWith('sha256=') ? value.slice(0, 7) : config.prefix;
+	const prefix = value.toLowerCase().startsWith('sha256=') ? value.slice(0, 7) : '';
 	const digest = value.slice(prefix.length);
 	const encoding = config.algorithm === 'sha256' ? (SHA256_HEX.test(digest) ? 'hex' : 'base64') : config.encoding;
 	// Usually the credential already says what the header shows: its config serves as is, no copy per request.

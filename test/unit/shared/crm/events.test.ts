@@ -1,3 +1,6 @@
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+
 import {
 	canonicalEventName,
 	derivedEventId,
@@ -21,6 +24,9 @@ describe('canonical event names', () => {
 		['ContactDndUpdate', 'contact_dnd.updated'],
 		['Lead_Post_Create', 'lead.created'],
 		['OpportunityField_Post_Update', 'opportunity_field.updated'],
+		['BlogPostCreated', 'blog_post.created'],
+		['SocialPostPublished', 'social_post.published'],
+		['blog_post.created', 'blog_post.created'],
 		['Deal Won', 'deal.won'],
 		['deal_won', 'deal.won'],
 		['Lead.Created', 'lead.created'],
@@ -124,10 +130,35 @@ describe('event ids and times', () => {
 		['2024-03-11 09:15:42', '2024-03-11T09:15:42.000Z'],
 		[1736937000, '2025-01-15T10:30:00.000Z'],
 		['1736937000000', '2025-01-15T10:30:00.000Z'],
+		['1736937000123456', '2025-01-15T10:30:00.123Z'],
+		[1736937000123456, '2025-01-15T10:30:00.123Z'],
+		['2024-03-11 09:15', '2024-03-11T09:15:00.000Z'],
+		['2024-03-11', '2024-03-11T00:00:00.000Z'],
+		['2024-03-11T09:15:42+05:30', '2024-03-11T03:45:42.000Z'],
+		['Mon, 11 Mar 2024 09:15:42 GMT', '2024-03-11T09:15:42.000Z'],
+		['March 11, 2024 09:15', '2024-03-11T09:15:00.000Z'],
+		['11-03-2024 09:15:42', undefined],
+		['13/03/2024', undefined],
 		['yesterday', undefined],
 		[null, undefined],
 	])('reads %p as %p', (value, iso) => {
 		expect(isoTime(value)).toBe(iso);
+	});
+
+	it('reads the same times on a server in another time zone', () => {
+		// Jest's sandbox cannot change the zone its own process reads: a child process in each zone does.
+		const values = ['2024-03-11 09:15', 'March 11, 2024 09:15', 'Mon, 11 Mar 2024 09:15:42 GMT', '2025-01-15T10:30:00Z'];
+		const script = `const { isoTime } = require('./nodes/shared/crm/events'); console.log(JSON.stringify(${JSON.stringify(values)}.map(isoTime)));`;
+		const inZone = (TZ: string) =>
+			JSON.parse(
+				execFileSync(process.execPath, ['--import', 'tsx', '-e', script], {
+					cwd: path.resolve(__dirname, '../../../..'),
+					env: { ...process.env, TZ },
+					encoding: 'utf8',
+				}),
+			) as unknown;
+		const expected = ['2024-03-11T09:15:00.000Z', '2024-03-11T09:15:00.000Z', '2024-03-11T09:15:42.000Z', '2025-01-15T10:30:00.000Z'];
+		for (const zone of ['UTC', 'Asia/Kolkata', 'America/New_York']) expect([zone, inZone(zone)]).toEqual([zone, expected]);
 	});
 });
 

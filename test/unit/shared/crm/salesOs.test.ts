@@ -83,6 +83,15 @@ describe('SalesOS profile', () => {
 		expect(verify(signature)).toMatchObject({ valid: true, scheme: 'hmac-sha256' });
 	});
 
+	it.each([
+		['hex', digest('hex')],
+		['base64', digest('base64')],
+		['sha256= prefixed hex', `sha256=${digest('hex')}`],
+	])('verifies %s whatever Prefix the credential has: the header decides', (_label, signature) => {
+		for (const prefix of ['sha256=', 'v1='])
+			expect([prefix, verify(signature, body, { ...credential, prefix })]).toEqual([prefix, expect.objectContaining({ valid: true })]);
+	});
+
 	it('still honours a base64 encoding chosen in the credential', () => {
 		expect(verify(digest('base64'), body, { ...credential, encoding: 'base64' })).toMatchObject({ valid: true });
 	});
