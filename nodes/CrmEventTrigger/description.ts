@@ -151,7 +151,7 @@ const userBuiltProperties: INodeProperties[] = [
 		default: '',
 		placeholder: 'e.g. updated_at',
 		description:
-			'Body field holding when the change happened: ISO (2024-03-11 09:15:42, read as UTC without a zone) or unix time; a day-month order like 11-03-2024 cannot be told apart and is not read. Empty: the time the request arrived.',
+			'Body field holding when the change happened: ISO (2024-03-11 09:15:42, read as UTC without a zone) or unix time; dates like 11-03-2024 or 03/13/2024, whose day-month order varies by sender, are not read. Empty: the time the request arrived.',
 		hint: 'With a time field, a later change with the same values is never mistaken for a retry',
 		...forCrm(...userBuiltCrms),
 	},

@@ -6,6 +6,7 @@ import type { ClientTls } from '../shared/outbound/clientCertificate';
 import { CLIENT_CERTIFICATE_CREDENTIAL, readClientCertificate } from '../shared/outbound/clientCertificate';
 import type { OAuth2Client } from '../shared/outbound/oauth2';
 import { CLIENT_GRANT_TYPE, readOAuth2Credential } from '../shared/outbound/oauth2';
+import { workflowZone } from '../shared/zonedTime';
 import { CREDENTIAL_TYPES, outboundAuth, signingFromCredential, signPreviousUntilProblem, signsWithPrevious } from '../shared/auth';
 import { credentialProblems, signingSecretCannotSign } from '../shared/credentialProblems';
 import type { SigningConfig } from '../shared/signatures';
@@ -146,7 +147,11 @@ async function readCredentials(context: IExecuteFunctions) {
 		}
 		const { config, secrets } = signingFromCredential(data);
 		const [secret, ...previousSecrets] = secrets;
-		signing = { config, secret, previousSecrets: signsWithPrevious(data, Date.now(), context.getTimezone()) ? previousSecrets : [] };
+		signing = {
+			config,
+			secret,
+			previousSecrets: signsWithPrevious(data, Date.now(), workflowZone(context.getTimezone())) ? previousSecrets : [],
+		};
 	}
 	return { authKind, auth, oauth2, signing, clientTls: await readClientTls(context) };
 }

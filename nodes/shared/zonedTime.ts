@@ -25,6 +25,18 @@ export function instantOfDateTime(value: string, timeZone: string): number {
 	return fits.length > 0 ? Math.min(...fits) : before;
 }
 
+/** n8n's own fallback when GENERIC_TIMEZONE is not set. */
+const N8N_DEFAULT_ZONE = 'America/New_York';
+
+/**
+ * The zone a workflow's times are read in: `context.getTimezone()`, except that a workflow imported or created
+ * through n8n's API may hold 'DEFAULT', which n8n's own schedule and poll triggers read as the instance's zone.
+ */
+export function workflowZone(timeZone: string | undefined, env: Record<string, string | undefined> = process.env): string {
+	if (timeZone && timeZone !== 'DEFAULT') return timeZone;
+	return env.GENERIC_TIMEZONE || N8N_DEFAULT_ZONE;
+}
+
 /** How far `timeZone`'s wall clock is ahead of UTC at `instantMs`; 0 for a zone this runtime does not know. */
 function offsetMs(instantMs: number, timeZone: string): number {
 	let parts: Intl.DateTimeFormatPart[];

@@ -57,8 +57,8 @@ function words(name: string): string[] {
 export function canonicalEventName(name: string): string {
 	const trimmed = name.trim().slice(0, MAX_NAME_LENGTH);
 	if (/^[a-z0-9_]+(\.[a-z0-9_]+)+$/.test(trimmed)) return trimmed;
-	// Only LeadSquared's form, `_Post_` between underscores: `BlogPostCreated` keeps its word.
-	const parts = words(trimmed.replace(/_Post_/g, '_'));
+	// Only LeadSquared's form, `_Post_` between underscores (or in capitals): `BlogPostCreated` keeps its word.
+	const parts = words(trimmed.replace(/_(?:Post|POST)_/g, '_'));
 	if (parts.length === 0) return 'unknown';
 	const last = parts[parts.length - 1];
 	const action = ACTION_WORDS.get(last) ?? last;
@@ -194,11 +194,11 @@ export function firstId(record: JsonObject, keys: readonly string[]): string | n
 
 const UNIX_DIGITS = /^\d{9,16}$/;
 /** ISO dates and times without an offset (LeadSquared's `yyyy-MM-dd HH:mm:ss`, a Time Field's value): read as UTC. */
-const ISO_WITHOUT_OFFSET = /^(\d{4}-\d{2}-\d{2})(?:[ T](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?))?$/;
+const ISO_WITHOUT_OFFSET = /^(\d{4}(?:-\d{2}){0,2})(?:[ T](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?))?$/;
 /** `11-03-2024`: 11 March or 3 November, as the sender's locale has it; never guessed. */
 const DAY_MONTH_ORDER_UNKNOWN = /^\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}\b/;
 /** A zone in text `Date` reads (`GMT`, `+01:00`, `EST` …); without one it would read the server's own zone. */
-const NAMES_A_ZONE = /\d(?:Z|[+-]\d{2}:?\d{2})$|\b(?:GMT|UTC|UT|[ECMP][SD]T)\b/i;
+const NAMES_A_ZONE = /[\d\s](?:Z|[+-]\d{2}:?\d{2})(?:\s*\(.*\))?$|\b(?:GMT|UTC|UT|[ECMP][SD]T)\b/i;
 
 /** Unix time in seconds, milliseconds or microseconds (Pipedrive's `timestamp_micro`), told apart by size. */
 function unixDate(number: number): Date {
@@ -209,7 +209,8 @@ function unixDate(number: number): Date {
 /** Other date text, with a time without a zone read as UTC, as the ISO forms are. */
 function textDate(text: string): Date | undefined {
 	const iso = ISO_WITHOUT_OFFSET.exec(text);
-	if (iso) return new Date(`${iso[1]}T${iso[2] ?? '00:00:00'}Z`);
+	// A date alone (`2024`, `2024-03`, `2024-03-11`) is UTC to Date already; a time gets its Z.
+	if (iso) return new Date(iso[2] ? `${iso[1]}T${iso[2]}Z` : iso[1]);
 	if (DAY_MONTH_ORDER_UNKNOWN.test(text)) return undefined;
 	const date = new Date(text);
 	if (Number.isNaN(date.getTime()) || NAMES_A_ZONE.test(text)) return date;

@@ -5,7 +5,7 @@ import type {
 	INodeCredentialTestResult,
 } from 'n8n-workflow';
 
-import { CREDENTIAL_TYPES, outboundAuth } from '../auth';
+import { CREDENTIAL_TYPES, outboundAuth, signPreviousUntilProblem } from '../auth';
 import { credentialProblems } from '../credentialProblems';
 import { CLIENT_CERTIFICATE_CREDENTIAL, readClientCertificate } from '../outbound/clientCertificate';
 import { explainError, explainWithClientCertificate, isReceiverCertificateFailure } from '../outbound/explanations';
@@ -44,6 +44,9 @@ export function credentialTestFor<Kind extends string>(
  */
 export const webhookCredentialTest = credentialTestFor(CREDENTIAL_TYPES, async (kind, data) => {
 	const problems = credentialProblems(kind, data);
+	// Only the Outbound node signs, but its refusal should not come as a surprise after the test said "valid".
+	const untilProblem = kind === 'signingSecret' ? signPreviousUntilProblem(data) : undefined;
+	if (untilProblem) problems.push(untilProblem);
 	if (problems.length > 0) return { status: 'Error', message: problems.join('; ') };
 
 	const testUrl = typeof data.testUrl === 'string' ? data.testUrl.trim() : '';

@@ -1,4 +1,4 @@
-import { instantOfDateTime } from '../../../nodes/shared/zonedTime';
+import { instantOfDateTime, workflowZone } from '../../../nodes/shared/zonedTime';
 
 const utc = (text: string) => Date.parse(text);
 
@@ -40,5 +40,13 @@ describe('instantOfDateTime', () => {
 		expect(instantOfDateTime('next friday', 'Europe/Berlin')).toBeNaN();
 		expect(instantOfDateTime('2026-13-01T00:00:00', 'Europe/Berlin')).toBeNaN();
 		expect(instantOfDateTime('2026-07-01T18:00:00', 'Mars/Olympus_Mons')).toBe(utc('2026-07-01T18:00:00Z'));
+	});
+});
+
+describe('workflowZone', () => {
+	it("takes the workflow's zone, and reads 'DEFAULT' or none as the instance's, as n8n's triggers do", () => {
+		expect(workflowZone('Europe/Berlin', { GENERIC_TIMEZONE: 'Asia/Tokyo' })).toBe('Europe/Berlin');
+		expect(workflowZone('DEFAULT', { GENERIC_TIMEZONE: 'Asia/Tokyo' })).toBe('Asia/Tokyo');
+		expect(workflowZone(undefined, {})).toBe('America/New_York');
 	});
 });

@@ -24,6 +24,7 @@ describe('canonical event names', () => {
 		['ContactDndUpdate', 'contact_dnd.updated'],
 		['Lead_Post_Create', 'lead.created'],
 		['OpportunityField_Post_Update', 'opportunity_field.updated'],
+		['Opportunity_POST_Update', 'opportunity.updated'],
 		['BlogPostCreated', 'blog_post.created'],
 		['SocialPostPublished', 'social_post.published'],
 		['blog_post.created', 'blog_post.created'],
@@ -137,7 +138,13 @@ describe('event ids and times', () => {
 		['2024-03-11T09:15:42+05:30', '2024-03-11T03:45:42.000Z'],
 		['Mon, 11 Mar 2024 09:15:42 GMT', '2024-03-11T09:15:42.000Z'],
 		['March 11, 2024 09:15', '2024-03-11T09:15:00.000Z'],
+		['Mon, 11 Mar 2024 09:15:42 +0100', '2024-03-11T08:15:42.000Z'],
+		['2024-03-11 09:15:42 -0500', '2024-03-11T14:15:42.000Z'],
+		['2024-03', '2024-03-01T00:00:00.000Z'],
+		[150000000000, '1974-10-03T02:40:00.000Z'],
+		[99999999999, '5138-11-16T09:46:39.000Z'],
 		['11-03-2024 09:15:42', undefined],
+		['03/13/2024', undefined],
 		['13/03/2024', undefined],
 		['yesterday', undefined],
 		[null, undefined],
@@ -147,7 +154,14 @@ describe('event ids and times', () => {
 
 	it('reads the same times on a server in another time zone', () => {
 		// Jest's sandbox cannot change the zone its own process reads: a child process in each zone does.
-		const values = ['2024-03-11 09:15', 'March 11, 2024 09:15', 'Mon, 11 Mar 2024 09:15:42 GMT', '2025-01-15T10:30:00Z'];
+		const values = [
+			'2024-03-11 09:15',
+			'March 11, 2024 09:15',
+			'Mon, 11 Mar 2024 09:15:42 GMT',
+			'2025-01-15T10:30:00Z',
+			'2024-03-11 09:15:42 +0100',
+			'2024-03',
+		];
 		const script = `const { isoTime } = require('./nodes/shared/crm/events'); console.log(JSON.stringify(${JSON.stringify(values)}.map(isoTime)));`;
 		const inZone = (TZ: string) =>
 			JSON.parse(
@@ -157,7 +171,14 @@ describe('event ids and times', () => {
 					encoding: 'utf8',
 				}),
 			) as unknown;
-		const expected = ['2024-03-11T09:15:00.000Z', '2024-03-11T09:15:00.000Z', '2024-03-11T09:15:42.000Z', '2025-01-15T10:30:00.000Z'];
+		const expected = [
+			'2024-03-11T09:15:00.000Z',
+			'2024-03-11T09:15:00.000Z',
+			'2024-03-11T09:15:42.000Z',
+			'2025-01-15T10:30:00.000Z',
+			'2024-03-11T08:15:42.000Z',
+			'2024-03-01T00:00:00.000Z',
+		];
 		for (const zone of ['UTC', 'Asia/Kolkata', 'America/New_York']) expect([zone, inZone(zone)]).toEqual([zone, expected]);
 	});
 });

@@ -42,6 +42,10 @@ describe('webhookCredentialTest', () => {
 			status: 'Error',
 			message: expect.stringContaining('whsec_'),
 		});
+		expect(await test('webhookSigningSecretApi', { scheme: 'hmac', secret: 's', signPreviousUntil: 'soon' })).toEqual({
+			status: 'Error',
+			message: expect.stringMatching(/^Sign With Previous Secrets Until is not a date \("soon"\)/),
+		});
 		expect(await test('webhookApiKeyApi', { location: 'header', name: 'X Api Key', apiKey: 'k' })).toMatchObject({
 			status: 'Error',
 			message: expect.stringContaining('not a valid header name'),
