@@ -7,8 +7,11 @@ import type { InboundSignature } from '../signatures/presets';
 import { inboundSignatureHeaders, verifyInboundSignature } from '../signatures/presets';
 import type { VerificationResult, VerifyOptions } from '../signatures/types';
 
-/** Checks one request's authenticity over its raw bytes. */
-export type Authenticator = (request: InboundRequestParts, options: VerifyOptions) => VerificationResult;
+/**
+ * Checks one request's authenticity over its raw bytes. `headersOnly`: it reads only headers and the
+ * query, so the pipeline runs it before reading the body, and a forged request costs no body read.
+ */
+export type Authenticator = ((request: InboundRequestParts, options: VerifyOptions) => VerificationResult) & { headersOnly?: boolean };
 
 export interface InboundAuth {
 	kind: AuthKind;
@@ -21,7 +24,7 @@ export interface InboundAuth {
 
 const NO_AUTH: InboundAuth = {
 	kind: 'none',
-	authenticate: () => ({ valid: true, scheme: 'none', secretIndex: 0 }),
+	authenticate: Object.assign(() => ({ valid: true, scheme: 'none', secretIndex: 0 }) as const, { headersOnly: true }),
 	secretHeaders: [],
 	queryWithoutSecret: (query) => query,
 };
@@ -59,7 +62,13 @@ export function inboundAuthFromCredential(kind: AuthKind, data: CredentialData |
 			...(kind === 'signingSecret'
 				? signatureAuth(data, signature)
 				: {
-						authenticate: (request, options) => verifyInboundAuth(kind, data, request, options),
+						authenticate: Object.assign(
+							(request: InboundRequestParts, options: VerifyOptions) => verifyInboundAuth(kind, data, request, options),
+							{
+								// Zoho's channel token travels in the JSON body (location "body", set by its profile).
+								headersOnly: data.location !== 'body',
+							},
+						),
 						secretHeaders: secretHeaderNames(kind, data),
 					}),
 			queryWithoutSecret: (query) => queryWithoutSecret(kind, data, query),

@@ -125,8 +125,9 @@ function clientOf(peer: string | undefined, forwardedFor: HeaderBag[string], tru
  * Decides what happens to one request, cheapest checks first, and parses nothing that is not
  * authenticated:
  *
- *   method (405) → client IP (403) → [query handshake before auth] → body size (413) →
- *   authentication over the raw bytes (401, or 403 for the wrong sender) → replay window (401) → content type (415) →
+ *   method (405) → client IP (403) → [query handshake before auth] → [a credential in a header or the
+ *   query (401): before the body is read] → body size (413) → authentication over the raw bytes (401, or 403
+ *   for the wrong sender) → replay window (401) → content type (415) →
  *   parse (400) → handshake (200) → dedupe store down (503) → duplicate (409, or 200 with
  *   `duplicate: true`) → accepted.
  *
@@ -141,11 +142,15 @@ export async function runInboundPipeline(
 	const admitted = admit(request, policy);
 	if ('outcome' in admitted) return admitted;
 	const { clientIp } = admitted;
+	const checkedFirst = context.authenticate.headersOnly ? verify(request, policy, context, NO_BODY) : undefined;
+	if (checkedFirst && isRejection(checkedFirst)) return rejected(checkedFirst, clientIp);
 
 	// A body n8n already read is checked at once: no stream to wait for, so no promise either.
 	const rawBody = Buffer.isBuffer(request.body) ? withinLimit(request.body, policy.maxBodyBytes) : await readStream(request, policy);
 	if (isRejection(rawBody)) return rejected(rawBody, clientIp);
-	const verified = verify(request, policy, context, rawBody);
+	const verified = checkedFirst
+		? { verification: checkedFirst.verification, signedBytes: rawBody }
+		: verify(request, policy, context, rawBody);
 	if (isRejection(verified)) return rejected(verified, clientIp);
 	const { verification, signedBytes } = verified;
 
@@ -203,6 +208,9 @@ interface Verified {
 	/** The bytes the signature covers (they differ from the bytes received for re-serialised JSON). */
 	signedBytes: Buffer;
 }
+
+/** What a headers-only authenticator is given: it reads no body. */
+const NO_BODY = Buffer.alloc(0);
 
 const withinLimit = (body: Buffer, maxBytes: number) => (body.length > maxBytes ? tooLarge(maxBytes) : body);
 

@@ -187,6 +187,30 @@ describe('runInboundPipeline: order of checks', () => {
 		expect(authenticate).not.toHaveBeenCalled();
 	});
 
+	it('refuses a wrong header credential with 401 before reading the body, and checks it only once', async () => {
+		const { authenticate } = inboundAuthFromCredential('bearerToken', { token: 'right-token' });
+		const bearer = Object.assign(jest.fn(authenticate), { headersOnly: authenticate.headersOnly });
+		const never = new Readable({ read: () => undefined }); // a body that never ends: reading it would hang
+		const refused = await run(request({ headers: { authorization: 'Bearer guess' }, body: never }), {}, { authenticate: bearer });
+		expect(refused).toMatchObject({ status: 401, code: 'unauthorized' });
+		expect(never.listenerCount('data')).toBe(0);
+		// The right token passes the early check and the body is read; no second check over the body.
+		const headers = { authorization: 'Bearer right-token', 'content-type': 'application/json' };
+		expect(await run(request({ headers, bodyText: '{"a":1}' }), {}, { authenticate: bearer })).toMatchObject({
+			outcome: 'accepted',
+			body: { a: 1 },
+		});
+		expect(bearer).toHaveBeenCalledTimes(2);
+	});
+
+	it('reads the body first for a key the CRM sends inside it (Zoho), and for every signature', () => {
+		expect(inboundAuthFromCredential('apiKey', { name: 'token', location: 'body', apiKey: 'k' }).authenticate.headersOnly).toBe(false);
+		expect(inboundAuthFromCredential('apiKey', { name: 'X-Key', location: 'header', apiKey: 'k' }).authenticate.headersOnly).toBe(true);
+		expect(inboundAuthFromCredential('basicAuth', { user: 'u', password: 'p' }).authenticate.headersOnly).toBe(true);
+		expect(hmac.headersOnly).toBeUndefined();
+		expect(standardWebhooks().headersOnly).toBeUndefined();
+	});
+
 	it('refuses unsigned garbage with 401, not 400: nothing unauthenticated is parsed', async () => {
 		const result = await run(
 			request({ headers: { 'content-type': 'application/json' }, bodyText: '{not json' }),
