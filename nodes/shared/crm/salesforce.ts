@@ -10,8 +10,8 @@
  */
 import { isUtf8 } from 'node:buffer';
 
-import { parseXml } from '../inbound/xml';
-import { ATTRIBUTES_KEY, safeName, TEXT_KEY } from '../inbound/xmlTree';
+import { localName, xmlTextAt } from '../inbound/xmlTextAt';
+import { ATTRIBUTES_KEY, safeName, TEXT_KEY, xmlLimitsFor } from '../inbound/xmlTree';
 import { DEFAULT_PARSE_LIMITS } from '../inbound/parseBody';
 import { isRejection } from '../inbound/rejection';
 import { constantTimeEqual } from '../signatures/constantTime';
@@ -52,9 +52,6 @@ const EVENTS: CrmEventType[] = [
 	outboundMessage('Task', 'Task'),
 	outboundMessage('User', 'User'),
 ];
-
-/** `sf:Amount` → `Amount`: namespace prefixes are whatever the sender chose. */
-const localName = (name: string) => name.slice(name.indexOf(':') + 1);
 
 /** The child whose local name is `name` (`soapenv:Body`, `Body`, `SOAP-ENV:Body`). */
 function child(node: unknown, name: string): unknown {
@@ -104,19 +101,22 @@ function notificationsOf(body: unknown): JsonObject | undefined {
 /** Text of a simple element (`<OrganizationId>00D…</OrganizationId>`). */
 const textOf = (value: unknown): string | null => idText(isRecord(value) ? value[TEXT_KEY] : value);
 
+const ORGANIZATION_ID_PATH = ['Body', 'notifications', 'OrganizationId'];
+/** What may stand before the OrganizationId: the trigger's limits apply to the whole message once it is authenticated. */
+const ORGANIZATION_ID_LIMITS = xmlLimitsFor(DEFAULT_PARSE_LIMITS.maxXmlElements, DEFAULT_PARSE_LIMITS.maxDepth);
+
 /**
  * The built-in check: the message's OrganizationId, compared in constant time with the configured ID in
- * its 18-character form (a 15-character ID is extended as Salesforce does). Parses only to find that ID.
+ * its 18-character form (a 15-character ID is extended as Salesforce does). Reads the XML only up to that ID.
  */
 function verify({ rawBody, settings }: VerificationInput): VerificationResult {
 	const expected = eighteenCharacterId(settings.salesforceOrganizationId ?? '');
 	if (!expected) return { ...fail('mismatch', `The node's ${ORGANIZATION_ID_FIELD} is not a Salesforce ID`), forbidden: true };
 	if (!isUtf8(rawBody)) return fail('malformed', 'The body is not UTF-8 text');
-	const parsed = parseXml(rawBody.toString('utf8'), DEFAULT_PARSE_LIMITS.maxDepth, DEFAULT_PARSE_LIMITS.maxXmlElements, {
-		keepTagCase: true,
-	});
-	if (isRejection(parsed)) return fail('malformed', `Not a Salesforce outbound message: ${parsed.message}`);
-	const sent = textOf(child(notificationsOf(parsed.value), 'OrganizationId'));
+	// OrganizationId comes first in `notifications`: the rest of the message is read once, after this check.
+	const found = xmlTextAt(rawBody.toString('utf8'), ORGANIZATION_ID_PATH, ORGANIZATION_ID_LIMITS);
+	if (isRejection(found)) return fail('malformed', `Not a Salesforce outbound message: ${found.message}`);
+	const sent = found.value ? idText(found.value) : null;
 	if (!sent) return fail('missing', 'The outbound message names no OrganizationId');
 	const received = eighteenCharacterId(sent) ?? sent;
 	if (!constantTimeEqual(expected, received))

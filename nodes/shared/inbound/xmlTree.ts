@@ -94,7 +94,7 @@ function attributesOf(attributes: Record<string, string> | undefined): XmlObject
 }
 
 /** The counts, each checked the moment it grows, so reading stops right at the first one past its limit. */
-function limitCounter(limits: XmlLimits) {
+export function limitCounter(limits: XmlLimits) {
 	const counts = { elements: 0, attributes: 0, attributeChars: 0, textNodes: 0 };
 	return {
 		element() {

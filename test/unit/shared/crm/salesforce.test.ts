@@ -110,6 +110,13 @@ describe('Salesforce profile', () => {
 		expect(verify(withOrganization('00D5g000004ABCD'))).toMatchObject({ valid: true });
 	});
 
+	it("checks the organization of a message larger than the default XML limits: those are the node's to set, after the check", () => {
+		const notifications = '<Notification><Id>04l5g00000ABCDEAAA</Id></Notification>'.repeat(60_000);
+		const large = body.toString().replace('</notifications>', `${notifications}</notifications>`);
+		expect(verify(large)).toMatchObject({ valid: true });
+		expect(verify(large.replace(ORG_ID, '00D5g000004ABCEEA4'))).toMatchObject({ valid: false, forbidden: true });
+	});
+
 	it('refuses another organization with 403, and a message without one or not XML with 401', () => {
 		expect(verify(withOrganization('00D5g000004ABCEEA4'))).toEqual({
 			valid: false,
