@@ -9,7 +9,7 @@ import { pathProblems } from '../shared/crm/paths';
 import type { CrmAuthentication, CrmProfile, ProfileParameters } from '../shared/crm/types';
 import type { DuplicateHandling, HandshakeOptions, InboundPolicyOptions } from '../shared/inbound';
 import type { SigningConfig } from '../shared/signatures';
-import { cachedInboundPolicy, DEFAULT_DEDUPE_OPTIONS } from '../shared/inbound';
+import { cachedInboundPolicy, rememberedEvents } from '../shared/inbound';
 import { rememberedSeconds } from '../shared/n8n/triggerProperties';
 
 /** The part of n8n's node contexts this module reads, so webhook() and the publish-time check share it. */
@@ -65,7 +65,7 @@ export function dedupeWindows(options: CrmOptions, profile: CrmProfile): DedupeW
 	return {
 		windowSeconds,
 		hashedIdWindowSeconds: Math.min(windowSeconds, rememberedSeconds(retryWindowHours, retryWindowHours)),
-		maxEntries: Math.max(1, Math.floor(dedupeMaxEntries ?? DEFAULT_DEDUPE_OPTIONS.maxEntries)),
+		maxEntries: rememberedEvents(dedupeMaxEntries),
 	};
 }
 

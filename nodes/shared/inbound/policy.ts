@@ -1,6 +1,6 @@
 import type { BodyType } from './contentType';
 import type { DedupeOptions } from './dedupeStore';
-import { DEFAULT_DEDUPE_OPTIONS } from './dedupeStore';
+import { DEFAULT_DEDUPE_OPTIONS, rememberedEvents } from './dedupeStore';
 import type { EventIdReader, EventIdSource } from './eventId';
 import { compileEventIdReader } from './eventId';
 import type { CompiledHandshake, HandshakeOptions } from './handshake';
@@ -100,7 +100,7 @@ export function compileInboundPolicy(settings: InboundPolicyOptions, labels: Par
 			onDuplicate: settings.dedupe.onDuplicate,
 			options: {
 				windowSeconds: positive(settings.dedupe.windowSeconds, DEFAULT_DEDUPE_OPTIONS.windowSeconds),
-				maxEntries: Math.floor(positive(settings.dedupe.maxEntries, DEFAULT_DEDUPE_OPTIONS.maxEntries)),
+				maxEntries: rememberedEvents(settings.dedupe.maxEntries),
 			},
 		};
 	}

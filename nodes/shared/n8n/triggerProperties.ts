@@ -4,6 +4,8 @@
  */
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
+import { MAX_REMEMBERED_EVENTS } from '../inbound/dedupeStore';
+
 export const ipAllowlistProperty: INodeProperties = {
 	displayName: 'IP Allowlist',
 	name: 'ipAllowlist',
@@ -48,7 +50,7 @@ export const maxRememberedEventsProperty: INodeProperties = {
 	displayName: 'Max Remembered Events',
 	name: 'dedupeMaxEntries',
 	type: 'number',
-	typeOptions: { minValue: 1, maxValue: 100000 },
+	typeOptions: { minValue: 1, maxValue: MAX_REMEMBERED_EVENTS },
 	default: 10000,
 	description: 'With deduplication, the oldest event IDs are forgotten beyond this number',
 };
