@@ -97,6 +97,12 @@ export class QueueN8n {
 		return ranOn;
 	}
 
+	/** How many times workers started (or resumed) the execution `id`. */
+	workerStarts(id: string): number {
+		const pattern = new RegExp(`Worker started execution ${id}\\b`, 'g');
+		return this.workers.reduce((count, worker) => count + [...worker.output().matchAll(pattern)].length, 0);
+	}
+
 	async stop(): Promise<void> {
 		await this.database.end().catch(() => undefined);
 		await this.topology.stop();

@@ -213,7 +213,7 @@ afterAll(async () => {
 				'p50 / p95 answer',
 				'sent in',
 				'all executions done in',
-				'peak n8n RSS',
+				'n8n RSS at start → peak',
 				'/healthz failures',
 			],
 			summary,
@@ -302,7 +302,7 @@ describe.each(targets)('Inbound load into the $name', (target) => {
 			`${percentile(times, 50)} / ${percentile(times, 95)} ms`,
 			`${sendSeconds.toFixed(1)} s`,
 			`${doneSeconds.toFixed(1)} s`,
-			mb(health.peakRssBytes),
+			`${mb(health.startRssBytes)} → ${mb(health.peakRssBytes)}`,
 			`${health.failures} of ${health.samples + after.samples}`,
 		]);
 	});

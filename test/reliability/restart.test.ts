@@ -172,6 +172,8 @@ describe('n8n restarts with Retry Later items waiting and dedupe ids remembered'
 	it('remembers event ids across a hard kill right after the 200', async () => {
 		const first = await deliverEvent(n8n as TestN8n, 'evt_before_kill');
 		expect(first).toEqual({ inbound: '200', crm: '200' });
+		// The Wait must still be pending, so that the last test shows it resumed by the n8n started after the kill.
+		expect(Date.now()).toBeLessThan(nextAttemptAt);
 		await n8n?.kill();
 		note('evt_before_kill answered 200, then n8n B killed (SIGKILL)', first.inbound);
 		n8n = await startN8n({ userFolder });
