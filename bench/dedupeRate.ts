@@ -16,6 +16,8 @@ const argument = (name: string, fallback: number) =>
 	Number(process.argv.find((arg) => arg.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
 const ROUNDS = argument('rounds', 3);
 const SECONDS = argument('seconds', 8);
+/** One request may take this long before the round fails (a hung n8n must not stall the benchmark). */
+const REQUEST_TIMEOUT_MS = 60_000;
 const SIZES = [0, 10_000, 100_000];
 
 function seededWorkflow(size: number) {
@@ -44,23 +46,27 @@ function seededWorkflow(size: number) {
 
 let sequence = 0;
 async function acceptedPerSecond(url: string): Promise<number> {
-	const until = Date.now() + SECONDS * 1000;
+	const started = Date.now();
+	const until = started + SECONDS * 1000;
 	let accepted = 0;
 	while (Date.now() < until) {
 		const response = await fetch(url, {
 			method: 'POST',
 			headers: { 'content-type': 'application/json' },
 			body: JSON.stringify({ id: `evt-${++sequence}` }),
+			signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
 		});
 		await response.text();
 		if (response.status === 200) accepted++;
 	}
-	return accepted / SECONDS;
+	// The last request may end after the deadline: divide by the time really taken.
+	return accepted / ((Date.now() - started) / 1000);
 }
 
 export interface DedupeRate {
 	storedIds: number;
 	acceptedPerSecond: number;
+	/** Unrounded: the target is checked on it, the table shows it rounded. */
 	ratioToZero: number;
 	rounds: number[];
 }
@@ -80,7 +86,7 @@ export async function measureDedupeRates(rounds = ROUNDS): Promise<DedupeRate[]>
 		return SIZES.map((size) => ({
 			storedIds: size,
 			acceptedPerSecond: round(median(rates[size]), 1),
-			ratioToZero: round(median(rates[size]) / base, 2),
+			ratioToZero: median(rates[size]) / base,
 			rounds: rates[size].map((rate) => round(rate, 2)),
 		}));
 	} finally {
@@ -96,7 +102,7 @@ export function dedupeRateRows(rates: DedupeRate[]): Row[] {
 		comparison: `Inbound accepted rate, c1, static-data store with ${rate.storedIds.toLocaleString('en-US')} ids kept vs none kept (same n8n, alternating)`,
 		ours: `${formatNumber(rate.acceptedPerSecond)}/s`,
 		baseline: `${formatNumber(atZero.acceptedPerSecond)}/s`,
-		ratio: rate.ratioToZero,
+		ratio: round(rate.ratioToZero, 2),
 		target: rate.storedIds === 100_000 ? '≥ 0.9×' : '—',
 		met: rate.storedIds === 100_000 ? rate.ratioToZero >= 0.9 : null,
 	}));

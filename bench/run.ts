@@ -24,9 +24,9 @@ import { startN8n } from '../test/n8n/harness';
 import * as runtime from '../test/n8n/runtime.js';
 import { waitForWebhooks, webhookPaths } from './lib/n8nBench';
 import { startReceiver } from './lib/receiver';
-import type { Row, Section } from './lib/report';
+import type { Section } from './lib/report';
 import { buildShippedCode } from './lib/shipped';
-import { machineMeta, renderTable, writeResults } from './lib/report';
+import { machineMeta, provenance, renderTable, writeResults } from './lib/report';
 import { chainSection } from './sections/chain';
 import type { EngineName } from './sections/chainSetup';
 import { chainWorkflows, ENGINES } from './sections/chainSetup';
@@ -215,7 +215,10 @@ async function main() {
 			sections.settings = settingsSection(runs);
 		}
 
-		if (only.has('queue')) sections.queue = await queueRun(options, (started) => (n8n = started), started);
+		if (only.has('queue')) {
+			sections.queue = await queueRun(options, (started) => (n8n = started), started);
+			await stopN8n(); // an idle n8n would still take memory and CPU from the sections timed after it
+		}
 
 		if (only.has('endpoint')) {
 			console.error(`[bench] outbound endpoint protection (n8n-core's execute context, no n8n server) … ${elapsed(started)}`);
@@ -250,22 +253,19 @@ async function main() {
 		'memory',
 		'transport',
 	];
-	const rows: Row[] = order.flatMap((name) => sections[name]?.rows ?? []);
 	meta.durationSeconds = Math.round((Date.now() - started) / 1000);
 	meta.loadAverageAtEnd = os.loadavg().map((value) => Math.round(value * 100) / 100);
-	const file = writeResults(
-		path.join(__dirname, 'results'),
-		meta,
-		rows,
-		Object.fromEntries(Object.entries(sections).map(([name, section]) => [name, section.details])),
-	);
+	const { stamped, merged } = writeResults(path.join(__dirname, 'results'), meta, sections, order);
+	const measured = order.flatMap((name) => sections[name]?.rows ?? []);
 	console.log(
-		`\nn8n ${meta.n8nVersion} on Node ${meta.n8nNode}, ${meta.cpus} × ${meta.cpuModel}, medians of ${meta.rounds} rounds (outbound ${Math.max(meta.rounds, 5)}, signing cost ${Math.max(meta.rounds, COST_ROUNDS)}), ${meta.date}\n`,
+		`\nn8n ${meta.n8nVersion} on Node ${meta.n8nNode}, ${meta.cpus} × ${meta.cpuModel}, medians of ${meta.rounds} rounds (outbound ${Math.max(meta.rounds, 5)}, signing cost ${Math.max(meta.rounds, COST_ROUNDS)}), ${meta.date}, commit ${meta.commit}\n`,
 	);
-	console.log(renderTable(rows));
+	console.log(renderTable(measured));
 	console.log(
-		`\n${rows.filter((row) => row.met === false).length} target(s) missed; took ${meta.durationSeconds} s; results in ${path.relative(process.cwd(), file)} and bench/results/latest.json`,
+		`\n${measured.filter((row) => row.met === false).length} target(s) missed; took ${meta.durationSeconds} s; results in ${path.relative(process.cwd(), stamped)}`,
 	);
+	console.log(`\nbench/results/latest.json now holds, per section, the run that measured it:\n${provenance(merged)}`);
+	console.log(`\nEvery stored row:\n\n${renderTable(Object.values(merged).flatMap((section) => section.rows))}`);
 }
 
 main().catch((error: Error) => {

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -38,6 +39,8 @@ export function renderTable(rows: readonly Row[]): string {
 
 export interface Meta {
 	date: string;
+	/** The commit measured, with "+changes" when the working tree differed from it. */
+	commit: string;
 	cpus: number;
 	cpuModel: string;
 	totalMemoryGb: number;
@@ -50,9 +53,17 @@ export interface Meta {
 	loadAverageAtEnd?: number[];
 }
 
+function currentCommit(): string {
+	const git = (...args: string[]) => spawnSync('git', args, { encoding: 'utf8' });
+	const head = git('rev-parse', '--short', 'HEAD').stdout.trim();
+	if (head === '') return 'unknown';
+	return git('status', '--porcelain', '--untracked-files=no').stdout.trim() === '' ? head : `${head}+changes`;
+}
+
 export function machineMeta(n8nNode: string, n8nVersion: string, rounds: number): Meta {
 	return {
 		date: new Date().toISOString(),
+		commit: currentCommit(),
 		cpus: os.cpus().length,
 		cpuModel: os.cpus()[0]?.model ?? 'unknown',
 		totalMemoryGb: round(os.totalmem() / 2 ** 30, 1),
@@ -64,12 +75,50 @@ export function machineMeta(n8nNode: string, n8nVersion: string, rounds: number)
 	};
 }
 
-/** Writes results/<timestamp>.json (git-ignored) and results/latest.json (committed). */
-export function writeResults(resultsDir: string, meta: Meta, rows: Row[], details: Record<string, unknown>): string {
+/** A section as results/latest.json keeps it: its rows and raw figures, with the run that measured them. */
+export interface StoredSection extends Section {
+	meta: Meta;
+}
+
+export type StoredResults = Record<string, StoredSection>;
+
+/** The sections of latest.json; a file in another shape holds none that can be kept. */
+export function readResults(file: string): StoredResults {
+	if (!fs.existsSync(file)) return {};
+	const parsed = JSON.parse(fs.readFileSync(file, 'utf8')) as { sections?: StoredResults };
+	return parsed.sections ?? {};
+}
+
+/**
+ * Writes this run to results/<timestamp>.json (git-ignored) and merges it into results/latest.json
+ * (committed): a section this run measured replaces the stored one, the others keep the run that
+ * measured them. Returns the stamped file and every stored section, in the table's order.
+ */
+export function writeResults(
+	resultsDir: string,
+	meta: Meta,
+	sections: Record<string, Section>,
+	order: readonly string[],
+): { stamped: string; merged: StoredResults } {
 	fs.mkdirSync(resultsDir, { recursive: true });
-	const json = `${JSON.stringify({ meta, table: rows, details }, null, '\t')}\n`;
+	const measured = Object.fromEntries(Object.entries(sections).map(([name, section]) => [name, { meta, ...section }]));
+	const latest = path.join(resultsDir, 'latest.json');
+	const stored = { ...readResults(latest), ...measured };
+	const rank = (name: string) => (order.includes(name) ? order.indexOf(name) : order.length);
+	const merged = Object.fromEntries(Object.entries(stored).sort(([a], [b]) => rank(a) - rank(b)));
 	const stamped = path.join(resultsDir, `${meta.date.replace(/[:.]/g, '-')}.json`);
-	fs.writeFileSync(stamped, json);
-	fs.writeFileSync(path.join(resultsDir, 'latest.json'), json);
-	return stamped;
+	fs.writeFileSync(stamped, `${JSON.stringify({ sections: measured }, null, '\t')}\n`);
+	fs.writeFileSync(latest, `${JSON.stringify({ sections: merged }, null, '\t')}\n`);
+	return { stamped, merged };
+}
+
+/** One line per stored section: which run measured its rows. */
+export function provenance(stored: StoredResults): string {
+	return Object.entries(stored)
+		.map(([name, { rows, meta }]) => {
+			const ids = rows.length === 0 ? 'no rows' : `${rows[0].id}–${rows.at(-1)?.id}`;
+			const load = meta.loadAverageAtStart[0];
+			return `- ${name} (${ids}): ${meta.date.slice(0, 16).replace('T', ' ')} UTC, commit ${meta.commit ?? 'not recorded'}, load average ${load} at its start`;
+		})
+		.join('\n');
 }

@@ -60,7 +60,12 @@ function variants(
 
 /** Sends one event so that later copies of it are duplicates. */
 async function acceptOnce(n8n: TestN8n, path: string, request: LoadRequest) {
-	const response = await fetch(n8n.webhookUrl(path), { method: 'POST', headers: request.headers, body: request.body });
+	const response = await fetch(n8n.webhookUrl(path), {
+		method: 'POST',
+		headers: request.headers,
+		body: request.body,
+		signal: AbortSignal.timeout(60_000),
+	});
 	if (response.status !== 200) throw new Error(`The event to repeat was answered ${response.status} by ${path}`);
 	await drain(n8n);
 }

@@ -37,7 +37,12 @@ async function burst(n8n: TestN8n, side: Side, workflow: WorkflowJson): Promise<
 	return await passedDuring(n8n, side, workflow, async () => {
 		const answers = await Promise.all(
 			Array.from({ length: BURST_COPIES }, () =>
-				fetch(n8n.webhookUrl(CHAIN_PATHS[side]), { method: 'POST', headers: request.headers, body: request.body }),
+				fetch(n8n.webhookUrl(CHAIN_PATHS[side]), {
+					method: 'POST',
+					headers: request.headers,
+					body: request.body,
+					signal: AbortSignal.timeout(60_000),
+				}),
 			),
 		);
 		if (answers.some(({ status }) => status !== 200)) throw new Error(`${side}: a burst copy was not answered 200`);

@@ -144,7 +144,12 @@ export async function inboundSection(
 
 	// A duplicate: one event accepted once, then sent again and again.
 	const duplicate = signed(event());
-	const first = await fetch(n8n.webhookUrl('bench-in-dedupe'), { method: 'POST', headers: duplicate.headers, body: duplicate.body });
+	const first = await fetch(n8n.webhookUrl('bench-in-dedupe'), {
+		method: 'POST',
+		headers: duplicate.headers,
+		body: duplicate.body,
+		signal: AbortSignal.timeout(60_000),
+	});
 	if (first.status !== 200) throw new Error(`The event to repeat was answered ${first.status}`);
 	await drain(n8n);
 	Object.assign(

@@ -104,6 +104,7 @@ export async function memorySection(start: Start, receiver: Receiver): Promise<S
 			method: 'POST',
 			headers: { 'content-type': 'application/json', ...signature },
 			body,
+			signal: AbortSignal.timeout(300_000),
 		});
 		if (response.status !== 200) throw new Error(`${path} answered ${response.status}: ${(await response.text()).slice(0, 300)}`);
 		await response.arrayBuffer();
