@@ -264,7 +264,7 @@ function structuredKindOf(bytes: Buffer): BodyKind | undefined {
 
 /**
  * The event id for dedupe. The Content-Type is not signed: a captured JSON or XML delivery resent as text/plain or
- * as a form would hold no id (or a wrong one from `&id=` inside a string) and so pass dedupe. With Body Type Auto, a
+ * as a form would hold no id (or a wrong one from `&id=` inside a string) and so pass dedupe. With Body Type From Content-Type, a
  * lenient reading is checked against the bytes: JSON or XML bytes give their id first, then the lenient reading's,
  * then the bytes read as a form.
  */

@@ -10,9 +10,9 @@ import { limitCounter } from './xmlTree';
 /** `soapenv:Body` → `Body`: namespace prefixes are whatever the sender chose. */
 export const localName = (name: string) => name.slice(name.indexOf(':') + 1);
 
-/** Thrown to stop reading once the element sought has closed. */
+/** Thrown to stop reading once the element sought has closed, or the first element on its way did without it. */
 class Found {
-	constructor(readonly text: string) {}
+	constructor(readonly text: string | undefined) {}
 }
 
 /**
@@ -44,6 +44,8 @@ class PathReader implements XmlEvents {
 	closeTag() {
 		const atTarget = this.matched === this.path.length + 1 && this.depth === this.path.length + 1;
 		if (atTarget) throw new Found(this.collected.trim());
+		// Only the first element of each name on the path counts, as in the parsed tree the message is read from.
+		if (this.matched === this.depth && this.depth >= 2) throw new Found(undefined);
 		if (this.matched === this.depth) this.matched--;
 		this.depth--;
 	}

@@ -22,12 +22,15 @@ describe('xmlTextAt', () => {
 		expect(xmlTextAt(envelope('<OrganizationId><![CDATA[00D]]>&amp;1</OrganizationId>'), PATH, LIMITS)).toEqual({ value: '00D&1' });
 	});
 
-	it('takes only the element at the path: not one nested elsewhere, and the first of two', () => {
+	it('takes only the element at the path: not one nested elsewhere, not one under a second Body, and the first of two', () => {
 		const elsewhere = envelope('<Notification><OrganizationId>00Dother</OrganizationId></Notification>');
 		expect(xmlTextAt(elsewhere, PATH, LIMITS)).toEqual({ value: undefined });
 		expect(xmlTextAt('<Body><notifications><OrganizationId>00Droot</OrganizationId></notifications></Body>', PATH, LIMITS)).toEqual({
 			value: undefined,
 		});
+		const secondBody =
+			'<Envelope><Body><other/></Body><Body><notifications><OrganizationId>00D</OrganizationId></notifications></Body></Envelope>';
+		expect(xmlTextAt(secondBody, PATH, LIMITS)).toEqual({ value: undefined });
 		const two = envelope('<OrganizationId>00Dfirst</OrganizationId><OrganizationId>00Dsecond</OrganizationId>');
 		expect(xmlTextAt(two, PATH, LIMITS)).toEqual({ value: '00Dfirst' });
 	});
