@@ -54,10 +54,11 @@ export interface Meta {
 }
 
 function currentCommit(): string {
-	const git = (...args: string[]) => spawnSync('git', args, { encoding: 'utf8' });
-	const head = git('rev-parse', '--short', 'HEAD').stdout.trim();
+	const git = (...args: string[]) => spawnSync('git', args, { encoding: 'utf8' }).stdout?.trim() ?? '';
+	const head = git('rev-parse', '--short', 'HEAD');
 	if (head === '') return 'unknown';
-	return git('status', '--porcelain', '--untracked-files=no').stdout.trim() === '' ? head : `${head}+changes`;
+	// The results file itself changes with every run.
+	return git('status', '--porcelain', '--untracked-files=no', '--', '.', ':!bench/results') === '' ? head : `${head}+changes`;
 }
 
 export function machineMeta(n8nNode: string, n8nVersion: string, rounds: number): Meta {
@@ -82,10 +83,14 @@ export interface StoredSection extends Section {
 
 export type StoredResults = Record<string, StoredSection>;
 
-/** The sections of latest.json; a file in another shape holds none that can be kept. */
+/** The sections of latest.json (none when there is no file yet). */
 export function readResults(file: string): StoredResults {
 	if (!fs.existsSync(file)) return {};
-	const parsed = JSON.parse(fs.readFileSync(file, 'utf8')) as { sections?: StoredResults };
+	const parsed = JSON.parse(fs.readFileSync(file, 'utf8')) as { sections?: StoredResults; table?: unknown };
+	if (parsed.sections === undefined && parsed.table !== undefined) {
+		// The layout before per-section results: merging into it would drop every section this run did not measure.
+		throw new Error(`${file} holds one whole run, not sections: run every section once (npm run bench), or move the file away`);
+	}
 	return parsed.sections ?? {};
 }
 
