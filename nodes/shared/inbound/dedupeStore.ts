@@ -41,15 +41,6 @@ export interface DedupeOptions {
 
 export const DEFAULT_DEDUPE_OPTIONS: DedupeOptions = { windowSeconds: 24 * 3600, maxEntries: 10_000 };
 
-/** The editor's maximum for Max Remembered Events: about 13 MB of ids per node, kept in memory and static data. */
-export const MAX_REMEMBERED_EVENTS = 100_000;
-
-/** Max Remembered Events as set, at most the maximum (an expression can pass the editor's bounds); the default when not at least 1. */
-export function rememberedEvents(value: number | undefined): number {
-	const count = typeof value === 'number' && Number.isFinite(value) ? Math.floor(value) : 0;
-	return count < 1 ? DEFAULT_DEDUPE_OPTIONS.maxEntries : Math.min(MAX_REMEMBERED_EVENTS, count);
-}
-
 /** Where a scope keeps its ids inside the node's static data. */
 export const STATIC_DATA_KEY = 'dedupe';
 const PRUNE_INTERVAL_SECONDS = 60;

@@ -3,6 +3,7 @@ import { isIP } from 'node:net';
 import ipaddr from 'ipaddr.js';
 
 import { withoutZone } from '../http/hosts';
+import type { HeaderBag } from '../signatures/types';
 
 /**
  * Real CIDR matching for IPv4 and IPv6 (n8n's own Webhook node compares strings). An IPv4 address
@@ -90,4 +91,20 @@ export function clientAddress(
 		address = hop;
 	}
 	return address;
+}
+
+type ParsedAddress = ReturnType<typeof clientAddress>;
+let lastClient: { peer: string | undefined; client: ParsedAddress; clientIp: string | undefined } | undefined;
+
+/**
+ * The client address. A sender without X-Forwarded-For comes back from the same peer address
+ * request after request (a kept-alive connection, one proxy), and without that header the peer
+ * alone decides, so its parsed form is reused.
+ */
+export function clientOf(peer: string | undefined, forwardedFor: HeaderBag[string], trustedProxies: Parameters<typeof clientAddress>[2]) {
+	if (forwardedFor === undefined && lastClient !== undefined && lastClient.peer === peer) return lastClient;
+	const client = clientAddress(peer, forwardedFor, trustedProxies);
+	const found = { peer, client, clientIp: client?.toString() };
+	if (forwardedFor === undefined) lastClient = found;
+	return found;
 }

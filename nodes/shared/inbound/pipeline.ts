@@ -9,7 +9,7 @@ import type { EventDedupe } from '../dedupe/types';
 import { JSON_CONTENT_TYPE } from '../http/jsonText';
 import { RETRY_AFTER_SECONDS } from '../dedupe/types';
 import type { HandshakeAnswer } from './handshake';
-import { clientAddress, inRanges } from './ipAccess';
+import { clientOf, inRanges } from './ipAccess';
 import { OPEN_ARRAY, OPEN_OBJECT } from './json';
 import { parseBody, resolveBodyKind } from './parseBody';
 import type { InboundPolicy } from './policy';
@@ -103,22 +103,6 @@ export function dedupeStoreUnavailable(error: unknown): Rejection {
 		headers: { 'Retry-After': String(RETRY_AFTER_SECONDS) },
 		logDetail: (error as Error).message,
 	};
-}
-
-type ParsedAddress = ReturnType<typeof clientAddress>;
-let lastClient: { peer: string | undefined; client: ParsedAddress; clientIp: string | undefined } | undefined;
-
-/**
- * The client address. A sender without X-Forwarded-For comes back from the same peer address
- * request after request (a kept-alive connection, one proxy), and without that header the peer
- * alone decides, so its parsed form is reused.
- */
-function clientOf(peer: string | undefined, forwardedFor: HeaderBag[string], trustedProxies: InboundPolicy['ipAccess']['trustedProxies']) {
-	if (forwardedFor === undefined && lastClient !== undefined && lastClient.peer === peer) return lastClient;
-	const client = clientAddress(peer, forwardedFor, trustedProxies);
-	const found = { peer, client, clientIp: client?.toString() };
-	if (forwardedFor === undefined) lastClient = found;
-	return found;
 }
 
 /**

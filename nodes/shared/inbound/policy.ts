@@ -1,6 +1,6 @@
 import type { BodyType } from './contentType';
 import type { DedupeOptions } from './dedupeStore';
-import { DEFAULT_DEDUPE_OPTIONS, rememberedEvents } from './dedupeStore';
+import { DEFAULT_DEDUPE_OPTIONS } from './dedupeStore';
 import type { EventIdReader, EventIdSource } from './eventId';
 import { compileEventIdReader } from './eventId';
 import type { CompiledHandshake, HandshakeOptions } from './handshake';
@@ -65,6 +65,15 @@ const DEFAULT_LABELS: SettingLabels = {
 	handshakeField: 'Challenge Field',
 	eventId: 'Event ID',
 };
+
+/** The editor's maximum for Max Remembered Events: about 13 MB of ids per node, kept in memory and static data. */
+export const MAX_REMEMBERED_EVENTS = 100_000;
+
+/** Max Remembered Events as set, at most the maximum (an expression can pass the editor's bounds); the default when not at least 1. */
+export function rememberedEvents(value: number | undefined): number {
+	const count = typeof value === 'number' && Number.isFinite(value) ? Math.floor(value) : 0;
+	return count < 1 ? DEFAULT_DEDUPE_OPTIONS.maxEntries : Math.min(MAX_REMEMBERED_EVENTS, count);
+}
 
 const positive = (value: number | undefined, fallback: number) =>
 	typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : fallback;

@@ -4,7 +4,7 @@
  */
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
-import { MAX_REMEMBERED_EVENTS } from '../inbound/dedupeStore';
+import { MAX_REMEMBERED_EVENTS } from '../inbound/policy';
 
 export const ipAllowlistProperty: INodeProperties = {
 	displayName: 'IP Allowlist',

@@ -1,6 +1,6 @@
 import * as compactIds from '../../../../nodes/shared/dedupe/compactIds';
 import type { CompactIds } from '../../../../nodes/shared/dedupe/compactIds';
-import { DedupeStore, STATIC_DATA_KEY, hashEventId, rememberedEvents } from '../../../../nodes/shared/inbound/dedupeStore';
+import { DedupeStore, STATIC_DATA_KEY, hashEventId } from '../../../../nodes/shared/inbound/dedupeStore';
 
 type StaticData = Record<string, unknown>;
 const options = { windowSeconds: 3600, maxEntries: 100 };
@@ -227,14 +227,5 @@ describe('DedupeStore', () => {
 		const store = new DedupeStore();
 		store.open('s', undefined, options).seenBefore('x');
 		expect(store.open('s', undefined, options).seenBefore('x')).toBe(true);
-	});
-});
-
-describe('rememberedEvents', () => {
-	it("keeps Max Remembered Events within the editor's bounds when an expression passes them", () => {
-		expect(rememberedEvents(5000)).toBe(5000);
-		expect(rememberedEvents(2500.7)).toBe(2500);
-		expect(rememberedEvents(1e9)).toBe(100_000);
-		expect([0, -5, Number.NaN, undefined].map(rememberedEvents)).toEqual([10_000, 10_000, 10_000, 10_000]);
 	});
 });

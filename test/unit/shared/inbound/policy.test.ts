@@ -1,4 +1,4 @@
-import { cachedInboundPolicy, compileInboundPolicy } from '../../../../nodes/shared/inbound/policy';
+import { cachedInboundPolicy, compileInboundPolicy, rememberedEvents } from '../../../../nodes/shared/inbound/policy';
 
 describe('compileInboundPolicy', () => {
 	it('fills defaults', () => {
@@ -44,5 +44,14 @@ describe('compileInboundPolicy', () => {
 
 	it('caches by value', () => {
 		expect(cachedInboundPolicy({ ipAllowlist: '1.2.3.4' })).toBe(cachedInboundPolicy({ ipAllowlist: '1.2.3.4' }));
+	});
+});
+
+describe('rememberedEvents', () => {
+	it("keeps Max Remembered Events within the editor's bounds when an expression passes them", () => {
+		expect(rememberedEvents(5000)).toBe(5000);
+		expect(rememberedEvents(2500.7)).toBe(2500);
+		expect(rememberedEvents(1e9)).toBe(100_000);
+		expect([0, -5, Number.NaN, undefined].map(rememberedEvents)).toEqual([10_000, 10_000, 10_000, 10_000]);
 	});
 });
